@@ -1,0 +1,30 @@
+"""``python -m bot db migrate``: create or upgrade the database."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+
+from bot.store.db import open_database
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("db", help="database maintenance")
+    actions = parser.add_subparsers(dest="db_action", required=True)
+    migrate = actions.add_parser("migrate", help="create or upgrade the database schema")
+    migrate.add_argument("--db", default="data/bot.sqlite3", help="database file")
+    migrate.set_defaults(func=_migrate)
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    async def go() -> int:
+        db = await open_database(args.db)
+        try:
+            async with db.execute("PRAGMA user_version") as cur:
+                (version,) = await cur.fetchone()
+            return version
+        finally:
+            await db.close()
+
+    print(f"{args.db}: schema version {asyncio.run(go())}")
+    return 0

@@ -1,0 +1,1 @@
+"""Prompt library: admin-owned YAML files in ``prompts/``."""
