@@ -1,0 +1,146 @@
+"""Moderator and member reports, the weekly digest text, and the CSV export.
+
+Times are Unix seconds (UTC). A report window is ``since <= time < now``.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TextIO
+
+import aiosqlite
+
+from bot.participation import ANSWER, Ranked, Streak, best_of, rank_by_answers_per_post, streak
+from bot.store import reports as sql
+
+log = logging.getLogger(__name__)
+
+TOP = 3  # prompts and themes listed as most and as least discussed
+
+
+@dataclass(frozen=True)
+class ServerReport:
+    guild_id: int
+    since: int
+    now: int
+    active_members: int  # members with any answer or reaction in the window
+    new_members: int  # active members whose first participation ever is in the window
+    returning_members: int  # active members who had taken part before the window
+    answers: int
+    reactions: int
+    posts: int  # prompts posted in the window
+    most_discussed_prompts: tuple[Ranked, ...]  # by answers per post, over posts in the window
+    least_discussed_prompts: tuple[Ranked, ...]  # not repeating the most discussed ones
+    most_discussed_themes: tuple[Ranked, ...]
+    least_discussed_themes: tuple[Ranked, ...]
+
+
+def _most_least(ranked: list[Ranked]) -> tuple[tuple[Ranked, ...], tuple[Ranked, ...]]:
+    most = ranked[:TOP]
+    rest = sorted(ranked[TOP:], key=lambda r: (r.per_post, r.answers, r.key))
+    return tuple(most), tuple(rest[:TOP])
+
+
+async def server_report(
+    db: aiosqlite.Connection, guild_id: int, since: int, now: int
+) -> ServerReport:
+    """Figures for ``/stats server`` and ``python -m bot stats``."""
+    answers, reactions, active, new = await sql.window_totals(db, guild_id, since, now)
+    posts = await sql.post_answers(db, guild_id, since, now)
+    prompts = _most_least(rank_by_answers_per_post((p[1], p[3]) for p in posts))
+    themes = _most_least(rank_by_answers_per_post((p[2], p[3]) for p in posts))
+    return ServerReport(
+        guild_id, since, now, active, new, active - new, answers, reactions, len(posts),
+        *prompts, *themes,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PromptReport:
+    guild_id: int
+    prompt_id: str
+    posts: int
+    answers: int
+    reactions: int
+    members: int  # distinct members who answered or reacted
+    mean_length: float | None  # mean answer length in characters, when known
+    first_posted: int | None
+    last_posted: int | None
+
+    @property
+    def answers_per_post(self) -> float:
+        return self.answers / self.posts if self.posts else 0.0
+
+
+async def prompt_report(db: aiosqlite.Connection, guild_id: int, prompt_id: str) -> PromptReport:
+    """All-time figures of one prompt in a server (``/stats prompt``)."""
+    posts, first, last, answers, reactions, members, mean = await sql.prompt_figures(
+        db, guild_id, prompt_id
+    )
+    return PromptReport(guild_id, prompt_id, posts, answers, reactions, members, mean, first, last)
+
+
+@dataclass(frozen=True)
+class MemberReport:
+    guild_id: int
+    member_id: int
+    answers: int
+    reactions: int
+    prompts_answered: int  # distinct prompts the member answered
+    themes_touched: int  # distinct themes of prompts the member answered or reacted to
+    current_streak: int
+    best_streak: int
+    first_at: int | None
+    last_at: int | None
+
+
+async def member_report(db: aiosqlite.Connection, guild_id: int, member_id: int) -> MemberReport:
+    """A member's figures: the same for ``/participation me`` and ``/stats member``.
+
+    Streaks are counted per channel over scheduled prompts (see ``participation.streak``);
+    the report shows the highest current and the highest best streak across channels.
+    """
+    rows = await sql.member_rows(db, guild_id, member_id)
+    answers = [r for r in rows if r[3] == ANSWER]
+    answered = {r[0] for r in answers if r[5] == "scheduled"}
+    channels = {r[4] for r in answers if r[5] == "scheduled"}
+    streaks = [streak(await sql.scheduled_posts(db, c), answered) for c in sorted(channels)]
+    best = best_of(streaks) if streaks else Streak(0, 0)
+    times = [r[6] for r in rows]
+    return MemberReport(
+        guild_id, member_id, len(answers), len(rows) - len(answers),
+        len({r[1] for r in answers}), len({r[2] for r in rows}), best.current, best.best,
+        min(times, default=None), max(times, default=None),
+    )  # fmt: skip
+
+
+def iso(ts: int) -> str:
+    """Unix seconds as ISO 8601 UTC, e.g. 2026-05-04T09:00:00Z."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
+
+
+async def export_csv(
+    db: aiosqlite.Connection,
+    guild_id: int,
+    since: int,
+    out: TextIO,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Write a server's participation since ``since`` as CSV; returns rows written.
+
+    Columns: ``sql.EXPORT_COLUMNS``; ``created_at`` in ISO 8601 UTC; ``length`` empty when
+    unknown. Rows are streamed from the database in batches, so memory does not grow with size.
+    """
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(sql.EXPORT_COLUMNS)
+    written = 0
+    async for batch in sql.export_rows(db, guild_id, since):
+        writer.writerows((*r[:8], iso(r[8]), "" if r[9] is None else r[9]) for r in batch)
+        written += len(batch)
+        if progress is not None:
+            progress(written)
+    return written

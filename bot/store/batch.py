@@ -1,0 +1,127 @@
+"""Batched participation writes: one transaction per batch, bounded delay, flushed on close.
+
+Rows wait in memory until ``max_rows`` are queued (written at once by ``add``) or until the
+background loop (``start``) has waited ``max_delay`` seconds after the first queued row. Tests
+call ``flush()`` directly instead of waiting. Deletions and ``forget`` go through the writer so
+they also remove rows still queued, and run after any write in flight (one lock).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+
+from bot.participation import ANSWER, REACTION, ParticipationRow
+from bot.store.participation import ParticipationStore
+
+log = logging.getLogger(__name__)
+
+Sleep = Callable[[float], Awaitable[object]]
+
+
+class BatchWriter:
+    def __init__(
+        self,
+        store: ParticipationStore,
+        max_rows: int = 500,
+        max_delay: float = 1.0,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self.store = store
+        self.max_rows = max_rows
+        self.max_delay = max_delay
+        self._sleep = sleep
+        self._queue: list[ParticipationRow] = []
+        self._lock = asyncio.Lock()
+        self._queued = asyncio.Event()
+        self._task: asyncio.Task | None = None
+
+    @property
+    def pending(self) -> int:
+        """Rows queued and not yet written."""
+        return len(self._queue)
+
+    async def add(self, row: ParticipationRow) -> bool:
+        """Queue a row; False (and nothing kept) if the member opted out in that server."""
+        if row.member_id in await self.store.opted_out_members(row.guild_id):
+            return False
+        self._queue.append(row)
+        self._queued.set()
+        if len(self._queue) >= self.max_rows:
+            await self.flush()
+        return True
+
+    async def add_many(self, rows: Iterable[ParticipationRow]) -> int:
+        """Queue several rows (e.g. a thread's history after a restart); returns rows kept."""
+        kept = 0
+        for row in rows:
+            kept += await self.add(row)
+        return kept
+
+    async def flush(self) -> int:
+        """Write everything queued now; returns rows newly stored. Failed rows are re-queued."""
+        async with self._lock:
+            batch, self._queue = self._queue, []
+            self._queued.clear()
+            if not batch:
+                return 0
+            try:
+                return await self.store.record_many(batch)
+            except BaseException:  # cancelled too: re-inserting later is harmless (idempotent)
+                self._queue[:0] = batch
+                self._queued.set()
+                raise
+
+    async def delete_message(self, message_id: int) -> int:
+        """A message was deleted: drop its queued answer and its stored row."""
+        return await self._drop(
+            lambda r: r.message_id == message_id and r.kind == ANSWER,
+            lambda: self.store.delete_message(message_id),
+        )
+
+    async def delete_reaction(self, message_id: int, member_id: int) -> int:
+        return await self._drop(
+            lambda r: (
+                r.message_id == message_id and r.member_id == member_id and r.kind == REACTION
+            ),
+            lambda: self.store.delete_reaction(message_id, member_id),
+        )
+
+    async def forget(self, guild_id: int, member_id: int) -> int:
+        """Erase a member's rows in a server, queued ones included; returns rows erased."""
+        return await self._drop(
+            lambda r: r.guild_id == guild_id and r.member_id == member_id,
+            lambda: self.store.forget(guild_id, member_id),
+        )
+
+    async def _drop(self, match, delete) -> int:
+        async with self._lock:
+            before = len(self._queue)
+            self._queue = [r for r in self._queue if not match(r)]
+            return before - len(self._queue) + await delete()
+
+    def start(self) -> None:
+        """Run the delayed flush in the background (call once the event loop runs)."""
+        if self._task is None:
+            self._task = asyncio.create_task(self.run(), name="participation-writer")
+
+    async def run(self) -> None:
+        """Flush ``max_delay`` seconds after a row is queued, forever. Errors are logged."""
+        while True:
+            await self._queued.wait()
+            await self._sleep(self.max_delay)
+            try:
+                await self.flush()
+            except Exception:
+                log.exception("participation batch not written; kept for the next try")
+
+    async def close(self) -> None:
+        """Stop the background loop and write everything still queued."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        await self.flush()

@@ -1,0 +1,142 @@
+"""Participation rows and opt-outs in SQLite. Metadata only: never message content.
+
+Privacy rules kept here:
+- ``forget`` erases every participation row of a member in a server. An opt-out record is kept
+  (and only exists) while the member is opted out, because it is what honours the request.
+- ``opt_in`` deletes the opt-out record; nothing else about the member is stored.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Sequence
+
+import aiosqlite
+
+from bot.participation import ANSWER, REACTION, ParticipationRow
+from bot.thread_index import PromptPost
+
+log = logging.getLogger(__name__)
+
+_COLUMNS = "guild_id, post_id, prompt_id, theme_id, member_id, message_id, kind, created_at, length"
+_ONE = "(" + ",".join("?" * len(ParticipationRow._fields)) + ")"
+CHUNK = 500  # rows per INSERT statement (well under SQLite's bound-parameter limit)
+
+
+def _insert_sql(n: int) -> str:
+    return f"INSERT OR IGNORE INTO participation ({_COLUMNS}) VALUES " + ",".join([_ONE] * n)
+
+
+class ParticipationStore:
+    """Participation reads and writes on an open ``aiosqlite`` connection (``open_database``)."""
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self.db = db
+        self._opted_out: dict[int, set[int]] = {}
+        self._sql: dict[int, str] = {}
+
+    async def record_many(self, rows: Sequence[ParticipationRow]) -> int:
+        """Insert rows, ignoring ones already stored; returns how many were new.
+
+        Each chunk is one statement, hence one transaction. A chunk refused as a whole (a row
+        pointing at a deleted post) is retried row by row so the valid rows are kept.
+        """
+        written = 0
+        for start in range(0, len(rows), CHUNK):
+            chunk = rows[start : start + CHUNK]
+            try:
+                written += await self._insert(chunk)
+            except sqlite3.IntegrityError:
+                written += await self._insert_one_by_one(chunk)
+        return written
+
+    async def _insert(self, chunk: Sequence[ParticipationRow]) -> int:
+        sql = self._sql.get(len(chunk)) or self._sql.setdefault(len(chunk), _insert_sql(len(chunk)))
+        params = [value for row in chunk for value in row]
+        async with self.db.execute(sql, params) as cur:
+            return cur.rowcount
+
+    async def _insert_one_by_one(self, chunk: Sequence[ParticipationRow]) -> int:
+        written = 0
+        for row in chunk:
+            try:
+                written += await self._insert([row])
+            except sqlite3.IntegrityError as exc:
+                log.warning("dropped participation row for post %s: %s", row.post_id, exc)
+        return written
+
+    async def delete_message(self, message_id: int) -> int:
+        """Remove the answer stored for a deleted message; returns rows removed."""
+        return await self._delete(
+            "DELETE FROM participation WHERE message_id = ? AND kind = ?", (message_id, ANSWER)
+        )
+
+    async def delete_reaction(self, message_id: int, member_id: int) -> int:
+        """Remove a member's reaction on a prompt message (they took back their last reaction)."""
+        return await self._delete(
+            "DELETE FROM participation WHERE message_id = ? AND member_id = ? AND kind = ?",
+            (message_id, member_id, REACTION),
+        )
+
+    async def forget(self, guild_id: int, member_id: int) -> int:
+        """Erase every participation row of a member in a server; returns rows erased."""
+        return await self._delete(
+            "DELETE FROM participation WHERE guild_id = ? AND member_id = ?", (guild_id, member_id)
+        )
+
+    async def purge_older_than(self, cutoff: int) -> int:
+        """Retention: delete rows created before ``cutoff`` (Unix seconds); returns how many."""
+        return await self._delete("DELETE FROM participation WHERE created_at < ?", (cutoff,))
+
+    async def _delete(self, sql: str, params: tuple) -> int:
+        async with self.db.execute(sql, params) as cur:
+            return cur.rowcount
+
+    async def opt_out(self, guild_id: int, member_id: int, now: int) -> None:
+        """Stop recording a member in a server (idempotent; keeps the first opt-out time)."""
+        await self.db.execute(
+            "INSERT OR IGNORE INTO opt_outs (guild_id, member_id, since) VALUES (?, ?, ?)",
+            (guild_id, member_id, now),
+        )
+        (await self.opted_out_members(guild_id)).add(member_id)
+
+    async def opt_in(self, guild_id: int, member_id: int) -> None:
+        """Record a member again; their opt-out record is deleted."""
+        await self.db.execute(
+            "DELETE FROM opt_outs WHERE guild_id = ? AND member_id = ?", (guild_id, member_id)
+        )
+        (await self.opted_out_members(guild_id)).discard(member_id)
+
+    async def is_opted_out(self, guild_id: int, member_id: int) -> bool:
+        return member_id in await self.opted_out_members(guild_id)
+
+    async def opted_out_members(self, guild_id: int) -> set[int]:
+        """Opted-out members of a server; read once, then served from memory (hot path).
+
+        The returned set is live: ``opt_out``/``opt_in`` on this store update it.
+        """
+        cached = self._opted_out.get(guild_id)
+        if cached is None:
+            sql = "SELECT member_id FROM opt_outs WHERE guild_id = ?"
+            async with self.db.execute(sql, (guild_id,)) as cur:
+                cached = {row[0] async for row in cur}
+            cached = self._opted_out.setdefault(guild_id, cached)
+        return cached
+
+    async def last_recorded_message(self, post_id: int) -> int | None:
+        """Newest answer message id recorded for a post (backfill reads history after it)."""
+        sql = "SELECT max(message_id) FROM participation WHERE post_id = ? AND kind = ?"
+        async with self.db.execute(sql, (post_id, ANSWER)) as cur:
+            (newest,) = await cur.fetchone()
+        return newest
+
+    async def open_posts(self, posted_since: int) -> list[PromptPost]:
+        """Posted prompts (any guild) posted at or after ``posted_since``: the index at start."""
+        sql = (
+            "SELECT id, guild_id, channel_id, prompt_id, coalesce(theme_id, ''), message_id,"
+            " thread_id, posted_at FROM posts WHERE status = 'posted' AND posted_at >= ?"
+            " AND message_id IS NOT NULL AND prompt_id IS NOT NULL ORDER BY posted_at"
+        )
+        async with self.db.execute(sql, (posted_since,)) as cur:
+            return [PromptPost(*row) async for row in cur]
