@@ -39,20 +39,19 @@ class ServerReport:
     least_discussed_themes: tuple[Ranked, ...]
 
 
-def _most_least(ranked: list[Ranked]) -> tuple[tuple[Ranked, ...], tuple[Ranked, ...]]:
-    most = ranked[:TOP]
-    rest = sorted(ranked[TOP:], key=lambda r: (r.per_post, r.answers, r.key))
-    return tuple(most), tuple(rest[:TOP])
+def _most_least(ranked: list[Ranked], top: int) -> tuple[tuple[Ranked, ...], tuple[Ranked, ...]]:
+    rest = sorted(ranked[top:], key=lambda r: (r.per_post, r.answers, r.key))
+    return tuple(ranked[:top]), tuple(rest[:top])
 
 
 async def server_report(
-    db: aiosqlite.Connection, guild_id: int, since: int, now: int
+    db: aiosqlite.Connection, guild_id: int, since: int, now: int, top: int = TOP
 ) -> ServerReport:
-    """Figures for ``/stats server`` and ``python -m bot stats``."""
+    """Figures for ``/stats server`` and ``python -m bot stats``; ``top`` entries per list."""
     answers, reactions, active, new = await sql.window_totals(db, guild_id, since, now)
     posts = await sql.post_answers(db, guild_id, since, now)
-    prompts = _most_least(rank_by_answers_per_post((p[1], p[3]) for p in posts))
-    themes = _most_least(rank_by_answers_per_post((p[2], p[3]) for p in posts))
+    prompts = _most_least(rank_by_answers_per_post((p[1], p[3]) for p in posts), top)
+    themes = _most_least(rank_by_answers_per_post((p[2], p[3]) for p in posts), top)
     return ServerReport(
         guild_id, since, now, active, new, active - new, answers, reactions, len(posts),
         *prompts, *themes,
@@ -116,6 +115,42 @@ async def member_report(db: aiosqlite.Connection, guild_id: int, member_id: int)
         len({r[1] for r in answers}), len({r[2] for r in rows}), best.current, best.best,
         min(times, default=None), max(times, default=None),
     )  # fmt: skip
+
+
+MAX_MESSAGE = 2000  # Discord's limit for a message
+
+
+def _no_mentions(text: str) -> str:
+    """Neutralise @everyone, @here, and user/role mentions with a zero-width space."""
+    return text.replace("@", "@\u200b")
+
+
+def _ranked_lines(title: str, ranked: tuple[Ranked, ...]) -> list[str]:
+    if not ranked:
+        return []
+    lines = [f"{title} (answers per post):"]
+    for r in ranked:
+        key = r.key if len(r.key) <= 80 else r.key[:79] + "…"
+        lines.append(f"  {key}: {r.per_post:.1f} ({r.answers} answers, {r.posts} posts)")
+    return lines
+
+
+def weekly_digest_text(report: ServerReport) -> str:
+    """The digest posted to the mod-log channel: plain text, no mentions, at most 2000 chars."""
+    lines = [
+        f"Discussion digest {iso(report.since)[:10]} to {iso(report.now)[:10]} (UTC)",
+        f"Active members: {report.active_members} ({report.new_members} new,"
+        f" {report.returning_members} returning)",
+        f"Answers: {report.answers}, reactions: {report.reactions}, prompts posted: {report.posts}",
+    ]
+    lines += _ranked_lines("Most discussed prompts", report.most_discussed_prompts)
+    lines += _ranked_lines("Least discussed prompts", report.least_discussed_prompts)
+    lines += _ranked_lines("Most discussed themes", report.most_discussed_themes)
+    lines += _ranked_lines("Least discussed themes", report.least_discussed_themes)
+    text = _no_mentions("\n".join(lines))
+    if len(text) > MAX_MESSAGE:
+        text = text[: MAX_MESSAGE - 1].rsplit("\n", 1)[0] + "\n…"
+    return text
 
 
 def iso(ts: int) -> str:

@@ -1,0 +1,201 @@
+import asyncio
+import sqlite3
+
+import pytest
+
+from bot.participation import ANSWER, REACTION, ParticipationRow
+from bot.store.batch import BatchWriter
+from bot.store.db import open_database
+from bot.store.participation import ParticipationStore
+
+GUILD = 1
+
+
+async def add_post(db, post_id, posted_at=1000, channel_id=10, thread_id=None, status="posted"):
+    await db.execute(
+        "INSERT INTO posts (id, guild_id, channel_id, slot, kind, status, prompt_id, theme_id,"
+        " message_id, thread_id, claimed_at, posted_at)"
+        " VALUES (?, ?, ?, ?, 'scheduled', ?, ?, 'theme', ?, ?, ?, ?)",
+        (post_id, GUILD, channel_id, posted_at, status, f"prompt-{post_id}", 500 + post_id,
+         thread_id, posted_at, posted_at),
+    )  # fmt: skip
+
+
+def answer(member, message, post_id=1, at=2000, guild=GUILD):
+    return ParticipationRow(guild, post_id, f"prompt-{post_id}", "theme", member, message, ANSWER,
+                            at, 10)  # fmt: skip
+
+
+def reaction(member, post_id=1, at=2000):
+    return ParticipationRow(GUILD, post_id, f"prompt-{post_id}", "theme", member, 500 + post_id,
+                            REACTION, at, None)  # fmt: skip
+
+
+@pytest.fixture
+async def db(tmp_path):
+    db = await open_database(tmp_path / "bot.sqlite3")
+    await add_post(db, 1, thread_id=901)
+    yield db
+    await db.close()
+
+
+@pytest.fixture
+def store(db):
+    return ParticipationStore(db)
+
+
+@pytest.fixture
+def writer(store):
+    return BatchWriter(store, max_rows=3)
+
+
+async def stored(db, where="1=1", params=()):
+    async with db.execute(
+        f"SELECT member_id, message_id, kind FROM participation WHERE {where} ORDER BY id", params
+    ) as cur:
+        return [tuple(r) for r in await cur.fetchall()]
+
+
+async def test_same_event_delivered_twice_is_stored_once(db, store):
+    assert await store.record_many([answer(7, 100), answer(7, 100), reaction(7)]) == 2
+    assert await store.record_many([answer(7, 100), reaction(7)]) == 0
+    assert await stored(db) == [(7, 100, ANSWER), (7, 501, REACTION)]
+
+
+async def test_writer_holds_rows_until_full_then_writes_one_batch(db, writer):
+    await writer.add(answer(7, 100))
+    await writer.add(answer(8, 101))
+    assert await stored(db) == [] and writer.pending == 2
+    await writer.add(answer(9, 102))
+    assert writer.pending == 0
+    assert [m for m, _, _ in await stored(db)] == [7, 8, 9]
+
+
+async def test_flush_and_close_write_what_is_queued(db, store):
+    writer = BatchWriter(store, max_rows=500)
+    await writer.add(answer(7, 100))
+    assert await writer.flush() == 1
+    await writer.add(answer(8, 101))
+    await writer.close()
+    assert len(await stored(db)) == 2 and writer.pending == 0
+
+
+async def test_background_loop_flushes_after_the_delay(db, store):
+    delays = []
+    writer = BatchWriter(store, max_rows=500, max_delay=0.25, sleep=lambda s: fake_sleep(s, delays))
+    writer.start()
+    await writer.add(answer(7, 100))
+    for _ in range(20):  # let the loop task run; the injected sleep returns at once
+        if writer.pending == 0:
+            break
+        await fake_sleep(0, [])
+    assert delays and delays[0] == 0.25
+    assert await stored(db) == [(7, 100, ANSWER)]
+    await writer.close()
+
+
+async def fake_sleep(seconds, seen):
+    seen.append(seconds)
+    await asyncio.sleep(0)
+
+
+async def test_deleted_message_removes_stored_and_queued_rows(db, writer):
+    await writer.add(answer(7, 100))
+    await writer.flush()
+    await writer.add(answer(8, 101))
+    assert await writer.delete_message(100) == 1
+    assert await writer.delete_message(101) == 1
+    await writer.flush()
+    assert await stored(db) == []
+
+
+async def test_deleting_a_message_keeps_reactions_on_the_prompt(db, writer):
+    await writer.add(reaction(7))
+    await writer.flush()
+    assert await writer.delete_message(501) == 0
+    assert await writer.delete_reaction(501, 8) == 0
+    assert await writer.delete_reaction(501, 7) == 1
+    assert await stored(db) == []
+
+
+async def test_opted_out_member_is_not_recorded_until_opt_in(db, store, writer):
+    await store.opt_out(GUILD, 7, now=3000)
+    assert await store.is_opted_out(GUILD, 7)
+    assert await writer.add(answer(7, 100)) is False
+    assert await writer.add(answer(7, 100, guild=2)) is True  # other server: still recorded
+    await store.opt_in(GUILD, 7)
+    assert await writer.add(answer(7, 102)) is True
+    await writer.flush()
+    assert await stored(db, "guild_id = ?", (GUILD,)) == [(7, 102, ANSWER)]
+
+
+async def test_opt_out_survives_a_restart(tmp_path):
+    path = tmp_path / "bot.sqlite3"
+    db = await open_database(path)
+    await ParticipationStore(db).opt_out(GUILD, 7, now=3000)
+    await db.close()
+    db = await open_database(path)
+    assert await ParticipationStore(db).opted_out_members(GUILD) == {7}
+    await db.close()
+
+
+async def test_forget_erases_stored_and_queued_rows_of_that_member_only(db, store, writer):
+    await store.opt_out(GUILD, 9, now=1)
+    await store.opt_in(GUILD, 9)
+    await writer.add(answer(7, 100))
+    await writer.add(reaction(7))
+    await writer.flush()
+    await writer.add(answer(7, 101))
+    await writer.add(answer(8, 102))
+    assert await writer.forget(GUILD, 7) == 3
+    await writer.flush()
+    assert await stored(db) == [(8, 102, ANSWER)]
+    async with db.execute("SELECT count(*) FROM opt_outs") as cur:
+        assert (await cur.fetchone())[0] == 0
+
+
+async def test_forget_keeps_the_opt_out_that_honours_the_request(db, store):
+    await store.record_many([answer(7, 100)])
+    await store.opt_out(GUILD, 7, now=3000)
+    assert await store.forget(GUILD, 7) == 1
+    assert await store.is_opted_out(GUILD, 7)
+
+
+async def test_purge_deletes_only_rows_older_than_retention(db, store):
+    await store.record_many(
+        [answer(7, 100, at=100), answer(7, 101, at=200), answer(8, 102, at=300)]
+    )
+    assert await store.purge_older_than(200) == 1
+    assert [m for _, m, _ in await stored(db)] == [101, 102]
+
+
+async def test_last_recorded_message_is_the_newest_answer_of_the_post(db, store):
+    assert await store.last_recorded_message(1) is None
+    await store.record_many([answer(7, 300, at=5), answer(8, 250, at=6), reaction(9)])
+    assert await store.last_recorded_message(1) == 300
+
+
+async def test_open_posts_rebuild_the_index_from_posted_prompts(db, store):
+    await add_post(db, 2, posted_at=50, thread_id=902)
+    await add_post(db, 3, posted_at=2000, status="claimed")
+    posts = await store.open_posts(posted_since=500)
+    assert [(p.post_id, p.thread_id, p.message_id) for p in posts] == [(1, 901, 501)]
+
+
+async def test_row_for_a_vanished_post_is_dropped_without_losing_the_batch(db, store):
+    rows = [answer(7, 100), answer(8, 101, post_id=99), answer(9, 102)]
+    assert await store.record_many(rows) == 2
+    assert [m for m, _, _ in await stored(db)] == [7, 9]
+
+
+async def test_rows_survive_reopening_the_file(tmp_path):
+    path = tmp_path / "bot.sqlite3"
+    db = await open_database(path)
+    await add_post(db, 1)
+    writer = BatchWriter(ParticipationStore(db))
+    await writer.add(answer(7, 100))
+    await writer.close()
+    await db.close()
+    con = sqlite3.connect(path)
+    assert con.execute("SELECT member_id, length FROM participation").fetchall() == [(7, 10)]
+    con.close()
