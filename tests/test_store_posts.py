@@ -1,0 +1,148 @@
+import asyncio
+
+import pytest
+
+from bot.rotation import HistoryEntry
+from bot.store.db import open_database
+from bot.store.posts import PostStore
+
+GUILD, CHANNEL, OTHER = 10, 20, 30
+SLOT = 1_800_000_000
+HOUR = 3600
+
+
+@pytest.fixture
+async def store(tmp_path):
+    db = await open_database(tmp_path / "bot.sqlite3")
+    yield PostStore(db)
+    await db.close()
+
+
+async def test_two_processes_on_one_database_claim_a_slot_once(tmp_path):
+    path = tmp_path / "bot.sqlite3"
+    first, second = await open_database(path), await open_database(path)
+    try:
+        a, b = PostStore(first), PostStore(second)
+        results = await asyncio.gather(
+            *(s.claim_slot(GUILD, CHANNEL, SLOT, SLOT) for s in (a, b, a, b))
+        )
+        winners = [r for r in results if r is not None]
+        assert len(winners) == 1
+        assert (await b.post(winners[0]))["status"] == "claimed"
+        # Another channel's same slot is its own claim.
+        assert await b.claim_slot(GUILD, OTHER, SLOT, SLOT) is not None
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_posted_prompt_shows_in_history_and_lookups(store):
+    post_id = await store.claim_slot(GUILD, CHANNEL, SLOT, SLOT + 5)
+    await store.set_prompt(post_id, "p1", "t1")
+    await store.mark_posted(post_id, "p1", "t1", message_id=500, thread_id=600, now=SLOT + 7)
+    assert await store.history(CHANNEL) == [HistoryEntry("p1", "t1", SLOT + 7)]
+    assert await store.history(OTHER) == []
+    assert (await store.post_by_message(500))["id"] == post_id
+    assert (await store.post_by_thread(600))["slot"] == SLOT
+    assert await store.post_by_message(999) is None
+    assert await store.last_slot(CHANNEL) == SLOT
+    assert await store.last_slot(OTHER) is None
+
+
+async def test_history_counts_posted_and_skipped_with_prompt_but_not_failed(store):
+    for i, outcome in enumerate(["posted", "failed", "skipped", "skipped-empty", "claimed"]):
+        post_id = await store.claim_slot(GUILD, CHANNEL, SLOT + i * HOUR, SLOT + i * HOUR)
+        if outcome != "skipped-empty":
+            await store.set_prompt(post_id, f"p{i}", "t")
+        if outcome == "posted":
+            await store.mark_posted(post_id, f"p{i}", "t", 1, None, SLOT + i * HOUR)
+        elif outcome == "failed":
+            await store.mark_failed(post_id, "403 Missing Permissions", SLOT + i * HOUR)
+        elif outcome.startswith("skipped"):
+            await store.mark_skipped(post_id, SLOT + i * HOUR)
+    assert [e.prompt_id for e in await store.history(CHANNEL)] == ["p0", "p2"]
+
+
+async def test_manual_posts_never_conflict(store):
+    first = await store.claim_manual(GUILD, CHANNEL, SLOT)
+    second = await store.claim_manual(GUILD, CHANNEL, SLOT)
+    assert first != second
+    assert (await store.post(first))["kind"] == "manual"
+
+
+async def test_open_posts_lists_threads_posted_since(store):
+    for i, thread in enumerate([601, None, 603]):
+        post_id = await store.claim_slot(GUILD, CHANNEL, SLOT + i * HOUR, SLOT)
+        await store.mark_posted(post_id, f"p{i}", "t", 500 + i, thread, SLOT + i * HOUR)
+    assert [r["thread_id"] for r in await store.open_posts(SLOT)] == [601, 603]
+    assert [r["thread_id"] for r in await store.open_posts(SLOT + HOUR)] == [603]
+
+
+async def test_pause_and_resume_per_channel(store):
+    assert not await store.is_paused(CHANNEL)
+    await store.set_paused(GUILD, CHANNEL, True, SLOT)
+    assert await store.is_paused(CHANNEL)
+    assert not await store.is_paused(OTHER)
+    await store.set_paused(GUILD, CHANNEL, False, SLOT + 1)
+    assert not await store.is_paused(CHANNEL)
+
+
+async def test_skips_are_counted_and_each_taken_once(tmp_path):
+    path = tmp_path / "bot.sqlite3"
+    first, second = await open_database(path), await open_database(path)
+    try:
+        a, b = PostStore(first), PostStore(second)
+        assert not await a.take_skip(CHANNEL)
+        await a.set_paused(GUILD, CHANNEL, True, SLOT)
+        assert await a.request_skip(GUILD, CHANNEL, SLOT) == 1
+        assert await a.request_skip(GUILD, CHANNEL, SLOT) == 2
+        assert await a.is_paused(CHANNEL)  # a skip does not undo a pause
+        taken = await asyncio.gather(*(s.take_skip(CHANNEL) for s in (a, b, a, b)))
+        assert sorted(taken) == [False, False, True, True]
+        assert await b.pending_skips(CHANNEL) == 0
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_crash_between_claim_and_post_is_retried_once_inside_the_window(store):
+    post_id = await store.claim_slot(GUILD, CHANNEL, SLOT, SLOT)
+    await store.set_prompt(post_id, "p1", "t1")
+    windows = {CHANNEL: HOUR}
+    # Fresh claims are not stale yet.
+    assert await store.recover_stale(SLOT + 60, stale_after=300, catch_up=windows) == []
+    retry = await store.recover_stale(SLOT + 600, stale_after=300, catch_up=windows)
+    assert [(r["id"], r["prompt_id"], r["attempts"]) for r in retry] == [(post_id, "p1", 1)]
+    # Crashed again during the retry: not retried a second time.
+    assert await store.recover_stale(SLOT + 1200, stale_after=300, catch_up=windows) == []
+    row = await store.post(post_id)
+    assert (row["status"], row["error"]) == ("failed", "interrupted before posting")
+
+
+async def test_stale_claim_outside_its_window_or_manual_or_unconfigured_is_failed(store):
+    late = await store.claim_slot(GUILD, CHANNEL, SLOT, SLOT)
+    manual = await store.claim_manual(GUILD, CHANNEL, SLOT + 2 * HOUR)
+    gone = await store.claim_slot(GUILD, OTHER, SLOT + 2 * HOUR, SLOT + 2 * HOUR)
+    assert len(await store.stale_claims(SLOT + 3 * HOUR)) == 3
+    retry = await store.recover_stale(SLOT + 2 * HOUR + 600, 300, {CHANNEL: HOUR})
+    assert retry == []
+    for post_id in (late, manual, gone):
+        assert (await store.post(post_id))["status"] == "failed"
+    assert await store.stale_claims(SLOT + 3 * HOUR) == []
+
+
+async def test_two_processes_recovering_at_once_retry_a_claim_once(tmp_path):
+    path = tmp_path / "bot.sqlite3"
+    first, second = await open_database(path), await open_database(path)
+    try:
+        a, b = PostStore(first), PostStore(second)
+        await a.claim_slot(GUILD, CHANNEL, SLOT, SLOT)
+        results = await asyncio.gather(
+            a.recover_stale(SLOT + 600, 300, {CHANNEL: HOUR}),
+            b.recover_stale(SLOT + 600, 300, {CHANNEL: HOUR}),
+        )
+        assert sorted(len(r) for r in results) == [0, 1]
+        assert (await a.post(1))["status"] == "claimed"
+    finally:
+        await first.close()
+        await second.close()
