@@ -1,0 +1,162 @@
+"""Read the essays in ``seeds/`` and find their theme items.
+
+Forms understood, tried in this order on each essay:
+
+* numbered lists ``1. Title: body`` or ``1) Title - body``;
+* bullets ``- **Title**: body`` (also ``*``, and ``- Title: body`` with a short title);
+* Markdown headings (``## Title``) followed by paragraphs;
+* plain prose: one item per substantial paragraph, titled by its key phrase.
+
+An essay cut off mid-sentence keeps its last item with the partial text, marked truncated.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.essays_text import first_sentence, key_phrase
+
+log = logging.getLogger(__name__)
+
+ESSAY_SUFFIXES = (".txt", ".md")
+MIN_PROSE_WORDS = 25
+_SEP = r"\s*(?::|\s-\s|\s–\s|\s—\s)\s*"
+_NUMBERED = re.compile(
+    r"^\s*(?:#+\s*)?(\d{1,3})[.)]\s+(?P<title>[^\n]{1,120}?)" + _SEP + r"(?P<body>.*)$"
+)
+_NUMBERED_BARE = re.compile(r"^\s*(\d{1,3})[.)]\s+(?P<title>[^\n]{1,120})$")
+_BOLD_BULLET = re.compile(
+    r"^\s*[-*+]\s+\*\*(?P<title>[^*\n]{1,120}?)[:.]?\*\*\s*[:.\-–—]?\s*(?P<body>.*)$"
+)
+_PLAIN_BULLET = re.compile(r"^\s*[-*+]\s+(?P<title>[^:\n]{1,60}?):\s+(?P<body>.+)$")
+_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<title>.+?)\s*#*\s*$")
+_ENDS_SENTENCE = re.compile(r"[.!?…][\"'”’)\]*_]*\s*$")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One theme item of an essay: its own title, its body text and where it came from."""
+
+    essay: str
+    number: int | None
+    title: str
+    body: str
+    truncated: bool = False
+
+    @property
+    def excerpt(self) -> str:
+        return first_sentence(self.body)
+
+    @property
+    def ref(self) -> str:
+        """A stable reference to this item: ``essay#number`` or ``essay#title``."""
+        return f"{self.essay}#{self.number if self.number is not None else self.title}"
+
+
+@dataclass(frozen=True)
+class Essay:
+    name: str
+    items: tuple[Item, ...]
+
+
+def read_essays(directory: Path) -> list[Essay]:
+    """Every ``.txt`` and ``.md`` essay in ``directory``, sorted by file name."""
+    paths = sorted(p for p in Path(directory).iterdir() if p.suffix.lower() in ESSAY_SUFFIXES)
+    return [parse_essay(p.name, p.read_text(encoding="utf-8")) for p in paths if p.is_file()]
+
+
+def parse_essay(name: str, text: str) -> Essay:
+    """Find the theme items of one essay, whatever form it uses."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for finder in (_list_items, _heading_items, _prose_items):
+        raw = finder(lines)
+        if raw:
+            break
+    else:
+        log.warning("%s: no themes found", name)
+        return Essay(name, ())
+    items = [Item(name, num, _clean_title(title), _squash(body)) for num, title, body in raw]
+    items = [i for i in items if i.title]
+    if items and _looks_cut_off(items):
+        last = items[-1]
+        items[-1] = Item(name, last.number, last.title, last.body, truncated=True)
+    return Essay(name, tuple(items))
+
+
+def _looks_cut_off(items: list[Item]) -> bool:
+    """The last body stops mid-sentence while the essay's other bodies end theirs."""
+    if _ENDS_SENTENCE.search(items[-1].body or items[-1].title):
+        return False
+    earlier = [bool(_ENDS_SENTENCE.search(i.body)) for i in items[:-1]]
+    return not earlier or sum(earlier) * 2 >= len(earlier)
+
+
+def _list_items(lines: list[str]) -> list[tuple[int | None, str, str]]:
+    """Numbered items or titled bullets, each with its continuation lines."""
+    found: list[list] = []
+    open_item = False
+    for line in lines:
+        head = _match_list_line(line)
+        if head:
+            found.append(list(head))
+            open_item = True
+        elif not line.strip() or _HEADING.match(line):
+            open_item = False
+        elif found and (open_item or line.startswith((" ", "\t"))):
+            found[-1][2] = f"{found[-1][2]} {line.strip()}"
+            open_item = True
+    return [(n, t, b) for n, t, b in found] if len(found) >= 2 else []
+
+
+def _match_list_line(line: str) -> tuple[int | None, str, str] | None:
+    for pattern in (_NUMBERED, _BOLD_BULLET, _PLAIN_BULLET):
+        m = pattern.match(line)
+        if m:
+            number = int(m.group(1)) if pattern is _NUMBERED else None
+            return number, m.group("title"), m.group("body")
+    m = _NUMBERED_BARE.match(line)
+    if m and len(m.group("title").split()) <= 8:
+        return int(m.group(1)), m.group("title"), ""
+    return None
+
+
+def _heading_items(lines: list[str]) -> list[tuple[int | None, str, str]]:
+    """Headings at the most used level, each with the paragraphs under it."""
+    heads = [(i, _HEADING.match(line)) for i, line in enumerate(lines)]
+    heads = [(i, m) for i, m in heads if m]
+    if not heads:
+        return []
+    levels = [len(m.group("hashes")) for _, m in heads]
+    level = max(set(levels), key=lambda lv: (levels.count(lv), lv))
+    chosen = [(i, m) for i, m in heads if len(m.group("hashes")) == level]
+    items = []
+    for i, m in chosen:
+        end = next((j for j, h in heads if j > i and len(h.group("hashes")) <= level), len(lines))
+        body = " ".join(line.strip() for line in lines[i + 1 : end] if not _HEADING.match(line))
+        number, title = _split_number(m.group("title"))
+        items.append((number, title, body))
+    return items
+
+
+def _split_number(title: str) -> tuple[int | None, str]:
+    m = re.match(r"^(\d{1,3})[.)]\s+(.*)$", title)
+    return (int(m.group(1)), m.group(2)) if m else (None, title)
+
+
+def _prose_items(lines: list[str]) -> list[tuple[int | None, str, str]]:
+    """One item per substantial paragraph, titled by its key phrase."""
+    paragraphs = [p.strip() for p in "\n".join(lines).split("\n\n")]
+    paragraphs = [" ".join(p.split()) for p in paragraphs if len(p.split()) >= MIN_PROSE_WORDS]
+    return [(None, key_phrase(p, paragraphs), p) for p in paragraphs]
+
+
+def _clean_title(title: str) -> str:
+    title = re.sub(r"[*_`]+", "", title).strip()
+    return title.rstrip(" :.-–—").strip()
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
