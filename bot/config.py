@@ -99,7 +99,7 @@ def load_config(
     reader = _ConfigReader(str(path), known_themes, known_prompts)
     settings = reader.settings(text, path.parent)
     if reader.problems:
-        raise InputError(reader.problems)
+        raise InputError(sorted(reader.problems, key=lambda p: p.line or 0))
     return settings
 
 
@@ -251,6 +251,8 @@ class _ConfigReader(NodeReader):
 
     def duration(self, node: yaml.Node, key: str) -> timedelta | None:
         value = self.scalar(node)
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value)
         if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
             return timedelta(minutes=value)
         match = _DURATION.fullmatch(value.strip()) if isinstance(value, str) else None
