@@ -38,15 +38,13 @@ class ChannelState:
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("preview", help="show the next scheduled posts per channel (offline)")
     parser.add_argument("--config", default="config.yaml", help="config file (config.yaml)")
-    parser.add_argument("--days", type=int, default=7, help="how many days ahead (7)")
+    parser.add_argument("--days", type=_positive, default=7, help="how many days ahead (7)")
     parser.add_argument("--now", default=None, help=argparse.SUPPRESS)  # ISO time, for tests
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     now = parse_now(args.now)
-    if args.days < 1:
-        raise SystemExit("--days must be at least 1")
     settings = load_config(Path(args.config))
     library = load_prompts(settings)
     known_prompts = {p.id for t in library.themes for p in t.prompts}
@@ -54,6 +52,12 @@ def run(args: argparse.Namespace) -> int:
     settings = load_config(Path(args.config), known_themes, known_prompts)
     print("\n".join(asyncio.run(preview(settings, library, now, args.days))))
     return 0
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError("must be a whole number of days, at least 1")
+    return int(text)
 
 
 def parse_now(text: str | None) -> datetime:
