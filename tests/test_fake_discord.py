@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import sys
 from pathlib import Path
@@ -32,6 +33,14 @@ async def server():
         yield server
 
 
+@pytest.fixture(autouse=True)
+def no_logged_errors(caplog):
+    """discord.py only logs exceptions raised in listeners and parsers: fail the test on them."""
+    yield
+    errors = [r for r in caplog.get_records("call") if r.levelno >= logging.ERROR]
+    assert not errors, [r.getMessage() for r in errors]
+
+
 @pytest.fixture
 def endpoints():
     """Leave discord.py pointing at Discord after a test that moved it."""
@@ -44,7 +53,10 @@ async def start_bot(server: FakeDiscord, out: Path, log) -> asyncio.subprocess.P
     return await asyncio.create_subprocess_exec(
         *[sys.executable, "-m", "tests.fake_discord.smoke_bot", *args],
         cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
+        env={
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
+        },
         stdout=log,
         stderr=log,
     )
@@ -108,13 +120,17 @@ async def test_bot_process_posts_reads_answers_and_reconnects_after_sigkill(serv
             procs.append(await start_bot(server, out, log))
             await server.wait_for_identify(2)
             await server.wait_for_request(THREADS, method="POST", count=2)
+            second = server.threads(CHANNEL)[1]["id"]
+            await server.wait_for_request(f"^/channels/{second}/messages$", method="POST")
             await server.send_as(MEMBER, thread_id, "answer after restart")
             await server.wait_for_request(REACTION, method="PUT", count=2)
     finally:
         for proc in procs:
             await kill(proc)
         log.close()
-        print((tmp_path / "bot.log").read_text())  # shown by pytest when the test fails
+        log_text = (tmp_path / "bot.log").read_text()
+        print(log_text)  # shown by pytest when the test fails
+    assert "Traceback" not in log_text
     lines = out.read_text().splitlines()
     assert f"{thread_id} {MEMBER} answer after restart" in lines
     assert len([line for line in lines if line.startswith("ready ")]) == 2
@@ -127,10 +143,10 @@ async def test_bot_process_posts_reads_answers_and_reconnects_after_sigkill(serv
 
 
 @contextlib.asynccontextmanager
-async def client_of(server: FakeDiscord):
+async def client_of(server: FakeDiscord, client: discord.Client | None = None):
     """A discord.py client in this process, connected to the fake server and ready."""
     apply_endpoints(server.api_base, server.gateway_url)
-    client = discord.Client(intents=discord.Intents.default(), guild_ready_timeout=0.05)
+    client = client or discord.Client(intents=discord.Intents.default(), guild_ready_timeout=0.05)
     try:
         async with client:
             await client.login("fake-token")
@@ -185,6 +201,28 @@ async def test_held_post_is_stored_before_the_bot_hears_back_and_resume_replays(
         await server.wait_for(lambda: seen, timeout=5, what="replayed message")
         assert seen == ["sent while disconnected"]
         assert len(server.identifies) == 1
+
+
+async def test_slash_command_answers_reach_the_interaction_record(server):
+    client = discord.Client(intents=discord.Intents.default(), guild_ready_timeout=0.05)
+    tree = discord.app_commands.CommandTree(client)
+
+    @tree.command(name="stats", description="Show counts", guild=discord.Object(GUILD))
+    async def stats(interaction: discord.Interaction, days: int) -> None:
+        await interaction.response.send_message(f"{days} days", ephemeral=True)
+        await interaction.followup.send("details")
+
+    async with client_of(server, client):
+        await tree.sync(guild=discord.Object(GUILD))
+        assert [c["name"] for c in server.commands(GUILD)] == ["stats"]
+        options = [{"name": "days", "type": 4, "value": 7}]
+        interaction = await server.invoke(
+            "stats", guild_id=GUILD, channel_id=CHANNEL, user_id=MEMBER, options=options
+        )
+        await server.wait_for(lambda: len(interaction.messages) == 2, timeout=5, what="answers")
+    assert interaction.texts == ["7 days", "details"]
+    assert interaction.callbacks[0]["data"]["flags"] == 64
+    assert [m["content"] for m in server.messages(CHANNEL)] == ["details"]  # ephemeral not kept
 
 
 def _recorder(seen: list[str]):

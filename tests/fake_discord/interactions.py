@@ -24,6 +24,7 @@ class Interaction:
     id: int
     token: str
     channel_id: int
+    user: dict[str, Any]
     callbacks: list[dict[str, Any]] = field(default_factory=list)  # bodies of /callback
     messages: list[dict[str, Any]] = field(default_factory=list)  # original + follow-ups
 
@@ -60,7 +61,10 @@ class Interactions:
             ),
             {"id": str(self.world.ids.next())},
         )
-        interaction = Interaction(self.world.ids.next(), secrets.token_urlsafe(24), channel_id)
+        user = self.world.users[user_id]
+        interaction = Interaction(
+            self.world.ids.next(), secrets.token_urlsafe(24), channel_id, user
+        )
         self.by_token[interaction.token] = interaction
         member = {**guild.members[user_id], "permissions": str(p.EVERYONE_PERMISSIONS)}
         data = {"id": command["id"], "name": name, "type": 1, "options": options}
@@ -77,6 +81,7 @@ class Interactions:
                 "member": member,
                 "token": interaction.token,
                 "version": 1,
+                "attachment_size_limit": 10 * 1024 * 1024,
                 "app_permissions": str(p.ADMINISTRATOR),
                 "locale": "en-US",
                 "guild_locale": "en-US",
@@ -94,7 +99,12 @@ class Interactions:
             message = p.message(self.world.ids.next(), channel, self.world.bot, body)
         else:
             message = self.world.add_message(interaction.channel_id, self.world.bot_id, body)
-        message["interaction_metadata"] = {"id": str(interaction.id), "type": 2}
+        message["interaction_metadata"] = {
+            "id": str(interaction.id),
+            "type": 2,
+            "user": interaction.user,
+            "authorizing_integration_owners": {},
+        }
         interaction.messages.append(message)
         return message
 
