@@ -1,0 +1,70 @@
+"""``python -m bot prompts build|validate|list``: the admin-owned prompt files."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from pathlib import Path
+
+from bot.prompts.build import Report, build_prompts
+from bot.prompts.loader import load_library
+from bot.themes import find_themes
+
+log = logging.getLogger(__name__)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("prompts", help="build, check or list the prompt files")
+    actions = parser.add_subparsers(dest="prompts_action", required=True, metavar="ACTION")
+    build = actions.add_parser("build", help="write prompts for new themes and essay items")
+    build.add_argument("--seeds", type=Path, default=Path("seeds"), help="essay folder")
+    build.add_argument("--out", type=Path, default=Path("prompts"), help="prompt folder")
+    build.set_defaults(func=run_build)
+    validate = actions.add_parser("validate", help="check every prompt file")
+    validate.add_argument("--dir", type=Path, default=Path("prompts"), help="prompt folder")
+    validate.set_defaults(func=run_validate)
+    listing = actions.add_parser("list", help="list prompts")
+    listing.add_argument("--dir", type=Path, default=Path("prompts"), help="prompt folder")
+    listing.add_argument("--theme", help="only this theme id")
+    listing.set_defaults(func=run_list)
+
+
+def run_build(args: argparse.Namespace) -> int:
+    themes = find_themes(args.seeds, args.out / "_overrides.yaml")
+    print(render_report(build_prompts(themes, args.out)))
+    return 0
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    library = load_library(args.dir)
+    prompts = [p for t in library.themes for p in t.prompts]
+    enabled = sum(p.enabled for p in prompts)
+    print(
+        f"{args.dir}: OK: {len(library.themes)} themes, {len(prompts)} prompts, {enabled} enabled"
+    )
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    library = load_library(args.dir)
+    themes = [t for t in library.themes if args.theme in (None, t.id)]
+    if args.theme and not themes:
+        print(f"no theme has id {args.theme!r}")
+        return 1
+    for theme in themes:
+        print(f"{theme.id}: {theme.title}")
+        for prompt in theme.prompts:
+            mark = " " if prompt.enabled else "-"
+            print(f"  {mark} {prompt.id:<24} {prompt.question}")
+    return 0
+
+
+def render_report(report: Report) -> str:
+    lines = [f"added      {pid}" for pid in report.added]
+    lines += [f"left alone {pid}: {why}" for pid, why in report.left_alone]
+    if report.kept:
+        lines.append(f"kept       {len(report.kept)} unchanged generated prompts")
+    lines.append(
+        f"added {len(report.added)}, kept {len(report.kept)}, left alone {len(report.left_alone)}"
+    )
+    return "\n".join(lines)

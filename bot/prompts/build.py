@@ -1,0 +1,119 @@
+"""``prompts build``: turn themes into prompt files without ever overriding an admin.
+
+A new theme gets a new file. An existing file only gains prompts for essay items it has not seen;
+its other prompts are kept as they are (unchanged ones are reported "kept", edited, deleted or
+hand-added ones "left alone"). A theme file the admins deleted is not recreated.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.prompts.generate import Bank, Draft, draft_for_source, initial_drafts, load_bank
+from bot.prompts.loader import load_theme_files
+from bot.prompts.model import Prompt
+from bot.prompts.schema import ThemeFile
+from bot.prompts.state import BuildState, ThemeState, fingerprint, load_state, save_state
+from bot.prompts.writer import render_theme_file, write_atomically
+from bot.themes import Source, Theme
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Report:
+    added: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    left_alone: list[tuple[str, str]] = field(default_factory=list)  # (id, why)
+
+
+def build_prompts(themes: list[Theme], out: Path, bank: Bank | None = None) -> Report:
+    """Write or extend ``out/<theme-id>.yaml`` for every theme; returns what happened."""
+    out = Path(out)
+    files = {f.theme.id: f for f in load_theme_files(out)} if out.is_dir() else {}
+    state, report, bank = load_state(out), Report(), bank or load_bank()
+    taken = set(state.issued) | {p.id for f in files.values() for p in f.theme.prompts}
+    for theme in themes:
+        tstate, file = state.themes.get(theme.id), files.get(theme.id)
+        if tstate is not None and file is None:
+            report.left_alone.append((theme.id, "theme file removed by an admin, not recreated"))
+            continue
+        if file is None:
+            tstate = state.themes[theme.id] = ThemeState()
+            drafts = initial_drafts(theme, bank)
+        else:
+            tstate = state.themes.setdefault(theme.id, _adopt(file, state))
+            _review(file, tstate, state, report)
+            new = [s for s in theme.sources if s.ref not in tstate.sources]
+            drafts = [_next_draft(theme, s, tstate, bank) for s in new]
+        added = [_issue(d, theme.id, tstate, state, taken) for d in drafts]
+        tstate.sources = sorted({*tstate.sources, *(s.ref for s in theme.sources)})
+        if added:
+            _write(out, theme, file, added)
+            report.added.extend(p.id for p in added)
+    _report_orphans(themes, files, report)
+    out.mkdir(parents=True, exist_ok=True)
+    save_state(out, state)
+    return report
+
+
+def _adopt(file: ThemeFile, state: BuildState) -> ThemeState:
+    """State for a theme file the build did not record (hand-made, or the state file was lost)."""
+    numbers = [int(p.id.rsplit("-", 1)[1]) for p in file.theme.prompts if p.id[-1].isdigit()]
+    refs = [f"{s.get('essay')}#{s.get('item') or s.get('title')}" for s in file.sources]
+    return ThemeState(next=max(numbers, default=0) + 1, sources=refs)
+
+
+def _review(file: ThemeFile, tstate: ThemeState, state: BuildState, report: Report) -> None:
+    present = {p.id for p in file.theme.prompts}
+    for prompt in file.theme.prompts:
+        if state.issued.get(prompt.id) == fingerprint(prompt):
+            report.kept.append(prompt.id)
+        elif prompt.id in state.issued:
+            report.left_alone.append((prompt.id, "edited by an admin"))
+        else:
+            report.left_alone.append((prompt.id, "added by an admin"))
+    for prompt_id in sorted(set(tstate.slots.values()) - present):
+        report.left_alone.append((prompt_id, "deleted by an admin; its id stays retired"))
+
+
+def _next_draft(theme: Theme, source: Source, tstate: ThemeState, bank: Bank) -> Draft:
+    return draft_for_source(theme, source, set(tstate.slots), bank)
+
+
+def _issue(
+    draft: Draft, theme_id: str, tstate: ThemeState, state: BuildState, taken: set
+) -> Prompt:
+    number = tstate.next
+    while f"{theme_id}-{number}" in taken:
+        number += 1
+    prompt_id = f"{theme_id}-{number}"
+    tstate.next = number + 1
+    taken.add(prompt_id)
+    prompt = Prompt(
+        prompt_id, theme_id, draft.question, draft.followups, draft.context, draft.source
+    )
+    tstate.slots[draft.slot] = prompt_id
+    state.issued[prompt_id] = fingerprint(prompt)
+    return prompt
+
+
+def _write(out: Path, theme: Theme, file: ThemeFile | None, added: list[Prompt]) -> None:
+    title = file.theme.title if file else theme.title
+    sources = list(file.sources) if file else []
+    known = {(s.get("essay"), s.get("item"), s.get("title")) for s in sources}
+    for s in theme.sources:
+        if (s.essay, s.item, s.title) not in known:
+            sources.append(
+                {"essay": s.essay, "item": s.item, "title": s.title, "truncated": s.truncated}
+            )
+    prompts = [*(file.theme.prompts if file else ()), *added]
+    write_atomically(out / f"{theme.id}.yaml", render_theme_file(theme.id, title, sources, prompts))
+
+
+def _report_orphans(themes: list[Theme], files: dict[str, ThemeFile], report: Report) -> None:
+    current = {t.id for t in themes}
+    for theme_id in sorted(set(files) - current):
+        report.left_alone.append((theme_id, "theme no longer found in the essays; file kept"))

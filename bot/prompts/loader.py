@@ -1,0 +1,111 @@
+"""Load the whole prompt library, and keep the last good one while files are being edited.
+
+Every ``*.yaml`` file in the folder is a prompt file, except names starting with ``_``
+(``_overrides.yaml``, ``_state.yaml``).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from bot.errors import InputError, Problem
+from bot.prompts.model import Library
+from bot.prompts.schema import ThemeFile, parse_theme_file
+
+log = logging.getLogger(__name__)
+
+
+def prompt_files(directory: Path) -> list[Path]:
+    """The prompt files of ``directory``, sorted by name."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        return []
+    return sorted(
+        p
+        for p in directory.iterdir()
+        if p.suffix in (".yaml", ".yml") and not p.name.startswith(("_", ".")) and p.is_file()
+    )
+
+
+def load_theme_files(directory: Path) -> list[ThemeFile]:
+    """Every prompt file parsed and checked; InputError lists all problems (ids unique overall)."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise InputError([Problem(str(directory), None, "prompt folder not found")])
+    files, problems = [], []
+    for path in prompt_files(directory):
+        parsed, found = parse_theme_file(path)
+        problems.extend(found)
+        if parsed is not None:
+            files.append(parsed)
+    problems.extend(_duplicates(files))
+    if problems:
+        raise InputError(problems)
+    return files
+
+
+def load_library(directory: Path) -> Library:
+    """The prompt library in ``directory``; InputError carries ``path:line: message`` problems."""
+    files = load_theme_files(directory)
+    return Library(tuple(sorted((f.theme for f in files), key=lambda t: t.id)))
+
+
+class LibraryHolder:
+    """The last good library; ``reload()`` swaps it only when every file is valid."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = Path(directory)
+        self.library = Library()
+        self._signature: tuple = ()
+
+    def reload(self) -> list[Problem]:
+        """Load the files again; on problems keep the previous library and return them."""
+        signature = self._current_signature()
+        try:
+            library = load_library(self.directory)
+        except InputError as exc:
+            log.warning(
+                "prompt files have %d problem(s); keeping the last good library", len(exc.problems)
+            )
+            self._signature = signature
+            return exc.problems
+        self.library, self._signature = library, signature
+        log.info(
+            "loaded %d themes, %d prompts",
+            len(library.themes),
+            sum(len(t.prompts) for t in library.themes),
+        )
+        return []
+
+    def changed(self) -> bool:
+        """True when a prompt file was added, removed or modified since the last reload."""
+        return self._current_signature() != self._signature
+
+    def _current_signature(self) -> tuple:
+        out = []
+        for path in prompt_files(self.directory):
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            out.append((path.name, stat.st_mtime_ns, stat.st_size))
+        return tuple(out)
+
+
+def _duplicates(files: list[ThemeFile]) -> list[Problem]:
+    problems, seen = [], {}
+    for file in files:
+        for prompt_id, line in file.id_lines.items():
+            if prompt_id in seen:
+                first = seen[prompt_id]
+                problems.append(
+                    Problem(
+                        str(file.path),
+                        line,
+                        f"duplicate prompt id {prompt_id!r} (first at {first})",
+                    )
+                )
+            else:
+                seen[prompt_id] = f"{file.path}:{line}"
+    return problems

@@ -1,0 +1,152 @@
+"""The prompt file format and its limits; one file in, a ``ThemeFile`` or problems with lines out.
+
+A prompt file ``prompts/<theme-id>.yaml``::
+
+    id: stories                        # must match the file name
+    title: Sharing stories and experiences
+    sources:                           # where the theme comes from (informational)
+      - {essay: 000_b66c1c57bbe23d61.txt, item: 1, title: Sharing stories}
+    prompts:
+      - id: stories-1                  # unique across all files, never reused
+        question: When did hearing someone else's story make you feel less alone?
+        followups: [What stayed with you?, Did it change how you tell yours?]
+        context: '"Through storytelling, ..." (essay 000_b66c1c57bbe23d61.txt)'
+        source: 000_b66c1c57bbe23d61.txt   # optional
+        enabled: true                      # optional, default true
+
+The bot posts a prompt as an embed: the question as title, the context as a field, theme and source
+in the footer, and the follow-ups as thread messages. The limits below keep all of that within
+Discord's (embed title 256, description 4096, field 1024, footer 2048, embed 6000, message 2000).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from yaml.nodes import MappingNode, Node
+
+from bot.prompts.model import Prompt, Theme
+from bot.prompts.yaml_nodes import Reader, line_of, read_text
+
+log = logging.getLogger(__name__)
+
+QUESTION_MAX = 300
+CONTEXT_MAX = 1024
+FOLLOWUP_MAX = 2000
+TITLE_MAX = 256
+FOOTER_MAX = 2048
+EMBED_MAX = 6000
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+MENTION = re.compile(r"@everyone|@here|<@[!&]?\d+>", re.IGNORECASE)
+FILE_KEYS = ("id", "title", "sources", "prompts")
+SOURCE_KEYS = ("essay", "item", "title", "excerpt", "truncated")
+PROMPT_KEYS = ("id", "question", "followups", "context", "source", "enabled")
+
+
+@dataclass(frozen=True)
+class ThemeFile:
+    """One parsed prompt file, with the line of each prompt id (for duplicate reports)."""
+
+    path: Path
+    theme: Theme
+    sources: tuple[dict, ...]
+    id_lines: dict[str, int]
+
+
+def parse_theme_file(path: Path) -> tuple[ThemeFile | None, list]:
+    """Parse and check one prompt file; returns the file (when valid) and its problems."""
+    reader = Reader(path)
+    text = read_text(reader, path)
+    root = reader.compose(text) if text is not None else None
+    if text is not None and root is None and not reader.problems:
+        reader.problem(1, "the file is empty")
+    if root is None:
+        return None, reader.problems
+    top = reader.mapping(root, "a prompt file", FILE_KEYS)
+    for key in ("id", "title", "prompts"):
+        if key not in top and isinstance(root, MappingNode):
+            reader.problem(root, f"missing key {key!r}")
+    theme_id = _id(reader, top.get("id"), "theme id")
+    if theme_id and theme_id != Path(path).stem:
+        reader.problem(
+            top["id"], f"theme id {theme_id!r} must match the file name {Path(path).name}"
+        )
+    title = reader.text(top["title"], "title", TITLE_MAX) if "title" in top else None
+    sources = tuple(_source(reader, n) for n in _items(reader, top, "sources"))
+    prompts, id_lines = [], {}
+    for node in _items(reader, top, "prompts"):
+        prompt = _prompt(reader, node, theme_id or "", title or "")
+        if prompt is not None and prompt.id in id_lines:
+            first = id_lines[prompt.id]
+            reader.problem(node, f"duplicate prompt id {prompt.id!r} (first at line {first})")
+        elif prompt is not None:
+            prompts.append(prompt)
+            id_lines[prompt.id] = line_of(node)
+    if reader.problems or theme_id is None or title is None:
+        return None, reader.problems
+    return ThemeFile(Path(path), Theme(theme_id, title, tuple(prompts)), sources, id_lines), []
+
+
+def _items(reader: Reader, top: dict[str, Node], key: str) -> list[Node]:
+    return reader.sequence(top[key], key) if key in top else []
+
+
+def _id(reader: Reader, node: Node | None, what: str) -> str | None:
+    value = reader.text(node, what, 100) if node is not None else None
+    if value is not None and not ID_PATTERN.match(value):
+        reader.problem(node, f"{what} {value!r} may use only a-z, 0-9 and -")
+        return None
+    return value
+
+
+def _source(reader: Reader, node: Node) -> dict:
+    fields = reader.mapping(node, "a source", SOURCE_KEYS)
+    out: dict = {}
+    for key, node_ in fields.items():
+        if key == "item":
+            value = reader.value(node_)
+            if value is not None:
+                value = reader.typed(node_, "item", int)
+            out[key] = value
+        elif key == "truncated":
+            out[key] = reader.typed(node_, key, bool)
+        else:
+            out[key] = reader.text(node_, key, 4096)
+    return out
+
+
+def _prompt(reader: Reader, node: Node, theme_id: str, theme_title: str) -> Prompt | None:
+    count = len(reader.problems)
+    fields = reader.mapping(node, "a prompt", PROMPT_KEYS)
+    for key in ("id", "question", "followups", "context"):
+        if key not in fields and isinstance(node, MappingNode):
+            reader.problem(node, f"prompt is missing {key!r}")
+    pid = _id(reader, fields.get("id"), "prompt id")
+    question = _checked(reader, fields.get("question"), "question", QUESTION_MAX)
+    context = _checked(reader, fields.get("context"), "context", CONTEXT_MAX)
+    source = _checked(reader, fields.get("source"), "source", 256) if "source" in fields else ""
+    followups = [
+        _checked(reader, f, "follow-up", FOLLOWUP_MAX)
+        for f in (
+            reader.sequence(fields["followups"], "followups") if "followups" in fields else []
+        )
+    ]
+    enabled = reader.typed(fields["enabled"], "enabled", bool) if "enabled" in fields else True
+    if len(reader.problems) > count or not isinstance(node, MappingNode):
+        return None
+    footer = f"{theme_title} · {source}"
+    if len(footer) > FOOTER_MAX or len(question) + len(context) + len(footer) > EMBED_MAX:
+        reader.problem(node, f"prompt {pid} is too long for one Discord embed ({EMBED_MAX} max)")
+        return None
+    return Prompt(pid, theme_id, question, tuple(followups), context, source, enabled)
+
+
+def _checked(reader: Reader, node: Node | None, what: str, limit: int) -> str | None:
+    value = reader.text(node, what, limit) if node is not None else None
+    if value is not None and MENTION.search(value):
+        reader.problem(node, f"{what} must not mention @everyone, @here, roles or members")
+        return None
+    return value
