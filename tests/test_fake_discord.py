@@ -196,6 +196,7 @@ async def test_held_post_is_stored_before_the_bot_hears_back_and_resume_replays(
         seen: list[str] = []
         client.event(_recorder(seen))
         await server.drop_connections()
+        assert server.connections == 0
         await server.send_as(MEMBER, CHANNEL, "sent while disconnected")
         await server.wait_for(lambda: server.gateway.resumes, timeout=5, what="RESUME")
         await server.wait_for(lambda: seen, timeout=5, what="replayed message")

@@ -18,10 +18,10 @@ from typing import Any
 
 from aiohttp import web
 
-from .control import BODY, Failure, Hold, Request, read_body, scripted_error
+from .control import Failure, Hold, Request
 from .gateway import Gateway
 from .interactions import Interaction
-from .responses import error
+from .pipeline import Pipeline
 from .rest import PREFIX, Rest
 from .state import World
 
@@ -33,16 +33,14 @@ class FakeDiscord:
         self.world = World(bot_id or 1_000_000_000_000_000_001, bot_name)
         self.gateway = Gateway(self.world, lambda: self.gateway_url, self._notify)
         self.rest = Rest(self.world, self.gateway)
-        self.requests: list[Request] = []
-        self._failures: list[Failure] = []
-        self._holds: list[Hold] = []
+        self.pipeline = Pipeline(PREFIX, self._notify)
         self._port = port
         self._runner: web.AppRunner | None = None
         self._changed = asyncio.Event()
 
     # -- lifecycle ---------------------------------------------------------------------------
     async def start(self) -> FakeDiscord:
-        app = web.Application(middlewares=[self._middleware], client_max_size=64 * 1024 * 1024)
+        app = web.Application(middlewares=[self.pipeline.middleware], client_max_size=2**26)
         app.add_routes([web.get("/gateway", self.gateway.handle), *self.rest.routes()])
         self._runner = web.AppRunner(app, shutdown_timeout=2.0, access_log=None)
         await self._runner.setup()
@@ -52,8 +50,7 @@ class FakeDiscord:
         return self
 
     async def close(self) -> None:
-        for hold in self._holds:
-            hold.release()
+        self.pipeline.release_all()
         await self.gateway.close()
         if self._runner is not None:
             await self._runner.cleanup()
@@ -149,22 +146,27 @@ class FakeDiscord:
         with ``status``: 403 Missing Permissions, 404, 429 with Retry-After and ``retry_after``
         (sent as Discord does, so discord.py sleeps and retries), or 5xx (discord.py retries
         500/502/504 itself, after 1 s, 3 s, 5 s...)."""
-        pattern = re.compile(path)
-        self._failures.append(Failure(method.upper(), pattern, status, body, retry_after, times))
+        failure = Failure(method.upper(), re.compile(path), status, body, retry_after, times)
+        self.pipeline.failures.append(failure)
 
     def hold_next(self, method: str, path: str, *, apply_first: bool = True) -> Hold:
         """Keep the next matching request waiting until ``hold.release()``. With ``apply_first``
         the request takes effect at once (message stored, event dispatched) and only the response
         waits: Discord did it, the bot has not heard. Otherwise nothing happens until release."""
         hold = Hold(method.upper(), re.compile(path), apply_first)
-        self._holds.append(hold)
+        self.pipeline.holds.append(hold)
         return hold
 
     async def drop_connections(self, code: int = 4000) -> None:
         """Close every gateway connection from the server side; clients RESUME."""
         await self.gateway.drop(code)
 
-    # -- waiting -----------------------------------------------------------------------------
+    # -- what happened, and waiting for it ----------------------------------------------------
+    @property
+    def requests(self) -> list[Request]:
+        """Every REST request so far, oldest first (``status`` None while unanswered)."""
+        return self.pipeline.requests
+
     @property
     def identifies(self) -> list[dict]:
         return list(self.gateway.identifies)
@@ -206,36 +208,3 @@ class FakeDiscord:
 
     def _notify(self) -> None:
         self._changed.set()
-
-    # -- request pipeline --------------------------------------------------------------------
-    @web.middleware
-    async def _middleware(self, request: web.Request, handler) -> web.StreamResponse:
-        if not request.path.startswith(PREFIX + "/"):
-            return await handler(request)
-        request[BODY] = await read_body(request)
-        path = request.path[len(PREFIX) :]
-        record = Request(request.method, path, dict(request.query), request[BODY])
-        self.requests.append(record)
-        try:
-            response = await self._answer(request, record, handler)
-        except web.HTTPException as exc:  # unknown route or method
-            response = error(exc.status, f"{exc.status}: {exc.reason}")
-        record.status = response.status
-        self._notify()
-        return response
-
-    async def _answer(self, request: web.Request, record: Request, handler) -> web.StreamResponse:
-        failure = next((f for f in self._failures if record.matches(f.method, f.pattern)), None)
-        if failure is not None:
-            failure.times -= 1
-            if failure.times <= 0:
-                self._failures.remove(failure)
-            return scripted_error(failure)
-        hold = next((h for h in self._holds if record.matches(h.method, h.pattern)), None)
-        if hold is None:
-            return await handler(request)
-        self._holds.remove(hold)
-        response = await handler(request) if hold.apply_first else None
-        await hold.wait(record)
-        self._notify()
-        return response or await handler(request)
