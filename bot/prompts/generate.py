@@ -24,6 +24,27 @@ DEFAULT_BANK = Path(__file__).resolve().parent.parent / "data" / "question_bank.
 MIN_PROMPTS = 3
 QUOTE_IN_CONTEXT = 220
 QUOTE_IN_QUESTION = 150
+_DANGLING = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "the",
+        "of",
+        "for",
+        "to",
+        "or",
+        "in",
+        "on",
+        "with",
+        "by",
+        "as",
+        "at",
+        "from",
+        "their",
+        "its",
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -95,7 +116,16 @@ def _draft(slot: str, question: str, followups: tuple[str, ...], source: Source)
 
 
 def _quote(source: Source, limit: int) -> str:
-    text = shorten(source.excerpt, limit)
-    if source.truncated and not text.endswith(("…", ".", "!", "?")):
-        text += "…"
-    return text
+    text = source.excerpt
+    if source.truncated and not text.endswith((".", "!", "?")):
+        text = _drop_cut_word(text)
+    text = shorten(text, limit)
+    return text if text.endswith(("…", ".", "!", "?")) else text + "…"
+
+
+def _drop_cut_word(text: str) -> str:
+    """A cut-off text without its last word (it may be cut in half) and dangling small words."""
+    words = text.split()[:-1]
+    while len(words) > 1 and words[-1].lower().strip(",;:") in _DANGLING:
+        words.pop()
+    return " ".join(words).rstrip(",;:") if words else text
