@@ -23,6 +23,7 @@ from bot.reports import (
     server_report,
     weekly_digest_text,
 )
+from bot.store import reports as sql
 from bot.store.db import open_database
 from bot.store.participation import ParticipationStore
 
@@ -100,7 +101,17 @@ async def test_server_report_ignores_other_servers_and_later_rows(db):
     )
     r = await server_report(db, G, since=2500, now=5150)  # 200's p5 answer at 5200 is later
     assert (r.answers, r.active_members) == (4, 4)
-    assert [(p.key, p.answers) for p in r.most_discussed_prompts][:2] == [("a", 2), ("b", 1)]
+    # a post's answers are all it has received so far, so p5 (b) still has 2
+    assert [(p.key, p.answers) for p in r.most_discussed_prompts][:2] == [("a", 2), ("b", 2)]
+
+
+async def test_deleted_answers_and_forgotten_members_leave_the_report(db):
+    store = ParticipationStore(db)
+    await store.delete_message(100 * 10 + 3)  # 100's answer to p3
+    await store.forget(G, 300)  # 300 answered p3 and reacted to p4
+    r = await server_report(db, G, since=2500, now=6000)
+    assert (r.answers, r.reactions, r.active_members, r.new_members) == (3, 2, 3, 1)
+    assert [(p.key, p.answers) for p in r.most_discussed_prompts] == [("b", 2), ("c", 1), ("a", 0)]
 
 
 async def test_member_report_streak_forgives_one_miss(db):
@@ -181,3 +192,36 @@ class _Counter(io.TextIOBase):
     def write(self, s):
         self.lines += s.count("\n")
         return len(s)
+
+
+async def brute_force(db, since, now):
+    async with db.execute(
+        "SELECT count(*) FILTER (WHERE kind = 'answer'), count(*) FILTER (WHERE kind = 'reaction'),"
+        " count(DISTINCT member_id), count(DISTINCT member_id) FILTER (WHERE member_id NOT IN"
+        " (SELECT member_id FROM participation WHERE guild_id = ? AND created_at < ?))"
+        " FROM participation WHERE guild_id = ? AND created_at >= ? AND created_at < ?",
+        (G, since, G, since, now),
+    ) as cur:
+        return tuple(await cur.fetchone())
+
+
+@pytest.mark.parametrize("small_window", [1, 10**9])  # both ways of counting members agree
+async def test_totals_over_many_days_match_the_rows_after_deletions(tmp_path, small_window):
+    db = await open_database(tmp_path / "days.sqlite3")
+    await add_posts(db, {1: (10, "scheduled", "a", "x", 0)})
+    store = ParticipationStore(db)
+    day = 86_400
+    await store.record_many([
+        ParticipationRow(G, 1, "a", "x", i % 13, 10_000 + i, REACTION if i % 4 else ANSWER,
+                         i * day // 7, None)
+        for i in range(200)
+    ])  # fmt: skip
+    await store.delete_message(10_000 + 8)  # an answer on day 1
+    await store.forget(G, 5)
+    assert await store.purge_older_than(3 * day) > 0
+    for since, now in [(0, 40 * day), (day + 5, 20 * day - 7), (2 * day, 2 * day + 100)]:
+        answers, reactions, active, new = await brute_force(db, since, now)
+        assert await sql.kind_totals(db, G, since, now) == (answers, reactions)
+        members = await sql.member_totals(db, G, since, now, small_window=small_window)
+        assert members == (active, new)
+    await db.close()

@@ -199,3 +199,23 @@ async def test_rows_survive_reopening_the_file(tmp_path):
     con = sqlite3.connect(path)
     assert con.execute("SELECT member_id, length FROM participation").fetchall() == [(7, 10)]
     con.close()
+
+
+async def totals(db):
+    async with db.execute(
+        "SELECT * FROM participation_day_totals WHERE n > 0 ORDER BY 1, 2, 3"
+    ) as cur:
+        days = [tuple(r) for r in await cur.fetchall()]
+    async with db.execute("SELECT * FROM participation_post_totals ORDER BY 1") as cur:
+        return days, [tuple(r) for r in await cur.fetchall()]
+
+
+async def test_report_totals_kept_by_triggers_equal_a_rebuild(db, store):
+    await add_post(db, 2, posted_at=1500)
+    await store.record_many([answer(7, 100, at=10), answer(8, 101, at=90_000), reaction(7),
+                             answer(9, 102, post_id=2), answer(7, 100, at=10)])  # fmt: skip
+    await store.delete_message(101)
+    kept = await totals(db)
+    assert kept == ([(1, 0, "answer", 2), (1, 0, "reaction", 1)], [(1, 1, 1), (2, 1, 0)])
+    await store.rebuild_totals()
+    assert await totals(db) == kept

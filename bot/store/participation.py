@@ -24,6 +24,19 @@ _ONE = "(" + ",".join("?" * len(ParticipationRow._fields)) + ")"
 CHUNK = 500  # rows per INSERT statement (well under SQLite's bound-parameter limit)
 
 
+_REBUILD_TOTALS = """
+BEGIN;
+DELETE FROM participation_day_totals;
+DELETE FROM participation_post_totals;
+INSERT INTO participation_day_totals (guild_id, day, kind, n)
+SELECT guild_id, created_at / 86400, kind, count(*) FROM participation GROUP BY 1, 2, 3;
+INSERT INTO participation_post_totals (post_id, answers, reactions)
+SELECT post_id, count(*) FILTER (WHERE kind = 'answer'), count(*) FILTER (WHERE kind = 'reaction')
+FROM participation GROUP BY post_id;
+COMMIT;
+"""
+
+
 def _insert_sql(n: int) -> str:
     return f"INSERT OR IGNORE INTO participation ({_COLUMNS}) VALUES " + ",".join([_ONE] * n)
 
@@ -123,6 +136,10 @@ class ParticipationStore:
                 cached = {row[0] async for row in cur}
             cached = self._opted_out.setdefault(guild_id, cached)
         return cached
+
+    async def rebuild_totals(self) -> None:
+        """Recompute the report totals from the rows, in one transaction (after a bulk load)."""
+        await self.db.executescript(_REBUILD_TOTALS)
 
     async def last_recorded_message(self, post_id: int) -> int | None:
         """Newest answer message id recorded for a post (backfill reads history after it)."""

@@ -12,24 +12,47 @@ import aiosqlite
 
 log = logging.getLogger(__name__)
 
+DAY = 86_400
 _WINDOW = "guild_id = :g AND created_at >= :s AND created_at < :n"
 
-_TOTALS = f"""
+_RAW_TOTALS = f"""
 SELECT count(*) FILTER (WHERE kind = 'answer'), count(*) FILTER (WHERE kind = 'reaction')
 FROM participation WHERE {_WINDOW}"""
 
-_MEMBERS = f"""
-WITH active AS (SELECT member_id FROM participation WHERE {_WINDOW} GROUP BY member_id)
-SELECT count(*), count(*) FILTER (WHERE NOT EXISTS (
-    SELECT 1 FROM participation p
-    WHERE p.guild_id = :g AND p.member_id = active.member_id AND p.created_at < :s))
-FROM active"""
+_DAY_TOTALS = """
+SELECT coalesce(sum(n) FILTER (WHERE kind = 'answer'), 0),
+       coalesce(sum(n) FILTER (WHERE kind = 'reaction'), 0)
+FROM participation_day_totals WHERE guild_id = :g AND day >= :s AND day < :n"""
+
+# Few rows in the window: group them by member. Many: visit each member of the server instead
+# (a handful of index seeks per member, whatever the number of rows).
+SMALL_WINDOW = 50_000
+_PROBE = f"SELECT count(*) FROM (SELECT 1 FROM participation WHERE {_WINDOW} LIMIT :limit)"
+
+_NEW = """NOT EXISTS (SELECT 1 FROM participation p
+    WHERE p.guild_id = :g AND p.member_id = active.member_id AND p.created_at < :s)"""
+
+_MEMBERS_BY_ROWS = f"""
+WITH active AS (
+    SELECT member_id FROM participation INDEXED BY participation_window
+    WHERE {_WINDOW} GROUP BY member_id)
+SELECT count(*), count(*) FILTER (WHERE {_NEW}) FROM active"""
+
+_MEMBERS_BY_MEMBER = f"""
+WITH RECURSIVE m(member_id) AS (
+    SELECT (SELECT min(member_id) FROM participation WHERE guild_id = :g)
+    UNION ALL
+    SELECT (SELECT p.member_id FROM participation p WHERE p.guild_id = :g
+            AND p.member_id > m.member_id ORDER BY p.member_id LIMIT 1)
+    FROM m WHERE m.member_id IS NOT NULL),
+active AS (SELECT member_id FROM m WHERE member_id IS NOT NULL AND EXISTS (
+    SELECT 1 FROM participation p WHERE p.guild_id = :g AND p.member_id = m.member_id
+    AND p.created_at >= :s AND p.created_at < :n))
+SELECT count(*), count(*) FILTER (WHERE {_NEW}) FROM active"""
 
 _POST_ANSWERS = """
-SELECT po.id, po.prompt_id, coalesce(po.theme_id, ''),
-       (SELECT count(*) FROM participation p
-        WHERE p.post_id = po.id AND p.kind = 'answer' AND p.created_at < :n)
-FROM posts po
+SELECT po.id, po.prompt_id, coalesce(po.theme_id, ''), coalesce(t.answers, 0)
+FROM posts po LEFT JOIN participation_post_totals t ON t.post_id = po.id
 WHERE po.guild_id = :g AND po.status = 'posted' AND po.prompt_id IS NOT NULL
   AND po.posted_at >= :s AND po.posted_at < :n"""
 
@@ -39,21 +62,39 @@ async def _one(db: aiosqlite.Connection, sql: str, params: dict | tuple) -> tupl
         return tuple(await cur.fetchone())
 
 
-async def window_totals(db: aiosqlite.Connection, guild_id: int, since: int, now: int) -> tuple:
-    """(answers, reactions, active members, new members) in the window.
+async def kind_totals(db: aiosqlite.Connection, guild_id: int, since: int, now: int) -> tuple:
+    """(answers, reactions) created in the window: whole UTC days from the day totals, the
+    partial days at either end counted from the rows."""
+    first, last = -(-since // DAY), now // DAY  # whole days: first <= day < last
+    if first >= last:
+        return await _one(db, _RAW_TOTALS, {"g": guild_id, "s": since, "n": now})
+    days = await _one(db, _DAY_TOTALS, {"g": guild_id, "s": first, "n": last})
+    head = await _one(db, _RAW_TOTALS, {"g": guild_id, "s": since, "n": first * DAY})
+    tail = await _one(db, _RAW_TOTALS, {"g": guild_id, "s": last * DAY, "n": now})
+    return tuple(a + b + c for a, b, c in zip(days, head, tail, strict=True))
 
-    A member is new when their first participation ever in the server falls in the window.
-    """
+
+async def member_totals(
+    db: aiosqlite.Connection, guild_id: int, since: int, now: int, small_window: int = SMALL_WINDOW
+) -> tuple:
+    """(active members, new members) in the window; new = first participation ever in it."""
     params = {"g": guild_id, "s": since, "n": now}
-    answers, reactions = await _one(db, _TOTALS, params)
-    active, new = await _one(db, _MEMBERS, params)
+    (rows,) = await _one(db, _PROBE, {**params, "limit": small_window})
+    sql = _MEMBERS_BY_ROWS if rows < small_window else _MEMBERS_BY_MEMBER
+    return await _one(db, sql, params)
+
+
+async def window_totals(db: aiosqlite.Connection, guild_id: int, since: int, now: int) -> tuple:
+    """(answers, reactions, active members, new members) in the window."""
+    answers, reactions = await kind_totals(db, guild_id, since, now)
+    active, new = await member_totals(db, guild_id, since, now)
     return answers, reactions, active, new
 
 
 async def post_answers(
     db: aiosqlite.Connection, guild_id: int, since: int, now: int
 ) -> list[tuple[int, str, str, int]]:
-    """(post id, prompt id, theme id, answers) for each post posted in the window."""
+    """(post id, prompt id, theme id, answers so far) for each post posted in the window."""
     async with db.execute(_POST_ANSWERS, {"g": guild_id, "s": since, "n": now}) as cur:
         return [tuple(row) async for row in cur]
 

@@ -1,0 +1,180 @@
+"""Benchmark: server report and CSV export at scale, and batched recording throughput.
+
+    python benchmarks/reports.py [--rows 1000000] [--posts 2000] [--members 20000]
+
+Builds a temporary SQLite file (same schema and indexes as the bot) with ``--rows`` participation
+rows across ``--posts`` prompt posts (5 channels, one post a day each) and ``--members``
+members, then prints, each measured in this run:
+- the server report over the last 7 days, 30 days and all time (median of 5), and its ratio to
+  a plain ``SELECT count(*)`` over the table (the cheapest full pass SQLite can do);
+- the CSV export time and rows/s, and its peak traced memory for ~10% of the rows vs all of them
+  (flat: it streams);
+- rows/s that ``BatchWriter`` (batches of 500) stores into the same file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bot.participation import ANSWER, ParticipationRow
+from bot.reports import export_csv, server_report
+from bot.store.batch import BatchWriter
+from bot.store.db import open_database
+from bot.store.participation import ParticipationStore
+
+GUILD = 1
+DAY = 86_400
+START = 1_700_000_000
+CHANNELS = 5
+
+
+def generate(path: Path, rows: int, posts: int, members: int) -> int:
+    """Fill the database fast: indexes and triggers dropped during the load, then rebuilt, and
+    the report totals recomputed by ``ParticipationStore.rebuild_totals``. Returns "now"."""
+    con = sqlite3.connect(path)
+    schema = con.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger')"
+        " AND tbl_name = 'participation' AND sql IS NOT NULL"
+    ).fetchall()
+    for kind, name, _ in schema:
+        con.execute(f"DROP {kind} {name}")
+    per_post = rows // posts
+    with con:
+        con.executemany(
+            "INSERT INTO posts (id, guild_id, channel_id, slot, kind, status, prompt_id, theme_id,"
+            " message_id, thread_id, claimed_at, posted_at)"
+            " VALUES (?, ?, ?, ?, 'scheduled', 'posted', ?, ?, ?, ?, ?, ?)",
+            (_post(i) for i in range(posts)),
+        )
+        con.executemany(
+            "INSERT INTO participation (guild_id, post_id, prompt_id, theme_id, member_id,"
+            " message_id, kind, created_at, length) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (_row(i, j, members) for i in range(posts) for j in range(per_post)),
+        )
+    for _, _, sql in schema:
+        con.execute(sql)
+    con.close()
+    return START + (posts // CHANNELS + 1) * DAY
+
+
+def _post(i: int) -> tuple:
+    at = START + (i // CHANNELS) * DAY + (i % CHANNELS) * 3600
+    return (i + 1, GUILD, 100 + i % CHANNELS, at, f"prompt-{i % 300}", f"theme-{i % 40}",
+            10**9 + i, 2 * 10**9 + i, at, at)  # fmt: skip
+
+
+def _row(i: int, j: int, members: int) -> tuple:
+    post_at = START + (i // CHANNELS) * DAY + (i % CHANNELS) * 3600
+    member = (i * 7919 + j * 37) % members  # distinct within a post
+    kind = "reaction" if j % 10 == 0 else "answer"
+    message = 10**9 + i if kind == "reaction" else 3 * 10**9 + i * 10_000 + j
+    return (GUILD, i + 1, f"prompt-{i % 300}", f"theme-{i % 40}", member, message, kind,
+            post_at + j * 30, None if kind == "reaction" else 20 + j % 400)  # fmt: skip
+
+
+async def timed(fn, runs: int = 5) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        await fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+class Sink(io.TextIOBase):
+    """Counts what the export writes and keeps none of it."""
+
+    chars = 0
+
+    def write(self, s: str) -> int:
+        self.chars += len(s)
+        return len(s)
+
+
+async def bench_reports(db, now: int, total: int) -> None:
+    async def baseline():
+        async with db.execute(
+            "SELECT count(*) FROM participation WHERE guild_id = ?", (GUILD,)
+        ) as cur:
+            await cur.fetchone()
+
+    base = await timed(baseline)
+    print(f"baseline: SELECT count(*) of the server's {total:,} rows: {base * 1000:.1f} ms")
+    for label, days in (("7 days", 7), ("30 days", 30), ("all time", 10_000)):
+        since = now - days * DAY
+        t = await timed(lambda since=since: server_report(db, GUILD, since, now))
+        report = await server_report(db, GUILD, since, now)
+        print(f"server report, {label:8}: {t * 1000:7.1f} ms  ({t / base:4.2f}x baseline)"
+              f"  answers={report.answers:,} active={report.active_members:,}"
+              f" new={report.new_members:,} posts={report.posts:,}")  # fmt: skip
+
+
+async def bench_export(db, now: int, total: int, days_for_tenth: int) -> None:
+    start = time.perf_counter()
+    written = await export_csv(db, GUILD, 0, Sink())
+    took = time.perf_counter() - start
+    print(f"export, all {written:,} rows: {took:.2f} s ({written / took:,.0f} rows/s)")
+    for since in (now - days_for_tenth * DAY, 0):
+        tracemalloc.start()
+        n = await export_csv(db, GUILD, since, Sink())
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        print(f"export peak traced memory at {n:>9,} rows: {peak / 1024:,.0f} KiB")
+
+
+async def bench_writer(db, posts: int, rows: int = 100_000) -> None:
+    """Answers to the 10 newest (open) posts, as in a running server; then the worst case,
+    answers spread over every post ever made (index pages touched all over the file)."""
+    for label, spread, offset in (("10 open posts", 10, posts - 10), ("all posts", posts, 0)):
+        writer = BatchWriter(ParticipationStore(db), max_rows=500)
+        batch = [ParticipationRow(GUILD, 1 + offset + i % spread, "p", "t", i % 20_000,
+                                  9 * 10**9 + offset * 10**6 + i, ANSWER, START + i, 42)
+                 for i in range(rows)]  # fmt: skip
+        start = time.perf_counter()
+        for row in batch:
+            await writer.add(row)
+        await writer.close()
+        took = time.perf_counter() - start
+        print(f"BatchWriter, batches of 500, answers to {label}: {rows:,} rows in {took:.2f} s"
+              f" = {rows / took:,.0f} rows/s")  # fmt: skip
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--posts", type=int, default=2_000)
+    parser.add_argument("--members", type=int, default=20_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.sqlite3"
+        await (await open_database(path)).close()  # schema and indexes, as the bot creates them
+        start = time.perf_counter()
+        now = generate(path, args.rows, args.posts, args.members)
+        total = args.rows // args.posts * args.posts
+        db = await open_database(path)
+        await ParticipationStore(db).rebuild_totals()
+        await db.close()
+        print(f"generated {total:,} rows, {args.posts:,} posts, {args.members:,} members"
+              f" in {time.perf_counter() - start:.1f} s")  # fmt: skip
+        db = await open_database(path)
+        try:
+            await bench_reports(db, now, total)
+            await bench_export(db, now, total, days_for_tenth=args.posts // CHANNELS // 10)
+            await bench_writer(db, args.posts)
+        finally:
+            await db.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
