@@ -103,6 +103,8 @@ def _skip_verb(lower: list[str], vocab: Vocabulary) -> tuple[int, bool]:
     """Index where the noun phrase starts, and whether the leading gerund is itself the theme."""
     if len(lower) < 2 or not _is_verb(lower[0], vocab):
         return 0, False
+    if vocab.has("reciprocals", " ".join(lower[1:])):
+        return 0, True
     if not vocab.has("prepositions", lower[1]):
         return 1, False
     rest = " ".join(lower[2:])
