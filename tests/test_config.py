@@ -6,6 +6,7 @@ import pytest
 
 from bot.config import DigestConfig, load_config, token_from_env
 from bot.errors import InputError
+from bot.prompts.loader import load_library
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -66,9 +67,14 @@ def test_valid_config_with_defaults_and_paths_relative_to_its_folder(tmp_path):
     assert second.catch_up == timedelta(minutes=90)
 
 
-def test_the_shipped_example_is_valid(tmp_path):
+def test_the_shipped_example_is_valid_against_the_shipped_prompts(tmp_path):
+    library = load_library(ROOT / "prompts")
     shutil.copy(ROOT / "config.example.yaml", tmp_path / "config.yaml")
-    settings = load_config(tmp_path / "config.yaml")
+    settings = load_config(
+        tmp_path / "config.yaml",
+        known_themes={t.id for t in library.themes},
+        known_prompts={p.id for t in library.themes for p in t.prompts},
+    )
     assert len(settings.guilds[0].channels) == 2
 
 

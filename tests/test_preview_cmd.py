@@ -89,3 +89,60 @@ def test_preview_command_reports_config_problems_with_lines(tmp_path, capsys):
     path.write_text(CONFIG.replace("Europe/London", "Europe/Londn"), encoding="utf-8")
     assert main(["preview", "--config", str(path), "--now", "2026-10-23T12:00"]) == 1
     assert f"{path}:7: timezone 'Europe/Londn' is not an IANA timezone" in capsys.readouterr().err
+
+
+PROMPT_FILE = """\
+id: care
+title: Self-care
+prompts:
+- id: care-1
+  question: What helps you rest?
+  followups: ["What gets in the way?"]
+  context: "“Rest matters.”"
+  source: essay.md
+- id: care-2
+  question: Who looks after you?
+  followups: []
+  context: "“People matter.”"
+  source: essay.md
+  enabled: {enabled}
+"""
+
+
+def write_project(tmp_path, themes: str = "[care]", enabled: str = "true"):
+    (tmp_path / "prompts").mkdir()
+    (tmp_path / "prompts" / "care.yaml").write_text(
+        PROMPT_FILE.format(enabled=enabled), encoding="utf-8"
+    )
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        "guilds:\n  - guild_id: 1\n    channels:\n      - channel_id: 11\n"
+        f'        cron: "0 9 * * *"\n        timezone: Europe/London\n        themes: {themes}\n',
+        encoding="utf-8",
+    )
+    return config
+
+
+def test_preview_command_reads_prompt_files_and_prints_local_times(tmp_path, capsys):
+    config = write_project(tmp_path)
+    argv = ["preview", "--config", str(config), "--days", "3", "--now", "2026-10-24T12:00"]
+    assert main(argv) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "guild 1 · channel 11 · 0 9 * * * (Europe/London)",
+        "  2026-10-25 09:00 GMT  care/care-1  What helps you rest?",
+        "  2026-10-26 09:00 GMT  care/care-2  Who looks after you?",
+        "  2026-10-27 09:00 GMT  care/care-1  What helps you rest?",
+    ]
+    assert not (tmp_path / "data").exists()
+
+
+def test_preview_command_leaves_out_disabled_prompts(tmp_path, capsys):
+    config = write_project(tmp_path, enabled="false")
+    assert main(["preview", "--config", str(config), "--days", "2", "--now", "2026-06-01"]) == 0
+    assert "care-2" not in capsys.readouterr().out
+
+
+def test_preview_command_refuses_a_theme_missing_from_the_prompt_files(tmp_path, capsys):
+    config = write_project(tmp_path, themes="[care, nope]")
+    assert main(["preview", "--config", str(config), "--now", "2026-06-01"]) == 1
+    assert capsys.readouterr().err == f"{config}:7: unknown theme 'nope'\n"

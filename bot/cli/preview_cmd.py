@@ -80,8 +80,9 @@ async def preview(settings: Settings, library: Library, now: datetime, days: int
     for guild in settings.guilds:
         for channel in guild.channels:
             state = states.get(channel.channel_id, ChannelState())
+            if lines:
+                lines.append("")
             lines += channel_lines(guild.guild_id, channel, library, state, now, days)
-            lines.append("")
     return lines or ["no channels configured"]
 
 
