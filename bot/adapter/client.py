@@ -1,0 +1,111 @@
+"""The bot: opens the store, loads feature cogs and syncs slash commands on start; closes them
+in reverse on shutdown."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import aiosqlite
+import discord
+from discord.ext import commands
+
+from bot.adapter.cogs import CogFactory, default_cogs
+from bot.adapter.tree import BotTree
+from bot.config import GuildConfig, Settings
+from bot.prompts.model import Library
+from bot.store.db import open_database
+
+log = logging.getLogger(__name__)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def bot_intents() -> discord.Intents:
+    """Default intents only: no privileged intent (no members, presences or message content).
+    Without message content Discord sends an empty ``content`` for members' messages that do
+    not mention the bot, so answer length is only known when content is given."""
+    intents = discord.Intents.default()
+    intents.message_content = False
+    intents.members = False
+    intents.presences = False
+    return intents
+
+
+class DiscussionBot(commands.Bot):
+    """``settings`` and ``library_holder`` (anything with a ``.library``) are built in main()
+    and passed down; ``clock`` returns an aware UTC datetime (tests inject their own)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        library_holder: Any,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        cogs: Sequence[CogFactory] | None = None,
+        **options: Any,
+    ) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=bot_intents(),
+            allowed_mentions=discord.AllowedMentions.none(),
+            tree_cls=BotTree,
+            **options,
+        )
+        self.settings = settings
+        self.library_holder = library_holder
+        self.clock = clock
+        self.cog_factories = list(default_cogs() if cogs is None else cogs)
+        self.db: aiosqlite.Connection | None = None
+
+    @property
+    def library(self) -> Library:
+        """The current prompt library (the holder swaps it on a good reload)."""
+        return self.library_holder.library
+
+    def guild_config(self, guild_id: int | None) -> GuildConfig | None:
+        return next((g for g in self.settings.guilds if g.guild_id == guild_id), None)
+
+    async def setup_hook(self) -> None:
+        self.db = await open_database(self.settings.database)
+        log.info("database %s open", self.settings.database)
+        for factory in self.cog_factories:
+            await self.add_cog(factory(self))
+        await self.sync_commands()
+
+    async def sync_commands(self) -> None:
+        """Register the slash commands in each configured guild (instant, unlike global
+        commands); with no guild configured, register them globally."""
+        if not self.settings.guilds:
+            await self.tree.sync()
+            return
+        for guild_config in self.settings.guilds:
+            guild = discord.Object(guild_config.guild_id)
+            self.tree.copy_global_to(guild=guild)
+            try:
+                synced = await self.tree.sync(guild=guild)
+            except discord.HTTPException as exc:
+                log.error("cannot register commands in guild %s: %s", guild.id, exc)
+                continue
+            log.info("registered %d commands in guild %s", len(synced), guild.id)
+
+    async def close(self) -> None:
+        """Unload cogs first (they flush and stop their work, and may still use Discord and
+        the database), then disconnect, then close the database."""
+        for name in list(self.cogs):
+            try:
+                await self.remove_cog(name)
+            except Exception:
+                log.exception("closing cog %s failed", name)
+        try:
+            await super().close()
+        finally:
+            if self.db is not None:
+                await self.db.close()
+                self.db = None
+                log.info("database closed")

@@ -1,0 +1,62 @@
+"""The central app-command error handler: a short ephemeral message the user can act on, and
+the details in the log for moderators."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+
+log = logging.getLogger(__name__)
+
+MODERATOR_ONLY = "You need a moderator role to use this."
+SERVER_ONLY = "This command only works in a server."
+UNEXPECTED = "Something went wrong; moderators can find details in the bot log."
+
+
+def user_message(error: app_commands.AppCommandError) -> str | None:
+    """What to tell the user for an expected refusal; None for an unexpected error."""
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return SERVER_ONLY
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return f"Slow down: try again in {error.retry_after:.0f} seconds."
+    if isinstance(error, app_commands.BotMissingPermissions):
+        missing = ", ".join(p.replace("_", " ") for p in error.missing_permissions)
+        return f"I am missing permissions here: {missing}. Ask a server admin to grant them."
+    if isinstance(error, app_commands.CheckFailure):
+        return MODERATOR_ONLY
+    return None
+
+
+class BotTree(app_commands.CommandTree):
+    async def on_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        text = user_message(error)
+        name = interaction.command.qualified_name if interaction.command else "?"
+        if text is None:
+            cause = getattr(error, "original", error)
+            log.error(
+                "command /%s failed (guild %s, channel %s, user %s)",
+                name,
+                interaction.guild_id,
+                interaction.channel_id,
+                interaction.user.id,
+                exc_info=cause,
+            )
+            text = UNEXPECTED
+        else:
+            log.info("command /%s refused for user %s: %s", name, interaction.user.id, error)
+        await reply_privately(interaction, text)
+
+
+async def reply_privately(interaction: discord.Interaction, text: str) -> None:
+    """An ephemeral reply, whether or not the interaction was already answered."""
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(text, ephemeral=True)
+        else:
+            await interaction.response.send_message(text, ephemeral=True)
+    except discord.HTTPException as exc:
+        log.warning("could not tell user %s about an error: %s", interaction.user.id, exc)

@@ -1,0 +1,77 @@
+"""``python -m bot run [--config config.yaml]``: connect to Discord and run the bot.
+
+The token comes only from the DISCORD_TOKEN environment variable. Invalid config or prompt files
+stop start-up with ``path:line: message`` lines; nothing is half started.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+import discord
+
+from bot.config import Settings, load_config, token_from_env
+from bot.errors import InputError
+
+log = logging.getLogger(__name__)
+
+EXIT_NO_TOKEN = 2
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("run", help="connect to Discord and run the bot")
+    parser.add_argument("--config", default="config.yaml", help="config file (config.yaml)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        token = token_from_env()
+    except InputError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_NO_TOKEN
+    settings, holder = load_settings_and_library(Path(args.config))
+    setup_logging(args.log_level or settings.log_level)
+    from bot.adapter.client import DiscussionBot
+
+    bot = DiscussionBot(settings, holder)
+    try:
+        asyncio.run(_run(bot, token))
+    except discord.LoginFailure:
+        print("DISCORD_TOKEN: Discord rejected this token", file=sys.stderr)
+        return EXIT_NO_TOKEN
+    return 0
+
+
+def load_settings_and_library(config_path: Path) -> tuple[Settings, object]:
+    """Config first (it names the prompt folder), then prompts, then the config again checked
+    against the theme and prompt ids that exist. Raises InputError with every problem."""
+    from bot.prompts.loader import LibraryHolder
+
+    settings = load_config(config_path)
+    holder = LibraryHolder(settings.prompts_dir)
+    problems = holder.reload()
+    if problems:
+        raise InputError(problems)
+    library = holder.library
+    themes = {t.id for t in library.themes}
+    prompts = {p.id for t in library.themes for p in t.prompts}
+    return load_config(config_path, themes, prompts), holder
+
+
+def setup_logging(level: str) -> None:
+    """One handler on the root logger, in discord.py's format (replaces the CLI's default)."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    discord.utils.setup_logging(level=logging.getLevelName(level.upper()), root=True)
+
+
+async def _run(bot: discord.Client, token: str) -> None:
+    async with bot:
+        await bot.start(token)

@@ -1,0 +1,172 @@
+"""The bot's start-up and shutdown, its moderator gates and its central command error handler."""
+
+import logging
+import sqlite3
+from datetime import UTC, datetime
+from types import SimpleNamespace
+
+import discord
+import pytest
+from discord import app_commands
+from discord.ext import commands
+
+from bot.adapter.checks import ModGroup, half_gated, mod_command
+from bot.adapter.client import DiscussionBot
+from bot.adapter.tree import MODERATOR_ONLY, UNEXPECTED
+from bot.config import GuildConfig, Settings
+from bot.prompts.model import Library, Prompt, Theme
+from tests.discord_harness import FakeDiscord, payloads
+
+G, C, MEMBER, MOD, ADMIN, MOD_ROLE, ADMIN_ROLE = 10, 20, 30, 31, 32, 40, 41
+ADMINISTRATOR = discord.Permissions(administrator=True).value
+
+
+class Topics(commands.Cog):
+    topic = ModGroup(name="topic", description="Moderator tools")
+
+    def __init__(self, bot: DiscussionBot) -> None:
+        self.bot = bot
+        self.ran: list[int] = []
+
+    @topic.command(name="ping", description="Check the bot")
+    async def ping(self, interaction: discord.Interaction) -> None:
+        self.ran.append(interaction.user.id)
+        await interaction.response.send_message("pong", ephemeral=True)
+
+    @topic.command(name="crash", description="Fails")
+    async def crash(self, interaction: discord.Interaction, theme: str) -> None:
+        raise RuntimeError(f"broken theme {theme}")
+
+    @app_commands.command(name="reset", description="Moderators only")
+    @mod_command
+    async def reset(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_message("reset done", ephemeral=True)
+
+    async def cog_unload(self) -> None:
+        await self.bot.db.execute("CREATE TABLE flushed_on_unload (n INTEGER)")
+
+
+def make_bot(tmp_path, clock=None) -> DiscussionBot:
+    settings = Settings(
+        database=tmp_path / "data" / "bot.sqlite3",
+        guilds=(GuildConfig(guild_id=G, moderator_role_ids=(MOD_ROLE,)),),
+    )
+    holder = SimpleNamespace(library=Library())
+    extra = {"clock": clock} if clock else {}
+    return DiscussionBot(settings, holder, cogs=[Topics], **extra)
+
+
+def community(fd: FakeDiscord) -> dict:
+    return payloads.guild(
+        G,
+        channels=[payloads.text_channel(C, G, "discussion")],
+        roles=[
+            payloads.role(MOD_ROLE, "Moderators", position=2),
+            payloads.role(ADMIN_ROLE, "Admins", permissions=ADMINISTRATOR, position=3),
+        ],
+        members=[
+            fd.bot_member(),
+            payloads.member(MEMBER),
+            payloads.member(MOD, [MOD_ROLE]),
+            payloads.member(ADMIN, [ADMIN_ROLE]),
+        ],
+    )
+
+
+async def test_setup_hook_opens_database_and_registers_commands_in_the_guild(tmp_path):
+    bot = make_bot(tmp_path)
+    async with FakeDiscord(bot) as fd:
+        assert (tmp_path / "data" / "bot.sqlite3").exists()
+        async with bot.db.execute("PRAGMA journal_mode") as cur:
+            assert (await cur.fetchone())[0] == "wal"
+        app = fd.server.application_id
+        [put] = fd.requests_to("PUT", f"/applications/{app}/guilds/{G}/commands")
+        assert {c["name"] for c in put.json} == {"topic", "reset"}
+        assert not fd.requests_to("PUT", f"/applications/{app}/commands")  # nothing global
+        db = bot.db
+    assert bot.db is None
+    with pytest.raises(ValueError):
+        await db.execute("SELECT 1")
+
+
+async def test_close_unloads_cogs_before_closing_the_database(tmp_path):
+    bot = make_bot(tmp_path)
+    async with FakeDiscord(bot):
+        pass
+    con = sqlite3.connect(tmp_path / "data" / "bot.sqlite3")
+    tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert "flushed_on_unload" in tables  # written by the cog while it was being unloaded
+
+
+async def test_member_without_moderator_role_is_refused_ephemerally(tmp_path):
+    bot = make_bot(tmp_path)
+    async with FakeDiscord(bot) as fd:
+        await fd.connect(community(fd))
+        replies = await fd.slash("topic ping", user_id=MEMBER, channel_id=C)
+        top_level = await fd.slash("reset", user_id=MEMBER, channel_id=C)
+
+        assert replies.content == MODERATOR_ONLY and replies.ephemeral
+        assert top_level.content == MODERATOR_ONLY and top_level.ephemeral
+        assert bot.get_cog("Topics").ran == []
+
+
+async def test_configured_moderator_role_and_administrators_are_allowed(tmp_path):
+    bot = make_bot(tmp_path)
+    async with FakeDiscord(bot) as fd:
+        await fd.connect(community(fd))
+        by_mod = await fd.slash("topic ping", user_id=MOD, channel_id=C)
+        by_admin = await fd.slash("topic ping", user_id=ADMIN, channel_id=C)
+        reset = await fd.slash("reset", user_id=MOD, channel_id=C)
+
+        assert by_mod.content == "pong" and by_mod.ephemeral
+        assert by_admin.content == "pong"
+        assert reset.content == "reset done"
+        assert bot.get_cog("Topics").ran == [MOD, ADMIN]
+
+
+async def test_unexpected_error_gets_a_friendly_reply_and_a_logged_traceback(tmp_path, caplog):
+    bot = make_bot(tmp_path)
+    async with FakeDiscord(bot) as fd:
+        await fd.connect(community(fd))
+        with caplog.at_level(logging.ERROR, logger="bot.adapter.tree"):
+            replies = await fd.slash("topic crash", user_id=MOD, channel_id=C, theme="grief")
+
+        assert replies.content == UNEXPECTED and replies.ephemeral
+        [error] = fd.take_errors()
+        assert "broken theme grief" in error
+        assert f"command /topic crash failed (guild {G}, channel {C}, user {MOD})" in error
+        assert caplog.records[0].exc_info[0] is RuntimeError
+
+
+async def test_every_moderator_command_carries_both_gates(tmp_path):
+    bot = make_bot(tmp_path)
+    assert half_gated(bot.tree) == []
+
+    @bot.tree.command(name="sneaky", description="hidden but not checked")
+    @app_commands.default_permissions(manage_messages=True)
+    async def sneaky(interaction: discord.Interaction) -> None: ...
+
+    await bot.add_cog(Topics(bot))
+    assert half_gated(bot.tree) == ["sneaky"]
+
+
+async def test_bot_needs_no_privileged_intent_and_pings_nobody_by_default(tmp_path):
+    bot = make_bot(tmp_path)
+    assert not bot.intents.message_content
+    assert not bot.intents.members and not bot.intents.presences
+    async with FakeDiscord(bot) as fd:
+        await fd.connect(community(fd))
+        await bot.get_channel(C).send(f"@everyone <@&{MOD_ROLE}> <@{MEMBER}> hello")
+        [post] = fd.requests_to("POST", f"/channels/{C}/messages")
+        assert post.json["allowed_mentions"] == {"parse": []}
+        assert post.pings.nobody
+
+
+async def test_clock_and_library_come_from_what_main_passes_in(tmp_path):
+    fixed = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)
+    bot = make_bot(tmp_path, clock=lambda: fixed)
+    assert bot.clock() == fixed
+    prompt = Prompt("p1", "t1", "Why?", (), "ctx", "essay.txt")
+    bot.library_holder.library = Library((Theme("t1", "Theme", (prompt,)),))
+    assert bot.library.prompt("p1") is prompt
+    assert make_bot(tmp_path).clock().tzinfo is not None
