@@ -260,3 +260,48 @@ async def test_reply_payload_and_history():
         assert newest_first == [int(reply["id"]), prompt.id]
         everything = [m.id async for m in channel.history(limit=None, oldest_first=True)]
         assert everything == [int(older["id"]), prompt.id, int(reply["id"])]
+
+
+class Confirm(discord.ui.View):
+    def __init__(self) -> None:
+        super().__init__(timeout=180)
+        self.clicked_by: list[int] = []
+
+    @discord.ui.button(label="Erase", custom_id="forget:confirm", style=discord.ButtonStyle.danger)
+    async def confirm(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        self.clicked_by.append(interaction.user.id)
+        await interaction.response.edit_message(content="Erased.", view=None)
+
+
+async def test_subcommand_group_with_channel_role_and_member_options_and_a_button():
+    bot = make_bot()
+    views: list[Confirm] = []
+    topic = app_commands.Group(name="topic", description="Topics")
+    admin = app_commands.Group(name="admin", description="Admin", parent=topic)
+
+    @admin.command(name="post", description="Post now")
+    async def post(
+        interaction: discord.Interaction,
+        theme: str,
+        channel: discord.TextChannel,
+        role: discord.Role,
+        who: discord.Member,
+    ) -> None:
+        view = Confirm()
+        views.append(view)
+        text = f"{theme} {channel.name} {role.name} {who.display_name}"
+        await interaction.response.send_message(text, view=view, ephemeral=True)
+
+    bot.tree.add_command(topic)
+    async with FakeDiscord(bot) as fd:
+        await fd.connect(world(fd))
+        replies = await fd.slash(
+            "topic admin post", user_id=U, channel_id=C, theme="x", channel=C, role=MOD_ROLE, who=U
+        )
+        assert replies.content == "x discussion Moderators ana"
+        message_id = int(replies.callback.response["resource"]["message"]["id"])
+        clicked = await fd.click("forget:confirm", message_id=message_id, user_id=U)
+
+        assert views[0].clicked_by == [U]
+        assert clicked.callback_type == 7 and clicked.content == "Erased."
+        assert clicked.callback.json["data"]["components"] == []
