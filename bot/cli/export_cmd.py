@@ -61,4 +61,3 @@ async def _export(path: Path, guild: int, since: int, f) -> int:
         return await export_csv(db, guild, since, f, progress)
     finally:
         await db.close()
-
