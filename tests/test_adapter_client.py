@@ -170,3 +170,20 @@ async def test_clock_and_library_come_from_what_main_passes_in(tmp_path):
     bot.library_holder.library = Library((Theme("t1", "Theme", (prompt,)),))
     assert bot.library.prompt("p1") is prompt
     assert make_bot(tmp_path).clock().tzinfo is not None
+
+
+def test_run_without_token_exits_2_with_a_message(monkeypatch, capsys):
+    from bot.cli import main
+
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    assert main(["run", "--config", "missing.yaml"]) == 2
+    err = capsys.readouterr().err
+    assert "DISCORD_TOKEN" in err and "Traceback" not in err
+
+
+def test_run_with_missing_config_exits_1_naming_the_file(monkeypatch, capsys, tmp_path):
+    from bot.cli import main
+
+    monkeypatch.setenv("DISCORD_TOKEN", "x")
+    assert main(["run", "--config", str(tmp_path / "nope.yaml")]) == 1
+    assert "nope.yaml: config file not found" in capsys.readouterr().err
