@@ -86,7 +86,7 @@ def parse_theme_file(path: Path) -> tuple[ThemeFile | None, list]:
             prompts.append(prompt)
             id_lines[prompt.id] = line_of(node)
     if reader.problems or theme_id is None or title is None:
-        return None, reader.problems
+        return None, sorted(reader.problems, key=lambda p: p.line or 0)
     return ThemeFile(Path(path), Theme(theme_id, title, tuple(prompts)), sources, id_lines), []
 
 
