@@ -132,6 +132,8 @@ def _heading_items(lines: list[str]) -> list[tuple[int | None, str, str]]:
     levels = [len(m.group("hashes")) for _, m in heads]
     level = max(set(levels), key=lambda lv: (levels.count(lv), lv))
     chosen = [(i, m) for i, m in heads if len(m.group("hashes")) == level]
+    if len(chosen) < 2:
+        return []  # a lone heading is the essay's title: read the essay as prose
     items = []
     for i, m in chosen:
         end = next((j for j, h in heads if j > i and len(h.group("hashes")) <= level), len(lines))
@@ -148,7 +150,8 @@ def _split_number(title: str) -> tuple[int | None, str]:
 
 def _prose_items(lines: list[str]) -> list[tuple[int | None, str, str]]:
     """One item per substantial paragraph, titled by its key phrase."""
-    paragraphs = [p.strip() for p in "\n".join(lines).split("\n\n")]
+    text = "\n".join(line for line in lines if not _HEADING.match(line))
+    paragraphs = [p.strip() for p in text.split("\n\n")]
     paragraphs = [" ".join(p.split()) for p in paragraphs if len(p.split()) >= MIN_PROSE_WORDS]
     return [(None, key_phrase(p, paragraphs), p) for p in paragraphs]
 

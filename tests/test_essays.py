@@ -81,7 +81,7 @@ def test_plain_prose_yields_one_titled_item_per_substantial_paragraph():
         "our favourite meeting.",
         "Short note.",
     ]
-    essay = parse_essay("prose.txt", "\n\n".join(paragraphs))
+    essay = parse_essay("prose.md", "# Notes from our meetups\n\n" + "\n\n".join(paragraphs))
     assert len(essay.items) == 2
     first, second = essay.items
     assert "food" in first.title.lower()
