@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -55,11 +56,22 @@ class Settings:
     log_level: str = "INFO"
     retention_days: int | None = None  # participation rows older than this are purged daily
     guilds: tuple[GuildConfig, ...] = field(default_factory=tuple)
+    # A self-hosted Discord-compatible server; None means Discord itself.
+    api_base: str | None = None  # e.g. http://127.0.0.1:8080/api/v10
+    gateway_url: str | None = None  # e.g. ws://127.0.0.1:8080/gateway
 
 
 # --- loading --------------------------------------------------------------------------------
 
-_TOP_KEYS = ("database", "prompts_dir", "log_level", "retention_days", "guilds")
+_TOP_KEYS = (
+    "database",
+    "prompts_dir",
+    "log_level",
+    "retention_days",
+    "guilds",
+    "api_base",
+    "gateway_url",
+)
 _GUILD_KEYS = ("guild_id", "moderator_role_ids", "mod_log_channel_id", "digest", "channels")
 _CHANNEL_KEYS = (
     "channel_id",
@@ -147,6 +159,8 @@ class _ConfigReader(NodeReader):
             guilds=tuple(
                 g for g in map(self.guild, self.items(fields.get("guilds"), "guilds")) if g
             ),
+            api_base=self.get(fields, "api_base", self.http_url, None),
+            gateway_url=self.get(fields, "gateway_url", self.ws_url, None),
         )
 
     # --- sections ----------------------------------------------------------------------------
@@ -220,6 +234,23 @@ class _ConfigReader(NodeReader):
             self.fail(node, f"{key} must be one of {', '.join(_LOG_LEVELS)}")
             return None
         return value.upper() if value else None
+
+    def http_url(self, node: yaml.Node, key: str) -> str | None:
+        return self._url(node, key, ("http", "https"))
+
+    def ws_url(self, node: yaml.Node, key: str) -> str | None:
+        return self._url(node, key, ("ws", "wss"))
+
+    def _url(self, node: yaml.Node, key: str, schemes: tuple[str, ...]) -> str | None:
+        value = self.string(node, key)
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in schemes or not parts.hostname:
+            wanted = " or ".join(f"{s}://" for s in schemes)
+            self.fail(node, f"{key} must be a {wanted} URL with a host, got {value!r}")
+            return None
+        return value
 
     def cron(self, node: yaml.Node, key: str) -> str | None:
         value = self.string(node, key)

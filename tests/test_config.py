@@ -183,3 +183,18 @@ def test_token_comes_only_from_the_environment(monkeypatch):
     monkeypatch.delenv("DISCORD_TOKEN")
     with pytest.raises(InputError, match="DISCORD_TOKEN: environment variable is not set"):
         token_from_env()
+
+
+def test_endpoint_overrides_are_read_and_bad_urls_named_with_their_line(tmp_path):
+    good = tmp_path / "good.yaml"
+    good.write_text("api_base: http://127.0.0.1:9/api/v10\ngateway_url: ws://127.0.0.1:9/\n")
+    settings = load_config(good)
+    assert settings.api_base == "http://127.0.0.1:9/api/v10"
+    assert settings.gateway_url == "ws://127.0.0.1:9/"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("log_level: INFO\napi_base: ftp://x\ngateway_url: http://127.0.0.1/\n")
+    with pytest.raises(InputError) as err:
+        load_config(bad)
+    lines = [str(p) for p in err.value.problems]
+    assert lines[0].startswith(f"{bad}:2: api_base must be a http:// or https:// URL")
+    assert lines[1].startswith(f"{bad}:3: gateway_url must be a ws:// or wss:// URL")

@@ -38,7 +38,9 @@ def run(args: argparse.Namespace) -> int:
     settings, holder = load_settings_and_library(Path(args.config))
     setup_logging(args.log_level or settings.log_level)
     from bot.adapter.client import DiscussionBot
+    from bot.adapter.endpoints import apply_endpoints
 
+    apply_endpoints(settings.api_base, settings.gateway_url)
     bot = DiscussionBot(settings, holder)
     try:
         asyncio.run(_run(bot, token))
