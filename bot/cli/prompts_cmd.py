@@ -51,11 +51,13 @@ def run_list(args: argparse.Namespace) -> int:
     if args.theme and not themes:
         print(f"no theme has id {args.theme!r}")
         return 1
+    lines = []
     for theme in themes:
-        print(f"{theme.id}: {theme.title}")
+        lines.append(f"{theme.id}: {theme.title}")
         for prompt in theme.prompts:
             mark = " " if prompt.enabled else "-"
-            print(f"  {mark} {prompt.id:<24} {prompt.question}")
+            lines.append(f"  {mark} {prompt.id:<24} {prompt.question}")
+    print("\n".join(lines))
     return 0
 
 
