@@ -6,6 +6,7 @@ import argparse
 import logging
 from pathlib import Path
 
+from bot.cli.themes_cmd import emit
 from bot.prompts.build import Report, build_prompts
 from bot.prompts.loader import load_library
 from bot.themes import find_themes
@@ -57,7 +58,7 @@ def run_list(args: argparse.Namespace) -> int:
         for prompt in theme.prompts:
             mark = " " if prompt.enabled else "-"
             lines.append(f"  {mark} {prompt.id:<24} {prompt.question}")
-    print("\n".join(lines))
+    emit("\n".join(lines))
     return 0
 
 

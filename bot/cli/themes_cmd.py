@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
+import sys
 from pathlib import Path
 
 from bot.themes import Theme, find_themes, theme_json
@@ -28,10 +30,18 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     themes = find_themes(args.seeds, args.overrides)
     if args.json:
-        print(json.dumps(theme_json(themes), indent=2, ensure_ascii=False))
+        emit(json.dumps(theme_json(themes), indent=2, ensure_ascii=False))
     else:
-        print(render_table(themes))
+        emit(render_table(themes))
     return 0
+
+
+def emit(text: str) -> None:
+    """Print ``text``; a reader that stops early (``| head``) is not an error."""
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def render_table(themes: list[Theme]) -> str:
