@@ -1,0 +1,306 @@
+"""The scheduler's core: which slot is due in each channel, claiming it, posting it exactly once.
+
+One ``tick(now)`` handles every configured channel concurrently; one channel's failure never
+stops the others. Per channel: interrupted claims are recovered first (a claim whose message
+Discord already holds is completed, not posted again); then the latest due slot is claimed —
+posted if still inside its catch-up window, otherwise recorded as skipped and logged. Paused
+channels and pending moderator skips claim the slot and mark it skipped (a skip is taken before
+a prompt is chosen, so it consumes no prompt). ``next_wake(now)`` is when to run again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+
+from bot.config import ChannelConfig, GuildConfig, Settings
+from bot.posting_controls import ModeratorControls
+from bot.posting_types import (
+    ChannelSummary,
+    LibrarySource,
+    Outcome,
+    PostingError,
+    PostRefused,
+    PostUnavailable,
+    Published,
+    Publisher,
+)
+from bot.prompts.model import Prompt
+from bot.rotation import choose_next, pool_for, remaining_in_cycle
+from bot.schedule import latest_slot, next_slot, slots_between
+from bot.store.posts import PostStore
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "ChannelSummary",
+    "Outcome",
+    "PostRefused",
+    "PostUnavailable",
+    "PostingError",
+    "PostingService",
+    "Published",
+    "Publisher",
+]
+
+STALE_AFTER = 600  # seconds: a claim this old without a message was interrupted by a crash
+MAX_WAKE = timedelta(seconds=60)  # look at the prompt files at least this often
+BACKOFF_FIRST, BACKOFF_MAX = 5.0, 120.0
+LOW_POOL = 3
+
+
+def ts(when: datetime) -> int:
+    return int(when.timestamp())
+
+
+class PostingService(ModeratorControls):
+    def __init__(
+        self,
+        settings: Settings,
+        store: PostStore,
+        library: LibrarySource,
+        publisher: Publisher,
+        *,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.holder = library
+        self.publisher = publisher
+        self.sleep = sleep
+        self._low_noticed: set[int] = set()
+        self._remaining: dict[int, int] = {}
+        self._reported_problems: tuple[str, ...] = ()
+
+    # --- the loop's two calls ----------------------------------------------------------------
+
+    async def tick(self, now: datetime) -> list[Outcome]:
+        """Post whatever is due at ``now``; returns what happened per channel."""
+        await self.check_library()
+        retries = await self._recover(now)
+        jobs = [
+            self._channel_pass(g, c, [r for r in retries if r["channel_id"] == c.channel_id], now)
+            for g, c in self.channels()
+        ]
+        outcomes: list[Outcome] = []
+        for (_, channel), result in zip(
+            self.channels(), await asyncio.gather(*jobs, return_exceptions=True), strict=True
+        ):
+            if isinstance(result, BaseException):
+                log.error("channel %s: posting pass failed", channel.channel_id, exc_info=result)
+                outcomes.append(Outcome(channel.channel_id, "error", reason=str(result)))
+            else:
+                outcomes.extend(result)
+        return outcomes
+
+    def next_wake(self, now: datetime) -> datetime:
+        """The earliest next slot of any channel, but no later than ``MAX_WAKE`` from now."""
+        wake = now + MAX_WAKE
+        for _, channel in self.channels():
+            try:
+                wake = min(wake, next_slot(channel.cron, channel.timezone, now))
+            except StopIteration:
+                continue
+        return wake
+
+    # --- configuration lookups ---------------------------------------------------------------
+
+    def channels(self) -> list[tuple[GuildConfig, ChannelConfig]]:
+        return [(g, c) for g in self.settings.guilds for c in g.channels]
+
+    def _guild(self, guild_id: int) -> GuildConfig | None:
+        return next((g for g in self.settings.guilds if g.guild_id == guild_id), None)
+
+    # --- prompt library ----------------------------------------------------------------------
+
+    async def check_library(self) -> list:
+        """Reload the prompt files if they changed; report new problems to every mod-log."""
+        if not self.holder.changed():
+            return []
+        return await self.reload_library()
+
+    async def reload_library(self) -> list:
+        problems = self.holder.reload()
+        text = tuple(str(p) for p in problems)
+        if problems and text != self._reported_problems:
+            notice = "Prompt files have problems; the last good prompts stay in use:\n" + "\n".join(
+                text[:20]
+            )
+            for guild in self.settings.guilds:
+                await self._notify(guild, notice)
+        self._reported_problems = text
+        return problems
+
+    # --- one channel -------------------------------------------------------------------------
+
+    async def _recover(self, now: datetime) -> list:
+        catch_up = {c.channel_id: int(c.catch_up.total_seconds()) for _, c in self.channels()}
+        return await self.store.recover_stale(ts(now), STALE_AFTER, catch_up)
+
+    async def _channel_pass(
+        self, guild: GuildConfig, channel: ChannelConfig, retries: list, now: datetime
+    ) -> list[Outcome]:
+        outcomes = [await self._resume(guild, channel, row, now) for row in retries]
+        slot = latest_slot(channel.cron, channel.timezone, now)
+        last = await self.store.last_slot(channel.channel_id)
+        if slot is None or (last is not None and last >= ts(slot)):
+            return outcomes
+        self._log_missed(channel, last, slot)
+        post_id = await self.store.claim_slot(guild.guild_id, channel.channel_id, ts(slot), ts(now))
+        if post_id is None:
+            return outcomes  # another process took it
+        outcomes.append(await self._handle_claim(guild, channel, post_id, slot, now))
+        return outcomes
+
+    async def _handle_claim(
+        self, guild: GuildConfig, channel: ChannelConfig, post_id: int, slot: datetime, now
+    ) -> Outcome:
+        cid = channel.channel_id
+        if slot + channel.catch_up < now:
+            log.warning("channel %s: slot %s missed beyond its catch-up window", cid, slot)
+            await self.store.mark_skipped(post_id, ts(now))
+            return Outcome(cid, "skipped", slot, post_id, reason="missed")
+        if await self.store.is_paused(cid):
+            await self.store.mark_skipped(post_id, ts(now))
+            return Outcome(cid, "skipped", slot, post_id, reason="paused")
+        if await self.store.take_skip(cid):
+            await self.store.mark_skipped(post_id, ts(now))
+            return Outcome(cid, "skipped", slot, post_id, reason="skip requested")
+        prompt = await self._next_prompt(channel)
+        if prompt is None:
+            await self.store.mark_failed(post_id, "no enabled prompts for this channel", ts(now))
+            await self._notify(guild, f"<#{cid}>: no enabled prompts to post; slot skipped.")
+            return Outcome(cid, "failed", slot, post_id, reason="no prompts")
+        await self.store.set_prompt(post_id, prompt.id, prompt.theme_id)
+        return await self.deliver(
+            guild, channel, post_id, prompt, now, self._deadline(channel, slot, now)
+        )
+
+    async def _resume(self, guild: GuildConfig, channel: ChannelConfig, row, now) -> Outcome:
+        """An interrupted claim handed back by the store: finish it without posting twice."""
+        slot = datetime.fromtimestamp(row["slot"], UTC)
+        prompt = self.holder.library.prompt(row["prompt_id"]) if row["prompt_id"] else None
+        check = prompt is not None  # a prompt recorded: Discord may already hold the message
+        if prompt is None:
+            prompt = await self._next_prompt(channel)
+            if prompt is None:
+                await self.store.mark_failed(row["id"], "no enabled prompts", ts(now))
+                return Outcome(channel.channel_id, "failed", slot, row["id"], reason="no prompts")
+            await self.store.set_prompt(row["id"], prompt.id, prompt.theme_id)
+        deadline = self._deadline(channel, slot, now)
+        return await self.deliver(
+            guild, channel, row["id"], prompt, now, deadline, since=row["slot"], check=check
+        )
+
+    @staticmethod
+    def _deadline(channel: ChannelConfig, slot: datetime, now: datetime) -> datetime:
+        """Retry until the catch-up window closes, but stop well before another process could
+        take the claim as an interrupted one."""
+        return min(slot + channel.catch_up, now + timedelta(seconds=STALE_AFTER // 2))
+
+    def _log_missed(self, channel: ChannelConfig, last: int | None, slot: datetime) -> None:
+        if last is None:
+            return
+        start = datetime.fromtimestamp(last, UTC)
+        missed = slots_between(channel.cron, channel.timezone, start, slot - timedelta(seconds=1))
+        if missed:
+            log.warning(
+                "channel %s: %d slot(s) from %s to %s were missed while the bot was down; skipped",
+                channel.channel_id,
+                len(missed),
+                missed[0].isoformat(),
+                missed[-1].isoformat(),
+            )
+
+    async def _next_prompt(self, channel: ChannelConfig) -> Prompt | None:
+        pool = pool_for(self.holder.library, channel)
+        chosen = choose_next(pool, await self.store.history(channel.channel_id))
+        return chosen[0] if chosen else None
+
+    # --- posting with retries ----------------------------------------------------------------
+
+    async def deliver(
+        self,
+        guild: GuildConfig,
+        channel: ChannelConfig,
+        post_id: int,
+        prompt: Prompt,
+        now: datetime,
+        deadline: datetime,
+        *,
+        since: int | None = None,
+        check: bool = False,
+    ) -> Outcome:
+        """Publish a claimed post, retrying transient failures with growing pauses until
+        ``deadline``; before each retry, look whether Discord took the earlier attempt."""
+        since = ts(now) if since is None else since
+        waited, delay = 0.0, BACKOFF_FIRST
+        while True:
+            at = now + timedelta(seconds=waited)
+            try:
+                found = (
+                    await self.publisher.find_published(channel, prompt, since) if check else None
+                )
+                published = found or await self.publisher.publish(guild, channel, prompt, post_id)
+            except PostRefused as exc:
+                return await self._failed(guild, channel, post_id, prompt, str(exc), at)
+            except PostUnavailable as exc:
+                if at + timedelta(seconds=delay) > deadline:
+                    return await self._failed(guild, channel, post_id, prompt, str(exc), at)
+                log.warning("channel %s: %s; retrying in %.0fs", channel.channel_id, exc, delay)
+                await self.sleep(delay)
+                waited, delay, check = waited + delay, min(delay * 2, BACKOFF_MAX), True
+                continue
+            return await self._posted(guild, channel, post_id, prompt, published, at)
+
+    async def _posted(self, guild, channel, post_id, prompt, published: Published, at) -> Outcome:
+        await self.store.mark_posted(
+            post_id, prompt.id, prompt.theme_id, published.message_id, published.thread_id, ts(at)
+        )
+        log.info("channel %s: posted %s (post %s)", channel.channel_id, prompt.id, post_id)
+        await self._check_pool(guild, channel)
+        row = await self.store.post(post_id)
+        slot = datetime.fromtimestamp(row["slot"], UTC) if row["slot"] is not None else None
+        return Outcome(
+            channel.channel_id,
+            "posted",
+            slot,
+            post_id,
+            prompt.id,
+            message_id=published.message_id,
+            thread_id=published.thread_id,
+        )
+
+    async def _failed(self, guild, channel, post_id, prompt, error: str, at) -> Outcome:
+        await self.store.mark_failed(post_id, error, ts(at))
+        log.warning("channel %s: post %s failed: %s", channel.channel_id, post_id, error)
+        await self._notify(
+            guild, f"Could not post prompt `{prompt.id}` in <#{channel.channel_id}>: {error}"
+        )
+        return Outcome(channel.channel_id, "failed", None, post_id, prompt.id, reason=error)
+
+    async def _check_pool(self, guild: GuildConfig, channel: ChannelConfig) -> None:
+        """Tell moderators once per cycle when fewer than 3 unused prompts remain."""
+        pool = pool_for(self.holder.library, channel)
+        left = remaining_in_cycle(pool, await self.store.history(channel.channel_id))
+        cid = channel.channel_id
+        before = self._remaining.get(cid)
+        self._remaining[cid] = left
+        if before is not None and left > before:  # a new cycle began
+            self._low_noticed.discard(cid)
+        if not pool or left >= LOW_POOL or cid in self._low_noticed:
+            return
+        self._low_noticed.add(cid)
+        await self._notify(
+            guild,
+            f"<#{cid}> has {left} unused prompt(s) left in this cycle; after that prompts"
+            " start repeating. Add prompts or widen the channel's themes.",
+        )
+
+    async def _notify(self, guild: GuildConfig, text: str) -> None:
+        try:
+            await self.publisher.notify_mods(guild, text)
+        except Exception:
+            log.exception("could not send a notice to guild %s's mod-log", guild.guild_id)

@@ -1,0 +1,90 @@
+"""What the posting service and the Discord side agree on: the publisher interface, its two
+failure kinds, and the results the service reports (no discord.py here)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from bot.config import ChannelConfig, GuildConfig
+from bot.prompts.model import Library, Prompt
+
+log = logging.getLogger(__name__)
+
+
+class PostRefused(Exception):
+    """Discord will not take this post (missing permissions, unknown channel): do not retry."""
+
+
+class PostUnavailable(Exception):
+    """Discord could not be reached or failed on its side: worth retrying a little later."""
+
+
+class PostingError(Exception):
+    """A moderator asked for something that cannot be done; the message says why."""
+
+
+@dataclass(frozen=True)
+class Published:
+    message_id: int
+    thread_id: int | None = None
+
+
+class Publisher(Protocol):
+    """What the service needs from Discord (the adapter implements it)."""
+
+    async def publish(
+        self, guild: GuildConfig, channel: ChannelConfig, prompt: Prompt, post_id: int
+    ) -> Published:
+        """Post the prompt (embed, thread, follow-ups); raise PostRefused or PostUnavailable."""
+
+    async def find_published(
+        self, channel: ChannelConfig, prompt: Prompt, since: int
+    ) -> Published | None:
+        """The bot's own post of ``prompt`` in the channel made at or after ``since`` (Unix
+        seconds), completing its thread if that is missing; None if Discord has none."""
+
+    async def notify_mods(self, guild: GuildConfig, text: str) -> None:
+        """A notice to the guild's mod-log channel (or the log when there is none)."""
+
+
+class LibrarySource(Protocol):
+    """Where the current prompt library comes from (``bot.prompts.loader.LibraryHolder``)."""
+
+    library: Library
+
+    def reload(self) -> list: ...
+
+    def changed(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one channel's slot (or a moderator's post) in one pass.
+
+    ``status`` is ``posted``, ``skipped``, ``failed`` or ``error`` (an unexpected exception,
+    logged); ``reason`` says why for the last three (``paused``, ``skip requested``,
+    ``missed``, an error text).
+    """
+
+    channel_id: int
+    status: str
+    slot: datetime | None = None
+    post_id: int | None = None
+    prompt_id: str | None = None
+    reason: str = ""
+    message_id: int | None = None
+    thread_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ChannelSummary:
+    """One channel's schedule as ``/topic schedule`` shows it."""
+
+    guild_id: int
+    channel: ChannelConfig
+    paused: bool
+    pending_skips: int
+    next_slots: list[datetime] = field(default_factory=list)

@@ -1,0 +1,90 @@
+"""Shared pieces of the posting tests: real prompt files, settings, and a recording publisher."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import timedelta
+from pathlib import Path
+
+import yaml
+
+from bot.config import ChannelConfig, GuildConfig, Settings
+from bot.posting_types import Published
+from bot.prompts.loader import LibraryHolder
+
+GUILD, MODLOG = 10, 19
+_ids = itertools.count(1000)
+
+
+def write_theme(folder: Path, theme_id: str, count: int, *, disabled: tuple[int, ...] = ()):
+    prompts = [
+        {
+            "id": f"{theme_id}-{n}",
+            "question": f"What does {theme_id} question {n} make you think of?",
+            "followups": [f"Follow-up A to {theme_id}-{n}", f"Follow-up B to {theme_id}-{n}"],
+            "context": f"“A quote about {theme_id}.” (from the essay e.txt)",
+            "source": "e.txt",
+            "enabled": n not in disabled,
+        }
+        for n in range(1, count + 1)
+    ]
+    data = {"id": theme_id, "title": theme_id.capitalize(), "prompts": prompts}
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{theme_id}.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+
+
+def library_holder(tmp_path: Path, themes: dict[str, int]) -> LibraryHolder:
+    folder = tmp_path / "prompts"
+    for theme_id, count in themes.items():
+        write_theme(folder, theme_id, count)
+    holder = LibraryHolder(folder)
+    assert holder.reload() == []
+    return holder
+
+
+def channel(channel_id: int, cron: str = "0 9 * * *", **kw) -> ChannelConfig:
+    kw.setdefault("timezone", "Europe/London")
+    kw.setdefault("catch_up", timedelta(hours=1))
+    return ChannelConfig(channel_id=channel_id, cron=cron, **kw)
+
+
+def settings(tmp_path: Path, *channels: ChannelConfig, **guild_kw) -> Settings:
+    guild = GuildConfig(
+        guild_id=GUILD,
+        moderator_role_ids=guild_kw.pop("moderator_role_ids", (40,)),
+        mod_log_channel_id=guild_kw.pop("mod_log_channel_id", MODLOG),
+        channels=tuple(channels),
+    )
+    return Settings(
+        database=tmp_path / "bot.sqlite3", prompts_dir=tmp_path / "prompts", guilds=(guild,)
+    )
+
+
+class RecordingPublisher:
+    """Plays Discord for the core: keeps the messages it 'holds', raises scripted errors."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[int, str, int]] = []  # (channel, prompt, message id)
+        self.published: list[tuple[int, str, int]] = []  # (channel, prompt, post id)
+        self.notices: list[str] = []
+        self.errors: dict[int, list[Exception]] = {}
+        self.lookups = 0
+
+    async def publish(self, guild, channel, prompt, post_id) -> Published:
+        pending = self.errors.get(channel.channel_id)
+        if pending:
+            raise pending.pop(0)
+        message_id = next(_ids)
+        self.messages.append((channel.channel_id, prompt.id, message_id))
+        self.published.append((channel.channel_id, prompt.id, post_id))
+        return Published(message_id, message_id + 1 if channel.thread else None)
+
+    async def find_published(self, channel, prompt, since) -> Published | None:
+        self.lookups += 1
+        for cid, pid, mid in self.messages:
+            if cid == channel.channel_id and pid == prompt.id:
+                return Published(mid, mid + 1)
+        return None
+
+    async def notify_mods(self, guild, text: str) -> None:
+        self.notices.append(text)

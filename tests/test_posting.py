@@ -1,0 +1,259 @@
+"""The scheduler core on a real SQLite file: exactly-once slots, crash recovery, catch-up,
+moderator controls, failures and notices. Time is injected; nothing sleeps."""
+
+import asyncio
+import logging
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.posting import STALE_AFTER, PostingError, PostingService, PostRefused, PostUnavailable
+from bot.store.db import open_database
+from bot.store.posts import PostStore
+from tests.posting_helpers import (
+    GUILD,
+    RecordingPublisher,
+    channel,
+    library_holder,
+    settings,
+    write_theme,
+)
+
+A, B = 20, 21
+SLOT = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)  # 09:00 in London (BST)
+
+
+class World:
+    def __init__(self, tmp_path, *channels, themes=None):
+        self.tmp_path = tmp_path
+        self.settings = settings(tmp_path, *(channels or (channel(A),)))
+        self.holder = library_holder(tmp_path, themes or {"grief": 3, "joy": 3})
+        self.publisher = RecordingPublisher()
+        self.sleeps: list[float] = []
+        self.dbs = []
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+
+    async def service(self) -> PostingService:
+        db = await open_database(self.tmp_path / "bot.sqlite3")
+        self.dbs.append(db)
+        return PostingService(
+            self.settings, PostStore(db), self.holder, self.publisher, sleep=self.sleep
+        )
+
+    async def close(self):
+        for db in self.dbs:
+            await db.close()
+
+
+@pytest.fixture
+async def world(tmp_path):
+    w = World(tmp_path)
+    yield w
+    await w.close()
+
+
+async def posts(service, channel_id=A):
+    async with service.store.db.execute(
+        "SELECT status, prompt_id, message_id FROM posts WHERE channel_id = ? ORDER BY id",
+        (channel_id,),
+    ) as cur:
+        return [tuple(r) for r in await cur.fetchall()]
+
+
+async def test_two_services_on_one_database_post_a_slot_once(world):
+    first, second = await world.service(), await world.service()
+    outcomes = await asyncio.gather(first.tick(SLOT), second.tick(SLOT), first.tick(SLOT))
+    assert len(world.publisher.published) == 1
+    assert sorted(o.status for batch in outcomes for o in batch) == ["posted"]
+    assert [s for s, _, _ in await posts(first)] == ["posted"]
+
+
+async def test_crash_between_claim_and_post_posts_exactly_once_after_restart(world):
+    crashed = await world.service()
+    post_id = await crashed.store.claim_slot(GUILD, A, int(SLOT.timestamp()), int(SLOT.timestamp()))
+    await crashed.store.set_prompt(post_id, "joy-2", "joy")  # then the process died
+
+    restarted = await world.service()
+    later = SLOT + timedelta(seconds=STALE_AFTER + 60)
+    [outcome] = await restarted.tick(later)
+    assert (outcome.status, outcome.post_id, outcome.prompt_id) == ("posted", post_id, "joy-2")
+    assert await restarted.tick(later + timedelta(minutes=1)) == []
+    assert world.publisher.published == [(A, "joy-2", post_id)]
+
+
+async def test_crash_after_discord_took_the_message_is_not_posted_again(world):
+    crashed = await world.service()
+    post_id = await crashed.store.claim_slot(GUILD, A, int(SLOT.timestamp()), int(SLOT.timestamp()))
+    await crashed.store.set_prompt(post_id, "joy-2", "joy")
+    world.publisher.messages.append((A, "joy-2", 555))  # Discord accepted it, then the crash
+
+    restarted = await world.service()
+    [outcome] = await restarted.tick(SLOT + timedelta(seconds=STALE_AFTER + 60))
+    assert outcome.status == "posted" and outcome.message_id == 555
+    assert world.publisher.published == []
+    assert await posts(restarted) == [("posted", "joy-2", 555)]
+
+
+async def test_missed_slot_inside_catch_up_window_is_posted_once(world):
+    service = await world.service()
+    late = SLOT + timedelta(minutes=40)
+    [outcome] = await service.tick(late)
+    assert outcome.status == "posted" and outcome.slot == SLOT
+    assert await service.tick(late + timedelta(minutes=1)) == []
+    assert len(world.publisher.published) == 1
+
+
+async def test_missed_slot_outside_catch_up_window_is_skipped_and_logged(world, caplog):
+    service = await world.service()
+    await service.tick(SLOT)  # yesterday's slot was posted; then the bot was down 3 days
+    with caplog.at_level(logging.WARNING, logger="bot.posting"):
+        [outcome] = await service.tick(SLOT + timedelta(days=3, hours=2))
+    assert (outcome.status, outcome.reason) == ("skipped", "missed")
+    assert len(world.publisher.published) == 1
+    assert "2 slot(s)" in caplog.text and "missed" in caplog.text
+
+
+async def test_pause_skips_slots_until_resumed(world):
+    service = await world.service()
+    await service.pause(GUILD, A, SLOT)
+    [paused] = await service.tick(SLOT)
+    assert (paused.status, paused.reason) == ("skipped", "paused")
+    await service.resume(GUILD, A, SLOT)
+    [posted] = await service.tick(SLOT + timedelta(days=1))
+    assert posted.status == "posted"
+    assert len(world.publisher.published) == 1
+
+
+async def test_skip_takes_the_next_slot_without_using_a_prompt(world):
+    service = await world.service()
+    first_choice = (await service.upcoming(GUILD, A, SLOT - timedelta(hours=1), 1))[0].prompt
+    assert await service.skip(GUILD, A, SLOT) == 1
+    [skipped] = await service.tick(SLOT)
+    [posted] = await service.tick(SLOT + timedelta(days=1))
+    assert (skipped.status, skipped.reason) == ("skipped", "skip requested")
+    assert posted.prompt_id == first_choice.id  # the skip consumed no prompt
+
+
+async def test_low_pool_notice_goes_to_mod_log_once_per_cycle(tmp_path):
+    world = World(tmp_path, themes={"grief": 4})
+    service = await world.service()
+    for day in range(3):
+        await service.tick(SLOT + timedelta(days=day))
+    await world.close()
+    low = [n for n in world.publisher.notices if "unused prompt" in n]
+    assert low == [
+        f"<#{A}> has 2 unused prompt(s) left in this cycle; after that prompts start"
+        " repeating. Add prompts or widen the channel's themes."
+    ]
+
+
+async def test_transient_error_is_retried_with_backoff_then_posted(world):
+    world.publisher.errors[A] = [PostUnavailable("503"), PostUnavailable("network down")]
+    service = await world.service()
+    [outcome] = await service.tick(SLOT)
+    assert outcome.status == "posted"
+    assert world.sleeps == [5.0, 10.0]
+    assert world.publisher.lookups == 2  # looked for an earlier success before each retry
+    assert len(world.publisher.published) == 1
+
+
+async def test_transient_errors_past_the_window_fail_with_a_notice(tmp_path):
+    world = World(tmp_path, channel(A, catch_up=timedelta(seconds=30)))
+    world.publisher.errors[A] = [PostUnavailable("503")] * 10
+    service = await world.service()
+    [outcome] = await service.tick(SLOT)
+    await world.close()
+    assert outcome.status == "failed" and world.sleeps == [5.0, 10.0]
+    assert world.publisher.notices[0].startswith(f"Could not post prompt `grief-1` in <#{A}>")
+
+
+async def test_refused_channel_fails_with_notice_while_other_channel_posts(tmp_path):
+    world = World(tmp_path, channel(A), channel(B))
+    world.publisher.errors[A] = [PostRefused("missing permissions (403)")]
+    service = await world.service()
+    outcomes = {o.channel_id: o for o in await service.tick(SLOT)}
+    assert outcomes[A].status == "failed" and outcomes[B].status == "posted"
+    assert [s for s, _, _ in await posts(service, A)] == ["failed"]
+    assert world.sleeps == []  # permanent: not retried
+    assert world.publisher.notices == [
+        f"Could not post prompt `grief-1` in <#{A}>: missing permissions (403)"
+    ]
+    await world.close()
+
+
+async def test_unexpected_error_in_one_channel_does_not_stop_the_others(tmp_path, caplog):
+    world = World(tmp_path, channel(A), channel(B))
+    world.publisher.errors[A] = [RuntimeError("bug")]
+    service = await world.service()
+    with caplog.at_level(logging.ERROR):
+        outcomes = {o.channel_id: o.status for o in await service.tick(SLOT)}
+    await world.close()
+    assert outcomes == {A: "error", B: "posted"}
+    assert "posting pass failed" in caplog.text
+
+
+async def test_next_wake_is_the_earliest_slot_capped_at_a_minute(tmp_path):
+    world = World(tmp_path, channel(A, "0 9 * * *"), channel(B, "30 8 * * *"))
+    service = await world.service()
+    assert service.next_wake(SLOT - timedelta(seconds=20)) == SLOT
+    two_hours_before = SLOT - timedelta(hours=2)
+    assert service.next_wake(two_hours_before) == two_hours_before + timedelta(minutes=1)
+    b_slot = SLOT - timedelta(minutes=30)  # 08:30 London
+    assert service.next_wake(b_slot - timedelta(seconds=30)) == b_slot
+    await world.close()
+
+
+async def test_broken_prompt_edit_keeps_library_and_reports_once(world):
+    service = await world.service()
+    broken = world.tmp_path / "prompts" / "joy.yaml"
+    broken.write_text("id: joy\ntitle: Joy\nprompts:\n  - id: joy-1\n    question: [oops\n")
+    await service.tick(SLOT)
+    await service.tick(SLOT + timedelta(minutes=1))
+    assert world.holder.library.prompt("joy-1") is not None  # last good library in use
+    [notice] = world.publisher.notices
+    assert "joy.yaml:" in notice and "last good prompts stay in use" in notice
+    write_theme(world.tmp_path / "prompts", "joy", 5)
+    await service.tick(SLOT + timedelta(minutes=2))
+    assert world.holder.library.prompt("joy-5") is not None
+
+
+async def test_post_now_with_theme_and_prompt_filters_and_clear_errors(world):
+    service = await world.service()
+    by_theme = await service.post_now(GUILD, A, theme_id="joy", now=SLOT)
+    by_prompt = await service.post_now(GUILD, A, prompt_id="grief-3", now=SLOT)
+    assert (by_theme.prompt_id, by_prompt.prompt_id) == ("joy-1", "grief-3")
+    for kwargs, text in [
+        ({"theme_id": "nope"}, "no theme `nope`"),
+        ({"prompt_id": "nope"}, "no prompt `nope`"),
+        ({"theme_id": "joy", "prompt_id": "grief-1"}, "belongs to theme `grief`"),
+    ]:
+        with pytest.raises(PostingError, match=text):
+            await service.post_now(GUILD, A, now=SLOT, **kwargs)
+    with pytest.raises(PostingError, match="not a discussion channel"):
+        await service.post_now(GUILD, 999, now=SLOT)
+    # Posted by hand, they count for the rotation: the schedule moves on to the others.
+    [scheduled] = await service.tick(SLOT)
+    assert scheduled.prompt_id not in ("joy-1", "grief-3")
+
+
+async def test_disabled_prompt_is_refused(tmp_path):
+    world = World(tmp_path)
+    write_theme(tmp_path / "prompts", "joy", 3, disabled=(2,))
+    world.holder.reload()
+    service = await world.service()
+    with pytest.raises(PostingError, match="disabled"):
+        await service.post_now(GUILD, A, prompt_id="joy-2", now=SLOT)
+    await world.close()
+
+
+async def test_upcoming_and_schedule_summary(world):
+    service = await world.service()
+    await service.skip(GUILD, A, SLOT)
+    plan = await service.upcoming(GUILD, A, SLOT - timedelta(hours=1), 3)
+    assert [p.slot for p in plan] == [SLOT + timedelta(days=d) for d in range(3)]
+    assert plan[0].skipped and [p.prompt.id for p in plan[1:]] == ["grief-1", "joy-1"]
+    [summary] = await service.schedule_summary(SLOT, count=2)
+    assert summary.pending_skips == 1 and not summary.paused
+    assert summary.next_slots == [SLOT + timedelta(days=1), SLOT + timedelta(days=2)]
