@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 CogFactory = Callable[["DiscussionBot"], commands.Cog]
 
-FEATURES = ("posting", "topics", "answers", "members", "stats")
+FEATURES = ("posting", "topics", "answers", "participation_cmds", "members", "stats")
 
 
 def default_cogs() -> list[CogFactory]:

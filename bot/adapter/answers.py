@@ -1,0 +1,202 @@
+"""Records participation from Discord events: answers, reactions, deletions, and a backfill of
+answers posted while the bot was down. Metadata only: never the text of a message.
+
+New prompt posts reach the in-memory index in either of two ways (both are safe to combine):
+
+- the posting code calls ``bot.dispatch("prompt_posted", post)`` with a
+  ``bot.thread_index.PromptPost`` once ``PostStore.mark_posted`` has run (or calls
+  ``AnswersCog.track(post)`` directly);
+- as a fallback, a thread the bot opens on one of its own messages (THREAD_CREATE) is looked up
+  in the posts table and tracked if it belongs to a posted prompt.
+
+Every message the bot sees goes through ``on_message``: a message in an unrelated channel costs
+one dict lookup (plus one more if it is a reply) and returns without touching the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord.ext import commands
+
+from bot.adapter.backfill import backfill_threads
+from bot.participation import classify_message, classify_reaction, reaction_row
+from bot.store.batch import BatchWriter
+from bot.store.participation import ParticipationStore
+from bot.store.posts import PostStore
+from bot.thread_index import PromptIndex, PromptPost
+
+if TYPE_CHECKING:
+    from bot.adapter.client import DiscussionBot
+
+log = logging.getLogger(__name__)
+
+OPEN_DAYS = 30  # a prompt post collects answers for this many days after it was posted
+BACKFILL_LIMIT = 1000  # messages read per thread after a restart
+
+
+class AnswersCog(commands.Cog, name="Answers"):
+    """Owns the prompt index, the participation store and its batch writer.
+
+    Other cogs use ``store`` and ``writer`` from here (one store instance, so an opt-out is seen
+    by the writer at once; deletions and ``forget`` go through the writer).
+    """
+
+    def __init__(self, bot: DiscussionBot) -> None:
+        self.bot = bot
+        self.index = PromptIndex()
+        self.channels: set[int] = set()  # channels of indexed posts (deleted replies live here)
+        self.store: ParticipationStore | None = None
+        self.writer: BatchWriter | None = None
+        self.backfill_task: asyncio.Task | None = None
+
+    async def cog_load(self) -> None:
+        self.store = ParticipationStore(self.bot.db)
+        self.writer = BatchWriter(self.store)
+        for post in await self.store.open_posts(self._open_since()):
+            self._add(post)
+        self.writer.start()
+        log.info("watching %d open prompt posts", len(self.index))
+
+    async def cog_unload(self) -> None:
+        if self.backfill_task is not None and not self.backfill_task.done():
+            self.backfill_task.cancel()
+        if self.writer is not None:
+            await self.writer.close()
+
+    def _open_since(self) -> int:
+        return int(self.bot.clock().timestamp()) - OPEN_DAYS * 86400
+
+    def _add(self, post: PromptPost) -> None:
+        self.index.add(post)
+        self.channels.add(post.channel_id)
+
+    def track(self, post: PromptPost) -> None:
+        """Start recording answers to a newly posted prompt (and forget expired ones)."""
+        self._add(post)
+        self.index.expire(self._open_since())
+
+    # --- new posts -------------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_prompt_posted(self, post: PromptPost) -> None:
+        self.track(post)
+
+    @commands.Cog.listener()
+    async def on_thread_create(self, thread: discord.Thread) -> None:
+        if thread.owner_id != self.bot.user.id or self.index.lookup_thread(thread.id):
+            return
+        known = self.index.lookup_message(thread.id)  # a thread on a message shares its id
+        if known is not None:
+            self.track(_with_thread(known, thread.id))
+            return
+        row = await PostStore(self.bot.db).post_by_message(thread.id)
+        if row is not None and row["status"] == "posted" and row["prompt_id"]:
+            self.track(_post_from_row(row, thread.id))
+
+    @commands.Cog.listener()
+    async def on_raw_thread_delete(self, payload: discord.RawThreadDeleteEvent) -> None:
+        self.index.remove_thread(payload.thread_id)
+
+    # --- answers ---------------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        if self.index.lookup_thread(message.channel.id) is None:
+            ref = message.reference
+            if ref is None or self.index.lookup_message(ref.message_id) is None:
+                return
+        await self.record(message)
+
+    async def record(self, message: discord.Message) -> bool:
+        """Queue the message as an answer if it is one; True if queued."""
+        ref = message.reference
+        answer = classify_message(
+            message.author.bot,
+            message.channel.id,
+            getattr(message.channel, "parent_id", None),
+            ref.message_id if ref is not None else None,
+            self.index,
+            is_system=message.is_system(),
+        )
+        if answer is None:
+            return False
+        content = message.content
+        row = answer.row(
+            message.author.id,
+            message.id,
+            int(message.created_at.timestamp()),
+            len(content) if content else None,
+        )
+        return await self.writer.add(row)
+
+    @commands.Cog.listener()
+    async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
+        if self._may_hold_answers(payload.channel_id):
+            await self.writer.delete_message(payload.message_id)
+
+    @commands.Cog.listener()
+    async def on_raw_bulk_message_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
+        if self._may_hold_answers(payload.channel_id):
+            for message_id in payload.message_ids:
+                await self.writer.delete_message(message_id)
+
+    def _may_hold_answers(self, channel_id: int) -> bool:
+        return channel_id in self.channels or self.index.lookup_thread(channel_id) is not None
+
+    # --- reactions -------------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+        member = payload.member
+        is_bot = payload.user_id == self.bot.user.id or bool(member and member.bot)
+        post = classify_reaction(is_bot, payload.message_id, self.index)
+        if post is not None:
+            now = int(self.bot.clock().timestamp())
+            await self.writer.add(reaction_row(post, payload.user_id, now))
+
+    @commands.Cog.listener()
+    async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
+        """Any reaction taken back removes the member's reaction record on that prompt: Discord
+        does not say whether the member still has another emoji there."""
+        if self.index.lookup_message(payload.message_id) is not None:
+            await self.writer.delete_reaction(payload.message_id, payload.user_id)
+
+    # --- backfill after a restart ----------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        if self.backfill_task is None:
+            self.backfill_task = asyncio.create_task(self.backfill(), name="answers-backfill")
+
+    async def backfill(self) -> int:
+        """Record answers posted in open prompt threads since the last recorded one."""
+        return await backfill_threads(self, BACKFILL_LIMIT)
+
+
+def _with_thread(post: PromptPost, thread_id: int) -> PromptPost:
+    return PromptPost(
+        post.post_id, post.guild_id, post.channel_id, post.prompt_id, post.theme_id,
+        post.message_id, thread_id, post.posted_at,
+    )  # fmt: skip
+
+
+def _post_from_row(row, thread_id: int) -> PromptPost:
+    return PromptPost(
+        row["id"], row["guild_id"], row["channel_id"], row["prompt_id"], row["theme_id"] or "",
+        row["message_id"], thread_id, row["posted_at"],
+    )  # fmt: skip
+
+
+def recording(bot: commands.Bot) -> AnswersCog:
+    """The loaded answers cog (its store and writer are shared by the other cogs)."""
+    cog = bot.get_cog("Answers")
+    if cog is None:
+        raise RuntimeError("the answers cog is not loaded")
+    return cog
+
+
+COGS = [AnswersCog]

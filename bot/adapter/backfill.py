@@ -1,0 +1,50 @@
+"""After a restart: read each open prompt thread's history after its last recorded answer and
+record what was posted while the bot was down (once: rows are idempotent)."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+
+if TYPE_CHECKING:
+    from bot.adapter.answers import AnswersCog
+    from bot.thread_index import PromptPost
+
+log = logging.getLogger(__name__)
+
+
+async def backfill_threads(cog: AnswersCog, limit: int) -> int:
+    """Queue the missed answers of every indexed post with a thread; returns answers queued.
+
+    Reads at most ``limit`` messages per thread, oldest first, after the newest recorded answer
+    (or after the prompt message when nothing is recorded). A thread Discord refuses or no
+    longer has is skipped and logged; the others are still read.
+    """
+    await cog.writer.flush()  # what is queued counts as recorded
+    posts = [p for p in cog.index if p.thread_id is not None]
+    log.info("backfill: reading %d prompt threads", len(posts))
+    total = 0
+    for n, post in enumerate(posts, 1):
+        try:
+            found = await _backfill_one(cog, post, limit)
+        except discord.HTTPException as exc:
+            log.warning("backfill: thread %s not readable: %s", post.thread_id, exc)
+            continue
+        total += found
+        log.info("backfill: thread %d/%d (%s): %d answers", n, len(posts), post.thread_id, found)
+    await cog.writer.flush()
+    log.info("backfill done: %d answers recorded from history", total)
+    return total
+
+
+async def _backfill_one(cog: AnswersCog, post: PromptPost, limit: int) -> int:
+    after = await cog.store.last_recorded_message(post.post_id) or post.message_id
+    thread = cog.bot.get_channel(post.thread_id) or cog.bot.get_partial_messageable(
+        post.thread_id, guild_id=post.guild_id
+    )
+    found = 0
+    async for message in thread.history(after=discord.Object(after), limit=limit):
+        found += await cog.record(message)
+    return found

@@ -1,0 +1,97 @@
+"""A server with one posted prompt and its answer thread, for the participation adapter tests."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from types import SimpleNamespace
+
+from bot.adapter.client import DiscussionBot
+from bot.config import DigestConfig, GuildConfig, Settings
+from bot.prompts.model import Library
+from bot.store.db import open_database
+from bot.store.posts import PostStore
+from bot.thread_index import PromptPost
+from tests.discord_harness import BOT_USER_ID, events, payloads
+
+G, C, OTHER, MODLOG = 10, 20, 21, 22
+ANA, BEN, MOD, MOD_ROLE = 30, 31, 32, 40
+NOW = payloads.BASE_TIME + timedelta(days=1)
+POSTED_AT = int(payloads.BASE_TIME.timestamp())
+
+
+def settings(tmp_path: Path, **top) -> Settings:
+    guild = GuildConfig(
+        guild_id=G,
+        moderator_role_ids=(MOD_ROLE,),
+        mod_log_channel_id=MODLOG,
+        digest=DigestConfig("0 9 * * MON", "UTC"),
+    )
+    return Settings(database=tmp_path / "bot.sqlite3", guilds=(guild,), **top)
+
+
+def make_bot(tmp_path: Path, cogs=None, clock=None, **top) -> DiscussionBot:
+    extra = {"cogs": cogs} if cogs is not None else {}
+    return DiscussionBot(
+        settings(tmp_path, **top),
+        SimpleNamespace(library=Library()),
+        clock=clock or (lambda: NOW),
+        **extra,
+    )
+
+
+async def seed_post(
+    db_path: Path,
+    prompt_id: str = "p1",
+    theme_id: str = "t1",
+    posted_at: int = POSTED_AT,
+    channel_id: int = C,
+) -> PromptPost:
+    """A posted prompt in the database (before the bot starts); its thread shares its id."""
+    message_id = payloads.snowflake(payloads.BASE_TIME)
+    db = await open_database(db_path)
+    try:
+        posts = PostStore(db)
+        post_id = await posts.claim_manual(G, channel_id, posted_at)
+        await posts.mark_posted(post_id, prompt_id, theme_id, message_id, message_id, posted_at)
+    finally:
+        await db.close()
+    return PromptPost(
+        post_id, G, channel_id, prompt_id, theme_id, message_id, message_id, posted_at
+    )
+
+
+def prompt_message(post: PromptPost) -> dict:
+    bot_user = payloads.user(BOT_USER_ID, "DiscussionBot", bot=True)
+    return events.message(post.channel_id, bot_user, "", message_id=post.message_id, guild_id=G)
+
+
+def guild(fd, posts: list[PromptPost] = ()) -> dict:
+    """The server as GUILD_CREATE sends it, with each post's thread open."""
+    threads = [
+        payloads.thread(p.thread_id, G, p.channel_id, p.prompt_id, owner_id=BOT_USER_ID)
+        for p in posts
+    ]
+    fd.set_history(C, [prompt_message(p) for p in posts])
+    return payloads.guild(
+        G,
+        channels=[
+            payloads.text_channel(C, G, "discussion"),
+            payloads.text_channel(OTHER, G, "chat"),
+            payloads.text_channel(MODLOG, G, "mod-log"),
+        ],
+        roles=[payloads.role(MOD_ROLE, "Moderators", position=2)],
+        members=[
+            fd.bot_member(),
+            payloads.member(ANA, name="ana"),
+            payloads.member(BEN, name="ben"),
+            payloads.member(MOD, [MOD_ROLE], name="mod"),
+            payloads.member(99, name="helper", bot=True),
+        ],
+        threads=threads,
+    )
+
+
+async def rows(bot, sql: str = "SELECT member_id, message_id, kind, length FROM participation"):
+    async with bot.db.execute(sql + " ORDER BY id") as cur:
+        return [tuple(r) for r in await cur.fetchall()]

@@ -1,0 +1,218 @@
+"""Answers, reactions and deletions recorded from gateway payloads into a real SQLite file."""
+
+from bot.adapter.answers import AnswersCog
+from bot.thread_index import PromptPost
+from tests.discord_harness import FakeDiscord, events, payloads
+from tests.participation_world import (
+    ANA,
+    BEN,
+    OTHER,
+    POSTED_AT,
+    C,
+    G,
+    guild,
+    make_bot,
+    rows,
+    seed_post,
+)
+
+
+async def start(fd: FakeDiscord, posts) -> AnswersCog:
+    await fd.connect(guild(fd, posts))
+    return fd.bot.get_cog("Answers")
+
+
+async def test_answer_in_thread_is_recorded_once_even_when_delivered_twice(tmp_path):
+    post = await seed_post(tmp_path / "bot.sqlite3")
+    bot = make_bot(tmp_path, cogs=[AnswersCog])
+    async with FakeDiscord(bot) as fd:
+        cog = await start(fd, [post])
+        sent = await fd.say(post.thread_id, ANA, "my answer")
+        await fd.send("MESSAGE_CREATE", sent)  # Discord may deliver an event again
+        await cog.writer.flush()
+
+        assert await rows(bot) == [(ANA, int(sent["id"]), "answer", None)]
+        async with bot.db.execute("SELECT post_id, prompt_id, theme_id FROM participation") as c:
+            assert tuple(await c.fetchone()) == (post.post_id, "p1", "t1")
+
+
+async def test_answer_length_is_kept_when_discord_gives_the_content(tmp_path):
+    post = await seed_post(tmp_path / "bot.sqlite3")
+    bot = make_bot(tmp_path, cogs=[AnswersCog])
+    async with FakeDiscord(bot) as fd:
+        cog = await start(fd, [post])
+        sent = await fd.say(post.thread_id, ANA, "hello bot", mentions_bot=True)
+        await cog.writer.flush()
+        assert await rows(bot) == [(ANA, int(sent["id"]), "answer", 9)]
+        async with bot.db.execute("SELECT * FROM participation") as cur:
+            assert "hello bot" not in repr(await cur.fetchall())  # never the text
+
+
+async def test_reply_to_the_prompt_message_is_recorded(tmp_path):
+    post = await seed_post(tmp_path / "bot.sqlite3")
+    bot = make_bot(tmp_path, cogs=[AnswersCog])
+    async with FakeDiscord(bot) as fd:
+        cog = await start(fd, [post])
+        reply = await fd.say(C, BEN, reply_to=post.message_id)
+        await fd.say(C, ANA)  # in the prompt's channel but not a reply
+        await cog.writer.flush()
+        assert await rows(bot) == [(BEN, int(reply["id"]), "answer", None)]
+
+
+async def test_unrelated_message_touches_no_database(tmp_path):
+    post = await seed_post(tmp_path / "bot.sqlite3")
+    bot = make_bot(tmp_path, cogs=[AnswersCog])
+    async with FakeDiscord(bot) as fd:
+        cog = await start(fd, [post])
+        statements: list[str] = []
+        await bot.db.set_trace_callback(statements.append)
+        other = await fd.say(OTHER, ANA, "off topic")
+        await fd.say(OTHER, ANA, reply_to=int(other["id"]))
+        await fd.delete(OTHER, int(other["id"]))
+        await bot.db.set_trace_callback(None)
+
+        assert statements == []
+        assert cog.writer.pending == 0
+
+
+async def test_bot_and_system_messages_are_ignored(tmp_path):
+    post = await seed_post(tmp_path / "bot.sqlite3")
+    bot = make_bot(tmp_path, cogs=[AnswersCog])
+    async with FakeDiscord(bot) as fd:
+        cog = await start(fd, [post])
+        await fd.say(post.thread_id, 99, "beep")  # another bot
+        await bot.get_channel(post.thread_id).send("a follow-up question")  # the bot itself
+        pinned = events.message(post.thread_id, payloads.user(ANA), guild_id=G)
+        pinned["type"] = 6  # "pinned a message" system message
+        await fd.send("MESSAGE_CREATE", pinned)
+        await cog.writer.flush()
+        assert await rows(bot) == []
+
+
+async def test_deleted_message_removes_its_row_flushed_or_still_queued(tmp_path):
+    post = await seed_post(tmp_path / "bot.sqlite3")
+    bot = make_bot(tmp_path, cogs=[AnswersCog])
+    async with FakeDiscord(bot) as fd:
+        cog = await start(fd, [post])
+        stored = await fd.say(post.thread_id, ANA)
+        await cog.writer.flush()
+        queued = await fd.say(post.thread_id, BEN)
+        kept = await fd.say(post.thread_id, BEN)
+        assert cog.writer.pending == 2
+
+        await fd.delete(post.thread_id, int(stored["id"]))
+        await fd.delete(post.thread_id, int(queued["id"]))
+        await cog.writer.flush()
+        assert await rows(bot) == [(BEN, int(kept["id"]), "answer", None)]
+
+
+async def test_bulk_delete_removes_every_row(tmp_path):
+    post = await seed_post(tmp_path / "bot.sqlite3")
+    bot = make_bot(tmp_path, cogs=[AnswersCog])
+    async with FakeDiscord(bot) as fd:
+        cog = await start(fd, [post])
+        a = await fd.say(post.thread_id, ANA)
+        b = await fd.say(post.thread_id, BEN)
+        await cog.writer.flush()
+        ids = [a["id"], b["id"]]
+        data = {"ids": ids, "channel_id": str(post.thread_id), "guild_id": str(G)}
+        await fd.send("MESSAGE_DELETE_BULK", data)
+        assert await rows(bot) == []
+
+
+async def test_reaction_on_prompt_message_is_recorded_once_and_removed_when_taken_back(tmp_path):
+    post = await seed_post(tmp_path / "bot.sqlite3")
+    bot = make_bot(tmp_path, cogs=[AnswersCog])
+    async with FakeDiscord(bot) as fd:
+        cog = await start(fd, [post])
+        await fd.react(C, post.message_id, ANA, "👍")
+        await fd.react(C, post.message_id, ANA, "🔥")
+        await fd.react(C, post.message_id, 99, "🤖")  # a bot
+        other = await fd.say(OTHER, BEN)
+        await fd.react(OTHER, int(other["id"]), BEN)  # not a prompt message
+        await cog.writer.flush()
+        assert await rows(bot) == [(ANA, post.message_id, "reaction", None)]
+
+        remove = events.reaction_remove(ANA, post.message_id, C, guild_id=G)
+        await fd.send("MESSAGE_REACTION_REMOVE", remove)
+        assert await rows(bot) == []
+
+
+async def test_opted_out_member_is_not_recorded(tmp_path):
+    post = await seed_post(tmp_path / "bot.sqlite3")
+    bot = make_bot(tmp_path, cogs=[AnswersCog])
+    async with FakeDiscord(bot) as fd:
+        cog = await start(fd, [post])
+        await cog.store.opt_out(G, ANA, 0)
+        await fd.say(post.thread_id, ANA)
+        await fd.react(C, post.message_id, ANA)
+        answer = await fd.say(post.thread_id, BEN)
+        await cog.writer.flush()
+        assert await rows(bot) == [(BEN, int(answer["id"]), "answer", None)]
+
+
+async def test_prompt_posted_event_and_thread_create_start_tracking_new_posts(tmp_path):
+    db_path = tmp_path / "bot.sqlite3"
+    await seed_post(db_path, "p0", posted_at=0)  # too old to be watched
+    bot = make_bot(tmp_path, cogs=[AnswersCog])
+    async with FakeDiscord(bot) as fd:
+        cog = await start(fd, [])
+        assert len(cog.index) == 0
+        dispatched = PromptPost(1, G, C, "p1", "t1", 500, 501, POSTED_AT)
+        bot.dispatch("prompt_posted", dispatched)
+        await fd.settle()
+        assert cog.index.lookup_thread(501) == dispatched
+
+        # A posting path that did not dispatch: the bot's thread on its posted prompt message.
+        message = await bot.get_channel(C).send("What matters to you?")
+        await bot.db.execute(
+            "INSERT INTO posts (guild_id, channel_id, kind, status, prompt_id, theme_id,"
+            " message_id, claimed_at, posted_at) VALUES (?, ?, 'manual', 'posted', 'p2', 't2',"
+            " ?, ?, ?)",
+            (G, C, message.id, POSTED_AT, POSTED_AT),
+        )
+        await message.create_thread(name="What matters?")
+        await fd.settle()
+        tracked = cog.index.lookup_thread(message.id)
+        assert (tracked.prompt_id, tracked.message_id) == ("p2", message.id)
+        answer = await fd.say(message.id, ANA)
+        await cog.writer.flush()
+        assert await rows(bot) == [(ANA, int(answer["id"]), "answer", None)]
+
+
+async def test_backfill_after_restart_reads_history_after_last_recorded_answer(tmp_path):
+    post = await seed_post(tmp_path / "bot.sqlite3")
+    async with FakeDiscord(make_bot(tmp_path, cogs=[AnswersCog])) as fd:
+        cog = await start(fd, [post])
+        await fd.say(post.thread_id, ANA)
+        last = await fd.say(post.thread_id, BEN)
+        await cog.writer.flush()
+
+    # While the bot is down, two more answers arrive in the thread.
+    bot = make_bot(tmp_path, cogs=[AnswersCog])
+    async with FakeDiscord(bot) as fd:
+        missed = [events.message(post.thread_id, payloads.user(u), guild_id=G) for u in (ANA, BEN)]
+        fd.set_history(post.thread_id, [last, *missed])
+        cog = await start(fd, [post])
+        await cog.backfill_task
+        await cog.backfill()  # a second pass adds nothing
+
+        [first, second] = fd.requests_to("GET", f"/channels/{post.thread_id}/messages")
+        assert first.params["after"] == int(last["id"])
+        assert second.params["after"] == int(missed[1]["id"])
+        got = await rows(bot, "SELECT message_id FROM participation WHERE kind = 'answer'")
+        assert sorted(r[0] for r in got)[-2:] == sorted(int(m["id"]) for m in missed)
+        assert len(got) == 4
+
+
+async def test_backfill_with_nothing_recorded_reads_after_the_prompt_message(tmp_path):
+    post = await seed_post(tmp_path / "bot.sqlite3")
+    bot = make_bot(tmp_path, cogs=[AnswersCog])
+    async with FakeDiscord(bot) as fd:
+        early = events.message(post.thread_id, payloads.user(ANA), guild_id=G)
+        fd.set_history(post.thread_id, [early])
+        cog = await start(fd, [post])
+        await cog.backfill_task
+        [get] = fd.requests_to("GET", f"/channels/{post.thread_id}/messages")
+        assert get.params["after"] == post.message_id
+        assert await rows(bot) == [(ANA, int(early["id"]), "answer", None)]
