@@ -95,3 +95,45 @@ def guild(fd, posts: list[PromptPost] = ()) -> dict:
 async def rows(bot, sql: str = "SELECT member_id, message_id, kind, length FROM participation"):
     async with bot.db.execute(sql + " ORDER BY id") as cur:
         return [tuple(r) for r in await cur.fetchall()]
+
+
+DAY = 86400
+
+
+async def seed_history(db_path: Path) -> list[int]:
+    """Five scheduled prompts in channel C, one a day, the first 30 days ago, with known answers.
+
+    post 0 (30 days ago, p0/t0): ben answers          → ben took part before the last week
+    post 1 (p1/t1): ana answers, ben reacts
+    post 2 (p2/t2): ana answers
+    post 3 (p3/t1): ben answers                        → ana misses one (forgiven)
+    post 4 (p4/t3): ana answers twice
+    ana: 4 answers, prompts answered 3, themes 3, streak current 3 / best 3; new this week.
+    """
+    from bot.participation import ANSWER, REACTION, ParticipationRow
+    from bot.store.participation import ParticipationStore
+
+    now = int(NOW.timestamp())
+    times = [now - 30 * DAY, now - 4 * DAY, now - 3 * DAY, now - 2 * DAY, now - DAY]
+    themes = ["t0", "t1", "t2", "t1", "t3"]
+    db = await open_database(db_path)
+    try:
+        posts, ids = PostStore(db), []
+        for n, (at, theme) in enumerate(zip(times, themes, strict=True)):
+            post_id = await posts.claim_slot(G, C, at, at)
+            await posts.mark_posted(post_id, f"p{n}", theme, 1000 + n, 1000 + n, at)
+            ids.append(post_id)
+        answers = [(0, BEN), (1, ANA), (2, ANA), (3, BEN), (4, ANA), (4, ANA)]
+        rows = [
+            ParticipationRow(
+                G, ids[n], f"p{n}", themes[n], who, 5000 + i, ANSWER, times[n] + 60, 10
+            )
+            for i, (n, who) in enumerate(answers)
+        ]
+        rows.append(
+            ParticipationRow(G, ids[1], "p1", "t1", BEN, 1001, REACTION, times[1] + 90, None)
+        )
+        await ParticipationStore(db).record_many(rows)
+    finally:
+        await db.close()
+    return ids

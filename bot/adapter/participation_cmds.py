@@ -1,0 +1,136 @@
+"""Members' own participation: ``/participation me | opt-out | opt-in | forget``.
+
+Not moderator commands: every member may run them, about themselves only, and every reply is
+ephemeral. Erasing always asks first with a button; only the member who asked can press it, and
+a question left unanswered (timeout) changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.adapter.answers import recording
+from bot.reports import member_report
+
+if TYPE_CHECKING:
+    from bot.adapter.client import DiscussionBot
+
+log = logging.getLogger(__name__)
+
+CONFIRM_TIMEOUT = 120.0  # seconds a confirm button stays usable
+NOT_YOURS = "These buttons belong to someone else's request."
+
+
+class _OwnerView(discord.ui.View):
+    """Buttons only the member who ran the command may press."""
+
+    def __init__(self, bot: DiscussionBot, guild_id: int, owner_id: int) -> None:
+        super().__init__(timeout=CONFIRM_TIMEOUT)
+        self.bot = bot
+        self.guild_id = guild_id
+        self.owner_id = owner_id
+        self.erased: int | None = None
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id != self.owner_id:
+            await interaction.response.send_message(NOT_YOURS, ephemeral=True)
+            return False
+        return True
+
+    async def erase(self, interaction: discord.Interaction, prefix: str) -> None:
+        self.erased = await recording(self.bot).writer.forget(self.guild_id, self.owner_id)
+        log.info(
+            "member %s erased %d records in guild %s", self.owner_id, self.erased, self.guild_id
+        )
+        self.stop()
+        text = f"{prefix}Erased {self.erased} participation record(s) about you in this server."
+        await interaction.response.edit_message(content=text, view=None)
+
+    async def close(self, interaction: discord.Interaction, text: str) -> None:
+        self.stop()
+        await interaction.response.edit_message(content=text, view=None)
+
+
+class OptOutView(_OwnerView):
+    @discord.ui.button(label="Erase my records", style=discord.ButtonStyle.danger)
+    async def erase_button(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        await self.erase(interaction, "You are opted out. ")
+
+    @discord.ui.button(label="Keep them", style=discord.ButtonStyle.secondary)
+    async def keep_button(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        await self.close(interaction, "You are opted out. Your existing records are kept.")
+
+
+class ForgetView(_OwnerView):
+    @discord.ui.button(label="Erase everything", style=discord.ButtonStyle.danger)
+    async def confirm_button(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        await self.erase(interaction, "")
+
+    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
+    async def cancel_button(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        await self.close(interaction, "Nothing was erased.")
+
+
+def me_text(report) -> str:
+    if not report.answers and not report.reactions:
+        return "No participation is recorded for you in this server."
+    return (
+        f"Prompts answered: {report.prompts_answered} ({report.answers} answers)\n"
+        f"Themes touched: {report.themes_touched}\n"
+        f"Current streak: {report.current_streak}, best streak: {report.best_streak}"
+    )
+
+
+class ParticipationCommands(commands.Cog, name="ParticipationCommands"):
+    participation = app_commands.Group(
+        name="participation", description="Your participation in this server", guild_only=True
+    )
+
+    def __init__(self, bot: DiscussionBot) -> None:
+        self.bot = bot
+
+    @participation.command(name="me", description="Your prompts, themes and streaks")
+    async def me(self, interaction: discord.Interaction) -> None:
+        await recording(self.bot).writer.flush()  # include what was just said
+        report = await member_report(self.bot.db, interaction.guild_id, interaction.user.id)
+        text = me_text(report)
+        if await recording(self.bot).store.is_opted_out(interaction.guild_id, interaction.user.id):
+            text += "\nYou are opted out: nothing new is recorded."
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @participation.command(name="opt-out", description="Stop recording your participation")
+    async def opt_out(self, interaction: discord.Interaction) -> None:
+        now = int(self.bot.clock().timestamp())
+        await recording(self.bot).store.opt_out(interaction.guild_id, interaction.user.id, now)
+        view = OptOutView(self.bot, interaction.guild_id, interaction.user.id)
+        await interaction.response.send_message(
+            "Done: nothing more is recorded about you in this server. "
+            "Do you also want to erase what was recorded so far?",
+            view=view,
+            ephemeral=True,
+        )
+
+    @participation.command(name="opt-in", description="Record your participation again")
+    async def opt_in(self, interaction: discord.Interaction) -> None:
+        await recording(self.bot).store.opt_in(interaction.guild_id, interaction.user.id)
+        await interaction.response.send_message(
+            "Your participation in this server is recorded again.", ephemeral=True
+        )
+
+    @participation.command(name="forget", description="Erase everything recorded about you here")
+    async def forget(self, interaction: discord.Interaction) -> None:
+        view = ForgetView(self.bot, interaction.guild_id, interaction.user.id)
+        await interaction.response.send_message(
+            "This erases every participation record about you in this server. It cannot be "
+            "undone. Continue?",
+            view=view,
+            ephemeral=True,
+        )
+
+
+COGS = [ParticipationCommands]

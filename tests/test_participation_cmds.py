@@ -1,0 +1,137 @@
+"""Members' /participation commands on a known data set in a real SQLite file."""
+
+from bot.adapter.answers import AnswersCog
+from bot.adapter.participation_cmds import NOT_YOURS, ParticipationCommands
+from tests.discord_harness import FakeDiscord
+from tests.participation_world import (
+    ANA,
+    BEN,
+    guild,
+    make_bot,
+    rows,
+    seed_history,
+    seed_post,
+)
+
+COGS = [AnswersCog, ParticipationCommands]
+
+
+def message_id(replies) -> int:
+    return int(replies.callback.response["resource"]["message"]["id"])
+
+
+async def test_me_shows_prompts_themes_and_streaks_ephemerally(tmp_path):
+    await seed_history(tmp_path / "bot.sqlite3")
+    bot = make_bot(tmp_path, cogs=COGS)
+    async with FakeDiscord(bot) as fd:
+        await fd.connect(guild(fd))
+        replies = await fd.slash("participation me", user_id=ANA, channel_id=20)
+
+        assert replies.ephemeral
+        assert replies.content == (
+            "Prompts answered: 3 (4 answers)\nThemes touched: 3\nCurrent streak: 3, best streak: 3"
+        )
+        nobody = await fd.slash("participation me", user_id=32, channel_id=20)
+        assert "No participation is recorded" in nobody.content
+
+
+async def test_me_includes_an_answer_still_waiting_to_be_written(tmp_path):
+    post = await seed_post(tmp_path / "bot.sqlite3")
+    bot = make_bot(tmp_path, cogs=COGS)
+    async with FakeDiscord(bot) as fd:
+        await fd.connect(guild(fd, [post]))
+        await fd.say(post.thread_id, ANA)
+        replies = await fd.slash("participation me", user_id=ANA, channel_id=20)
+        assert replies.content.startswith("Prompts answered: 1 (1 answers)")
+
+
+async def test_opt_out_stops_recording_and_keeping_data_is_a_choice(tmp_path):
+    post = await seed_post(tmp_path / "bot.sqlite3")
+    bot = make_bot(tmp_path, cogs=COGS)
+    async with FakeDiscord(bot) as fd:
+        await fd.connect(guild(fd, [post]))
+        kept = await fd.say(post.thread_id, ANA)
+        replies = await fd.slash("participation opt-out", user_id=ANA, channel_id=20)
+        assert replies.ephemeral and "erase" in replies.content
+        buttons = replies.callback.json["data"]["components"][0]["components"]
+        keep = next(b for b in buttons if b["label"] == "Keep them")
+        clicked = await fd.click(keep["custom_id"], message_id=message_id(replies), user_id=ANA)
+        assert "existing records are kept" in clicked.content
+
+        await fd.say(post.thread_id, ANA)  # not recorded
+        await fd.react(20, post.message_id, ANA)  # not recorded
+        await bot.get_cog("Answers").writer.flush()
+        assert await rows(bot) == [(ANA, int(kept["id"]), "answer", None)]
+
+        await fd.slash("participation opt-in", user_id=ANA, channel_id=20)
+        again = await fd.say(post.thread_id, ANA)
+        await bot.get_cog("Answers").writer.flush()
+        assert [r[1] for r in await rows(bot)] == [int(kept["id"]), int(again["id"])]
+
+
+async def test_opt_out_and_erase(tmp_path):
+    await seed_history(tmp_path / "bot.sqlite3")
+    bot = make_bot(tmp_path, cogs=COGS)
+    async with FakeDiscord(bot) as fd:
+        await fd.connect(guild(fd))
+        replies = await fd.slash("participation opt-out", user_id=ANA, channel_id=20)
+        buttons = replies.callback.json["data"]["components"][0]["components"]
+        erase = next(b for b in buttons if b["label"] == "Erase my records")
+        clicked = await fd.click(erase["custom_id"], message_id=message_id(replies), user_id=ANA)
+        assert "Erased 4 participation record(s)" in clicked.content
+        assert not [r for r in await rows(bot) if r[0] == ANA]
+
+
+async def test_forget_asks_then_erases_everything_about_the_member(tmp_path):
+    await seed_history(tmp_path / "bot.sqlite3")
+    bot = make_bot(tmp_path, cogs=COGS)
+    async with FakeDiscord(bot) as fd:
+        await fd.connect(guild(fd))
+        replies = await fd.slash("participation forget", user_id=BEN, channel_id=20)
+        assert replies.ephemeral and "cannot be undone" in replies.content
+        assert len([r for r in await rows(bot) if r[0] == BEN]) == 3  # nothing erased yet
+
+        buttons = replies.callback.json["data"]["components"][0]["components"]
+        confirm = next(b for b in buttons if b["label"] == "Erase everything")
+        clicked = await fd.click(confirm["custom_id"], message_id=message_id(replies), user_id=BEN)
+
+        assert clicked.content == "Erased 3 participation record(s) about you in this server."
+        assert clicked.callback.json["data"]["components"] == []
+        assert [r[0] for r in await rows(bot)] == [ANA] * 4
+        me = await fd.slash("participation me", user_id=BEN, channel_id=20)
+        assert "No participation is recorded" in me.content
+
+
+async def test_another_members_click_is_refused_and_erases_nothing(tmp_path):
+    await seed_history(tmp_path / "bot.sqlite3")
+    bot = make_bot(tmp_path, cogs=COGS)
+    async with FakeDiscord(bot) as fd:
+        await fd.connect(guild(fd))
+        replies = await fd.slash("participation forget", user_id=BEN, channel_id=20)
+        buttons = replies.callback.json["data"]["components"][0]["components"]
+        confirm = next(b for b in buttons if b["label"] == "Erase everything")
+        clicked = await fd.click(confirm["custom_id"], message_id=message_id(replies), user_id=ANA)
+
+        assert clicked.content == NOT_YOURS and clicked.ephemeral
+        assert len(await rows(bot)) == 7
+
+
+async def test_cancel_leaves_data_untouched(tmp_path):
+    await seed_history(tmp_path / "bot.sqlite3")
+    bot = make_bot(tmp_path, cogs=COGS)
+    async with FakeDiscord(bot) as fd:
+        await fd.connect(guild(fd))
+        replies = await fd.slash("participation forget", user_id=BEN, channel_id=20)
+        buttons = replies.callback.json["data"]["components"][0]["components"]
+        cancel = next(b for b in buttons if b["label"] == "Cancel")
+        clicked = await fd.click(cancel["custom_id"], message_id=message_id(replies), user_id=BEN)
+        assert clicked.content == "Nothing was erased."
+        assert clicked.callback.json["data"]["components"] == []
+        assert len(await rows(bot)) == 7
+
+
+def test_member_commands_are_not_moderator_gated():
+    from bot.adapter.checks import gates
+
+    for command in ParticipationCommands.participation.commands:
+        assert gates(command) == (False, False)
