@@ -117,7 +117,8 @@ class PostingService(ModeratorControls):
 
     async def check_library(self) -> list:
         """Reload the prompt files if they changed; report new problems to every mod-log."""
-        if not self.holder.changed():
+        changed = getattr(self.holder, "changed", None)
+        if changed is None or not changed():
             return []
         return await self.reload_library()
 

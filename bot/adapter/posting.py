@@ -1,0 +1,66 @@
+"""The scheduler cog: one background task that waits until the bot is ready, then runs a pass of
+the posting service and sleeps until the next slot (at most a minute, to notice edited prompt
+files). Unloading the cog stops the task."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import TYPE_CHECKING
+
+from discord.ext import commands
+
+from bot.adapter.publisher import DiscordPublisher
+from bot.posting import PostingService
+from bot.store.posts import PostStore
+
+if TYPE_CHECKING:
+    from bot.adapter.client import DiscussionBot
+
+log = logging.getLogger(__name__)
+
+MIN_SLEEP = 1.0  # seconds; a wake-up a moment early never spins
+
+
+class Posting(commands.Cog):
+    """Owns the posting service; the ``/topic`` commands use it through ``bot.get_cog``."""
+
+    def __init__(self, bot: DiscussionBot) -> None:
+        self.bot = bot
+        self.publisher = DiscordPublisher(bot)
+        self.service: PostingService | None = None
+        self._task: asyncio.Task | None = None
+
+    async def cog_load(self) -> None:
+        self.service = PostingService(
+            self.bot.settings, PostStore(self.bot.db), self.bot.library_holder, self.publisher
+        )
+        self._task = asyncio.create_task(self._run(), name="posting-scheduler")
+
+    async def cog_unload(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        await self.bot.wait_until_ready()
+        log.info("scheduler started for %d channel(s)", len(self.service.channels()))
+        while True:
+            await self.run_once()
+            now = self.bot.clock()
+            delay = (self.service.next_wake(now) - now).total_seconds()
+            await asyncio.sleep(max(delay, MIN_SLEEP))
+
+    async def run_once(self) -> None:
+        """One scheduler pass at the bot's clock; an unexpected error is logged, never fatal."""
+        try:
+            for outcome in await self.service.tick(self.bot.clock()):
+                log.info("channel %s: %s %s", outcome.channel_id, outcome.status, outcome.reason)
+        except Exception:
+            log.exception("scheduler pass failed; trying again at the next wake-up")
+
+
+COGS = [Posting]
