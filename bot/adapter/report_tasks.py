@@ -1,0 +1,114 @@
+"""Scheduled report work: the weekly digest to each guild's mod-log channel at its configured
+cron slot, and the daily purge of participation older than ``retention_days``.
+
+The loop sleeps until the next due time (no polling). ``run_due(now)`` does one pass and is what
+tests call with their own ``now``. A digest slot missed while the bot was down is not sent late:
+the next one comes at the following slot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+import discord
+from discord.ext import commands
+
+from bot.adapter.answers import recording
+from bot.reports import server_report, weekly_digest_text
+from bot.schedule import next_slot
+
+if TYPE_CHECKING:
+    from bot.adapter.client import DiscussionBot
+    from bot.config import GuildConfig
+
+log = logging.getLogger(__name__)
+
+WEEK = timedelta(days=7)
+PURGE_EVERY = timedelta(days=1)
+
+
+class ReportTasks(commands.Cog, name="ReportTasks"):
+    def __init__(
+        self, bot: DiscussionBot, sleep: Callable[[float], Awaitable[object]] = asyncio.sleep
+    ) -> None:
+        self.bot = bot
+        self._sleep = sleep
+        self.next_digest: dict[int, datetime] = {}
+        self.next_purge: datetime | None = None
+        self._task: asyncio.Task | None = None
+
+    async def cog_load(self) -> None:
+        self.plan(self.bot.clock())
+        self._task = asyncio.create_task(self.run(), name="report-tasks")
+
+    async def cog_unload(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+
+    def plan(self, now: datetime) -> None:
+        """Due times from ``now``: each guild's next digest slot; a purge at once."""
+        for guild in self.bot.settings.guilds:
+            if guild.digest is not None and guild.mod_log_channel_id is not None:
+                self.next_digest[guild.guild_id] = next_slot(
+                    guild.digest.cron, guild.digest.timezone, now
+                )
+        if self.bot.settings.retention_days:
+            self.next_purge = now
+
+    def next_due(self) -> datetime | None:
+        times = [*self.next_digest.values(), *([self.next_purge] if self.next_purge else [])]
+        return min(times, default=None)
+
+    async def run(self) -> None:
+        """Sleep until the next due time, do what is due, forever. Errors are logged."""
+        await self.bot.wait_until_ready()
+        while (due := self.next_due()) is not None:
+            delay = (due - self.bot.clock()).total_seconds()
+            if delay > 0:
+                await self._sleep(delay)
+            try:
+                await self.run_due(self.bot.clock())
+            except Exception:
+                log.exception("scheduled report work failed; trying again at the next slot")
+
+    async def run_due(self, now: datetime) -> None:
+        """Post every digest due at ``now``, purge if due, and plan the next times."""
+        for guild_id, due in list(self.next_digest.items()):
+            if due <= now:
+                guild = self.bot.guild_config(guild_id)
+                self.next_digest[guild_id] = next_slot(
+                    guild.digest.cron, guild.digest.timezone, now
+                )
+                await self.post_digest(guild, now)
+        if self.next_purge is not None and self.next_purge <= now:
+            self.next_purge = now + PURGE_EVERY
+            await self.purge(now)
+
+    async def post_digest(self, guild: GuildConfig, now: datetime) -> None:
+        """The last week's server report as plain text in the mod-log channel, pinging nobody."""
+        await recording(self.bot).writer.flush()
+        end = int(now.timestamp())
+        since = int((now - WEEK).timestamp())
+        report = await server_report(self.bot.db, guild.guild_id, since, end)
+        channel = self.bot.get_channel(guild.mod_log_channel_id) or (
+            self.bot.get_partial_messageable(guild.mod_log_channel_id, guild_id=guild.guild_id)
+        )
+        try:
+            await channel.send(
+                weekly_digest_text(report), allowed_mentions=discord.AllowedMentions.none()
+            )
+        except discord.HTTPException as exc:
+            log.error("weekly digest for guild %s not posted: %s", guild.guild_id, exc)
+            return
+        log.info("weekly digest posted in guild %s", guild.guild_id)
+
+    async def purge(self, now: datetime) -> int:
+        """Delete participation older than ``retention_days``; returns rows deleted."""
+        cutoff = int((now - timedelta(days=self.bot.settings.retention_days)).timestamp())
+        deleted = await recording(self.bot).store.purge_older_than(cutoff)
+        log.info("retention: %d participation records older than %s deleted", deleted, cutoff)
+        return deleted

@@ -1,0 +1,160 @@
+"""Moderator reports: ``/stats server [days]``, ``/stats prompt <id>``, ``/stats member
+<member>`` and ``/export [days]`` (a CSV attachment). Both moderator gates on every command;
+every reply is ephemeral and pings nobody. The weekly digest and the daily retention purge
+live in ``report_tasks``.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import tempfile
+from typing import TYPE_CHECKING, Optional
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.adapter.answers import recording
+from bot.adapter.checks import ModGroup, mod_command
+from bot.adapter.report_tasks import ReportTasks
+from bot.reports import export_csv, iso, member_report, prompt_report, server_report
+
+if TYPE_CHECKING:
+    from bot.adapter.client import DiscussionBot
+    from bot.reports import PromptReport, ServerReport
+
+log = logging.getLogger(__name__)
+
+DAY = 86400
+NO_PINGS = discord.AllowedMentions.none()
+Days = app_commands.Range[int, 1, 3650]
+
+
+def _ranked(title: str, ranked) -> list[str]:
+    return [f"{title}: " + ", ".join(f"{r.key} ({r.per_post:.1f}/post)" for r in ranked)]
+
+
+def server_text(r: ServerReport, days: int) -> str:
+    lines = [
+        f"Last {days} day(s): {r.active_members} active members ({r.new_members} new, "
+        f"{r.returning_members} returning)",
+        f"Answers: {r.answers}, reactions: {r.reactions}, prompts posted: {r.posts}",
+    ]
+    for title, ranked in (
+        ("Most discussed prompts", r.most_discussed_prompts),
+        ("Least discussed prompts", r.least_discussed_prompts),
+        ("Most discussed themes", r.most_discussed_themes),
+        ("Least discussed themes", r.least_discussed_themes),
+    ):
+        if ranked:
+            lines += _ranked(title, ranked)
+    return "\n".join(lines)[:2000]
+
+
+def prompt_text(r: PromptReport) -> str:
+    if not r.posts:
+        return f"Prompt {r.prompt_id} was never posted in this server."
+    mean = "unknown" if r.mean_length is None else f"{r.mean_length:.0f} characters"
+    return (
+        f"Prompt {r.prompt_id}: posted {r.posts} time(s), first {iso(r.first_posted)}, "
+        f"last {iso(r.last_posted)}\n"
+        f"Answers: {r.answers} ({r.answers_per_post:.1f} per post), reactions: {r.reactions}, "
+        f"members: {r.members}, mean answer length: {mean}"
+    )
+
+
+class StatsCog(commands.Cog, name="Stats"):
+    stats = ModGroup(name="stats", description="Participation reports for moderators")
+
+    def __init__(self, bot: DiscussionBot) -> None:
+        self.bot = bot
+
+    async def _fresh(self) -> None:
+        """Reports include what is still queued for writing."""
+        await recording(self.bot).writer.flush()
+
+    async def _reply(self, interaction: discord.Interaction, text: str) -> None:
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_PINGS)
+
+    @stats.command(name="server", description="Activity over the last days (default 7)")
+    async def server(self, interaction: discord.Interaction, days: Days = 7) -> None:
+        await self._fresh()
+        now = int(self.bot.clock().timestamp())
+        report = await server_report(self.bot.db, interaction.guild_id, now - days * DAY, now)
+        await self._reply(interaction, server_text(report, days))
+
+    @stats.command(name="prompt", description="All-time figures of one prompt")
+    async def prompt(self, interaction: discord.Interaction, prompt: str) -> None:
+        await self._fresh()
+        report = await prompt_report(self.bot.db, interaction.guild_id, prompt.strip())
+        await self._reply(interaction, prompt_text(report))
+
+    @prompt.autocomplete("prompt")
+    async def prompt_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        needle = current.lower()
+        found = []
+        for theme in self.bot.library.themes:
+            for p in theme.prompts:
+                if needle in p.id.lower() or needle in p.question.lower():
+                    name = f"{p.id}: {p.question}"
+                    found.append(app_commands.Choice(name=name[:100], value=p.id))
+        return found[:25]
+
+    @stats.command(name="member", description="A member's participation")
+    async def member(self, interaction: discord.Interaction, member: discord.User) -> None:
+        await self._fresh()
+        r = await member_report(self.bot.db, interaction.guild_id, member.id)
+        last = iso(r.last_at) if r.last_at else "never"
+        text = (
+            f"{member.mention}: {r.answers} answers on {r.prompts_answered} prompts, "
+            f"{r.reactions} reactions, {r.themes_touched} themes; current streak "
+            f"{r.current_streak}, best {r.best_streak}; last seen {last}"
+        )
+        await self._reply(interaction, text)
+
+    @app_commands.command(name="export", description="Participation as a CSV file")
+    @mod_command
+    async def export(
+        self,
+        interaction: discord.Interaction,
+        days: Optional[Days] = None,  # noqa: UP045 (a Range does not support |)
+    ) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await self._fresh()
+        now = int(self.bot.clock().timestamp())
+        since = now - days * DAY if days else 0
+        await send_export(self.bot.db, interaction, since, now)
+
+
+async def send_export(db, interaction: discord.Interaction, since: int, now: int) -> None:
+    """Write the CSV to a private temporary file, then attach it to an ephemeral follow-up.
+
+    Each export has its own file, written only from the event loop (the database thread hands
+    rows over in batches), so concurrent exports cannot mix. A file over the server's upload
+    limit (``filesize_limit``: 10 MiB, up to 100 MiB with boosts) is not sent: the reply says to
+    use fewer days or ``python -m bot export``.
+    """
+    with tempfile.TemporaryFile() as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+        rows = await export_csv(db, interaction.guild_id, since, text)
+        text.flush()
+        size = raw.tell()
+        text.detach()
+        if size > interaction.filesize_limit:
+            await interaction.followup.send(
+                f"The export has {rows} rows ({size / 2**20:.1f} MiB), more than this server "
+                "accepts as an upload. Use fewer days, or `python -m bot export` on the host.",
+                ephemeral=True,
+            )
+            return
+        raw.seek(0)
+        name = f"participation-{interaction.guild_id}-{iso(now)[:10]}.csv"
+        await interaction.followup.send(
+            f"{rows} records.", file=discord.File(raw, filename=name), ephemeral=True
+        )
+
+
+COGS = [StatsCog, ReportTasks]
