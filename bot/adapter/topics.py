@@ -1,0 +1,212 @@
+"""``/topic``: moderators drive the schedule — post now, look ahead, skip, pause, resume, reload
+the prompt files, see the schedule. Every subcommand is gated twice (``ModGroup``) and answers
+privately. A channel option defaults to the channel the command is used in (or the channel a
+thread belongs to)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.adapter.checks import ModGroup
+from bot.posting import PostingError, PostingService
+from bot.rotation import PlannedPost
+
+if TYPE_CHECKING:
+    from bot.adapter.client import DiscussionBot
+
+log = logging.getLogger(__name__)
+
+MESSAGE_MAX = 1900
+CHOICES_MAX = 25
+
+
+def when(slot: datetime) -> str:
+    """A Discord timestamp: each moderator sees it in their own timezone."""
+    return f"<t:{int(slot.timestamp())}:f>"
+
+
+def plan_line(planned: PlannedPost) -> str:
+    if planned.skipped:
+        return f"{when(planned.slot)} · skipped (a moderator asked)"
+    if planned.prompt is None:
+        return f"{when(planned.slot)} · nothing to post: no enabled prompts"
+    p = planned.prompt
+    question = p.question if len(p.question) <= 80 else p.question[:79] + "…"
+    return f"{when(planned.slot)} · `{p.theme_id}/{p.id}` {question}"
+
+
+def clip(text: str) -> str:
+    return text if len(text) <= MESSAGE_MAX else text[: MESSAGE_MAX - 1] + "…"
+
+
+class Topics(commands.Cog):
+    topic = ModGroup(name="topic", description="Discussion prompts: post, schedule, reload")
+
+    def __init__(self, bot: DiscussionBot) -> None:
+        self.bot = bot
+
+    @property
+    def service(self) -> PostingService:
+        return self.bot.get_cog("Posting").service
+
+    async def reply(self, interaction: discord.Interaction, text: str) -> None:
+        allowed = discord.AllowedMentions.none()
+        if interaction.response.is_done():
+            await interaction.followup.send(clip(text), ephemeral=True, allowed_mentions=allowed)
+        else:
+            await interaction.response.send_message(
+                clip(text), ephemeral=True, allowed_mentions=allowed
+            )
+
+    def target(self, interaction: discord.Interaction, channel: discord.abc.GuildChannel | None):
+        """(guild id, channel id): the option, else where the command was used."""
+        if channel is not None:
+            return interaction.guild_id, channel.id
+        here = interaction.channel
+        parent = getattr(here, "parent_id", None) if isinstance(here, discord.Thread) else None
+        return interaction.guild_id, parent or interaction.channel_id
+
+    # --- commands ----------------------------------------------------------------------------
+
+    @topic.command(name="post", description="Post a prompt now")
+    @app_commands.describe(
+        theme="Draw from this theme", prompt="Post this prompt", channel="Where (default: here)"
+    )
+    async def post(
+        self,
+        interaction: discord.Interaction,
+        theme: str | None = None,
+        prompt: str | None = None,
+        channel: discord.TextChannel | None = None,
+    ) -> None:
+        guild_id, channel_id = self.target(interaction, channel)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            outcome = await self.service.post_now(
+                guild_id, channel_id, theme_id=theme, prompt_id=prompt, now=self.bot.clock()
+            )
+        except PostingError as exc:
+            await self.reply(interaction, str(exc))
+            return
+        if outcome.status == "posted":
+            link = f"https://discord.com/channels/{guild_id}/{channel_id}/{outcome.message_id}"
+            await self.reply(
+                interaction, f"Posted `{outcome.prompt_id}` in <#{channel_id}>: {link}"
+            )
+        else:
+            await self.reply(interaction, f"Could not post in <#{channel_id}>: {outcome.reason}")
+
+    @post.autocomplete("theme")
+    async def theme_choices(self, interaction: discord.Interaction, current: str):
+        typed = current.lower()
+        return [
+            app_commands.Choice(name=f"{t.title} ({t.id})"[:100], value=t.id)
+            for t in self.bot.library.themes
+            if typed in t.id or typed in t.title.lower()
+        ][:CHOICES_MAX]
+
+    @post.autocomplete("prompt")
+    async def prompt_choices(self, interaction: discord.Interaction, current: str):
+        typed, theme = current.lower(), getattr(interaction.namespace, "theme", None)
+        return [
+            app_commands.Choice(name=f"{p.id}: {p.question}"[:100], value=p.id)
+            for p in self.bot.library.enabled_prompts()
+            if (not theme or p.theme_id == theme) and (typed in p.id or typed in p.question.lower())
+        ][:CHOICES_MAX]
+
+    @topic.command(name="next", description="Preview the next scheduled prompts")
+    @app_commands.describe(count="How many (1-10)", channel="Which channel (default: here)")
+    async def upcoming(
+        self,
+        interaction: discord.Interaction,
+        count: app_commands.Range[int, 1, 10] = 5,
+        channel: discord.TextChannel | None = None,
+    ) -> None:
+        guild_id, channel_id = self.target(interaction, channel)
+        try:
+            plan = await self.service.upcoming(guild_id, channel_id, self.bot.clock(), count)
+            paused = await self.service.store.is_paused(channel_id)
+        except PostingError as exc:
+            await self.reply(interaction, str(exc))
+            return
+        head = f"Next in <#{channel_id}>" + (
+            " (paused: nothing posts until resumed)" if paused else ""
+        )
+        lines = [plan_line(p) for p in plan] or ["no upcoming slots"]
+        await self.reply(interaction, "\n".join([head + ":", *lines]))
+
+    @topic.command(name="skip", description="Skip the next scheduled post")
+    @app_commands.describe(channel="Which channel (default: here)")
+    async def skip(
+        self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
+    ) -> None:
+        guild_id, channel_id = self.target(interaction, channel)
+        try:
+            pending = await self.service.skip(guild_id, channel_id, self.bot.clock())
+        except PostingError as exc:
+            await self.reply(interaction, str(exc))
+            return
+        await self.reply(
+            interaction, f"<#{channel_id}>: {pending} upcoming post(s) will be skipped."
+        )
+
+    @topic.command(name="pause", description="Pause the schedule of a channel")
+    @app_commands.describe(channel="Which channel (default: here)")
+    async def pause(
+        self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
+    ) -> None:
+        await self._set_paused(interaction, channel, True)
+
+    @topic.command(name="resume", description="Resume the schedule of a channel")
+    @app_commands.describe(channel="Which channel (default: here)")
+    async def resume(
+        self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
+    ) -> None:
+        await self._set_paused(interaction, channel, False)
+
+    async def _set_paused(self, interaction, channel, paused: bool) -> None:
+        guild_id, channel_id = self.target(interaction, channel)
+        change = self.service.pause if paused else self.service.resume
+        try:
+            await change(guild_id, channel_id, self.bot.clock())
+        except PostingError as exc:
+            await self.reply(interaction, str(exc))
+            return
+        state = "paused: no scheduled posts until resumed" if paused else "resumed"
+        await self.reply(interaction, f"<#{channel_id}> {state}.")
+
+    @topic.command(name="reload", description="Read the prompt files again")
+    async def reload(self, interaction: discord.Interaction) -> None:
+        problems, library = await self.service.reload()
+        if problems:
+            text = "\n".join(str(p) for p in problems)
+            await self.reply(
+                interaction, f"Prompt files have problems; still using the last good ones:\n{text}"
+            )
+            return
+        enabled = len(library.enabled_prompts())
+        total = sum(len(t.prompts) for t in library.themes)
+        await self.reply(
+            interaction,
+            f"Loaded {len(library.themes)} themes and {total} prompts ({enabled} enabled).",
+        )
+
+    @topic.command(name="schedule", description="Each channel's schedule and next times")
+    async def schedule(self, interaction: discord.Interaction) -> None:
+        summaries = await self.service.schedule_summary(self.bot.clock(), interaction.guild_id)
+        lines = []
+        for s in summaries:
+            state = "paused" if s.paused else ", ".join(when(t) for t in s.next_slots)
+            skips = f" · {s.pending_skips} skip(s) pending" if s.pending_skips else ""
+            where = f"<#{s.channel.channel_id}> `{s.channel.cron}` ({s.channel.timezone})"
+            lines.append(f"{where}: {state}{skips}")
+        await self.reply(interaction, "\n".join(lines) or "No channels have a schedule.")
+
+
+COGS = [Topics]
