@@ -257,3 +257,38 @@ async def test_upcoming_and_schedule_summary(world):
     [summary] = await service.schedule_summary(SLOT, count=2)
     assert summary.pending_skips == 1 and not summary.paused
     assert summary.next_slots == [SLOT + timedelta(days=1), SLOT + timedelta(days=2)]
+
+
+@pytest.mark.parametrize(
+    ("zone", "cron", "first", "repeat"),
+    [
+        # Spring forward: 02:30 does not exist in New York on 8 March; posted at 03:00 EDT.
+        ("America/New_York", "30 2 * * *", datetime(2026, 3, 8, 7, 0, tzinfo=UTC), None),
+        # Fall back: 01:30 happens twice in New York on 1 November; posted at the first only.
+        (
+            "America/New_York",
+            "30 1 * * *",
+            datetime(2026, 11, 1, 5, 30, tzinfo=UTC),
+            datetime(2026, 11, 1, 6, 30, tzinfo=UTC),
+        ),
+        # London: 01:30 is skipped on 29 March (posted 02:00 BST), repeated on 25 October.
+        ("Europe/London", "30 1 * * *", datetime(2026, 3, 29, 1, 0, tzinfo=UTC), None),
+        (
+            "Europe/London",
+            "30 1 * * *",
+            datetime(2026, 10, 25, 0, 30, tzinfo=UTC),
+            datetime(2026, 10, 25, 1, 30, tzinfo=UTC),
+        ),
+    ],
+)
+async def test_daylight_saving_days_post_exactly_once(tmp_path, zone, cron, first, repeat):
+    world = World(tmp_path, channel(A, cron, timezone=zone))
+    service = await world.service()
+    assert service.next_wake(first - timedelta(seconds=30)) == first
+    [outcome] = await service.tick(first)
+    assert (outcome.status, outcome.slot) == ("posted", first)
+    if repeat is not None:
+        assert await service.tick(repeat) == []
+        assert await service.tick(repeat + timedelta(minutes=30)) == []
+    assert len(world.publisher.published) == 1
+    await world.close()
