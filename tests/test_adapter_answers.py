@@ -1,6 +1,10 @@
 """Answers, reactions and deletions recorded from gateway payloads into a real SQLite file."""
 
+import asyncio
+from datetime import UTC, datetime
+
 from bot.adapter.answers import AnswersCog
+from bot.adapter.client import DiscussionBot
 from bot.thread_index import PromptPost
 from tests.discord_harness import FakeDiscord, events, payloads
 from tests.participation_world import (
@@ -216,3 +220,39 @@ async def test_backfill_with_nothing_recorded_reads_after_the_prompt_message(tmp
         [get] = fd.requests_to("GET", f"/channels/{post.thread_id}/messages")
         assert get.params["after"] == post.message_id
         assert await rows(bot) == [(ANA, int(early["id"]), "answer", None)]
+
+
+async def test_prompt_posted_with_a_post_id_reads_the_post_from_the_database(tmp_path):
+    post = await seed_post(tmp_path / "bot.sqlite3", posted_at=POSTED_AT)
+    bot = make_bot(tmp_path, cogs=[AnswersCog])
+    async with FakeDiscord(bot) as fd:
+        cog = await start(fd, [])
+        cog.index.remove(post.post_id)
+        before = asyncio.all_tasks()
+        bot.dispatch("prompt_posted", post.post_id)
+        await fd.settle(before)
+        assert cog.index.lookup_thread(post.thread_id) == post
+
+
+async def test_a_prompt_the_scheduler_posts_collects_answers_at_once(tmp_path):
+    from bot.adapter.posting import Posting
+    from tests.posting_helpers import GUILD, channel, library_holder
+    from tests.posting_helpers import settings as posting_settings
+
+    slot = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
+    config = posting_settings(tmp_path, channel(C))
+    holder = library_holder(tmp_path, {"grief": 2})
+    bot = DiscussionBot(config, holder, clock=lambda: slot, cogs=[Posting, AnswersCog])
+    async with FakeDiscord(bot, clock=bot.clock) as fd:
+        world = payloads.guild(
+            GUILD,
+            channels=[payloads.text_channel(C, GUILD)],
+            members=[fd.bot_member(), payloads.member(ANA)],
+        )
+        await fd.connect(world)
+        await fd.settle(set())
+        async with bot.db.execute("SELECT thread_id FROM posts WHERE status = 'posted'") as cur:
+            [(thread_id,)] = await cur.fetchall()
+        answer = await fd.say(thread_id, ANA)
+        await bot.get_cog("Answers").writer.flush()
+        assert await rows(bot) == [(ANA, int(answer["id"]), "answer", None)]

@@ -59,6 +59,8 @@ class Posting(commands.Cog):
         try:
             for outcome in await self.service.tick(self.bot.clock()):
                 log.info("channel %s: %s %s", outcome.channel_id, outcome.status, outcome.reason)
+                if outcome.status == "posted":  # the answers cog starts recording answers to it
+                    self.bot.dispatch("prompt_posted", outcome.post_id)
         except Exception:
             log.exception("scheduler pass failed; trying again at the next wake-up")
 
