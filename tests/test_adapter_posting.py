@@ -203,3 +203,26 @@ async def test_restart_after_discord_took_the_message_opens_the_thread_but_does_
         assert row["status"] == "posted" and row["message_id"] == sent.id
         assert row["thread_id"] == int(thread.response["id"])
         assert isinstance(bot.get_channel(row["thread_id"]), discord.Thread)
+
+
+async def test_server_error_is_retried_after_checking_discord_did_not_take_it(tmp_path):
+    clock = Clock(SLOT - timedelta(hours=1))
+    bot = make_bot(tmp_path, channel(A), clock=clock)
+    async with FakeDiscord(bot, clock=clock) as fd:
+        await start(fd, A)
+        cog = bot.get_cog("Posting")
+        waits: list[float] = []
+
+        async def no_sleep(seconds: float) -> None:
+            waits.append(seconds)
+
+        cog.service.sleep = no_sleep
+        fd.fail_next("POST", f"/channels/{A}/messages", 503)  # discord.py does not retry 503
+        clock.now = SLOT
+        await cog.run_once()
+
+        sends = fd.requests_to("POST", f"/channels/{A}/messages")
+        assert [r.status for r in sends] == [503, 200] and waits == [5.0]
+        [lookup] = fd.requests_to("GET", f"/channels/{A}/messages")  # looked before retrying
+        assert "after" in lookup.params
+        assert (await rows(bot, A))[-1]["status"] == "posted"
