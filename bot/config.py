@@ -268,7 +268,7 @@ class _ConfigReader(NodeReader):
             return None
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe", a long name
             self.fail(node, f"{key} {value!r} is not an IANA timezone name (e.g. Europe/London)")
             return None
         return value
@@ -282,16 +282,20 @@ class _ConfigReader(NodeReader):
 
     def duration(self, node: yaml.Node, key: str) -> timedelta | None:
         value = self.scalar(node)
-        if isinstance(value, str) and value.strip().isdigit():
+        if isinstance(value, str) and value.strip().isdecimal():  # not "²"
             value = int(value)
         if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-            return timedelta(minutes=value)
+            value = f"{value}m"
         match = _DURATION.fullmatch(value.strip()) if isinstance(value, str) else None
         if not match or not any(match.groups()):
             self.fail(node, f"{key} must be a duration like 1h, 30m, 90s or 1h30m (or minutes)")
             return None
         h, m, s = (int(g[:-1]) if g else 0 for g in match.groups())
-        return timedelta(hours=h, minutes=m, seconds=s)
+        try:
+            return timedelta(hours=h, minutes=m, seconds=s)
+        except OverflowError:
+            self.fail(node, f"{key} is far too long")
+            return None
 
     def ids(self, node: yaml.Node, key: str, known: set[str] | None, kind: str) -> tuple[str, ...]:
         found = []

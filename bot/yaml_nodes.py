@@ -18,6 +18,31 @@ log = logging.getLogger(__name__)
 
 _NULL = "tag:yaml.org,2002:null"
 
+# What PyYAML's safe constructor raises on a scalar it cannot build (``!!int abc``, a
+# 5,000-digit number, ``!!timestamp x``, an unknown ``!!python/...`` tag, very deep nesting).
+CONSTRUCT_ERRORS = (
+    yaml.YAMLError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    OverflowError,
+    RecursionError,
+)
+
+
+def compose_problem(text: str, exc: Exception) -> tuple[int | None, str]:
+    """Line and one-line message for an error raised while reading or composing ``text``."""
+    if isinstance(exc, RecursionError):
+        return None, "the YAML is nested too deeply"
+    if isinstance(exc, yaml.reader.ReaderError):
+        line = text.count("\n", 0, exc.position) + 1
+        return line, f"character #x{exc.character:04x} is not allowed in YAML ({exc.reason})"
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        return line, f"YAML syntax error: {exc.problem or exc.context}"
+    return None, "YAML error: " + " ".join(str(exc).split())
+
 
 class NodeReader:
     def __init__(self, path: str) -> None:
@@ -31,17 +56,15 @@ class NodeReader:
 
     def compose(self, text: str) -> yaml.Node | None:
         """The root node of ``text`` (None for an empty document); syntax errors become problems."""
-        loader = yaml.SafeLoader(text)
+        loader = None
         try:
+            loader = yaml.SafeLoader(text)
             return loader.get_single_node()
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line = mark.line + 1 if mark else None
-            self.problems.append(Problem(self.path, line, f"YAML syntax error: {exc.problem}"))
-        except yaml.YAMLError as exc:
-            self.problems.append(Problem(self.path, None, f"YAML error: {exc}"))
+        except (yaml.YAMLError, RecursionError) as exc:
+            self.problems.append(Problem(self.path, *compose_problem(text, exc)))
         finally:
-            loader.dispose()
+            if loader is not None:
+                loader.dispose()
         return None
 
     # --- structure ---------------------------------------------------------------------------
@@ -107,7 +130,7 @@ class NodeReader:
             return NotImplemented
         try:
             return self._loader.construct_object(node, deep=True)
-        except yaml.YAMLError:
+        except CONSTRUCT_ERRORS:
             return NotImplemented
 
     def string(self, node: yaml.Node, key: str) -> str | None:
@@ -134,7 +157,7 @@ class NodeReader:
     def snowflake(self, node: yaml.Node, key: str) -> int | None:
         """A Discord id: a positive integer (quoted digits are accepted too)."""
         value = self.scalar(node)
-        if isinstance(value, str) and value.strip().isdigit():
+        if isinstance(value, str) and value.strip().isdecimal():  # not "²"
             value = int(value.strip())
         if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**64:
             self.fail(node, f"{key} must be a Discord id (a positive whole number)")

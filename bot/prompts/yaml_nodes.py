@@ -14,9 +14,19 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bot.errors import Problem
+from bot.yaml_nodes import CONSTRUCT_ERRORS, compose_problem
 
 log = logging.getLogger(__name__)
 
+
+class _Unreadable:
+    """A value the safe constructor refused (its problem is already reported)."""
+
+    def __repr__(self) -> str:
+        return "an unreadable value"
+
+
+UNREADABLE = _Unreadable()
 _TYPE_NAMES = {str: "text", int: "a whole number", bool: "true or false", list: "a list"}
 
 
@@ -32,12 +42,8 @@ class Reader:
         """The document's root node, or None (with a problem) when the YAML does not parse."""
         try:
             return yaml.compose(text, Loader=yaml.SafeLoader)
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line = mark.line + 1 if mark else None
-            self.problem(line, f"YAML syntax error: {exc.problem or exc.context}")
-        except yaml.YAMLError as exc:
-            self.problem(None, f"YAML error: {exc}")
+        except (yaml.YAMLError, RecursionError) as exc:
+            self.problem(*compose_problem(text, exc))
         return None
 
     def problem(self, where: Node | int | None, message: str) -> None:
@@ -52,6 +58,8 @@ class Reader:
         out: dict[str, Node] = {}
         for key_node, value_node in node.value:
             key = self.value(key_node)
+            if key is UNREADABLE:
+                continue
             if not isinstance(key, str) or key not in allowed:
                 self.problem(
                     key_node, f"unknown key {key!r} in {what} (allowed: {', '.join(allowed)})"
@@ -73,6 +81,8 @@ class Reader:
         value = self.value(node) if isinstance(node, ScalarNode) else None
         if kind is int and isinstance(value, bool):
             value = None
+        if value is UNREADABLE:
+            return None
         if not isinstance(value, kind):
             shown = "a list" if isinstance(node, SequenceNode) else "a mapping"
             shown = shown if not isinstance(node, ScalarNode) else repr(self.value(node))
@@ -93,10 +103,19 @@ class Reader:
         if len(value) > limit:
             self.problem(node, f"{what} is {len(value)} characters long (limit {limit})")
             return None
+        if not value.isprintable() and any("\ud800" <= c <= "\udfff" for c in value):
+            self.problem(node, f"{what} holds a lone surrogate escape, which is not a character")
+            return None
         return value
 
     def value(self, node: Node) -> Any:
-        return self._constructor.construct_object(node, deep=True)
+        """The node's Python value, or UNREADABLE (with a problem) when it cannot be built."""
+        try:
+            return self._constructor.construct_object(node, deep=True)
+        except CONSTRUCT_ERRORS as exc:
+            reason = getattr(exc, "problem", None) or " ".join(str(exc).split())[:200]
+            self.problem(node, f"cannot read this value: {reason}")
+            return UNREADABLE
 
 
 def line_of(node: Node) -> int:
