@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.config import ChannelConfig, GuildConfig, Settings
 from bot.posting_controls import ModeratorControls
+from bot.posting_delivery import STALE_AFTER, Delivery, ts
 from bot.posting_types import (
     ChannelSummary,
     LibrarySource,
@@ -28,7 +29,7 @@ from bot.posting_types import (
     Publisher,
 )
 from bot.prompts.model import Prompt
-from bot.rotation import choose_next, pool_for, remaining_in_cycle
+from bot.rotation import choose_next, pool_for
 from bot.schedule import latest_slot, next_slot, slots_between
 from bot.store.posts import PostStore
 
@@ -45,17 +46,10 @@ __all__ = [
     "Publisher",
 ]
 
-STALE_AFTER = 600  # seconds: a claim this old without a message was interrupted by a crash
 MAX_WAKE = timedelta(seconds=60)  # look at the prompt files at least this often
-BACKOFF_FIRST, BACKOFF_MAX = 5.0, 120.0
-LOW_POOL = 3
 
 
-def ts(when: datetime) -> int:
-    return int(when.timestamp())
-
-
-class PostingService(ModeratorControls):
+class PostingService(ModeratorControls, Delivery):
     def __init__(
         self,
         settings: Settings,
@@ -109,9 +103,6 @@ class PostingService(ModeratorControls):
 
     def channels(self) -> list[tuple[GuildConfig, ChannelConfig]]:
         return [(g, c) for g in self.settings.guilds for c in g.channels]
-
-    def _guild(self, guild_id: int) -> GuildConfig | None:
-        return next((g for g in self.settings.guilds if g.guild_id == guild_id), None)
 
     # --- prompt library ----------------------------------------------------------------------
 
@@ -219,89 +210,3 @@ class PostingService(ModeratorControls):
         pool = pool_for(self.holder.library, channel)
         chosen = choose_next(pool, await self.store.history(channel.channel_id))
         return chosen[0] if chosen else None
-
-    # --- posting with retries ----------------------------------------------------------------
-
-    async def deliver(
-        self,
-        guild: GuildConfig,
-        channel: ChannelConfig,
-        post_id: int,
-        prompt: Prompt,
-        now: datetime,
-        deadline: datetime,
-        *,
-        since: int | None = None,
-        check: bool = False,
-    ) -> Outcome:
-        """Publish a claimed post, retrying transient failures with growing pauses until
-        ``deadline``; before each retry, look whether Discord took the earlier attempt."""
-        since = ts(now) if since is None else since
-        waited, delay = 0.0, BACKOFF_FIRST
-        while True:
-            at = now + timedelta(seconds=waited)
-            try:
-                found = (
-                    await self.publisher.find_published(channel, prompt, since) if check else None
-                )
-                published = found or await self.publisher.publish(guild, channel, prompt, post_id)
-            except PostRefused as exc:
-                return await self._failed(guild, channel, post_id, prompt, str(exc), at)
-            except PostUnavailable as exc:
-                if at + timedelta(seconds=delay) > deadline:
-                    return await self._failed(guild, channel, post_id, prompt, str(exc), at)
-                log.warning("channel %s: %s; retrying in %.0fs", channel.channel_id, exc, delay)
-                await self.sleep(delay)
-                waited, delay, check = waited + delay, min(delay * 2, BACKOFF_MAX), True
-                continue
-            return await self._posted(guild, channel, post_id, prompt, published, at)
-
-    async def _posted(self, guild, channel, post_id, prompt, published: Published, at) -> Outcome:
-        await self.store.mark_posted(
-            post_id, prompt.id, prompt.theme_id, published.message_id, published.thread_id, ts(at)
-        )
-        log.info("channel %s: posted %s (post %s)", channel.channel_id, prompt.id, post_id)
-        await self._check_pool(guild, channel)
-        row = await self.store.post(post_id)
-        slot = datetime.fromtimestamp(row["slot"], UTC) if row["slot"] is not None else None
-        return Outcome(
-            channel.channel_id,
-            "posted",
-            slot,
-            post_id,
-            prompt.id,
-            message_id=published.message_id,
-            thread_id=published.thread_id,
-        )
-
-    async def _failed(self, guild, channel, post_id, prompt, error: str, at) -> Outcome:
-        await self.store.mark_failed(post_id, error, ts(at))
-        log.warning("channel %s: post %s failed: %s", channel.channel_id, post_id, error)
-        await self._notify(
-            guild, f"Could not post prompt `{prompt.id}` in <#{channel.channel_id}>: {error}"
-        )
-        return Outcome(channel.channel_id, "failed", None, post_id, prompt.id, reason=error)
-
-    async def _check_pool(self, guild: GuildConfig, channel: ChannelConfig) -> None:
-        """Tell moderators once per cycle when fewer than 3 unused prompts remain."""
-        pool = pool_for(self.holder.library, channel)
-        left = remaining_in_cycle(pool, await self.store.history(channel.channel_id))
-        cid = channel.channel_id
-        before = self._remaining.get(cid)
-        self._remaining[cid] = left
-        if before is not None and left > before:  # a new cycle began
-            self._low_noticed.discard(cid)
-        if not pool or left >= LOW_POOL or cid in self._low_noticed:
-            return
-        self._low_noticed.add(cid)
-        await self._notify(
-            guild,
-            f"<#{cid}> has {left} unused prompt(s) left in this cycle; after that prompts"
-            " start repeating. Add prompts or widen the channel's themes.",
-        )
-
-    async def _notify(self, guild: GuildConfig, text: str) -> None:
-        try:
-            await self.publisher.notify_mods(guild, text)
-        except Exception:
-            log.exception("could not send a notice to guild %s's mod-log", guild.guild_id)
