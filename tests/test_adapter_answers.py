@@ -256,3 +256,16 @@ async def test_a_prompt_the_scheduler_posts_collects_answers_at_once(tmp_path):
         answer = await fd.say(thread_id, ANA)
         await bot.get_cog("Answers").writer.flush()
         assert await rows(bot) == [(ANA, int(answer["id"]), "answer", None)]
+
+
+async def test_queued_answers_are_written_when_the_bot_closes(tmp_path):
+    import sqlite3
+
+    post = await seed_post(tmp_path / "bot.sqlite3")
+    async with FakeDiscord(make_bot(tmp_path, cogs=[AnswersCog])) as fd:
+        cog = await start(fd, [post])
+        await fd.say(post.thread_id, ANA)
+        assert cog.writer.pending == 1
+    con = sqlite3.connect(tmp_path / "bot.sqlite3")
+    assert con.execute("SELECT member_id, kind FROM participation").fetchall() == [(ANA, "answer")]
+    con.close()
