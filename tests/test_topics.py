@@ -137,3 +137,20 @@ async def test_reload_reports_file_and_line_and_keeps_the_old_prompts(tmp_path):
         write_theme(tmp_path / "prompts", "joy", 3)
         fixed = await fd.slash("topic reload", user_id=MOD, channel_id=A)
         assert fixed.content == "Loaded 2 themes and 5 prompts (5 enabled)."
+
+
+async def test_answers_in_the_thread_of_a_moderators_post_are_recorded(tmp_path):
+    from bot.adapter.answers import AnswersCog
+
+    holder = library_holder(tmp_path, {"joy": 2})
+    config = settings(tmp_path, channel(A))
+    bot = DiscussionBot(config, holder, clock=lambda: NOW, cogs=[Posting, Topics, AnswersCog])
+    async with FakeDiscord(bot, clock=bot.clock) as fd:
+        await start(fd)
+        await fd.slash("topic post", user_id=MOD, channel_id=A, theme="joy")
+        [thread] = fd.requests_to("POST", f"/channels/{A}/messages/{{id}}/threads")
+        thread_id = int(thread.response["id"])
+        await fd.say(thread_id, MEMBER, "my answer")
+        await bot.get_cog("Answers").writer.flush()
+        async with bot.db.execute("SELECT member_id, kind FROM participation") as cur:
+            assert [tuple(r) for r in await cur.fetchall()] == [(MEMBER, "answer")]
