@@ -3,6 +3,7 @@
 import logging
 import sqlite3
 from datetime import UTC, datetime
+from pathlib import Path
 from types import SimpleNamespace
 
 import discord
@@ -187,3 +188,28 @@ def test_run_with_missing_config_exits_1_naming_the_file(monkeypatch, capsys, tm
     monkeypatch.setenv("DISCORD_TOKEN", "x")
     assert main(["run", "--config", str(tmp_path / "nope.yaml")]) == 1
     assert "nope.yaml: config file not found" in capsys.readouterr().err
+
+
+def test_run_against_an_unreachable_server_exits_3_with_a_message(monkeypatch, capsys, tmp_path):
+    import shutil
+    import socket
+
+    from bot.adapter.endpoints import apply_endpoints
+    from bot.cli import main
+
+    with socket.socket() as probe:  # a local port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    shutil.copytree(Path(__file__).parents[1] / "prompts", tmp_path / "prompts")
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        f"api_base: http://127.0.0.1:{port}/api/v10\ngateway_url: ws://127.0.0.1:{port}/\n"
+    )
+    monkeypatch.setenv("DISCORD_TOKEN", "x")
+    try:
+        assert main(["run", "--config", str(config)]) == 3
+    finally:
+        apply_endpoints(None, None)
+    err = capsys.readouterr().err
+    assert f"cannot reach http://127.0.0.1:{port}/api/v10 to log in" in err
+    assert "Traceback" not in err

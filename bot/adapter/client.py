@@ -49,6 +49,8 @@ class DiscussionBot(commands.Bot):
         cogs: Sequence[CogFactory] | None = None,
         **options: Any,
     ) -> None:
+        # The bot never joins voice: no warnings about voice libraries at start-up.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -62,6 +64,7 @@ class DiscussionBot(commands.Bot):
         self.clock = clock
         self.cog_factories = list(default_cogs() if cogs is None else cogs)
         self.db: aiosqlite.Connection | None = None
+        self._message_gates: tuple[Callable[[discord.Message], bool], ...] = ()
 
     @property
     def library(self) -> Library:
@@ -70,6 +73,34 @@ class DiscussionBot(commands.Bot):
 
     def guild_config(self, guild_id: int | None) -> GuildConfig | None:
         return next((g for g in self.settings.guilds if g.guild_id == guild_id), None)
+
+    def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
+        """A message is dispatched only if a cog wants it (``wants_message``): discord.py runs
+        every listener as a task, and most messages the bot sees are in channels it has nothing
+        to do with. The bot has no prefix commands, so nothing else reads messages."""
+        if event_name == "message" and not self.wants_message(args[0]):
+            return
+        super().dispatch(event_name, *args, **kwargs)
+
+    def wants_message(self, message: discord.Message) -> bool:
+        """True if a loaded cog's ``wants_message(message)`` says so; with no cog defining it,
+        every message is dispatched. A cog listening to ``on_message`` must define it."""
+        gates = self._message_gates
+        return not gates or any(gate(message) for gate in gates)
+
+    async def add_cog(self, cog: commands.Cog, /, **kwargs: Any) -> None:
+        await super().add_cog(cog, **kwargs)
+        self._refresh_message_gates()
+
+    async def remove_cog(self, name: str, /, **kwargs: Any) -> commands.Cog | None:
+        cog = await super().remove_cog(name, **kwargs)
+        self._refresh_message_gates()
+        return cog
+
+    def _refresh_message_gates(self) -> None:
+        self._message_gates = tuple(
+            c.wants_message for c in self.cogs.values() if hasattr(c, "wants_message")
+        )
 
     async def setup_hook(self) -> None:
         self.db = await open_database(self.settings.database)

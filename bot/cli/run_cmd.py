@@ -12,6 +12,7 @@ import logging
 import sys
 from pathlib import Path
 
+import aiohttp
 import discord
 
 from bot.config import Settings, load_config, token_from_env
@@ -20,6 +21,7 @@ from bot.errors import InputError
 log = logging.getLogger(__name__)
 
 EXIT_NO_TOKEN = 2
+EXIT_UNREACHABLE = 3
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -47,6 +49,10 @@ def run(args: argparse.Namespace) -> int:
     except discord.LoginFailure:
         print("DISCORD_TOKEN: Discord rejected this token", file=sys.stderr)
         return EXIT_NO_TOKEN
+    except (aiohttp.ClientError, OSError) as exc:
+        where = settings.api_base or "Discord"
+        print(f"cannot reach {where} to log in: {exc}", file=sys.stderr)
+        return EXIT_UNREACHABLE
     return 0
 
 
