@@ -126,6 +126,14 @@ class AnswersCog(commands.Cog, name="Answers"):
 
     # --- answers ---------------------------------------------------------------------------
 
+    def wants_message(self, message: discord.Message) -> bool:
+        """In a watched thread or a reply to a prompt message: checked before the message is
+        dispatched at all (``DiscussionBot.dispatch``), so an unrelated one starts no task."""
+        if self.index.lookup_thread(message.channel.id) is not None:
+            return True
+        ref = message.reference
+        return ref is not None and self.index.lookup_message(ref.message_id) is not None
+
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
         if self.index.lookup_thread(message.channel.id) is None:

@@ -82,6 +82,9 @@ class DiscussionBot(commands.Bot):
             return
         super().dispatch(event_name, *args, **kwargs)
 
+    async def on_message(self, message: discord.Message) -> None:
+        """No prefix commands: skip discord.py's command parsing of every dispatched message."""
+
     def wants_message(self, message: discord.Message) -> bool:
         """True if a loaded cog's ``wants_message(message)`` says so; with no cog defining it,
         every message is dispatched. A cog listening to ``on_message`` must define it."""
