@@ -8,6 +8,7 @@ Privacy rules kept here:
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 from collections.abc import Sequence
@@ -47,6 +48,7 @@ class ParticipationStore:
     def __init__(self, db: aiosqlite.Connection) -> None:
         self.db = db
         self._opted_out: dict[int, set[int]] = {}
+        self._opted_out_loading = asyncio.Lock()
         self._sql: dict[int, str] = {}
 
     async def record_many(self, rows: Sequence[ParticipationRow]) -> int:
@@ -130,11 +132,15 @@ class ParticipationStore:
         The returned set is live: ``opt_out``/``opt_in`` on this store update it.
         """
         cached = self._opted_out.get(guild_id)
-        if cached is None:
-            sql = "SELECT member_id FROM opt_outs WHERE guild_id = ?"
-            async with self.db.execute(sql, (guild_id,)) as cur:
-                cached = {row[0] async for row in cur}
-            cached = self._opted_out.setdefault(guild_id, cached)
+        if cached is not None:
+            return cached
+        async with self._opted_out_loading:  # a burst of first answers reads the table once
+            cached = self._opted_out.get(guild_id)
+            if cached is None:
+                sql = "SELECT member_id FROM opt_outs WHERE guild_id = ?"
+                async with self.db.execute(sql, (guild_id,)) as cur:
+                    cached = {row[0] async for row in cur}
+                self._opted_out[guild_id] = cached
         return cached
 
     async def rebuild_totals(self) -> None:
