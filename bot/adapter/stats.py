@@ -18,6 +18,7 @@ from discord.ext import commands
 from bot.adapter.answers import recording
 from bot.adapter.checks import ModGroup, mod_command
 from bot.adapter.report_tasks import ReportTasks
+from bot.adapter.tree import bounded
 from bot.reports import export_csv, iso, member_report, prompt_report, server_report
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ log = logging.getLogger(__name__)
 
 DAY = 86400
 NO_PINGS = discord.AllowedMentions.none()
-Days = app_commands.Range[int, 1, 3650]
+Days = bounded(1, 3650)
 
 
 def _ranked(title: str, ranked) -> list[str]:
@@ -53,8 +54,9 @@ def server_text(r: ServerReport, days: int) -> str:
 
 
 def prompt_text(r: PromptReport) -> str:
-    if not r.posts:
-        return f"Prompt {r.prompt_id} was never posted in this server."
+    if not r.posts:  # the id as typed, shortened: the reply must stay within 2000 characters
+        shown = r.prompt_id if len(r.prompt_id) <= 100 else r.prompt_id[:99] + "…"
+        return f"Prompt {shown} was never posted in this server."
     mean = "unknown" if r.mean_length is None else f"{r.mean_length:.0f} characters"
     return (
         f"Prompt {r.prompt_id}: posted {r.posts} time(s), first {iso(r.first_posted)}, "
@@ -120,7 +122,7 @@ class StatsCog(commands.Cog, name="Stats"):
     async def export(
         self,
         interaction: discord.Interaction,
-        days: Optional[Days] = None,  # noqa: UP045 (a Range does not support |)
+        days: Optional[Days] = None,  # noqa: UP045 (a transformer does not support |)
     ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         await self._fresh()

@@ -14,6 +14,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.adapter.checks import ModGroup
+from bot.adapter.tree import bounded
 from bot.posting import PostingError, PostingService
 from bot.rotation import PlannedPost
 
@@ -126,7 +127,7 @@ class Topics(commands.Cog):
     async def upcoming(
         self,
         interaction: discord.Interaction,
-        count: app_commands.Range[int, 1, 10] = 5,
+        count: bounded(1, 10) = 5,
         channel: discord.TextChannel | None = None,
     ) -> None:
         guild_id, channel_id = self.target(interaction, channel)

@@ -1,5 +1,6 @@
 """The central app-command error handler: a short ephemeral message the user can act on, and
-the details in the log for moderators."""
+the details in the log for moderators. Also the bounded number option, checked by the bot as
+well as by Discord (a command registered before its bounds changed still sends any number)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import logging
 
 import discord
 from discord import app_commands
+from discord.enums import AppCommandOptionType
 
 log = logging.getLogger(__name__)
 
@@ -15,8 +17,46 @@ SERVER_ONLY = "This command only works in a server."
 UNEXPECTED = "Something went wrong; moderators can find details in the bot log."
 
 
+class OptionOutOfRange(app_commands.AppCommandError):
+    """A number option outside its bounds; the message says which numbers are accepted."""
+
+
+class BoundedInt(app_commands.Transformer):
+    """An integer option from ``low`` to ``high``: Discord is told the bounds, and a number
+    outside them is refused with a clear message instead of reaching the command."""
+
+    def __init__(self, low: int, high: int) -> None:
+        self.low, self.high = low, high
+
+    @property
+    def type(self) -> AppCommandOptionType:
+        return AppCommandOptionType.integer
+
+    @property
+    def min_value(self) -> int:
+        return self.low
+
+    @property
+    def max_value(self) -> int:
+        return self.high
+
+    async def transform(self, interaction: discord.Interaction, value: int) -> int:
+        if not self.low <= value <= self.high:
+            raise OptionOutOfRange(
+                f"Choose a number from {self.low} to {self.high} ({value} is outside that range)."
+            )
+        return value
+
+
+def bounded(low: int, high: int) -> BoundedInt:
+    """For annotations: ``count: bounded(1, 10) = 5``."""
+    return app_commands.Transform[int, BoundedInt(low, high)]
+
+
 def user_message(error: app_commands.AppCommandError) -> str | None:
     """What to tell the user for an expected refusal; None for an unexpected error."""
+    if isinstance(error, OptionOutOfRange):
+        return str(error)
     if isinstance(error, app_commands.NoPrivateMessage):
         return SERVER_ONLY
     if isinstance(error, app_commands.CommandOnCooldown):
