@@ -117,6 +117,7 @@ def pick_prompt(
     prompt_id: str | None,
 ) -> Prompt:
     """The prompt a moderator's post-now uses; PostingError for unknown or disabled ids."""
+    theme_id, prompt_id = (theme_id or "").strip(), (prompt_id or "").strip()
     if prompt_id:
         prompt = library.prompt(prompt_id)
         if prompt is None:

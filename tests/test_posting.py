@@ -222,7 +222,7 @@ async def test_broken_prompt_edit_keeps_library_and_reports_once(world):
 async def test_post_now_with_theme_and_prompt_filters_and_clear_errors(world):
     service = await world.service()
     by_theme = await service.post_now(GUILD, A, theme_id="joy", now=SLOT)
-    by_prompt = await service.post_now(GUILD, A, prompt_id="grief-3", now=SLOT)
+    by_prompt = await service.post_now(GUILD, A, prompt_id=" grief-3 ", now=SLOT)  # pasted id
     assert (by_theme.prompt_id, by_prompt.prompt_id) == ("joy-1", "grief-3")
     for kwargs, text in [
         ({"theme_id": "nope"}, "no theme `nope`"),
