@@ -213,7 +213,8 @@ def assert_clear(problems: list[Problem], files: set[Path]) -> None:
         assert len(str(problem).splitlines()) == 1, problem
 
 
-def run_cli(argv: list[str], files: set[Path]) -> tuple[int, str]:
+def run_cli(argv: list[str], files: set[Path], under: Path | None = None) -> tuple[int, str]:
+    """Run the command line; problems may name ``files``, or any file ``under`` a folder."""
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main(argv)
@@ -221,6 +222,8 @@ def run_cli(argv: list[str], files: set[Path]) -> tuple[int, str]:
     assert code in (0, 1), (code, stderr)
     assert "Traceback" not in stderr
     where = "|".join(re.escape(str(f)) for f in files)
+    if under is not None:
+        where += f"|{re.escape(str(under))}/[^\n]*?"
     lines = stderr.splitlines()
     assert (code == 1) == bool(lines), stderr
     for line in lines:
@@ -287,7 +290,7 @@ def assert_round_trips(folder: Path, theme_id: str) -> None:
     assert load_library(out).theme(theme_id) == parsed.theme
 
 
-@settings(FUZZ, max_examples=60)
+@settings(FUZZ, max_examples=40)
 @given(data=PROMPT_FILES)
 def test_prompts_validate_exits_0_or_1_with_path_line_messages(
     prompt_dir: Path, data: bytes
@@ -335,13 +338,28 @@ def test_a_config_file_loads_or_names_its_problems(
             assert_clear(exc.problems, {path})
 
 
-@settings(FUZZ, max_examples=60)
+@settings(FUZZ, max_examples=40)
 @given(data=CONFIG_FILES)
 def test_preview_exits_0_or_1_with_path_line_messages(config_dir: Path, data: bytes) -> None:
     path = config_dir / "config.yaml"
     path.write_bytes(data)
-    code, out = run_cli(["preview", "--config", str(path), "--days", "2", "--now", NOW], {path})
+    argv = ["preview", "--config", str(path), "--days", "2", "--now", NOW]
+    code, out = run_cli(argv, {path}, under=config_dir)  # database, prompts_dir
     assert code == 1 or out.strip()
+
+
+@pytest.mark.parametrize("database", ["config.yaml", "prompts"])
+def test_preview_names_a_database_path_that_is_not_a_database(
+    config_dir: Path, database: str
+) -> None:
+    path = config_dir / "config.yaml"
+    path.write_text(
+        CONFIG_TEXT.replace("\ndatabase: data/bot.sqlite3", f"\ndatabase: {database}"),
+        encoding="utf-8",
+    )
+    argv = ["preview", "--config", str(path), "--days", "1", "--now", NOW]
+    code, _ = run_cli(argv, {config_dir / database})
+    assert code == 1
 
 
 def test_the_example_config_loads_with_the_shipped_prompts(

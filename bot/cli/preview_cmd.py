@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import sqlite3
 import textwrap
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -17,6 +18,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.config import ChannelConfig, Settings, load_config
+from bot.errors import InputError, Problem
 from bot.prompts.model import Library
 from bot.rotation import HistoryEntry, plan_posts, pool_for
 from bot.schedule import slots_between
@@ -89,7 +91,14 @@ async def preview(settings: Settings, library: Library, now: datetime, days: int
 async def read_states(settings: Settings) -> dict[int, ChannelState]:
     if not Path(settings.database).exists():
         return {}
-    db = await open_database(settings.database)
+    try:
+        if Path(settings.database).is_dir():  # aiosqlite's failed connect leaks a thread
+            raise OSError("it is a folder")
+        db = await open_database(settings.database)
+    except (sqlite3.Error, OSError) as exc:
+        raise InputError(
+            [Problem(str(settings.database), None, f"cannot read the database: {exc}")]
+        ) from None
     try:
         store = PostStore(db)
         states = {}
