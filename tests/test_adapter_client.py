@@ -190,7 +190,19 @@ def test_run_with_missing_config_exits_1_naming_the_file(monkeypatch, capsys, tm
     assert "nope.yaml: config file not found" in capsys.readouterr().err
 
 
-def test_run_against_an_unreachable_server_exits_3_with_a_message(monkeypatch, capsys, tmp_path):
+@pytest.fixture
+def root_logging():
+    """``run`` installs its own log handler on the root logger; put the test's back after."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+def test_run_against_an_unreachable_server_exits_3_with_a_message(
+    monkeypatch, capsys, tmp_path, root_logging
+):
     import shutil
     import socket
 
@@ -212,4 +224,20 @@ def test_run_against_an_unreachable_server_exits_3_with_a_message(monkeypatch, c
         apply_endpoints(None, None)
     err = capsys.readouterr().err
     assert f"cannot reach http://127.0.0.1:{port}/api/v10 to log in" in err
+    assert "Traceback" not in err
+
+
+def test_run_with_a_database_path_that_is_a_folder_exits_1_naming_it(monkeypatch, capsys, tmp_path):
+    import shutil
+
+    from bot.cli import main
+
+    shutil.copytree(Path(__file__).parents[1] / "prompts", tmp_path / "prompts")
+    (tmp_path / "db").mkdir()
+    config = tmp_path / "config.yaml"
+    config.write_text("database: db\n")
+    monkeypatch.setenv("DISCORD_TOKEN", "x")
+    assert main(["run", "--config", str(config)]) == 1
+    err = capsys.readouterr().err
+    assert f"{tmp_path / 'db'}: it is a folder, not a database file" in err
     assert "Traceback" not in err

@@ -79,10 +79,11 @@ class BotProcess:
         proc.send_signal(signal.SIGKILL)
         assert await asyncio.wait_for(proc.wait(), 5) == -signal.SIGKILL
 
-    async def stop(self) -> int:
-        """SIGINT, as Ctrl-C would: the bot flushes what is queued and closes the database."""
+    async def stop(self, sig: int = signal.SIGINT) -> int:
+        """SIGINT, as Ctrl-C would (or SIGTERM, as a service manager would): the bot flushes
+        what is queued and closes the database."""
         proc = self.procs[-1]
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(sig)
         return await asyncio.wait_for(proc.wait(), 10)
 
     def close(self) -> None:
@@ -219,4 +220,18 @@ async def test_sigkill_while_the_post_is_in_flight_never_posts_the_slot_twice(se
     assert bot_posts(server) == [message]  # one prompt in the channel for the slot
     assert [t["id"] for t in server.threads(CHANNEL)] == [message["id"]]
     assert query(bot.db, "SELECT count(*), min(slot) FROM posts") == [(1, slot)]
+    assert integrity(bot.db) == "ok"
+
+
+async def test_sigterm_writes_queued_answers_and_closes_the_database(server, tmp_path):
+    async with bot_runs(tmp_path, server) as bot, asyncio.timeout(20):
+        await bot.start()
+        await server.wait_for_request(THREADS, method="POST", timeout=15)
+        (thread,) = server.threads(CHANNEL)
+        await wait_db(bot.db, "SELECT status FROM posts", [("posted",)], timeout=5, what="post")
+        await answer(server, int(thread["id"]), 3, 0)
+        await asyncio.sleep(0.3)  # let the gateway deliver them; the writer flushes each second
+        assert await bot.stop(signal.SIGTERM) == 0
+    assert query(bot.db, "SELECT count(*) FROM participation") == [(3,)]
+    assert "database closed" in bot.log_path.read_text()
     assert integrity(bot.db) == "ok"

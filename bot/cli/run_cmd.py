@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import signal
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -16,7 +18,8 @@ import aiohttp
 import discord
 
 from bot.config import Settings, load_config, token_from_env
-from bot.errors import InputError
+from bot.errors import InputError, Problem
+from bot.store.db import open_database
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         return EXIT_NO_TOKEN
     settings, holder = load_settings_and_library(Path(args.config))
+    check_database(settings.database)
     setup_logging(args.log_level or settings.log_level)
     from bot.adapter.client import DiscussionBot
     from bot.adapter.endpoints import apply_endpoints
@@ -72,6 +76,24 @@ def load_settings_and_library(config_path: Path) -> tuple[Settings, object]:
     return load_config(config_path, themes, prompts), holder
 
 
+def check_database(path: Path) -> None:
+    """Open (creating and migrating if needed) the database once before connecting, so a bad
+    ``database`` setting is one clear line instead of a failure after login."""
+    problem = "it is a folder, not a database file" if Path(path).is_dir() else None
+    if problem is None:
+        try:
+            asyncio.run(_open_and_close(path))
+        except (sqlite3.Error, OSError) as exc:
+            problem = f"cannot open the database: {exc}"
+    if problem:
+        raise InputError([Problem(str(path), None, problem)])
+
+
+async def _open_and_close(path: Path) -> None:
+    db = await open_database(path)
+    await db.close()
+
+
 def setup_logging(level: str) -> None:
     """One handler on the root logger, in discord.py's format (replaces the CLI's default)."""
     root = logging.getLogger()
@@ -81,5 +103,12 @@ def setup_logging(level: str) -> None:
 
 
 async def _run(bot: discord.Client, token: str) -> None:
-    async with bot:
-        await bot.start(token)
+    """Run until the connection ends or the process is asked to stop. SIGTERM (what service
+    managers send) stops the bot like Ctrl-C: queued records are written and the database is
+    closed before the process exits."""
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, asyncio.current_task().cancel)
+    try:
+        async with bot:
+            await bot.start(token)
+    except asyncio.CancelledError:
+        log.info("stopped by SIGTERM")
