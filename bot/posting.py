@@ -58,12 +58,14 @@ class PostingService(ModeratorControls, Delivery):
         publisher: Publisher,
         *,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        on_posted: Callable[[Outcome], None] | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
         self.holder = library
         self.publisher = publisher
         self.sleep = sleep
+        self.on_posted = on_posted  # told of each post the moment it is recorded
         self._low_noticed: set[int] = set()
         self._remaining: dict[int, int] = {}
         self._reported_problems: tuple[str, ...] = ()

@@ -1,7 +1,8 @@
 """Publishing a claimed post: retries with growing pauses for outages (checking first whether
 Discord took the earlier attempt), the outcome recorded, notices to moderators (failures, a
 channel's prompt pool running low). Mixed into ``PostingService``, which provides ``store``,
-``holder``, ``publisher`` and ``sleep``."""
+``holder``, ``publisher``, ``sleep`` and ``on_posted`` (called with each post's outcome right
+after it is recorded, so listeners start without waiting for the rest of a pass)."""
 
 from __future__ import annotations
 
@@ -64,10 +65,9 @@ class Delivery:
             post_id, prompt.id, prompt.theme_id, published.message_id, published.thread_id, ts(at)
         )
         log.info("channel %s: posted %s (post %s)", channel.channel_id, prompt.id, post_id)
-        await self._check_pool(guild, channel)
         row = await self.store.post(post_id)
         slot = datetime.fromtimestamp(row["slot"], UTC) if row["slot"] is not None else None
-        return Outcome(
+        outcome = Outcome(
             channel.channel_id,
             "posted",
             slot,
@@ -76,6 +76,17 @@ class Delivery:
             message_id=published.message_id,
             thread_id=published.thread_id,
         )
+        self._announce(outcome)
+        await self._check_pool(guild, channel)
+        return outcome
+
+    def _announce(self, outcome: Outcome) -> None:
+        if self.on_posted is None:
+            return
+        try:
+            self.on_posted(outcome)
+        except Exception:
+            log.exception("announcing post %s failed", outcome.post_id)
 
     async def _failed(self, guild, channel, post_id, prompt, error: str, at) -> Outcome:
         await self.store.mark_failed(post_id, error, ts(at))

@@ -1,6 +1,8 @@
 """The scheduler cog against discord.py's real REST and gateway code (offline harness): the exact
 post request, its thread and follow-ups, mentions, failures per channel, and the loop's clock."""
 
+import asyncio
+import contextlib
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
@@ -226,3 +228,37 @@ async def test_server_error_is_retried_after_checking_discord_did_not_take_it(tm
         [lookup] = fd.requests_to("GET", f"/channels/{A}/messages")  # looked before retrying
         assert "after" in lookup.params
         assert (await rows(bot, A))[-1]["status"] == "posted"
+
+
+async def test_each_post_is_announced_as_soon_as_it_is_recorded(tmp_path):
+    """Answers to channel A's post are recorded while channel B still waits to retry."""
+    clock = Clock(SLOT - timedelta(hours=1))
+    bot = make_bot(tmp_path, channel(A), channel(B), clock=clock)
+    async with FakeDiscord(bot, clock=clock) as fd:
+        await start(fd, A, B)
+        cog = bot.get_cog("Posting")
+        announced: list[int] = []
+        a_seen = asyncio.Event()
+
+        async def on_prompt_posted(post_id: int) -> None:
+            announced.append(post_id)
+            if (await cog.service.store.post(post_id))["channel_id"] == A:
+                a_seen.set()
+
+        bot.add_listener(on_prompt_posted)
+        seen_while_b_waits: list[bool] = []
+
+        async def backoff(seconds: float) -> None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(a_seen.wait(), 2)
+            seen_while_b_waits.append(a_seen.is_set())
+
+        cog.service.sleep = backoff
+        fd.fail_next("POST", f"/channels/{B}/messages", 503)
+        clock.now = SLOT
+        await cog.run_once()
+        await fd.settle()
+
+        assert seen_while_b_waits == [True]
+        assert [r["status"] for r in await rows(bot, B)][-1] == "posted"
+        assert len(announced) == 2  # each post announced once, B's after its retry

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from discord.ext import commands
 
 from bot.adapter.publisher import DiscordPublisher
-from bot.posting import PostingService
+from bot.posting import Outcome, PostingService
 from bot.store.posts import PostStore
 
 if TYPE_CHECKING:
@@ -34,7 +34,11 @@ class Posting(commands.Cog):
 
     async def cog_load(self) -> None:
         self.service = PostingService(
-            self.bot.settings, PostStore(self.bot.db), self.bot.library_holder, self.publisher
+            self.bot.settings,
+            PostStore(self.bot.db),
+            self.bot.library_holder,
+            self.publisher,
+            on_posted=self.announce,
         )
         self._task = asyncio.create_task(self._run(), name="posting-scheduler")
 
@@ -59,10 +63,13 @@ class Posting(commands.Cog):
         try:
             for outcome in await self.service.tick(self.bot.clock()):
                 log.info("channel %s: %s %s", outcome.channel_id, outcome.status, outcome.reason)
-                if outcome.status == "posted":  # the answers cog starts recording answers to it
-                    self.bot.dispatch("prompt_posted", outcome.post_id)
         except Exception:
             log.exception("scheduler pass failed; trying again at the next wake-up")
+
+    def announce(self, outcome: Outcome) -> None:
+        """A post was recorded (scheduled or a moderator's): the answers cog starts recording
+        answers to it at once, not when the whole pass ends."""
+        self.bot.dispatch("prompt_posted", outcome.post_id)
 
 
 COGS = [Posting]

@@ -96,7 +96,6 @@ class Topics(commands.Cog):
             await self.reply(interaction, str(exc))
             return
         if outcome.status == "posted":
-            self.bot.dispatch("prompt_posted", outcome.post_id)  # start recording its answers
             link = f"https://discord.com/channels/{guild_id}/{channel_id}/{outcome.message_id}"
             await self.reply(
                 interaction, f"Posted `{outcome.prompt_id}` in <#{channel_id}>: {link}"
