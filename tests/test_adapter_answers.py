@@ -269,3 +269,42 @@ async def test_queued_answers_are_written_when_the_bot_closes(tmp_path):
     con = sqlite3.connect(tmp_path / "bot.sqlite3")
     assert con.execute("SELECT member_id, kind FROM participation").fetchall() == [(ANA, "answer")]
     con.close()
+
+
+async def test_restart_does_not_bring_back_answers_that_forget_or_retention_erased(tmp_path):
+    post = await seed_post(tmp_path / "bot.sqlite3")
+    async with FakeDiscord(make_bot(tmp_path, cogs=[AnswersCog])) as fd:
+        cog = await start(fd, [post])
+        await cog.store.opt_out(G, BEN, 0)
+        old = await fd.say(post.thread_id, BEN)  # opted out: seen, never recorded
+        await cog.store.opt_in(G, BEN)
+        first = await fd.say(post.thread_id, ANA)
+        await cog.writer.flush()
+        assert await cog.writer.forget(G, ANA) == 1
+        later = await fd.say(post.thread_id, ANA)  # forgotten, not opted out: recorded again
+        await cog.writer.flush()
+        await cog.store.purge_older_than(10**12)  # retention erases everything
+
+    bot = make_bot(tmp_path, cogs=[AnswersCog])
+    async with FakeDiscord(bot) as fd:
+        fd.set_history(post.thread_id, [old, first, later])
+        cog = await start(fd, [post])
+        await cog.backfill_task
+        [get] = fd.requests_to("GET", f"/channels/{post.thread_id}/messages")
+        assert get.params["after"] == int(later["id"])
+        assert await rows(bot) == []
+
+
+async def test_forgotten_member_is_recorded_again_and_opted_out_one_moves_the_cursor(tmp_path):
+    post = await seed_post(tmp_path / "bot.sqlite3")
+    bot = make_bot(tmp_path, cogs=[AnswersCog])
+    async with FakeDiscord(bot) as fd:
+        cog = await start(fd, [post])
+        await fd.say(post.thread_id, ANA)
+        await cog.writer.forget(G, ANA)
+        again = await fd.say(post.thread_id, ANA)
+        await cog.store.opt_out(G, BEN, 0)
+        unseen = await fd.say(post.thread_id, BEN)
+        await cog.writer.flush()
+        assert await rows(bot) == [(ANA, int(again["id"]), "answer", None)]
+        assert await cog.store.cursors() == {post.post_id: int(unseen["id"])}

@@ -169,10 +169,24 @@ async def test_purge_deletes_only_rows_older_than_retention(db, store):
     assert [m for _, m, _ in await stored(db)] == [101, 102]
 
 
-async def test_last_recorded_message_is_the_newest_answer_of_the_post(db, store):
-    assert await store.last_recorded_message(1) is None
-    await store.record_many([answer(7, 300, at=5), answer(8, 250, at=6), reaction(9)])
-    assert await store.last_recorded_message(1) == 300
+async def test_read_cursor_only_moves_forward_and_survives_forget(db, store):
+    assert await store.cursors() == {}
+    await store.record_many([answer(7, 300, at=5)])
+    await store.advance_cursors({1: 300})
+    await store.advance_cursors({1: 250, 99: 400})  # older message; a post that does not exist
+    assert await store.cursors() == {1: 300}
+    await store.forget(GUILD, 7)
+    assert await store.cursors() == {1: 300}  # erased rows do not pull the cursor back
+
+
+async def test_writer_moves_the_cursor_for_opted_out_members_without_keeping_their_rows(db, store):
+    writer = BatchWriter(store)
+    await store.opt_out(GUILD, 7, 0)
+    writer.saw(1, 320)
+    assert not await writer.add(answer(7, 320))
+    await writer.flush()
+    assert await stored(db) == []
+    assert await store.cursors() == {1: 320}
 
 
 async def test_open_posts_rebuild_the_index_from_posted_prompts(db, store):

@@ -76,7 +76,7 @@ class AnswersCog(commands.Cog, name="Answers"):
         waits on a timer, which the offline test harness treats as idle."""
         while True:
             await asyncio.sleep(self.writer.max_delay)
-            if self.writer.pending:
+            if self.writer.dirty:
                 try:
                     await self.writer.flush()
                 except Exception:
@@ -155,6 +155,7 @@ class AnswersCog(commands.Cog, name="Answers"):
         )
         if answer is None:
             return False
+        self.writer.saw(answer.post.post_id, message.id)
         content = message.content
         row = answer.row(
             message.author.id,
@@ -204,7 +205,7 @@ class AnswersCog(commands.Cog, name="Answers"):
             self.backfill_task = asyncio.create_task(self.backfill(), name="answers-backfill")
 
     async def backfill(self) -> int:
-        """Record answers posted in open prompt threads since the last recorded one."""
+        """Record answers posted in open prompt threads since the last one seen."""
         return await backfill_threads(self, BACKFILL_LIMIT)
 
 

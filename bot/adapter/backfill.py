@@ -1,5 +1,9 @@
 """After a restart: read each open prompt thread's history after its last recorded answer and
-record what was posted while the bot was down (once: rows are idempotent)."""
+record what was posted while the bot was down (once: rows are idempotent).
+
+Each thread is read after its read cursor (``post_cursor``): the newest answer message seen there,
+never derived from the stored rows, so a restart does not bring back what ``forget`` or
+retention erased."""
 
 from __future__ import annotations
 
@@ -18,17 +22,18 @@ log = logging.getLogger(__name__)
 async def backfill_threads(cog: AnswersCog, limit: int) -> int:
     """Queue the missed answers of every indexed post with a thread; returns answers queued.
 
-    Reads at most ``limit`` messages per thread, oldest first, after the newest recorded answer
-    (or after the prompt message when nothing is recorded). A thread Discord refuses or no
+    Reads at most ``limit`` messages per thread, oldest first, after the thread's read cursor
+    (or after the prompt message when nothing was seen there). A thread Discord refuses or no
     longer has is skipped and logged; the others are still read.
     """
-    await cog.writer.flush()  # what is queued counts as recorded
+    await cog.writer.flush()  # cursors seen so far are saved
+    cursors = await cog.store.cursors()
     posts = [p for p in cog.index if p.thread_id is not None]
     log.info("backfill: reading %d prompt threads", len(posts))
     total = 0
     for n, post in enumerate(posts, 1):
         try:
-            found = await _backfill_one(cog, post, limit)
+            found = await _backfill_one(cog, post, cursors.get(post.post_id), limit)
         except discord.HTTPException as exc:
             log.warning("backfill: thread %s not readable: %s", post.thread_id, exc)
             continue
@@ -39,8 +44,8 @@ async def backfill_threads(cog: AnswersCog, limit: int) -> int:
     return total
 
 
-async def _backfill_one(cog: AnswersCog, post: PromptPost, limit: int) -> int:
-    after = await cog.store.last_recorded_message(post.post_id) or post.message_id
+async def _backfill_one(cog: AnswersCog, post: PromptPost, cursor: int | None, limit: int) -> int:
+    after = max(cursor or 0, post.message_id)
     thread = cog.bot.get_channel(post.thread_id) or cog.bot.get_partial_messageable(
         post.thread_id, guild_id=post.guild_id
     )

@@ -34,6 +34,7 @@ class BatchWriter:
         self.max_delay = max_delay
         self._sleep = sleep
         self._queue: list[ParticipationRow] = []
+        self._seen: dict[int, int] = {}  # post id -> newest answer message seen, not yet saved
         self._lock = asyncio.Lock()
         self._queued = asyncio.Event()
         self._task: asyncio.Task | None = None
@@ -42,6 +43,18 @@ class BatchWriter:
     def pending(self) -> int:
         """Rows queued and not yet written."""
         return len(self._queue)
+
+    @property
+    def dirty(self) -> bool:
+        """Rows or read cursors wait to be written."""
+        return bool(self._queue or self._seen)
+
+    def saw(self, post_id: int, message_id: int) -> None:
+        """An answer message was seen in a post (recorded or not): its read cursor moves up to
+        it with the next flush, after the rows queued with it."""
+        if message_id > self._seen.get(post_id, 0):
+            self._seen[post_id] = message_id
+            self._queued.set()
 
     async def add(self, row: ParticipationRow) -> bool:
         """Queue a row; False (and nothing kept) if the member opted out in that server."""
@@ -64,15 +77,19 @@ class BatchWriter:
         """Write everything queued now; returns rows newly stored. Failed rows are re-queued."""
         async with self._lock:
             batch, self._queue = self._queue, []
+            seen, self._seen = self._seen, {}
             self._queued.clear()
-            if not batch:
-                return 0
             try:
-                return await self.store.record_many(batch)
+                written = await self.store.record_many(batch) if batch else 0
+                if seen:  # after the rows: a crash in between only means reading them again
+                    await self.store.advance_cursors(seen)
             except BaseException:  # cancelled too: re-inserting later is harmless (idempotent)
                 self._queue[:0] = batch
+                for post_id, message_id in seen.items():
+                    self.saw(post_id, message_id)
                 self._queued.set()
                 raise
+            return written
 
     async def delete_message(self, message_id: int) -> int:
         """A message was deleted: drop its queued answer and its stored row."""

@@ -38,6 +38,13 @@ COMMIT;
 """
 
 
+_ADVANCE_CURSOR = """
+INSERT INTO post_cursor (post_id, message_id)
+SELECT ?, ? WHERE EXISTS (SELECT 1 FROM posts WHERE id = ?)
+ON CONFLICT (post_id) DO UPDATE SET message_id = max(message_id, excluded.message_id)
+"""
+
+
 def _insert_sql(n: int) -> str:
     return f"INSERT OR IGNORE INTO participation ({_COLUMNS}) VALUES " + ",".join([_ONE] * n)
 
@@ -147,12 +154,15 @@ class ParticipationStore:
         """Recompute the report totals from the rows, in one transaction (after a bulk load)."""
         await self.db.executescript(_REBUILD_TOTALS)
 
-    async def last_recorded_message(self, post_id: int) -> int | None:
-        """Newest answer message id recorded for a post (backfill reads history after it)."""
-        sql = "SELECT max(message_id) FROM participation WHERE post_id = ? AND kind = ?"
-        async with self.db.execute(sql, (post_id, ANSWER)) as cur:
-            (newest,) = await cur.fetchone()
-        return newest
+    async def advance_cursors(self, seen: dict[int, int]) -> None:
+        """Move each post's read cursor forward to the newest answer message seen there
+        (``{post_id: message_id}``); a cursor never moves back, a deleted post is skipped."""
+        await self.db.executemany(_ADVANCE_CURSOR, [(p, m, p) for p, m in seen.items()])
+
+    async def cursors(self) -> dict[int, int]:
+        """Every post's read cursor: the newest answer message seen in it (backfill after it)."""
+        async with self.db.execute("SELECT post_id, message_id FROM post_cursor") as cur:
+            return {post_id: message_id async for post_id, message_id in cur}
 
     async def open_posts(self, posted_since: int) -> list[PromptPost]:
         """Posted prompts (any guild) posted at or after ``posted_since``: the index at start."""
