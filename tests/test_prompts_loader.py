@@ -53,5 +53,6 @@ def test_new_and_removed_files_count_as_changes_but_underscore_files_do_not(tmp_
     holder.reload()
     (tmp_path / "food.yaml").unlink()
     assert holder.changed()
-    assert holder.reload() == []
-    assert holder.library.themes == ()
+    [problem] = holder.reload()  # an emptied folder is a mistake: nothing left to post
+    assert str(problem) == f"{tmp_path}: no prompt files; run `python -m bot prompts build`"
+    assert [t.id for t in holder.library.themes] == ["food"]

@@ -46,8 +46,15 @@ def load_theme_files(directory: Path) -> list[ThemeFile]:
 
 
 def load_library(directory: Path) -> Library:
-    """The prompt library in ``directory``; InputError carries ``path:line: message`` problems."""
+    """The prompt library in ``directory``; InputError carries ``path:line: message`` problems.
+
+    A folder without prompt files is a problem too: the bot would have nothing to post (and a
+    running bot keeps its last good library rather than emptying it)."""
     files = load_theme_files(directory)
+    if not files:
+        raise InputError(
+            [Problem(str(directory), None, "no prompt files; run `python -m bot prompts build`")]
+        )
     return Library(tuple(sorted((f.theme for f in files), key=lambda t: t.id)))
 
 
