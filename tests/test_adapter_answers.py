@@ -3,6 +3,8 @@
 import asyncio
 from datetime import UTC, datetime
 
+from discord.ext import commands
+
 from bot.adapter.answers import AnswersCog
 from bot.adapter.client import DiscussionBot
 from bot.thread_index import PromptPost
@@ -308,3 +310,33 @@ async def test_forgotten_member_is_recorded_again_and_opted_out_one_moves_the_cu
         await cog.writer.flush()
         assert await rows(bot) == [(ANA, int(again["id"]), "answer", None)]
         assert await cog.store.cursors() == {post.post_id: int(unseen["id"])}
+
+
+class _BackfillOnRequest(AnswersCog, name="Answers"):
+    """Backfill starts only when the test calls it: live answers can be flushed first."""
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        pass
+
+
+async def test_backfill_reads_after_what_was_seen_before_start_not_after_live_answers(tmp_path):
+    post = await seed_post(tmp_path / "bot.sqlite3")
+    async with FakeDiscord(make_bot(tmp_path, cogs=[AnswersCog])) as fd:
+        cog = await start(fd, [post])
+        last = await fd.say(post.thread_id, ANA)
+        await cog.writer.flush()
+
+    bot = make_bot(tmp_path, cogs=[_BackfillOnRequest])
+    async with FakeDiscord(bot) as fd:
+        missed = events.message(post.thread_id, payloads.user(BEN), guild_id=G)
+        fd.set_history(post.thread_id, [last, missed])
+        cog = await start(fd, [post])
+        live = await fd.say(post.thread_id, ANA)  # arrives after the restart, before backfill
+        await cog.writer.flush()
+        await cog.backfill()
+
+        [get] = fd.requests_to("GET", f"/channels/{post.thread_id}/messages")
+        assert get.params["after"] == int(last["id"])
+        got = await rows(bot, "SELECT message_id FROM participation")
+        assert sorted(r[0] for r in got) == sorted(int(m["id"]) for m in (last, missed, live))

@@ -53,10 +53,13 @@ class AnswersCog(commands.Cog, name="Answers"):
         self.writer: BatchWriter | None = None
         self.backfill_task: asyncio.Task | None = None
         self.flush_task: asyncio.Task | None = None
+        # Read cursors as they were at start, before any live answer: backfill reads after them.
+        self.backfill_from: dict[int, int] = {}
 
     async def cog_load(self) -> None:
         self.store = ParticipationStore(self.bot.db)
         self.writer = BatchWriter(self.store)
+        self.backfill_from = await self.store.cursors()
         for post in await self.store.open_posts(self._open_since()):
             self._add(post)
         self.flush_task = asyncio.create_task(self._flush_every(), name="answers-flush")

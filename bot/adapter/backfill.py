@@ -1,4 +1,4 @@
-"""After a restart: read each open prompt thread's history after its last recorded answer and
+"""After a restart: read each open prompt thread's history after the last answer seen there and
 record what was posted while the bot was down (once: rows are idempotent).
 
 Each thread is read after its read cursor (``post_cursor``): the newest answer message seen there,
@@ -23,17 +23,17 @@ async def backfill_threads(cog: AnswersCog, limit: int) -> int:
     """Queue the missed answers of every indexed post with a thread; returns answers queued.
 
     Reads at most ``limit`` messages per thread, oldest first, after the thread's read cursor
-    (or after the prompt message when nothing was seen there). A thread Discord refuses or no
-    longer has is skipped and logged; the others are still read.
+    as it was when the cog loaded (``cog.backfill_from``, taken before the gateway delivered any
+    live answer, so answers recorded live meanwhile cannot hide the missed ones), or after the
+    prompt message when nothing was seen there. Reading a message twice is harmless. A thread
+    Discord refuses or no longer has is skipped and logged; the others are still read.
     """
-    await cog.writer.flush()  # cursors seen so far are saved
-    cursors = await cog.store.cursors()
     posts = [p for p in cog.index if p.thread_id is not None]
     log.info("backfill: reading %d prompt threads", len(posts))
     total = 0
     for n, post in enumerate(posts, 1):
         try:
-            found = await _backfill_one(cog, post, cursors.get(post.post_id), limit)
+            found = await _backfill_one(cog, post, limit)
         except discord.HTTPException as exc:
             log.warning("backfill: thread %s not readable: %s", post.thread_id, exc)
             continue
@@ -44,12 +44,14 @@ async def backfill_threads(cog: AnswersCog, limit: int) -> int:
     return total
 
 
-async def _backfill_one(cog: AnswersCog, post: PromptPost, cursor: int | None, limit: int) -> int:
-    after = max(cursor or 0, post.message_id)
+async def _backfill_one(cog: AnswersCog, post: PromptPost, limit: int) -> int:
+    after = max(cog.backfill_from.get(post.post_id, 0), post.message_id)
     thread = cog.bot.get_channel(post.thread_id) or cog.bot.get_partial_messageable(
         post.thread_id, guild_id=post.guild_id
     )
     found = 0
     async for message in thread.history(after=discord.Object(after), limit=limit):
         found += await cog.record(message)
+        after = max(after, message.id)
+    cog.backfill_from[post.post_id] = after  # read through here: a second pass goes on from it
     return found
