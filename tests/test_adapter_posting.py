@@ -262,3 +262,32 @@ async def test_each_post_is_announced_as_soon_as_it_is_recorded(tmp_path):
         assert seen_while_b_waits == [True]
         assert [r["status"] for r in await rows(bot, B)][-1] == "posted"
         assert len(announced) == 2  # each post announced once, B's after its retry
+
+
+async def test_a_channel_backing_off_does_not_hold_up_the_next_channels_slot(tmp_path):
+    clock = Clock(SLOT - timedelta(hours=1))
+    bot = make_bot(tmp_path, channel(A), channel(B, "5 9 * * *"), clock=clock)
+    async with FakeDiscord(bot, clock=clock) as fd:
+        await start(fd, A, B)
+        cog = bot.get_cog("Posting")
+        a_waiting, a_may_retry = asyncio.Event(), asyncio.Event()
+
+        async def outage_lasts(seconds: float) -> None:  # only A backs off in this test
+            a_waiting.set()
+            await a_may_retry.wait()
+
+        cog.service.sleep = outage_lasts
+        fd.fail_next("POST", f"/channels/{A}/messages", 503)
+        clock.now = SLOT
+        first = cog.start_pass()
+        await asyncio.wait_for(a_waiting.wait(), 5)
+        clock.now = SLOT + timedelta(minutes=5)  # B's slot comes while A still waits
+        await asyncio.wait_for(cog.start_pass(), 5)
+        assert [r["status"] for r in await rows(bot, B)][-1] == "posted"
+        assert [r["status"] for r in await rows(bot, A)][-1] == "claimed"
+
+        a_may_retry.set()
+        await asyncio.wait_for(first, 5)
+        await fd.settle()
+        assert [r["status"] for r in await rows(bot, A)][-1] == "posted"
+        assert len(fd.requests_to("POST", f"/channels/{A}/messages")) == 2

@@ -1,6 +1,8 @@
-"""The scheduler cog: one background task that waits until the bot is ready, then runs a pass of
+"""The scheduler cog: one background task that waits until the bot is ready, then starts a pass of
 the posting service and sleeps until the next slot (at most a minute, to notice edited prompt
-files). Unloading the cog stops the task."""
+files). A pass runs as its own task and the loop does not wait for it: a channel backing off
+through a Discord outage (minutes) never delays another channel's next slot. Unloading the cog
+stops the loop and any pass still running."""
 
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ class Posting(commands.Cog):
         self.publisher = DiscordPublisher(bot)
         self.service: PostingService | None = None
         self._task: asyncio.Task | None = None
+        self._passes: set[asyncio.Task] = set()
 
     async def cog_load(self) -> None:
         self.service = PostingService(
@@ -48,15 +51,26 @@ class Posting(commands.Cog):
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        for task in list(self._passes):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     async def _run(self) -> None:
         await self.bot.wait_until_ready()
         log.info("scheduler started for %d channel(s)", len(self.service.channels()))
         while True:
-            await self.run_once()
+            self.start_pass()
             now = self.bot.clock()
             delay = (self.service.next_wake(now) - now).total_seconds()
             await asyncio.sleep(max(delay, MIN_SLEEP))
+
+    def start_pass(self) -> asyncio.Task:
+        """Start a scheduler pass without waiting for it to finish."""
+        task = asyncio.create_task(self.run_once(), name="posting-pass")
+        self._passes.add(task)
+        task.add_done_callback(self._passes.discard)
+        return task
 
     async def run_once(self) -> None:
         """One scheduler pass at the bot's clock; an unexpected error is logged, never fatal."""
