@@ -214,3 +214,25 @@ async def test_answer_lost_after_discord_stored_the_post_is_not_posted_again(tmp
         assert row["status"] == "posted" and row["message_id"] == int(lost[0])
         [thread] = fd.requests_to("POST", THREAD_A)  # the thread is completed on the found post
         assert thread.ids[1] == int(message["id"]) and row["thread_id"] is not None
+
+
+async def test_thread_outage_after_the_post_was_sent_keeps_the_post_and_tells_moderators(tmp_path):
+    clock = early()
+    bot = make_bot(tmp_path, channel(A), clock=clock)
+    async with FakeDiscord(bot, clock=clock) as fd:
+        cog, waits = await ready(fd, bot, A)
+        fd.fail_next("POST", THREAD_A, 503, times=10_000)
+        clock.now = SLOT
+        await cog.run_once()
+
+        [post] = fd.requests_to("POST", SEND_A)
+        assert post.status == 200 and waits == []
+        assert len(stored_bot_messages(fd, A)) == 1
+        [row] = await rows(bot, A)
+        assert row["status"] == "posted" and row["message_id"] == int(post.response["id"])
+        assert row["thread_id"] is None and row["error"] is None
+        [notice] = fd.requests_to("POST", f"/channels/{MODLOG}/messages")
+        assert notice.json["content"] == (
+            "Posted `grief-1` but no thread: Discord server error (503)"
+        )
+        assert notice.pings.nobody

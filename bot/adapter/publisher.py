@@ -153,14 +153,15 @@ class DiscordPublisher:
     async def _open_thread(
         self, guild: GuildConfig | None, channel: ChannelConfig, message, prompt: Prompt
     ) -> discord.Thread | None:
-        """The answers thread with the follow-ups in it. Without permission to create threads
-        the post stands without one and moderators are told."""
+        """The answers thread with the follow-ups in it. The message is already posted, so when
+        Discord refuses the thread (no permission) or fails to create it (an outage), the post
+        stands without one and moderators are told; it is never reported as failed."""
         try:
             with discord_errors(f"<#{channel.channel_id}>"):
                 thread = await message.create_thread(
                     name=thread_name(prompt), auto_archive_duration=channel.auto_archive_minutes
                 )
-        except PostRefused as exc:
+        except (PostRefused, PostUnavailable) as exc:
             if guild is not None:
                 await self.notify_mods(guild, f"Posted `{prompt.id}` but no thread: {exc}")
             return None
