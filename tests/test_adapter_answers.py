@@ -340,3 +340,18 @@ async def test_backfill_reads_after_what_was_seen_before_start_not_after_live_an
         assert get.params["after"] == int(last["id"])
         got = await rows(bot, "SELECT message_id FROM participation")
         assert sorted(r[0] for r in got) == sorted(int(m["id"]) for m in (last, missed, live))
+
+
+async def test_an_answer_is_queued_as_the_gateway_parses_it_without_starting_a_task(tmp_path):
+    post = await seed_post(tmp_path / "bot.sqlite3")
+    bot = make_bot(tmp_path, cogs=[AnswersCog])
+    async with FakeDiscord(bot) as fd:
+        cog = await start(fd, [post])
+        before = asyncio.all_tasks()
+        answer = events.message(post.thread_id, payloads.user(ANA), guild_id=G)
+        bot._connection.parse_message_create(answer)  # what the gateway does with MESSAGE_CREATE
+        assert cog.writer.pending == 1
+        assert asyncio.all_tasks() - before == set()
+        await fd.delete(post.thread_id, int(answer["id"]))  # a deletion still sees it queued
+        await cog.writer.flush()
+        assert await rows(bot) == []

@@ -233,3 +233,14 @@ async def test_report_totals_kept_by_triggers_equal_a_rebuild(db, store):
     assert kept == ([(1, 0, "answer", 2), (1, 0, "reaction", 1)], [(1, 1, 1), (2, 1, 0)])
     await store.rebuild_totals()
     assert await totals(db) == kept
+
+
+async def test_add_nowait_queues_writes_full_batches_and_defers_unread_opt_outs(db, store):
+    writer = BatchWriter(store, max_rows=3)
+    assert writer.add_nowait(answer(7, 100)) is None  # opt-outs of the server not read yet
+    await store.opt_out(GUILD, 8, 0)
+    assert writer.add_nowait(answer(8, 101)) is False
+    assert [writer.add_nowait(answer(7, m)) for m in (102, 103, 104)] == [True] * 3
+    assert writer.pending == 3  # the full batch is being written by one background flush
+    await writer.close()  # waits for it
+    assert await stored(db) == [(7, 102, ANSWER), (7, 103, ANSWER), (7, 104, ANSWER)]

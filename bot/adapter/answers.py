@@ -9,8 +9,10 @@ New prompt posts reach the in-memory index in either of two ways (both are safe 
 - as a fallback, a thread the bot opens on one of its own messages (THREAD_CREATE) is looked up
   in the posts table and tracked if it belongs to a posted prompt.
 
-Every message the bot sees goes through ``on_message``: a message in an unrelated channel costs
-one dict lookup (plus one more if it is a reply) and returns without touching the database.
+Every message the bot sees goes through ``wants_message`` (called by ``DiscussionBot.dispatch``):
+a message in an unrelated channel costs one dict lookup (plus one more if it is a reply) and
+returns without touching the database; an answer is handed to ``take_message``, which queues its
+row without starting a task.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import discord
 from discord.ext import commands
 
 from bot.adapter.backfill import backfill_threads
-from bot.participation import classify_message, classify_reaction, reaction_row
+from bot.participation import ParticipationRow, classify_message, classify_reaction, reaction_row
 from bot.store.batch import BatchWriter
 from bot.store.participation import ParticipationStore
 from bot.store.posts import PostStore
@@ -53,6 +55,7 @@ class AnswersCog(commands.Cog, name="Answers"):
         self.writer: BatchWriter | None = None
         self.backfill_task: asyncio.Task | None = None
         self.flush_task: asyncio.Task | None = None
+        self._adding: set[asyncio.Task] = set()  # answers waiting for a server's opt-outs
         # Read cursors as they were at start, before any live answer: backfill reads after them.
         self.backfill_from: dict[int, int] = {}
 
@@ -62,6 +65,9 @@ class AnswersCog(commands.Cog, name="Answers"):
         self.backfill_from = await self.store.cursors()
         for post in await self.store.open_posts(self._open_since()):
             self._add(post)
+        guilds = {p.guild_id for p in self.index} | {g.guild_id for g in self.bot.settings.guilds}
+        for guild_id in guilds:  # opt-outs read now: answers are then queued without waiting
+            await self.store.opted_out_members(guild_id)
         self.flush_task = asyncio.create_task(self._flush_every(), name="answers-flush")
         log.info("watching %d open prompt posts", len(self.index))
 
@@ -137,16 +143,23 @@ class AnswersCog(commands.Cog, name="Answers"):
         ref = message.reference
         return ref is not None and self.index.lookup_message(ref.message_id) is not None
 
-    @commands.Cog.listener()
-    async def on_message(self, message: discord.Message) -> None:
-        if self.index.lookup_thread(message.channel.id) is None:
-            ref = message.reference
-            if ref is None or self.index.lookup_message(ref.message_id) is None:
-                return
-        await self.record(message)
+    def take_message(self, message: discord.Message) -> None:
+        """A message ``wants_message`` accepted, handed over by ``DiscussionBot.dispatch``
+        without a listener task: queued at once (a server whose opt-outs are not read yet
+        goes through ``record`` in a task)."""
+        row = self._answer_row(message)
+        if row is not None and self.writer.add_nowait(row) is None:
+            task = asyncio.create_task(self.writer.add(row), name="answer-record")
+            self._adding.add(task)
+            task.add_done_callback(self._adding.discard)
 
     async def record(self, message: discord.Message) -> bool:
         """Queue the message as an answer if it is one; True if queued."""
+        row = self._answer_row(message)
+        return row is not None and await self.writer.add(row)
+
+    def _answer_row(self, message: discord.Message) -> ParticipationRow | None:
+        """The row for an answer (its thread's read cursor moves up to it), else None."""
         ref = message.reference
         answer = classify_message(
             message.author.bot,
@@ -157,16 +170,15 @@ class AnswersCog(commands.Cog, name="Answers"):
             is_system=message.is_system(),
         )
         if answer is None:
-            return False
+            return None
         self.writer.saw(answer.post.post_id, message.id)
         content = message.content
-        row = answer.row(
+        return answer.row(
             message.author.id,
             message.id,
             int(message.created_at.timestamp()),
             len(content) if content else None,
         )
-        return await self.writer.add(row)
 
     @commands.Cog.listener()
     async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:

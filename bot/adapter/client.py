@@ -64,7 +64,8 @@ class DiscussionBot(commands.Bot):
         self.clock = clock
         self.cog_factories = list(default_cogs() if cogs is None else cogs)
         self.db: aiosqlite.Connection | None = None
-        self._message_gates: tuple[Callable[[discord.Message], bool], ...] = ()
+        self._message_gates: tuple[tuple[Callable[..., bool], Callable[..., None] | None], ...]
+        self._message_gates = ()
 
     @property
     def library(self) -> Library:
@@ -77,10 +78,27 @@ class DiscussionBot(commands.Bot):
     def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
         """A message is dispatched only if a cog wants it (``wants_message``): discord.py runs
         every listener as a task, and most messages the bot sees are in channels it has nothing
-        to do with. The bot has no prefix commands, so nothing else reads messages."""
-        if event_name == "message" and not self.wants_message(args[0]):
+        to do with. A cog that also has ``take_message(message)`` gets it by a plain call, with
+        no task at all (answers arrive in bursts). The bot has no prefix commands, so nothing
+        else reads messages."""
+        if event_name == "message" and not self._deliver_message(args[0]):
             return
         super().dispatch(event_name, *args, **kwargs)
+
+    def _deliver_message(self, message: discord.Message) -> bool:
+        """Hand the message to the cogs that want it and take it directly; True if it must
+        still go through discord.py's listeners (a cog wants it without ``take_message``)."""
+        gates = self._message_gates
+        if not gates:
+            return True
+        listeners = False
+        for wants, take in gates:
+            if wants(message):
+                if take is None:
+                    listeners = True
+                else:
+                    take(message)
+        return listeners
 
     async def on_message(self, message: discord.Message) -> None:
         """No prefix commands: skip discord.py's command parsing of every dispatched message."""
@@ -89,7 +107,7 @@ class DiscussionBot(commands.Bot):
         """True if a loaded cog's ``wants_message(message)`` says so; with no cog defining it,
         every message is dispatched. A cog listening to ``on_message`` must define it."""
         gates = self._message_gates
-        return not gates or any(gate(message) for gate in gates)
+        return not gates or any(wants(message) for wants, _ in gates)
 
     async def add_cog(self, cog: commands.Cog, /, **kwargs: Any) -> None:
         await super().add_cog(cog, **kwargs)
@@ -102,7 +120,9 @@ class DiscussionBot(commands.Bot):
 
     def _refresh_message_gates(self) -> None:
         self._message_gates = tuple(
-            c.wants_message for c in self.cogs.values() if hasattr(c, "wants_message")
+            (c.wants_message, getattr(c, "take_message", None))
+            for c in self.cogs.values()
+            if hasattr(c, "wants_message")
         )
 
     async def setup_hook(self) -> None:

@@ -38,6 +38,7 @@ class BatchWriter:
         self._lock = asyncio.Lock()
         self._queued = asyncio.Event()
         self._task: asyncio.Task | None = None
+        self._flushing: asyncio.Task | None = None  # a full batch being written (add_nowait)
 
     @property
     def pending(self) -> int:
@@ -55,6 +56,29 @@ class BatchWriter:
         if message_id > self._seen.get(post_id, 0):
             self._seen[post_id] = message_id
             self._queued.set()
+
+    def add_nowait(self, row: ParticipationRow) -> bool | None:
+        """Queue a row without waiting: True if queued, False if the member opted out, None
+        (nothing queued) if the server's opt-outs are not read yet (use ``add`` then). A full
+        batch is written by one background flush."""
+        opted_out = self.store.opted_out_cached(row.guild_id)
+        if opted_out is None:
+            return None
+        if row.member_id in opted_out:
+            return False
+        self._queue.append(row)
+        self._queued.set()
+        if len(self._queue) >= self.max_rows and self._flushing is None:
+            self._flushing = asyncio.create_task(self._flush_full(), name="participation-batch")
+        return True
+
+    async def _flush_full(self) -> None:
+        try:
+            await self.flush()
+        except Exception:
+            log.exception("participation batch not written; kept for the next try")
+        finally:
+            self._flushing = None
 
     async def add(self, row: ParticipationRow) -> bool:
         """Queue a row; False (and nothing kept) if the member opted out in that server."""
@@ -141,4 +165,7 @@ class BatchWriter:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        if self._flushing is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._flushing
         await self.flush()

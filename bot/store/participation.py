@@ -133,6 +133,10 @@ class ParticipationStore:
     async def is_opted_out(self, guild_id: int, member_id: int) -> bool:
         return member_id in await self.opted_out_members(guild_id)
 
+    def opted_out_cached(self, guild_id: int) -> set[int] | None:
+        """The server's opted-out members if already read (the live set), else None."""
+        return self._opted_out.get(guild_id)
+
     async def opted_out_members(self, guild_id: int) -> set[int]:
         """Opted-out members of a server; read once, then served from memory (hot path).
 
