@@ -355,3 +355,20 @@ async def test_an_answer_is_queued_as_the_gateway_parses_it_without_starting_a_t
         await fd.delete(post.thread_id, int(answer["id"]))  # a deletion still sees it queued
         await cog.writer.flush()
         assert await rows(bot) == []
+
+
+async def test_unloading_stops_backfill_flush_and_report_tasks_before_the_last_write(tmp_path):
+    from bot.adapter.report_tasks import ReportTasks
+
+    post = await seed_post(tmp_path / "bot.sqlite3")
+    bot = make_bot(tmp_path, cogs=[AnswersCog, ReportTasks])
+    async with FakeDiscord(bot) as fd:
+        cog = await start(fd, [post])
+        reports = bot.get_cog("ReportTasks")
+        await fd.say(post.thread_id, ANA)
+        await bot.remove_cog("ReportTasks")
+        assert reports._task.done()
+        await bot.remove_cog("Answers")
+        assert cog.flush_task.done() and cog.backfill_task.done()
+        assert cog.writer.pending == 0
+        assert await rows(bot, "SELECT member_id FROM participation") == [(ANA,)]

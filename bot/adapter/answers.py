@@ -18,6 +18,7 @@ row without starting a task.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import TYPE_CHECKING
 
@@ -72,10 +73,15 @@ class AnswersCog(commands.Cog, name="Answers"):
         log.info("watching %d open prompt posts", len(self.index))
 
     async def cog_unload(self) -> None:
-        if self.backfill_task is not None and not self.backfill_task.done():
-            self.backfill_task.cancel()
-        if self.flush_task is not None:
-            self.flush_task.cancel()
+        """Stop the backfill and the flush timer (waiting until they have stopped), let answers
+        still waiting for opt-outs be queued, then write everything queued."""
+        for task in (self.backfill_task, self.flush_task):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        if self._adding:
+            await asyncio.gather(*self._adding, return_exceptions=True)
         if self.writer is not None:
             await self.writer.close()
 

@@ -9,6 +9,7 @@ the next one comes at the following slot.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -48,6 +49,8 @@ class ReportTasks(commands.Cog, name="ReportTasks"):
     async def cog_unload(self) -> None:
         if self._task is not None:
             self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task  # stopped before the answers cog writes its last rows
 
     def plan(self, now: datetime) -> None:
         """Due times from ``now``: each guild's next digest slot; a purge at once."""
