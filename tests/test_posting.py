@@ -292,3 +292,47 @@ async def test_daylight_saving_days_post_exactly_once(tmp_path, zone, cron, firs
         assert await service.tick(repeat + timedelta(minutes=30)) == []
     assert len(world.publisher.published) == 1
     await world.close()
+
+
+async def interrupted(service, prompt_id="joy-2", theme_id="joy") -> int:
+    slot = int(SLOT.timestamp())
+    post_id = await service.store.claim_slot(GUILD, A, slot, slot)
+    await service.store.set_prompt(post_id, prompt_id, theme_id)
+    return post_id  # ... and then the process died
+
+
+async def test_claim_found_on_discord_after_the_window_is_posted_and_announced(world):
+    crashed = await world.service()
+    post_id = await interrupted(crashed)
+    world.publisher.messages.append((A, "joy-2", 777))  # Discord took it before the crash
+    restarted = await world.service()
+    announced = []
+    restarted.on_posted = announced.append
+    outcomes = await restarted.tick(SLOT + timedelta(hours=3))
+    assert [(o.status, o.post_id, o.message_id) for o in outcomes] == [("posted", post_id, 777)]
+    assert [o.post_id for o in announced] == [post_id]
+    assert world.publisher.published == [] and world.publisher.notices == []
+    assert await posts(restarted) == [("posted", "joy-2", 777)]
+
+
+async def test_claim_lost_after_the_window_fails_with_a_notice_to_moderators(world):
+    crashed = await world.service()
+    post_id = await interrupted(crashed)
+    restarted = await world.service()
+    [outcome] = await restarted.tick(SLOT + timedelta(hours=3))
+    assert (outcome.status, outcome.post_id) == ("failed", post_id)
+    assert world.publisher.published == []
+    assert await posts(restarted) == [("failed", "joy-2", None)]
+    [notice] = world.publisher.notices
+    assert notice.startswith(f"Could not post prompt `joy-2` in <#{A}>: interrupted")
+
+
+async def test_interrupted_claim_in_a_paused_channel_is_not_posted_on_recovery(world):
+    crashed = await world.service()
+    post_id = await interrupted(crashed)
+    await crashed.pause(GUILD, A, SLOT)
+    restarted = await world.service()
+    [outcome] = await restarted.tick(SLOT + timedelta(seconds=STALE_AFTER + 60))
+    assert (outcome.status, outcome.post_id, outcome.reason) == ("skipped", post_id, "paused")
+    assert world.publisher.published == []
+    assert await posts(restarted) == [("skipped", "joy-2", None)]

@@ -9,8 +9,9 @@ Crash recovery (``recover_stale``): a claim older than ``stale_after`` seconds t
 message was interrupted. A scheduled one is handed back for one more attempt if its slot is still
 inside the channel's catch-up window; otherwise — or if it was already retried once, or it was a
 moderator's manual post — it is marked failed. Two processes recovering at once cannot both take
-the same retry. (If a crash happens after Discord accepted the message but before
-``mark_posted`` ran, the retry posts again; that window is a single round trip.)
+the same retry. The scheduler itself (``bot.posting``) first asks Discord whether it already
+holds the message, using ``take_retry`` / ``adopt_claim`` / ``fail_interrupted`` /
+``skip_interrupted``, each of which only one process can win.
 
 History (``history``) is what the rotation counts as used: posted posts, plus skipped ones that
 had a prompt recorded (a moderator skipped a slot after its prompt was chosen: the skip moves the
@@ -126,7 +127,7 @@ class PostStore:
                 and window is not None
                 and row["slot"] + window >= now
             )
-            if retry and await self._take_retry(row["id"], row["claimed_at"], now):
+            if retry and await self.take_retry(row["id"], row["claimed_at"], now):
                 log.warning(
                     "retrying interrupted post %s in channel %s", row["id"], row["channel_id"]
                 )
@@ -135,18 +136,46 @@ class PostStore:
                 log.warning(
                     "interrupted post %s in channel %s marked failed", row["id"], row["channel_id"]
                 )
-                await self._write(
-                    "UPDATE posts SET status = 'failed', error = ?"
-                    " WHERE id = ? AND status = 'claimed' AND claimed_at = ?",
-                    ("interrupted before posting", row["id"], row["claimed_at"]),
+                await self.fail_interrupted(
+                    row["id"], row["claimed_at"], "interrupted before posting"
                 )
         return [await self.post(post_id) for post_id in retry_ids]
 
-    async def _take_retry(self, post_id: int, claimed_at: int, now: int) -> bool:
+    async def take_retry(self, post_id: int, claimed_at: int, now: int) -> bool:
+        """Hand an interrupted claim out for its one retry; False if another process took it
+        (or it was retried already)."""
         changed = await self._write(
             "UPDATE posts SET attempts = attempts + 1, claimed_at = ?"
             " WHERE id = ? AND status = 'claimed' AND attempts < 1 AND claimed_at = ?",
             (now, post_id, claimed_at),
+        )
+        return changed == 1
+
+    async def adopt_claim(self, post_id: int, claimed_at: int, now: int) -> bool:
+        """Take over an interrupted claim to complete it (its message was found); False if
+        another process took it first."""
+        changed = await self._write(
+            "UPDATE posts SET claimed_at = ?"
+            " WHERE id = ? AND status = 'claimed' AND claimed_at = ?",
+            (now, post_id, claimed_at),
+        )
+        return changed == 1
+
+    async def fail_interrupted(self, post_id: int, claimed_at: int, error: str) -> bool:
+        """Mark an interrupted claim failed; False if another process resolved it first."""
+        changed = await self._write(
+            "UPDATE posts SET status = 'failed', error = ?"
+            " WHERE id = ? AND status = 'claimed' AND claimed_at = ?",
+            (error, post_id, claimed_at),
+        )
+        return changed == 1
+
+    async def skip_interrupted(self, post_id: int, claimed_at: int) -> bool:
+        """Mark an interrupted claim skipped (its channel is paused); False if resolved already."""
+        changed = await self._write(
+            "UPDATE posts SET status = 'skipped' WHERE id = ? AND status = 'claimed'"
+            " AND claimed_at = ?",
+            (post_id, claimed_at),
         )
         return changed == 1
 
