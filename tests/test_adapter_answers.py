@@ -342,6 +342,31 @@ async def test_backfill_reads_after_what_was_seen_before_start_not_after_live_an
         assert sorted(r[0] for r in got) == sorted(int(m["id"]) for m in (last, missed, live))
 
 
+async def test_live_answers_before_the_backfill_do_not_move_the_stored_cursor(tmp_path):
+    """A crash after a live answer is written but before the backfill has read the thread must
+    not make the next start skip what was posted while the bot was down."""
+    post = await seed_post(tmp_path / "bot.sqlite3")
+    async with FakeDiscord(make_bot(tmp_path, cogs=[AnswersCog])) as fd:
+        cog = await start(fd, [post])
+        last = await fd.say(post.thread_id, ANA)
+        await cog.writer.flush()
+
+    bot = make_bot(tmp_path, cogs=[_BackfillOnRequest])
+    async with FakeDiscord(bot) as fd:
+        missed = events.message(post.thread_id, payloads.user(BEN), guild_id=G)
+        cog = await start(fd, [post])
+        live = await fd.say(post.thread_id, ANA)
+        await cog.writer.flush()
+        assert await cog.store.cursors() == {post.post_id: int(last["id"])}  # still before
+
+        fd.set_history(post.thread_id, [last, missed, live])
+        await cog.backfill()
+        assert await cog.store.cursors() == {post.post_id: int(live["id"])}  # read through
+        after = await fd.say(post.thread_id, BEN)
+        await cog.writer.flush()
+        assert await cog.store.cursors() == {post.post_id: int(after["id"])}  # live again
+
+
 async def test_an_answer_is_queued_as_the_gateway_parses_it_without_starting_a_task(tmp_path):
     post = await seed_post(tmp_path / "bot.sqlite3")
     bot = make_bot(tmp_path, cogs=[AnswersCog])

@@ -59,6 +59,9 @@ class AnswersCog(commands.Cog, name="Answers"):
         self._adding: set[asyncio.Task] = set()  # answers waiting for a server's opt-outs
         # Read cursors as they were at start, before any live answer: backfill reads after them.
         self.backfill_from: dict[int, int] = {}
+        # Posts whose thread history has not been read since start: a live answer there must not
+        # move the stored cursor, or a crash before the backfill would skip the missed answers.
+        self.awaiting_backfill: set[int] = set()
 
     async def cog_load(self) -> None:
         self.store = ParticipationStore(self.bot.db)
@@ -66,6 +69,7 @@ class AnswersCog(commands.Cog, name="Answers"):
         self.backfill_from = await self.store.cursors()
         for post in await self.store.open_posts(self._open_since()):
             self._add(post)
+        self.awaiting_backfill = {p.post_id for p in self.index}
         guilds = {p.guild_id for p in self.index} | {g.guild_id for g in self.bot.settings.guilds}
         for guild_id in guilds:  # opt-outs read now: answers are then queued without waiting
             await self.store.opted_out_members(guild_id)
@@ -177,7 +181,8 @@ class AnswersCog(commands.Cog, name="Answers"):
         )
         if answer is None:
             return None
-        self.writer.saw(answer.post.post_id, message.id)
+        if answer.post.post_id not in self.awaiting_backfill:
+            self.writer.saw(answer.post.post_id, message.id)
         content = message.content
         return answer.row(
             message.author.id,

@@ -54,4 +54,6 @@ async def _backfill_one(cog: AnswersCog, post: PromptPost, limit: int) -> int:
         found += await cog.record(message)
         after = max(after, message.id)
     cog.backfill_from[post.post_id] = after  # read through here: a second pass goes on from it
+    cog.awaiting_backfill.discard(post.post_id)
+    cog.writer.saw(post.post_id, after)  # the stored cursor may move on now
     return found
