@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.config import ChannelConfig, GuildConfig, Settings
 from bot.posting_controls import ModeratorControls
-from bot.posting_delivery import STALE_AFTER, Delivery, ts
+from bot.posting_delivery import ATTEMPT_TIMEOUT, STALE_AFTER, Delivery, ts
 from bot.posting_types import (
     ChannelSummary,
     LibrarySource,
@@ -59,12 +59,14 @@ class PostingService(ModeratorControls, Delivery):
         *,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         on_posted: Callable[[Outcome], None] | None = None,
+        attempt_timeout: float = ATTEMPT_TIMEOUT,
     ) -> None:
         self.settings = settings
         self.store = store
         self.holder = library
         self.publisher = publisher
         self.sleep = sleep
+        self.attempt_timeout = attempt_timeout
         self.on_posted = on_posted  # told of each post the moment it is recorded
         self._low_noticed: set[int] = set()
         self._remaining: dict[int, int] = {}

@@ -1,11 +1,13 @@
 """Publishing a claimed post: retries with growing pauses for outages (checking first whether
 Discord took the earlier attempt), the outcome recorded, notices to moderators (failures, a
 channel's prompt pool running low). Mixed into ``PostingService``, which provides ``store``,
-``holder``, ``publisher``, ``sleep`` and ``on_posted`` (called with each post's outcome right
-after it is recorded, so listeners start without waiting for the rest of a pass)."""
+``holder``, ``publisher``, ``sleep``, ``attempt_timeout`` and ``on_posted`` (called with each
+post's outcome right after it is recorded, so listeners start without waiting for the rest of a
+pass)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
 
@@ -19,6 +21,7 @@ log = logging.getLogger(__name__)
 STALE_AFTER = 600  # seconds: a claim this old without a message was interrupted by a crash
 BACKOFF_FIRST, BACKOFF_MAX = 5.0, 120.0
 LOW_POOL = 3
+ATTEMPT_TIMEOUT = 90.0  # seconds one publish attempt may take (rate-limit waits included)
 
 
 def ts(when: datetime) -> int:
@@ -41,14 +44,13 @@ class Delivery:
         """Publish a claimed post, retrying transient failures with growing pauses until
         ``deadline``; before each retry, look whether Discord took the earlier attempt."""
         since = ts(now) if since is None else since
-        waited, delay = 0.0, BACKOFF_FIRST
+        loop = asyncio.get_running_loop()
+        started, waited, delay = loop.time(), 0.0, BACKOFF_FIRST
         while True:
-            at = now + timedelta(seconds=waited)
+            # Time spent inside attempts counts too, not only the pauses between them.
+            at = now + timedelta(seconds=max(waited, loop.time() - started))
             try:
-                found = (
-                    await self.publisher.find_published(channel, prompt, since) if check else None
-                )
-                published = found or await self.publisher.publish(guild, channel, prompt, post_id)
+                published = await self._attempt(guild, channel, post_id, prompt, since, check)
             except PostRefused as exc:
                 return await self._failed(guild, channel, post_id, prompt, str(exc), at)
             except PostUnavailable as exc:
@@ -59,6 +61,17 @@ class Delivery:
                 waited, delay, check = waited + delay, min(delay * 2, BACKOFF_MAX), True
                 continue
             return await self._posted(guild, channel, post_id, prompt, published, at)
+
+    async def _attempt(self, guild, channel, post_id, prompt, since, check) -> Published:
+        """One look-then-publish; an attempt hanging past ``attempt_timeout`` is an outage."""
+        try:
+            async with asyncio.timeout(self.attempt_timeout):
+                found = (
+                    await self.publisher.find_published(channel, prompt, since) if check else None
+                )
+                return found or await self.publisher.publish(guild, channel, prompt, post_id)
+        except TimeoutError as exc:
+            raise PostUnavailable(f"no answer from Discord in {self.attempt_timeout:.0f}s") from exc
 
     async def _posted(self, guild, channel, post_id, prompt, published: Published, at) -> Outcome:
         await self.store.mark_posted(

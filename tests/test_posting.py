@@ -336,3 +336,29 @@ async def test_interrupted_claim_in_a_paused_channel_is_not_posted_on_recovery(w
     assert (outcome.status, outcome.post_id, outcome.reason) == ("skipped", post_id, "paused")
     assert world.publisher.published == []
     assert await posts(restarted) == [("skipped", "joy-2", None)]
+
+
+class HangingPublisher(RecordingPublisher):
+    """Discord accepts the first send but its answer never comes back."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hung = False
+
+    async def publish(self, guild, channel, prompt, post_id):
+        published = await super().publish(guild, channel, prompt, post_id)
+        if not self.hung:
+            self.hung = True
+            await asyncio.Event().wait()
+        return published
+
+
+async def test_an_attempt_that_never_answers_counts_as_an_outage_and_is_not_posted_twice(tmp_path):
+    world = World(tmp_path)
+    world.publisher = HangingPublisher()
+    service = await world.service()
+    service.attempt_timeout = 0.05
+    [outcome] = await asyncio.wait_for(service.tick(SLOT), 5)
+    await world.close()
+    assert outcome.status == "posted" and world.sleeps == [5.0]
+    assert len(world.publisher.messages) == 1 and world.publisher.lookups == 1
