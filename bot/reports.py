@@ -38,6 +38,15 @@ class ServerReport:
     most_discussed_themes: tuple[Ranked, ...]
     least_discussed_themes: tuple[Ranked, ...]
 
+    def rankings(self) -> list[tuple[str, tuple[Ranked, ...]]]:
+        """The four rankings with their headings, in the order every report shows them."""
+        return [
+            ("Most discussed prompts", self.most_discussed_prompts),
+            ("Least discussed prompts", self.least_discussed_prompts),
+            ("Most discussed themes", self.most_discussed_themes),
+            ("Least discussed themes", self.least_discussed_themes),
+        ]
+
 
 def _most_least(ranked: list[Ranked], top: int) -> tuple[tuple[Ranked, ...], tuple[Ranked, ...]]:
     rest = sorted(ranked[top:], key=lambda r: (r.per_post, r.answers, r.key))
@@ -143,10 +152,8 @@ def weekly_digest_text(report: ServerReport) -> str:
         f" {report.returning_members} returning)",
         f"Answers: {report.answers}, reactions: {report.reactions}, prompts posted: {report.posts}",
     ]
-    lines += _ranked_lines("Most discussed prompts", report.most_discussed_prompts)
-    lines += _ranked_lines("Least discussed prompts", report.least_discussed_prompts)
-    lines += _ranked_lines("Most discussed themes", report.most_discussed_themes)
-    lines += _ranked_lines("Least discussed themes", report.least_discussed_themes)
+    for title, ranked in report.rankings():
+        lines += _ranked_lines(title, ranked)
     text = _no_mentions("\n".join(lines))
     if len(text) > MAX_MESSAGE:
         text = text[: MAX_MESSAGE - 1].rsplit("\n", 1)[0] + "\n…"

@@ -42,12 +42,7 @@ def server_text(r: ServerReport, days: int) -> str:
         f"{r.returning_members} returning)",
         f"Answers: {r.answers}, reactions: {r.reactions}, prompts posted: {r.posts}",
     ]
-    for title, ranked in (
-        ("Most discussed prompts", r.most_discussed_prompts),
-        ("Least discussed prompts", r.least_discussed_prompts),
-        ("Most discussed themes", r.most_discussed_themes),
-        ("Least discussed themes", r.least_discussed_themes),
-    ):
+    for title, ranked in r.rankings():
         if ranked:
             lines += _ranked(title, ranked)
     return "\n".join(lines)[:2000]

@@ -89,13 +89,8 @@ def format_report(r: ServerReport, days: int) -> str:
         f"  reactions        {r.reactions}",
         f"  prompts posted   {r.posts}",
     ]
-    for title, ranked in (
-        ("most discussed prompts", r.most_discussed_prompts),
-        ("least discussed prompts", r.least_discussed_prompts),
-        ("most discussed themes", r.most_discussed_themes),
-        ("least discussed themes", r.least_discussed_themes),
-    ):
-        lines.append(f"  {title} (answers per post):")
+    for title, ranked in r.rankings():
+        lines.append(f"  {title.lower()} (answers per post):")
         lines += [f"    {x.key}  {x.per_post:.1f}  ({x.answers}/{x.posts})" for x in ranked]
         if not ranked:
             lines.append("    none")
