@@ -3,13 +3,14 @@ post request, its thread and follow-ups, mentions, failures per channel, and the
 
 import asyncio
 import contextlib
+import logging
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import discord
 
 from bot.adapter.client import DiscussionBot
-from bot.adapter.posting import Posting
+from bot.adapter.posting import Posting, scheduler_ended
 from bot.adapter.publisher import prompt_embed
 from bot.posting import STALE_AFTER
 from bot.prompts.model import Library, Prompt, Theme
@@ -291,3 +292,30 @@ async def test_a_channel_backing_off_does_not_hold_up_the_next_channels_slot(tmp
         await fd.settle()
         assert [r["status"] for r in await rows(bot, A)][-1] == "posted"
         assert len(fd.requests_to("POST", f"/channels/{A}/messages")) == 2
+
+
+async def test_a_failing_clock_does_not_stop_the_scheduler_and_a_dead_one_is_logged(
+    tmp_path, caplog
+):
+    clock = Clock(SLOT - timedelta(hours=1))
+    bot = make_bot(tmp_path, channel(A), clock=clock)
+    async with FakeDiscord(bot, clock=clock) as fd:
+        await start(fd, A)
+        cog = bot.get_cog("Posting")
+        cog.service.next_wake = lambda now: 1 / 0  # a bug while computing the next wake-up
+        cog._task.cancel()  # restart the loop so it runs its body again
+        cog._task = asyncio.create_task(cog._run())
+        await fd.settle()
+        assert not cog._task.done()
+        assert any("scheduler wake-up failed" in e for e in fd.take_errors())
+
+        async def broken() -> None:
+            raise RuntimeError("scheduler bug")
+
+        dead = asyncio.create_task(broken())
+        dead.add_done_callback(scheduler_ended)
+        with caplog.at_level(logging.CRITICAL, logger="bot.adapter.posting"):
+            await asyncio.gather(dead, return_exceptions=True)
+            await asyncio.sleep(0)
+        assert "posting scheduler stopped" in caplog.text and "scheduler bug" in caplog.text
+        fd.take_errors()

@@ -44,6 +44,7 @@ class Posting(commands.Cog):
             on_posted=self.announce,
         )
         self._task = asyncio.create_task(self._run(), name="posting-scheduler")
+        self._task.add_done_callback(scheduler_ended)
 
     async def cog_unload(self) -> None:
         if self._task is not None:
@@ -60,9 +61,13 @@ class Posting(commands.Cog):
         await self.bot.wait_until_ready()
         log.info("scheduler started for %d channel(s)", len(self.service.channels()))
         while True:
-            self.start_pass()
-            now = self.bot.clock()
-            delay = (self.service.next_wake(now) - now).total_seconds()
+            delay = MIN_SLEEP
+            try:
+                self.start_pass()
+                now = self.bot.clock()
+                delay = (self.service.next_wake(now) - now).total_seconds()
+            except Exception:
+                log.exception("scheduler wake-up failed; trying again shortly")
             await asyncio.sleep(max(delay, MIN_SLEEP))
 
     def start_pass(self) -> asyncio.Task:
@@ -84,6 +89,17 @@ class Posting(commands.Cog):
         """A post was recorded (scheduled or a moderator's): the answers cog starts recording
         answers to it at once, not when the whole pass ends."""
         self.bot.dispatch("prompt_posted", outcome.post_id)
+
+
+def scheduler_ended(task: asyncio.Task) -> None:
+    """The scheduler loop never ends on its own: say so loudly if it does."""
+    if task.cancelled():
+        return
+    exc = task.exception()
+    if exc is not None:
+        log.critical("the posting scheduler stopped: nothing will be posted", exc_info=exc)
+    else:
+        log.critical("the posting scheduler stopped: nothing will be posted")
 
 
 COGS = [Posting]
