@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from bot.config import ChannelConfig, GuildConfig, Settings
 from bot.posting_controls import ModeratorControls
 from bot.posting_delivery import ATTEMPT_TIMEOUT, STALE_AFTER, Delivery, ts
+from bot.posting_recovery import Recovery
 from bot.posting_types import (
     ChannelSummary,
     LibrarySource,
@@ -49,7 +50,7 @@ __all__ = [
 MAX_WAKE = timedelta(seconds=60)  # look at the prompt files at least this often
 
 
-class PostingService(ModeratorControls, Delivery):
+class PostingService(ModeratorControls, Recovery, Delivery):
     def __init__(
         self,
         settings: Settings,
@@ -130,58 +131,6 @@ class PostingService(ModeratorControls, Delivery):
         return problems
 
     # --- one channel -------------------------------------------------------------------------
-
-    async def _recover(self, now: datetime) -> tuple[list, list[Outcome]]:
-        """Resolve interrupted claims: the ones to post again now, and what became of others."""
-        retries, outcomes = [], []
-        for row in await self.store.stale_claims(ts(now) - STALE_AFTER):
-            try:
-                result = await self._recover_one(row, now)
-            except Exception:
-                log.exception("could not recover interrupted post %s", row["id"])
-                continue
-            if result is True:
-                retries.append(await self.store.post(row["id"]))
-            elif isinstance(result, Outcome):
-                outcomes.append(result)
-        return retries, outcomes
-
-    async def _recover_one(self, row, now: datetime) -> bool | Outcome:
-        """Discord already holds the message → recorded as posted (and announced); else one
-        retry inside the catch-up window unless paused; else failed, moderators told."""
-        pair = next((gc for gc in self.channels() if gc[1].channel_id == row["channel_id"]), None)
-        guild, channel = pair or (self._guild(row["guild_id"]), None)
-        prompt = self.holder.library.prompt(row["prompt_id"]) if row["prompt_id"] else None
-        if channel is not None and prompt is not None:
-            since = row["slot"] if row["slot"] is not None else row["claimed_at"]
-            try:
-                found = await self.publisher.find_published(channel, prompt, since)
-            except (PostRefused, PostUnavailable) as exc:
-                log.warning("post %s: cannot look for its message: %s", row["id"], exc)
-                found = None
-            if found is not None:
-                if await self.store.adopt_claim(row["id"], row["claimed_at"], ts(now)):
-                    return await self._posted(guild, channel, row["id"], prompt, found, now)
-                return False
-        cid = row["channel_id"]
-        if channel is not None and row["kind"] == "scheduled" and row["attempts"] < 1:
-            inside = row["slot"] + channel.catch_up.total_seconds() >= now.timestamp()
-            if inside and await self.store.is_paused(cid):
-                await self.store.skip_interrupted(row["id"], row["claimed_at"])
-                slot = datetime.fromtimestamp(row["slot"], UTC)
-                return Outcome(cid, "skipped", slot, row["id"], reason="paused")
-            if inside:
-                log.warning("retrying interrupted post %s in channel %s", row["id"], cid)
-                return await self.store.take_retry(row["id"], row["claimed_at"], ts(now))
-        error = "interrupted before posting"
-        if await self.store.fail_interrupted(row["id"], row["claimed_at"], error):
-            log.warning("interrupted post %s in channel %s marked failed", row["id"], cid)
-            what = f"prompt `{row['prompt_id']}`" if row["prompt_id"] else "a prompt"
-            text = f"Could not post {what} in <#{cid}>: {error} (the bot was restarted)."
-            if guild is not None:
-                await self._notify(guild, text)
-            return Outcome(cid, "failed", None, row["id"], row["prompt_id"], reason=error)
-        return False
 
     def _guild(self, guild_id: int) -> GuildConfig | None:
         return next((g for g in self.settings.guilds if g.guild_id == guild_id), None)

@@ -105,30 +105,28 @@ async def test_skips_are_counted_and_each_taken_once(tmp_path):
         await second.close()
 
 
-async def test_crash_between_claim_and_post_is_retried_once_inside_the_window(store):
+async def test_an_interrupted_claim_is_handed_out_for_one_retry_only(store):
     post_id = await store.claim_slot(GUILD, CHANNEL, SLOT, SLOT)
     await store.set_prompt(post_id, "p1", "t1")
-    windows = {CHANNEL: HOUR}
-    # Fresh claims are not stale yet.
-    assert await store.recover_stale(SLOT + 60, stale_after=300, catch_up=windows) == []
-    retry = await store.recover_stale(SLOT + 600, stale_after=300, catch_up=windows)
-    assert [(r["id"], r["prompt_id"], r["attempts"]) for r in retry] == [(post_id, "p1", 1)]
-    # Crashed again during the retry: not retried a second time.
-    assert await store.recover_stale(SLOT + 1200, stale_after=300, catch_up=windows) == []
+    assert await store.stale_claims(SLOT) == []  # claimed at SLOT: not older than SLOT
+    [stale] = await store.stale_claims(SLOT + 1)
+    assert (stale["id"], stale["prompt_id"], stale["attempts"]) == (post_id, "p1", 0)
+    assert await store.take_retry(post_id, SLOT, SLOT + 600)
+    # Crashed again during the retry: not handed out a second time, then failed.
+    assert not await store.take_retry(post_id, SLOT + 600, SLOT + 1200)
+    assert await store.fail_interrupted(post_id, SLOT + 600, "interrupted before posting")
     row = await store.post(post_id)
     assert (row["status"], row["error"]) == ("failed", "interrupted before posting")
-
-
-async def test_stale_claim_outside_its_window_or_manual_or_unconfigured_is_failed(store):
-    late = await store.claim_slot(GUILD, CHANNEL, SLOT, SLOT)
-    manual = await store.claim_manual(GUILD, CHANNEL, SLOT + 2 * HOUR)
-    gone = await store.claim_slot(GUILD, OTHER, SLOT + 2 * HOUR, SLOT + 2 * HOUR)
-    assert len(await store.stale_claims(SLOT + 3 * HOUR)) == 3
-    retry = await store.recover_stale(SLOT + 2 * HOUR + 600, 300, {CHANNEL: HOUR})
-    assert retry == []
-    for post_id in (late, manual, gone):
-        assert (await store.post(post_id))["status"] == "failed"
     assert await store.stale_claims(SLOT + 3 * HOUR) == []
+
+
+async def test_a_resolved_claim_cannot_be_resolved_again_from_an_old_reading(store):
+    post_id = await store.claim_slot(GUILD, CHANNEL, SLOT, SLOT)
+    assert await store.adopt_claim(post_id, SLOT, SLOT + 600)  # its message was found
+    # Whoever read the claim before it was adopted can no longer fail or skip it.
+    assert not await store.fail_interrupted(post_id, SLOT, "interrupted before posting")
+    assert not await store.skip_interrupted(post_id, SLOT)
+    assert (await store.post(post_id))["status"] == "claimed"
 
 
 async def test_two_processes_recovering_at_once_retry_a_claim_once(tmp_path):
@@ -138,10 +136,9 @@ async def test_two_processes_recovering_at_once_retry_a_claim_once(tmp_path):
         a, b = PostStore(first), PostStore(second)
         await a.claim_slot(GUILD, CHANNEL, SLOT, SLOT)
         results = await asyncio.gather(
-            a.recover_stale(SLOT + 600, 300, {CHANNEL: HOUR}),
-            b.recover_stale(SLOT + 600, 300, {CHANNEL: HOUR}),
+            a.take_retry(1, SLOT, SLOT + 600), b.take_retry(1, SLOT, SLOT + 600)
         )
-        assert sorted(len(r) for r in results) == [0, 1]
+        assert sorted(results) == [False, True]
         assert (await a.post(1))["status"] == "claimed"
     finally:
         await first.close()

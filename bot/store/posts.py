@@ -5,13 +5,10 @@ row) → ``set_prompt`` (the chosen prompt is recorded before anything is sent, 
 claim and post can be recovered with the same prompt) → ``mark_posted`` / ``mark_failed`` /
 ``mark_skipped``.
 
-Crash recovery (``recover_stale``): a claim older than ``stale_after`` seconds that never got a
-message was interrupted. A scheduled one is handed back for one more attempt if its slot is still
-inside the channel's catch-up window; otherwise — or if it was already retried once, or it was a
-moderator's manual post — it is marked failed. Two processes recovering at once cannot both take
-the same retry. The scheduler itself (``bot.posting``) first asks Discord whether it already
-holds the message, using ``take_retry`` / ``adopt_claim`` / ``fail_interrupted`` /
-``skip_interrupted``, each of which only one process can win.
+Crash recovery: ``stale_claims`` lists claims that never got a message; the scheduler
+(``bot.posting_recovery``) resolves each with ``take_retry`` (one more attempt, once) /
+``adopt_claim`` (Discord already holds the message) / ``fail_interrupted`` /
+``skip_interrupted``: conditional updates on the claim time, so only one process wins each.
 
 History (``history``) is what the rotation counts as used: posted posts, plus skipped ones that
 had a prompt recorded (a moderator skipped a slot after its prompt was chosen: the skip moves the
@@ -21,7 +18,6 @@ rotation past that prompt). Skips requested in advance consume no prompt.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 
 import aiosqlite
 
@@ -109,37 +105,6 @@ class PostStore:
             " ORDER BY id",
             (older_than,),
         )
-
-    async def recover_stale(
-        self, now: int, stale_after: int, catch_up: Mapping[int, int]
-    ) -> list[aiosqlite.Row]:
-        """Resolve interrupted claims; returns the posts to attempt again now.
-
-        ``catch_up`` maps channel id → catch-up window in seconds (channels missing from it are
-        no longer configured: their claims fail). A returned post keeps its recorded prompt.
-        """
-        retry_ids = []
-        for row in await self.stale_claims(now - stale_after):
-            window = catch_up.get(row["channel_id"])
-            retry = (
-                row["kind"] == "scheduled"
-                and row["attempts"] < 1
-                and window is not None
-                and row["slot"] + window >= now
-            )
-            if retry and await self.take_retry(row["id"], row["claimed_at"], now):
-                log.warning(
-                    "retrying interrupted post %s in channel %s", row["id"], row["channel_id"]
-                )
-                retry_ids.append(row["id"])
-            elif not retry:
-                log.warning(
-                    "interrupted post %s in channel %s marked failed", row["id"], row["channel_id"]
-                )
-                await self.fail_interrupted(
-                    row["id"], row["claimed_at"], "interrupted before posting"
-                )
-        return [await self.post(post_id) for post_id in retry_ids]
 
     async def take_retry(self, post_id: int, claimed_at: int, now: int) -> bool:
         """Hand an interrupted claim out for its one retry; False if another process took it
