@@ -73,6 +73,23 @@ async def test_rate_limited_post_lands_once_after_discord_py_waits(tmp_path):
         assert fd.requests_to("POST", f"/channels/{MODLOG}/messages") == []
 
 
+async def test_a_long_rate_limit_is_retried_by_the_scheduler_not_slept_through(tmp_path):
+    clock = early()
+    bot = make_bot(tmp_path, channel(A), clock=clock)
+    async with FakeDiscord(bot, clock=clock) as fd:
+        cog, waits = await ready(fd, bot, A)
+        fd.fail_next("POST", SEND_A, 429, retry_after=600)  # ten minutes: too long to block
+        clock.now = SLOT
+        await cog.run_once()
+
+        assert statuses(fd, "POST", SEND_A) == [429, 200]
+        assert fd.rate_limit_sleeps == []  # discord.py did not sleep ten minutes
+        assert waits == [5.0]  # the scheduler's own retry inside the slot's window
+        assert len(stored_bot_messages(fd, A)) == 1
+        [row] = await rows(bot, A)
+        assert row["status"] == "posted"
+
+
 async def test_server_errors_beyond_discord_py_retries_post_once_inside_the_window(tmp_path):
     clock = early()
     bot = make_bot(tmp_path, channel(A), clock=clock)

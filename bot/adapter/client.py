@@ -51,6 +51,9 @@ class DiscussionBot(commands.Bot):
     ) -> None:
         # The bot never joins voice: no warnings about voice libraries at start-up.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
+        # A rate limit longer than this is raised rather than slept through, so the scheduler
+        # retries on its own terms (inside the slot's window) instead of blocking for minutes.
+        options.setdefault("max_ratelimit_timeout", 60.0)
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
