@@ -8,6 +8,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.harness import events
+
 from . import payloads as p
 from .control import BODY
 from .gateway import Gateway
@@ -67,29 +69,19 @@ class Interactions:
         )
         self.by_token[interaction.token] = interaction
         member = {**guild.members[user_id], "permissions": str(p.EVERYONE_PERMISSIONS)}
-        data = {"id": command["id"], "name": name, "type": 1, "options": options}
-        await self.gateway.dispatch(
-            "INTERACTION_CREATE",
-            {
-                "id": str(interaction.id),
-                "application_id": str(self.world.bot_id),
-                "type": 2,
-                "data": {**data, "guild_id": str(guild_id)},
-                "guild_id": str(guild_id),
-                "channel_id": str(channel_id),
-                "channel": self.world.channels[channel_id],
-                "member": member,
-                "token": interaction.token,
-                "version": 1,
-                "attachment_size_limit": 10 * 1024 * 1024,
-                "app_permissions": str(p.ADMINISTRATOR),
-                "locale": "en-US",
-                "guild_locale": "en-US",
-                "entitlements": [],
-                "authorizing_integration_owners": {"0": str(guild_id)},
-                "context": 0,
-            },
+        data = events.command_data(name, options, command_id=int(command["id"]), guild_id=guild_id)
+        payload = events.interaction(
+            2,
+            data,
+            application_id=self.world.bot_id,
+            channel=self.world.channels[channel_id],
+            member=member,
+            guild_id=guild_id,
+            app_permissions=p.ADMINISTRATOR,
+            interaction_id=interaction.id,
+            token=interaction.token,
         )
+        await self.gateway.dispatch("INTERACTION_CREATE", payload)
         return interaction
 
     def _message(self, interaction: Interaction, body: dict) -> dict:

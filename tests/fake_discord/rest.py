@@ -2,16 +2,45 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 from aiohttp import web
+
+from tests.harness.app_payloads import application, command
+from tests.harness.payloads import thread_create
 
 from . import interactions
 from . import payloads as p
 from .control import BODY
 from .gateway import Gateway
 from .responses import error, reply
-from .state import World
+from .state import Guild, World
 
 PREFIX = "/api/v10"
+Found = Callable[[Any, web.Request, dict], Awaitable[web.Response]]
+Route = Callable[[Any, web.Request], Awaitable[web.Response]]
+
+
+def _needs(what: str) -> Callable[[Found], Route]:
+    """Wrap a route that acts on a known channel, message or guild: it gets the object, or the
+    bot gets Discord's 404 for an unknown one."""
+    message, code = {
+        "channel": ("Unknown Channel", 10003),
+        "message": ("Unknown Message", 10008),
+        "guild": ("Unknown Guild", 10004),
+    }[what]
+
+    def decorate(handler: Found) -> Route:
+        async def route(self: Rest, request: web.Request) -> web.Response:
+            found = getattr(self, "_" + what)(request)
+            if found is None:
+                return error(404, message, code)
+            return await handler(self, request, found)
+
+        return route
+
+    return decorate
 
 
 class Rest:
@@ -60,7 +89,7 @@ class Rest:
         return reply(self.world.bot)
 
     async def application(self, request: web.Request) -> web.Response:
-        return reply(p.application(self.world.bot_id, self.world.bot))
+        return reply(application(self.world.bot_id, self.world.bot))
 
     async def gateway_url(self, request: web.Request) -> web.Response:
         limit = {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}
@@ -70,39 +99,46 @@ class Rest:
         guild_id = request.match_info.get("guild_id")
         return int(guild_id) if guild_id else None
 
-    async def get_commands(self, request: web.Request) -> web.Response:
-        return reply(self.world.commands.get(self._scope(request), []))
-
-    async def put_commands(self, request: web.Request) -> web.Response:
-        scope, app_id = self._scope(request), self.world.bot_id
-        body = request[BODY] or []
-        made = [p.command(self.world.ids.next(), app_id, scope, cmd) for cmd in body]
-        self.world.commands[scope] = made
-        return reply(made)
-
-    async def get_guild(self, request: web.Request) -> web.Response:
-        guild = self.world.guilds.get(int(request.match_info["guild_id"]))
-        if guild is None:
-            return error(404, "Unknown Guild", 10004)
-        return reply(self.world.guild_create(guild))
-
-    async def get_guild_channels(self, request: web.Request) -> web.Response:
-        guild = self.world.guilds.get(int(request.match_info["guild_id"]))
-        if guild is None:
-            return error(404, "Unknown Guild", 10004)
-        return reply([self.world.channels[c] for c in guild.channel_ids])
+    def _guild(self, request: web.Request) -> Guild | None:
+        return self.world.guilds.get(int(request.match_info["guild_id"]))
 
     def _channel(self, request: web.Request) -> dict | None:
         return self.world.channels.get(int(request.match_info["channel_id"]))
 
-    async def get_channel(self, request: web.Request) -> web.Response:
-        channel = self._channel(request)
-        return reply(channel) if channel else error(404, "Unknown Channel", 10003)
+    def _message(self, request: web.Request) -> dict | None:
+        channel_id = int(request.match_info["channel_id"])
+        return self.world.find_message(channel_id, int(request.match_info["message_id"]))
 
-    async def edit_channel(self, request: web.Request) -> web.Response:
-        channel = self._channel(request)
-        if channel is None:
-            return error(404, "Unknown Channel", 10003)
+    async def get_commands(self, request: web.Request) -> web.Response:
+        return reply(self.world.commands.get(self._scope(request), []))
+
+    async def put_commands(self, request: web.Request) -> web.Response:
+        scope, app_id, ids = self._scope(request), self.world.bot_id, self.world.ids
+        made = []
+        for body in request[BODY] or []:
+            command_id = ids.next()
+            made.append(
+                command(
+                    body, command_id=command_id, app_id=app_id, guild_id=scope, version=command_id
+                )
+            )
+        self.world.commands[scope] = made
+        return reply(made)
+
+    @_needs("guild")
+    async def get_guild(self, request: web.Request, guild: Guild) -> web.Response:
+        return reply(self.world.guild_create(guild))
+
+    @_needs("guild")
+    async def get_guild_channels(self, request: web.Request, guild: Guild) -> web.Response:
+        return reply([self.world.channels[c] for c in guild.channel_ids])
+
+    @_needs("channel")
+    async def get_channel(self, request: web.Request, channel: dict) -> web.Response:
+        return reply(channel)
+
+    @_needs("channel")
+    async def edit_channel(self, request: web.Request, channel: dict) -> web.Response:
         body = dict(request[BODY] or {})
         if "thread_metadata" in channel:
             for key in ("archived", "locked", "auto_archive_duration"):
@@ -113,54 +149,40 @@ class Rest:
         await self.gateway.dispatch(event, channel)
         return reply(channel)
 
-    async def delete_channel(self, request: web.Request) -> web.Response:
-        channel = self._channel(request)
-        if channel is None:
-            return error(404, "Unknown Channel", 10003)
+    @_needs("channel")
+    async def delete_channel(self, request: web.Request, channel: dict) -> web.Response:
         del self.world.channels[int(channel["id"])]
         event = "THREAD_DELETE" if "thread_metadata" in channel else "CHANNEL_DELETE"
         await self.gateway.dispatch(event, channel)
         return reply(channel)
 
-    async def get_messages(self, request: web.Request) -> web.Response:
-        if self._channel(request) is None:
-            return error(404, "Unknown Channel", 10003)
-        channel_id = int(request.match_info["channel_id"])
-        return reply(self.world.page(channel_id, dict(request.query)))
+    @_needs("channel")
+    async def get_messages(self, request: web.Request, channel: dict) -> web.Response:
+        return reply(self.world.page(int(channel["id"]), dict(request.query)))
 
-    async def post_message(self, request: web.Request) -> web.Response:
-        if self._channel(request) is None:
-            return error(404, "Unknown Channel", 10003)
+    @_needs("channel")
+    async def post_message(self, request: web.Request, channel: dict) -> web.Response:
         body = request[BODY] or {}
         if not (body.get("content") or body.get("embeds") or body.get("components")):
             return error(400, "Cannot send an empty message", 50006)
-        channel_id = int(request.match_info["channel_id"])
-        message = self.world.add_message(channel_id, self.world.bot_id, body)
+        message = self.world.add_message(int(channel["id"]), self.world.bot_id, body)
         await self.gateway.dispatch("MESSAGE_CREATE", self.world.gateway_message(message))
         return reply(message)
 
-    def _message(self, request: web.Request) -> dict | None:
-        channel_id = int(request.match_info["channel_id"])
-        return self.world.find_message(channel_id, int(request.match_info["message_id"]))
+    @_needs("message")
+    async def get_message(self, request: web.Request, message: dict) -> web.Response:
+        return reply(message)
 
-    async def get_message(self, request: web.Request) -> web.Response:
-        message = self._message(request)
-        return reply(message) if message else error(404, "Unknown Message", 10008)
-
-    async def edit_message(self, request: web.Request) -> web.Response:
-        message = self._message(request)
-        if message is None:
-            return error(404, "Unknown Message", 10008)
+    @_needs("message")
+    async def edit_message(self, request: web.Request, message: dict) -> web.Response:
         body = request[BODY] or {}
         message.update({k: v for k, v in body.items() if k in ("content", "embeds", "components")})
-        message["edited_timestamp"] = p.iso()
+        message["edited_timestamp"] = p.now_iso()
         await self.gateway.dispatch("MESSAGE_UPDATE", self.world.gateway_message(message))
         return reply(message)
 
-    async def delete_message(self, request: web.Request) -> web.Response:
-        message = self._message(request)
-        if message is None:
-            return error(404, "Unknown Message", 10008)
+    @_needs("message")
+    async def delete_message(self, request: web.Request, message: dict) -> web.Response:
         channel_id = int(request.match_info["channel_id"])
         self.world.history[channel_id].remove(message)
         guild = self.world.guild_of(channel_id)
@@ -168,10 +190,8 @@ class Rest:
         await self.gateway.dispatch("MESSAGE_DELETE", {**gone, "guild_id": str(guild.id)})
         return reply(None)
 
-    async def thread_from_message(self, request: web.Request) -> web.Response:
-        message = self._message(request)
-        if message is None:
-            return error(404, "Unknown Message", 10008)
+    @_needs("message")
+    async def thread_from_message(self, request: web.Request, message: dict) -> web.Response:
         if any(str(t["id"]) == message["id"] for t in self.world.channels.values()):
             return error(400, "A thread has already been created for this message", 160004)
         body = {**(request[BODY] or {}), "type": 11}
@@ -182,14 +202,12 @@ class Rest:
         message["thread"] = thread
         return await self._created(thread)
 
-    async def thread_without_message(self, request: web.Request) -> web.Response:
-        if self._channel(request) is None:
-            return error(404, "Unknown Channel", 10003)
+    @_needs("channel")
+    async def thread_without_message(self, request: web.Request, channel: dict) -> web.Response:
         body = request[BODY] or {}
-        parent_id = int(request.match_info["channel_id"])
-        thread = self.world.add_thread(parent_id, body["name"], thread_id=None, body=body)
+        thread = self.world.add_thread(int(channel["id"]), body["name"], thread_id=None, body=body)
         return await self._created(thread)
 
     async def _created(self, thread: dict) -> web.Response:
-        await self.gateway.dispatch("THREAD_CREATE", {**thread, "newly_created": True})
+        await self.gateway.dispatch("THREAD_CREATE", thread_create(thread))
         return reply(thread, 201)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from tests.harness import payloads as shapes
+
 from . import payloads as p
 from .payloads import Json
 
@@ -22,7 +24,7 @@ class World:
 
     def __init__(self, bot_id: int, bot_name: str) -> None:
         self.ids = p.Snowflakes()
-        self.bot = p.user(bot_id, bot_name, bot=True)
+        self.bot = shapes.user(bot_id, bot_name, bot=True)
         self.users: dict[int, Json] = {bot_id: self.bot}
         self.guilds: dict[int, Guild] = {}
         self.channels: dict[int, Json] = {}
@@ -34,26 +36,31 @@ class World:
         return int(self.bot["id"])
 
     def add_guild(self, guild_id: int, name: str, channels: dict[int, str]) -> Guild:
-        everyone = p.role(guild_id, "@everyone", p.EVERYONE_PERMISSIONS, 0)
-        bot_role = p.role(self.ids.next(), self.bot["username"], p.ADMINISTRATOR, 1)
+        everyone = shapes.everyone_role(guild_id, permissions=p.EVERYONE_PERMISSIONS)
+        bot_role = shapes.role(
+            self.ids.next(), self.bot["username"], permissions=p.ADMINISTRATOR, position=1
+        )
         guild = Guild(guild_id, name, roles=[everyone, bot_role])
         self.guilds[guild_id] = guild
         for position, (channel_id, channel_name) in enumerate(channels.items()):
             self.add_channel(guild_id, channel_id, channel_name, position)
-        guild.members[self.bot_id] = p.member(self.bot, [int(bot_role["id"])], p.iso())
+        self._join(guild, self.bot, [int(bot_role["id"])])
         return guild
 
     def add_channel(self, guild_id: int, channel_id: int, name: str, position: int = 0) -> Json:
-        channel = p.text_channel(channel_id, guild_id, name, position)
+        channel = shapes.text_channel(channel_id, guild_id, name, position=position)
         self.guilds[guild_id].channel_ids.append(channel_id)
         self.channels[channel_id] = channel
         self.history[channel_id] = []
         return channel
 
     def add_member(self, guild_id: int, user_id: int, name: str, roles: list[int]) -> Json:
-        self.users[user_id] = p.user(user_id, name)
-        member = p.member(self.users[user_id], roles, p.iso())
-        self.guilds[guild_id].members[user_id] = member
+        self.users[user_id] = shapes.user(user_id, name)
+        return self._join(self.guilds[guild_id], self.users[user_id], roles)
+
+    def _join(self, guild: Guild, user: Json, roles: list[int]) -> Json:
+        member = {**shapes.member(int(user["id"]), roles, joined_at=p.now()), "user": user}
+        guild.members[int(user["id"])] = member
         return member
 
     def guild_of(self, channel_id: int) -> Guild | None:
@@ -72,39 +79,16 @@ class World:
     def guild_create(self, guild: Guild) -> Json:
         """GUILD_CREATE as sent after READY. member_count equals the members listed, so
         discord.py does not ask for member chunks."""
-        return {
-            "id": str(guild.id),
-            "name": guild.name,
-            "icon": None,
-            "owner_id": str(self.bot_id),
-            "unavailable": False,
-            "large": False,
-            "member_count": len(guild.members),
-            "members": list(guild.members.values()),
-            "channels": [self.channels[c] for c in guild.channel_ids],
-            "threads": self.threads(guild.id),
-            "roles": guild.roles,
-            "emojis": [],
-            "stickers": [],
-            "features": [],
-            "presences": [],
-            "voice_states": [],
-            "stage_instances": [],
-            "guild_scheduled_events": [],
-            "soundboard_sounds": [],
-            "joined_at": p.iso(),
-            "premium_tier": 0,
-            "preferred_locale": "en-US",
-            "system_channel_id": None,
-            "rules_channel_id": None,
-            "verification_level": 0,
-            "default_message_notifications": 0,
-            "explicit_content_filter": 0,
-            "mfa_level": 0,
-            "nsfw_level": 0,
-            "afk_timeout": 300,
-            "afk_channel_id": None,
-        }
+        return shapes.guild(
+            guild.id,
+            guild.name,
+            channels=[self.channels[c] for c in guild.channel_ids],
+            roles=guild.roles,
+            members=list(guild.members.values()),
+            threads=self.threads(guild.id),
+            owner_id=self.bot_id,
+            joined_at=p.now(),
+        )
 
     def add_message(self, channel_id: int, author_id: int, body: Json) -> Json:
         """Store a message and return it as a gateway MESSAGE_CREATE payload would carry it."""
@@ -129,8 +113,17 @@ class World:
         parent = self.channels[parent_id]
         kind = int(body.get("type") or 11)
         archive = int(body.get("auto_archive_duration") or 1440)
-        thread_id = thread_id or self.ids.next()
-        thread = p.thread(thread_id, parent, name, self.bot_id, kind=kind, archive=archive)
+        thread = shapes.thread(
+            thread_id or self.ids.next(),
+            int(parent["guild_id"]),
+            int(parent["id"]),
+            name,
+            owner_id=self.bot_id,
+            type=kind,
+            auto_archive_duration=archive,
+            created=p.now(),
+        )
+        thread_id = int(thread["id"])
         self.channels[thread_id] = thread
         self.history[thread_id] = []
         return thread

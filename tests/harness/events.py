@@ -28,10 +28,14 @@ def message(
     mention_roles: list[int] | None = None,
     components: list[Payload] | None = None,
     flags: int = 0,
+    tts: bool = False,
+    nonce: str | int | None = None,
+    reference: Payload | None = None,
 ) -> Payload:
     """A message object as in MESSAGE_CREATE (``member`` without its ``user`` in guilds).
 
-    ``reply_to`` makes it a reply (type 19) carrying message_reference and referenced_message."""
+    ``reply_to`` makes it a reply (type 19) carrying message_reference and referenced_message;
+    ``reference`` alone (a message_reference as sent) makes a reply without the message."""
     message_id = message_id or snowflake(at)
     data: Payload = {
         "id": str(message_id),
@@ -40,7 +44,7 @@ def message(
         "content": content,
         "timestamp": iso(snowflake_time(message_id)),
         "edited_timestamp": None,
-        "tts": False,
+        "tts": tts,
         "mention_everyone": False,
         "mentions": list(mentions or []),
         "mention_roles": [str(r) for r in mention_roles or []],
@@ -55,6 +59,11 @@ def message(
         data["guild_id"] = str(guild_id)
     if member is not None:
         data["member"] = {k: v for k, v in member.items() if k != "user"}
+    if nonce is not None:
+        data["nonce"] = nonce
+    if reference is not None:
+        data["type"] = 19
+        data["message_reference"] = reference
     if reply_to is not None:
         data["type"] = 19
         data["message_reference"] = {
@@ -161,6 +170,7 @@ def interaction(
     app_permissions: int = 0,
     message: Payload | None = None,
     interaction_id: int | None = None,
+    token: str | None = None,
 ) -> Payload:
     """INTERACTION_CREATE data. ``kind``: 2 application command, 3 component, 4 autocomplete.
 
@@ -174,7 +184,7 @@ def interaction(
         "data": data,
         "channel_id": channel["id"],
         "channel": channel,
-        "token": f"token-{interaction_id}",
+        "token": token or f"token-{interaction_id}",
         "version": 1,
         "app_permissions": str(app_permissions),
         "locale": "en-US",

@@ -190,6 +190,7 @@ def guild(
     threads: list[Payload] = (),
     owner_id: int = 1,
     everyone_permissions: int = DEFAULT_EVERYONE,
+    joined_at: datetime = BASE_TIME,
 ) -> Payload:
     """GUILD_CREATE data. Adds the @everyone role (id = guild id) unless given; member_count is
     the number of members listed, so discord.py treats the guild as fully chunked."""
@@ -204,7 +205,7 @@ def guild(
         "unavailable": False,
         "large": False,
         "member_count": len(members),
-        "joined_at": iso(BASE_TIME),
+        "joined_at": iso(joined_at),
         "roles": all_roles,
         "emojis": [],
         "stickers": [],

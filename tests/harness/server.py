@@ -19,6 +19,8 @@ Answer = tuple[int, Any]
 Handler = Callable[[Request, dict[str, str]], Answer]
 NOT_FOUND_MESSAGE = (404, {"message": "Unknown Message", "code": 10008})
 NOT_FOUND_CHANNEL = (404, {"message": "Unknown Channel", "code": 10003})
+Found = Callable[[Any, Request, Payload], Answer]  # a route given the object it acts on
+Route = Callable[[Any, Request, dict[str, str]], Answer]  # the method that looks it up
 
 
 class ServerState:
@@ -89,6 +91,24 @@ def _attachment(attachment_id: int, filename: str, content: bytes) -> Payload:
     }
 
 
+def _needs(what: str) -> Callable[[Found], Route]:
+    """Wrap a route that acts on a known channel or message: it gets the object, or the bot gets
+    Discord's 404 for an unknown one."""
+    table, key, missing = {
+        "channel": ("channels", "channel_id", NOT_FOUND_CHANNEL),
+        "message": ("messages", "message_id", NOT_FOUND_MESSAGE),
+    }[what]
+
+    def decorate(handler: Found) -> Route:
+        def route(self: ChannelRoutes, req: Request, p: dict[str, str]) -> Answer:
+            found = getattr(self.s, table).get(int(p[key]))
+            return missing if not found else handler(self, req, found)
+
+        return route
+
+    return decorate
+
+
 class ChannelRoutes:
     """Answers for /channels/... routes."""
 
@@ -112,14 +132,12 @@ class ChannelRoutes:
             ("DELETE", m + "/reactions/{emoji}/@me"): _no_content,
         }
 
-    def get_channel(self, req: Request, p: dict[str, str]) -> Answer:
-        channel = self.s.channels.get(int(p["channel_id"]))
-        return (200, channel) if channel else NOT_FOUND_CHANNEL
+    @_needs("channel")
+    def get_channel(self, req: Request, channel: Payload) -> Answer:
+        return 200, channel
 
-    def edit_channel(self, req: Request, p: dict[str, str]) -> Answer:
-        channel = self.s.channels.get(int(p["channel_id"]))
-        if channel is None:
-            return NOT_FOUND_CHANNEL
+    @_needs("channel")
+    def edit_channel(self, req: Request, channel: Payload) -> Answer:
         body = dict(req.json or {})
         meta = {k: body.pop(k) for k in ("archived", "locked") if k in body}
         channel.update(body)
@@ -145,14 +163,12 @@ class ChannelRoutes:
             chosen = [i for i in ids if i < before][-limit:]
         return 200, [self.s.messages[i] for i in reversed(chosen)]
 
-    def get_message(self, req: Request, p: dict[str, str]) -> Answer:
-        data = self.s.messages.get(int(p["message_id"]))
-        return (200, data) if data else NOT_FOUND_MESSAGE
+    @_needs("message")
+    def get_message(self, req: Request, data: Payload) -> Answer:
+        return 200, data
 
-    def edit_message(self, req: Request, p: dict[str, str]) -> Answer:
-        data = self.s.messages.get(int(p["message_id"]))
-        if data is None:
-            return NOT_FOUND_MESSAGE
+    @_needs("message")
+    def edit_message(self, req: Request, data: Payload) -> Answer:
         data.update({k: v for k, v in (req.json or {}).items() if k != "allowed_mentions"})
         data["edited_timestamp"] = data["timestamp"]
         return 200, data

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .app_payloads import application, command
 from .payloads import Payload
 from .rest import Request
 from .server import Answer, Handler, ServerState
@@ -37,19 +38,7 @@ class AppRoutes:
         }
 
     def app_info(self, req: Request, p: dict[str, str]) -> Answer:
-        return 200, {
-            "id": str(self.s.application_id),
-            "name": self.s.bot_user["username"],
-            "description": "",
-            "icon": None,
-            "bot_public": False,
-            "bot_require_code_grant": False,
-            "owner": self.s.bot_user,
-            "verify_key": "0" * 64,
-            "flags": 1 << 19,
-            "team": None,
-            "interactions_endpoint_url": None,
-        }
+        return 200, application(self.s.application_id, self.s.bot_user, flags=1 << 19)
 
     def put_commands(self, req: Request, p: dict[str, str]) -> Answer:
         scope = int(p["guild_id"]) if "guild_id" in p else None
@@ -59,17 +48,13 @@ class AppRoutes:
         return 200, synced
 
     def _command(self, body: Payload, scope: int | None, known_id: str | None) -> Payload:
-        data = {"type": 1, "description": "", "options": [], "nsfw": False, **body}
-        data.update(
-            id=known_id or str(self.s.new_id()),
-            application_id=str(self.s.application_id),
-            version=str(self.s.new_id()),
+        return command(
+            body,
+            command_id=known_id or self.s.new_id(),
+            app_id=self.s.application_id,
+            guild_id=scope,
+            version=self.s.new_id(),
         )
-        perms = data.get("default_member_permissions")
-        data["default_member_permissions"] = None if perms is None else str(perms)
-        if scope is not None:
-            data["guild_id"] = str(scope)
-        return data
 
     def get_commands(self, req: Request, p: dict[str, str]) -> Answer:
         return 200, self.commands.get(int(p["guild_id"]) if "guild_id" in p else None, [])
