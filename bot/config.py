@@ -143,13 +143,13 @@ class _ConfigReader(NodeReader):
 
     def unknown_key(self, node: yaml.Node, key: Any, allowed: tuple[str, ...], what: str) -> None:
         if key == "token":
-            self.fail(node, "the token is never read from a file: set DISCORD_TOKEN instead")
+            self.problem(node, "the token is never read from a file: set DISCORD_TOKEN instead")
         else:
             super().unknown_key(node, key, allowed, what)
 
     def settings(self, text: str, base: Path) -> Settings:
         root = self.compose(text)
-        fields = {} if root is None else self.mapping(root, _TOP_KEYS, "the config file") or {}
+        fields = {} if root is None else self.mapping(root, "the config file", _TOP_KEYS) or {}
         return Settings(
             database=base / self.get(fields, "database", self.string, str(Settings.database)),
             prompts_dir=base
@@ -166,12 +166,12 @@ class _ConfigReader(NodeReader):
     # --- sections ----------------------------------------------------------------------------
 
     def guild(self, node: yaml.Node) -> GuildConfig | None:
-        fields = self.mapping(node, _GUILD_KEYS, "a guild")
+        fields = self.mapping(node, "a guild", _GUILD_KEYS)
         if fields is None:
             return None
         guild_id = self.require(fields, "guild_id", self.snowflake, node, "a guild")
         if guild_id is not None and guild_id in self.guild_ids:
-            self.fail(node, f"guild {guild_id} is listed twice")
+            self.problem(node, f"guild {guild_id} is listed twice")
         self.guild_ids.add(guild_id)
         channels = [self.channel(item) for item in self.items(fields.get("channels"), "channels")]
         guild = GuildConfig(
@@ -186,7 +186,7 @@ class _ConfigReader(NodeReader):
         return guild if guild_id is not None else None
 
     def digest(self, node: yaml.Node, key: str) -> DigestConfig | None:
-        fields = self.mapping(node, _DIGEST_KEYS, key)
+        fields = self.mapping(node, key, _DIGEST_KEYS)
         if fields is None:
             return None
         return DigestConfig(
@@ -195,7 +195,7 @@ class _ConfigReader(NodeReader):
         )
 
     def channel(self, node: yaml.Node) -> ChannelConfig | None:
-        fields = self.mapping(node, _CHANNEL_KEYS, "a channel")
+        fields = self.mapping(node, "a channel", _CHANNEL_KEYS)
         if fields is None:
             return None
         required = {
@@ -207,7 +207,7 @@ class _ConfigReader(NodeReader):
             )
         }
         if required["channel_id"] is not None and required["channel_id"] in self.channel_ids:
-            self.fail(node, f"channel {required['channel_id']} is listed twice")
+            self.problem(node, f"channel {required['channel_id']} is listed twice")
         self.channel_ids.add(required["channel_id"])
         optional = {
             "themes": self.ids(fields.get("themes"), "themes", self.known_themes, "theme"),
@@ -231,7 +231,7 @@ class _ConfigReader(NodeReader):
     def log_level(self, node: yaml.Node, key: str) -> str | None:
         value = self.string(node, key)
         if value is not None and value.upper() not in _LOG_LEVELS:
-            self.fail(node, f"{key} must be one of {', '.join(_LOG_LEVELS)}")
+            self.problem(node, f"{key} must be one of {', '.join(_LOG_LEVELS)}")
             return None
         return value.upper() if value else None
 
@@ -248,7 +248,7 @@ class _ConfigReader(NodeReader):
         parts = urlsplit(value)
         if parts.scheme not in schemes or not parts.hostname:
             wanted = " or ".join(f"{s}://" for s in schemes)
-            self.fail(node, f"{key} must be a {wanted} URL with a host, got {value!r}")
+            self.problem(node, f"{key} must be a {wanted} URL with a host, got {value!r}")
             return None
         return value
 
@@ -258,7 +258,7 @@ class _ConfigReader(NodeReader):
             return None
         problem = cron_problem(value)
         if problem:
-            self.fail(node, f"{key} {value!r}: {problem}")
+            self.problem(node, f"{key} {value!r}: {problem}")
             return None
         return value
 
@@ -269,14 +269,16 @@ class _ConfigReader(NodeReader):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe", a long name
-            self.fail(node, f"{key} {value!r} is not an IANA timezone name (e.g. Europe/London)")
+            self.problem(node, f"{key} {value!r} is not an IANA timezone name (e.g. Europe/London)")
             return None
         return value
 
     def auto_archive(self, node: yaml.Node, key: str) -> int | None:
         value = self.scalar(node)
         if isinstance(value, bool) or value not in _AUTO_ARCHIVE:
-            self.fail(node, f"{key} must be one of {', '.join(map(str, _AUTO_ARCHIVE))} (minutes)")
+            self.problem(
+                node, f"{key} must be one of {', '.join(map(str, _AUTO_ARCHIVE))} (minutes)"
+            )
             return None
         return value
 
@@ -288,13 +290,13 @@ class _ConfigReader(NodeReader):
             value = f"{value}m"
         match = _DURATION.fullmatch(value.strip()) if isinstance(value, str) else None
         if not match or not any(match.groups()):
-            self.fail(node, f"{key} must be a duration like 1h, 30m, 90s or 1h30m (or minutes)")
+            self.problem(node, f"{key} must be a duration like 1h, 30m, 90s or 1h30m (or minutes)")
             return None
         h, m, s = (int(g[:-1]) if g else 0 for g in match.groups())
         try:
             return timedelta(hours=h, minutes=m, seconds=s)
         except OverflowError:
-            self.fail(node, f"{key} is far too long")
+            self.problem(node, f"{key} is far too long")
             return None
 
     def ids(self, node: yaml.Node, key: str, known: set[str] | None, kind: str) -> tuple[str, ...]:
@@ -304,7 +306,7 @@ class _ConfigReader(NodeReader):
             if value is None:
                 continue
             if known is not None and value not in known:
-                self.fail(item, f"unknown {kind} {value!r}")
+                self.problem(item, f"unknown {kind} {value!r}")
             found.append(value)
         return tuple(found)
 

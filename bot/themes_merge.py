@@ -28,8 +28,9 @@ from pathlib import Path
 from yaml.nodes import MappingNode
 
 from bot.errors import InputError, Problem
-from bot.prompts.yaml_nodes import Reader, line_of, read_text
+from bot.prompts.yaml_nodes import Reader
 from bot.themes import Source, Theme, build_theme
+from bot.yaml_nodes import line_of
 
 log = logging.getLogger(__name__)
 
@@ -53,11 +54,11 @@ class Overrides:
 def load_overrides(path: Path) -> Overrides:
     """Parse the overrides file; raises InputError listing every problem with its line."""
     reader = Reader(path)
-    text = read_text(reader, path)
+    text = reader.read(path)
     root = reader.compose(text) if text is not None else None
     out = Overrides(str(path))
     if root is not None:
-        top = reader.mapping(root, "the overrides file", ("split", "merge", "rename"))
+        top = reader.mapping(root, "the overrides file", ("split", "merge", "rename")) or {}
         for entry in reader.sequence(top["split"], "split") if "split" in top else []:
             out.splits.append(_entry(reader, entry, "split", ("id", "title", "items")))
         for entry in reader.sequence(top["merge"], "merge") if "merge" in top else []:
@@ -86,7 +87,7 @@ def apply_overrides(themes: list[Theme], overrides: Overrides) -> list[Theme]:
 
 
 def _entry(reader: Reader, node, what: str, keys: tuple[str, str, str]):
-    fields = reader.mapping(node, f"a {what} entry", keys)
+    fields = reader.mapping(node, f"a {what} entry", keys) or {}
     for required in (keys[0], keys[2]):
         if required not in fields:
             reader.problem(node, f"a {what} entry needs {required!r}")

@@ -1,22 +1,27 @@
 """Read YAML through its composed node tree, so every problem can name its line.
 
-A :class:`NodeReader` parses text once, then its helpers check types and collect problems
-(``path:line: message``) instead of stopping at the first one.
+A :class:`NodeReader` parses text once, then its helpers check shapes and types and collect
+problems (``path:line: message``) instead of stopping at the first one. Values are built with
+PyYAML's safe constructor, so their types match ``safe_load``. Every file the bot reads (the
+config, prompt files, theme overrides) goes through this one reader and its wording.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bot.errors import Problem
 
 log = logging.getLogger(__name__)
 
 _NULL = "tag:yaml.org,2002:null"
+_STR = "tag:yaml.org,2002:str"
 
 # What PyYAML's safe constructor raises on a scalar it cannot build (``!!int abc``, a
 # 5,000-digit number, ``!!timestamp x``, an unknown ``!!python/...`` tag, very deep nesting).
@@ -28,6 +33,16 @@ CONSTRUCT_ERRORS = (
     OverflowError,
     RecursionError,
 )
+
+
+class _Unreadable:
+    """A value the safe constructor refused, or a list or mapping where a scalar belongs."""
+
+    def __repr__(self) -> str:
+        return "an unreadable value"
+
+
+UNREADABLE = _Unreadable()
 
 
 def compose_problem(text: str, exc: Exception) -> tuple[int | None, str]:
@@ -44,61 +59,79 @@ def compose_problem(text: str, exc: Exception) -> tuple[int | None, str]:
     return None, "YAML error: " + " ".join(str(exc).split())
 
 
-class NodeReader:
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.problems: list[Problem] = []
-        self._loader = yaml.SafeLoader("")
+def line_of(node: Node) -> int:
+    return node.start_mark.line + 1
 
-    def fail(self, node: yaml.Node | None, message: str) -> None:
-        line = node.start_mark.line + 1 if node is not None else None
+
+class NodeReader:
+    """Problems found so far in one file, and checked access to its nodes."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = str(path)
+        self.problems: list[Problem] = []
+        self._constructor = yaml.constructor.SafeConstructor()
+
+    def problem(self, where: Node | int | None, message: str) -> None:
+        """Record ``message`` at a node's line, at a line number, or for the whole file."""
+        line = line_of(where) if isinstance(where, Node) else where
         self.problems.append(Problem(self.path, line, message))
 
-    def compose(self, text: str) -> yaml.Node | None:
-        """The root node of ``text`` (None for an empty document); syntax errors become problems."""
-        loader = None
+    def read(self, path: Path | str) -> str | None:
+        """The file's text, or None (with a problem) when it cannot be read as UTF-8."""
         try:
-            loader = yaml.SafeLoader(text)
-            return loader.get_single_node()
+            return Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            self.problem(None, f"cannot read file: {exc}")
+            return None
+
+    def compose(self, text: str) -> Node | None:
+        """The root node of ``text`` (None for an empty document); syntax errors become problems."""
+        try:
+            return yaml.compose(text, Loader=yaml.SafeLoader)
         except (yaml.YAMLError, RecursionError) as exc:
-            self.problems.append(Problem(self.path, *compose_problem(text, exc)))
-        finally:
-            if loader is not None:
-                loader.dispose()
+            self.problem(*compose_problem(text, exc))
         return None
 
     # --- structure ---------------------------------------------------------------------------
 
-    def mapping(
-        self, node: yaml.Node, allowed: tuple[str, ...], what: str
-    ) -> dict[str, yaml.Node] | None:
-        """Key → value node; unknown and duplicate keys are reported and left out."""
-        if not isinstance(node, yaml.MappingNode):
-            self.fail(node, f"{what} must be a mapping of keys to values")
+    def mapping(self, node: Node, what: str, allowed: tuple[str, ...]) -> dict[str, Node] | None:
+        """Key → value node (None if not a mapping); unknown and duplicate keys are reported.
+
+        A key is its text as written, and must not be tagged as anything but text.
+        """
+        if not isinstance(node, MappingNode):
+            self.problem(node, f"{what} must be a mapping of keys to values")
             return None
-        fields: dict[str, yaml.Node] = {}
+        fields: dict[str, Node] = {}
         for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            key = key_node.value if isinstance(key_node, ScalarNode) else None
             if key not in allowed:
                 self.unknown_key(key_node, key, allowed, what)
+            elif key_node.tag != _STR:  # ``!!int id``
+                self.problem(key_node, f"key {key!r} in {what} must be plain text")
             elif key in fields:
-                self.fail(key_node, f"duplicate key {key!r} in {what}")
+                self.problem(key_node, f"duplicate key {key!r} in {what}")
             else:
                 fields[key] = value_node
         return fields
 
-    def unknown_key(self, node: yaml.Node, key: Any, allowed: tuple[str, ...], what: str) -> None:
-        self.fail(node, f"unknown key {key!r} in {what} (known: {', '.join(allowed)})")
+    def unknown_key(self, node: Node, key: Any, allowed: tuple[str, ...], what: str) -> None:
+        self.problem(node, f"unknown key {key!r} in {what} (allowed: {', '.join(allowed)})")
 
-    def items(self, node: yaml.Node | None, what: str) -> list[yaml.Node]:
-        if node is None or self.is_null(node):
-            return []
-        if not isinstance(node, yaml.SequenceNode):
-            self.fail(node, f"{what} must be a list")
+    def sequence(self, node: Node, what: str) -> list[Node]:
+        """The entries of a list node; anything else (null too) is a problem."""
+        if not isinstance(node, SequenceNode):
+            self.problem(node, f"{what} must be a list")
             return []
         return list(node.value)
 
-    def get(self, fields: dict[str, yaml.Node], key: str, convert: Callable, default: Any) -> Any:
+    def items(self, node: Node | None, what: str) -> list[Node]:
+        """Like :meth:`sequence`, but an absent or null list is simply empty."""
+        if node is None or self.is_null(node):
+            return []
+        return self.sequence(node, what)
+
+    def get(self, fields: dict[str, Node], key: str, convert: Callable, default: Any) -> Any:
         """``convert(node, key)`` of an optional key; ``default`` if absent, null or invalid."""
         node = fields.get(key)
         if node is None or self.is_null(node):
@@ -107,63 +140,67 @@ class NodeReader:
         return default if value is None else value
 
     def require(
-        self,
-        fields: dict[str, yaml.Node],
-        key: str,
-        convert: Callable,
-        parent: yaml.Node,
-        what: str,
+        self, fields: dict[str, Node], key: str, convert: Callable, parent: Node, what: str
     ) -> Any:
         if key not in fields or self.is_null(fields[key]):
-            self.fail(parent, f"{what} needs {key!r}")
+            self.problem(parent, f"{what} needs {key!r}")
             return None
         return convert(fields[key], key)
 
     # --- scalars -----------------------------------------------------------------------------
 
-    def is_null(self, node: yaml.Node) -> bool:
-        return isinstance(node, yaml.ScalarNode) and node.tag == _NULL
+    def is_null(self, node: Node) -> bool:
+        return isinstance(node, ScalarNode) and node.tag == _NULL
 
-    def scalar(self, node: yaml.Node) -> Any:
-        """The Python value of a scalar node; a list or mapping gives a value no check accepts."""
-        if not isinstance(node, yaml.ScalarNode):
-            return NotImplemented
+    def scalar(self, node: Node) -> Any:
+        """The Python value of a scalar node, or UNREADABLE (which no check accepts)."""
+        if not isinstance(node, ScalarNode):
+            return UNREADABLE
         try:
-            return self._loader.construct_object(node, deep=True)
+            return self._constructor.construct_object(node, deep=True)
         except CONSTRUCT_ERRORS:
-            return NotImplemented
+            return UNREADABLE
 
-    def string(self, node: yaml.Node, key: str) -> str | None:
+    def value(self, node: Node) -> Any:
+        """The node's Python value, or UNREADABLE (with a problem) when it cannot be built."""
+        try:
+            return self._constructor.construct_object(node, deep=True)
+        except CONSTRUCT_ERRORS as exc:
+            reason = getattr(exc, "problem", None) or " ".join(str(exc).split())[:200]
+            self.problem(node, f"cannot read this value: {reason}")
+            return UNREADABLE
+
+    def string(self, node: Node, key: str) -> str | None:
         value = self.scalar(node)
         if not isinstance(value, str) or not value.strip():
-            self.fail(node, f"{key} must be a non-empty text value")
+            self.problem(node, f"{key} must be a non-empty text value")
             return None
         return value.strip()
 
-    def boolean(self, node: yaml.Node, key: str) -> bool | None:
+    def boolean(self, node: Node, key: str) -> bool | None:
         value = self.scalar(node)
         if not isinstance(value, bool):
-            self.fail(node, f"{key} must be true or false")
+            self.problem(node, f"{key} must be true or false")
             return None
         return value
 
-    def positive(self, node: yaml.Node, key: str) -> int | None:
+    def positive(self, node: Node, key: str) -> int | None:
         value = self.scalar(node)
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-            self.fail(node, f"{key} must be a whole number greater than 0")
+            self.problem(node, f"{key} must be a whole number greater than 0")
             return None
         return value
 
-    def snowflake(self, node: yaml.Node, key: str) -> int | None:
+    def snowflake(self, node: Node, key: str) -> int | None:
         """A Discord id: a positive integer (quoted digits are accepted too)."""
         value = self.scalar(node)
         if isinstance(value, str) and value.strip().isdecimal():  # not "²"
             value = int(value.strip())
         if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**64:
-            self.fail(node, f"{key} must be a Discord id (a positive whole number)")
+            self.problem(node, f"{key} must be a Discord id (a positive whole number)")
             return None
         return value
 
-    def snowflakes(self, node: yaml.Node | None, key: str) -> tuple[int, ...]:
+    def snowflakes(self, node: Node | None, key: str) -> tuple[int, ...]:
         values = (self.snowflake(item, f"each entry of {key}") for item in self.items(node, key))
         return tuple(v for v in values if v is not None)

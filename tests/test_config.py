@@ -171,6 +171,16 @@ def test_duplicate_guild_and_wrong_shapes(tmp_path):
     ]
 
 
+def test_repeated_and_tagged_keys_are_named_with_their_line(tmp_path):
+    config = "log_level: INFO\nguilds:\n  - guild_id: 1\n    guild_id: 2\n  - !!int guild_id: 3\n"
+    path = tmp_path / "config.yaml"
+    assert problems(write(tmp_path, config)) == [
+        f"{path}:4: duplicate key 'guild_id' in a guild",
+        f"{path}:5: key 'guild_id' in a guild must be plain text",
+        f"{path}:5: a guild needs 'guild_id'",
+    ]
+
+
 def test_empty_file_gives_defaults(tmp_path):
     settings = load_config(write(tmp_path, ""))
     assert settings.guilds == ()

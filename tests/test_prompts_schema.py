@@ -66,6 +66,15 @@ def test_unknown_key_wrong_type_and_too_long_text_each_name_their_line(tmp_path)
     ]
 
 
+def test_repeated_key_is_named_with_its_line_like_in_the_config(tmp_path):
+    path = write(
+        tmp_path,
+        "food.yaml",
+        GOOD.replace("    context: A quote.", "    context: A.\n    context: B."),
+    )
+    assert problems(tmp_path) == [f"{path}:8: duplicate key 'context' in a prompt"]
+
+
 def test_empty_text_missing_keys_and_mentions_are_errors(tmp_path):
     text = GOOD.replace("context: A quote.", 'context: "  "').replace(
         "Who taught you?", "Ask @everyone"

@@ -29,7 +29,8 @@ from pathlib import Path
 from yaml.nodes import MappingNode, Node
 
 from bot.prompts.model import Prompt, Theme
-from bot.prompts.yaml_nodes import Reader, line_of, read_text
+from bot.prompts.yaml_nodes import Reader
+from bot.yaml_nodes import line_of
 
 log = logging.getLogger(__name__)
 
@@ -59,13 +60,13 @@ class ThemeFile:
 def parse_theme_file(path: Path) -> tuple[ThemeFile | None, list]:
     """Parse and check one prompt file; returns the file (when valid) and its problems."""
     reader = Reader(path)
-    text = read_text(reader, path)
+    text = reader.read(path)
     root = reader.compose(text) if text is not None else None
     if text is not None and root is None and not reader.problems:
         reader.problem(1, "the file is empty")
     if root is None:
         return None, reader.problems
-    top = reader.mapping(root, "a prompt file", FILE_KEYS)
+    top = reader.mapping(root, "a prompt file", FILE_KEYS) or {}
     for key in ("id", "title", "prompts"):
         if key not in top and isinstance(root, MappingNode):
             reader.problem(root, f"missing key {key!r}")
@@ -103,7 +104,7 @@ def _id(reader: Reader, node: Node | None, what: str) -> str | None:
 
 
 def _source(reader: Reader, node: Node) -> dict:
-    fields = reader.mapping(node, "a source", SOURCE_KEYS)
+    fields = reader.mapping(node, "a source", SOURCE_KEYS) or {}
     out: dict = {}
     for key, node_ in fields.items():
         if key == "item":
@@ -120,7 +121,7 @@ def _source(reader: Reader, node: Node) -> dict:
 
 def _prompt(reader: Reader, node: Node, theme_id: str, theme_title: str) -> Prompt | None:
     count = len(reader.problems)
-    fields = reader.mapping(node, "a prompt", PROMPT_KEYS)
+    fields = reader.mapping(node, "a prompt", PROMPT_KEYS) or {}
     for key in ("id", "question", "followups", "context"):
         if key not in fields and isinstance(node, MappingNode):
             reader.problem(node, f"prompt is missing {key!r}")

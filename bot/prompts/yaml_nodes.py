@@ -1,80 +1,21 @@
-"""Read YAML as a node tree so every problem can name its line.
-
-``Reader`` collects problems as ``path:line: message`` while the caller walks the nodes with
-typed accessors; values are built with PyYAML's safe constructor, so types match ``safe_load``.
-"""
+"""Prompt-file value checks on the shared reader: typed values, text within Discord limits."""
 
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any
 
-import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import Node, ScalarNode, SequenceNode
 
-from bot.errors import Problem
-from bot.yaml_nodes import CONSTRUCT_ERRORS, compose_problem
+from bot.yaml_nodes import UNREADABLE, NodeReader
 
 log = logging.getLogger(__name__)
 
-
-class _Unreadable:
-    """A value the safe constructor refused (its problem is already reported)."""
-
-    def __repr__(self) -> str:
-        return "an unreadable value"
-
-
-UNREADABLE = _Unreadable()
 _TYPE_NAMES = {str: "text", int: "a whole number", bool: "true or false", list: "a list"}
 
 
-class Reader:
-    """Problems found so far in one file, and typed access to its nodes."""
-
-    def __init__(self, path: Path | str) -> None:
-        self.path = str(path)
-        self.problems: list[Problem] = []
-        self._constructor = yaml.constructor.SafeConstructor()
-
-    def compose(self, text: str) -> Node | None:
-        """The document's root node, or None (with a problem) when the YAML does not parse."""
-        try:
-            return yaml.compose(text, Loader=yaml.SafeLoader)
-        except (yaml.YAMLError, RecursionError) as exc:
-            self.problem(*compose_problem(text, exc))
-        return None
-
-    def problem(self, where: Node | int | None, message: str) -> None:
-        line = line_of(where) if isinstance(where, Node) else where
-        self.problems.append(Problem(self.path, line, message))
-
-    def mapping(self, node: Node, what: str, allowed: tuple[str, ...]) -> dict[str, Node]:
-        """Keys of a mapping node; unknown and repeated keys are problems."""
-        if not isinstance(node, MappingNode):
-            self.problem(node, f"{what} must be a mapping of keys to values")
-            return {}
-        out: dict[str, Node] = {}
-        for key_node, value_node in node.value:
-            key = self.value(key_node)
-            if key is UNREADABLE:
-                continue
-            if not isinstance(key, str) or key not in allowed:
-                self.problem(
-                    key_node, f"unknown key {key!r} in {what} (allowed: {', '.join(allowed)})"
-                )
-            elif key in out:
-                self.problem(key_node, f"key {key!r} repeated in {what}")
-            else:
-                out[key] = value_node
-        return out
-
-    def sequence(self, node: Node, what: str) -> list[Node]:
-        if not isinstance(node, SequenceNode):
-            self.problem(node, f"{what} must be a list")
-            return []
-        return list(node.value)
+class Reader(NodeReader):
+    """A :class:`NodeReader` whose values name the type they should have had."""
 
     def typed(self, node: Node, what: str, kind: type) -> Any:
         """The node's value if it has type ``kind``, else None with a problem."""
@@ -107,24 +48,3 @@ class Reader:
             self.problem(node, f"{what} holds a lone surrogate escape, which is not a character")
             return None
         return value
-
-    def value(self, node: Node) -> Any:
-        """The node's Python value, or UNREADABLE (with a problem) when it cannot be built."""
-        try:
-            return self._constructor.construct_object(node, deep=True)
-        except CONSTRUCT_ERRORS as exc:
-            reason = getattr(exc, "problem", None) or " ".join(str(exc).split())[:200]
-            self.problem(node, f"cannot read this value: {reason}")
-            return UNREADABLE
-
-
-def line_of(node: Node) -> int:
-    return node.start_mark.line + 1
-
-
-def read_text(reader: Reader, path: Path) -> str | None:
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reader.problem(None, f"cannot read file: {exc}")
-        return None
