@@ -20,6 +20,13 @@ def message_id(replies) -> int:
     return int(replies.callback.response["resource"]["message"]["id"])
 
 
+async def press(fd, replies, label: str, user_id: int):
+    """Click the button labelled ``label`` on the bot's reply, as ``user_id``."""
+    buttons = replies.callback.json["data"]["components"][0]["components"]
+    button = next(b for b in buttons if b["label"] == label)
+    return await fd.click(button["custom_id"], message_id=message_id(replies), user_id=user_id)
+
+
 async def test_me_shows_prompts_themes_and_streaks_ephemerally(tmp_path):
     await seed_history(tmp_path / "bot.sqlite3")
     bot = make_bot(tmp_path, cogs=COGS)
@@ -53,9 +60,7 @@ async def test_opt_out_stops_recording_and_keeping_data_is_a_choice(tmp_path):
         kept = await fd.say(post.thread_id, ANA)
         replies = await fd.slash("participation opt-out", user_id=ANA, channel_id=20)
         assert replies.ephemeral and "erase" in replies.content
-        buttons = replies.callback.json["data"]["components"][0]["components"]
-        keep = next(b for b in buttons if b["label"] == "Keep them")
-        clicked = await fd.click(keep["custom_id"], message_id=message_id(replies), user_id=ANA)
+        clicked = await press(fd, replies, "Keep them", ANA)
         assert "existing records are kept" in clicked.content
 
         await fd.say(post.thread_id, ANA)  # not recorded
@@ -75,9 +80,7 @@ async def test_opt_out_and_erase(tmp_path):
     async with FakeDiscord(bot) as fd:
         await fd.connect(guild(fd))
         replies = await fd.slash("participation opt-out", user_id=ANA, channel_id=20)
-        buttons = replies.callback.json["data"]["components"][0]["components"]
-        erase = next(b for b in buttons if b["label"] == "Erase my records")
-        clicked = await fd.click(erase["custom_id"], message_id=message_id(replies), user_id=ANA)
+        clicked = await press(fd, replies, "Erase my records", ANA)
         assert "Erased 4 participation record(s)" in clicked.content
         assert not [r for r in await rows(bot) if r[0] == ANA]
 
@@ -91,9 +94,7 @@ async def test_forget_asks_then_erases_everything_about_the_member(tmp_path):
         assert replies.ephemeral and "cannot be undone" in replies.content
         assert len([r for r in await rows(bot) if r[0] == BEN]) == 3  # nothing erased yet
 
-        buttons = replies.callback.json["data"]["components"][0]["components"]
-        confirm = next(b for b in buttons if b["label"] == "Erase everything")
-        clicked = await fd.click(confirm["custom_id"], message_id=message_id(replies), user_id=BEN)
+        clicked = await press(fd, replies, "Erase everything", BEN)
 
         assert clicked.content == "Erased 3 participation record(s) about you in this server."
         assert clicked.callback.json["data"]["components"] == []
@@ -108,9 +109,7 @@ async def test_another_members_click_is_refused_and_erases_nothing(tmp_path):
     async with FakeDiscord(bot) as fd:
         await fd.connect(guild(fd))
         replies = await fd.slash("participation forget", user_id=BEN, channel_id=20)
-        buttons = replies.callback.json["data"]["components"][0]["components"]
-        confirm = next(b for b in buttons if b["label"] == "Erase everything")
-        clicked = await fd.click(confirm["custom_id"], message_id=message_id(replies), user_id=ANA)
+        clicked = await press(fd, replies, "Erase everything", ANA)
 
         assert clicked.content == NOT_YOURS and clicked.ephemeral
         assert len(await rows(bot)) == 7
@@ -122,9 +121,7 @@ async def test_cancel_leaves_data_untouched(tmp_path):
     async with FakeDiscord(bot) as fd:
         await fd.connect(guild(fd))
         replies = await fd.slash("participation forget", user_id=BEN, channel_id=20)
-        buttons = replies.callback.json["data"]["components"][0]["components"]
-        cancel = next(b for b in buttons if b["label"] == "Cancel")
-        clicked = await fd.click(cancel["custom_id"], message_id=message_id(replies), user_id=BEN)
+        clicked = await press(fd, replies, "Cancel", BEN)
         assert clicked.content == "Nothing was erased."
         assert clicked.callback.json["data"]["components"] == []
         assert len(await rows(bot)) == 7
