@@ -12,6 +12,7 @@ from tests.discord_harness import FakeDiscord, events, payloads
 from tests.participation_world import (
     ANA,
     BEN,
+    NOW,
     OTHER,
     POSTED_AT,
     C,
@@ -184,6 +185,30 @@ async def test_prompt_posted_event_and_thread_create_start_tracking_new_posts(tm
         answer = await fd.say(message.id, ANA)
         await cog.writer.flush()
         assert await rows(bot) == [(ANA, int(answer["id"]), "answer", None)]
+
+
+async def test_a_post_announced_late_has_its_thread_read_and_a_fresh_one_does_not(tmp_path):
+    """A claim completed after a crash is announced long after its message was sent: answers
+    already in its thread are recorded. A post announced as it is sent costs no history read."""
+    post = await seed_post(tmp_path / "bot.sqlite3")  # its message was sent a day before NOW
+    bot = make_bot(tmp_path, cogs=[_BackfillOnRequest])
+    async with FakeDiscord(bot) as fd:
+        cog = await start(fd, [])
+        early = events.message(post.thread_id, payloads.user(BEN), guild_id=G)
+        fd.set_history(post.thread_id, [early])
+        before = asyncio.all_tasks()
+        bot.dispatch("prompt_posted", post.post_id)
+        await fd.settle(before)
+        await cog.writer.flush()
+        assert await rows(bot) == [(BEN, int(early["id"]), "answer", None)]
+
+        fresh_id = payloads.snowflake(NOW)
+        fresh = PromptPost(post.post_id + 1, G, C, "p2", "t1", fresh_id, fresh_id, POSTED_AT)
+        before = asyncio.all_tasks()
+        bot.dispatch("prompt_posted", fresh)
+        await fd.settle(before)
+        assert fd.requests_to("GET", f"/channels/{fresh_id}/messages") == []
+        assert cog.index.lookup_thread(fresh_id) == fresh
 
 
 async def test_backfill_after_restart_reads_history_after_last_recorded_answer(tmp_path):

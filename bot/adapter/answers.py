@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import discord
@@ -39,6 +40,9 @@ log = logging.getLogger(__name__)
 
 OPEN_DAYS = 30  # a prompt post collects answers for this many days after it was posted
 BACKFILL_LIMIT = 1000  # messages read per thread after a restart
+# A post announced this long after its message was sent (a claim completed after a crash) may
+# already have answers in its thread: its history is read once.
+LATE_ANNOUNCE = timedelta(minutes=1)
 
 
 class AnswersCog(commands.Cog, name="Answers"):
@@ -126,6 +130,17 @@ class AnswersCog(commands.Cog, name="Answers"):
                 return
             post = _post_from_row(row, row["thread_id"])
         self.track(post)
+        sent = discord.utils.snowflake_time(post.message_id)
+        if post.thread_id is not None and self.bot.clock() - sent > LATE_ANNOUNCE:
+            await self._backfill_late(post)
+
+    async def _backfill_late(self, post: PromptPost) -> None:
+        """Read a late-announced post's thread after its stored cursor (never before it, so
+        nothing ``forget`` erased comes back)."""
+        cursor = (await self.store.cursors()).get(post.post_id)
+        if cursor is not None:
+            self.backfill_from[post.post_id] = cursor
+        await backfill_threads(self, BACKFILL_LIMIT, [post])
 
     @commands.Cog.listener()
     async def on_thread_create(self, thread: discord.Thread) -> None:

@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-async def backfill_threads(cog: AnswersCog, limit: int) -> int:
+async def backfill_threads(
+    cog: AnswersCog, limit: int, posts: list[PromptPost] | None = None
+) -> int:
     """Queue the missed answers of every indexed post with a thread; returns answers queued.
 
     Reads at most ``limit`` messages per thread, oldest first, after the thread's read cursor
@@ -28,7 +30,7 @@ async def backfill_threads(cog: AnswersCog, limit: int) -> int:
     prompt message when nothing was seen there. Reading a message twice is harmless. A thread
     Discord refuses or no longer has is skipped and logged; the others are still read.
     """
-    posts = [p for p in cog.index if p.thread_id is not None]
+    posts = [p for p in (cog.index if posts is None else posts) if p.thread_id is not None]
     log.info("backfill: reading %d prompt threads", len(posts))
     total = 0
     for n, post in enumerate(posts, 1):
