@@ -145,6 +145,58 @@ async def test_reaction_on_prompt_message_is_recorded_once_and_removed_when_take
         assert await rows(bot) == []
 
 
+async def test_clearing_all_reactions_removes_every_reaction_record_queued_or_stored(tmp_path):
+    post = await seed_post(tmp_path / "bot.sqlite3")
+    bot = make_bot(tmp_path, cogs=[AnswersCog])
+    async with FakeDiscord(bot) as fd:
+        cog = await start(fd, [post])
+        answer = await fd.say(post.thread_id, BEN)
+        await fd.react(C, post.message_id, ANA)
+        await cog.writer.flush()
+        await fd.react(C, post.message_id, BEN)  # still queued
+        other = await fd.say(OTHER, BEN)
+        await fd.react(OTHER, int(other["id"]), BEN)
+
+        await fd.send(
+            "MESSAGE_REACTION_REMOVE_ALL", events.reaction_remove_all(post.message_id, C, G)
+        )
+        await cog.writer.flush()
+        assert await rows(bot) == [(BEN, int(answer["id"]), "answer", None)]
+
+
+async def test_clearing_one_emoji_removes_every_reaction_record_on_the_prompt(tmp_path):
+    post = await seed_post(tmp_path / "bot.sqlite3")
+    bot = make_bot(tmp_path, cogs=[AnswersCog])
+    async with FakeDiscord(bot) as fd:
+        cog = await start(fd, [post])
+        await fd.react(C, post.message_id, ANA, "👍")
+        await cog.writer.flush()
+        await fd.react(C, post.message_id, BEN, "🔥")  # still queued
+
+        cleared = events.reaction_remove_emoji(post.message_id, C, "👍", G)
+        await fd.send("MESSAGE_REACTION_REMOVE_EMOJI", cleared)
+        await cog.writer.flush()
+        assert await rows(bot) == []
+
+
+async def test_clearing_reactions_elsewhere_keeps_the_prompt_reactions(tmp_path):
+    post = await seed_post(tmp_path / "bot.sqlite3")
+    bot = make_bot(tmp_path, cogs=[AnswersCog])
+    async with FakeDiscord(bot) as fd:
+        cog = await start(fd, [post])
+        await fd.react(C, post.message_id, ANA)
+        other = await fd.say(OTHER, BEN)
+        await fd.send(
+            "MESSAGE_REACTION_REMOVE_ALL", events.reaction_remove_all(int(other["id"]), OTHER, G)
+        )
+        await fd.send(
+            "MESSAGE_REACTION_REMOVE_EMOJI",
+            events.reaction_remove_emoji(int(other["id"]), OTHER, guild_id=G),
+        )
+        await cog.writer.flush()
+        assert await rows(bot) == [(ANA, post.message_id, "reaction", None)]
+
+
 async def test_opted_out_member_is_not_recorded(tmp_path):
     post = await seed_post(tmp_path / "bot.sqlite3")
     bot = make_bot(tmp_path, cogs=[AnswersCog])

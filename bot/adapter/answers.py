@@ -238,6 +238,21 @@ class AnswersCog(commands.Cog, name="Answers"):
         if self.index.lookup_message(payload.message_id) is not None:
             await self.writer.delete_reaction(payload.message_id, payload.user_id)
 
+    @commands.Cog.listener()
+    async def on_raw_reaction_clear(self, payload: discord.RawReactionClearEvent) -> None:
+        """A moderator removed every reaction on the message: its reaction records go too."""
+        if self.index.lookup_message(payload.message_id) is not None:
+            await self.writer.clear_reactions(payload.message_id)
+
+    @commands.Cog.listener()
+    async def on_raw_reaction_clear_emoji(
+        self, payload: discord.RawReactionClearEmojiEvent
+    ) -> None:
+        """One emoji was cleared from the message. Discord does not say who had reacted with it,
+        so, as when a member takes back any reaction, every reaction record there is removed."""
+        if self.index.lookup_message(payload.message_id) is not None:
+            await self.writer.clear_reactions(payload.message_id)
+
     # --- backfill after a restart ----------------------------------------------------------
 
     @commands.Cog.listener()

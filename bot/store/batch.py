@@ -130,6 +130,13 @@ class BatchWriter:
             lambda: self.store.delete_reaction(message_id, member_id),
         )
 
+    async def clear_reactions(self, message_id: int) -> int:
+        """A prompt message's reactions were cleared: drop all its reactions, queued or stored."""
+        return await self._drop(
+            lambda r: r.message_id == message_id and r.kind == REACTION,
+            lambda: self.store.delete_reactions(message_id),
+        )
+
     async def forget(self, guild_id: int, member_id: int) -> int:
         """Erase a member's rows in a server, queued ones included; returns rows erased."""
         return await self._drop(

@@ -101,6 +101,12 @@ class ParticipationStore:
             (message_id, member_id, REACTION),
         )
 
+    async def delete_reactions(self, message_id: int) -> int:
+        """Remove every reaction stored on a prompt message (a moderator cleared its reactions)."""
+        return await self._delete(
+            "DELETE FROM participation WHERE message_id = ? AND kind = ?", (message_id, REACTION)
+        )
+
     async def forget(self, guild_id: int, member_id: int) -> int:
         """Erase every participation row of a member in a server; returns rows erased."""
         return await self._delete(

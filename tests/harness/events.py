@@ -120,6 +120,23 @@ def reaction_remove(user_id: int, message_id: int, channel_id: int, **kw: Any) -
     return data
 
 
+def reaction_remove_all(message_id: int, channel_id: int, guild_id: int | None = None) -> Payload:
+    """MESSAGE_REACTION_REMOVE_ALL data (every reaction on a message was removed)."""
+    data: Payload = {"channel_id": str(channel_id), "message_id": str(message_id)}
+    if guild_id is not None:
+        data["guild_id"] = str(guild_id)
+    return data
+
+
+def reaction_remove_emoji(
+    message_id: int, channel_id: int, emoji: str = "👍", guild_id: int | None = None
+) -> Payload:
+    """MESSAGE_REACTION_REMOVE_EMOJI data (one emoji removed from a message; a partial emoji)."""
+    data = reaction_remove_all(message_id, channel_id, guild_id)
+    data["emoji"] = {"id": None, "name": emoji}
+    return data
+
+
 def option(name: str, value: Any, type: int | None = None) -> Payload:
     """One command option; its type is inferred from the Python value when not given."""
     if type is None:
