@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from bot.config import ChannelConfig, GuildConfig, Settings
 from bot.posting_controls import ModeratorControls
 from bot.posting_delivery import ATTEMPT_TIMEOUT, STALE_AFTER, Delivery, ts
-from bot.posting_recovery import Recovery
+from bot.posting_recovery import Recovery, log_missed
 from bot.posting_types import (
     ChannelSummary,
     LibrarySource,
@@ -31,7 +31,7 @@ from bot.posting_types import (
 )
 from bot.prompts.model import Prompt
 from bot.rotation import choose_next, pool_for
-from bot.schedule import latest_slot, next_slot, slots_between
+from bot.schedule import latest_slot, next_slot
 from bot.store.posts import PostStore
 
 log = logging.getLogger(__name__)
@@ -143,7 +143,7 @@ class PostingService(ModeratorControls, Recovery, Delivery):
         last = await self.store.last_slot(channel.channel_id)
         if slot is None or (last is not None and last >= ts(slot)):
             return outcomes
-        self._log_missed(channel, last, slot)
+        log_missed(channel, last, slot)
         post_id = await self.store.claim_slot(guild.guild_id, channel.channel_id, ts(slot), ts(now))
         if post_id is None:
             return outcomes  # another process took it
@@ -195,20 +195,6 @@ class PostingService(ModeratorControls, Recovery, Delivery):
         """Retry until the catch-up window closes, but stop well before another process could
         take the claim as an interrupted one."""
         return min(slot + channel.catch_up, now + timedelta(seconds=STALE_AFTER // 2))
-
-    def _log_missed(self, channel: ChannelConfig, last: int | None, slot: datetime) -> None:
-        if last is None:
-            return
-        start = datetime.fromtimestamp(last, UTC)
-        missed = slots_between(channel.cron, channel.timezone, start, slot - timedelta(seconds=1))
-        if missed:
-            log.warning(
-                "channel %s: %d slot(s) from %s to %s were missed while the bot was down; skipped",
-                channel.channel_id,
-                len(missed),
-                missed[0].isoformat(),
-                missed[-1].isoformat(),
-            )
 
     async def _next_prompt(self, channel: ChannelConfig) -> Prompt | None:
         pool = pool_for(self.holder.library, channel)

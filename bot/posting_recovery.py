@@ -6,17 +6,25 @@ is completed (recorded as posted and announced), never posted again. Otherwise a
 still inside its catch-up window gets one retry (or is skipped if its channel was paused since);
 anything else is marked failed and the moderators are told. Every step is a conditional update
 that only one process can win.
+
+Slots missed while the bot was down are only counted for the log, and the count stops at
+``MISSED_COUNT_CAP``: a per-minute schedule after months of downtime costs a few thousand cron
+steps, not hundreds of thousands.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+from bot.config import ChannelConfig
 from bot.posting_delivery import STALE_AFTER, ts
 from bot.posting_types import Outcome, PostRefused, PostUnavailable
+from bot.schedule import latest_slot, slots_between
 
 log = logging.getLogger(__name__)
+
+MISSED_COUNT_CAP = 10_000
 
 
 class Recovery:
@@ -71,3 +79,37 @@ class Recovery:
                 await self._notify(guild, text)
             return Outcome(cid, "failed", None, row["id"], row["prompt_id"], reason=error)
         return False
+
+
+def log_missed(channel: ChannelConfig, last: int | None, slot: datetime) -> None:
+    """Log the slots after ``last`` and before ``slot`` that nobody posted (the bot was down)."""
+    if last is None:
+        return
+    start, end = datetime.fromtimestamp(last, UTC), slot - timedelta(seconds=1)
+    count, first = count_missed(channel.cron, channel.timezone, start, end)
+    if not count:
+        return
+    final = latest_slot(channel.cron, channel.timezone, end) or first
+    many = f"more than {MISSED_COUNT_CAP:,}" if count > MISSED_COUNT_CAP else str(count)
+    log.warning(
+        "channel %s: %s slot(s) from %s to %s were missed while the bot was down; skipped",
+        channel.channel_id,
+        many,
+        first.isoformat(),
+        final.isoformat(),
+    )
+
+
+def count_missed(cron: str, tz: str, start: datetime, end: datetime) -> tuple[int, datetime | None]:
+    """How many slots fall in ``(start, end]`` (counting stops past ``MISSED_COUNT_CAP``) and the
+    first of them. Reads the range a window at a time, widening windows that hold few slots."""
+    count, first, window, low = 0, None, timedelta(days=1), start
+    while low < end and count <= MISSED_COUNT_CAP:
+        high = min(low + window, end)
+        found = slots_between(cron, tz, low, high)
+        if found:
+            count, first = count + len(found), first or found[0]
+        if len(found) < MISSED_COUNT_CAP // 10:
+            window *= 2
+        low = high
+    return count, first

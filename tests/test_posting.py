@@ -108,11 +108,27 @@ async def test_missed_slot_inside_catch_up_window_is_posted_once(world):
 async def test_missed_slot_outside_catch_up_window_is_skipped_and_logged(world, caplog):
     service = await world.service()
     await service.tick(SLOT)  # yesterday's slot was posted; then the bot was down 3 days
-    with caplog.at_level(logging.WARNING, logger="bot.posting"):
+    with caplog.at_level(logging.WARNING):
         [outcome] = await service.tick(SLOT + timedelta(days=3, hours=2))
     assert (outcome.status, outcome.reason) == ("skipped", "missed")
     assert len(world.publisher.published) == 1
-    assert "2 slot(s)" in caplog.text and "missed" in caplog.text
+    assert "2 slot(s) from 2026-06-02T08:00:00+00:00 to 2026-06-03T08:00:00+00:00" in caplog.text
+
+
+async def test_a_year_down_with_a_slot_every_minute_is_counted_up_to_a_cap(tmp_path, caplog):
+    world = World(tmp_path, channel(A, "* * * * *", catch_up=timedelta(minutes=5)))
+    try:
+        service = await world.service()
+        await service.tick(SLOT)
+        later = SLOT + timedelta(days=365)
+        with caplog.at_level(logging.WARNING):
+            [outcome] = await service.tick(later)
+        assert (outcome.status, outcome.slot) == ("posted", later)
+        first, last = SLOT + timedelta(minutes=1), later - timedelta(minutes=1)
+        expected = f"more than 10,000 slot(s) from {first.isoformat()} to {last.isoformat()}"
+        assert expected in caplog.text
+    finally:
+        await world.close()
 
 
 async def test_pause_skips_slots_until_resumed(world):
