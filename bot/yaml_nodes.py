@@ -176,31 +176,3 @@ class NodeReader:
             self.problem(node, f"{key} must be a non-empty text value")
             return None
         return value.strip()
-
-    def boolean(self, node: Node, key: str) -> bool | None:
-        value = self.scalar(node)
-        if not isinstance(value, bool):
-            self.problem(node, f"{key} must be true or false")
-            return None
-        return value
-
-    def positive(self, node: Node, key: str) -> int | None:
-        value = self.scalar(node)
-        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-            self.problem(node, f"{key} must be a whole number greater than 0")
-            return None
-        return value
-
-    def snowflake(self, node: Node, key: str) -> int | None:
-        """A Discord id: a positive integer (quoted digits are accepted too)."""
-        value = self.scalar(node)
-        if isinstance(value, str) and value.strip().isdecimal():  # not "²"
-            value = int(value.strip())
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**64:
-            self.problem(node, f"{key} must be a Discord id (a positive whole number)")
-            return None
-        return value
-
-    def snowflakes(self, node: Node | None, key: str) -> tuple[int, ...]:
-        values = (self.snowflake(item, f"each entry of {key}") for item in self.items(node, key))
-        return tuple(v for v in values if v is not None)
