@@ -1,14 +1,13 @@
-"""Posts and per-channel moderator state (pause, pending skips). Times are Unix seconds (UTC).
+"""Prompt posts: claims, outcomes and what has been posted. Times are Unix seconds (UTC).
 
 Life of a scheduled post: ``claim_slot`` (exactly one process wins the unique (channel, slot)
 row) → ``set_prompt`` (the chosen prompt is recorded before anything is sent, so a crash between
 claim and post can be recovered with the same prompt) → ``mark_posted`` / ``mark_failed`` /
 ``mark_skipped``.
 
-Crash recovery: ``stale_claims`` lists claims that never got a message; the scheduler
-(``bot.posting_recovery``) resolves each with ``take_retry`` (one more attempt, once) /
-``adopt_claim`` (Discord already holds the message) / ``fail_interrupted`` /
-``skip_interrupted``: conditional updates on the claim time, so only one process wins each.
+``PostStore`` also holds the steps that resolve claims a crash interrupted
+(``bot.store.post_recovery``) and the channels' moderator state (``bot.store.channel_state``),
+so the scheduler and commands work with one store over one connection.
 
 History (``history``) is what the rotation counts as used: posted posts, plus skipped ones that
 had a prompt recorded (a moderator skipped a slot after its prompt was chosen: the skip moves the
@@ -22,27 +21,16 @@ import logging
 import aiosqlite
 
 from bot.rotation import HistoryEntry
+from bot.store.channel_state import ChannelStateStore
+from bot.store.post_recovery import ClaimRecovery
 
 log = logging.getLogger(__name__)
 
 _POST = "SELECT * FROM posts"
 
 
-class PostStore:
-    def __init__(self, db: aiosqlite.Connection) -> None:
-        self.db = db
-
-    async def _one(self, sql: str, params: tuple = ()) -> aiosqlite.Row | None:
-        async with self.db.execute(sql, params) as cur:
-            return await cur.fetchone()
-
-    async def _all(self, sql: str, params: tuple = ()) -> list[aiosqlite.Row]:
-        async with self.db.execute(sql, params) as cur:
-            return list(await cur.fetchall())
-
-    async def _write(self, sql: str, params: tuple) -> int:
-        async with self.db.execute(sql, params) as cur:
-            return cur.rowcount
+class PostStore(ClaimRecovery, ChannelStateStore):
+    """Posts, their crash recovery and the channels' moderator state, on one connection."""
 
     # --- claiming and outcomes -------------------------------------------------------------
 
@@ -96,54 +84,6 @@ class PostStore:
         log.info("post %s skipped at %s", post_id, now)
         await self._write("UPDATE posts SET status = 'skipped' WHERE id = ?", (post_id,))
 
-    # --- crash recovery --------------------------------------------------------------------
-
-    async def stale_claims(self, older_than: int) -> list[aiosqlite.Row]:
-        """Claims made before ``older_than`` that never got a message (interrupted posts)."""
-        return await self._all(
-            _POST + " WHERE status = 'claimed' AND message_id IS NULL AND claimed_at < ?"
-            " ORDER BY id",
-            (older_than,),
-        )
-
-    async def take_retry(self, post_id: int, claimed_at: int, now: int) -> bool:
-        """Hand an interrupted claim out for its one retry; False if another process took it
-        (or it was retried already)."""
-        changed = await self._write(
-            "UPDATE posts SET attempts = attempts + 1, claimed_at = ?"
-            " WHERE id = ? AND status = 'claimed' AND attempts < 1 AND claimed_at = ?",
-            (now, post_id, claimed_at),
-        )
-        return changed == 1
-
-    async def adopt_claim(self, post_id: int, claimed_at: int, now: int) -> bool:
-        """Take over an interrupted claim to complete it (its message was found); False if
-        another process took it first."""
-        changed = await self._write(
-            "UPDATE posts SET claimed_at = ?"
-            " WHERE id = ? AND status = 'claimed' AND claimed_at = ?",
-            (now, post_id, claimed_at),
-        )
-        return changed == 1
-
-    async def fail_interrupted(self, post_id: int, claimed_at: int, error: str) -> bool:
-        """Mark an interrupted claim failed; False if another process resolved it first."""
-        changed = await self._write(
-            "UPDATE posts SET status = 'failed', error = ?"
-            " WHERE id = ? AND status = 'claimed' AND claimed_at = ?",
-            (error, post_id, claimed_at),
-        )
-        return changed == 1
-
-    async def skip_interrupted(self, post_id: int, claimed_at: int) -> bool:
-        """Mark an interrupted claim skipped (its channel is paused); False if resolved already."""
-        changed = await self._write(
-            "UPDATE posts SET status = 'skipped' WHERE id = ? AND status = 'claimed'"
-            " AND claimed_at = ?",
-            (post_id, claimed_at),
-        )
-        return changed == 1
-
     # --- reading ---------------------------------------------------------------------------
 
     async def post(self, post_id: int) -> aiosqlite.Row | None:
@@ -176,45 +116,3 @@ class PostStore:
             " ORDER BY posted_at, id",
             (since,),
         )
-
-    # --- moderator controls ----------------------------------------------------------------
-
-    async def set_paused(self, guild_id: int, channel_id: int, paused: bool, now: int) -> None:
-        await self._write(
-            "INSERT INTO channel_state (channel_id, guild_id, paused, updated_at)"
-            " VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (channel_id) DO UPDATE SET paused = excluded.paused,"
-            " updated_at = excluded.updated_at",
-            (channel_id, guild_id, int(paused), now),
-        )
-
-    async def is_paused(self, channel_id: int) -> bool:
-        row = await self._one(
-            "SELECT paused FROM channel_state WHERE channel_id = ?", (channel_id,)
-        )
-        return bool(row and row[0])
-
-    async def request_skip(self, guild_id: int, channel_id: int, now: int) -> int:
-        """Skip one more upcoming scheduled post; returns how many skips are now pending."""
-        await self._write(
-            "INSERT INTO channel_state (channel_id, guild_id, skip_next, updated_at)"
-            " VALUES (?, ?, 1, ?) ON CONFLICT (channel_id) DO UPDATE"
-            " SET skip_next = skip_next + 1, updated_at = excluded.updated_at",
-            (channel_id, guild_id, now),
-        )
-        return await self.pending_skips(channel_id)
-
-    async def pending_skips(self, channel_id: int) -> int:
-        row = await self._one(
-            "SELECT skip_next FROM channel_state WHERE channel_id = ?", (channel_id,)
-        )
-        return row[0] if row else 0
-
-    async def take_skip(self, channel_id: int) -> bool:
-        """Consume one pending skip, atomically; True if there was one."""
-        changed = await self._write(
-            "UPDATE channel_state SET skip_next = skip_next - 1"
-            " WHERE channel_id = ? AND skip_next > 0",
-            (channel_id,),
-        )
-        return changed == 1
