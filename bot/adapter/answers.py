@@ -1,13 +1,9 @@
 """Records participation from Discord events: answers, reactions, deletions, and a backfill of
 answers posted while the bot was down. Metadata only: never the text of a message.
 
-New prompt posts reach the in-memory index in either of two ways (both are safe to combine):
-
-- the posting code calls ``bot.dispatch("prompt_posted", post_id)`` once
-  ``PostStore.mark_posted`` has run (a ``bot.thread_index.PromptPost`` is accepted too, and
-  ``AnswersCog.track(post)`` may be called directly);
-- as a fallback, a thread the bot opens on one of its own messages (THREAD_CREATE) is looked up
-  in the posts table and tracked if it belongs to a posted prompt.
+The cog is split by what it listens to: this module holds the index, the batch writer's life and
+the answer path; ``prompt_tracking`` how new posts reach the index and how their threads are read
+after a restart; ``answer_removals`` reactions and the events that take participation back.
 
 Every message the bot sees goes through ``wants_message`` (called by ``DiscussionBot.dispatch``):
 a message in an unrelated channel costs one dict lookup (plus one more if it is a reply) and
@@ -20,17 +16,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import discord
 from discord.ext import commands
 
-from bot.adapter.backfill import backfill_threads
-from bot.participation import ParticipationRow, classify_message, classify_reaction, reaction_row
+from bot.adapter.answer_removals import ReactionsAndDeletions
+from bot.adapter.prompt_tracking import BACKFILL_LIMIT, LATE_ANNOUNCE, PromptTracking
+from bot.participation import ParticipationRow, classify_message
 from bot.store.batch import BatchWriter
 from bot.store.participation import ParticipationStore
-from bot.store.posts import PostStore
 from bot.thread_index import PromptIndex, PromptPost
 
 if TYPE_CHECKING:
@@ -39,13 +34,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 OPEN_DAYS = 30  # a prompt post collects answers for this many days after it was posted
-BACKFILL_LIMIT = 1000  # messages read per thread after a restart
-# A post announced this long after its message was sent (a claim completed after a crash) may
-# already have answers in its thread: its history is read once.
-LATE_ANNOUNCE = timedelta(minutes=1)
+__all__ = ["BACKFILL_LIMIT", "COGS", "LATE_ANNOUNCE", "OPEN_DAYS", "AnswersCog", "recording"]
 
 
-class AnswersCog(commands.Cog, name="Answers"):
+class AnswersCog(PromptTracking, ReactionsAndDeletions, commands.Cog, name="Answers"):
     """Owns the prompt index, the participation store and its batch writer.
 
     Other cogs use ``store`` and ``writer`` from here (one store instance, so an opt-out is seen
@@ -117,47 +109,6 @@ class AnswersCog(commands.Cog, name="Answers"):
         self._add(post)
         self.index.expire(self._open_since())
 
-    # --- new posts -------------------------------------------------------------------------
-
-    @commands.Cog.listener()
-    async def on_prompt_posted(self, post: PromptPost | int) -> None:
-        """``bot.dispatch("prompt_posted", post)`` with a PromptPost, or with the post id once
-        ``PostStore.mark_posted`` has run (the post is then read from the database)."""
-        if isinstance(post, int):
-            row = await PostStore(self.bot.db).post(post)
-            if row is None or row["status"] != "posted" or not row["prompt_id"]:
-                log.warning("prompt_posted for post %s, which is not posted", post)
-                return
-            post = _post_from_row(row, row["thread_id"])
-        self.track(post)
-        sent = discord.utils.snowflake_time(post.message_id)
-        if post.thread_id is not None and self.bot.clock() - sent > LATE_ANNOUNCE:
-            await self._backfill_late(post)
-
-    async def _backfill_late(self, post: PromptPost) -> None:
-        """Read a late-announced post's thread after its stored cursor (never before it, so
-        nothing ``forget`` erased comes back)."""
-        cursor = (await self.store.cursors()).get(post.post_id)
-        if cursor is not None:
-            self.backfill_from[post.post_id] = cursor
-        await backfill_threads(self, BACKFILL_LIMIT, [post])
-
-    @commands.Cog.listener()
-    async def on_thread_create(self, thread: discord.Thread) -> None:
-        if thread.owner_id != self.bot.user.id or self.index.lookup_thread(thread.id):
-            return
-        known = self.index.lookup_message(thread.id)  # a thread on a message shares its id
-        if known is not None:
-            self.track(_with_thread(known, thread.id))
-            return
-        row = await PostStore(self.bot.db).post_by_message(thread.id)
-        if row is not None and row["status"] == "posted" and row["prompt_id"]:
-            self.track(_post_from_row(row, thread.id))
-
-    @commands.Cog.listener()
-    async def on_raw_thread_delete(self, payload: discord.RawThreadDeleteEvent) -> None:
-        self.index.remove_thread(payload.thread_id)
-
     # --- answers ---------------------------------------------------------------------------
 
     def wants_message(self, message: discord.Message) -> bool:
@@ -205,78 +156,6 @@ class AnswersCog(commands.Cog, name="Answers"):
             int(message.created_at.timestamp()),
             len(content) if content else None,
         )
-
-    @commands.Cog.listener()
-    async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
-        if self._may_hold_answers(payload.channel_id):
-            await self.writer.delete_message(payload.message_id)
-
-    @commands.Cog.listener()
-    async def on_raw_bulk_message_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
-        if self._may_hold_answers(payload.channel_id):
-            for message_id in payload.message_ids:
-                await self.writer.delete_message(message_id)
-
-    def _may_hold_answers(self, channel_id: int) -> bool:
-        return channel_id in self.channels or self.index.lookup_thread(channel_id) is not None
-
-    # --- reactions -------------------------------------------------------------------------
-
-    @commands.Cog.listener()
-    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
-        member = payload.member
-        is_bot = payload.user_id == self.bot.user.id or bool(member and member.bot)
-        post = classify_reaction(is_bot, payload.message_id, self.index)
-        if post is not None:
-            now = int(self.bot.clock().timestamp())
-            await self.writer.add(reaction_row(post, payload.user_id, now))
-
-    @commands.Cog.listener()
-    async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
-        """Any reaction taken back removes the member's reaction record on that prompt: Discord
-        does not say whether the member still has another emoji there."""
-        if self.index.lookup_message(payload.message_id) is not None:
-            await self.writer.delete_reaction(payload.message_id, payload.user_id)
-
-    @commands.Cog.listener()
-    async def on_raw_reaction_clear(self, payload: discord.RawReactionClearEvent) -> None:
-        """A moderator removed every reaction on the message: its reaction records go too."""
-        if self.index.lookup_message(payload.message_id) is not None:
-            await self.writer.clear_reactions(payload.message_id)
-
-    @commands.Cog.listener()
-    async def on_raw_reaction_clear_emoji(
-        self, payload: discord.RawReactionClearEmojiEvent
-    ) -> None:
-        """One emoji was cleared from the message. Discord does not say who had reacted with it,
-        so, as when a member takes back any reaction, every reaction record there is removed."""
-        if self.index.lookup_message(payload.message_id) is not None:
-            await self.writer.clear_reactions(payload.message_id)
-
-    # --- backfill after a restart ----------------------------------------------------------
-
-    @commands.Cog.listener()
-    async def on_ready(self) -> None:
-        if self.backfill_task is None:
-            self.backfill_task = asyncio.create_task(self.backfill(), name="answers-backfill")
-
-    async def backfill(self) -> int:
-        """Record answers posted in open prompt threads since the last one seen."""
-        return await backfill_threads(self, BACKFILL_LIMIT)
-
-
-def _with_thread(post: PromptPost, thread_id: int) -> PromptPost:
-    return PromptPost(
-        post.post_id, post.guild_id, post.channel_id, post.prompt_id, post.theme_id,
-        post.message_id, thread_id, post.posted_at,
-    )  # fmt: skip
-
-
-def _post_from_row(row, thread_id: int) -> PromptPost:
-    return PromptPost(
-        row["id"], row["guild_id"], row["channel_id"], row["prompt_id"], row["theme_id"] or "",
-        row["message_id"], thread_id, row["posted_at"],
-    )  # fmt: skip
 
 
 def recording(bot: commands.Bot) -> AnswersCog:

@@ -1,0 +1,106 @@
+"""How new prompt posts reach the answers cog's in-memory index (both ways are safe to combine):
+
+- the posting code calls ``bot.dispatch("prompt_posted", post_id)`` once
+  ``PostStore.mark_posted`` has run (a ``bot.thread_index.PromptPost`` is accepted too, and
+  ``AnswersCog.track(post)`` may be called directly);
+- as a fallback, a thread the bot opens on one of its own messages (THREAD_CREATE) is looked up
+  in the posts table and tracked if it belongs to a posted prompt.
+
+After a restart (``on_ready``), and for a post announced late (a claim completed after a crash),
+the threads' history is read for the answers missed meanwhile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+import discord
+from discord.ext import commands
+
+from bot.adapter.backfill import backfill_threads
+from bot.store.posts import PostStore
+from bot.thread_index import PromptPost
+
+if TYPE_CHECKING:
+    from bot.adapter.answers import AnswersCog
+
+log = logging.getLogger(__name__)
+
+BACKFILL_LIMIT = 1000  # messages read per thread after a restart
+# A post announced this long after its message was sent (a claim completed after a crash) may
+# already have answers in its thread: its history is read once.
+LATE_ANNOUNCE = timedelta(minutes=1)
+
+
+class PromptTracking:
+    """Listeners of ``AnswersCog`` that start (and stop) watching prompt posts and read their
+    threads' history."""
+
+    @commands.Cog.listener()
+    async def on_prompt_posted(self: AnswersCog, post: PromptPost | int) -> None:
+        """``bot.dispatch("prompt_posted", post)`` with a PromptPost, or with the post id once
+        ``PostStore.mark_posted`` has run (the post is then read from the database)."""
+        if isinstance(post, int):
+            row = await PostStore(self.bot.db).post(post)
+            if row is None or row["status"] != "posted" or not row["prompt_id"]:
+                log.warning("prompt_posted for post %s, which is not posted", post)
+                return
+            post = post_from_row(row, row["thread_id"])
+        self.track(post)
+        sent = discord.utils.snowflake_time(post.message_id)
+        if post.thread_id is not None and self.bot.clock() - sent > LATE_ANNOUNCE:
+            await self._backfill_late(post)
+
+    async def _backfill_late(self: AnswersCog, post: PromptPost) -> None:
+        """Read a late-announced post's thread after its stored cursor (never before it, so
+        nothing ``forget`` erased comes back)."""
+        cursor = (await self.store.cursors()).get(post.post_id)
+        if cursor is not None:
+            self.backfill_from[post.post_id] = cursor
+        await backfill_threads(self, BACKFILL_LIMIT, [post])
+
+    @commands.Cog.listener()
+    async def on_thread_create(self: AnswersCog, thread: discord.Thread) -> None:
+        if thread.owner_id != self.bot.user.id or self.index.lookup_thread(thread.id):
+            return
+        known = self.index.lookup_message(thread.id)  # a thread on a message shares its id
+        if known is not None:
+            self.track(with_thread(known, thread.id))
+            return
+        row = await PostStore(self.bot.db).post_by_message(thread.id)
+        if row is not None and row["status"] == "posted" and row["prompt_id"]:
+            self.track(post_from_row(row, thread.id))
+
+    @commands.Cog.listener()
+    async def on_raw_thread_delete(self: AnswersCog, payload: discord.RawThreadDeleteEvent) -> None:
+        self.index.remove_thread(payload.thread_id)
+
+    # --- backfill after a restart ----------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_ready(self: AnswersCog) -> None:
+        if self.backfill_task is None:
+            self.backfill_task = asyncio.create_task(self.backfill(), name="answers-backfill")
+
+    async def backfill(self: AnswersCog) -> int:
+        """Record answers posted in open prompt threads since the last one seen."""
+        return await backfill_threads(self, BACKFILL_LIMIT)
+
+
+def with_thread(post: PromptPost, thread_id: int) -> PromptPost:
+    """The same post with its thread."""
+    return PromptPost(
+        post.post_id, post.guild_id, post.channel_id, post.prompt_id, post.theme_id,
+        post.message_id, thread_id, post.posted_at,
+    )  # fmt: skip
+
+
+def post_from_row(row, thread_id: int) -> PromptPost:
+    """A ``posts`` table row as a tracked post."""
+    return PromptPost(
+        row["id"], row["guild_id"], row["channel_id"], row["prompt_id"], row["theme_id"] or "",
+        row["message_id"], thread_id, row["posted_at"],
+    )  # fmt: skip
