@@ -69,8 +69,6 @@ class PostingService(ModeratorControls, Recovery, Delivery):
         self.sleep = sleep
         self.attempt_timeout = attempt_timeout
         self.on_posted = on_posted  # told of each post the moment it is recorded
-        self._low_noticed: set[int] = set()
-        self._remaining: dict[int, int] = {}
         self._reported_problems: tuple[str, ...] = ()
 
     # --- the loop's two calls ----------------------------------------------------------------

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from bot.config import ChannelConfig, GuildConfig
 from bot.posting_types import Outcome, PostRefused, PostUnavailable, Published
 from bot.prompts.model import Prompt
-from bot.rotation import pool_for, remaining_in_cycle
+from bot.rotation import HistoryEntry, pool_for
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ class Delivery:
             thread_id=published.thread_id,
         )
         self._announce(outcome)
-        await self._check_pool(guild, channel)
+        await self._check_pool(guild, channel, at)
         return outcome
 
     def _announce(self, outcome: Outcome) -> None:
@@ -109,18 +109,16 @@ class Delivery:
         )
         return Outcome(channel.channel_id, "failed", None, post_id, prompt.id, reason=error)
 
-    async def _check_pool(self, guild: GuildConfig, channel: ChannelConfig) -> None:
-        """Tell moderators once per cycle when fewer than 3 unused prompts remain."""
+    async def _check_pool(self, guild: GuildConfig, channel: ChannelConfig, at: datetime) -> None:
+        """Tell moderators once per cycle when fewer than 3 unused prompts remain (remembered in
+        the database, so neither a restart nor a second process repeats it)."""
         pool = pool_for(self.holder.library, channel)
-        left = remaining_in_cycle(pool, await self.store.history(channel.channel_id))
-        cid = channel.channel_id
-        before = self._remaining.get(cid)
-        self._remaining[cid] = left
-        if before is not None and left > before:  # a new cycle began
-            self._low_noticed.discard(cid)
-        if not pool or left >= LOW_POOL or cid in self._low_noticed:
+        left, cycle = cycle_position(pool, await self.store.history(channel.channel_id))
+        if not pool or left >= LOW_POOL:
             return
-        self._low_noticed.add(cid)
+        cid = channel.channel_id
+        if not await self.store.claim_low_pool_notice(guild.guild_id, cid, cycle, ts(at)):
+            return
         await self._notify(
             guild,
             f"<#{cid}> has {left} unused prompt(s) left in this cycle; after that prompts"
@@ -132,3 +130,17 @@ class Delivery:
             await self.publisher.notify_mods(guild, text)
         except Exception:
             log.exception("could not send a notice to guild %s's mod-log", guild.guild_id)
+
+
+def cycle_position(pool: list[Prompt], history: list[HistoryEntry]) -> tuple[int, int]:
+    """How many pool prompts are still unused in the current rotation cycle, and how many history
+    entries came before that cycle began (cycles as ``bot.rotation`` counts them)."""
+    pool_ids = {p.id for p in pool}
+    used: set[str] = set()
+    began = 0
+    for position, entry in enumerate(sorted(history, key=lambda e: e.posted_at)):
+        if entry.prompt_id in pool_ids:
+            used.add(entry.prompt_id)
+            if used >= pool_ids:
+                used, began = set(), position + 1
+    return len(pool_ids - used), began

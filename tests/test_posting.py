@@ -165,6 +165,22 @@ async def test_low_pool_notice_goes_to_mod_log_once_per_cycle(tmp_path):
     ]
 
 
+async def test_low_pool_notice_is_sent_once_per_cycle_across_restarts_and_processes(tmp_path):
+    world = World(tmp_path, themes={"grief": 4})
+    try:
+        for day in range(6):  # a restart every day, two processes running each time
+            first, second = await world.service(), await world.service()
+            await asyncio.gather(*(s.tick(SLOT + timedelta(days=day)) for s in (first, second)))
+        assert len(world.publisher.published) == 6
+        low = [n for n in world.publisher.notices if "unused prompt" in n]
+        assert [n.split(";")[0] for n in low] == [
+            f"<#{A}> has 2 unused prompt(s) left in this cycle",  # day 2 of the first cycle
+            f"<#{A}> has 2 unused prompt(s) left in this cycle",  # day 2 of the second
+        ]
+    finally:
+        await world.close()
+
+
 async def test_transient_error_is_retried_with_backoff_then_posted(world):
     world.publisher.errors[A] = [PostUnavailable("503"), PostUnavailable("network down")]
     service = await world.service()

@@ -144,3 +144,21 @@ async def test_two_processes_recovering_at_once_retry_a_claim_once(tmp_path):
     finally:
         await first.close()
         await second.close()
+
+
+async def test_a_cycles_low_pool_notice_is_claimed_once_by_two_processes(tmp_path):
+    path = tmp_path / "bot.sqlite3"
+    first, second = await open_database(path), await open_database(path)
+    try:
+        a, b = PostStore(first), PostStore(second)
+        await a.request_skip(GUILD, CHANNEL, SLOT)  # the channel already has a state row
+        claims = [a.claim_low_pool_notice(GUILD, CHANNEL, 0, SLOT) for _ in range(2)]
+        claims += [b.claim_low_pool_notice(GUILD, CHANNEL, 0, SLOT) for _ in range(2)]
+        assert sorted(await asyncio.gather(*claims)) == [False, False, False, True]
+        assert await b.claim_low_pool_notice(GUILD, CHANNEL, 4, SLOT)  # the next cycle
+        assert not await a.claim_low_pool_notice(GUILD, CHANNEL, 0, SLOT)  # an older one
+        assert await b.pending_skips(CHANNEL) == 1  # other state kept
+        assert await a.claim_low_pool_notice(GUILD, OTHER, 0, SLOT)  # no state row yet
+    finally:
+        await first.close()
+        await second.close()

@@ -1,7 +1,9 @@
-"""Moderator state per channel (``channel_state`` rows): pause and pending skips.
+"""Moderator state per channel (``channel_state`` rows): pause, pending skips, and the rotation
+cycle moderators were last warned about (few unused prompts left).
 
 A row is created by the first request for its channel; a channel without one is running, with no
-skips pending. Taking a skip is one conditional update, so two processes never take the same one.
+skips pending. Taking a skip and claiming a cycle's notice are each one conditional statement, so
+two processes never take the same skip or both send the same notice.
 """
 
 from __future__ import annotations
@@ -53,3 +55,20 @@ class ChannelStateStore(Queries):
             (channel_id,),
         )
         return changed == 1
+
+    async def claim_low_pool_notice(
+        self, guild_id: int, channel_id: int, cycle: int, now: int
+    ) -> bool:
+        """Record that the low-pool notice goes out for ``cycle`` (the number of history entries
+        before that rotation cycle began); False if it was sent for this cycle (or a later one)
+        already, by this process or another."""
+        return (
+            await self._write(
+                "INSERT INTO channel_state (channel_id, guild_id, low_pool_cycle, updated_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (channel_id) DO UPDATE"
+                " SET low_pool_cycle = excluded.low_pool_cycle, updated_at = excluded.updated_at"
+                " WHERE low_pool_cycle IS NULL OR low_pool_cycle < excluded.low_pool_cycle",
+                (channel_id, guild_id, cycle, now),
+            )
+            == 1
+        )
