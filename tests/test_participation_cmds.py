@@ -6,6 +6,7 @@ from tests.discord_harness import FakeDiscord
 from tests.participation_world import (
     ANA,
     BEN,
+    G,
     guild,
     make_bot,
     rows,
@@ -124,6 +125,56 @@ async def test_cancel_leaves_data_untouched(tmp_path):
         clicked = await press(fd, replies, "Cancel", BEN)
         assert clicked.content == "Nothing was erased."
         assert clicked.callback.json["data"]["components"] == []
+        assert len(await rows(bot)) == 7
+
+
+HOOK = "/webhooks/{webhook_id}/{webhook_token}/messages/"
+
+
+def answer_original_edits(fd) -> None:
+    """Answer PATCH .../messages/@original (``edit_original_response``) like any webhook edit."""
+    edit = fd.transport.routes[("PATCH", HOOK + "{message_id}")]
+    fd.respond("PATCH", HOOK + "@original", lambda r, p: edit(r, {**p, "message_id": "@original"}))
+
+
+async def unanswered(fd, member_id: int):
+    """The confirmation ``member_id`` left open times out, as discord.py times a view out;
+    returns the edit of the bot's reply."""
+    answer_original_edits(fd)
+    view = fd.bot.get_cog("ParticipationCommands").questions[(G, member_id)]
+    view.stop()
+    await view.on_timeout()
+    [edit] = fd.requests_to("PATCH", "/webhooks/{id}/{token}/messages/@original")
+    return edit.json
+
+
+async def test_an_unanswered_forget_erases_nothing_and_removes_the_buttons(tmp_path):
+    await seed_history(tmp_path / "bot.sqlite3")
+    bot = make_bot(tmp_path, cogs=COGS)
+    async with FakeDiscord(bot) as fd:
+        await fd.connect(guild(fd))
+        replies = await fd.slash("participation forget", user_id=BEN, channel_id=20)
+
+        edit = await unanswered(fd, BEN)
+
+        assert edit["content"] == "No answer; nothing was erased."
+        assert edit["components"] == []
+        assert len(await rows(bot)) == 7
+        late = await press(fd, replies, "Erase everything", BEN)
+        assert late.callback is None and len(await rows(bot)) == 7
+
+
+async def test_an_unanswered_opt_out_keeps_the_records_and_removes_the_buttons(tmp_path):
+    await seed_history(tmp_path / "bot.sqlite3")
+    bot = make_bot(tmp_path, cogs=COGS)
+    async with FakeDiscord(bot) as fd:
+        await fd.connect(guild(fd))
+        await fd.slash("participation opt-out", user_id=ANA, channel_id=20)
+
+        edit = await unanswered(fd, ANA)
+
+        assert edit["content"] == "You are opted out. No answer, so your existing records are kept."
+        assert edit["components"] == []
         assert len(await rows(bot)) == 7
 
 

@@ -2,12 +2,13 @@
 
 Not moderator commands: every member may run them, about themselves only, and every reply is
 ephemeral. Erasing always asks first with a button; only the member who asked can press it, and
-a question left unanswered (timeout) changes nothing.
+a question left unanswered (timeout) changes nothing: the reply then says so and loses its buttons.
 """
 
 from __future__ import annotations
 
 import logging
+import weakref
 from typing import TYPE_CHECKING
 
 import discord
@@ -29,12 +30,24 @@ NOT_YOURS = "These buttons belong to someone else's request."
 class _OwnerView(discord.ui.View):
     """Buttons only the member who ran the command may press."""
 
+    unanswered = "No answer; nothing was erased."  # the reply's text once the buttons time out
+
     def __init__(self, bot: DiscussionBot, guild_id: int, owner_id: int) -> None:
         super().__init__(timeout=CONFIRM_TIMEOUT)
         self.bot = bot
         self.guild_id = guild_id
         self.owner_id = owner_id
         self.erased: int | None = None
+        self.question: discord.Interaction | None = None  # the command whose reply holds us
+
+    async def on_timeout(self) -> None:
+        """Unanswered: nothing is erased; the reply says so and its buttons go."""
+        if self.question is None:
+            return
+        try:
+            await self.question.edit_original_response(content=self.unanswered, view=None)
+        except discord.HTTPException as exc:
+            log.warning("confirmation for member %s not closed: %s", self.owner_id, exc)
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.user.id != self.owner_id:
@@ -57,6 +70,8 @@ class _OwnerView(discord.ui.View):
 
 
 class OptOutView(_OwnerView):
+    unanswered = "You are opted out. No answer, so your existing records are kept."
+
     @discord.ui.button(label="Erase my records", style=discord.ButtonStyle.danger)
     async def erase_button(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
         await self.erase(interaction, "You are opted out. ")
@@ -93,6 +108,15 @@ class ParticipationCommands(commands.Cog, name="ParticipationCommands"):
 
     def __init__(self, bot: DiscussionBot) -> None:
         self.bot = bot
+        # Each member's open confirmation per server, while its buttons are usable.
+        self.questions: weakref.WeakValueDictionary[tuple[int, int], _OwnerView] = (
+            weakref.WeakValueDictionary()
+        )
+
+    async def _ask(self, interaction: discord.Interaction, view: _OwnerView, text: str) -> None:
+        view.question = interaction
+        self.questions[(view.guild_id, view.owner_id)] = view
+        await interaction.response.send_message(text, view=view, ephemeral=True)
 
     @participation.command(name="me", description="Your prompts, themes and streaks")
     async def me(self, interaction: discord.Interaction) -> None:
@@ -108,11 +132,11 @@ class ParticipationCommands(commands.Cog, name="ParticipationCommands"):
         now = int(self.bot.clock().timestamp())
         await recording(self.bot).store.opt_out(interaction.guild_id, interaction.user.id, now)
         view = OptOutView(self.bot, interaction.guild_id, interaction.user.id)
-        await interaction.response.send_message(
+        await self._ask(
+            interaction,
+            view,
             "Done: nothing more is recorded about you in this server. "
             "Do you also want to erase what was recorded so far?",
-            view=view,
-            ephemeral=True,
         )
 
     @participation.command(name="opt-in", description="Record your participation again")
@@ -125,11 +149,11 @@ class ParticipationCommands(commands.Cog, name="ParticipationCommands"):
     @participation.command(name="forget", description="Erase everything recorded about you here")
     async def forget(self, interaction: discord.Interaction) -> None:
         view = ForgetView(self.bot, interaction.guild_id, interaction.user.id)
-        await interaction.response.send_message(
+        await self._ask(
+            interaction,
+            view,
             "This erases every participation record about you in this server. It cannot be "
             "undone. Continue?",
-            view=view,
-            ephemeral=True,
         )
 
 
