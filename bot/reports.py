@@ -49,8 +49,11 @@ class ServerReport:
 
 
 def _most_least(ranked: list[Ranked], top: int) -> tuple[tuple[Ranked, ...], tuple[Ranked, ...]]:
-    rest = sorted(ranked[top:], key=lambda r: (r.per_post, r.answers, r.key))
-    return tuple(ranked[:top]), tuple(rest[:top])
+    """The ``top`` most and least discussed; with fewer than ``2 * top`` items they are split
+    between the two lists (the upper half is "most"), so a small server still sees both ends."""
+    head = min(top, (len(ranked) + 1) // 2)
+    rest = sorted(ranked[head:], key=lambda r: (r.per_post, r.answers, r.key))
+    return tuple(ranked[:head]), tuple(rest[:top])
 
 
 async def server_report(

@@ -111,7 +111,16 @@ async def test_deleted_answers_and_forgotten_members_leave_the_report(db):
     await store.forget(G, 300)  # 300 answered p3 and reacted to p4
     r = await server_report(db, G, since=2500, now=6000)
     assert (r.answers, r.reactions, r.active_members, r.new_members) == (3, 2, 3, 1)
-    assert [(p.key, p.answers) for p in r.most_discussed_prompts] == [("b", 2), ("c", 1), ("a", 0)]
+    assert [(p.key, p.answers) for p in r.most_discussed_prompts] == [("b", 2), ("c", 1)]
+    assert [(p.key, p.answers) for p in r.least_discussed_prompts] == [("a", 0), ("d", 0)]
+
+
+async def test_few_prompts_are_split_between_most_and_least_discussed(db):
+    r = await server_report(db, G, since=0, now=6000, top=3)
+    most, least = r.most_discussed_prompts, r.least_discussed_prompts
+    assert len(most) + len(least) == 4  # four prompts posted: two at each end, none repeated
+    assert len(most) == 2 and not {p.key for p in most} & {p.key for p in least}
+    assert most[-1].per_post >= least[-1].per_post >= least[0].per_post
 
 
 async def test_member_report_streak_forgives_one_miss(db):

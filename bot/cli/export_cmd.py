@@ -25,7 +25,7 @@ PROGRESS_EVERY = 100_000
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("export", help="participation of a server as CSV (see README)")
-    add_db_arguments(parser)
+    add_db_arguments(parser, days_default="all records")
     parser.add_argument("--out", type=Path, required=True, help="CSV file to write")
     parser.set_defaults(func=run)
 

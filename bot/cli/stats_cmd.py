@@ -19,10 +19,12 @@ DEFAULT_DB = Path("data/bot.sqlite3")
 DAY = 86_400
 
 
-def add_db_arguments(parser: argparse.ArgumentParser) -> None:
+def add_db_arguments(parser: argparse.ArgumentParser, days_default: str = "7") -> None:
     """``--guild``, ``--days``, ``--db`` and ``--config``, shared with ``export``."""
     parser.add_argument("--guild", type=int, required=True, help="server (guild) id")
-    parser.add_argument("--days", type=_positive, default=None, help="last N days (default: 7)")
+    parser.add_argument(
+        "--days", type=_positive, default=None, help=f"last N days (default: {days_default})"
+    )
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--db", type=Path, help="database file (wins over --config)")
     where.add_argument("--config", type=Path, help="config file to read `database` from")
