@@ -128,19 +128,9 @@ async def test_cancel_leaves_data_untouched(tmp_path):
         assert len(await rows(bot)) == 7
 
 
-HOOK = "/webhooks/{webhook_id}/{webhook_token}/messages/"
-
-
-def answer_original_edits(fd) -> None:
-    """Answer PATCH .../messages/@original (``edit_original_response``) like any webhook edit."""
-    edit = fd.transport.routes[("PATCH", HOOK + "{message_id}")]
-    fd.respond("PATCH", HOOK + "@original", lambda r, p: edit(r, {**p, "message_id": "@original"}))
-
-
 async def unanswered(fd, member_id: int):
     """The confirmation ``member_id`` left open times out, as discord.py times a view out;
     returns the edit of the bot's reply."""
-    answer_original_edits(fd)
     view = fd.bot.get_cog("ParticipationCommands").questions[(G, member_id)]
     view.stop()
     await view.on_timeout()

@@ -33,6 +33,9 @@ class AppRoutes:
             ("POST", "/interactions/{webhook_id}/{webhook_token}/callback"): self.callback,
             ("POST", hook): self.followup,
             ("PATCH", hook + "/messages/{message_id}"): self.edit_webhook_message,
+            ("PATCH", hook + "/messages/@original"): lambda r, p: self.edit_webhook_message(
+                r, {**p, "message_id": "@original"}
+            ),
             ("GET", hook + "/messages/{message_id}"): self.get_webhook_message,
             ("DELETE", hook + "/messages/{message_id}"): lambda r, p: (204, ""),
         }
