@@ -132,15 +132,17 @@ def _heading_items(lines: list[str]) -> list[tuple[int | None, str, str]]:
     levels = [len(m.group("hashes")) for _, m in heads]
     level = max(set(levels), key=lambda lv: (levels.count(lv), lv))
     chosen = [(i, m) for i, m in heads if len(m.group("hashes")) == level]
-    if len(chosen) < 2:
-        return []  # a lone heading is the essay's title: read the essay as prose
+    every = len(chosen) < 2  # too few at that level: every heading with text under it is one
+    if every:
+        chosen, level = heads, max(levels)
     items = []
     for i, m in chosen:
         end = next((j for j, h in heads if j > i and len(h.group("hashes")) <= level), len(lines))
         body = " ".join(line.strip() for line in lines[i + 1 : end] if not _HEADING.match(line))
         number, title = _split_number(m.group("title"))
-        items.append((number, title, body))
-    return items
+        if body.strip() or not every:
+            items.append((number, title, body))
+    return items if len(items) >= 2 else []  # a lone heading is the title: read as prose
 
 
 def _split_number(title: str) -> tuple[int | None, str]:

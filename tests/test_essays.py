@@ -59,6 +59,17 @@ def test_markdown_headings_with_paragraphs_skip_the_document_title():
     assert essay.items[-1].truncated
 
 
+def test_mixed_heading_levels_with_one_heading_each_still_give_their_sections():
+    text = "# Cooking together\n\nWe share recipes.\n\n## Speaking up\n\nWe practise in pairs.\n"
+    essay = parse_essay("mixed.md", text)
+    assert titles(essay) == ["Cooking together", "Speaking up"]
+    assert [i.body for i in essay.items] == ["We share recipes.", "We practise in pairs."]
+    nested = parse_essay(
+        "nested.md", "# Our notes\n\n## Food\n\nRecipes.\n\n### Language\n\nWords.\n"
+    )
+    assert titles(nested) == ["Food", "Language"]  # the title heading has no text of its own
+
+
 def test_bold_bullets_with_continuation_lines():
     text = (
         "Ways to connect:\n\n"
