@@ -174,6 +174,19 @@ async def test_export_csv_has_documented_columns_and_reads_back(db):
     assert [r["created_at"] for r in back] == sorted(r["created_at"] for r in back)
 
 
+async def test_export_escapes_text_a_spreadsheet_would_split(db):
+    """Ids written by hand into an older database may hold commas, quotes or line breaks; the
+    CSV still has one record per row and reads back exactly."""
+    awkward = 'grief, "loss"\nand after'
+    await db.execute("UPDATE participation SET prompt_id = ? WHERE post_id = 3", (awkward,))
+    out = io.StringIO()
+    written = await export_csv(db, G, since=2500, out=out)
+    back = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert len(back) == written
+    assert {r["prompt_id"] for r in back if r["post_id"] == "3"} == {awkward}
+    assert '"grief, ""loss""' in out.getvalue()  # quoted, inner quotes doubled
+
+
 async def test_export_streams_with_flat_memory(tmp_path):
     db = await open_database(tmp_path / "big.sqlite3")
     await add_posts(db, {1: (10, "scheduled", "a", "x", 0)})
