@@ -97,6 +97,17 @@ def test_duplicate_ids_across_files_point_at_both(tmp_path):
     assert len(found) == 2
 
 
+def test_a_duplicate_id_shows_up_in_the_same_run_as_the_other_files_problems(tmp_path):
+    stories = GOOD.replace("id: food\n", "id: stories\n", 1).replace("food-", "stories-")
+    bridges = write(tmp_path, "bridges.yaml", stories.replace("id: stories\n", "id: bridges\n", 1))
+    broken = write(tmp_path, "stories.yaml", stories.replace('"Who taught you?"', '""'))
+    assert problems(tmp_path) == [
+        f"{broken}:6: follow-up is empty",
+        f"{broken}:4: duplicate prompt id 'stories-1' (first at {bridges}:4)",
+        f"{broken}:8: duplicate prompt id 'stories-2' (first at {bridges}:8)",
+    ]
+
+
 def test_theme_id_must_match_file_name(tmp_path):
     path = write(tmp_path, "meals.yaml", GOOD)
     assert problems(tmp_path) == [f"{path}:1: theme id 'food' must match the file name meals.yaml"]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bot.errors import InputError, Problem
 from bot.prompts.model import Library
-from bot.prompts.schema import ThemeFile, parse_theme_file
+from bot.prompts.schema import ThemeFile, read_theme_file
 
 log = logging.getLogger(__name__)
 
@@ -33,13 +33,14 @@ def load_theme_files(directory: Path) -> list[ThemeFile]:
     directory = Path(directory)
     if not directory.is_dir():
         raise InputError([Problem(str(directory), None, "prompt folder not found")])
-    files, problems = [], []
+    files, problems, ids = [], [], []
     for path in prompt_files(directory):
-        parsed, found = parse_theme_file(path)
+        parsed, found, id_lines = read_theme_file(path)
         problems.extend(found)
+        ids.append((path, id_lines))  # broken files count too: every problem shows in one run
         if parsed is not None:
             files.append(parsed)
-    problems.extend(_duplicates(files))
+    problems.extend(_duplicates(ids))
     if problems:
         raise InputError(problems)
     return files
@@ -100,19 +101,20 @@ class LibraryHolder:
         return tuple(out)
 
 
-def _duplicates(files: list[ThemeFile]) -> list[Problem]:
+def _duplicates(ids: list[tuple[Path, dict[str, int]]]) -> list[Problem]:
+    """Prompt ids used in more than one file, reported where they are used again."""
     problems, seen = [], {}
-    for file in files:
-        for prompt_id, line in file.id_lines.items():
+    for path, id_lines in ids:
+        for prompt_id, line in id_lines.items():
             if prompt_id in seen:
                 first = seen[prompt_id]
                 problems.append(
                     Problem(
-                        str(file.path),
+                        str(path),
                         line,
                         f"duplicate prompt id {prompt_id!r} (first at {first})",
                     )
                 )
             else:
-                seen[prompt_id] = f"{file.path}:{line}"
+                seen[prompt_id] = f"{path}:{line}"
     return problems

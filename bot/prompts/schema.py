@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from yaml.nodes import MappingNode, Node
+from yaml.nodes import MappingNode, Node, ScalarNode
 
 from bot.prompts.model import Prompt, Theme
 from bot.prompts.yaml_nodes import Reader
@@ -59,13 +59,20 @@ class ThemeFile:
 
 def parse_theme_file(path: Path) -> tuple[ThemeFile | None, list]:
     """Parse and check one prompt file; returns the file (when valid) and its problems."""
+    parsed, problems, _ = read_theme_file(path)
+    return parsed, problems
+
+
+def read_theme_file(path: Path) -> tuple[ThemeFile | None, list, dict[str, int]]:
+    """Like ``parse_theme_file``, plus the line of every prompt id seen, even in a broken file,
+    so ids duplicated across files are reported in the same run as the file's other problems."""
     reader = Reader(path)
     text = reader.read(path)
     root = reader.compose(text) if text is not None else None
     if text is not None and root is None and not reader.problems:
         reader.problem(1, "the file is empty")
     if root is None:
-        return None, reader.problems
+        return None, reader.problems, {}
     top = reader.mapping(root, "a prompt file", FILE_KEYS) or {}
     for key in ("id", "title", "prompts"):
         if key not in top and isinstance(root, MappingNode):
@@ -80,15 +87,28 @@ def parse_theme_file(path: Path) -> tuple[ThemeFile | None, list]:
     prompts, id_lines = [], {}
     for node in _items(reader, top, "prompts"):
         prompt = _prompt(reader, node, theme_id or "", title or "")
-        if prompt is not None and prompt.id in id_lines:
-            first = id_lines[prompt.id]
-            reader.problem(node, f"duplicate prompt id {prompt.id!r} (first at line {first})")
-        elif prompt is not None:
-            prompts.append(prompt)
-            id_lines[prompt.id] = line_of(node)
+        prompt_id = prompt.id if prompt is not None else _plain_id(node)
+        if prompt_id is not None and prompt_id in id_lines:
+            first = id_lines[prompt_id]
+            reader.problem(node, f"duplicate prompt id {prompt_id!r} (first at line {first})")
+        elif prompt_id is not None:
+            id_lines[prompt_id] = line_of(node)
+            if prompt is not None:
+                prompts.append(prompt)
     if reader.problems or theme_id is None or title is None:
-        return None, sorted(reader.problems, key=lambda p: p.line or 0)
-    return ThemeFile(Path(path), Theme(theme_id, title, tuple(prompts)), sources, id_lines), []
+        return None, sorted(reader.problems, key=lambda p: p.line or 0), id_lines
+    theme = Theme(theme_id, title, tuple(prompts))
+    return ThemeFile(Path(path), theme, sources, id_lines), [], id_lines
+
+
+def _plain_id(node: Node) -> str | None:
+    """The id of a prompt that has other problems, when the id itself is well formed."""
+    if not isinstance(node, MappingNode):
+        return None
+    for key, value in node.value:
+        if key.value == "id" and isinstance(value, ScalarNode) and ID_PATTERN.match(value.value):
+            return value.value
+    return None
 
 
 def _items(reader: Reader, top: dict[str, Node], key: str) -> list[Node]:
