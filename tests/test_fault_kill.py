@@ -235,3 +235,18 @@ async def test_sigterm_writes_queued_answers_and_closes_the_database(server, tmp
     assert query(bot.db, "SELECT count(*) FROM participation") == [(3,)]
     assert "database closed" in bot.log_path.read_text()
     assert integrity(bot.db) == "ok"
+
+
+async def test_a_gateway_that_refuses_the_connection_ends_with_one_clear_line(server, tmp_path):
+    config = write_config(tmp_path, server)
+    text = config.read_text().replace(server.gateway_url, server.gateway_url + "/wrong-path")
+    config.write_text(text)
+    bot = BotProcess(tmp_path, config)
+    try:
+        proc = await bot.start()
+        assert await asyncio.wait_for(proc.wait(), 20) == 1
+    finally:
+        bot.close()
+    output = bot.log_path.read_text()
+    assert "the bot stopped after an unexpected error; see the log above" in output
+    assert "database closed" in output  # resources released on the way out

@@ -81,7 +81,9 @@ class Posting(commands.Cog):
         """One scheduler pass at the bot's clock; an unexpected error is logged, never fatal."""
         try:
             for outcome in await self.service.tick(self.bot.clock()):
-                log.info("channel %s: %s %s", outcome.channel_id, outcome.status, outcome.reason)
+                if outcome.status != "posted":  # a post is logged where it is recorded
+                    why = f" ({outcome.reason})" if outcome.reason else ""
+                    log.info("channel %s: %s%s", outcome.channel_id, outcome.status, why)
         except Exception:
             log.exception("scheduler pass failed; trying again at the next wake-up")
 

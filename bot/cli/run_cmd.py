@@ -57,6 +57,10 @@ def run(args: argparse.Namespace) -> int:
         where = settings.api_base or "Discord"
         print(f"cannot reach {where} to log in: {exc}", file=sys.stderr)
         return EXIT_UNREACHABLE
+    except Exception:
+        log.critical("the bot stopped after an unexpected error", exc_info=True)
+        print("the bot stopped after an unexpected error; see the log above", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -111,4 +115,4 @@ async def _run(bot: discord.Client, token: str) -> None:
         async with bot:
             await bot.start(token)
     except asyncio.CancelledError:
-        log.info("stopped by SIGTERM")
+        log.info("stop requested; shut down cleanly")
