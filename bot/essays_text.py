@@ -21,6 +21,8 @@ _STOP_TEXT = """a about above after again against all also am an and any are as 
     themselves then there these they this those through to too under until up very was we were what
     when where which while who whom why will with would you your yours yourself yourselves may
     many much often one ones way ways well like even still yet every another each other others
+    within without among amongst across toward towards upon beyond around throughout despite via
+    along alongside together rather whether however though although onto unlike
     make makes made help helps helped able new us something things thing"""
 
 _GENERIC_TEXT = """cultural culture cultures exchange exchanges asian lgbtq lgbtq+ lgbt
@@ -29,6 +31,24 @@ _GENERIC_TEXT = """cultural culture cultures exchange exchanges asian lgbtq lgbt
     different diverse ethnic ethnically mixed heritage significant role understanding"""
 STOPWORDS = frozenset(_STOP_TEXT.split())
 GENERIC_WORDS = frozenset(_GENERIC_TEXT.split())
+_LIGHT_TEXT = "sense form forms kind kinds means opportunity opportunities platform way"
+LIGHT_NOUNS = frozenset(_LIGHT_TEXT.split())
+_MODAL_TEXT = "can could will would may might should must to help helps helped"
+_MODALS = frozenset(_MODAL_TEXT.split())
+_NOUN_ENDINGS = ("ity", "tion", "sion", "ness", "ment", "ship", "ism", "ance", "ence", "ers", "ies")
+_LY_TEXT = "family ally assembly supply reply rally anomaly italy july homily"
+_LY_NOUNS = frozenset(_LY_TEXT.split())
+_ADJECTIVE_ENDINGS = ("ful", "ous", "ive", "ible", "able")
+_NOUN_TEXT = """perspective initiative narrative motive archive relative collective representative
+    alternative objective table vegetable"""
+_NOUNS_LIKE_ADJECTIVES = frozenset(_NOUN_TEXT.split())
+_VERB_TEXT = """advance advocate amplify break bridge build celebrate challenge connect create
+    develop embrace empower encourage engage explore facilitate feel foster gain highlight increase
+    involve learn nurture promote provide recognize reduce share showcase strengthen support
+    transcend transcends understand"""
+_VERBS = frozenset(_VERB_TEXT.split())
+_TOKEN = re.compile(r"[a-z][a-z'’+-]*|[.,;:!?()]")
+_NOT_GERUND = r"(?!(?:including|during|regarding|concerning|following|according)\b)"
 
 
 def first_sentence(text: str) -> str:
@@ -51,8 +71,10 @@ def shorten(text: str, limit: int) -> str:
 
 
 def key_phrase(paragraph: str, paragraphs: list[str]) -> str:
-    """A short title for a prose paragraph: its most distinctive one- or two-word phrase.
+    """A short title for a prose paragraph: its most distinctive noun phrase.
 
+    Candidates are one- or two-word noun phrases and pairs joined as written ("experiences and
+    struggles"); verbs after "can", "to" or "help", adverbs and participles never make a title.
     A phrase scores by how often it appears here and how rare it is in the other paragraphs;
     when the text puts a gerund in front of it ("sharing meals"), the gerund becomes part of it.
     """
@@ -71,22 +93,91 @@ def key_phrase(paragraph: str, paragraphs: list[str]) -> str:
 
 
 def _phrase_counts(paragraph: str) -> Counter[str]:
+    tokens = [*_TOKEN.findall(paragraph.lower()), "."]
+    content = _content_flags(tokens)
     counts: Counter[str] = Counter()
     run: list[str] = []
-    for word in [*_WORD.findall(paragraph.lower()), "."]:
-        if word in STOPWORDS or word in GENERIC_WORDS or word.endswith("ing") or word == ".":
+    for token, is_content in zip(tokens, content, strict=True):
+        if not is_content:
             run = []
             continue
-        run.append(word)
-        counts[word] += 1
-        if len(run) >= 2:
-            counts[" ".join(run[-2:])] += 1
+        run.append(token)
+        if _can_head(token):
+            counts[token] += 1
+            if len(run) >= 2:
+                counts[" ".join(run[-2:])] += 1
+    for pair in _pairs(tokens, content):
+        counts[pair] += 1
     return Counter({p: n for p, n in counts.items() if len(p) > 3})
+
+
+def _content_flags(tokens: list[str]) -> list[bool]:
+    """Which tokens may be part of a noun phrase: not stopwords, gerunds, adverbs or verbs."""
+    flags, after_modal = [], False
+    for token in tokens:
+        adverb = _is_adverb(token)
+        verb = not adverb and not token.endswith(_NOUN_ENDINGS) and after_modal
+        verb = verb or (token in _VERBS and not (flags and flags[-1]))
+        flags.append(
+            _WORD.fullmatch(token) is not None
+            and re.sub("['’]s$", "", token) not in STOPWORDS
+            and token not in GENERIC_WORDS
+            and token not in LIGHT_NOUNS
+            and not token.endswith("ing")
+            and not adverb
+            and not verb
+        )
+        after_modal = token in _MODALS or (after_modal and adverb)
+    return flags
+
+
+def _pairs(tokens: list[str], content: list[bool]) -> list[str]:
+    """ "a and b" for lists of bare nouns written "a and b", "a or b" or "a, b, and c"."""
+    pairs = []
+    for i in range(1, len(tokens) - 3):
+        if not _is_noun(tokens, content, i) or content[i - 1]:
+            continue
+        second, k = i + 2, i + 1
+        if tokens[i + 1] == ",":
+            k = i + 3
+            while k < len(tokens) and (tokens[k] == "," or content[k]):
+                k += 1
+        conj = tokens[k] if k < len(tokens) else ""
+        followed = tokens[second + 1] if second + 1 < len(tokens) else "."
+        if (
+            conj in ("and", "or")
+            and tokens[i + 1] in (",", conj)
+            and _is_noun(tokens, content, second)
+            and (followed in STOPWORDS or not _WORD.fullmatch(followed))
+        ):  # "solidarity and mutual understanding": "mutual" is not a noun of the pair
+            pairs.append(f"{tokens[i]} {conj} {tokens[second]}")
+    return pairs
+
+
+def _is_noun(tokens: list[str], content: list[bool], i: int) -> bool:
+    return i < len(tokens) and content[i] and _can_head(tokens[i])
+
+
+def _can_head(word: str) -> bool:
+    """A word that may end a noun phrase: not a participle ("faced") or adjective ("inclusive")."""
+    if word in _NOUNS_LIKE_ADJECTIVES:
+        return True
+    if word.endswith("ed") and len(word) > 4 and not word.endswith("eed"):
+        return False
+    return not word.endswith(_ADJECTIVE_ENDINGS)
+
+
+def _is_adverb(word: str) -> bool:
+    return word.endswith("ly") and len(word) > 4 and word not in _LY_NOUNS
 
 
 def _with_gerund(paragraph: str, phrase: str) -> str:
     m = re.search(
-        r"\b([a-z]+ing)\s+(?:(?:the|our|their|a|an)\s+)?" + re.escape(phrase) + r"\b",
+        r"\b"
+        + _NOT_GERUND
+        + r"([a-z]+ing)\s+(?:(?:the|our|their|a|an)\s+)?"
+        + re.escape(phrase)
+        + r"\b",
         paragraph.lower(),
     )
     return f"{m.group(1)} {phrase}" if m else phrase

@@ -1,5 +1,6 @@
 """Essays in every form the seeds and admins use become theme items with provenance."""
 
+import re
 from pathlib import Path
 
 from bot.essays import parse_essay, read_essays
@@ -98,6 +99,27 @@ def test_plain_prose_yields_one_titled_item_per_substantial_paragraph():
     assert "food" in first.title.lower()
     assert "language" in second.title.lower()
     assert first.number is None and first.excerpt == "Food is where many of us first meet."
+
+
+def test_prose_titles_read_as_noun_phrases_taken_from_their_paragraph():
+    verbs = {"advocate", "build", "increase", "promote", "challenge", "encourage", "facilitate"}
+    for seed in read_essays(SEEDS):
+        paragraphs = [i.body for i in seed.items if len(i.body.split()) >= 25]
+        essay = parse_essay("prose.txt", "\n\n".join(paragraphs))
+        assert len(essay.items) == len(paragraphs)
+        for item in essay.items:
+            text, words = item.body.lower(), item.title.lower().split()
+            assert set(words) <= set(re.findall(r"[a-z'’+-]+", text)), item.title
+            assert not words[0].endswith("ly") and words[0] not in verbs, item.title
+            if len(words) == 3 and words[1] in ("and", "or"):
+                a, conj, b = words
+                assert f"{a} {conj} {b}" in text or f"{a}, {b}," in text, item.title
+            else:
+                plain = " ".join(words[1:] if words[0].endswith("ing") else words)
+                assert plain in text, item.title  # no words skipped: "experiences struggles"
+    first = parse_essay("prose.txt", "\n\n".join(i.body for i in read_essays(SEEDS)[0].items))
+    assert titles(first)[0] == "Experiences and struggles"
+    assert titles(first)[-1] == "Leadership skills"  # not "Effectively advocate"
 
 
 def test_only_txt_and_md_files_are_read_in_name_order(tmp_path):
