@@ -474,3 +474,57 @@ async def test_unloading_stops_backfill_flush_and_report_tasks_before_the_last_w
         assert cog.flush_task.done() and cog.backfill_task.done()
         assert cog.writer.pending == 0
         assert await rows(bot, "SELECT member_id FROM participation") == [(ANA,)]
+
+
+async def test_a_thread_that_cannot_be_read_is_skipped_then_read_again(tmp_path):
+    """A dropped connection while reading one thread's history neither stops the others from
+    being read nor lets live answers move that thread's cursor; it is read again later."""
+    db_path = tmp_path / "bot.sqlite3"
+    broken, fine = await seed_post(db_path, "p1"), await seed_post(db_path, "p2")
+    bot = make_bot(tmp_path, cogs=[_BackfillOnRequest])
+    async with FakeDiscord(bot) as fd:
+        missed = [
+            events.message(p.thread_id, payloads.user(BEN), guild_id=G) for p in (broken, fine)
+        ]
+        fd.set_history(broken.thread_id, missed[:1])
+        fd.set_history(fine.thread_id, missed[1:])
+        cog = await start(fd, [broken, fine])
+        cog.retry_delay = 0
+        live = await fd.say(broken.thread_id, ANA)
+        fd.fail_next("GET", f"/channels/{broken.thread_id}/messages", exc=OSError("reset"))
+        fd.fail_next("GET", f"/channels/{broken.thread_id}/messages", exc=OSError("reset"))
+        await cog.backfill()  # both tries fail for the broken thread
+        await cog.writer.flush()
+        assert await cog.store.cursors() == {fine.post_id: int(missed[1]["id"])}
+        assert await rows(bot, "SELECT message_id FROM participation") == [
+            (int(live["id"]),),
+            (int(missed[1]["id"]),),
+        ]
+
+        fd.fail_next("GET", f"/channels/{broken.thread_id}/messages", exc=OSError("reset"))
+        await cog.backfill()  # the retry reads it
+        got = await rows(bot, "SELECT message_id FROM participation")
+        assert sorted(got) == sorted((int(m["id"]),) for m in (live, *missed))
+
+
+async def test_a_failed_backfill_does_not_stop_queued_answers_being_written(tmp_path):
+    import sqlite3
+
+    post = await seed_post(tmp_path / "bot.sqlite3")
+    bot = make_bot(tmp_path, cogs=[_BackfillOnRequest])
+    async with FakeDiscord(bot) as fd:
+        cog = await start(fd, [post])
+
+        async def broken() -> None:
+            raise sqlite3.OperationalError("disk I/O error")
+
+        cog.backfill_task = asyncio.create_task(broken(), name="answers-backfill")
+        await asyncio.wait([cog.backfill_task])
+        await fd.say(post.thread_id, ANA)
+        assert cog.writer.pending == 1
+        await bot.remove_cog("Answers")
+        assert cog.flush_task.done()
+        fd.take_errors()
+    con = sqlite3.connect(tmp_path / "bot.sqlite3")
+    assert con.execute("SELECT member_id FROM participation").fetchall() == [(ANA,)]
+    con.close()

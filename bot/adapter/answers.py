@@ -14,7 +14,6 @@ row without starting a task.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from typing import TYPE_CHECKING
 
@@ -75,11 +74,7 @@ class AnswersCog(PromptTracking, ReactionsAndDeletions, commands.Cog, name="Answ
     async def cog_unload(self) -> None:
         """Stop the backfill and the flush timer (waiting until they have stopped), let answers
         still waiting for opt-outs be queued, then write everything queued."""
-        for task in (self.backfill_task, self.flush_task):
-            if task is not None:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+        await _stop([t for t in (self.backfill_task, self.flush_task) if t is not None])
         if self._adding:
             await asyncio.gather(*self._adding, return_exceptions=True)
         if self.writer is not None:
@@ -156,6 +151,18 @@ class AnswersCog(PromptTracking, ReactionsAndDeletions, commands.Cog, name="Answ
             int(message.created_at.timestamp()),
             len(content) if content else None,
         )
+
+
+async def _stop(tasks: list[asyncio.Task]) -> None:
+    """Cancel the tasks and wait until they have ended; how they ended is logged, never raised,
+    so the caller always goes on to write what is queued."""
+    for task in tasks:
+        task.cancel()
+    if tasks:
+        await asyncio.wait(tasks)
+    for task in tasks:
+        if not task.cancelled() and task.exception() is not None:
+            log.warning("%s ended with %r", task.get_name(), task.exception())
 
 
 def recording(bot: commands.Bot) -> AnswersCog:

@@ -3,10 +3,18 @@ record what was posted while the bot was down (once: rows are idempotent).
 
 Each thread is read after its read cursor (``post_cursor``): the newest answer message seen there,
 never derived from the stored rows, so a restart does not bring back what ``forget`` or
-retention erased."""
+retention erased.
+
+A thread whose history cannot be read (Discord refuses, the connection drops, a database error)
+is logged and skipped; the other threads are still read. It stays in ``awaiting_backfill``, so
+live answers there are recorded but do not move its stored cursor, and it is read once more after
+``RETRY_DELAY``. If that fails too, the cursor stays where it was for the rest of the run: the
+next start reads the thread again from there. Reading twice is harmless; moving the cursor past
+answers nobody has read would lose them for good."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING
 
@@ -18,6 +26,26 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+RETRY_DELAY = 60.0  # seconds before threads that could not be read are tried once more
+
+
+async def backfill_with_retry(
+    cog: AnswersCog, limit: int, posts: list[PromptPost] | None = None, delay: float = RETRY_DELAY
+) -> int:
+    """``backfill_threads``, then once more after ``delay`` seconds for the threads that could
+    not be read; returns answers queued."""
+    total = await backfill_threads(cog, limit, posts)
+    unread = [
+        p
+        for p in (cog.index if posts is None else posts)
+        if p.thread_id is not None and p.post_id in cog.awaiting_backfill
+    ]
+    if unread:
+        log.info("backfill: %d threads not read; trying again in %.0fs", len(unread), delay)
+        await asyncio.sleep(delay)
+        total += await backfill_threads(cog, limit, unread)
+    return total
+
 
 async def backfill_threads(
     cog: AnswersCog, limit: int, posts: list[PromptPost] | None = None
@@ -28,7 +56,8 @@ async def backfill_threads(
     as it was when the cog loaded (``cog.backfill_from``, taken before the gateway delivered any
     live answer, so answers recorded live meanwhile cannot hide the missed ones), or after the
     prompt message when nothing was seen there. Reading a message twice is harmless. A thread
-    Discord refuses or no longer has is skipped and logged; the others are still read.
+    that cannot be read is skipped and logged (it stays in ``cog.awaiting_backfill``); the
+    others are still read.
     """
     posts = [p for p in (cog.index if posts is None else posts) if p.thread_id is not None]
     log.info("backfill: reading %d prompt threads", len(posts))
@@ -38,6 +67,9 @@ async def backfill_threads(
             found = await _backfill_one(cog, post, limit)
         except discord.HTTPException as exc:
             log.warning("backfill: thread %s not readable: %s", post.thread_id, exc)
+            continue
+        except Exception as exc:
+            log.warning("backfill: thread %s not read: %r", post.thread_id, exc)
             continue
         total += found
         log.info("backfill: thread %d/%d (%s): %d answers", n, len(posts), post.thread_id, found)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord.ext import commands
 
-from bot.adapter.backfill import backfill_threads
+from bot.adapter.backfill import RETRY_DELAY, backfill_threads, backfill_with_retry
 from bot.store.posts import PostStore
 from bot.thread_index import PromptPost
 
@@ -38,6 +38,8 @@ LATE_ANNOUNCE = timedelta(minutes=1)
 class PromptTracking:
     """Listeners of ``AnswersCog`` that start (and stop) watching prompt posts and read their
     threads' history."""
+
+    retry_delay: float = RETRY_DELAY  # seconds before unreadable threads are read again
 
     @commands.Cog.listener()
     async def on_prompt_posted(self: AnswersCog, post: PromptPost | int) -> None:
@@ -87,7 +89,7 @@ class PromptTracking:
 
     async def backfill(self: AnswersCog) -> int:
         """Record answers posted in open prompt threads since the last one seen."""
-        return await backfill_threads(self, BACKFILL_LIMIT)
+        return await backfill_with_retry(self, BACKFILL_LIMIT, delay=self.retry_delay)
 
 
 def with_thread(post: PromptPost, thread_id: int) -> PromptPost:
