@@ -528,3 +528,45 @@ async def test_a_failed_backfill_does_not_stop_queued_answers_being_written(tmp_
     con = sqlite3.connect(tmp_path / "bot.sqlite3")
     assert con.execute("SELECT member_id FROM participation").fetchall() == [(ANA,)]
     con.close()
+
+
+async def test_a_live_answer_while_a_late_post_is_unread_keeps_the_missed_ones_for_next_start(
+    tmp_path,
+):
+    """A late-announced post whose history read breaks off after a live answer arrived: the
+    stored cursor stays before the answers not read yet, so the next start still finds them;
+    shutting down meanwhile stops the pending read cleanly."""
+    from bot.store.posts import PostStore
+
+    bot = make_bot(tmp_path, cogs=[_BackfillOnRequest])
+    async with FakeDiscord(bot) as fd:
+        cog = await start(fd, [])
+        # The claim made before a crash is completed now, a day after its message was sent.
+        message_id = payloads.snowflake(payloads.BASE_TIME)
+        post_id = await PostStore(bot.db).claim_manual(G, C, POSTED_AT)
+        await PostStore(bot.db).mark_posted(post_id, "p1", "t1", message_id, message_id, POSTED_AT)
+        post = PromptPost(post_id, G, C, "p1", "t1", message_id, message_id, POSTED_AT)
+        early = events.message(post.thread_id, payloads.user(BEN), guild_id=G)
+        live = events.message(post.thread_id, payloads.user(ANA), guild_id=G)
+
+        def history_breaks_after_a_live_answer(request, params):
+            bot._connection.parse_message_create(live)
+            raise OSError("connection reset")
+
+        fd.respond("GET", "/channels/{channel_id}/messages", history_breaks_after_a_live_answer)
+        before = asyncio.all_tasks()
+        bot.dispatch("prompt_posted", post.post_id)
+        await fd.settle(before)  # the read is waiting to be tried again
+        await cog.writer.flush()
+        assert await rows(bot) == [(ANA, int(live["id"]), "answer", None)]
+        assert await cog.store.cursors() == {}
+        [late] = cog.late_backfills
+    assert late.cancelled()
+
+    bot = make_bot(tmp_path, cogs=[AnswersCog])
+    async with FakeDiscord(bot) as fd:
+        fd.set_history(post.thread_id, [early, live])
+        cog = await start(fd, [post])
+        await cog.backfill_task
+        got = await rows(bot, "SELECT message_id FROM participation")
+        assert sorted(got) == sorted((int(m["id"]),) for m in (early, live))

@@ -57,6 +57,7 @@ class AnswersCog(PromptTracking, ReactionsAndDeletions, commands.Cog, name="Answ
         # Posts whose thread history has not been read since start: a live answer there must not
         # move the stored cursor, or a crash before the backfill would skip the missed answers.
         self.awaiting_backfill: set[int] = set()
+        self.late_backfills: set[asyncio.Task] = set()  # history reads of late-announced posts
 
     async def cog_load(self) -> None:
         self.store = ParticipationStore(self.bot.db)
@@ -72,9 +73,10 @@ class AnswersCog(PromptTracking, ReactionsAndDeletions, commands.Cog, name="Answ
         log.info("watching %d open prompt posts", len(self.index))
 
     async def cog_unload(self) -> None:
-        """Stop the backfill and the flush timer (waiting until they have stopped), let answers
+        """Stop the backfills and the flush timer (waiting until they have stopped), let answers
         still waiting for opt-outs be queued, then write everything queued."""
-        await _stop([t for t in (self.backfill_task, self.flush_task) if t is not None])
+        tasks = [self.backfill_task, self.flush_task, *self.late_backfills]
+        await _stop([t for t in tasks if t is not None])
         if self._adding:
             await asyncio.gather(*self._adding, return_exceptions=True)
         if self.writer is not None:

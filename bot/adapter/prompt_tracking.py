@@ -7,7 +7,10 @@
   in the posts table and tracked if it belongs to a posted prompt.
 
 After a restart (``on_ready``), and for a post announced late (a claim completed after a crash),
-the threads' history is read for the answers missed meanwhile.
+the threads' history is read for the answers missed meanwhile. A late post is in
+``awaiting_backfill`` from before it is tracked until its history has been read, so a live answer
+meanwhile cannot move its stored cursor past answers not read yet. Late reads run as tasks the
+cog keeps (``late_backfills``) and stops on unload before the last write.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord.ext import commands
 
-from bot.adapter.backfill import RETRY_DELAY, backfill_threads, backfill_with_retry
+from bot.adapter.backfill import RETRY_DELAY, backfill_with_retry
 from bot.store.posts import PostStore
 from bot.thread_index import PromptPost
 
@@ -51,10 +54,15 @@ class PromptTracking:
                 log.warning("prompt_posted for post %s, which is not posted", post)
                 return
             post = post_from_row(row, row["thread_id"])
-        self.track(post)
         sent = discord.utils.snowflake_time(post.message_id)
-        if post.thread_id is not None and self.bot.clock() - sent > LATE_ANNOUNCE:
-            await self._backfill_late(post)
+        late = post.thread_id is not None and self.bot.clock() - sent > LATE_ANNOUNCE
+        if late:  # before tracking: no live answer may move the cursor until history is read
+            self.awaiting_backfill.add(post.post_id)
+        self.track(post)
+        if late:
+            task = asyncio.create_task(self._backfill_late(post), name="answers-late-backfill")
+            self.late_backfills.add(task)
+            task.add_done_callback(self.late_backfills.discard)
 
     async def _backfill_late(self: AnswersCog, post: PromptPost) -> None:
         """Read a late-announced post's thread after its stored cursor (never before it, so
@@ -62,7 +70,7 @@ class PromptTracking:
         cursor = (await self.store.cursors()).get(post.post_id)
         if cursor is not None:
             self.backfill_from[post.post_id] = cursor
-        await backfill_threads(self, BACKFILL_LIMIT, [post])
+        await backfill_with_retry(self, BACKFILL_LIMIT, [post], self.retry_delay)
 
     @commands.Cog.listener()
     async def on_thread_create(self: AnswersCog, thread: discord.Thread) -> None:
