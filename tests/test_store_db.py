@@ -26,3 +26,43 @@ async def test_reopening_keeps_rows_and_does_not_reapply_migrations(tmp_path):
     async with db.execute("SELECT count(*) FROM posts") as cur:
         assert (await cur.fetchone())[0] == 1
     await db.close()
+
+
+async def test_two_processes_upgrading_one_old_database_at_once_both_succeed(tmp_path):
+    import asyncio
+
+    path = tmp_path / "bot.sqlite3"
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA journal_mode = WAL")
+    for version, _, sql in migrations()[:3]:
+        con.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;")
+    con.close()
+
+    first, second = await asyncio.gather(open_database(path), open_database(path))
+    await first.close()
+    await second.close()
+    con = sqlite3.connect(path)
+    assert con.execute("PRAGMA user_version").fetchone()[0] == len(migrations())
+    tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert "post_cursor" in tables
+    con.close()
+
+
+async def test_a_migration_that_fails_leaves_the_database_at_its_last_good_version(
+    tmp_path, monkeypatch
+):
+    import pytest
+
+    from bot.store import db as db_module
+
+    path = tmp_path / "bot.sqlite3"
+    shipped = migrations()
+    broken = [*shipped, (len(shipped) + 1, "9999_broken.sql", "CREATE TABLE t (a);\nNONSENSE;")]
+    monkeypatch.setattr(db_module, "migrations", lambda: broken)
+    with pytest.raises(sqlite3.OperationalError):
+        await open_database(path)
+    con = sqlite3.connect(path)
+    assert con.execute("PRAGMA user_version").fetchone()[0] == len(shipped)
+    tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert "t" not in tables
+    con.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 from importlib import resources
 from pathlib import Path
 
@@ -33,16 +34,52 @@ def migrations() -> list[tuple[int, str, str]]:
 
 
 async def migrate(db: aiosqlite.Connection) -> int:
-    """Apply every migration newer than the database's version; returns the new version."""
-    async with db.execute("PRAGMA user_version") as cur:
-        (current,) = await cur.fetchone()
+    """Apply every migration newer than the database's version; returns the new version.
+
+    Each migration runs in its own ``BEGIN IMMEDIATE`` transaction (the write lock is taken
+    before the version is read again), so a second process upgrading the same file at the same
+    time waits, then sees the migration applied and skips it. A failing migration is rolled
+    back whole: the database stays at its last good version."""
+    current = await _user_version(db)
     for version, name, sql in migrations():
         if version <= current:
             continue
-        log.info("applying migration %s", name)
-        await db.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;")
-        current = version
+        await db.execute("BEGIN IMMEDIATE")
+        try:
+            current = await _user_version(db)
+            if version > current:
+                log.info("applying migration %s", name)
+                for statement in _statements(sql):
+                    await db.execute(statement)
+                await db.execute(f"PRAGMA user_version = {version}")
+                current = version
+            await db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                await db.execute("ROLLBACK")
+            raise
     return current
+
+
+async def _user_version(db: aiosqlite.Connection) -> int:
+    async with db.execute("PRAGMA user_version") as cur:
+        (version,) = await cur.fetchone()
+    return version
+
+
+def _statements(sql: str) -> list[str]:
+    """The SQL statements of a migration file, one by one (a trigger body stays whole)."""
+    statements, pending = [], ""
+    for line in sql.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    if pending.strip() and not all(
+        ln.strip().startswith("--") or not ln.strip() for ln in pending.splitlines()
+    ):
+        raise RuntimeError(f"unterminated SQL statement in a migration: {pending.strip()[:60]}")
+    return statements
 
 
 async def open_database(path: str | Path) -> aiosqlite.Connection:
