@@ -1,6 +1,9 @@
 """The bot's start-up and shutdown, its moderator gates and its central command error handler."""
 
+import asyncio
 import logging
+import os
+import signal
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -241,3 +244,32 @@ def test_run_with_a_database_path_that_is_a_folder_exits_1_naming_it(monkeypatch
     err = capsys.readouterr().err
     assert f"{tmp_path / 'db'}: it is a folder, not a database file" in err
     assert "Traceback" not in err
+
+
+class _SlowToClose:
+    """Stands in for the bot around ``_run``: SIGTERM arrives while it runs, and again while it
+    is still closing (a service manager or an impatient admin sending it twice)."""
+
+    def __init__(self) -> None:
+        self.closed = False
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        os.kill(os.getpid(), signal.SIGTERM)
+        for _ in range(20):  # let the loop see the second signal before closing ends
+            await asyncio.sleep(0)
+        self.closed = True
+
+    async def start(self, token: str) -> None:
+        os.kill(os.getpid(), signal.SIGTERM)
+        await asyncio.Event().wait()
+
+
+async def test_a_second_sigterm_while_closing_does_not_cut_the_close_short():
+    from bot.cli.run_cmd import _run
+
+    bot = _SlowToClose()
+    await _run(bot, "token")
+    assert bot.closed

@@ -12,6 +12,7 @@ import logging
 import signal
 import sqlite3
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import aiohttp
@@ -106,11 +107,27 @@ def setup_logging(level: str) -> None:
     discord.utils.setup_logging(level=logging.getLevelName(level.upper()), root=True)
 
 
+def stop_once(task: asyncio.Task) -> Callable[[], None]:
+    """A signal handler that cancels ``task`` the first time only."""
+    requested = False
+
+    def stop() -> None:
+        nonlocal requested
+        if requested:
+            log.info("already stopping; waiting for queued records to be written")
+            return
+        requested = True
+        task.cancel()
+
+    return stop
+
+
 async def _run(bot: discord.Client, token: str) -> None:
     """Run until the connection ends or the process is asked to stop. SIGTERM (what service
     managers send) stops the bot like Ctrl-C: queued records are written and the database is
-    closed before the process exits."""
-    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, asyncio.current_task().cancel)
+    closed before the process exits. A second SIGTERM while closing is ignored (logged), so it
+    cannot cut the close short; SIGKILL still ends the process at once."""
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop_once(asyncio.current_task()))
     try:
         async with bot:
             await bot.start(token)
