@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
@@ -61,12 +62,14 @@ class PostingService(ModeratorControls, Recovery, Delivery):
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         on_posted: Callable[[Outcome], None] | None = None,
         attempt_timeout: float = ATTEMPT_TIMEOUT,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.settings = settings
         self.store = store
         self.holder = library
         self.publisher = publisher
         self.sleep = sleep
+        self.monotonic = monotonic  # real elapsed time, added to the ``now`` each pass is given
         self.attempt_timeout = attempt_timeout
         self.on_posted = on_posted  # told of each post the moment it is recorded
         self._reported_problems: tuple[str, ...] = ()
@@ -75,10 +78,13 @@ class PostingService(ModeratorControls, Recovery, Delivery):
 
     async def tick(self, now: datetime) -> list[Outcome]:
         """Post whatever is due at ``now``; returns what happened per channel."""
+        started = self.monotonic()
         await self.check_library()
-        retries, recovered = await self._recover(now)
+        retries, recovered = await self._recover(now, started)
         jobs = [
-            self._channel_pass(g, c, [r for r in retries if r["channel_id"] == c.channel_id], now)
+            self._channel_pass(
+                g, c, [r for r in retries if r["channel_id"] == c.channel_id], now, started
+            )
             for g, c in self.channels()
         ]
         outcomes: list[Outcome] = recovered
@@ -134,9 +140,11 @@ class PostingService(ModeratorControls, Recovery, Delivery):
         return next((g for g in self.settings.guilds if g.guild_id == guild_id), None)
 
     async def _channel_pass(
-        self, guild: GuildConfig, channel: ChannelConfig, retries: list, now: datetime
+        self, guild: GuildConfig, channel: ChannelConfig, retries: list, now: datetime, started
     ) -> list[Outcome]:
-        outcomes = [await self._resume(guild, channel, row, now) for row in retries]
+        outcomes = [await self._resume(guild, channel, row, now, started) for row in retries]
+        # The claim carries the time it is made, however long recovery and resumes took.
+        now, started = self.clock_now(now, started), self.monotonic()
         slot = latest_slot(channel.cron, channel.timezone, now)
         last = await self.store.last_slot(channel.channel_id)
         if slot is None or (last is not None and last >= ts(slot)):
@@ -145,11 +153,11 @@ class PostingService(ModeratorControls, Recovery, Delivery):
         post_id = await self.store.claim_slot(guild.guild_id, channel.channel_id, ts(slot), ts(now))
         if post_id is None:
             return outcomes  # another process took it
-        outcomes.append(await self._handle_claim(guild, channel, post_id, slot, now))
+        outcomes.append(await self._handle_claim(guild, channel, post_id, slot, now, started))
         return outcomes
 
     async def _handle_claim(
-        self, guild: GuildConfig, channel: ChannelConfig, post_id: int, slot: datetime, now
+        self, guild: GuildConfig, channel: ChannelConfig, post_id: int, slot: datetime, now, started
     ) -> Outcome:
         cid = channel.channel_id
         if slot + channel.catch_up < now:
@@ -164,15 +172,18 @@ class PostingService(ModeratorControls, Recovery, Delivery):
             return Outcome(cid, "skipped", slot, post_id, reason="skip requested")
         prompt = await self._next_prompt(channel)
         if prompt is None:
-            await self.store.mark_failed(post_id, "no enabled prompts for this channel", ts(now))
+            error = "no enabled prompts for this channel"
+            if not await self.store.mark_failed(post_id, error, ts(now), claimed_at=ts(now)):
+                return Outcome(cid, "taken over", slot, post_id, reason="claim taken over")
             await self._notify(guild, f"<#{cid}>: no enabled prompts to post; slot skipped.")
             return Outcome(cid, "failed", slot, post_id, reason="no prompts")
         await self.store.set_prompt(post_id, prompt.id, prompt.theme_id)
-        return await self.deliver(
-            guild, channel, post_id, prompt, now, self._deadline(channel, slot, now)
-        )
+        deadline = self._deadline(channel, slot, now)
+        return await self.deliver(guild, channel, post_id, prompt, now, deadline, started=started)
 
-    async def _resume(self, guild: GuildConfig, channel: ChannelConfig, row, now) -> Outcome:
+    async def _resume(
+        self, guild: GuildConfig, channel: ChannelConfig, row, now: datetime, started: float
+    ) -> Outcome:
         """An interrupted claim handed back by the store: finish it without posting twice."""
         slot = datetime.fromtimestamp(row["slot"], UTC)
         prompt = self.holder.library.prompt(row["prompt_id"]) if row["prompt_id"] else None
@@ -180,12 +191,24 @@ class PostingService(ModeratorControls, Recovery, Delivery):
         if prompt is None:
             prompt = await self._next_prompt(channel)
             if prompt is None:
-                await self.store.mark_failed(row["id"], "no enabled prompts", ts(now))
+                held = row["claimed_at"]
+                await self.store.mark_failed(
+                    row["id"], "no enabled prompts", ts(now), claimed_at=held
+                )
                 return Outcome(channel.channel_id, "failed", slot, row["id"], reason="no prompts")
             await self.store.set_prompt(row["id"], prompt.id, prompt.theme_id)
         deadline = self._deadline(channel, slot, now)
         return await self.deliver(
-            guild, channel, row["id"], prompt, now, deadline, since=row["slot"], check=check
+            guild,
+            channel,
+            row["id"],
+            prompt,
+            now,
+            deadline,
+            since=row["slot"],
+            check=check,
+            claimed_at=row["claimed_at"],
+            started=started,
         )
 
     @staticmethod

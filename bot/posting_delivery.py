@@ -1,9 +1,13 @@
 """Publishing a claimed post: retries with growing pauses for outages (checking first whether
 Discord took the earlier attempt), the outcome recorded, notices to moderators (failures, a
 channel's prompt pool running low). Mixed into ``PostingService``, which provides ``store``,
-``holder``, ``publisher``, ``sleep``, ``attempt_timeout`` and ``on_posted`` (called with each
-post's outcome right after it is recorded, so listeners start without waiting for the rest of a
-pass)."""
+``holder``, ``publisher``, ``sleep``, ``monotonic``, ``attempt_timeout`` and ``on_posted``
+(called with each post's outcome right after it is recorded, so listeners start without waiting
+for the rest of a pass).
+
+Outcomes besides posted and failed: ``deferred`` (too late to start an attempt under the claim;
+recovery settles it later) and ``taken over`` (the claim was no longer ours when the result was to
+be recorded)."""
 
 from __future__ import annotations
 
@@ -28,7 +32,16 @@ def ts(when: datetime) -> int:
     return int(when.timestamp())
 
 
+def utc(seconds: int) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
+
+
 class Delivery:
+    def clock_now(self, now: datetime, started: float) -> datetime:
+        """The injected clock's ``now`` (read at monotonic ``started``) moved on by the real time
+        elapsed since."""
+        return now + timedelta(seconds=max(0.0, self.monotonic() - started))
+
     async def deliver(
         self,
         guild: GuildConfig,
@@ -40,27 +53,60 @@ class Delivery:
         *,
         since: int | None = None,
         check: bool = False,
+        claimed_at: int | None = None,
+        started: float | None = None,
     ) -> Outcome:
         """Publish a claimed post, retrying transient failures with growing pauses until
-        ``deadline``; before each retry, look whether Discord took the earlier attempt."""
+        ``deadline``; before each retry, look whether Discord took the earlier attempt.
+
+        ``claimed_at`` is the claim's own time (default ``now``); ``started`` the monotonic
+        reading taken with ``now`` (default: on entry). Time is counted from there, work done
+        before this call included, and no attempt starts later than ``STALE_AFTER / 2`` after
+        the claim: past ``STALE_AFTER`` another pass may take the claim as interrupted."""
         since = ts(now) if since is None else since
-        loop = asyncio.get_running_loop()
-        started, waited, delay = loop.time(), 0.0, BACKOFF_FIRST
+        claimed_at = ts(now) if claimed_at is None else claimed_at
+        started = self.monotonic() if started is None else started
+        before = self.monotonic() - started
+        limit = min(deadline, utc(claimed_at) + timedelta(seconds=STALE_AFTER // 2))
+        waited, delay, error = 0.0, BACKOFF_FIRST, None
+
+        def current() -> datetime:
+            # Injected pauses count even where they take no real time.
+            return now + timedelta(seconds=max(before + waited, self.monotonic() - started))
+
+        def fail(error: str):
+            return self._failed(guild, channel, post_id, prompt, error, current(), claimed_at)
+
         while True:
-            # Time spent inside attempts counts too, not only the pauses between them.
-            at = now + timedelta(seconds=max(waited, loop.time() - started))
+            if current() > limit:
+                return (
+                    self._deferred(channel, post_id, prompt) if error is None else await fail(error)
+                )
             try:
                 published = await self._attempt(guild, channel, post_id, prompt, since, check)
             except PostRefused as exc:
-                return await self._failed(guild, channel, post_id, prompt, str(exc), at)
+                return await fail(str(exc))
             except PostUnavailable as exc:
-                if at + timedelta(seconds=delay) > deadline:
-                    return await self._failed(guild, channel, post_id, prompt, str(exc), at)
+                error = str(exc)
+                if current() + timedelta(seconds=delay) > limit:
+                    return await fail(error)
                 log.warning("channel %s: %s; retrying in %.0fs", channel.channel_id, exc, delay)
                 await self.sleep(delay)
                 waited, delay, check = waited + delay, min(delay * 2, BACKOFF_MAX), True
                 continue
-            return await self._posted(guild, channel, post_id, prompt, published, at)
+            at = current()
+            return await self._posted(guild, channel, post_id, prompt, published, at, claimed_at)
+
+    def _deferred(self, channel: ChannelConfig, post_id: int, prompt: Prompt) -> Outcome:
+        """Too late to start an attempt under this claim: it is left for recovery, which looks on
+        Discord before anything else."""
+        log.warning(
+            "channel %s: no time left to post %s (post %s) under its claim; left for recovery",
+            channel.channel_id,
+            prompt.id,
+            post_id,
+        )
+        return Outcome(channel.channel_id, "deferred", None, post_id, prompt.id, reason="late")
 
     async def _attempt(self, guild, channel, post_id, prompt, since, check) -> Published:
         """One look-then-publish; an attempt hanging past ``attempt_timeout`` is an outage."""
@@ -73,15 +119,26 @@ class Delivery:
         except TimeoutError as exc:
             raise PostUnavailable(f"no answer from Discord in {self.attempt_timeout:.0f}s") from exc
 
-    async def _posted(self, guild, channel, post_id, prompt, published: Published, at) -> Outcome:
-        await self.store.mark_posted(
-            post_id, prompt.id, prompt.theme_id, published.message_id, published.thread_id, ts(at)
-        )
-        log.info("channel %s: posted %s (post %s)", channel.channel_id, prompt.id, post_id)
+    async def _posted(
+        self, guild, channel, post_id, prompt, published: Published, at, claimed_at: int
+    ) -> Outcome:
+        cid = channel.channel_id
+        if not await self.store.mark_posted(
+            post_id,
+            prompt.id,
+            prompt.theme_id,
+            published.message_id,
+            published.thread_id,
+            ts(at),
+            claimed_at=claimed_at,
+        ):
+            log.warning("channel %s: message %s not recorded", cid, published.message_id)
+            return taken_over(cid, post_id, prompt)
+        log.info("channel %s: posted %s (post %s)", cid, prompt.id, post_id)
         row = await self.store.post(post_id)
-        slot = datetime.fromtimestamp(row["slot"], UTC) if row["slot"] is not None else None
+        slot = utc(row["slot"]) if row["slot"] is not None else None
         outcome = Outcome(
-            channel.channel_id,
+            cid,
             "posted",
             slot,
             post_id,
@@ -101,13 +158,15 @@ class Delivery:
         except Exception:
             log.exception("announcing post %s failed", outcome.post_id)
 
-    async def _failed(self, guild, channel, post_id, prompt, error: str, at) -> Outcome:
-        await self.store.mark_failed(post_id, error, ts(at))
-        log.warning("channel %s: post %s failed: %s", channel.channel_id, post_id, error)
-        await self._notify(
-            guild, f"Could not post prompt `{prompt.id}` in <#{channel.channel_id}>: {error}"
-        )
-        return Outcome(channel.channel_id, "failed", None, post_id, prompt.id, reason=error)
+    async def _failed(
+        self, guild, channel, post_id, prompt, error: str, at, claimed_at: int
+    ) -> Outcome:
+        cid = channel.channel_id
+        if not await self.store.mark_failed(post_id, error, ts(at), claimed_at=claimed_at):
+            return taken_over(cid, post_id, prompt)
+        log.warning("channel %s: post %s failed: %s", cid, post_id, error)
+        await self._notify(guild, f"Could not post prompt `{prompt.id}` in <#{cid}>: {error}")
+        return Outcome(cid, "failed", None, post_id, prompt.id, reason=error)
 
     async def _check_pool(self, guild: GuildConfig, channel: ChannelConfig, at: datetime) -> None:
         """Tell moderators once per cycle when fewer than 3 unused prompts remain (remembered in
@@ -130,6 +189,12 @@ class Delivery:
             await self.publisher.notify_mods(guild, text)
         except Exception:
             log.exception("could not send a notice to guild %s's mod-log", guild.guild_id)
+
+
+def taken_over(channel_id: int, post_id: int, prompt: Prompt) -> Outcome:
+    """The claim was settled or taken over by another pass, which records and announces it."""
+    reason = "claim taken over by another pass"
+    return Outcome(channel_id, "taken over", None, post_id, prompt.id, reason=reason)
 
 
 def cycle_position(pool: list[Prompt], history: list[HistoryEntry]) -> tuple[int, int]:

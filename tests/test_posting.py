@@ -30,16 +30,26 @@ class World:
         self.holder = library_holder(tmp_path, themes or {"grief": 3, "joy": 3})
         self.publisher = RecordingPublisher()
         self.sleeps: list[float] = []
+        self.elapsed = 0.0  # the injected monotonic clock: only the injected pauses move it
         self.dbs = []
 
     async def sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)
+        self.elapsed += seconds
+
+    def monotonic(self) -> float:
+        return self.elapsed
 
     async def service(self) -> PostingService:
         db = await open_database(self.tmp_path / "bot.sqlite3")
         self.dbs.append(db)
         return PostingService(
-            self.settings, PostStore(db), self.holder, self.publisher, sleep=self.sleep
+            self.settings,
+            PostStore(db),
+            self.holder,
+            self.publisher,
+            sleep=self.sleep,
+            monotonic=self.monotonic,
         )
 
     async def close(self):
@@ -394,3 +404,110 @@ async def test_an_attempt_that_never_answers_counts_as_an_outage_and_is_not_post
     await world.close()
     assert outcome.status == "posted" and world.sleeps == [5.0]
     assert len(world.publisher.messages) == 1 and world.publisher.lookups == 1
+
+
+class SlowDiscord(RecordingPublisher):
+    """Discord down until ``back`` seconds into the test; the first look for a message takes
+    ``slow_look`` seconds. Each publish attempt that starts once its claim is old enough to be
+    taken as interrupted lets ``other`` (a second process) run a pass at that moment."""
+
+    def __init__(self, world, slow_look: float, back: float) -> None:
+        super().__init__()
+        self.world, self.slow_look, self.back = world, slow_look, back
+        self.other = None
+
+    def at(self) -> datetime:
+        return SLOT + timedelta(seconds=self.world.elapsed)
+
+    async def find_published(self, channel, prompt, since):
+        if self.slow_look:
+            slow, self.slow_look = self.slow_look, 0
+            await self.world.sleep(slow)
+        return await super().find_published(channel, prompt, since)
+
+    async def publish(self, guild, channel, prompt, post_id):
+        other = self.other
+        if other is not None:
+            row = await other.store.post(post_id)
+            if self.at().timestamp() >= row["claimed_at"] + STALE_AFTER:
+                self.other = None  # once is enough to show it
+                await other.tick(self.at())
+        if self.world.elapsed < self.back:
+            raise PostUnavailable("503")
+        return await super().publish(guild, channel, prompt, post_id)
+
+
+async def test_a_pass_slowed_before_posting_never_posts_a_slot_another_pass_took_over(world):
+    crashed = await world.service()
+    yesterday = int((SLOT - timedelta(days=1)).timestamp())
+    old = await crashed.store.claim_slot(GUILD, A, yesterday, yesterday)
+    await crashed.store.set_prompt(old, "joy-3", "joy")  # interrupted yesterday, long ago
+    world.publisher = discord = SlowDiscord(world, slow_look=350, back=620)
+    first, second = await world.service(), await world.service()
+    discord.other = second
+    announced = []
+    first.on_posted = second.on_posted = announced.append
+
+    outcomes = await first.tick(SLOT)  # its look for yesterday's message takes 350 s
+
+    assert len(discord.messages) == 1  # one message for today's slot, whoever sent it
+    assert await posts(first) == [
+        ("failed", "joy-3", None),
+        ("posted", discord.published[0][1], discord.messages[0][2]),
+    ]
+    assert [o.message_id for o in announced] == [discord.messages[0][2]]
+    assert "posted" in [o.status for o in outcomes]
+
+
+class SilentLookups(RecordingPublisher):
+    """Discord never answers the first look for an earlier message."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.silent = 1
+
+    async def find_published(self, channel, prompt, since):
+        if self.silent:
+            self.silent -= 1
+            await asyncio.Event().wait()
+        return await super().find_published(channel, prompt, since)
+
+
+async def test_a_look_for_an_interrupted_post_that_never_answers_posts_nothing(world):
+    crashed = await world.service()
+    post_id = await interrupted(crashed)
+    world.publisher = SilentLookups()
+    restarted = await world.service()
+    restarted.attempt_timeout = 0.05
+    later = SLOT + timedelta(seconds=STALE_AFTER + 60)
+    assert await asyncio.wait_for(restarted.tick(later), 5) == []
+    assert world.publisher.published == [] and world.publisher.notices == []
+    assert await posts(restarted) == [("claimed", "joy-2", None)]  # left for a later pass
+    [outcome] = await restarted.tick(later + timedelta(minutes=1))
+    assert (outcome.status, outcome.post_id) == ("posted", post_id)
+    assert world.publisher.published == [(A, "joy-2", post_id)]
+
+
+class TakenOverMidAttempt(RecordingPublisher):
+    """While Discord takes the post, another process takes the claim over as interrupted."""
+
+    def __init__(self, other_store) -> None:
+        super().__init__()
+        self.other_store = other_store
+
+    async def publish(self, guild, channel, prompt, post_id):
+        row = await self.other_store.post(post_id)
+        assert await self.other_store.take_retry(post_id, row["claimed_at"], row["claimed_at"] + 1)
+        return await super().publish(guild, channel, prompt, post_id)
+
+
+async def test_a_pass_that_lost_its_claim_records_and_announces_nothing(world):
+    other = await world.service()
+    world.publisher = TakenOverMidAttempt(other.store)
+    service = await world.service()
+    announced = []
+    service.on_posted = announced.append
+    [outcome] = await service.tick(SLOT)
+    assert outcome.status == "taken over" and announced == []
+    [row] = await posts(service)
+    assert row[0] == "claimed" and row[2] is None  # the new holder records what happens

@@ -162,3 +162,32 @@ async def test_a_cycles_low_pool_notice_is_claimed_once_by_two_processes(tmp_pat
     finally:
         await first.close()
         await second.close()
+
+
+async def test_a_claim_taken_over_is_not_settled_by_its_old_holder(store):
+    post_id = await store.claim_slot(GUILD, CHANNEL, SLOT, SLOT)
+    await store.set_prompt(post_id, "p1", "t1")
+    assert await store.take_retry(post_id, SLOT, SLOT + 600)  # another pass took it over
+    assert not await store.mark_posted(post_id, "p1", "t1", 500, 600, SLOT + 610, claimed_at=SLOT)
+    assert not await store.mark_failed(post_id, "503", SLOT + 610, claimed_at=SLOT)
+    row = await store.post(post_id)
+    assert (row["status"], row["message_id"], row["error"]) == ("claimed", None, None)
+    # The new holder settles it.
+    assert await store.mark_posted(post_id, "p1", "t1", 501, 601, SLOT + 620, claimed_at=SLOT + 600)
+    assert (await store.post_by_message(501))["id"] == post_id
+
+
+async def test_a_posted_post_is_never_turned_failed_or_rewritten(store):
+    post_id = await store.claim_slot(GUILD, CHANNEL, SLOT, SLOT)
+    assert await store.mark_posted(post_id, "p1", "t1", 500, 600, SLOT + 5, claimed_at=SLOT)
+    assert not await store.mark_failed(post_id, "503", SLOT + 9, claimed_at=SLOT)
+    assert not await store.mark_failed(post_id, "503", SLOT + 9)
+    assert not await store.mark_posted(post_id, "p2", "t2", 700, 800, SLOT + 9)
+    row = await store.post(post_id)
+    assert (row["status"], row["prompt_id"], row["message_id"], row["error"]) == (
+        "posted",
+        "p1",
+        500,
+        None,
+    )
+    assert await store.history(CHANNEL) == [HistoryEntry("p1", "t1", SLOT + 5)]

@@ -3,7 +3,9 @@
 Life of a scheduled post: ``claim_slot`` (exactly one process wins the unique (channel, slot)
 row) → ``set_prompt`` (the chosen prompt is recorded before anything is sent, so a crash between
 claim and post can be recovered with the same prompt) → ``mark_posted`` / ``mark_failed`` /
-``mark_skipped``.
+``mark_skipped``. Posted and failed are recorded only while the claim is still open and, when the
+caller passes the claim time it holds, still that claim: a pass that lost its claim to another
+(which took it over as interrupted) changes nothing.
 
 ``PostStore`` also holds the steps that resolve claims a crash interrupted
 (``bot.store.post_recovery``) and the channels' moderator state (``bot.store.channel_state``),
@@ -67,18 +69,37 @@ class PostStore(ClaimRecovery, ChannelStateStore):
         message_id: int,
         thread_id: int | None,
         now: int,
-    ) -> None:
-        await self._write(
-            "UPDATE posts SET status = 'posted', prompt_id = ?, theme_id = ?, message_id = ?,"
-            " thread_id = ?, posted_at = ?, error = NULL WHERE id = ?",
-            (prompt_id, theme_id, message_id, thread_id, now, post_id),
+        *,
+        claimed_at: int | None = None,
+    ) -> bool:
+        """Record the post's message; False (nothing changed) if the claim is no longer open, or
+        no longer the one made at ``claimed_at`` (another pass took it over)."""
+        return await self._settle(
+            "status = 'posted', prompt_id = ?, theme_id = ?, message_id = ?, thread_id = ?,"
+            " posted_at = ?, error = NULL",
+            (prompt_id, theme_id, message_id, thread_id, now),
+            post_id,
+            claimed_at,
         )
 
-    async def mark_failed(self, post_id: int, error: str, now: int) -> None:
+    async def mark_failed(
+        self, post_id: int, error: str, now: int, *, claimed_at: int | None = None
+    ) -> bool:
+        """Record the post as failed; False under the same conditions as ``mark_posted``."""
         log.info("post %s failed at %s: %s", post_id, now, error)
-        await self._write(
-            "UPDATE posts SET status = 'failed', error = ? WHERE id = ?", (error, post_id)
-        )
+        return await self._settle("status = 'failed', error = ?", (error,), post_id, claimed_at)
+
+    async def _settle(self, columns: str, values: tuple, post_id: int, claimed_at: int | None):
+        sql = f"UPDATE posts SET {columns} WHERE id = ? AND status = 'claimed'"
+        params = (*values, post_id)
+        if claimed_at is not None:
+            sql, params = sql + " AND claimed_at = ?", (*params, claimed_at)
+        changed = await self._write(sql, params) == 1
+        if not changed:
+            log.warning(
+                "post %s: its claim was settled or taken over elsewhere; left as is", post_id
+            )
+        return changed
 
     async def mark_skipped(self, post_id: int, now: int) -> None:
         log.info("post %s skipped at %s", post_id, now)
