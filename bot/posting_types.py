@@ -64,9 +64,10 @@ class LibrarySource(Protocol):
 class Outcome:
     """What happened to one channel's slot (or a moderator's post) in one pass.
 
-    ``status`` is ``posted``, ``skipped``, ``failed`` or ``error`` (an unexpected exception,
-    logged); ``reason`` says why for the last three (``paused``, ``skip requested``,
-    ``missed``, an error text).
+    ``status`` is ``posted``, ``skipped``, ``failed``, ``error`` (an unexpected exception,
+    logged), ``deferred`` (too late in the claim to try again: left to crash recovery, which
+    looks on Discord first) or ``taken over`` (another process completed the claim meanwhile);
+    ``reason`` says why (``paused``, ``skip requested``, ``missed``, an error text).
     """
 
     channel_id: int
