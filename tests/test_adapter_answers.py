@@ -1,6 +1,7 @@
 """Answers, reactions and deletions recorded from gateway payloads into a real SQLite file."""
 
 import asyncio
+import contextlib
 from datetime import UTC, datetime
 
 from discord.ext import commands
@@ -29,11 +30,17 @@ async def start(fd: FakeDiscord, posts) -> AnswersCog:
     return fd.bot.get_cog("Answers")
 
 
-async def test_answer_in_thread_is_recorded_once_even_when_delivered_twice(tmp_path):
+@contextlib.asynccontextmanager
+async def running(tmp_path):
+    """One posted prompt in the database and the bot connected with the answers cog."""
     post = await seed_post(tmp_path / "bot.sqlite3")
     bot = make_bot(tmp_path, cogs=[AnswersCog])
     async with FakeDiscord(bot) as fd:
-        cog = await start(fd, [post])
+        yield post, bot, fd, await start(fd, [post])
+
+
+async def test_answer_in_thread_is_recorded_once_even_when_delivered_twice(tmp_path):
+    async with running(tmp_path) as (post, bot, fd, cog):
         sent = await fd.say(post.thread_id, ANA, "my answer")
         await fd.send("MESSAGE_CREATE", sent)  # Discord may deliver an event again
         await cog.writer.flush()
@@ -44,10 +51,7 @@ async def test_answer_in_thread_is_recorded_once_even_when_delivered_twice(tmp_p
 
 
 async def test_answer_length_is_kept_when_discord_gives_the_content(tmp_path):
-    post = await seed_post(tmp_path / "bot.sqlite3")
-    bot = make_bot(tmp_path, cogs=[AnswersCog])
-    async with FakeDiscord(bot) as fd:
-        cog = await start(fd, [post])
+    async with running(tmp_path) as (post, bot, fd, cog):
         sent = await fd.say(post.thread_id, ANA, "hello bot", mentions_bot=True)
         await cog.writer.flush()
         assert await rows(bot) == [(ANA, int(sent["id"]), "answer", 9)]
@@ -56,10 +60,7 @@ async def test_answer_length_is_kept_when_discord_gives_the_content(tmp_path):
 
 
 async def test_reply_to_the_prompt_message_is_recorded(tmp_path):
-    post = await seed_post(tmp_path / "bot.sqlite3")
-    bot = make_bot(tmp_path, cogs=[AnswersCog])
-    async with FakeDiscord(bot) as fd:
-        cog = await start(fd, [post])
+    async with running(tmp_path) as (post, bot, fd, cog):
         reply = await fd.say(C, BEN, reply_to=post.message_id)
         await fd.say(C, ANA)  # in the prompt's channel but not a reply
         await cog.writer.flush()
@@ -67,10 +68,7 @@ async def test_reply_to_the_prompt_message_is_recorded(tmp_path):
 
 
 async def test_unrelated_message_touches_no_database(tmp_path):
-    post = await seed_post(tmp_path / "bot.sqlite3")
-    bot = make_bot(tmp_path, cogs=[AnswersCog])
-    async with FakeDiscord(bot) as fd:
-        cog = await start(fd, [post])
+    async with running(tmp_path) as (_post, bot, fd, cog):
         statements: list[str] = []
         await bot.db.set_trace_callback(statements.append)
         other = await fd.say(OTHER, ANA, "off topic")
@@ -83,10 +81,7 @@ async def test_unrelated_message_touches_no_database(tmp_path):
 
 
 async def test_bot_and_system_messages_are_ignored(tmp_path):
-    post = await seed_post(tmp_path / "bot.sqlite3")
-    bot = make_bot(tmp_path, cogs=[AnswersCog])
-    async with FakeDiscord(bot) as fd:
-        cog = await start(fd, [post])
+    async with running(tmp_path) as (post, bot, fd, cog):
         await fd.say(post.thread_id, 99, "beep")  # another bot
         await bot.get_channel(post.thread_id).send("a follow-up question")  # the bot itself
         pinned = events.message(post.thread_id, payloads.user(ANA), guild_id=G)
@@ -97,10 +92,7 @@ async def test_bot_and_system_messages_are_ignored(tmp_path):
 
 
 async def test_deleted_message_removes_its_row_flushed_or_still_queued(tmp_path):
-    post = await seed_post(tmp_path / "bot.sqlite3")
-    bot = make_bot(tmp_path, cogs=[AnswersCog])
-    async with FakeDiscord(bot) as fd:
-        cog = await start(fd, [post])
+    async with running(tmp_path) as (post, bot, fd, cog):
         stored = await fd.say(post.thread_id, ANA)
         await cog.writer.flush()
         queued = await fd.say(post.thread_id, BEN)
@@ -114,10 +106,7 @@ async def test_deleted_message_removes_its_row_flushed_or_still_queued(tmp_path)
 
 
 async def test_bulk_delete_removes_every_row(tmp_path):
-    post = await seed_post(tmp_path / "bot.sqlite3")
-    bot = make_bot(tmp_path, cogs=[AnswersCog])
-    async with FakeDiscord(bot) as fd:
-        cog = await start(fd, [post])
+    async with running(tmp_path) as (post, bot, fd, cog):
         a = await fd.say(post.thread_id, ANA)
         b = await fd.say(post.thread_id, BEN)
         await cog.writer.flush()
@@ -128,10 +117,7 @@ async def test_bulk_delete_removes_every_row(tmp_path):
 
 
 async def test_reaction_on_prompt_message_is_recorded_once_and_removed_when_taken_back(tmp_path):
-    post = await seed_post(tmp_path / "bot.sqlite3")
-    bot = make_bot(tmp_path, cogs=[AnswersCog])
-    async with FakeDiscord(bot) as fd:
-        cog = await start(fd, [post])
+    async with running(tmp_path) as (post, bot, fd, cog):
         await fd.react(C, post.message_id, ANA, "👍")
         await fd.react(C, post.message_id, ANA, "🔥")
         await fd.react(C, post.message_id, 99, "🤖")  # a bot
@@ -146,10 +132,7 @@ async def test_reaction_on_prompt_message_is_recorded_once_and_removed_when_take
 
 
 async def test_clearing_all_reactions_removes_every_reaction_record_queued_or_stored(tmp_path):
-    post = await seed_post(tmp_path / "bot.sqlite3")
-    bot = make_bot(tmp_path, cogs=[AnswersCog])
-    async with FakeDiscord(bot) as fd:
-        cog = await start(fd, [post])
+    async with running(tmp_path) as (post, bot, fd, cog):
         answer = await fd.say(post.thread_id, BEN)
         await fd.react(C, post.message_id, ANA)
         await cog.writer.flush()
@@ -165,10 +148,7 @@ async def test_clearing_all_reactions_removes_every_reaction_record_queued_or_st
 
 
 async def test_clearing_one_emoji_removes_every_reaction_record_on_the_prompt(tmp_path):
-    post = await seed_post(tmp_path / "bot.sqlite3")
-    bot = make_bot(tmp_path, cogs=[AnswersCog])
-    async with FakeDiscord(bot) as fd:
-        cog = await start(fd, [post])
+    async with running(tmp_path) as (post, bot, fd, cog):
         await fd.react(C, post.message_id, ANA, "👍")
         await cog.writer.flush()
         await fd.react(C, post.message_id, BEN, "🔥")  # still queued
@@ -180,10 +160,7 @@ async def test_clearing_one_emoji_removes_every_reaction_record_on_the_prompt(tm
 
 
 async def test_clearing_reactions_elsewhere_keeps_the_prompt_reactions(tmp_path):
-    post = await seed_post(tmp_path / "bot.sqlite3")
-    bot = make_bot(tmp_path, cogs=[AnswersCog])
-    async with FakeDiscord(bot) as fd:
-        cog = await start(fd, [post])
+    async with running(tmp_path) as (post, bot, fd, cog):
         await fd.react(C, post.message_id, ANA)
         other = await fd.say(OTHER, BEN)
         await fd.send(
@@ -198,10 +175,7 @@ async def test_clearing_reactions_elsewhere_keeps_the_prompt_reactions(tmp_path)
 
 
 async def test_opted_out_member_is_not_recorded(tmp_path):
-    post = await seed_post(tmp_path / "bot.sqlite3")
-    bot = make_bot(tmp_path, cogs=[AnswersCog])
-    async with FakeDiscord(bot) as fd:
-        cog = await start(fd, [post])
+    async with running(tmp_path) as (post, bot, fd, cog):
         await cog.store.opt_out(G, ANA, 0)
         await fd.say(post.thread_id, ANA)
         await fd.react(C, post.message_id, ANA)
@@ -375,10 +349,7 @@ async def test_restart_does_not_bring_back_answers_that_forget_or_retention_eras
 
 
 async def test_forgotten_member_is_recorded_again_and_opted_out_one_moves_the_cursor(tmp_path):
-    post = await seed_post(tmp_path / "bot.sqlite3")
-    bot = make_bot(tmp_path, cogs=[AnswersCog])
-    async with FakeDiscord(bot) as fd:
-        cog = await start(fd, [post])
+    async with running(tmp_path) as (post, bot, fd, cog):
         await fd.say(post.thread_id, ANA)
         await cog.writer.forget(G, ANA)
         again = await fd.say(post.thread_id, ANA)
@@ -445,10 +416,7 @@ async def test_live_answers_before_the_backfill_do_not_move_the_stored_cursor(tm
 
 
 async def test_an_answer_is_queued_as_the_gateway_parses_it_without_starting_a_task(tmp_path):
-    post = await seed_post(tmp_path / "bot.sqlite3")
-    bot = make_bot(tmp_path, cogs=[AnswersCog])
-    async with FakeDiscord(bot) as fd:
-        cog = await start(fd, [post])
+    async with running(tmp_path) as (post, bot, fd, cog):
         before = asyncio.all_tasks()
         answer = events.message(post.thread_id, payloads.user(ANA), guild_id=G)
         bot._connection.parse_message_create(answer)  # what the gateway does with MESSAGE_CREATE
