@@ -1,5 +1,7 @@
 """Members' /participation commands on a known data set in a real SQLite file."""
 
+import contextlib
+
 from bot.adapter.answers import AnswersCog
 from bot.adapter.participation_cmds import NOT_YOURS, ParticipationCommands
 from tests.discord_harness import FakeDiscord
@@ -17,6 +19,16 @@ from tests.participation_world import (
 COGS = [AnswersCog, ParticipationCommands]
 
 
+@contextlib.asynccontextmanager
+async def running(tmp_path):
+    """The known participation history in the database and the bot connected."""
+    await seed_history(tmp_path / "bot.sqlite3")
+    bot = make_bot(tmp_path, cogs=COGS)
+    async with FakeDiscord(bot) as fd:
+        await fd.connect(guild(fd))
+        yield bot, fd
+
+
 def message_id(replies) -> int:
     return int(replies.callback.response["resource"]["message"]["id"])
 
@@ -29,10 +41,7 @@ async def press(fd, replies, label: str, user_id: int):
 
 
 async def test_me_shows_prompts_themes_and_streaks_ephemerally(tmp_path):
-    await seed_history(tmp_path / "bot.sqlite3")
-    bot = make_bot(tmp_path, cogs=COGS)
-    async with FakeDiscord(bot) as fd:
-        await fd.connect(guild(fd))
+    async with running(tmp_path) as (_bot, fd):
         replies = await fd.slash("participation me", user_id=ANA, channel_id=20)
 
         assert replies.ephemeral
@@ -76,10 +85,7 @@ async def test_opt_out_stops_recording_and_keeping_data_is_a_choice(tmp_path):
 
 
 async def test_opt_out_and_erase(tmp_path):
-    await seed_history(tmp_path / "bot.sqlite3")
-    bot = make_bot(tmp_path, cogs=COGS)
-    async with FakeDiscord(bot) as fd:
-        await fd.connect(guild(fd))
+    async with running(tmp_path) as (bot, fd):
         replies = await fd.slash("participation opt-out", user_id=ANA, channel_id=20)
         clicked = await press(fd, replies, "Erase my records", ANA)
         assert "Erased 4 participation record(s)" in clicked.content
@@ -87,10 +93,7 @@ async def test_opt_out_and_erase(tmp_path):
 
 
 async def test_forget_asks_then_erases_everything_about_the_member(tmp_path):
-    await seed_history(tmp_path / "bot.sqlite3")
-    bot = make_bot(tmp_path, cogs=COGS)
-    async with FakeDiscord(bot) as fd:
-        await fd.connect(guild(fd))
+    async with running(tmp_path) as (bot, fd):
         replies = await fd.slash("participation forget", user_id=BEN, channel_id=20)
         assert replies.ephemeral and "cannot be undone" in replies.content
         assert len([r for r in await rows(bot) if r[0] == BEN]) == 3  # nothing erased yet
@@ -105,10 +108,7 @@ async def test_forget_asks_then_erases_everything_about_the_member(tmp_path):
 
 
 async def test_another_members_click_is_refused_and_erases_nothing(tmp_path):
-    await seed_history(tmp_path / "bot.sqlite3")
-    bot = make_bot(tmp_path, cogs=COGS)
-    async with FakeDiscord(bot) as fd:
-        await fd.connect(guild(fd))
+    async with running(tmp_path) as (bot, fd):
         replies = await fd.slash("participation forget", user_id=BEN, channel_id=20)
         clicked = await press(fd, replies, "Erase everything", ANA)
 
@@ -117,10 +117,7 @@ async def test_another_members_click_is_refused_and_erases_nothing(tmp_path):
 
 
 async def test_cancel_leaves_data_untouched(tmp_path):
-    await seed_history(tmp_path / "bot.sqlite3")
-    bot = make_bot(tmp_path, cogs=COGS)
-    async with FakeDiscord(bot) as fd:
-        await fd.connect(guild(fd))
+    async with running(tmp_path) as (bot, fd):
         replies = await fd.slash("participation forget", user_id=BEN, channel_id=20)
         clicked = await press(fd, replies, "Cancel", BEN)
         assert clicked.content == "Nothing was erased."
@@ -139,10 +136,7 @@ async def unanswered(fd, member_id: int):
 
 
 async def test_an_unanswered_forget_erases_nothing_and_removes_the_buttons(tmp_path):
-    await seed_history(tmp_path / "bot.sqlite3")
-    bot = make_bot(tmp_path, cogs=COGS)
-    async with FakeDiscord(bot) as fd:
-        await fd.connect(guild(fd))
+    async with running(tmp_path) as (bot, fd):
         replies = await fd.slash("participation forget", user_id=BEN, channel_id=20)
 
         edit = await unanswered(fd, BEN)
@@ -155,10 +149,7 @@ async def test_an_unanswered_forget_erases_nothing_and_removes_the_buttons(tmp_p
 
 
 async def test_an_unanswered_opt_out_keeps_the_records_and_removes_the_buttons(tmp_path):
-    await seed_history(tmp_path / "bot.sqlite3")
-    bot = make_bot(tmp_path, cogs=COGS)
-    async with FakeDiscord(bot) as fd:
-        await fd.connect(guild(fd))
+    async with running(tmp_path) as (bot, fd):
         await fd.slash("participation opt-out", user_id=ANA, channel_id=20)
 
         edit = await unanswered(fd, ANA)
