@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from bot.config import ChannelConfig, GuildConfig
 from bot.posting_types import Outcome, PostRefused, PostUnavailable, Published
 from bot.prompts.model import Prompt
-from bot.rotation import HistoryEntry, pool_for
+from bot.rotation import cycle_position, pool_for
 
 log = logging.getLogger(__name__)
 
@@ -195,17 +195,3 @@ def taken_over(channel_id: int, post_id: int, prompt: Prompt) -> Outcome:
     """The claim was settled or taken over by another pass, which records and announces it."""
     reason = "claim taken over by another pass"
     return Outcome(channel_id, "taken over", None, post_id, prompt.id, reason=reason)
-
-
-def cycle_position(pool: list[Prompt], history: list[HistoryEntry]) -> tuple[int, int]:
-    """How many pool prompts are still unused in the current rotation cycle, and how many history
-    entries came before that cycle began (cycles as ``bot.rotation`` counts them)."""
-    pool_ids = {p.id for p in pool}
-    used: set[str] = set()
-    began = 0
-    for position, entry in enumerate(sorted(history, key=lambda e: e.posted_at)):
-        if entry.prompt_id in pool_ids:
-            used.add(entry.prompt_id)
-            if used >= pool_ids:
-                used, began = set(), position + 1
-    return len(pool_ids - used), began

@@ -48,21 +48,33 @@ def _ordered(history: list[HistoryEntry]) -> list[HistoryEntry]:
     return sorted(history, key=lambda e: e.posted_at)  # stable: equal times keep given order
 
 
-def _used_in_cycle(pool: list[Prompt], history: list[HistoryEntry]) -> set[str]:
+def _current_cycle(pool: list[Prompt], history: list[HistoryEntry]) -> tuple[set[str], int]:
+    """Pool prompts used in the current cycle, and how many history entries came before it."""
     pool_ids = {p.id for p in pool}
     used: set[str] = set()
-    for entry in _ordered(history):
+    began = 0
+    for position, entry in enumerate(_ordered(history)):
         if entry.prompt_id in pool_ids:
             used.add(entry.prompt_id)
             if used >= pool_ids:
-                used = set()
-    return used
+                used, began = set(), position + 1
+    return used, began
+
+
+def _used_in_cycle(pool: list[Prompt], history: list[HistoryEntry]) -> set[str]:
+    return _current_cycle(pool, history)[0]
+
+
+def cycle_position(pool: list[Prompt], history: list[HistoryEntry]) -> tuple[int, int]:
+    """How many pool prompts are still unused in the current cycle, and how many history entries
+    came before that cycle began (which identifies the cycle, e.g. for a once-per-cycle notice)."""
+    used, began = _current_cycle(pool, history)
+    return sum(1 for p in pool if p.id not in used), began
 
 
 def remaining_in_cycle(pool: list[Prompt], history: list[HistoryEntry]) -> int:
     """How many pool prompts have not been posted yet in the current cycle."""
-    used = _used_in_cycle(pool, history)
-    return sum(1 for p in pool if p.id not in used)
+    return cycle_position(pool, history)[0]
 
 
 def _pick(pool: list[Prompt], history: list[HistoryEntry]) -> Prompt:
