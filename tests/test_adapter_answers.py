@@ -238,9 +238,7 @@ async def test_a_post_announced_late_has_its_thread_read_and_a_fresh_one_does_no
 
 
 async def test_backfill_after_restart_reads_history_after_last_recorded_answer(tmp_path):
-    post = await seed_post(tmp_path / "bot.sqlite3")
-    async with FakeDiscord(make_bot(tmp_path, cogs=[AnswersCog])) as fd:
-        cog = await start(fd, [post])
+    async with running(tmp_path) as (post, _bot, fd, cog):
         await fd.say(post.thread_id, ANA)
         last = await fd.say(post.thread_id, BEN)
         await cog.writer.flush()
@@ -314,9 +312,7 @@ async def test_a_prompt_the_scheduler_posts_collects_answers_at_once(tmp_path):
 async def test_queued_answers_are_written_when_the_bot_closes(tmp_path):
     import sqlite3
 
-    post = await seed_post(tmp_path / "bot.sqlite3")
-    async with FakeDiscord(make_bot(tmp_path, cogs=[AnswersCog])) as fd:
-        cog = await start(fd, [post])
+    async with running(tmp_path) as (post, _bot, fd, cog):
         await fd.say(post.thread_id, ANA)
         assert cog.writer.pending == 1
     con = sqlite3.connect(tmp_path / "bot.sqlite3")
@@ -325,9 +321,7 @@ async def test_queued_answers_are_written_when_the_bot_closes(tmp_path):
 
 
 async def test_restart_does_not_bring_back_answers_that_forget_or_retention_erased(tmp_path):
-    post = await seed_post(tmp_path / "bot.sqlite3")
-    async with FakeDiscord(make_bot(tmp_path, cogs=[AnswersCog])) as fd:
-        cog = await start(fd, [post])
+    async with running(tmp_path) as (post, _bot, fd, cog):
         await cog.store.opt_out(G, BEN, 0)
         old = await fd.say(post.thread_id, BEN)  # opted out: seen, never recorded
         await cog.store.opt_in(G, BEN)
@@ -369,9 +363,7 @@ class _BackfillOnRequest(AnswersCog, name="Answers"):
 
 
 async def test_backfill_reads_after_what_was_seen_before_start_not_after_live_answers(tmp_path):
-    post = await seed_post(tmp_path / "bot.sqlite3")
-    async with FakeDiscord(make_bot(tmp_path, cogs=[AnswersCog])) as fd:
-        cog = await start(fd, [post])
+    async with running(tmp_path) as (post, _bot, fd, cog):
         last = await fd.say(post.thread_id, ANA)
         await cog.writer.flush()
 
@@ -393,9 +385,7 @@ async def test_backfill_reads_after_what_was_seen_before_start_not_after_live_an
 async def test_live_answers_before_the_backfill_do_not_move_the_stored_cursor(tmp_path):
     """A crash after a live answer is written but before the backfill has read the thread must
     not make the next start skip what was posted while the bot was down."""
-    post = await seed_post(tmp_path / "bot.sqlite3")
-    async with FakeDiscord(make_bot(tmp_path, cogs=[AnswersCog])) as fd:
-        cog = await start(fd, [post])
+    async with running(tmp_path) as (post, _bot, fd, cog):
         last = await fd.say(post.thread_id, ANA)
         await cog.writer.flush()
 
