@@ -11,6 +11,7 @@ import logging
 from datetime import datetime, timedelta
 
 from bot.config import ChannelConfig, GuildConfig
+from bot.posting_delivery import ts
 from bot.posting_types import ChannelSummary, Outcome, PostingError
 from bot.prompts.model import Library, Prompt
 from bot.rotation import HistoryEntry, PlannedPost, choose_next, plan_posts, pool_for
@@ -43,7 +44,7 @@ class ModeratorControls:
         guild, channel = self.find_channel(guild_id, channel_id)
         history = await self.store.history(channel_id)
         prompt = pick_prompt(self.holder.library, channel, history, theme_id, prompt_id)
-        post_id = await self.store.claim_manual(guild_id, channel_id, int(now.timestamp()))
+        post_id = await self.store.claim_manual(guild_id, channel_id, ts(now))
         await self.store.set_prompt(post_id, prompt.id, prompt.theme_id)
         log.info("channel %s: moderator post of %s (post %s)", channel_id, prompt.id, post_id)
         return await self.deliver(guild, channel, post_id, prompt, now, now + MANUAL_RETRY_WINDOW)
@@ -51,15 +52,15 @@ class ModeratorControls:
     async def skip(self, guild_id: int, channel_id: int, now: datetime) -> int:
         """Skip the channel's next scheduled post; returns how many skips are now pending."""
         self.find_channel(guild_id, channel_id)
-        return await self.store.request_skip(guild_id, channel_id, int(now.timestamp()))
+        return await self.store.request_skip(guild_id, channel_id, ts(now))
 
     async def pause(self, guild_id: int, channel_id: int, now: datetime) -> None:
         self.find_channel(guild_id, channel_id)
-        await self.store.set_paused(guild_id, channel_id, True, int(now.timestamp()))
+        await self.store.set_paused(guild_id, channel_id, True, ts(now))
 
     async def resume(self, guild_id: int, channel_id: int, now: datetime) -> None:
         self.find_channel(guild_id, channel_id)
-        await self.store.set_paused(guild_id, channel_id, False, int(now.timestamp()))
+        await self.store.set_paused(guild_id, channel_id, False, ts(now))
 
     async def upcoming(
         self, guild_id: int, channel_id: int, now: datetime, count: int

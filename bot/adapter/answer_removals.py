@@ -52,7 +52,7 @@ class ReactionsAndDeletions:
         is_bot = payload.user_id == self.bot.user.id or bool(member and member.bot)
         post = classify_reaction(is_bot, payload.message_id, self.index)
         if post is not None:
-            now = int(self.bot.clock().timestamp())
+            now = self.bot.now_seconds()
             await self.writer.add(reaction_row(post, payload.user_id, now))
 
     @commands.Cog.listener()

@@ -95,7 +95,7 @@ class AnswersCog(PromptTracking, ReactionsAndDeletions, commands.Cog, name="Answ
                     log.exception("participation batch not written; kept for the next try")
 
     def _open_since(self) -> int:
-        return int(self.bot.clock().timestamp()) - OPEN_DAYS * 86400
+        return self.bot.now_seconds() - OPEN_DAYS * 86400
 
     def _add(self, post: PromptPost) -> None:
         self.index.add(post)

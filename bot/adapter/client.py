@@ -70,6 +70,10 @@ class DiscussionBot(commands.Bot):
         self._message_gates: tuple[tuple[Callable[..., bool], Callable[..., None] | None], ...]
         self._message_gates = ()
 
+    def now_seconds(self) -> int:
+        """The bot's clock as Unix seconds, the unit the store keeps times in."""
+        return int(self.clock().timestamp())
+
     @property
     def library(self) -> Library:
         """The current prompt library (the holder swaps it on a good reload)."""

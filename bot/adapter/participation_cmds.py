@@ -129,7 +129,7 @@ class ParticipationCommands(commands.Cog, name="ParticipationCommands"):
 
     @participation.command(name="opt-out", description="Stop recording your participation")
     async def opt_out(self, interaction: discord.Interaction) -> None:
-        now = int(self.bot.clock().timestamp())
+        now = self.bot.now_seconds()
         await recording(self.bot).store.opt_out(interaction.guild_id, interaction.user.id, now)
         view = OptOutView(self.bot, interaction.guild_id, interaction.user.id)
         await self._ask(

@@ -77,7 +77,7 @@ class StatsCog(commands.Cog, name="Stats"):
     @stats.command(name="server", description="Activity over the last days (default 7)")
     async def server(self, interaction: discord.Interaction, days: Days = 7) -> None:
         await self._fresh()
-        now = int(self.bot.clock().timestamp())
+        now = self.bot.now_seconds()
         report = await server_report(self.bot.db, interaction.guild_id, now - days * DAY, now)
         await self._reply(interaction, server_text(report, days))
 
@@ -121,7 +121,7 @@ class StatsCog(commands.Cog, name="Stats"):
     ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         await self._fresh()
-        now = int(self.bot.clock().timestamp())
+        now = self.bot.now_seconds()
         since = now - days * DAY if days else 0
         await send_export(self.bot.db, interaction, since, now)
 
