@@ -91,7 +91,9 @@ async def test_background_loop_flushes_after_the_delay(db, store):
         await fake_sleep(0, [])
     assert delays and delays[0] == 0.25
     assert await stored(db) == [(7, 100, ANSWER)]
+    assert writer.running
     await writer.close()
+    assert not writer.running
 
 
 async def fake_sleep(seconds, seen):

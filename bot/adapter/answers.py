@@ -50,7 +50,6 @@ class AnswersCog(PromptTracking, ReactionsAndDeletions, commands.Cog, name="Answ
         self.store: ParticipationStore | None = None
         self.writer: BatchWriter | None = None
         self.backfill_task: asyncio.Task | None = None
-        self.flush_task: asyncio.Task | None = None
         self._adding: set[asyncio.Task] = set()  # answers waiting for a server's opt-outs
         # Read cursors as they were at start, before any live answer: backfill reads after them.
         self.backfill_from: dict[int, int] = {}
@@ -69,30 +68,18 @@ class AnswersCog(PromptTracking, ReactionsAndDeletions, commands.Cog, name="Answ
         guilds = {p.guild_id for p in self.index} | {g.guild_id for g in self.bot.settings.guilds}
         for guild_id in guilds:  # opt-outs read now: answers are then queued without waiting
             await self.store.opted_out_members(guild_id)
-        self.flush_task = asyncio.create_task(self._flush_every(), name="answers-flush")
+        self.writer.start()  # writes what is queued every second; close() stops it
         log.info("watching %d open prompt posts", len(self.index))
 
     async def cog_unload(self) -> None:
-        """Stop the backfills and the flush timer (waiting until they have stopped), let answers
-        still waiting for opt-outs be queued, then write everything queued."""
-        tasks = [self.backfill_task, self.flush_task, *self.late_backfills]
+        """Stop the backfills (waiting until they have stopped), let answers still waiting for
+        opt-outs be queued, then stop the writer's timer and write everything queued."""
+        tasks = [self.backfill_task, *self.late_backfills]
         await _stop([t for t in tasks if t is not None])
         if self._adding:
             await asyncio.gather(*self._adding, return_exceptions=True)
         if self.writer is not None:
             await self.writer.close()
-
-    async def _flush_every(self) -> None:
-        """Write queued rows every ``max_delay`` seconds (full batches are written at once by
-        ``BatchWriter.add``). A timer rather than the writer's event wait: an idle bot then only
-        waits on a timer, which the offline test harness treats as idle."""
-        while True:
-            await asyncio.sleep(self.writer.max_delay)
-            if self.writer.dirty:
-                try:
-                    await self.writer.flush()
-                except Exception:
-                    log.exception("participation batch not written; kept for the next try")
 
     def _open_since(self) -> int:
         return self.bot.now_seconds() - OPEN_DAYS * 86400

@@ -1,7 +1,8 @@
 """Batched participation writes: one transaction per batch, bounded delay, flushed on close.
 
 Rows wait in memory until ``max_rows`` are queued (written at once by ``add``) or until the
-background loop (``start``) has waited ``max_delay`` seconds after the first queued row. Tests
+background loop (``start``), which wakes every ``max_delay`` seconds, finds something queued (a
+timer rather than an event wait: an idle writer then only waits on a timer). Tests
 call ``flush()`` directly instead of waiting. Deletions and ``forget`` go through the writer so
 they also remove rows still queued, and run after any write in flight (one lock).
 """
@@ -36,7 +37,6 @@ class BatchWriter:
         self._queue: list[ParticipationRow] = []
         self._seen: dict[int, int] = {}  # post id -> newest answer message seen, not yet saved
         self._lock = asyncio.Lock()
-        self._queued = asyncio.Event()
         self._task: asyncio.Task | None = None
         self._flushing: asyncio.Task | None = None  # a full batch being written (add_nowait)
 
@@ -50,12 +50,16 @@ class BatchWriter:
         """Rows or read cursors wait to be written."""
         return bool(self._queue or self._seen)
 
+    @property
+    def running(self) -> bool:
+        """The background loop (``start``) is running."""
+        return self._task is not None and not self._task.done()
+
     def saw(self, post_id: int, message_id: int) -> None:
         """An answer message was seen in a post (recorded or not): its read cursor moves up to
         it with the next flush, after the rows queued with it."""
         if message_id > self._seen.get(post_id, 0):
             self._seen[post_id] = message_id
-            self._queued.set()
 
     def add_nowait(self, row: ParticipationRow) -> bool | None:
         """Queue a row without waiting: True if queued, False if the member opted out, None
@@ -67,7 +71,6 @@ class BatchWriter:
         if row.member_id in opted_out:
             return False
         self._queue.append(row)
-        self._queued.set()
         if len(self._queue) >= self.max_rows and self._flushing is None:
             self._flushing = asyncio.create_task(self._flush_full(), name="participation-batch")
         return True
@@ -85,7 +88,6 @@ class BatchWriter:
         if row.member_id in await self.store.opted_out_members(row.guild_id):
             return False
         self._queue.append(row)
-        self._queued.set()
         if len(self._queue) >= self.max_rows:
             await self.flush()
         return True
@@ -102,7 +104,6 @@ class BatchWriter:
         async with self._lock:
             batch, self._queue = self._queue, []
             seen, self._seen = self._seen, {}
-            self._queued.clear()
             try:
                 written = await self.store.record_many(batch) if batch else 0
                 if seen:  # after the rows: a crash in between only means reading them again
@@ -111,8 +112,7 @@ class BatchWriter:
                 self._queue[:0] = batch
                 for post_id, message_id in seen.items():
                     self.saw(post_id, message_id)
-                self._queued.set()
-                raise
+                    raise
             return written
 
     async def delete_message(self, message_id: int) -> int:
@@ -156,14 +156,14 @@ class BatchWriter:
             self._task = asyncio.create_task(self.run(), name="participation-writer")
 
     async def run(self) -> None:
-        """Flush ``max_delay`` seconds after a row is queued, forever. Errors are logged."""
+        """Every ``max_delay`` seconds, write what is queued, forever. Errors are logged."""
         while True:
-            await self._queued.wait()
             await self._sleep(self.max_delay)
-            try:
-                await self.flush()
-            except Exception:
-                log.exception("participation batch not written; kept for the next try")
+            if self.dirty:
+                try:
+                    await self.flush()
+                except Exception:
+                    log.exception("participation batch not written; kept for the next try")
 
     async def close(self) -> None:
         """Stop the background loop and write everything still queued."""
