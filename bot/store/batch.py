@@ -68,11 +68,16 @@ class BatchWriter:
         opted_out = self.store.opted_out_cached(row.guild_id)
         if opted_out is None:
             return None
+        if not self._enqueue(row, opted_out):
+            return False
+        if len(self._queue) >= self.max_rows and self._flushing is None:
+            self._flushing = asyncio.create_task(self._flush_full(), name="participation-batch")
+        return True
+
+    def _enqueue(self, row: ParticipationRow, opted_out: set[int]) -> bool:
         if row.member_id in opted_out:
             return False
         self._queue.append(row)
-        if len(self._queue) >= self.max_rows and self._flushing is None:
-            self._flushing = asyncio.create_task(self._flush_full(), name="participation-batch")
         return True
 
     async def _flush_full(self) -> None:
@@ -85,9 +90,8 @@ class BatchWriter:
 
     async def add(self, row: ParticipationRow) -> bool:
         """Queue a row; False (and nothing kept) if the member opted out in that server."""
-        if row.member_id in await self.store.opted_out_members(row.guild_id):
+        if not self._enqueue(row, await self.store.opted_out_members(row.guild_id)):
             return False
-        self._queue.append(row)
         if len(self._queue) >= self.max_rows:
             await self.flush()
         return True
