@@ -44,7 +44,6 @@ async def test_posted_prompt_shows_in_history_and_lookups(store):
     assert await store.history(CHANNEL) == [HistoryEntry("p1", "t1", SLOT + 7)]
     assert await store.history(OTHER) == []
     assert (await store.post_by_message(500))["id"] == post_id
-    assert (await store.post_by_thread(600))["slot"] == SLOT
     assert await store.post_by_message(999) is None
     assert await store.last_slot(CHANNEL) == SLOT
     assert await store.last_slot(OTHER) is None
@@ -69,14 +68,6 @@ async def test_manual_posts_never_conflict(store):
     second = await store.claim_manual(GUILD, CHANNEL, SLOT)
     assert first != second
     assert (await store.post(first))["kind"] == "manual"
-
-
-async def test_open_posts_lists_threads_posted_since(store):
-    for i, thread in enumerate([601, None, 603]):
-        post_id = await store.claim_slot(GUILD, CHANNEL, SLOT + i * HOUR, SLOT)
-        await store.mark_posted(post_id, f"p{i}", "t", 500 + i, thread, SLOT + i * HOUR)
-    assert [r["thread_id"] for r in await store.open_posts(SLOT)] == [601, 603]
-    assert [r["thread_id"] for r in await store.open_posts(SLOT + HOUR)] == [603]
 
 
 async def test_pause_and_resume_per_channel(store):

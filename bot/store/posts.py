@@ -126,14 +126,3 @@ class PostStore(ClaimRecovery, ChannelStateStore):
 
     async def post_by_message(self, message_id: int) -> aiosqlite.Row | None:
         return await self._one(_POST + " WHERE message_id = ?", (message_id,))
-
-    async def post_by_thread(self, thread_id: int) -> aiosqlite.Row | None:
-        return await self._one(_POST + " WHERE thread_id = ?", (thread_id,))
-
-    async def open_posts(self, since: int) -> list[aiosqlite.Row]:
-        """Posted posts with a thread, posted at or after ``since``, oldest first."""
-        return await self._all(
-            _POST + " WHERE status = 'posted' AND thread_id IS NOT NULL AND posted_at >= ?"
-            " ORDER BY posted_at, id",
-            (since,),
-        )
