@@ -46,7 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import discord
 
 from bot.adapter.client import DiscussionBot, bot_intents
-from bot.config import GuildConfig, Settings
+from bot.config.settings import GuildConfig, Settings
 from bot.prompts.model import Library
 from bot.store.db import open_database
 from bot.store.posts import PostStore

@@ -21,8 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.essays import read_essays
-from bot.themes import find_themes, theme_json
+from bot.essays.reader import read_essays
+from bot.themes.extract import find_themes, theme_json
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 TARGET_SECONDS = 5.0

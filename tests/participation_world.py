@@ -7,11 +7,11 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from bot.adapter.client import DiscussionBot
-from bot.config import DigestConfig, GuildConfig, Settings
+from bot.config.settings import DigestConfig, GuildConfig, Settings
+from bot.participation.thread_index import PromptPost
 from bot.prompts.model import Library
 from bot.store.db import open_database
 from bot.store.posts import PostStore
-from bot.thread_index import PromptPost
 from tests.discord_harness import BOT_USER_ID, events, payloads
 
 G, C, OTHER, MODLOG = 10, 20, 21, 22
@@ -110,7 +110,7 @@ async def seed_history(db_path: Path) -> list[int]:
     post 4 (p4/t3): ana answers twice
     ana: 4 answers, prompts answered 3, themes 3, streak current 3 / best 3; new this week.
     """
-    from bot.participation import ANSWER, REACTION, ParticipationRow
+    from bot.participation.rules import ANSWER, REACTION, ParticipationRow
     from bot.store.participation import ParticipationStore
 
     now = int(NOW.timestamp())

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import yaml
 
-from bot.config import ChannelConfig, GuildConfig, Settings
-from bot.posting_types import Published
+from bot.config.settings import ChannelConfig, GuildConfig, Settings
+from bot.posting.types import Published
 from bot.prompts.loader import LibraryHolder
 
 GUILD, MODLOG = 10, 19

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 from discord.ext import commands
 
-from bot.adapter.answers import AnswersCog
+from bot.adapter.answers.cog import AnswersCog
 from bot.adapter.client import DiscussionBot
-from bot.thread_index import PromptPost
+from bot.participation.thread_index import PromptPost
 from tests.discord_harness import FakeDiscord, events, payloads
 from tests.participation_world import (
     ANA,

@@ -17,7 +17,7 @@ from discord.ext import commands
 from bot.adapter.checks import ModGroup, half_gated, mod_command
 from bot.adapter.client import DiscussionBot
 from bot.adapter.tree import MODERATOR_ONLY, UNEXPECTED
-from bot.config import GuildConfig, Settings
+from bot.config.settings import GuildConfig, Settings
 from bot.prompts.model import Library, Prompt, Theme
 from tests.discord_harness import FakeDiscord, payloads
 

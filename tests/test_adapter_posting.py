@@ -12,7 +12,7 @@ import discord
 from bot.adapter.client import DiscussionBot
 from bot.adapter.posting import Posting, scheduler_ended
 from bot.adapter.publisher import prompt_embed
-from bot.posting import STALE_AFTER
+from bot.posting.service import STALE_AFTER
 from bot.prompts.model import Library, Prompt, Theme
 from tests.discord_harness import FakeDiscord, payloads
 from tests.posting_helpers import GUILD, MODLOG, channel, library_holder, settings

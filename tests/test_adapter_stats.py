@@ -4,7 +4,7 @@ import csv
 import io
 from datetime import timedelta
 
-from bot.adapter.answers import AnswersCog
+from bot.adapter.answers.cog import AnswersCog
 from bot.adapter.checks import gates, iter_leaf_commands
 from bot.adapter.stats import COGS as STATS_COGS
 from bot.adapter.tree import MODERATOR_ONLY

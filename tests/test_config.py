@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import DigestConfig, load_config, token_from_env
+from bot.config.settings import DigestConfig, load_config, token_from_env
 from bot.errors import InputError
 from bot.prompts.loader import load_library
 

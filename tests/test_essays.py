@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from bot.essays import parse_essay, read_essays
+from bot.essays.reader import parse_essay, read_essays
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -28,7 +28,9 @@ GUILD, CHANNEL = 820000000000000001, 820000000000000002
 MEMBERS = [820000000000000100 + n for n in range(5)]
 THREADS = rf"^/channels/{CHANNEL}/messages/\d+/threads$"
 POSTS = rf"^/channels/{CHANNEL}/messages$"
-STALE_AFTER = 600  # bot.posting.STALE_AFTER: a claim older than this is taken as interrupted
+STALE_AFTER = (
+    600  # bot.posting.service.STALE_AFTER: a claim older than this is taken as interrupted
+)
 
 
 def write_config(tmp_path: Path, server: FakeDiscord) -> Path:

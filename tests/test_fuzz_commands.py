@@ -18,14 +18,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.adapter.answers import AnswersCog
+from bot.adapter.answers.cog import AnswersCog
 from bot.adapter.client import DiscussionBot
 from bot.adapter.participation_cmds import ParticipationCommands
 from bot.adapter.posting import Posting
 from bot.adapter.stats import COGS as STATS_COGS
 from bot.adapter.topics import Topics
 from bot.adapter.tree import UNEXPECTED
-from bot.config import GuildConfig, Settings
+from bot.config.settings import GuildConfig, Settings
 from tests.discord_harness import FakeDiscord
 from tests.participation_world import ANA, MOD, MOD_ROLE, MODLOG, NOW, C, G, guild, seed_history
 from tests.posting_helpers import channel, library_holder

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.cli import main
-from bot.config import Settings, load_config
+from bot.config.settings import Settings, load_config
 from bot.errors import InputError, Problem
 from bot.prompts.loader import LibraryHolder, load_library, load_theme_files
 from bot.prompts.writer import render_theme_file

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.participation import (
+from bot.participation.rules import (
     ANSWER,
     REACTION,
     Streak,
@@ -10,7 +10,7 @@ from bot.participation import (
     reaction_row,
     streak,
 )
-from bot.thread_index import PromptIndex, PromptPost
+from bot.participation.thread_index import PromptIndex, PromptPost
 
 POST = PromptPost(7, 1, 10, "prompt-a", "theme-x", 500, 900, 1000)
 

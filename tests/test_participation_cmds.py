@@ -2,7 +2,7 @@
 
 import contextlib
 
-from bot.adapter.answers import AnswersCog
+from bot.adapter.answers.cog import AnswersCog
 from bot.adapter.participation_cmds import NOT_YOURS, ParticipationCommands
 from tests.discord_harness import FakeDiscord
 from tests.participation_world import (

@@ -7,7 +7,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.posting import STALE_AFTER, PostingError, PostingService, PostRefused, PostUnavailable
+from bot.posting.service import (
+    STALE_AFTER,
+    PostingError,
+    PostingService,
+    PostRefused,
+    PostUnavailable,
+)
 from bot.store.db import open_database
 from bot.store.posts import PostStore
 from tests.posting_helpers import (

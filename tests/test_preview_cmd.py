@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 from bot.cli import main
 from bot.cli.preview_cmd import preview
-from bot.config import load_config
+from bot.config.settings import load_config
 from bot.prompts.model import Library, Prompt, Theme
 from bot.store.db import open_database
 from bot.store.posts import PostStore

@@ -10,7 +10,7 @@ from bot.cli import main
 from bot.errors import InputError
 from bot.prompts.build import build_prompts
 from bot.prompts.loader import load_library
-from bot.themes import find_themes
+from bot.themes.extract import find_themes
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 NEW_ESSAY = """\

@@ -2,10 +2,10 @@
 
 from pathlib import Path
 
-from bot.essays import parse_essay
+from bot.essays.reader import parse_essay
 from bot.prompts.generate import draft_for_source, initial_drafts, load_bank
-from bot.themes import find_themes, merge_items
-from bot.themes_titles import load_vocabulary
+from bot.themes.extract import find_themes, merge_items
+from bot.themes.titles import load_vocabulary
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 UNSEEN = """\

@@ -15,8 +15,8 @@ import tracemalloc
 
 import pytest
 
-from bot.participation import ANSWER, REACTION, ParticipationRow
-from bot.reports import (
+from bot.participation.rules import ANSWER, REACTION, ParticipationRow
+from bot.reports.summary import (
     export_csv,
     member_report,
     prompt_report,

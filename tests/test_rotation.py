@@ -1,14 +1,14 @@
 from datetime import UTC, datetime, timedelta
 
-from bot.config import ChannelConfig
-from bot.prompts.model import Library, Prompt, Theme
-from bot.rotation import (
+from bot.config.settings import ChannelConfig
+from bot.posting.rotation import (
     HistoryEntry,
     choose_next,
     plan_posts,
     pool_for,
     remaining_in_cycle,
 )
+from bot.prompts.model import Library, Prompt, Theme
 
 
 def prompt(pid: str, theme: str, enabled: bool = True) -> Prompt:

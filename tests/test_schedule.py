@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.schedule import latest_slot, next_slot, slots_between
+from bot.schedule.cron import latest_slot, next_slot, slots_between
 
 LONDON = "Europe/London"
 NEW_YORK = "America/New_York"

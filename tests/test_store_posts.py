@@ -2,7 +2,7 @@ import asyncio
 
 import pytest
 
-from bot.rotation import HistoryEntry
+from bot.posting.rotation import HistoryEntry
 from bot.store.channel_state import ChannelStateStore
 from bot.store.db import open_database
 from bot.store.posts import PostStore

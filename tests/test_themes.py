@@ -8,9 +8,9 @@ import pytest
 
 from bot.cli import main
 from bot.errors import InputError
-from bot.essays import parse_essay
-from bot.themes import find_themes, merge_items, theme_json
-from bot.themes_titles import load_vocabulary
+from bot.essays.reader import parse_essay
+from bot.themes.extract import find_themes, merge_items, theme_json
+from bot.themes.titles import load_vocabulary
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

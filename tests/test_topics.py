@@ -140,7 +140,7 @@ async def test_reload_reports_file_and_line_and_keeps_the_old_prompts(tmp_path):
 
 
 async def test_answers_in_the_thread_of_a_moderators_post_are_recorded(tmp_path):
-    from bot.adapter.answers import AnswersCog
+    from bot.adapter.answers.cog import AnswersCog
 
     holder = library_holder(tmp_path, {"joy": 2})
     config = settings(tmp_path, channel(A))

@@ -14,7 +14,7 @@ from discord.ext import commands
 
 from bot.adapter.cogs import CogFactory, default_cogs
 from bot.adapter.tree import BotTree
-from bot.config import GuildConfig, Settings
+from bot.config.settings import GuildConfig, Settings
 from bot.prompts.model import Library
 from bot.store.db import open_database
 

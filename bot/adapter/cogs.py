@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 
 CogFactory = Callable[["DiscussionBot"], commands.Cog]
 
-FEATURES = ("posting", "topics", "answers", "participation_cmds", "stats")
+FEATURES = ("posting", "topics", "answers.cog", "participation_cmds", "stats")
 
 
 def default_cogs() -> list[CogFactory]:

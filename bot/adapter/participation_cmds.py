@@ -15,8 +15,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.adapter.answers import recording
-from bot.reports import member_report
+from bot.adapter.answers.cog import recording
+from bot.reports.summary import member_report
 
 if TYPE_CHECKING:
     from bot.adapter.client import DiscussionBot

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from discord.ext import commands
 
 from bot.adapter.publisher import DiscordPublisher
-from bot.posting import Outcome, PostingService
+from bot.posting.service import Outcome, PostingService
 from bot.store.posts import PostStore
 
 if TYPE_CHECKING:

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 import aiohttp
 import discord
 
-from bot.config import ChannelConfig, GuildConfig
-from bot.posting_types import PostRefused, PostUnavailable, Published
+from bot.config.settings import ChannelConfig, GuildConfig
+from bot.posting.types import PostRefused, PostUnavailable, Published
 from bot.prompts.model import Prompt
 
 if TYPE_CHECKING:

@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING
 import discord
 from discord.ext import commands
 
-from bot.adapter.answers import recording
-from bot.reports import server_report, weekly_digest_text
-from bot.schedule import next_slot
+from bot.adapter.answers.cog import recording
+from bot.reports.summary import server_report, weekly_digest_text
+from bot.schedule.cron import next_slot
 
 if TYPE_CHECKING:
     from bot.adapter.client import DiscussionBot
-    from bot.config import GuildConfig
+    from bot.config.settings import GuildConfig
 
 log = logging.getLogger(__name__)
 

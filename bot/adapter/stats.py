@@ -15,15 +15,15 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.adapter.answers import recording
+from bot.adapter.answers.cog import recording
 from bot.adapter.checks import ModGroup, mod_command
 from bot.adapter.report_tasks import ReportTasks
 from bot.adapter.tree import bounded
-from bot.reports import export_csv, iso, member_report, prompt_report, server_report
+from bot.reports.summary import export_csv, iso, member_report, prompt_report, server_report
 
 if TYPE_CHECKING:
     from bot.adapter.client import DiscussionBot
-    from bot.reports import PromptReport, ServerReport
+    from bot.reports.summary import PromptReport, ServerReport
 
 log = logging.getLogger(__name__)
 

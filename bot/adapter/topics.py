@@ -15,8 +15,8 @@ from discord.ext import commands
 
 from bot.adapter.checks import ModGroup
 from bot.adapter.tree import bounded
-from bot.posting import PostingError, PostingService
-from bot.rotation import PlannedPost
+from bot.posting.rotation import PlannedPost
+from bot.posting.service import PostingError, PostingService
 
 if TYPE_CHECKING:
     from bot.adapter.client import DiscussionBot

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from bot.cli.stats_cmd import add_db_arguments, database_path, window
-from bot.reports import export_csv
+from bot.reports.summary import export_csv
 from bot.store.db import open_database
 
 log = logging.getLogger(__name__)

@@ -17,11 +17,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.config import ChannelConfig, Settings, load_config
+from bot.config.settings import ChannelConfig, Settings, load_config
 from bot.errors import InputError, Problem
+from bot.posting.rotation import HistoryEntry, plan_posts, pool_for
 from bot.prompts.model import Library
-from bot.rotation import HistoryEntry, plan_posts, pool_for
-from bot.schedule import slots_between
+from bot.schedule.cron import slots_between
 from bot.store.db import open_database
 from bot.store.posts import PostStore
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from bot.cli.themes_cmd import emit
 from bot.prompts.build import Report, build_prompts
 from bot.prompts.loader import load_library
-from bot.themes import find_themes
+from bot.themes.extract import find_themes
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import aiohttp
 import discord
 
-from bot.config import Settings, load_config, token_from_env
+from bot.config.settings import Settings, load_config, token_from_env
 from bot.errors import InputError, Problem
 from bot.store.db import open_database
 

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from bot.errors import InputError, Problem
-from bot.reports import ServerReport, server_report
+from bot.reports.summary import ServerReport, server_report
 from bot.store.db import open_database
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ def database_path(args: argparse.Namespace) -> Path:
         path = args.db
     else:
         config = args.config or Path("config.yaml")
-        load = getattr(importlib.import_module("bot.config"), "load_config", None)
+        load = getattr(importlib.import_module("bot.config.settings"), "load_config", None)
         if load is not None and (args.config is not None or config.exists()):
             path = Path(load(config).database)
         else:

@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-from bot.themes import Theme, find_themes, theme_json
+from bot.themes.extract import Theme, find_themes, theme_json
 
 log = logging.getLogger(__name__)
 

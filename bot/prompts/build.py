@@ -17,7 +17,7 @@ from bot.prompts.model import Prompt
 from bot.prompts.schema import ThemeFile
 from bot.prompts.state import BuildState, ThemeState, fingerprint, load_state, save_state
 from bot.prompts.writer import render_theme_file, write_atomically
-from bot.themes import Source, Theme
+from bot.themes.extract import Source, Theme
 
 log = logging.getLogger(__name__)
 

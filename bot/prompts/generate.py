@@ -15,8 +15,8 @@ from pathlib import Path
 
 import yaml
 
-from bot.essays_text import shorten
-from bot.themes import Source, Theme
+from bot.essays.text import shorten
+from bot.themes.extract import Source, Theme
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 
-from bot.participation import ANSWER, REACTION, ParticipationRow
+from bot.participation.rules import ANSWER, REACTION, ParticipationRow
 from bot.store.participation import ParticipationStore
 
 log = logging.getLogger(__name__)

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 
 import aiosqlite
 
-from bot.participation import ANSWER, REACTION, ParticipationRow
-from bot.thread_index import PromptPost
+from bot.participation.rules import ANSWER, REACTION, ParticipationRow
+from bot.participation.thread_index import PromptPost
 
 log = logging.getLogger(__name__)
 

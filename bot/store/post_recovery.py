@@ -1,6 +1,6 @@
 """Resolving claims a crash left without a message; times are Unix seconds (UTC).
 
-``stale_claims`` lists them; the scheduler (``bot.posting_recovery``) resolves each with
+``stale_claims`` lists them; the scheduler (``bot.posting.recovery``) resolves each with
 ``take_retry`` (one more attempt, once) / ``adopt_claim`` (Discord already holds the message) /
 ``fail_interrupted`` / ``skip_interrupted``. Each is an update conditional on the claim time the
 caller read, so only one process wins each claim.

@@ -22,7 +22,7 @@ import logging
 
 import aiosqlite
 
-from bot.rotation import HistoryEntry
+from bot.posting.rotation import HistoryEntry
 from bot.store.channel_state import ChannelStateStore
 from bot.store.post_recovery import ClaimRecovery
 

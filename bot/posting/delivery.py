@@ -15,10 +15,10 @@ import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
 
-from bot.config import ChannelConfig, GuildConfig
-from bot.posting_types import Outcome, PostRefused, PostUnavailable, Published
+from bot.config.settings import ChannelConfig, GuildConfig
+from bot.posting.rotation import cycle_position, pool_for
+from bot.posting.types import Outcome, PostRefused, PostUnavailable, Published
 from bot.prompts.model import Prompt
-from bot.rotation import cycle_position, pool_for
 
 log = logging.getLogger(__name__)
 

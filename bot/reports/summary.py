@@ -14,7 +14,14 @@ from typing import TextIO
 
 import aiosqlite
 
-from bot.participation import ANSWER, Ranked, Streak, best_of, rank_by_answers_per_post, streak
+from bot.participation.rules import (
+    ANSWER,
+    Ranked,
+    Streak,
+    best_of,
+    rank_by_answers_per_post,
+    streak,
+)
 from bot.store import reports as sql
 
 log = logging.getLogger(__name__)

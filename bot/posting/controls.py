@@ -10,12 +10,12 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from bot.config import ChannelConfig, GuildConfig
-from bot.posting_delivery import ts
-from bot.posting_types import ChannelSummary, Outcome, PostingError
+from bot.config.settings import ChannelConfig, GuildConfig
+from bot.posting.delivery import ts
+from bot.posting.rotation import HistoryEntry, PlannedPost, choose_next, plan_posts, pool_for
+from bot.posting.types import ChannelSummary, Outcome, PostingError
 from bot.prompts.model import Library, Prompt
-from bot.rotation import HistoryEntry, PlannedPost, choose_next, plan_posts, pool_for
-from bot.schedule import next_slot
+from bot.schedule.cron import next_slot
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.essays_text import first_sentence, key_phrase
+from bot.essays.text import first_sentence, key_phrase
 
 log = logging.getLogger(__name__)
 

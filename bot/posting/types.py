@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from bot.config import ChannelConfig, GuildConfig
+from bot.config.settings import ChannelConfig, GuildConfig
 from bot.prompts.model import Library, Prompt
 
 log = logging.getLogger(__name__)

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 import discord
 from discord.ext import commands
 
-from bot.participation import classify_reaction, reaction_row
+from bot.participation.rules import classify_reaction, reaction_row
 
 if TYPE_CHECKING:
-    from bot.adapter.answers import AnswersCog
+    from bot.adapter.answers.cog import AnswersCog
 
 log = logging.getLogger(__name__)
 

@@ -11,8 +11,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.essays import Essay, Item, read_essays
-from bot.themes_titles import TitleKey, Vocabulary, analyse_title, load_vocabulary
+from bot.essays.reader import Essay, Item, read_essays
+from bot.themes.titles import TitleKey, Vocabulary, analyse_title, load_vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ def find_themes(
     seeds: Path, overrides: Path | None = None, vocab: Vocabulary | None = None
 ) -> list[Theme]:
     """Read ``seeds``, merge equivalent themes and apply the admin's overrides file if present."""
-    from bot.themes_merge import apply_overrides, load_overrides
+    from bot.themes.overrides import apply_overrides, load_overrides
 
     themes = merge_items(read_essays(seeds), vocab or load_vocabulary())
     if overrides is not None and Path(overrides).exists():

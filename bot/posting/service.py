@@ -16,11 +16,12 @@ import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
-from bot.config import ChannelConfig, GuildConfig, Settings
-from bot.posting_controls import ModeratorControls
-from bot.posting_delivery import ATTEMPT_TIMEOUT, STALE_AFTER, Delivery, ts
-from bot.posting_recovery import Recovery, log_missed
-from bot.posting_types import (
+from bot.config.settings import ChannelConfig, GuildConfig, Settings
+from bot.posting.controls import ModeratorControls
+from bot.posting.delivery import ATTEMPT_TIMEOUT, STALE_AFTER, Delivery, ts
+from bot.posting.recovery import Recovery, log_missed
+from bot.posting.rotation import choose_next, pool_for
+from bot.posting.types import (
     ChannelSummary,
     LibrarySource,
     Outcome,
@@ -31,8 +32,7 @@ from bot.posting_types import (
     Publisher,
 )
 from bot.prompts.model import Prompt
-from bot.rotation import choose_next, pool_for
-from bot.schedule import latest_slot, next_slot
+from bot.schedule.cron import latest_slot, next_slot
 from bot.store.posts import PostStore
 
 log = logging.getLogger(__name__)

@@ -1,7 +1,7 @@
 """config.yaml → typed, validated settings. The token comes only from DISCORD_TOKEN.
 
-The file's sections are read by :mod:`bot.config_reader`, its values checked by
-:mod:`bot.config_values` and :mod:`bot.config_schedule`; everything callers need is here.
+The file's sections are read by :mod:`bot.config.reader`, its values checked by
+:mod:`bot.config.values` and :mod:`bot.config.schedule_values`; everything callers need is here.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from bot.config_schedule import cron_problem
+from bot.config.schedule_values import cron_problem
 from bot.errors import InputError, Problem
 
 log = logging.getLogger(__name__)
@@ -90,7 +90,7 @@ def load_config(
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError([Problem(str(path), None, f"cannot read config file: {exc}")]) from None
-    from bot.config_reader import ConfigReader  # it builds the dataclasses above
+    from bot.config.reader import ConfigReader  # it builds the dataclasses above
 
     reader = ConfigReader(str(path), known_themes, known_prompts)
     settings = reader.settings(text, path.parent)

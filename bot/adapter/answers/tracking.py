@@ -1,7 +1,7 @@
 """How new prompt posts reach the answers cog's in-memory index (both ways are safe to combine):
 
 - the posting code calls ``bot.dispatch("prompt_posted", post_id)`` once
-  ``PostStore.mark_posted`` has run (a ``bot.thread_index.PromptPost`` is accepted too, and
+  ``PostStore.mark_posted`` has run (a ``PromptPost`` is accepted too, and
   ``AnswersCog.track(post)`` may be called directly);
 - as a fallback, a thread the bot opens on one of its own messages (THREAD_CREATE) is looked up
   in the posts table and tracked if it belongs to a posted prompt.
@@ -23,12 +23,12 @@ from typing import TYPE_CHECKING
 import discord
 from discord.ext import commands
 
-from bot.adapter.backfill import RETRY_DELAY, backfill_with_retry
+from bot.adapter.answers.backfill import RETRY_DELAY, backfill_with_retry
+from bot.participation.thread_index import PromptPost
 from bot.store.posts import PostStore
-from bot.thread_index import PromptPost
 
 if TYPE_CHECKING:
-    from bot.adapter.answers import AnswersCog
+    from bot.adapter.answers.cog import AnswersCog
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ import yaml
 
 log = logging.getLogger(__name__)
 
-DEFAULT_VOCABULARY = Path(__file__).parent / "data" / "synonyms.yaml"
+DEFAULT_VOCABULARY = Path(__file__).resolve().parent.parent / "data" / "synonyms.yaml"
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’+-]*|&|,")
 _ADJECTIVE_ENDINGS = ("al", "ive", "ous", "ful", "ic", "ed", "able", "ible", "ent", "ant", "ary")
 

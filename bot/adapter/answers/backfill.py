@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 import discord
 
 if TYPE_CHECKING:
-    from bot.adapter.answers import AnswersCog
-    from bot.thread_index import PromptPost
+    from bot.adapter.answers.cog import AnswersCog
+    from bot.participation.thread_index import PromptPost
 
 log = logging.getLogger(__name__)
 

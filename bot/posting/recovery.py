@@ -19,10 +19,10 @@ import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
 
-from bot.config import ChannelConfig
-from bot.posting_delivery import STALE_AFTER, ts
-from bot.posting_types import Outcome, PostRefused, PostUnavailable, Published
-from bot.schedule import latest_slot, slots_between
+from bot.config.settings import ChannelConfig
+from bot.posting.delivery import STALE_AFTER, ts
+from bot.posting.types import Outcome, PostRefused, PostUnavailable, Published
+from bot.schedule.cron import latest_slot, slots_between
 
 log = logging.getLogger(__name__)
 

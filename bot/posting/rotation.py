@@ -18,7 +18,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.config import ChannelConfig
+from bot.config.settings import ChannelConfig
 from bot.prompts.model import Library, Prompt
 
 log = logging.getLogger(__name__)

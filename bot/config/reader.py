@@ -1,7 +1,7 @@
 """The config file's sections (top level, guilds, digest, channels) read into settings.
 
-Imported by :func:`bot.config.load_config` when it runs, since this module builds the
-dataclasses that ``bot.config`` defines.
+Imported by :func:`bot.config.settings.load_config` when it runs, since this module builds the
+dataclasses that ``bot.config.settings`` defines.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from typing import Any
 
 from yaml.nodes import Node
 
-from bot.config import ChannelConfig, DigestConfig, GuildConfig, Settings
-from bot.config_schedule import ScheduleValues
-from bot.config_values import ConfigValues
+from bot.config.schedule_values import ScheduleValues
+from bot.config.settings import ChannelConfig, DigestConfig, GuildConfig, Settings
+from bot.config.values import ConfigValues
 
 log = logging.getLogger(__name__)
 

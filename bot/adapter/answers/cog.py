@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING
 import discord
 from discord.ext import commands
 
-from bot.adapter.answer_removals import ReactionsAndDeletions
-from bot.adapter.prompt_tracking import BACKFILL_LIMIT, LATE_ANNOUNCE, PromptTracking
-from bot.participation import ParticipationRow, classify_message
+from bot.adapter.answers.removals import ReactionsAndDeletions
+from bot.adapter.answers.tracking import BACKFILL_LIMIT, LATE_ANNOUNCE, PromptTracking
+from bot.participation.rules import ParticipationRow, classify_message
+from bot.participation.thread_index import PromptIndex, PromptPost
 from bot.store.batch import BatchWriter
 from bot.store.participation import ParticipationStore
-from bot.thread_index import PromptIndex, PromptPost
 
 if TYPE_CHECKING:
     from bot.adapter.client import DiscussionBot

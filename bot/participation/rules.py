@@ -12,7 +12,7 @@ from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
-from bot.thread_index import PromptIndex, PromptPost
+from bot.participation.thread_index import PromptIndex, PromptPost
 
 log = logging.getLogger(__name__)
 
