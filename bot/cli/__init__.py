@@ -13,11 +13,14 @@ from bot.errors import InputError
 log = logging.getLogger(__name__)
 
 COMMAND_MODULES = ("run", "themes", "prompts", "preview", "stats", "export", "db")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
-    parser.add_argument("--log-level", default=None, help="DEBUG, INFO, WARNING or ERROR")
+    parser.add_argument(
+        "--log-level", type=str.upper, choices=LOG_LEVELS, default=None, help=", ".join(LOG_LEVELS)
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(f"bot.cli.{name}_cmd").register(sub)

@@ -56,9 +56,12 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+MAX_DAYS = 366
+
+
 def _positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError("must be a whole number of days, at least 1")
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_DAYS:
+        raise argparse.ArgumentTypeError(f"must be a whole number of days, from 1 to {MAX_DAYS}")
     return int(text)
 
 

@@ -6,6 +6,7 @@ import argparse
 import logging
 from pathlib import Path
 
+from bot.cli.essay_files import check_essay_folder
 from bot.cli.themes_cmd import emit
 from bot.prompts.build import Report, build_prompts
 from bot.prompts.loader import load_library
@@ -31,6 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_build(args: argparse.Namespace) -> int:
+    check_essay_folder(args.seeds)
     themes = find_themes(args.seeds, args.out / "_overrides.yaml")
     print(render_report(build_prompts(themes, args.out)))
     return 0

@@ -9,6 +9,7 @@ import os
 import sys
 from pathlib import Path
 
+from bot.cli.essay_files import check_essay_folder
 from bot.themes.extract import Theme, find_themes, theme_json
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    check_essay_folder(args.seeds)
     themes = find_themes(args.seeds, args.overrides)
     if args.json:
         emit(json.dumps(theme_json(themes), indent=2, ensure_ascii=False))

@@ -1,23 +1,26 @@
 """config.yaml → typed, validated settings. The token comes only from DISCORD_TOKEN.
 
 The file's sections are read by :mod:`bot.config.reader`, its values checked by
-:mod:`bot.config.values` and :mod:`bot.config.schedule_values`; everything callers need is here.
+:mod:`bot.config.values` and :mod:`bot.config.schedule_values`, into the types of
+:mod:`bot.config.model`; everything callers need is here.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 
+from bot.config.model import ChannelConfig, DigestConfig, GuildConfig, Settings
+from bot.config.reader import ConfigReader
 from bot.config.schedule_values import cron_problem
 from bot.errors import InputError, Problem
+from bot.yaml_nodes import FileTooLarge, read_capped
 
 log = logging.getLogger(__name__)
 
 __all__ = [
+    "MAX_CONFIG_BYTES",
     "ChannelConfig",
     "DigestConfig",
     "GuildConfig",
@@ -27,48 +30,7 @@ __all__ = [
     "token_from_env",
 ]
 
-
-@dataclass(frozen=True)
-class ChannelConfig:
-    channel_id: int
-    cron: str  # five-field cron expression, evaluated in ``timezone``
-    timezone: str  # IANA name, e.g. "Europe/London"
-    themes: tuple[str, ...] = ()  # theme ids this channel draws from; empty = all
-    prompts: tuple[str, ...] = ()  # prompt ids this channel draws from; empty = all
-    thread: bool = True
-    auto_archive_minutes: int = 1440  # one of 60, 1440, 4320, 10080
-    ping_role_id: int | None = None
-    catch_up: timedelta = timedelta(hours=1)
-
-
-@dataclass(frozen=True)
-class DigestConfig:
-    cron: str = "0 9 * * MON"
-    timezone: str = "UTC"
-
-
-@dataclass(frozen=True)
-class GuildConfig:
-    guild_id: int
-    moderator_role_ids: tuple[int, ...] = ()
-    mod_log_channel_id: int | None = None
-    channels: tuple[ChannelConfig, ...] = ()
-    digest: DigestConfig | None = None  # weekly digest to the mod-log channel; None = off
-
-
-@dataclass(frozen=True)
-class Settings:
-    database: Path = Path("data/bot.sqlite3")
-    prompts_dir: Path = Path("prompts")
-    log_level: str = "INFO"
-    retention_days: int | None = None  # participation rows older than this are purged daily
-    guilds: tuple[GuildConfig, ...] = field(default_factory=tuple)
-    # A self-hosted Discord-compatible server; None means Discord itself.
-    api_base: str | None = None  # e.g. http://127.0.0.1:8080/api/v10
-    gateway_url: str | None = None  # e.g. ws://127.0.0.1:8080/gateway
-
-
-# --- loading --------------------------------------------------------------------------------
+MAX_CONFIG_BYTES = 256 * 1024  # a config for hundreds of channels is a few tens of KiB
 
 
 def load_config(
@@ -83,15 +45,15 @@ def load_config(
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_capped(path, MAX_CONFIG_BYTES)
     except FileNotFoundError:
         raise InputError(
             [Problem(str(path), None, "config file not found (copy config.example.yaml)")]
         ) from None
+    except FileTooLarge as exc:
+        raise InputError([Problem(str(path), None, str(exc))]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError([Problem(str(path), None, f"cannot read config file: {exc}")]) from None
-    from bot.config.reader import ConfigReader  # it builds the dataclasses above
-
     reader = ConfigReader(str(path), known_themes, known_prompts)
     settings = reader.settings(text, path.parent)
     if reader.problems:
