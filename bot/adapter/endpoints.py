@@ -51,11 +51,14 @@ def apply_endpoints(api_base: str | None, gateway_url: str | None) -> None:
 
 
 def _checked(url: str, setting: str, schemes: tuple[str, ...]) -> str:
+    """The URL if usable; a refusal never repeats it, since it may hold a secret."""
     try:
         parsed = yarl.URL(url)
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"{setting}: not a URL: {url!r}") from exc
+        raise ValueError(f"{setting}: not a URL") from exc
+    if parsed.user is not None or parsed.password is not None:
+        raise ValueError(f"{setting}: must not hold a user name or password")
     if parsed.scheme not in schemes or not parsed.host:
         wanted = " or ".join(f"{s}://" for s in schemes)
-        raise ValueError(f"{setting}: expected a {wanted} URL with a host, got {url!r}")
+        raise ValueError(f"{setting}: expected a {wanted} URL with a host")
     return url
