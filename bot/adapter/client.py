@@ -13,6 +13,7 @@ import discord
 from discord.ext import commands
 
 from bot.adapter.cogs import CogFactory, default_cogs
+from bot.adapter.gateway_guard import guard_parsers
 from bot.adapter.tree import BotTree
 from bot.config.settings import GuildConfig, Settings
 from bot.prompts.model import Library
@@ -62,6 +63,7 @@ class DiscussionBot(commands.Bot):
             tree_cls=BotTree,
             **options,
         )
+        guard_parsers(self._connection.parsers)
         self.settings = settings
         self.library_holder = library_holder
         self.clock = clock

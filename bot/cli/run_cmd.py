@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 
 EXIT_NO_TOKEN = 2
 EXIT_UNREACHABLE = 3
+GATEWAY_AUTHENTICATION_FAILED = 4004  # Discord's close code for a token it no longer accepts
+TOKEN_REJECTED = "DISCORD_TOKEN: Discord rejected this token"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -52,17 +54,27 @@ def run(args: argparse.Namespace) -> int:
     try:
         asyncio.run(_run(bot, token))
     except discord.LoginFailure:
-        print("DISCORD_TOKEN: Discord rejected this token", file=sys.stderr)
+        print(TOKEN_REJECTED, file=sys.stderr)
+        return EXIT_NO_TOKEN
+    except discord.ConnectionClosed as exc:
+        if exc.code != GATEWAY_AUTHENTICATION_FAILED:
+            return unexpected_error()
+        log.critical("the gateway closed the connection: authentication failed (%s)", exc.code)
+        print(TOKEN_REJECTED, file=sys.stderr)  # revoked or reset while running
         return EXIT_NO_TOKEN
     except (aiohttp.ClientError, OSError) as exc:
         where = settings.api_base or "Discord"
         print(f"cannot reach {where} to log in: {exc}", file=sys.stderr)
         return EXIT_UNREACHABLE
     except Exception:
-        log.critical("the bot stopped after an unexpected error", exc_info=True)
-        print("the bot stopped after an unexpected error; see the log above", file=sys.stderr)
-        return 1
+        return unexpected_error()
     return 0
+
+
+def unexpected_error() -> int:
+    log.critical("the bot stopped after an unexpected error", exc_info=True)
+    print("the bot stopped after an unexpected error; see the log above", file=sys.stderr)
+    return 1
 
 
 def load_settings_and_library(config_path: Path) -> tuple[Settings, object]:
