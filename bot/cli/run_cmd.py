@@ -18,7 +18,7 @@ from pathlib import Path
 import aiohttp
 import discord
 
-from bot.config.settings import Settings, load_config, token_from_env
+from bot.config.settings import Settings, load_config, placeholder_ids, token_from_env
 from bot.errors import InputError, Problem
 from bot.store.db import open_database
 
@@ -44,8 +44,15 @@ def run(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         return EXIT_NO_TOKEN
     settings, holder = load_settings_and_library(Path(args.config))
+    refuse_placeholders(Path(args.config), settings)
     check_database(settings.database)
     setup_logging(args.log_level or settings.log_level)
+    if not settings.guilds:
+        log.warning(
+            "%s names no guilds: the bot connects but posts nothing and its commands are"
+            " registered globally (add a guild under `guilds:`)",
+            args.config,
+        )
     from bot.adapter.client import DiscussionBot
     from bot.adapter.endpoints import apply_endpoints
 
@@ -93,6 +100,24 @@ def load_settings_and_library(config_path: Path) -> tuple[Settings, object]:
     return load_config(config_path, themes, prompts), holder
 
 
+def refuse_placeholders(config_path: Path, settings: Settings) -> None:
+    """The example config's ids (one digit repeated, e.g. 111111111111111111) are not a
+    server's: running with them would connect and quietly do nothing."""
+    found = placeholder_ids(settings)
+    if found:
+        shown = ", ".join(map(str, found[:3])) + (", …" if len(found) > 3 else "")
+        raise InputError(
+            [
+                Problem(
+                    str(config_path),
+                    None,
+                    f"still has the example's placeholder ids ({shown}); put in your server's"
+                    " guild, channel and role ids first (Discord: Developer Mode, Copy ID)",
+                )
+            ]
+        )
+
+
 def check_database(path: Path) -> None:
     """Open (creating and migrating if needed) the database once before connecting, so a bad
     ``database`` setting is one clear line instead of a failure after login."""
@@ -111,12 +136,21 @@ async def _open_and_close(path: Path) -> None:
     await db.close()
 
 
+# discord.py's loggers that print whole gateway payloads and request URLs at DEBUG: those hold
+# interaction tokens (each lets anyone answer as the bot for 15 minutes) and message text.
+PAYLOAD_LOGGERS = ("discord.gateway", "discord.http", "discord.webhook.async_")
+
+
 def setup_logging(level: str) -> None:
-    """One handler on the root logger, in discord.py's format (replaces the CLI's default)."""
+    """One handler on the root logger, in discord.py's format (replaces the CLI's default).
+    At DEBUG, discord.py's payload loggers stay at INFO so no token or message text is logged."""
     root = logging.getLogger()
     for handler in list(root.handlers):
         root.removeHandler(handler)
     discord.utils.setup_logging(level=logging.getLevelName(level.upper()), root=True)
+    for name in PAYLOAD_LOGGERS:
+        logger = logging.getLogger(name)
+        logger.setLevel(max(logging.INFO, root.level))
 
 
 def stop_once(task: asyncio.Task) -> Callable[[], None]:

@@ -27,6 +27,7 @@ __all__ = [
     "Settings",
     "cron_problem",
     "load_config",
+    "placeholder_ids",
     "token_from_env",
 ]
 
@@ -59,6 +60,17 @@ def load_config(
     if reader.problems:
         raise InputError(sorted(reader.problems, key=lambda p: p.line or 0))
     return settings
+
+
+def placeholder_ids(settings: Settings) -> list[int]:
+    """Ids written as one digit repeated (111111111111111111, as in config.example.yaml):
+    placeholders, not ids Discord gave out."""
+    ids = []
+    for guild in settings.guilds:
+        ids += [guild.guild_id, *guild.moderator_role_ids, guild.mod_log_channel_id]
+        for channel in guild.channels:
+            ids += [channel.channel_id, channel.ping_role_id]
+    return [i for i in dict.fromkeys(ids) if i is not None and i > 9 and len(set(str(i))) == 1]
 
 
 def token_from_env() -> str:
