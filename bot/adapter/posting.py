@@ -78,8 +78,10 @@ class Posting(commands.Cog):
         return task
 
     async def run_once(self) -> None:
-        """One scheduler pass at the bot's clock; an unexpected error is logged, never fatal."""
+        """One scheduler pass at the bot's clock; an unexpected error is logged, never fatal.
+        Edited prompt files are parsed first, off the event loop."""
         try:
+            await prepare_library(self.bot.library_holder)
             for outcome in await self.service.tick(self.bot.clock()):
                 if outcome.status != "posted":  # a post is logged where it is recorded
                     why = f" ({outcome.reason})" if outcome.reason else ""
@@ -91,6 +93,14 @@ class Posting(commands.Cog):
         """A post was recorded (scheduled or a moderator's): the answers cog starts recording
         answers to it at once, not when the whole pass ends."""
         self.bot.dispatch("prompt_posted", outcome.post_id)
+
+
+async def prepare_library(holder: object, *, force: bool = False) -> None:
+    """Let the library holder parse changed prompt files in a worker thread, so the posting
+    service's reload only swaps the result in (a holder without ``prepare`` is read as is)."""
+    prepare = getattr(holder, "prepare", None)
+    if prepare is not None:
+        await prepare(force=force)
 
 
 def scheduler_ended(task: asyncio.Task) -> None:

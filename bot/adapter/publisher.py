@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import aiohttp
 import discord
 
+from bot.adapter.host_paths import without_host_paths
 from bot.config.settings import ChannelConfig, GuildConfig
 from bot.posting.types import PostRefused, PostUnavailable, Published
 from bot.prompts.model import Prompt
@@ -124,6 +125,7 @@ class DiscordPublisher:
         if guild.mod_log_channel_id is None:
             log.warning("notice for guild %s (no mod-log channel): %s", guild.guild_id, text)
             return
+        text = without_host_paths(text, self.bot.settings)
         try:
             target = await self._channel(guild.mod_log_channel_id)
             with discord_errors(f"<#{guild.mod_log_channel_id}>"):

@@ -14,6 +14,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.adapter.checks import ModGroup
+from bot.adapter.host_paths import without_host_paths
+from bot.adapter.posting import prepare_library
 from bot.adapter.tree import bounded
 from bot.posting.rotation import PlannedPost
 from bot.posting.service import PostingError, PostingService
@@ -184,9 +186,11 @@ class Topics(commands.Cog):
 
     @topic.command(name="reload", description="Read the prompt files again")
     async def reload(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)  # a large file takes time
+        await prepare_library(self.bot.library_holder, force=True)
         problems, library = await self.service.reload()
         if problems:
-            text = "\n".join(str(p) for p in problems)
+            text = without_host_paths("\n".join(map(str, problems)), self.bot.settings)
             await self.reply(
                 interaction, f"Prompt files have problems; still using the last good ones:\n{text}"
             )
