@@ -14,6 +14,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.adapter.checks import ModGroup
+from bot.adapter.endpoints import message_link
 from bot.adapter.host_paths import without_host_paths
 from bot.adapter.posting import prepare_library
 from bot.adapter.tree import bounded
@@ -98,7 +99,9 @@ class Topics(commands.Cog):
             await self.reply(interaction, str(exc))
             return
         if outcome.status == "posted":
-            link = f"https://discord.com/channels/{guild_id}/{channel_id}/{outcome.message_id}"
+            link = message_link(
+                self.bot.settings.api_base, guild_id, channel_id, outcome.message_id
+            )
             await self.reply(
                 interaction, f"Posted `{outcome.prompt_id}` in <#{channel_id}>: {link}"
             )
