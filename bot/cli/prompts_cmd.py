@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.cli.essay_files import check_essay_folder
-from bot.cli.themes_cmd import emit
-from bot.prompts.build import Report, build_prompts
+from bot.cli.output import emit
 from bot.prompts.loader import load_library
-from bot.themes.extract import find_themes
+
+if TYPE_CHECKING:
+    from bot.prompts.build import Report
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +34,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_build(args: argparse.Namespace) -> int:
+    from bot.prompts.build import build_prompts  # the generator: not needed to validate or list
+    from bot.themes.extract import find_themes
+
     check_essay_folder(args.seeds)
     themes = find_themes(args.seeds, args.out / "_overrides.yaml")
     print(render_report(build_prompts(themes, args.out)))

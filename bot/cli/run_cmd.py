@@ -14,13 +14,14 @@ import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
-
-import aiohttp
-import discord
+from typing import TYPE_CHECKING
 
 from bot.config.settings import Settings, load_config, placeholder_ids, token_from_env
 from bot.errors import InputError, Problem
 from bot.store.db import open_database
+
+if TYPE_CHECKING:
+    import discord
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # discord.py (with aiohttp) takes most of a second to import: only this command loads it,
+    # so the offline commands start at once.
+    import aiohttp
+    import discord
+
     try:
         token = token_from_env()
     except InputError as exc:
@@ -144,6 +150,8 @@ PAYLOAD_LOGGERS = ("discord.gateway", "discord.http", "discord.webhook.async_")
 def setup_logging(level: str) -> None:
     """One handler on the root logger, in discord.py's format (replaces the CLI's default).
     At DEBUG, discord.py's payload loggers stay at INFO so no token or message text is logged."""
+    import discord
+
     root = logging.getLogger()
     for handler in list(root.handlers):
         root.removeHandler(handler)

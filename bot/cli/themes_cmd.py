@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
-import sys
 from pathlib import Path
 
 from bot.cli.essay_files import check_essay_folder
+from bot.cli.output import emit
 from bot.themes.extract import Theme, find_themes, theme_json
 
 log = logging.getLogger(__name__)
@@ -36,14 +35,6 @@ def run(args: argparse.Namespace) -> int:
     else:
         emit(render_table(themes))
     return 0
-
-
-def emit(text: str) -> None:
-    """Print ``text``; a reader that stops early (``| head``) is not an error."""
-    try:
-        print(text, flush=True)
-    except BrokenPipeError:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def render_table(themes: list[Theme]) -> str:

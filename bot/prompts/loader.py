@@ -6,7 +6,6 @@ Every ``*.yaml`` file in the folder is a prompt file, except names starting with
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,12 +81,14 @@ class LibraryHolder:
         self.library = Library()
         self._signature: tuple = ()
         self._prepared: Parsed | None = None
-        self._preparing: asyncio.Lock | None = None
+        self._preparing = None  # an asyncio.Lock, made in the running bot's loop
 
     async def prepare(self, *, force: bool = False) -> None:
         """Parse the files off the event loop if they changed since the last reload (always,
         with ``force``); the next ``reload()`` then uses that result if the files are still
         as they were read."""
+        import asyncio  # only the running bot prepares; the offline commands start faster
+
         self._preparing = self._preparing or asyncio.Lock()
         async with self._preparing:
             if not force and not self.changed():
