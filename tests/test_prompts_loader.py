@@ -104,3 +104,31 @@ def test_validate_names_a_file_over_the_limit(tmp_path, capsys):
     big_prompt_file(tmp_path / "food.yaml", 11 * MAX_FILE_BYTES)
     assert main(["prompts", "validate", "--dir", str(tmp_path)]) == 1
     assert capsys.readouterr().err.startswith(f"{tmp_path / 'food.yaml'}: too large (")
+
+
+async def test_prepare_parses_ahead_and_an_edit_meanwhile_is_read_on_the_next_pass(tmp_path):
+    path = tmp_path / "food.yaml"
+    write(path, "What dish do you cook when you miss home?", mtime=1_000_000_000)
+    holder = LibraryHolder(tmp_path)
+    assert holder.reload() == []
+    write(path, "Who taught you to cook?", mtime=2_000_000_000)
+    await holder.prepare()
+    write(path, "Which smell takes you home?", mtime=3_000_000_000)  # after the parse
+    assert holder.reload() == []
+    assert holder.library.prompt("food-1").question == "Who taught you to cook?"
+    assert holder.changed()  # the later edit is still to be read
+    await holder.prepare()
+    assert holder.reload() == [] and not holder.changed()
+    assert holder.library.prompt("food-1").question == "Which smell takes you home?"
+
+
+async def test_prepare_reads_nothing_when_no_file_changed(tmp_path, monkeypatch):
+    from bot.prompts import loader
+
+    write(tmp_path / "food.yaml", "What dish do you cook when you miss home?")
+    holder = LibraryHolder(tmp_path)
+    assert holder.reload() == []
+    reads = []
+    monkeypatch.setattr(loader, "load_library", lambda d: reads.append(d))
+    await holder.prepare()
+    assert reads == [] and not holder.changed()

@@ -85,8 +85,8 @@ class LibraryHolder:
 
     async def prepare(self, *, force: bool = False) -> None:
         """Parse the files off the event loop if they changed since the last reload (always,
-        with ``force``); the next ``reload()`` then uses that result if the files are still
-        as they were read."""
+        with ``force``); the next ``reload()`` swaps that result in. Files edited meanwhile
+        differ from the signature it records, so the pass after parses them again."""
         import asyncio  # only the running bot prepares; the offline commands start faster
 
         self._preparing = self._preparing or asyncio.Lock()
@@ -103,9 +103,10 @@ class LibraryHolder:
             return Parsed(signature, None, exc.problems)
 
     def reload(self) -> list[Problem]:
-        """Load the files again; on problems keep the previous library and return them."""
+        """Load the files again (or take what ``prepare()`` parsed); on problems keep the
+        previous library and return them."""
         prepared, self._prepared = self._prepared, None
-        if prepared is None or prepared.signature != self._current_signature():
+        if prepared is None:
             prepared = self._parse()
         signature = prepared.signature
         if prepared.library is None:
