@@ -268,3 +268,15 @@ def test_a_config_path_that_is_a_pipe_is_refused_without_blocking(tmp_path):
 
     os.mkfifo(tmp_path / "config.yaml")
     assert "is not a regular file" in problems(tmp_path / "config.yaml")[0]
+
+
+def test_problem_lines_stay_right_with_the_fast_parser(tmp_path):
+    """libyaml locates a refused character by byte; the line reported is still the line."""
+    path = write(tmp_path, "# café, ☕ and 🌏\nlog_level: INFO\ndatabase: 'x\x07y'\n")
+    [found] = problems(path)
+    assert found.startswith(f"{path}:3: character #x0007 is not allowed in YAML")
+    path = write(tmp_path, "# café ☕\nlog_level: INFO\nguilds:\n  - guild_id: [1,\n")
+    [found] = problems(path)
+    assert found.startswith(f"{path}:5: YAML syntax error")
+    path = write(tmp_path, "# café ☕\nguilds:\n  - guild_id: 1\n    channels: 3\n")
+    assert problems(path) == [f"{path}:4: channels must be a list"]
