@@ -32,13 +32,15 @@ def _guarded(event: str, parser: Callable[[Any], None]) -> Callable[[Any], None]
         try:
             parser(data)
         except Exception as exc:
-            # The payload is not logged: it may hold message text or interaction tokens.
+            # The payload is not logged (it may hold message text or interaction tokens). Where
+            # reading it failed (discord.py, or a listener it called) is logged at DEBUG.
             log.error(
-                "dropped a %s gateway event discord.py could not read (%s: %s); still connected",
+                "dropped a %s gateway event that could not be read (%s: %s); still connected",
                 event,
                 type(exc).__name__,
                 exc,
             )
+            log.debug("where the %s event failed", event, exc_info=exc)
 
     parse.guarded = True  # type: ignore[attr-defined]
     return parse
