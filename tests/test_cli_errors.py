@@ -87,20 +87,28 @@ def truncated(path: Path) -> None:
     path.write_bytes(data[: len(data) // 2])
 
 
-@pytest.mark.parametrize("damage", [corrupt, truncated])
+def garbled(path: Path) -> None:
+    """Every page after the first overwritten: the header reads, the tables do not."""
+    truncated(path)
+    data = path.read_bytes()
+    path.write_bytes(data[:4096] + bytes([0xA5]) * (len(data) - 4096))
+
+
+@pytest.mark.parametrize("damage", [corrupt, truncated, garbled])
 @pytest.mark.parametrize(
     "command",
     [
         ["db", "migrate", "--db", "{db}"],
         ["stats", "--guild", "1", "--db", "{db}"],
         ["export", "--guild", "1", "--db", "{db}", "--out", "{out}"],
+        ["preview", "--config", "{config}"],
     ],
     ids=lambda c: c[0],
 )
 def test_a_damaged_database_is_one_line_naming_it(tmp_path, capsys, damage, command):
     db = tmp_path / "bot.sqlite3"
     damage(db)
-    names = {"db": db, "out": tmp_path / "out.csv"}
+    names = {"db": db, "out": tmp_path / "out.csv", "config": config_for(tmp_path, db)}
     code, err = run(capsys, *(part.format(**names) for part in command))
     assert code == 1
     assert err.startswith(f"{db}: ") and len(err.strip().splitlines()) == 1, err

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import sqlite3
 import textwrap
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -18,11 +17,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.config.settings import ChannelConfig, Settings, load_config
-from bot.errors import InputError, Problem
 from bot.posting.rotation import HistoryEntry, plan_posts, pool_for
 from bot.prompts.model import Library
 from bot.schedule.cron import slots_between
-from bot.store.db import open_database
+from bot.store.db import database_errors, open_database
 from bot.store.posts import PostStore
 
 log = logging.getLogger(__name__)
@@ -94,14 +92,12 @@ async def preview(settings: Settings, library: Library, now: datetime, days: int
 async def read_states(settings: Settings) -> dict[int, ChannelState]:
     if not Path(settings.database).exists():
         return {}
-    try:
-        if Path(settings.database).is_dir():  # aiosqlite's failed connect leaks a thread
-            raise OSError("it is a folder")
-        db = await open_database(settings.database)
-    except (sqlite3.Error, OSError) as exc:
-        raise InputError(
-            [Problem(str(settings.database), None, f"cannot read the database: {exc}")]
-        ) from None
+    with database_errors(settings.database):
+        return await _read_states(settings)
+
+
+async def _read_states(settings: Settings) -> dict[int, ChannelState]:
+    db = await open_database(settings.database)
     try:
         store = PostStore(db)
         states = {}
