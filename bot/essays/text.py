@@ -9,8 +9,13 @@ from collections import Counter
 
 log = logging.getLogger(__name__)
 
-_ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "dr.", "mr.", "mrs.", "ms.", "st.", "cf.")
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
+_ABBREVIATIONS = frozenset(
+    "e.g. i.e. etc. vs. dr. mr. mrs. ms. st. cf. prof. no. approx. jr. sr. u.s. u.k.".split()
+)
+_INITIAL = re.compile(r"[a-z]\.")  # "J. Smith"
+_SENTENCE_END = re.compile(
+    r"[.!?…][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9\u00c0-\u024f])|[。！？][」』”）]*"
+)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’+-]*")
 _STOP_TEXT = """a about above after again against all also am an and any are as at be
     because been before
@@ -51,14 +56,43 @@ _TOKEN = re.compile(r"[a-z][a-z'’+-]*|[.,;:!?()]")
 _NOT_GERUND = r"(?!(?:including|during|regarding|concerning|following|according)\b)"
 
 
+def sentences(text: str) -> list[str]:
+    """The sentences of ``text`` in order; an abbreviation ("e.g.", "Dr.") never ends one.
+
+    A full stop ends a sentence only when the next word starts with a capital, a digit or an
+    opening quote; CJK full stops (。！？) always end one."""
+    text = " ".join(text.split())
+    out, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        words = text[start : m.end()].split()
+        last = words[-1].lower().lstrip("\"'“‘([") if words else ""
+        if last in _ABBREVIATIONS or _INITIAL.fullmatch(last):
+            continue
+        out.append(text[start : m.end()].strip())
+        start = m.end()
+    if text[start:].strip():
+        out.append(text[start:].strip())
+    return out
+
+
 def first_sentence(text: str) -> str:
     """The first sentence of ``text`` (all of it when no sentence ends)."""
+    found = sentences(text)
+    return found[0] if found else ""
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` whole when it fits, else cut at the last clause boundary (or word) with "…"."""
     text = " ".join(text.split())
-    for m in _SENTENCE_END.finditer(text):
-        before = text[: m.end()].lower()
-        if not before.endswith(_ABBREVIATIONS):
-            return text[: m.end()]
-    return text
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    cut = max(head.rfind(mark) for mark in (", ", "; ", ": ", " – ", " — ", "，", "、"))
+    if cut < limit // 2:
+        cut = head.rfind(" ")
+    if cut <= 0:
+        cut = limit - 1
+    return head[:cut].rstrip(" ,;:-–—，、") + "…"
 
 
 def shorten(text: str, limit: int) -> str:
