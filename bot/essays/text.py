@@ -144,7 +144,7 @@ def _well_attested(phrase: str, paragraph: str) -> bool:
     joined = len(phrase.split()) == 3 and phrase.split()[1] in ("and", "or")
     words = phrase.split()
     abstract = len(words) > 1 and any(w.endswith(_ABSTRACT_ENDINGS) for w in words)
-    abstract = abstract and "VERB" not in word_classes(words[-1])
+    abstract = abstract and words[-1].endswith(("s", *_ABSTRACT_ENDINGS))
     return uses >= 2 or joined or abstract
 
 
