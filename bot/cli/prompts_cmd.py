@@ -7,9 +7,7 @@ import logging
 from pathlib import Path
 
 from bot.cli.themes_cmd import emit
-from bot.prompts.build import Report, build_prompts
 from bot.prompts.loader import load_library
-from bot.themes.extract import find_themes
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +29,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_build(args: argparse.Namespace) -> int:
+    from bot.prompts.build import build_prompts  # generation loads the English lexicon
+    from bot.themes.extract import find_themes
+
     themes = find_themes(args.seeds, args.out / "_overrides.yaml")
     print(render_report(build_prompts(themes, args.out)))
     return 0
@@ -56,13 +57,18 @@ def run_list(args: argparse.Namespace) -> int:
     for theme in themes:
         lines.append(f"{theme.id}: {theme.title}")
         for prompt in theme.prompts:
-            mark = " " if prompt.enabled else "-"
-            lines.append(f"  {mark} {prompt.id:<24} {prompt.question}")
+            mark = "d" if prompt.is_draft else " " if prompt.enabled else "-"
+            note = "  [sensitive]" if prompt.sensitive else ""
+            lines.append(f"  {mark} {prompt.id:<24} {prompt.question}{note}")
+            if prompt.source:
+                lines.append(f"    {'':<24} from “{prompt.source}”")
+    drafts = sum(p.is_draft for t in themes for p in t.prompts)
+    lines.append(f"\nd: draft awaiting review ({drafts}), -: disabled")
     emit("\n".join(lines))
     return 0
 
 
-def render_report(report: Report) -> str:
+def render_report(report) -> str:  # a bot.prompts.build.Report
     lines = [f"added      {pid}" for pid in report.added]
     lines += [f"left alone {pid}: {why}" for pid, why in report.left_alone]
     if report.kept:
@@ -70,4 +76,9 @@ def render_report(report: Report) -> str:
     lines.append(
         f"added {len(report.added)}, kept {len(report.kept)}, left alone {len(report.left_alone)}"
     )
+    if report.drafts:
+        lines.append(
+            f"{report.drafts} draft prompts await review: accept one by removing its"
+            " `status: draft` line and setting `enabled: true` (see `prompts list`)"
+        )
     return "\n".join(lines)

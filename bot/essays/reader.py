@@ -46,6 +46,7 @@ class Item:
     title: str
     body: str
     truncated: bool = False
+    prose: bool = False  # a paragraph of prose, titled by a phrase found in it
 
     @property
     def excerpt(self) -> str:
@@ -103,21 +104,24 @@ def parse_essay(name: str, text: str) -> Essay:
     for finder in (_list_items, _heading_items, _prose_items):
         raw = finder(lines)
         if raw:
+            prose = finder is _prose_items
             break
     else:
         log.warning("%s: no themes found", name)
         return Essay(name, (), heading=heading, intro=intro)
-    items = [Item(name, num, _clean_title(title), _squash(body)) for num, title, body in raw]
+    items = [
+        Item(name, num, _clean_title(title), _squash(body), prose=prose) for num, title, body in raw
+    ]
     items = [i for i in items if i.title]
     if items and _looks_cut_off(items):
         last = items[-1]
-        items[-1] = Item(name, last.number, last.title, last.body, truncated=True)
+        items[-1] = replace(last, truncated=True)
     return Essay(name, tuple(items), heading=heading, intro=intro)
 
 
 def _heading_and_intro(lines: list[str]) -> tuple[str, str]:
     """The essay's top ``# heading`` (when it opens with one) and its first paragraph."""
-    heading, rest = "", [line for line in lines]
+    heading, rest = "", lines
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is not None:
         m = _HEADING.match(lines[first])

@@ -11,7 +11,25 @@ from functools import lru_cache
 log = logging.getLogger(__name__)
 
 _ABBREVIATIONS = frozenset(
-    "e.g. i.e. etc. vs. dr. mr. mrs. ms. st. cf. prof. no. approx. jr. sr. u.s. u.k.".split()
+    [
+        "e.g.",
+        "i.e.",
+        "etc.",
+        "vs.",
+        "dr.",
+        "mr.",
+        "mrs.",
+        "ms.",
+        "st.",
+        "cf.",
+        "prof.",
+        "no.",
+        "approx.",
+        "jr.",
+        "sr.",
+        "u.s.",
+        "u.k.",
+    ]
 )
 _INITIAL = re.compile(r"[a-z]\.")  # "J. Smith"
 _SENTENCE_END = re.compile(

@@ -94,10 +94,13 @@ def analyse_title(title: str, vocab: Vocabulary) -> TitleKey:
         phrase_tokens = tokens[start:]
         conjuncts = [[lemma(lower[start], vocab)]]
     else:
-        conjuncts = [[lemma(t.lower(), vocab) for t in c] for c in _conjuncts(tokens[start:], vocab)]
+        conjuncts = [
+            [lemma(t.lower(), vocab) for t in c] for c in _conjuncts(tokens[start:], vocab)
+        ]
         phrase_tokens = tokens[start:] if start == 0 or not lower[0].endswith("ed") else tokens
-        if start == 2 or (start and vocab.has("particles", lower[-1])):
-            phrase_tokens = tokens  # "asking for help", "keeping culture alive" say it whole
+        whole = start == 2 or (start and vocab.has("particles", lower[-1]))
+        if whole or (start and lower[0].endswith("ing") and not _known_verb(lower[0], vocab)):
+            phrase_tokens = tokens  # "asking for help", "rising seas": said whole
     phrase = _surface(_without_determiners(phrase_tokens, vocab), title, vocab)
     return _lookup(conjuncts, phrase or title.strip(), vocab)
 
@@ -123,6 +126,7 @@ def _is_sentence(title: str, lower: list[str], vocab: Vocabulary) -> bool:
         ):
             return True
     return len(lower) > 1 and vocab.has("verbs", lower[0]) and vocab.has("prepositions", lower[1])
+
 
 def lemma(word: str, vocab: Vocabulary) -> str:
     """Singular of a plural noun, by suffix rules and the exception lists."""
@@ -158,6 +162,12 @@ def _skip_verb(lower: list[str], vocab: Vocabulary) -> tuple[int, bool]:
     if not rest or vocab.has("reciprocals", rest):
         return 0, True
     return 2, False
+
+
+def _known_verb(gerund: str, vocab: Vocabulary) -> bool:
+    """A gerund of a verb the vocabulary lists ("sharing" -> share), which a title drops."""
+    base = gerund[:-3]
+    return any(vocab.has("verbs", b) for b in (base, base + "e", base[:-1]))
 
 
 def _is_verb(word: str, vocab: Vocabulary) -> bool:
