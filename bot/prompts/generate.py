@@ -248,7 +248,7 @@ def _general_forms(theme: Theme, bank: Bank) -> list[Form]:
     quotes = bank.gentle_quote_forms if heavy else bank.quote_forms
     phrases = bank.gentle_forms if heavy else bank.forms
     usable = _usable(theme)
-    if theme.kind in ("sentence", "foreign"):
+    if theme.kind in ("sentence", "foreign", "opening"):
         return _varied(_rotated(usable(quotes), theme.id))
     if theme.kind == "prose":
         quoted = _rotated(usable(quotes), theme.id)
@@ -365,7 +365,7 @@ def is_plural(phrase: str) -> bool:
     cut = next((i for i, w in enumerate(words) if w.lower() in ("of", "for", "in", "on")), None)
     if cut:
         head = words[cut - 1].lower()
-    if not head.endswith("s") or head.endswith(("ss", "us", "is")):
+    if head.endswith(("ss", "us", "is")):
         return False
     from lemminflect import getLemma  # the English lexicon, loaded only when generating
 
@@ -417,7 +417,7 @@ def opening_of(question: str) -> str:
 def _ranked_sentences(source: Source, question: str, avoid: tuple[str, ...] = ()) -> list[str]:
     """The item's sentences, best match for ``question`` first (ties keep the text's order)."""
     found = sentences(source.text) if source.text else [source.excerpt]
-    found = [s for s in found if len(_WORD.findall(s)) >= 3 or not _WORD.search(s[:1] or "a")]
+    found = [s for s in found if len(_WORD.findall(s)) >= 3 or (len(s) >= 8 and " " not in s)]
     if source.truncated and found and not found[-1].endswith((".", "!", "?", "。", "！", "？")):
         found = found[:-1] or [_drop_cut_word(found[-1])]
     wanted = _stems(question)

@@ -33,8 +33,9 @@ class Source:
     essay_title: str = ""  # the essay's title as members see it (never its file name)
     subject: str = ""  # what the essay is about, e.g. "climate activism"
     audience: str | None = None  # who the collection declares the prompts are for
-    kind: str = "noun"  # "noun", "sentence", "foreign" (see TitleKey) or "prose" (a phrase
-    # found in a prose paragraph: asked about mostly through the paragraph's own sentences)
+    kind: str = "noun"  # "noun", "sentence", "foreign" (see TitleKey), "prose" (a phrase found
+    # in a prose paragraph: asked about mostly through its own sentences) or "opening" (a prose
+    # paragraph titled by its opening sentence: asked about only through its sentences)
 
     @property
     def ref(self) -> str:
@@ -148,8 +149,14 @@ def _source(item: Item, key: TitleKey, essay_title: str, subject: str, audience)
         essay_title,
         subject,
         audience,
-        "prose" if item.prose and key.kind == "noun" else key.kind,
+        _kind(item, key),
     )
+
+
+def _kind(item: Item, key: TitleKey) -> str:
+    if item.prose and item.body.startswith(item.title.rstrip("…")):
+        return "opening"  # no phrase named the paragraph: its opening sentence is the title
+    return "prose" if item.prose and key.kind == "noun" else key.kind
 
 
 def _theme(theme_id: str, members: list[tuple[Source, TitleKey]]) -> Theme:
