@@ -264,7 +264,7 @@ def _general_forms(theme: Theme, bank: Bank) -> list[Form]:
 def initial_drafts(theme: Theme, bank: Bank) -> list[Draft]:
     """Prompts for a new theme: one per source (at least three), each quoting a source."""
     forms = questions_for(theme, bank)
-    sources = sorted(theme.sources, key=lambda s: (s.truncated, s.sort_key()))
+    sources = sorted(theme.sources, key=lambda s: (s.truncated, _flawed(s, bank), s.sort_key()))
     count = min(len(forms), max(MIN_PROMPTS, len(sources)))
     heavy = is_heavy(theme, bank)
     drafts, quoted = [], {}
@@ -302,7 +302,7 @@ def best_sentence(
     """The item's sentence sharing most words with ``question`` (the earlier one on a tie)."""
     ranked = _ranked_sentences(source, question, odd)
     choice = next((s for s in ranked if s != avoid), ranked[0] if ranked else source.title)
-    return _quotable(choice, source, QUOTE_IN_CONTEXT)
+    return _quotable(choice, source, QUOTE_IN_CONTEXT, odd)
 
 
 def _draft(
@@ -322,7 +322,7 @@ def _draft(
         used = quoted.setdefault(source.ref, 0)
         quoted[source.ref] = used + 1
         quote = ranked[used % len(ranked)] if ranked else source.title
-    question = _fill(form.question, theme, source, _quotable(quote, source, QUOTE_IN_QUESTION))
+    question = _fill(form.question, theme, source, _quotable(quote, source, QUOTE_IN_QUESTION, odd))
     followups = tuple(_fill(f, theme, source, "") for f in form.followups)
     context = context_for(source, question, quote, odd)
     draft = form.kind != "bank"
@@ -422,18 +422,40 @@ def _ranked_sentences(source: Source, question: str, avoid: tuple[str, ...] = ()
         found = found[:-1] or [_drop_cut_word(found[-1])]
     wanted = _stems(question)
     scored = [
-        (any(a in s.lower() for a in avoid), -len(_stems(s) & wanted), i, s)
+        (_leans_back(s), any(a in s.lower() for a in avoid), -len(_stems(s) & wanted), i, s)
         for i, s in enumerate(found)
     ]
     return [s for *_, s in sorted(scored)]
+
+
+def _flawed(source: Source, bank: Bank) -> bool:
+    """Every sentence of the source leans back or reads oddly out of context."""
+    found = sentences(source.text) if source.text else [source.excerpt]
+    return all(_leans_back(s) or any(a in s.lower() for a in bank.avoid) for s in found)
+
+
+def _leans_back(sentence: str) -> bool:
+    """The sentence opens on a word pointing back ("This can help…"): unclear when quoted."""
+    first = sentence.split()[0].lower().strip('"“‘(') if sentence.split() else ""
+    return first in ("this", "these", "that", "those", "it", "they", "such", "both")
 
 
 def _stems(text: str) -> set[str]:
     return {w.lower()[:5] for w in _WORD.findall(text) if w.lower() not in _SMALL_WORDS}
 
 
-def _quotable(sentence: str, source: Source, limit: int) -> str:
-    return neutralise_mentions(clip(sentence, limit)) if sentence else ""
+def _quotable(sentence: str, source: Source, limit: int, odd: tuple[str, ...] = ()) -> str:
+    """The sentence fit to quote: mentions made plain, within ``limit``, and cut before an odd
+    phrase ("…between ethnic Asian partly gay groups") at the preposition that leads to it."""
+    if not sentence:
+        return ""
+    at = min((sentence.lower().find(a) for a in odd if a in sentence.lower()), default=-1)
+    if at > 0:
+        head = sentence[:at]
+        cut = max(head.rfind(f" {p} ") for p in ("between", "among", "for", "in", "within"))
+        if len(head[:cut].split()) >= 5:
+            sentence = head[:cut].rstrip(" ,;:") + "…"
+    return neutralise_mentions(clip(sentence, limit))
 
 
 def _as_sentence(title: str) -> str:
