@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 
 from bot.cli.themes_cmd import emit
-from bot.prompts.loader import load_library
+from bot.prompts.loader import load_library, load_theme_files
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +21,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     build.set_defaults(func=run_build)
     validate = actions.add_parser("validate", help="check every prompt file")
     validate.add_argument("--dir", type=Path, default=Path("prompts"), help="prompt folder")
+    validate.add_argument(
+        "--strict", action="store_true", help="exit 1 when a disclosure-safety warning is found"
+    )
     validate.set_defaults(func=run_validate)
     listing = actions.add_parser("list", help="list prompts")
     listing.add_argument("--dir", type=Path, default=Path("prompts"), help="prompt folder")
@@ -38,13 +41,21 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def run_validate(args: argparse.Namespace) -> int:
+    from bot.prompts.lint import disclosure_rules, disclosure_warnings
+
     library = load_library(args.dir)
+    warnings = disclosure_warnings(load_theme_files(args.dir), disclosure_rules(args.dir))
+    for warning in warnings:
+        print(warning)
     prompts = [p for t in library.themes for p in t.prompts]
-    enabled = sum(p.enabled for p in prompts)
+    enabled = sum(p.enabled and not p.is_draft for p in prompts)
+    drafts = sum(p.is_draft for p in prompts)
     print(
         f"{args.dir}: OK: {len(library.themes)} themes, {len(prompts)} prompts, {enabled} enabled"
+        + (f", {drafts} drafts" if drafts else "")
+        + (f", {len(warnings)} warnings" if warnings else "")
     )
-    return 0
+    return 1 if warnings and args.strict else 0
 
 
 def run_list(args: argparse.Namespace) -> int:

@@ -33,7 +33,7 @@ _ABBREVIATIONS = frozenset(
 )
 _INITIAL = re.compile(r"[a-z]\.")  # "J. Smith"
 _SENTENCE_END = re.compile(
-    r"[.!?…][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9\u00c0-\u024f])|[。！？][」』”）]*"
+    r"[.!?…][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9\u00c0-\u024f\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af])|[。！？][」』”）]*"
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’+-]*")
 _STOP_TEXT = """a about above after again against all also am an and any are as at be

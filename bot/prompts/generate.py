@@ -378,11 +378,10 @@ def _audience(theme: Theme) -> str | None:
 
 
 def _usable(theme: Theme):
-    subject = next((s.subject for s in theme.sources if s.subject), "")
-    words = {w.lower() for w in _WORD.findall(theme.phrase)}
-    covered = not subject or bool(
-        words & {w.lower() for w in _WORD.findall(subject)} - _SMALL_WORDS
-    )
+    """A filter dropping the forms that name the subject when it is unknown or is the phrase."""
+    subject = next((s.subject for s in theme.sources if s.subject), "").lower()
+    phrase = theme.phrase.lower()
+    covered = not subject or subject in phrase or phrase in subject
 
     def usable(forms: list[Form]) -> list[Form]:
         return [f for f in forms if not (f.needs_subject and covered)]
