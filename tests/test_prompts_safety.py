@@ -173,3 +173,16 @@ def test_offline_commands_import_neither_discord_nor_the_lexicon(command):
 def _built(seeds: Path, out: Path) -> Path:
     build_prompts(find_themes(seeds), out)
     return out
+
+
+def test_a_draft_is_never_posted_even_when_someone_enables_it(tmp_path):
+    from bot.posting.controls import PostingError, pick_prompt
+    from bot.posting.rotation import pool_for
+
+    write_theme(tmp_path, "gardens", "What grows well for you?", enabled=True, status="draft")
+    library = load_library(tmp_path)
+    channel = type("Channel", (), {"themes": (), "prompts": ()})()
+    assert pool_for(library, channel) == []
+    for theme_id, prompt_id in (("gardens", None), (None, "gardens-1")):
+        with pytest.raises(PostingError):
+            pick_prompt(library, channel, [], theme_id, prompt_id)
