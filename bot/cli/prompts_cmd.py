@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bot.cli.themes_cmd import emit
 from bot.prompts.loader import load_library, load_theme_files
+from bot.prompts.model import Library
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +44,11 @@ def run_build(args: argparse.Namespace) -> int:
 def run_validate(args: argparse.Namespace) -> int:
     from bot.prompts.lint import disclosure_rules, disclosure_warnings
 
-    library = load_library(args.dir)
-    warnings = disclosure_warnings(load_theme_files(args.dir), disclosure_rules(args.dir))
+    files = load_theme_files(args.dir)  # parsed once: the library and the warnings share them
+    library = Library(tuple(sorted((f.theme for f in files), key=lambda t: t.id)))
+    if not files:
+        library = load_library(args.dir)  # says why an empty folder is a problem
+    warnings = disclosure_warnings(files, disclosure_rules(args.dir))
     for warning in warnings:
         print(warning)
     prompts = [p for t in library.themes for p in t.prompts]
