@@ -250,10 +250,10 @@ def _general_forms(theme: Theme, bank: Bank) -> list[Form]:
     usable = _usable(theme)
     if theme.kind in ("sentence", "foreign", "opening"):
         return _varied(_rotated(usable(quotes), theme.id))
-    if theme.kind == "prose":
+    if theme.kind == "prose":  # a phrase found in prose: its sentences say more than it does
         quoted = _rotated(usable(quotes), theme.id)
         plain = [f for f in _rotated(usable(phrases), theme.id) if not f.needs_subject]
-        return _varied(quoted[:1] + plain[:1] + quoted[1:])
+        return _varied(quoted if heavy else quoted[:1] + plain[:1] + quoted[1:])
     subject_first = [f for f in _rotated(usable(phrases), theme.id) if f.needs_subject]
     others = [f for f in _rotated(usable(phrases), theme.id) if not f.needs_subject]
     ordered = subject_first[:1] + others[:1] + _rotated(usable(quotes), theme.id)[:1]
