@@ -167,3 +167,15 @@ def _bank_title(theme_id):
 
     concept = load_vocabulary().concepts.get(theme_id)
     return concept.title if concept else None
+
+
+def test_no_sentence_is_quoted_twice_within_a_theme(built):
+    for name in ESSAYS:
+        for theme in built[name][1].themes:
+            quotes = [
+                q
+                for p in theme.prompts
+                for q in re.findall(r"“([^”]+)”", p.question)
+                if q != p.source
+            ]
+            assert len(quotes) == len(set(quotes)), (name, theme.id, quotes)

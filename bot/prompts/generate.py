@@ -267,10 +267,15 @@ def initial_drafts(theme: Theme, bank: Bank) -> list[Draft]:
     sources = sorted(theme.sources, key=lambda s: (s.truncated, _flawed(s, bank), s.sort_key()))
     count = min(len(forms), max(MIN_PROMPTS, len(sources)))
     heavy = is_heavy(theme, bank)
-    drafts, quoted = [], {}
-    for i in range(count):
-        source = sources[i % len(sources)]
-        drafts.append(_draft(*forms[i], theme, source, heavy, quoted, bank.avoid))
+    drafts: list[Draft] = []
+    quoted: dict[str, int] = {}
+    for slot, form in forms:
+        if len(drafts) == count:
+            break
+        source = sources[len(drafts) % len(sources)]
+        if form.quotes and quoted.get(source.ref, 0) >= len(_quotes(theme, source, bank.avoid)):
+            continue  # every sentence of the item is quoted already: never the same one twice
+        drafts.append(_draft(slot, form, theme, source, heavy, quoted, bank.avoid))
     return drafts
 
 
@@ -316,9 +321,7 @@ def _draft(
 ) -> Draft:
     quote = ""
     if form.quotes:
-        ranked = _ranked_sentences(source, theme.title, odd)
-        if theme.kind == "sentence" and len(source.title.split()) >= 3:
-            ranked = [_as_sentence(source.title), *[s for s in ranked if s != source.title]]
+        ranked = _quotes(theme, source, odd)
         used = quoted.setdefault(source.ref, 0)
         quoted[source.ref] = used + 1
         quote = ranked[used % len(ranked)] if ranked else source.title
@@ -330,6 +333,14 @@ def _draft(
     return Draft(
         slot, question, followups, context, essay_title(source), source.ref, sensitive, draft
     )
+
+
+def _quotes(theme: Theme, source: Source, odd: tuple[str, ...]) -> list[str]:
+    """The sentences a question may quote, best first; a sentence title comes first."""
+    ranked = _ranked_sentences(source, theme.title, odd)
+    if theme.kind == "sentence" and len(source.title.split()) >= 3:
+        ranked = [_as_sentence(source.title), *[s for s in ranked if s != source.title]]
+    return ranked
 
 
 def _fill(template: str, theme: Theme, source: Source, quote: str) -> str:
