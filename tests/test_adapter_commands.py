@@ -3,16 +3,29 @@ command picker, and links in replies pointing at the server the bot is configure
 
 import dataclasses
 import re
+from datetime import UTC, datetime
 
 from bot.adapter.client import DiscussionBot
 from bot.adapter.posting import Posting
 from bot.adapter.topics import Topics
-from tests.discord_harness import FakeDiscord
+from tests.discord_harness import FakeDiscord, payloads
 from tests.posting_helpers import GUILD, channel, library_holder, settings
-from tests.test_topics import MOD, NOW, start
 
-A = 20
+A, MOD, MOD_ROLE = 20, 31, 40
+NOW = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)  # an hour before the channel's 09:00 London slot
 NO_DESCRIPTION = "…"  # what discord.py sends for an undescribed option, and Discord shows
+
+
+async def start(fd: FakeDiscord) -> None:
+    await fd.connect(
+        payloads.guild(
+            GUILD,
+            channels=[payloads.text_channel(A, GUILD, "discussion")],
+            roles=[payloads.role(MOD_ROLE, "Moderators")],
+            members=[fd.bot_member(), payloads.member(MOD, [MOD_ROLE])],
+        )
+    )
+    await fd.settle(set())
 
 
 def options_of(command: dict, path: str = "") -> list[tuple[str, dict]]:

@@ -3,19 +3,20 @@ are answered; what it finds goes to the mod-log without the host's folders."""
 
 import asyncio
 import threading
+from datetime import UTC, datetime
 
 from bot.adapter.client import DiscussionBot
 from bot.prompts import loader
 from tests.discord_harness import FakeDiscord, payloads
 from tests.posting_helpers import GUILD, MODLOG, channel, library_holder, settings, write_theme
-from tests.test_adapter_posting import SLOT, Clock
 
 A, MEMBER, MOD, MOD_ROLE = 20, 30, 31, 40
+NOW = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)  # an hour before the channel's 09:00 London slot
 
 
 def make_bot(tmp_path) -> DiscussionBot:
     holder = library_holder(tmp_path, {"grief": 2, "joy": 2})
-    return DiscussionBot(settings(tmp_path, channel(A)), holder, clock=Clock(SLOT))
+    return DiscussionBot(settings(tmp_path, channel(A)), holder, clock=lambda: NOW)
 
 
 async def start(fd: FakeDiscord) -> None:
