@@ -16,6 +16,7 @@ import aiosqlite
 from bot.config.settings import Settings
 from bot.posting.service import PostingService
 from bot.posting.types import LibrarySource, Outcome, Publisher
+from bot.store.anonymous import AnonymousStore
 from bot.store.batch import BatchWriter
 from bot.store.participation import ParticipationStore
 from bot.store.posts import PostStore
@@ -32,6 +33,7 @@ class Services:
     posting: PostingService
     participation: ParticipationStore
     writer: BatchWriter
+    anonymous: AnonymousStore  # links from relayed anonymous answers to their authors
 
     async def close(self) -> None:
         """Write what is still queued and stop the writer's timer."""
@@ -50,4 +52,4 @@ def build_services(
     posts = PostStore(db)
     participation = ParticipationStore(db)
     posting = PostingService(settings, posts, library, publisher, on_posted=on_posted)
-    return Services(posts, posting, participation, BatchWriter(participation))
+    return Services(posts, posting, participation, BatchWriter(participation), AnonymousStore(db))

@@ -14,6 +14,8 @@ class Prompt:
     context: str
     source: str  # essay file name the context quotes
     enabled: bool = True
+    sensitive: bool = False  # posted with the guild's care note (and anonymous answers)
+    content_warning: str | None = None  # the question is posted behind a spoiler after it
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,9 @@ A prompt file ``prompts/<theme-id>.yaml``::
         context: '"Through storytelling, ..." (essay 000_b66c1c57bbe23d61.txt)'
         source: 000_b66c1c57bbe23d61.txt   # optional
         enabled: true                      # optional, default true
+        sensitive: false                   # optional: a heavy topic (care note, see config)
+        content_warning: family rejection  # optional: shown before the question, which is
+                                           # then hidden behind a spoiler
 
 The bot posts a prompt as an embed: the question as title, the context as a field, theme and source
 in the footer, and the follow-ups as thread messages. The limits below keep all of that within
@@ -44,7 +47,17 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 MENTION = re.compile(r"@everyone|@here|<@[!&]?\d+>", re.IGNORECASE)
 FILE_KEYS = ("id", "title", "sources", "prompts")
 SOURCE_KEYS = ("essay", "item", "title", "excerpt", "truncated")
-PROMPT_KEYS = ("id", "question", "followups", "context", "source", "enabled")
+CONTENT_WARNING_MAX = 100
+PROMPT_KEYS = (
+    "id",
+    "question",
+    "followups",
+    "context",
+    "source",
+    "enabled",
+    "sensitive",
+    "content_warning",
+)
 
 
 @dataclass(frozen=True)
@@ -156,13 +169,20 @@ def _prompt(reader: Reader, node: Node, theme_id: str, theme_title: str) -> Prom
         )
     ]
     enabled = reader.typed(fields["enabled"], "enabled", bool) if "enabled" in fields else True
+    sensitive = (
+        reader.typed(fields["sensitive"], "sensitive", bool) if "sensitive" in fields else False
+    )
+    warning = fields.get("content_warning")
+    warning = _checked(reader, warning, "content_warning", CONTENT_WARNING_MAX) if warning else None
     if len(reader.problems) > count or not isinstance(node, MappingNode):
         return None
     footer = f"{theme_title} · {source}"
     if len(footer) > FOOTER_MAX or len(question) + len(context) + len(footer) > EMBED_MAX:
         reader.problem(node, f"prompt {pid} is too long for one Discord embed ({EMBED_MAX} max)")
         return None
-    return Prompt(pid, theme_id, question, tuple(followups), context, source, enabled)
+    return Prompt(
+        pid, theme_id, question, tuple(followups), context, source, enabled, sensitive, warning
+    )
 
 
 def _checked(reader: Reader, node: Node | None, what: str, limit: int) -> str | None:

@@ -55,4 +55,8 @@ def _prompt(prompt: Prompt) -> dict:
     if prompt.source:
         out["source"] = prompt.source
     out["enabled"] = prompt.enabled
+    if prompt.sensitive:  # an admin's care settings survive a build that appends prompts
+        out["sensitive"] = True
+    if prompt.content_warning:
+        out["content_warning"] = prompt.content_warning
     return out
