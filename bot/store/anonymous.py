@@ -59,10 +59,10 @@ class AnonymousStore(Queries):
         return removed
 
     async def recent_count(self, guild_id: int, member_id: int, since: int) -> int:
-        """The member's anonymous answers in a server since ``since`` (the rate limit)."""
+        """The member's anonymous answers in a server after ``since`` (the rate limit)."""
         row = await self._one(
             "SELECT count(*) FROM anonymous_answers"
-            " WHERE guild_id = ? AND member_id = ? AND created_at >= ?",
+            " WHERE guild_id = ? AND member_id = ? AND created_at > ?",
             (guild_id, member_id, since),
         )
         return row[0]

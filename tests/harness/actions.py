@@ -104,6 +104,14 @@ class Actions:
             3, "", user_id, channel_id, {}, message=message, data=events.button_data(custom_id)
         )
 
+    async def submit(
+        self, custom_id: str, values: dict[str, str], *, user_id: int, channel_id: int
+    ) -> Replies:
+        """A member sends a form (modal) the bot showed them in ``channel_id``; ``values`` maps
+        each text input's custom id to what they typed."""
+        data = events.modal_submit_data(custom_id, values)
+        return await self._interact(5, "", user_id, channel_id, {}, data=data)
+
     async def _interact(
         self, kind, path, user_id, channel_id, options, *, focused=None, message=None, data=None
     ) -> Replies:
