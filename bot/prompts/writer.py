@@ -55,8 +55,10 @@ def _prompt(prompt: Prompt) -> dict:
     if prompt.source:
         out["source"] = prompt.source
     out["enabled"] = prompt.enabled
-    if prompt.sensitive:  # an admin's care settings survive a build that appends prompts
+    if prompt.status:
+        out["status"] = prompt.status
+    if prompt.sensitive:
         out["sensitive"] = True
-    if prompt.content_warning:
+    if prompt.content_warning:  # an admin's warning survives a build that appends prompts
         out["content_warning"] = prompt.content_warning
     return out
