@@ -65,14 +65,21 @@ def write_prompts(tmp_path) -> LibraryHolder:
     return holder
 
 
-def make_bot(tmp_path, clock=None, **guild_kw) -> DiscussionBot:
+def make_bot(tmp_path, clock=None, ping_sensitive=False, **guild_kw) -> DiscussionBot:
     guild_kw.setdefault("anonymous_answers", "all")
     guild = GuildConfig(
         guild_id=G,
         moderator_role_ids=(MOD_ROLE,),
         mod_log_channel_id=MODLOG,
         channels=(
-            ChannelConfig(C, "0 9 1 1 *", "UTC", ping_role_id=PING_ROLE, catch_up=timedelta(0)),
+            ChannelConfig(
+                C,
+                "0 9 1 1 *",
+                "UTC",
+                ping_role_id=PING_ROLE,
+                catch_up=timedelta(0),
+                ping_sensitive=ping_sensitive,
+            ),
         ),
         reveal_role_ids=(REVEAL_ROLE,),
         care_note=CARE,
@@ -480,6 +487,18 @@ async def test_forget_erases_the_links_and_keeps_the_answers_unsigned(tmp_path):
         assert "No anonymous answer is linked" in revealed.content
 
 
+async def test_opting_out_and_erasing_uncounts_anonymous_answers_but_keeps_the_link(tmp_path):
+    async with running(tmp_path) as (bot, fd):
+        posted = await post(fd)
+        await answer(fd, posted, ANA)
+        asked = await fd.slash("participation opt-out", user_id=ANA, channel_id=C)
+        await press(fd, asked, "Erase my records", ANA)
+        [(_, member, counted)] = await links(bot)
+        assert (member, counted) == (ANA, 0)
+        mine = await fd.slash("participation me", user_id=ANA, channel_id=C)
+        assert "No participation is recorded" in mine.content
+
+
 async def test_forget_can_delete_the_anonymous_answers_too(tmp_path):
     async with running(tmp_path) as (bot, fd):
         posted = await post(fd)
@@ -531,3 +550,10 @@ async def test_a_moderator_can_post_any_prompt_as_sensitive(tmp_path):
             embed["fields"]
         )
         assert posted.request.pings.nobody and posted.button().endswith(":s")
+
+
+async def test_a_channel_may_allow_the_role_ping_with_sensitive_prompts(tmp_path):
+    async with running(tmp_path, ping_sensitive=True) as (_bot, fd):
+        posted = await post(fd, "family-2")
+        assert posted.request.json["content"] == f"<@&{PING_ROLE}>"
+        assert posted.request.pings.roles == {PING_ROLE} and not posted.request.pings.users

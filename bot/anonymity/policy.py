@@ -15,9 +15,9 @@ RATE_WINDOW = 3600  # seconds the per-member rate limit counts over
 REASON_MIN = 10  # characters a reveal reason needs, so it says something
 
 WHO_SEES = (
-    "Your name is not shown. The bot keeps which answer is yours so you can delete it and "
-    "moderators can stop abuse; only roles this server chose can look it up, with a written "
-    "reason that is always posted to the moderators' log."
+    "Your name is not shown: the bot keeps which answer is yours only so you can delete it and "
+    "so abuse can be handled, and only the roles this server chose can look that up, each time "
+    "with a written reason posted to the moderators' log."
 )
 TURNED_OFF = "Anonymous answers are turned off for this prompt. Nothing was posted or stored."
 STOPPED = (
