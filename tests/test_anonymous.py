@@ -316,6 +316,15 @@ async def test_a_moderator_deleting_the_message_removes_the_record(tmp_path):
         assert await links(bot) == []
 
 
+async def test_deleting_the_whole_thread_removes_its_records(tmp_path):
+    async with running(tmp_path) as (bot, fd):
+        posted = await post(fd)
+        await answer(fd, posted, ANA)
+        thread = {"id": str(posted.thread_id), "guild_id": str(G), "parent_id": str(C), "type": 11}
+        await fd.send("THREAD_DELETE", thread)
+        assert await links(bot) == []
+
+
 # --- reveal ----------------------------------------------------------------------------------
 
 

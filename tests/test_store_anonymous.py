@@ -71,3 +71,14 @@ async def test_an_uncounted_link_is_in_no_figure_at_all(tmp_path):
         assert "777000" not in out.getvalue()
     finally:
         await db.close()
+
+
+async def test_retention_purges_old_links_with_the_participation(tmp_path):
+    db = await seeded(tmp_path)
+    try:
+        store = AnonymousStore(db)
+        assert await store.purge_older_than(int(NOW.timestamp()) - 3 * DAY) == 0
+        assert await store.purge_older_than(int(NOW.timestamp())) == 1
+        assert await store.answer(777_000) is None
+    finally:
+        await db.close()

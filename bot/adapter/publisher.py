@@ -98,7 +98,7 @@ class DiscordPublisher:
         if not pings_role(channel, prompt):
             content, allowed = None, discord.AllowedMentions.none()
         embed = decorate_embed(prompt_embed(prompt, self._theme_title(prompt)), prompt, guild)
-        view = answer_view(guild, prompt, post_id)
+        view = answer_view(guild, prompt, post_id) if channel.thread else None  # answers go there
         with discord_errors(f"<#{channel.channel_id}>"):
             message = await target.send(
                 content=content, embed=embed, allowed_mentions=allowed, view=view
@@ -189,7 +189,11 @@ class DiscordPublisher:
         return thread
 
     async def _thread_intro(
-        self, thread: discord.Thread, guild: GuildConfig | None, prompt: Prompt, post_id
+        self,
+        thread: discord.Thread,
+        guild: GuildConfig | None,
+        prompt: Prompt,
+        post_id: int | None,
     ) -> None:
         """The care note and the anonymous button as the thread's first message, if any."""
         intro = thread_intro(guild, prompt, post_id)

@@ -58,6 +58,12 @@ class AnonymousStore(Queries):
             )
         return removed
 
+    async def delete_in_channel(self, channel_id: int) -> int:
+        """Forget every relayed message of a deleted thread."""
+        return await self._write(
+            "DELETE FROM anonymous_answers WHERE channel_id = ?", (channel_id,)
+        )
+
     async def recent_count(self, guild_id: int, member_id: int, since: int) -> int:
         """The member's anonymous answers in a server after ``since`` (the rate limit)."""
         row = await self._one(

@@ -218,14 +218,19 @@ class AnonymousCog(commands.Cog, name=COG_NAME):
         await self.store.delete([payload.message_id])
 
     @commands.Cog.listener()
+    async def on_raw_thread_delete(self, payload: discord.RawThreadDeleteEvent) -> None:
+        """A deleted thread takes its relayed answers, and so their records, with it."""
+        await self.store.delete_in_channel(payload.thread_id)
+
+    @commands.Cog.listener()
     async def on_raw_bulk_message_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
         await self.store.delete(sorted(payload.message_ids))
 
     # --- moderators ----------------------------------------------------------------------------
 
-    async def _mod_log(self, guild: GuildConfig, text: str) -> bool:
+    async def _mod_log(self, guild: GuildConfig | None, text: str) -> bool:
         """Post to the guild's mod-log channel; False if there is none or Discord refused."""
-        if guild.mod_log_channel_id is None:
+        if guild is None or guild.mod_log_channel_id is None:
             return False
         try:
             await self.bot.get_partial_messageable(guild.mod_log_channel_id).send(

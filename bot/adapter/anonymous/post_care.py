@@ -49,7 +49,9 @@ def pings_role(channel: ChannelConfig, prompt: Prompt) -> bool:
     return not prompt.sensitive or channel.ping_sensitive
 
 
-def answer_view(guild: GuildConfig | None, prompt: Prompt, post_id: int | None):
+def answer_view(
+    guild: GuildConfig | None, prompt: Prompt, post_id: int | None
+) -> discord.ui.View | None:
     """The view with the "Answer anonymously" button when the guild offers it on this prompt,
     else None. The button's custom id names the post, so it works after a restart."""
     if guild is None or post_id is None or not offered(guild.anonymous_answers, prompt.sensitive):
