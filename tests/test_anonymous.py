@@ -444,6 +444,7 @@ async def test_buttons_keep_working_after_a_restart(tmp_path):
         await fd.connect(community(fd))
         posted = await post(fd)
         replies = await answer(fd, posted, ANA)
+        opened = await fd.click(posted.button(), message_id=posted.message_id, user_id=BEN)
         prompt_message = fd.server.messages[posted.message_id]
         confirmation = fd.server.messages[confirmation_id(replies)]
         [sent] = relayed(fd, posted)
@@ -454,6 +455,11 @@ async def test_buttons_keep_working_after_a_restart(tmp_path):
         await fd.connect(community(fd, [thread]))
         fd.set_history(C, [prompt_message])
         fd.set_history(posted.thread_id, [confirmation])
+        form_id, field_id = form(opened)  # a form opened before the restart
+        sent_late = await fd.submit(
+            form_id, {field_id: "Typed meanwhile"}, user_id=BEN, channel_id=C
+        )
+        assert "posted anonymously" in sent_late.content
         answered = await answer(fd, posted, BEN)
         assert "posted anonymously" in answered.content
         done = await fd.click(

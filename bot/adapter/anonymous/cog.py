@@ -44,7 +44,6 @@ log = logging.getLogger(__name__)
 
 NO_PINGS = discord.AllowedMentions.none()
 TITLE = "Anonymous member"
-FORM_TIMEOUT = 900.0  # seconds the form waits (an interaction token lives 15 minutes)
 MESSAGE_ID = re.compile(r"(\d{15,20})\s*/?\s*$")
 REASON_MAX = 500
 
@@ -55,26 +54,42 @@ def message_id_of(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-class AnswerForm(discord.ui.Modal, title="Answer anonymously"):
-    """What the member fills in; the sentence above the field says who can see what."""
+FORM_ID = re.compile(r"anon:form:(?P<post>[0-9]{1,20}):(?P<sensitive>[sn]):[0-9a-f]{16}")
+TEXT_ID = "anon:text"
 
-    def __init__(self, cog: AnonymousCog, post_id: int, sensitive: bool) -> None:
-        # A fresh custom id per form: two members answering at once get two forms.
-        super().__init__(timeout=FORM_TIMEOUT, custom_id=f"anon:form:{secrets.token_hex(8)}")
-        self.cog = cog
-        self.post_id = post_id
-        self.sensitive = sensitive
+
+class AnswerForm(discord.ui.Modal, title="Answer anonymously"):
+    """What the member fills in; the sentence above the field says who can see what.
+
+    Only the form's shape lives here: the post it answers is in its custom id (with a fresh
+    part, so two members answering at once get two forms) and the cog's ``on_interaction``
+    takes the submission, so a form opened before a restart is still taken after it."""
+
+    def __init__(self, post_id: int, sensitive: bool) -> None:
+        kind = "s" if sensitive else "n"
+        custom_id = f"anon:form:{post_id}:{kind}:{secrets.token_hex(8)}"
+        super().__init__(timeout=None, custom_id=custom_id)
         self.add_item(discord.ui.TextDisplay(WHO_SEES))
-        self.answer = discord.ui.TextInput(
+        answer = discord.ui.TextInput(
             style=discord.TextStyle.paragraph,
             max_length=ANSWER_MAX,
             required=True,
-            custom_id="anon:text",
+            custom_id=TEXT_ID,
         )
-        self.add_item(discord.ui.Label(text="Your answer", component=self.answer))
+        self.add_item(discord.ui.Label(text="Your answer", component=answer))
+        self.stop()  # finished: discord.py keeps no copy waiting for the submission
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        await self.cog.relay(interaction, self.post_id, self.sensitive, self.answer.value or "")
+
+def submitted_text(components: list[dict]) -> str:
+    """The answer field's value in a form submission (inside labels or action rows)."""
+    for component in components:
+        inner = component.get("component")
+        found = submitted_text([inner] if inner else component.get("components", []))
+        if component.get("custom_id") == TEXT_ID:
+            return component.get("value") or ""
+        if found:
+            return found
+    return ""
 
 
 class AnonymousCog(commands.Cog, name=COG_NAME):
@@ -143,7 +158,19 @@ class AnonymousCog(commands.Cog, name=COG_NAME):
         if refusal:
             await self._private(interaction, refusal)
             return
-        await interaction.response.send_modal(AnswerForm(self, post_id, sensitive))
+        await interaction.response.send_modal(AnswerForm(post_id, sensitive))
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """A submitted answer form (see ``AnswerForm``)."""
+        if interaction.type is not discord.InteractionType.modal_submit:
+            return
+        data = interaction.data or {}
+        match = FORM_ID.fullmatch(str(data.get("custom_id", "")))
+        if match is None:
+            return
+        text = submitted_text(list(data.get("components", [])))
+        await self.relay(interaction, int(match["post"]), match["sensitive"] == "s", text)
 
     async def relay(
         self, interaction: discord.Interaction, post_id: int, sensitive: bool, text: str
