@@ -16,7 +16,7 @@ from bot.prompts.loader import load_theme_files
 from bot.prompts.model import Prompt
 from bot.prompts.schema import ThemeFile
 from bot.prompts.state import BuildState, ThemeState, fingerprint, load_state, save_state
-from bot.prompts.writer import render_theme_file, write_atomically
+from bot.prompts.writer import append_prompts, render_theme_file, write_atomically
 from bot.themes.extract import Source, Theme
 
 log = logging.getLogger(__name__)
@@ -101,16 +101,21 @@ def _issue(
 
 
 def _write(out: Path, theme: Theme, file: ThemeFile | None, added: list[Prompt]) -> None:
+    """A new theme gets a new file; an existing one gains the new sources and prompts through
+    the round-trip writer, so the admins' comments and layout stay as they are."""
     title = file.theme.title if file else theme.title
     sources = list(file.sources) if file else []
     known = {(s.get("essay"), s.get("item"), s.get("title")) for s in sources}
-    for s in theme.sources:
-        if (s.essay, s.item, s.title) not in known:
-            sources.append(
-                {"essay": s.essay, "item": s.item, "title": s.title, "truncated": s.truncated}
-            )
-    prompts = [*(file.theme.prompts if file else ()), *added]
-    write_atomically(out / f"{theme.id}.yaml", render_theme_file(theme.id, title, sources, prompts))
+    new_sources = [
+        {"essay": s.essay, "item": s.item, "title": s.title, "truncated": s.truncated}
+        for s in theme.sources
+        if (s.essay, s.item, s.title) not in known
+    ]
+    path = out / f"{theme.id}.yaml"
+    if file is not None:
+        append_prompts(path, added, new_sources)
+        return
+    write_atomically(path, render_theme_file(theme.id, title, new_sources, added))
 
 
 def _report_orphans(themes: list[Theme], files: dict[str, ThemeFile], report: Report) -> None:

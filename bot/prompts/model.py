@@ -14,6 +14,8 @@ class Prompt:
     context: str
     source: str  # essay file name the context quotes
     enabled: bool = True
+    status: str | None = None  # "draft": generated, waiting for a moderator's look; None = accepted
+    sensitive: bool = False
 
 
 @dataclass(frozen=True)
@@ -41,3 +43,6 @@ class Library:
 
     def enabled_prompts(self) -> list[Prompt]:
         return [p for t in self.themes for p in t.prompts if p.enabled]
+
+    def drafts(self) -> list[Prompt]:
+        return [p for t in self.themes for p in t.prompts if p.status == "draft"]

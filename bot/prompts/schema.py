@@ -44,7 +44,17 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 MENTION = re.compile(r"@everyone|@here|<@[!&]?\d+>", re.IGNORECASE)
 FILE_KEYS = ("id", "title", "sources", "prompts")
 SOURCE_KEYS = ("essay", "item", "title", "excerpt", "truncated")
-PROMPT_KEYS = ("id", "question", "followups", "context", "source", "enabled")
+PROMPT_KEYS = (
+    "id",
+    "question",
+    "followups",
+    "context",
+    "source",
+    "enabled",
+    "status",
+    "sensitive",
+)
+STATUSES = ("draft",)
 
 
 @dataclass(frozen=True)
@@ -156,13 +166,21 @@ def _prompt(reader: Reader, node: Node, theme_id: str, theme_title: str) -> Prom
         )
     ]
     enabled = reader.typed(fields["enabled"], "enabled", bool) if "enabled" in fields else True
+    status = reader.typed(fields["status"], "status", str) if "status" in fields else None
+    if status is not None and status not in STATUSES:
+        reader.problem(fields["status"], f"status must be one of {', '.join(STATUSES)} or absent")
+    sensitive = (
+        reader.typed(fields["sensitive"], "sensitive", bool) if "sensitive" in fields else False
+    )
     if len(reader.problems) > count or not isinstance(node, MappingNode):
         return None
     footer = f"{theme_title} · {source}"
     if len(footer) > FOOTER_MAX or len(question) + len(context) + len(footer) > EMBED_MAX:
         reader.problem(node, f"prompt {pid} is too long for one Discord embed ({EMBED_MAX} max)")
         return None
-    return Prompt(pid, theme_id, question, tuple(followups), context, source, enabled)
+    return Prompt(
+        pid, theme_id, question, tuple(followups), context, source, enabled, status, sensitive
+    )
 
 
 def _checked(reader: Reader, node: Node | None, what: str, limit: int) -> str | None:
