@@ -15,7 +15,14 @@ from bot.prompts.generate import Bank, Draft, draft_for_source, initial_drafts, 
 from bot.prompts.loader import load_theme_files
 from bot.prompts.model import Prompt
 from bot.prompts.schema import ThemeFile
-from bot.prompts.state import BuildState, ThemeState, fingerprint, load_state, save_state
+from bot.prompts.state import (
+    BuildState,
+    ThemeState,
+    adopt_theme,
+    fingerprint,
+    load_state,
+    save_state,
+)
 from bot.prompts.writer import append_prompts, render_theme_file, write_atomically
 from bot.themes.extract import Source, Theme
 
@@ -44,7 +51,7 @@ def build_prompts(themes: list[Theme], out: Path, bank: Bank | None = None) -> R
             tstate = state.themes[theme.id] = ThemeState()
             drafts = initial_drafts(theme, bank)
         else:
-            tstate = state.themes.setdefault(theme.id, _adopt(file, state))
+            tstate = state.themes.setdefault(theme.id, adopt_theme(file))
             _review(file, tstate, state, report)
             new = [s for s in theme.sources if s.ref not in tstate.sources]
             drafts = [_next_draft(theme, s, tstate, bank) for s in new]
@@ -57,13 +64,6 @@ def build_prompts(themes: list[Theme], out: Path, bank: Bank | None = None) -> R
     out.mkdir(parents=True, exist_ok=True)
     save_state(out, state)
     return report
-
-
-def _adopt(file: ThemeFile, state: BuildState) -> ThemeState:
-    """State for a theme file the build did not record (hand-made, or the state file was lost)."""
-    numbers = [int(p.id.rsplit("-", 1)[1]) for p in file.theme.prompts if p.id[-1].isdigit()]
-    refs = [f"{s.get('essay')}#{s.get('item') or s.get('title')}" for s in file.sources]
-    return ThemeState(next=max(numbers, default=0) + 1, sources=refs)
 
 
 def _review(file: ThemeFile, tstate: ThemeState, state: BuildState, report: Report) -> None:
