@@ -25,7 +25,9 @@ from typing import Any
 import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import CommentMark
 from ruamel.yaml.error import YAMLError as RoundTripError
+from ruamel.yaml.tokens import CommentToken
 
 from bot.errors import InputError, Problem
 from bot.prompts.model import Prompt
@@ -134,7 +136,11 @@ def remove_prompt(path: Path, prompt_id: str, expected_hash: str | None = None) 
 
     def change(data: CommentedMap) -> None:
         prompts = _list(data, "prompts")
-        prompts.remove(_entry(path, data, prompt_id))
+        entry = _entry(path, data, prompt_id)
+        index = next(i for i, e in enumerate(prompts) if e is entry)
+        if index > 0:
+            _move_trailing_comment(entry, prompts[index - 1])
+        del prompts[index]
 
     edit_theme_file(path, change, expected_hash)
 
@@ -205,6 +211,23 @@ def _round_trip(text: str) -> YAML:
     offset = min((len(m["indent"]) for m in _SEQUENCE_LINE.finditer(text)), default=0)
     rt.indent(mapping=2, sequence=offset + 2, offset=offset)
     return rt
+
+
+def _move_trailing_comment(removed: CommentedMap, previous: Any) -> None:
+    """Comment lines after a removed prompt (e.g. a note closing the list) belong to what
+    follows it: they move to the end of the prompt before it."""
+    if not removed or not isinstance(previous, CommentedMap) or not previous:
+        return
+    token = (removed.ca.items.get(list(removed)[-1]) or [None] * 4)[2]
+    lines = token.value.split("\n", 1)[1] if token is not None and "\n" in token.value else ""
+    last = list(previous)[-1]
+    if not lines.strip() or isinstance(previous[last], (dict, list)):
+        return
+    slot = previous.ca.items.setdefault(last, [None, None, None, None])
+    if slot[2] is None:
+        slot[2] = CommentToken("\n" + lines, CommentMark(0), None)
+    else:
+        slot[2].value += lines
 
 
 def _list(data: CommentedMap, key: str) -> CommentedSeq:
