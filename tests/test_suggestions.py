@@ -174,6 +174,10 @@ async def test_the_member_hears_back_in_mine_and_by_dm_and_closed_dms_are_no_err
     async with running(tmp_path) as (_bot, fd):
         await suggest(fd, ANA, "What song reminds you of home?", theme="joy")
         await suggest(fd, BEN, "What book changed you?", theme="joy")
+        replies, card = await review(fd)
+        assert "Suggestion 1" in card["content"]
+        skipped = await press(fd, replies, "Next")
+        assert "Suggestion 2" in skipped.messages[0]["content"]
         replies, _ = await review(fd)
         await press(fd, replies, "Accept")  # Ana's
         sent = fd.requests_to("POST", "/channels/{id}/messages")

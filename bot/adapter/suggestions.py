@@ -74,7 +74,9 @@ class SuggestModal(discord.ui.Modal, title="Suggest a discussion question"):
 class WithdrawView(discord.ui.View):
     """One button per pending suggestion; only the member who asked may press them."""
 
-    def __init__(self, service: SuggestionService, owner_id: int, pending: list[Suggestion]):
+    def __init__(
+        self, service: SuggestionService, owner_id: int, pending: list[Suggestion]
+    ) -> None:
         super().__init__(timeout=120)
         self.service, self.owner_id = service, owner_id
         for s in pending[:5]:
@@ -133,7 +135,9 @@ class Suggestions(commands.Cog):
         await interaction.response.send_modal(SuggestModal(self, theme, credit))
 
     @question.autocomplete("theme")
-    async def theme_choices(self, interaction: discord.Interaction, current: str):
+    async def theme_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
         typed = current.lower()
         return [
             app_commands.Choice(name=f"{t.title} ({t.id})"[:100], value=t.id)

@@ -20,6 +20,7 @@ from bot.suggestions import rules
 from bot.suggestions.files import SOURCE, PromptFiles
 from bot.suggestions.types import (
     ACCEPTED,
+    DECIDING,
     DRAFT,
     PENDING,
     REJECTED,
@@ -208,7 +209,7 @@ class SuggestionService:
         self, sid: int, action: str, moderator_id: int, seen: str, now: int, reason: str | None
     ) -> Decision:
         suggestion = await self.store.get(sid)
-        if suggestion is None or suggestion.status != PENDING:
+        if suggestion is None or suggestion.status not in (PENDING, DECIDING):
             return Decision(ALREADY, False)
         if action in ("accept", "off") and not suggestion.theme_id:
             return Decision("Choose a theme first: press Edit and name one.", False)
@@ -221,11 +222,10 @@ class SuggestionService:
             return Decision(
                 f"Rejected suggestion {sid}.", True, suggestion.member_id, _quote(suggestion, told)
             )
+        enabled = action == "accept"
         try:
-            prompt = self._write(
-                lambda: self.files.add_suggestion(
-                    self.library, suggestion, action == "accept", seen
-                )
+            prompt = self._written_before(suggestion) or self._write(
+                lambda: self.files.add_suggestion(self.library, suggestion, enabled, seen)
             )
         except SuggestionError:
             await self.store.release(sid)
@@ -261,7 +261,20 @@ class SuggestionService:
             await self.store.release_draft(prompt_id)
         return Decision(done, True)
 
-    def _write(self, write: Callable[[], object]):
+    def _written_before(self, suggestion: Suggestion) -> Prompt | None:
+        """The prompt an interrupted decision already wrote (the process stopped between the
+        file write and the database), so taking the stale claim again does not add it twice."""
+        theme = self.library.theme(suggestion.theme_id or "")
+        return next(
+            (
+                p
+                for p in (theme.prompts if theme else ())
+                if p.source == SOURCE and p.question == suggestion.question
+            ),
+            None,
+        )
+
+    def _write(self, write: Callable[[], object]) -> object:
         """Run a file write; a refusal becomes the moderator's message (nothing written)."""
         try:
             return write()
