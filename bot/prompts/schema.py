@@ -11,8 +11,10 @@ A prompt file ``prompts/<theme-id>.yaml``::
         question: When did hearing someone else's story make you feel less alone?
         followups: [What stayed with you?, Did it change how you tell yours?]
         context: '"Through storytelling, ..." (essay 000_b66c1c57bbe23d61.txt)'
-        source: 000_b66c1c57bbe23d61.txt   # optional
+        source: Sharing stories, building bridges   # optional: the essay's title
         enabled: true                      # optional, default true
+        status: draft                      # optional: generated and awaiting review
+        sensitive: true                    # optional, default false: a heavy subject
 
 The bot posts a prompt as an embed: the question as title, the context as a field, theme and source
 in the footer, and the follow-ups as thread messages. The limits below keep all of that within
@@ -55,6 +57,7 @@ PROMPT_KEYS = (
     "sensitive",
 )
 STATUSES = ("draft",)
+_MENTION_TEXT = {"@everyone": "everyone", "@here": "here"}
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,7 @@ def read_theme_file(path: Path) -> tuple[ThemeFile | None, list, dict[str, int]]
         reader.problem(
             top["id"], f"theme id {theme_id!r} must match the file name {Path(path).name}"
         )
-    title = reader.text(top["title"], "title", TITLE_MAX) if "title" in top else None
+    title = _checked(reader, top["title"], "title", TITLE_MAX) if "title" in top else None
     sources = tuple(_source(reader, n) for n in _items(reader, top, "sources"))
     prompts, id_lines = [], {}
     for node in _items(reader, top, "prompts"):
@@ -166,9 +169,9 @@ def _prompt(reader: Reader, node: Node, theme_id: str, theme_title: str) -> Prom
         )
     ]
     enabled = reader.typed(fields["enabled"], "enabled", bool) if "enabled" in fields else True
-    status = reader.typed(fields["status"], "status", str) if "status" in fields else None
+    status = reader.text(fields["status"], "status", 20) if "status" in fields else None
     if status is not None and status not in STATUSES:
-        reader.problem(fields["status"], f"status must be one of {', '.join(STATUSES)} or absent")
+        reader.problem(fields["status"], f"status must be draft (or left out), not {status!r}")
     sensitive = (
         reader.typed(fields["sensitive"], "sensitive", bool) if "sensitive" in fields else False
     )
@@ -189,3 +192,16 @@ def _checked(reader: Reader, node: Node | None, what: str, limit: int) -> str | 
         reader.problem(node, f"{what} must not mention @everyone, @here, roles or members")
         return None
     return value
+
+
+def neutralise_mentions(text: str) -> str:
+    """``text`` with every mention made plain ("@here" -> "here", "<@&1>" -> "@role"), so text
+    taken from an essay never pings and never fails the check above."""
+
+    def plain(m: re.Match) -> str:
+        found = m.group(0)
+        if found.lower() in _MENTION_TEXT:
+            return _MENTION_TEXT[found.lower()]
+        return "@role" if "&" in found else "@member"
+
+    return MENTION.sub(plain, text)

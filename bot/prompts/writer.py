@@ -155,11 +155,11 @@ def prompt_fields(prompt: Prompt) -> dict:
     }
     if prompt.source:
         out["source"] = prompt.source
+    out["enabled"] = prompt.enabled
     if prompt.status:
         out["status"] = prompt.status
     if prompt.sensitive:
         out["sensitive"] = True
-    out["enabled"] = prompt.enabled
     return out
 
 
