@@ -94,22 +94,30 @@ class OptOutView(_OwnerView):
 
 
 class ForgetView(_OwnerView):
-    """Erasing also erases the links to the member's anonymous answers; when they have some,
-    a third button deletes those answers from the threads as well."""
+    """Erases the participation records, the member's suggestions (prompts made from them stay,
+    uncredited) and the links to their anonymous answers; when they have some, a third button
+    deletes those answers from the threads as well."""
 
     def __init__(
         self,
-        writer: BatchWriter,
+        services: Services,
         guild_id: int,
         owner_id: int,
-        anonymous: AnonymousStore | None = None,
         bot: discord.Client | None = None,
         anonymous_answers: int = 0,
     ) -> None:
-        super().__init__(writer, guild_id, owner_id, anonymous)
+        super().__init__(services.writer, guild_id, owner_id, services.anonymous)
+        self.suggestions = services.suggestions
         self.bot = bot
         if not anonymous_answers:
             self.remove_item(self.delete_anonymous_button)
+
+    async def erase(self, interaction: discord.Interaction, prefix: str, suffix: str = "") -> None:
+        erased = await self.suggestions.forget(self.guild_id, self.owner_id)
+        if erased:
+            prefix = f"Erased {erased} suggestion(s) of yours. "
+            log.info("member %s erased %d suggestions", self.owner_id, erased)
+        await super().erase(interaction, prefix, suffix)
 
     async def forget(self, interaction: discord.Interaction, delete: bool) -> None:
         suffix = ""
@@ -211,9 +219,7 @@ class ParticipationCommands(commands.Cog, name="ParticipationCommands"):
     async def forget(self, interaction: discord.Interaction) -> None:
         guild_id, member_id = interaction.guild_id, interaction.user.id
         anonymous = len(await self.services.anonymous.member_answers(guild_id, member_id))
-        view = ForgetView(
-            self.services.writer, guild_id, member_id, self.services.anonymous, self.bot, anonymous
-        )
+        view = ForgetView(self.services, guild_id, member_id, self.bot, anonymous)
         extra = (
             f" It also erases the links to your {anonymous} anonymous answer(s): keep the "
             "answers in their threads, unsigned, or delete them too."
@@ -223,7 +229,8 @@ class ParticipationCommands(commands.Cog, name="ParticipationCommands"):
         await self._ask(
             interaction,
             view,
-            "This erases every participation record about you in this server. It cannot be "
+            "This erases every participation record and suggestion about you in this server"
+            " (prompts made from your suggestions stay, without your name). It cannot be "
             f"undone.{extra} Continue?",
         )
 

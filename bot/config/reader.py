@@ -34,6 +34,8 @@ _GUILD_KEYS = (
     "mod_log_channel_id",
     "digest",
     "channels",
+    "max_pending_suggestions",
+    "max_suggestions_per_day",
     *CARE_KEYS,
 )
 _CHANNEL_KEYS = (
@@ -101,6 +103,10 @@ class ConfigReader(ConfigValues, ScheduleValues, CareValues):
             mod_log_channel_id=self.get(fields, "mod_log_channel_id", self.snowflake, None),
             channels=tuple(c for c in channels if c),
             digest=self.get(fields, "digest", self.digest, None),
+            **{
+                key: self.get(fields, key, self.positive, getattr(GuildConfig, key))
+                for key in ("max_pending_suggestions", "max_suggestions_per_day")
+            },
             **self.care(fields, node),
         )
         return guild if guild_id is not None else None

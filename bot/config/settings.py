@@ -55,6 +55,8 @@ class GuildConfig:
     mod_log_channel_id: int | None = None
     channels: tuple[ChannelConfig, ...] = ()
     digest: DigestConfig | None = None  # weekly digest to the mod-log channel; None = off
+    max_pending_suggestions: int = 3  # per member
+    max_suggestions_per_day: int = 5  # per member, any 24 hours
     # Anonymous answers and care for heavy topics.
     anonymous_answers: str = "off"  # "off", "all" or "sensitive" (config: false/true/sensitive)
     reveal_role_ids: tuple[int, ...] = ()  # who may look up an anonymous author; none = no one

@@ -105,12 +105,21 @@ class Actions:
         )
 
     async def submit(
-        self, custom_id: str, values: dict[str, str], *, user_id: int, channel_id: int
+        self,
+        custom_id: str,
+        values: dict[str, str],
+        *,
+        user_id: int,
+        channel_id: int,
+        message_id: int | None = None,
     ) -> Replies:
-        """A member sends a form (modal) the bot showed them in ``channel_id``; ``values`` maps
-        each text input's custom id to what they typed."""
-        data = events.modal_submit_data(custom_id, values)
-        return await self._interact(5, "", user_id, channel_id, {}, data=data)
+        """A member submits the modal ``custom_id`` the bot opened (from a button on
+        ``message_id``, or from a command in ``channel_id``) with its text inputs' values."""
+        message = self.server.messages[message_id] if message_id else None
+        if message is not None:
+            channel_id = int(message["channel_id"])
+        data = events.modal_data(custom_id, values)
+        return await self._interact(5, "", user_id, channel_id, {}, message=message, data=data)
 
     async def _interact(
         self, kind, path, user_id, channel_id, options, *, focused=None, message=None, data=None

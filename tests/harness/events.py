@@ -224,17 +224,10 @@ def button_data(custom_id: str, *, component_type: int = 2) -> Payload:
     return {"custom_id": custom_id, "component_type": component_type}
 
 
-def modal_submit_data(custom_id: str, values: dict[str, str]) -> Payload:
-    """The ``data`` of a MODAL_SUBMIT interaction: each text input inside its label (type 18),
-    as Discord sends a form built with labels."""
-    return {
-        "custom_id": custom_id,
-        "components": [
-            {
-                "type": 18,
-                "id": n * 2 + 1,
-                "component": {"type": 4, "id": n * 2 + 2, "custom_id": key, "value": value},
-            }
-            for n, (key, value) in enumerate(values.items())
-        ],
-    }
+def modal_data(custom_id: str, values: dict[str, str]) -> Payload:
+    """The ``data`` of a MODAL_SUBMIT interaction: each text input's value in its action row."""
+    rows = [
+        {"type": 1, "components": [{"type": 4, "custom_id": key, "value": value}]}
+        for key, value in values.items()
+    ]
+    return {"custom_id": custom_id, "components": rows}
