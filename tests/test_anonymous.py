@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import yaml
 
-from bot.adapter.anonymous.cog import AnonymousCog
+from bot.adapter.anonymous.cog import COGS as ANONYMOUS_COGS
 from bot.adapter.answers.cog import AnswersCog
 from bot.adapter.client import DiscussionBot
 from bot.adapter.participation_cmds import ParticipationCommands
@@ -28,7 +28,7 @@ MOD_ROLE, REVEAL_ROLE, PING_ROLE = 40, 41, 42
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 CARE = "Be gentle with yourself and each other."
 HELPLINE = "Helpline: https://example.org/help"
-COGS = [Topics, AnswersCog, ParticipationCommands, StatsCog, AnonymousCog]
+COGS = [Topics, AnswersCog, ParticipationCommands, StatsCog, *ANONYMOUS_COGS]
 
 
 class Clock:

@@ -1,11 +1,10 @@
 """Anonymous answers: the form behind the "Answer anonymously" button, the relayed message in
-the prompt's thread, the author's own deletion, and the moderators' ``/anonymous`` commands
-(stop, resume, reveal).
+the prompt's thread, the author's own deletion, and deletions by anyone else. The moderators'
+``/anonymous`` commands (stop, resume, reveal) are their own cog, in ``moderation``.
 
 Trust both ways: the relayed message carries no trace of its author (an embed titled
 "Anonymous member", nothing can ping), while the link to the author is kept so they can delete
-it and so abuse can be handled. Only ``reveal_role_ids`` may look the link up, with a written
-reason, and every reveal is posted to the mod-log channel before the answer is given.
+it and so abuse can be handled.
 """
 
 from __future__ import annotations
@@ -16,11 +15,10 @@ import secrets
 from typing import TYPE_CHECKING
 
 import discord
-from discord import app_commands
 from discord.ext import commands
 
+from bot.adapter.anonymous.moderation import NO_PINGS, AnonymousModeration, private
 from bot.adapter.anonymous.post_care import COG_NAME, AnswerButton, DeleteButton
-from bot.adapter.checks import ModGroup
 from bot.anonymity.policy import (
     ANSWER_MAX,
     RATE_WINDOW,
@@ -28,32 +26,18 @@ from bot.anonymity.policy import (
     THREAD_CLOSED,
     TURNED_OFF,
     WHO_SEES,
-    may_reveal,
     offered,
     rate_limited_text,
-    reason_problem,
 )
 from bot.anonymity.types import AnonymousAnswer
 
 if TYPE_CHECKING:
     from bot.adapter.client import DiscussionBot
     from bot.adapter.services import Services
-    from bot.config.settings import GuildConfig
 
 log = logging.getLogger(__name__)
 
-NO_PINGS = discord.AllowedMentions.none()
 TITLE = "Anonymous member"
-MESSAGE_ID = re.compile(r"(\d{15,20})\s*/?\s*$")
-REASON_MAX = 500
-
-
-def message_id_of(text: str) -> int | None:
-    """A message id, or the id at the end of a message link."""
-    match = MESSAGE_ID.search(text.strip())
-    return int(match.group(1)) if match else None
-
-
 FORM_ID = re.compile(r"anon:form:(?P<post>[0-9]{1,20}):(?P<sensitive>[sn]):[0-9a-f]{16}")
 TEXT_ID = "anon:text"
 
@@ -93,10 +77,6 @@ def submitted_text(components: list[dict]) -> str:
 
 
 class AnonymousCog(commands.Cog, name=COG_NAME):
-    anonymous = ModGroup(
-        name="anonymous", description="Anonymous answers: stop, resume, reveal an author"
-    )
-
     def __init__(self, bot: DiscussionBot, services: Services) -> None:
         self.bot = bot
         self.store = services.anonymous
@@ -107,14 +87,6 @@ class AnonymousCog(commands.Cog, name=COG_NAME):
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(AnswerButton, DeleteButton)
-
-    async def _private(self, interaction: discord.Interaction, text: str, **kw) -> None:
-        if interaction.response.is_done():
-            await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS, **kw)
-        else:
-            await interaction.response.send_message(
-                text, ephemeral=True, allowed_mentions=NO_PINGS, **kw
-            )
 
     # --- answering ---------------------------------------------------------------------------
 
@@ -156,7 +128,7 @@ class AnonymousCog(commands.Cog, name=COG_NAME):
         """The button: refuse at once when the answer could not be taken, else open the form."""
         refusal, _ = await self._refusal(interaction, post_id, sensitive)
         if refusal:
-            await self._private(interaction, refusal)
+            await private(interaction, refusal)
             return
         await interaction.response.send_modal(AnswerForm(post_id, sensitive))
 
@@ -179,18 +151,14 @@ class AnonymousCog(commands.Cog, name=COG_NAME):
         refusal, thread = await self._refusal(interaction, post_id, sensitive)
         text = text.strip()[:ANSWER_MAX]
         if refusal or not text:
-            await self._private(
-                interaction, refusal or "Your answer was empty; nothing was posted."
-            )
+            await private(interaction, refusal or "Your answer was empty; nothing was posted.")
             return
         embed = discord.Embed(title=TITLE, description=text)
         try:
             message = await thread.send(embed=embed, allowed_mentions=NO_PINGS)
         except discord.HTTPException as exc:
             log.warning("anonymous answer not posted in thread %s: %s", thread.id, exc)
-            await self._private(
-                interaction, "Discord refused the post; nothing was posted or stored."
-            )
+            await private(interaction, "Discord refused the post; nothing was posted or stored.")
             return
         guild_id, member_id = interaction.guild_id, interaction.user.id
         opted_out = await self.participation.is_opted_out(guild_id, member_id)
@@ -203,7 +171,7 @@ class AnonymousCog(commands.Cog, name=COG_NAME):
         log.info("anonymous answer %s relayed in thread %s", message.id, thread.id)
         view = discord.ui.View(timeout=None)
         view.add_item(DeleteButton(message.id))
-        await self._private(
+        await private(
             interaction,
             f"Your answer is posted anonymously: {message.jump_url}\n"
             "Only you see this message. You can delete the answer with the button below.",
@@ -219,7 +187,7 @@ class AnonymousCog(commands.Cog, name=COG_NAME):
             )
             return
         if link.member_id != interaction.user.id:
-            await self._private(interaction, "This button belongs to someone else's answer.")
+            await private(interaction, "This button belongs to someone else's answer.")
             return
         try:
             await (
@@ -231,7 +199,7 @@ class AnonymousCog(commands.Cog, name=COG_NAME):
             pass  # already gone from Discord: only the record is left to remove
         except discord.HTTPException as exc:
             log.warning("anonymous answer %s not deleted: %s", message_id, exc)
-            await self._private(interaction, "Discord refused the deletion; please try again.")
+            await private(interaction, "Discord refused the deletion; please try again.")
             return
         await self.store.delete([message_id])
         await interaction.response.edit_message(
@@ -253,93 +221,5 @@ class AnonymousCog(commands.Cog, name=COG_NAME):
     async def on_raw_bulk_message_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
         await self.store.delete(sorted(payload.message_ids))
 
-    # --- moderators ----------------------------------------------------------------------------
 
-    async def _mod_log(self, guild: GuildConfig | None, text: str) -> bool:
-        """Post to the guild's mod-log channel; False if there is none or Discord refused."""
-        if guild is None or guild.mod_log_channel_id is None:
-            return False
-        try:
-            await self.bot.get_partial_messageable(guild.mod_log_channel_id).send(
-                text[:2000], allowed_mentions=NO_PINGS
-            )
-        except discord.HTTPException as exc:
-            log.warning("mod-log of guild %s refused: %s", guild.guild_id, exc)
-            return False
-        return True
-
-    @anonymous.command(name="stop", description="Stop all anonymous answers in this server now")
-    async def stop(self, interaction: discord.Interaction) -> None:
-        guild = self.bot.guild_config(interaction.guild_id)
-        now = self.bot.now_seconds()
-        if await self.store.stop(interaction.guild_id, interaction.user.id, now):
-            await self._mod_log(
-                guild, f"<@{interaction.user.id}> stopped anonymous answers (<t:{now}:f>)."
-            )
-        await self._private(
-            interaction,
-            "Anonymous answers are stopped in this server: every press of the button is "
-            "refused until `/anonymous resume`.",
-        )
-
-    @anonymous.command(name="resume", description="Accept anonymous answers again")
-    async def resume(self, interaction: discord.Interaction) -> None:
-        guild = self.bot.guild_config(interaction.guild_id)
-        if await self.store.resume(interaction.guild_id):
-            now = self.bot.now_seconds()
-            await self._mod_log(
-                guild, f"<@{interaction.user.id}> resumed anonymous answers (<t:{now}:f>)."
-            )
-        await self._private(interaction, "Anonymous answers are accepted again in this server.")
-
-    @anonymous.command(name="reveal", description="Look up who wrote an anonymous answer")
-    @app_commands.describe(
-        message="The anonymous answer's message link or id",
-        reason="Why (posted to the mod-log with your name)",
-    )
-    async def reveal(self, interaction: discord.Interaction, message: str, reason: str) -> None:
-        guild = self.bot.guild_config(interaction.guild_id)
-        roles = [r.id for r in getattr(interaction.user, "roles", [])]
-        if guild is None or not may_reveal(roles, guild.reveal_role_ids):
-            await self._private(
-                interaction,
-                "Only members with a role listed in `reveal_role_ids` may reveal an author "
-                "(none are listed: no one can). Nothing was revealed.",
-            )
-            return
-        problem = reason_problem(reason)
-        if problem:
-            await self._private(interaction, problem)
-            return
-        message_id = message_id_of(message)
-        link = await self.store.answer(message_id) if message_id else None
-        if link is None or link.guild_id != guild.guild_id:
-            await self._private(
-                interaction,
-                "No anonymous answer is linked to that message (it may be deleted, or its "
-                "author erased the link). Nothing was revealed.",
-            )
-            return
-        now = self.bot.now_seconds()
-        where = f"https://discord.com/channels/{link.guild_id}/{link.channel_id}/{link.message_id}"
-        logged = await self._mod_log(
-            guild,
-            f"<@{interaction.user.id}> revealed the author of the anonymous answer {where} "
-            f"(<t:{now}:f>). Reason: {reason.strip()[:REASON_MAX]}",
-        )
-        if not logged:
-            await self._private(
-                interaction,
-                "Every reveal is posted to the mod-log channel, and that failed (none is "
-                "configured, or Discord refused). Nothing was revealed.",
-            )
-            return
-        log.info("member %s revealed the author of %s", interaction.user.id, link.message_id)
-        await self._private(
-            interaction,
-            f"The anonymous answer {where} was written by <@{link.member_id}> "
-            f"(id {link.member_id}). This reveal is recorded in the mod-log.",
-        )
-
-
-COGS = [AnonymousCog]
+COGS = [AnonymousCog, AnonymousModeration]
