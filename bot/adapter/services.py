@@ -16,6 +16,7 @@ import aiosqlite
 from bot.config.settings import Settings
 from bot.posting.service import PostingService
 from bot.posting.types import LibrarySource, Outcome, Publisher
+from bot.store.anonymous import AnonymousStore
 from bot.store.batch import BatchWriter
 from bot.store.participation import ParticipationStore
 from bot.store.posts import PostStore
@@ -35,6 +36,7 @@ class Services:
     participation: ParticipationStore
     writer: BatchWriter
     suggestions: SuggestionService
+    anonymous: AnonymousStore  # links from relayed anonymous answers to their authors
 
     async def close(self) -> None:
         """Write what is still queued and stop the writer's timer."""
@@ -56,4 +58,6 @@ def build_services(
     suggestions = SuggestionService(
         SuggestionStore(db), settings.prompts_dir, library, posting.reload_library
     )
-    return Services(posts, posting, participation, BatchWriter(participation), suggestions)
+    return Services(
+        posts, posting, participation, BatchWriter(participation), suggestions, AnonymousStore(db)
+    )
