@@ -16,9 +16,12 @@ import aiosqlite
 from bot.config.settings import Settings
 from bot.posting.service import PostingService
 from bot.posting.types import LibrarySource, Outcome, Publisher
+from bot.store.anonymous import AnonymousStore
 from bot.store.batch import BatchWriter
 from bot.store.participation import ParticipationStore
 from bot.store.posts import PostStore
+from bot.store.suggestions import SuggestionStore
+from bot.suggestions.service import SuggestionService
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +35,8 @@ class Services:
     posting: PostingService
     participation: ParticipationStore
     writer: BatchWriter
+    suggestions: SuggestionService
+    anonymous: AnonymousStore  # links from relayed anonymous answers to their authors
 
     async def close(self) -> None:
         """Write what is still queued and stop the writer's timer."""
@@ -50,4 +55,9 @@ def build_services(
     posts = PostStore(db)
     participation = ParticipationStore(db)
     posting = PostingService(settings, posts, library, publisher, on_posted=on_posted)
-    return Services(posts, posting, participation, BatchWriter(participation))
+    suggestions = SuggestionService(
+        SuggestionStore(db), settings.prompts_dir, library, posting.reload_library
+    )
+    return Services(
+        posts, posting, participation, BatchWriter(participation), suggestions, AnonymousStore(db)
+    )

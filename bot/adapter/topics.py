@@ -17,6 +17,7 @@ from bot.adapter.checks import ModGroup
 from bot.adapter.endpoints import message_link
 from bot.adapter.host_paths import without_host_paths
 from bot.adapter.posting import prepare_library
+from bot.adapter.review import start_review
 from bot.adapter.tree import bounded
 from bot.posting.rotation import PlannedPost
 from bot.posting.service import PostingError, PostingService
@@ -56,6 +57,7 @@ class Topics(commands.Cog):
     def __init__(self, bot: DiscussionBot, services: Services) -> None:
         self.bot = bot
         self.service: PostingService = services.posting
+        self.suggestions = services.suggestions
 
     async def reply(self, interaction: discord.Interaction, text: str) -> None:
         allowed = discord.AllowedMentions.none()
@@ -78,7 +80,10 @@ class Topics(commands.Cog):
 
     @topic.command(name="post", description="Post a prompt now")
     @app_commands.describe(
-        theme="Draw from this theme", prompt="Post this prompt", channel="Where (default: here)"
+        theme="Draw from this theme",
+        prompt="Post this prompt",
+        channel="Where (default: here)",
+        sensitive="A heavy topic: care note, no role ping unless the channel allows it",
     )
     async def post(
         self,
@@ -86,12 +91,18 @@ class Topics(commands.Cog):
         theme: str | None = None,
         prompt: str | None = None,
         channel: discord.TextChannel | None = None,
+        sensitive: bool = False,
     ) -> None:
         guild_id, channel_id = self.target(interaction, channel)
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
             outcome = await self.service.post_now(
-                guild_id, channel_id, theme_id=theme, prompt_id=prompt, now=self.bot.clock()
+                guild_id,
+                channel_id,
+                theme_id=theme,
+                prompt_id=prompt,
+                now=self.bot.clock(),
+                sensitive=sensitive,
             )
         except PostingError as exc:
             await self.reply(interaction, str(exc))
@@ -213,6 +224,10 @@ class Topics(commands.Cog):
             where = f"<#{s.channel.channel_id}> `{s.channel.cron}` ({s.channel.timezone})"
             lines.append(f"{where}: {state}{skips}")
         await self.reply(interaction, "\n".join(lines) or "No channels have a schedule.")
+
+    @topic.command(name="review", description="Review member suggestions and draft prompts")
+    async def review(self, interaction: discord.Interaction) -> None:
+        await start_review(interaction, self.suggestions)
 
 
 COGS = [Topics]

@@ -8,6 +8,7 @@ from typing import Any
 
 from yaml.nodes import Node
 
+from bot.config.care_values import CARE_KEYS, CareValues
 from bot.config.model import ChannelConfig, DigestConfig, GuildConfig, Settings
 from bot.config.schedule_values import ScheduleValues
 from bot.config.values import ConfigValues
@@ -25,7 +26,16 @@ _TOP_KEYS = (
     "api_base",
     "gateway_url",
 )
-_GUILD_KEYS = ("guild_id", "moderator_role_ids", "mod_log_channel_id", "digest", "channels")
+_GUILD_KEYS = (
+    "guild_id",
+    "moderator_role_ids",
+    "mod_log_channel_id",
+    "digest",
+    "channels",
+    "max_pending_suggestions",
+    "max_suggestions_per_day",
+    *CARE_KEYS,
+)
 _CHANNEL_KEYS = (
     "channel_id",
     "cron",
@@ -36,6 +46,7 @@ _CHANNEL_KEYS = (
     "auto_archive_minutes",
     "ping_role_id",
     "catch_up",
+    "ping_sensitive",
 )
 _DIGEST_KEYS = ("cron", "timezone")
 
@@ -58,6 +69,7 @@ class ConfigReader:
         self.nodes = ConfigNodes(path)
         self.values = ConfigValues(self.nodes)
         self.schedule = ScheduleValues(self.nodes)
+        self.care = CareValues(self.nodes, self.values)
         self.known_themes = themes
         self.known_prompts = prompts
         self.guild_ids: set[int] = set()
@@ -103,6 +115,11 @@ class ConfigReader:
             mod_log_channel_id=nodes.get(fields, "mod_log_channel_id", values.snowflake, None),
             channels=tuple(c for c in channels if c),
             digest=nodes.get(fields, "digest", self.digest, None),
+            **{
+                key: nodes.get(fields, key, values.positive, getattr(GuildConfig, key))
+                for key in ("max_pending_suggestions", "max_suggestions_per_day")
+            },
+            **self.care.care(fields, node),
         )
         return guild if guild_id is not None else None
 
@@ -144,6 +161,9 @@ class ConfigReader:
             ),
             "ping_role_id": nodes.get(fields, "ping_role_id", values.snowflake, None),
             "catch_up": nodes.get(fields, "catch_up", schedule.duration, ChannelConfig.catch_up),
+            "ping_sensitive": nodes.get(
+                fields, "ping_sensitive", values.boolean, ChannelConfig.ping_sensitive
+            ),
         }
         if None in required.values():
             return None

@@ -33,8 +33,8 @@ def migrations() -> list[tuple[int, str, str]]:
             found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
     found.sort()
     versions = [v for v, _, _ in found]
-    if versions != list(range(1, len(found) + 1)):
-        raise RuntimeError(f"migration versions must run 1..N without gaps, found {versions}")
+    if len(set(versions)) != len(versions) or (versions and versions[0] != 1):
+        raise RuntimeError(f"migration versions must be unique and start at 1, found {versions}")
     return found
 
 
@@ -99,8 +99,8 @@ def _statements(sql: str) -> list[str]:
 
 
 def latest_version() -> int:
-    """The schema version this bot's migrations build."""
-    return len(migrations())
+    """The schema version this bot's migrations build (the highest migration number)."""
+    return max((version for version, _, _ in migrations()), default=0)
 
 
 def database_problem(path: str | Path, message: str) -> InputError:
