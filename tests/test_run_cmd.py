@@ -1,9 +1,11 @@
 """``python -m bot run`` before and around connecting: the example's placeholder ids, a config
 with no guild, and what DEBUG logging may print."""
 
+import io
 import logging
 import shutil
 import socket
+import sys
 from pathlib import Path
 
 import pytest
@@ -68,8 +70,10 @@ def test_run_with_no_guild_warns_that_it_will_do_nothing(
 
 
 async def test_debug_logging_prints_no_interaction_token_or_message_text(
-    tmp_path, capsys, root_logging
+    tmp_path, monkeypatch, root_logging
 ):
+    log = io.StringIO()  # stays open: the database's worker thread may log after the test
+    monkeypatch.setattr(sys, "stderr", log)
     setup_logging("DEBUG")
     bot = make_bot(tmp_path)
     async with FakeDiscord(bot) as fd:
@@ -81,7 +85,7 @@ async def test_debug_logging_prints_no_interaction_token_or_message_text(
         await fd.say(C, ANA, "a very private sentence")
         replies = await fd.slash("participation me", user_id=ANA, channel_id=C)
         assert replies.messages  # the command was answered
-    err = capsys.readouterr().err
-    assert "DEBUG" in err  # the bot's own debug lines are there
-    assert f"token-{replies.interaction_id}" not in err
-    assert "a very private sentence" not in err
+    text = log.getvalue()
+    assert "DEBUG" in text  # the bot's own debug lines are there
+    assert f"token-{replies.interaction_id}" not in text
+    assert "a very private sentence" not in text
