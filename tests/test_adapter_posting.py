@@ -77,7 +77,7 @@ async def test_post_is_an_embed_pinging_only_the_role_then_a_thread_with_followu
                             "inline": False,
                         }
                     ],
-                    "footer": {"text": "Theme: Grief · From: e.txt"},
+                    "footer": {"text": "Theme: Grief · From: e.txt · post 1"},
                     "type": "rich",
                     "flags": 0,
                 }
@@ -193,7 +193,7 @@ async def test_restart_after_discord_took_the_message_opens_the_thread_but_does_
         await store.set_prompt(post_id, "grief-1", "grief")
         clock.now = SLOT + timedelta(seconds=2)
         prompt = bot.library.prompt("grief-1")
-        sent = await bot.get_channel(A).send(embed=prompt_embed(prompt, "Grief"))
+        sent = await bot.get_channel(A).send(embed=prompt_embed(prompt, "Grief", post_id))
         # ... and the process died before recording it. Restarted later, inside the window:
         clock.now = SLOT + timedelta(seconds=STALE_AFTER + 60)
         await bot.get_cog("Posting").run_once()

@@ -103,7 +103,9 @@ async def test_crash_after_discord_took_the_message_is_not_posted_again(world):
     crashed = await world.service()
     post_id = await crashed.store.claim_slot(GUILD, A, int(SLOT.timestamp()), int(SLOT.timestamp()))
     await crashed.store.set_prompt(post_id, "joy-2", "joy")
-    world.publisher.messages.append((A, "joy-2", 555))  # Discord accepted it, then the crash
+    world.publisher.messages.append(
+        (A, "joy-2", 555, post_id)
+    )  # Discord accepted it, then the crash
 
     restarted = await world.service()
     [outcome] = await restarted.tick(SLOT + timedelta(seconds=STALE_AFTER + 60))
@@ -352,7 +354,7 @@ async def interrupted(service, prompt_id="joy-2", theme_id="joy") -> int:
 async def test_claim_found_on_discord_after_the_window_is_posted_and_announced(world):
     crashed = await world.service()
     post_id = await interrupted(crashed)
-    world.publisher.messages.append((A, "joy-2", 777))  # Discord took it before the crash
+    world.publisher.messages.append((A, "joy-2", 777, post_id))  # Discord took it before the crash
     restarted = await world.service()
     announced = []
     restarted.on_posted = announced.append
@@ -425,11 +427,11 @@ class SlowDiscord(RecordingPublisher):
     def at(self) -> datetime:
         return SLOT + timedelta(seconds=self.world.elapsed)
 
-    async def find_published(self, channel, prompt, since):
+    async def find_published(self, channel, prompt, since, post_id):
         if self.slow_look:
             slow, self.slow_look = self.slow_look, 0
             await self.world.sleep(slow)
-        return await super().find_published(channel, prompt, since)
+        return await super().find_published(channel, prompt, since, post_id)
 
     async def publish(self, guild, channel, prompt, post_id):
         other = self.other
@@ -472,11 +474,11 @@ class SilentLookups(RecordingPublisher):
         super().__init__()
         self.silent = 1
 
-    async def find_published(self, channel, prompt, since):
+    async def find_published(self, channel, prompt, since, post_id):
         if self.silent:
             self.silent -= 1
             await asyncio.Event().wait()
-        return await super().find_published(channel, prompt, since)
+        return await super().find_published(channel, prompt, since, post_id)
 
 
 async def test_a_look_for_an_interrupted_post_that_never_answers_posts_nothing(world):
@@ -517,3 +519,22 @@ async def test_a_pass_that_lost_its_claim_records_and_announces_nothing(world):
     assert outcome.status == "taken over" and announced == []
     [row] = await posts(service)
     assert row[0] == "claimed" and row[2] is None  # the new holder records what happens
+
+
+async def test_a_claim_left_unresolved_counts_as_used_so_no_question_shows_twice_in_a_cycle(
+    tmp_path,
+):
+    world = World(tmp_path, channel(A, "* * * * *"))
+    crashed = await world.service()
+    first = (await crashed.upcoming(GUILD, A, SLOT - timedelta(minutes=1), 1))[0].prompt
+    post_id = await interrupted(crashed, first.id, first.theme_id)
+    world.publisher.messages.append((A, first.id, 999, post_id))  # sent; then the crash
+
+    restarted = await world.service()
+    for minute in range(1, 12):  # the claim is taken as interrupted after STALE_AFTER
+        await restarted.tick(SLOT + timedelta(minutes=minute))
+    shown = [first.id] + [prompt for _, prompt, _ in world.publisher.published]
+    assert len(shown) == 12 and shown[0] not in shown[1:6]
+    assert len(set(shown[:6])) == 6  # one whole cycle of the six prompts, none twice
+    assert (await posts(restarted))[0] == ("posted", first.id, 999)
+    await world.close()

@@ -53,7 +53,7 @@ async def test_member_is_refused_and_moderator_posts(tmp_path):
         done = await fd.slash("topic post", user_id=MOD, channel_id=A, theme="joy")
         assert done.ephemeral and done.content.startswith(f"Posted `joy-1` in <#{A}>")
         [post] = posts_in(fd, A)
-        assert post.json["embeds"][0]["footer"]["text"] == "Theme: Joy · From: e.txt"
+        assert post.json["embeds"][0]["footer"]["text"] == "Theme: Joy · From: e.txt · post 2"
 
 
 async def test_post_explains_unknown_ids_and_unconfigured_channels(tmp_path):

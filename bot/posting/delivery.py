@@ -113,7 +113,9 @@ class Delivery:
         try:
             async with asyncio.timeout(self.attempt_timeout):
                 found = (
-                    await self.publisher.find_published(channel, prompt, since) if check else None
+                    await self.publisher.find_published(channel, prompt, since, post_id)
+                    if check
+                    else None
                 )
                 return found or await self.publisher.publish(guild, channel, prompt, post_id)
         except TimeoutError as exc:

@@ -97,9 +97,20 @@ class Recovery:
         since = row["slot"] if row["slot"] is not None else row["claimed_at"]
         try:
             async with asyncio.timeout(self.attempt_timeout):
-                return await self.publisher.find_published(channel, prompt, since)
+                found = await self.publisher.find_published(channel, prompt, since, row["id"])
         except TimeoutError as exc:
             raise PostUnavailable(f"no answer from Discord in {self.attempt_timeout:.0f}s") from exc
+        if found is not None:
+            owner = await self.store.post_by_message(found.message_id)
+            if owner is not None and owner["id"] != row["id"]:
+                log.warning(
+                    "post %s: message %s belongs to post %s; not taken",
+                    row["id"],
+                    found.message_id,
+                    owner["id"],
+                )
+                return None
+        return found
 
 
 def log_missed(channel: ChannelConfig, last: int | None, slot: datetime) -> None:

@@ -38,13 +38,17 @@ class Publisher(Protocol):
     async def publish(
         self, guild: GuildConfig, channel: ChannelConfig, prompt: Prompt, post_id: int
     ) -> Published:
-        """Post the prompt (embed, thread, follow-ups); raise PostRefused or PostUnavailable."""
+        """Post the prompt (embed, thread, follow-ups) under the identity of ``post_id``, so a
+        repeated call does not post twice and ``find_published`` can recognise the message;
+        raise PostRefused or PostUnavailable only while Discord has not accepted the message."""
 
     async def find_published(
-        self, channel: ChannelConfig, prompt: Prompt, since: int
+        self, channel: ChannelConfig, prompt: Prompt, since: int, post_id: int
     ) -> Published | None:
-        """The bot's own post of ``prompt`` in the channel made at or after ``since`` (Unix
-        seconds), completing its thread if that is missing; None if Discord has none."""
+        """The bot's own message of post ``post_id`` (showing ``prompt``) in the channel, sent
+        at or after ``since`` (Unix seconds), with its thread and follow-ups completed if an
+        interrupted attempt left them missing; None if Discord has none. Only the message that
+        carries this post's own identity is ever returned."""
 
     async def notify_mods(self, guild: GuildConfig, text: str) -> None:
         """A notice to the guild's mod-log channel (or the log when there is none)."""

@@ -11,9 +11,13 @@ caller passes the claim time it holds, still that claim: a pass that lost its cl
 (``bot.store.post_recovery``) and the channels' moderator state (``bot.store.channel_state``),
 so the scheduler and commands work with one store over one connection.
 
-History (``history``) is what the rotation counts as used: posted posts, plus skipped ones that
-had a prompt recorded (a moderator skipped a slot after its prompt was chosen: the skip moves the
-rotation past that prompt). Skips requested in advance consume no prompt.
+History (``history``) is what the rotation counts as used: posted posts, claims whose prompt is
+chosen but whose outcome is not recorded yet (the message may be in the channel already: a crash
+between sending and recording must not let the next slot pick the same prompt), plus skipped
+ones that had a prompt recorded (a moderator skipped a slot after its prompt was chosen: the skip
+moves the rotation past that prompt). Skips requested in advance consume no prompt.
+
+A message belongs to one post: ``mark_posted`` never records a message id another post holds.
 """
 
 from __future__ import annotations
@@ -80,6 +84,7 @@ class PostStore(ClaimRecovery, ChannelStateStore):
             (prompt_id, theme_id, message_id, thread_id, now),
             post_id,
             claimed_at,
+            unowned=message_id,
         )
 
     async def mark_failed(
@@ -89,11 +94,22 @@ class PostStore(ClaimRecovery, ChannelStateStore):
         log.info("post %s failed at %s: %s", post_id, now, error)
         return await self._settle("status = 'failed', error = ?", (error,), post_id, claimed_at)
 
-    async def _settle(self, columns: str, values: tuple, post_id: int, claimed_at: int | None):
+    async def _settle(
+        self,
+        columns: str,
+        values: tuple,
+        post_id: int,
+        claimed_at: int | None,
+        *,
+        unowned: int | None = None,
+    ) -> bool:
         sql = f"UPDATE posts SET {columns} WHERE id = ? AND status = 'claimed'"
         params = (*values, post_id)
         if claimed_at is not None:
             sql, params = sql + " AND claimed_at = ?", (*params, claimed_at)
+        if unowned is not None:  # no other post holds this message
+            sql += " AND NOT EXISTS (SELECT 1 FROM posts o WHERE o.message_id = ? AND o.id != ?)"
+            params = (*params, unowned, post_id)
         changed = await self._write(sql, params) == 1
         if not changed:
             log.warning(
@@ -115,7 +131,7 @@ class PostStore(ClaimRecovery, ChannelStateStore):
         rows = await self._all(
             "SELECT prompt_id, theme_id, COALESCE(posted_at, claimed_at) AS at FROM posts"
             " WHERE channel_id = ? AND prompt_id IS NOT NULL"
-            " AND (status = 'posted' OR status = 'skipped') ORDER BY at, id",
+            " AND status IN ('posted', 'skipped', 'claimed') ORDER BY at, id",
             (channel_id,),
         )
         return [HistoryEntry(r["prompt_id"], r["theme_id"], r["at"]) for r in rows]
