@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.adapter.publisher import prompt_embed
+from bot.adapter.publisher import DiscordPublisher, prompt_embed
 from bot.posting.service import STALE_AFTER
 from tests.discord_harness import FakeDiscord
 from tests.posting_helpers import GUILD, MODLOG, channel
@@ -131,7 +131,7 @@ async def test_a_send_repeated_within_discords_window_returns_the_same_message(t
     bot = make_bot(tmp_path, channel(A), clock=clock)
     async with FakeDiscord(bot, clock=clock) as fd:
         await start(fd, A)
-        publisher = bot.get_cog("Posting").publisher
+        publisher = DiscordPublisher(bot)
         config = bot.settings.guilds[0]
         prompt = bot.library.prompt("grief-1")
         clock.now = SLOT
