@@ -64,7 +64,7 @@ async def test_two_interrupted_posts_and_a_completed_one_of_one_prompt_each_get_
     async with FakeDiscord(bot, clock=clock) as fd:
         await start(fd, A)  # records yesterday's slot as missed
         cog = bot.get_cog("Posting")
-        store = cog.service.store
+        store = cog.service.store.posts
         if order == "oldest first":
             serve_after_pages_oldest_first(fd)
 
@@ -108,7 +108,7 @@ async def test_a_message_of_the_same_prompt_without_the_claims_marker_is_not_tak
     bot = make_bot(tmp_path, channel(A), clock=clock)
     async with FakeDiscord(bot, clock=clock) as fd:
         await start(fd, A)
-        store = bot.get_cog("Posting").service.store
+        store = bot.get_cog("Posting").service.store.posts
         claim = await store.claim_slot(GUILD, A, ts(SLOT), ts(SLOT))
         await store.set_prompt(claim, "grief-1", "grief")
         other = await interrupted_send(bot, clock, claim + 100, SLOT + timedelta(seconds=2))

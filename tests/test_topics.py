@@ -115,7 +115,7 @@ async def test_pause_resume_and_schedule(tmp_path):
         schedule = await fd.slash("topic schedule", user_id=MOD, channel_id=A)
         assert paused.content == f"<#{A}> paused: no scheduled posts until resumed."
         assert schedule.content == f"<#{A}> `0 9 * * *` (Europe/London): paused"
-        assert await bot.get_cog("Posting").service.store.is_paused(A)
+        assert await bot.get_cog("Posting").service.store.channels.is_paused(A)
         resumed = await fd.slash("topic resume", user_id=MOD, channel_id=A)
         assert resumed.content == f"<#{A}> resumed."
         schedule = await fd.slash("topic schedule", user_id=MOD, channel_id=A)

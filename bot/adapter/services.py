@@ -18,6 +18,7 @@ from bot.posting.service import PostingService
 from bot.posting.types import LibrarySource, Outcome, Publisher
 from bot.store.batch import BatchWriter
 from bot.store.participation import ParticipationStore
+from bot.store.posting import PostingStores
 from bot.store.posts import PostStore
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ def build_services(
 ) -> Services:
     """Everything on one database connection: one participation store, so an opt-out is seen by
     the writer at once, and one post store."""
-    posts = PostStore(db)
+    stores = PostingStores.over(db)
     participation = ParticipationStore(db)
-    posting = PostingService(settings, posts, library, publisher, on_posted=on_posted)
-    return Services(posts, posting, participation, BatchWriter(participation))
+    posting = PostingService(settings, stores, library, publisher, on_posted=on_posted)
+    return Services(stores.posts, posting, participation, BatchWriter(participation))

@@ -1,6 +1,6 @@
 """Resolving claims a crash left without a message; times are Unix seconds (UTC).
 
-``stale_claims`` lists them; the scheduler (``bot.posting.recovery``) resolves each with
+``stale_claims`` lists them; the scheduler's ``bot.posting.recovery.Recovery`` resolves each with
 ``take_retry`` (one more attempt, once) / ``adopt_claim`` (Discord already holds the message) /
 ``fail_interrupted`` / ``skip_interrupted``. Each is an update conditional on the claim time the
 caller read, so only one process wins each claim.
@@ -12,24 +12,30 @@ import logging
 
 import aiosqlite
 
+from bot.posting.types import PostRecord
+from bot.store.posts import POST_COLUMNS, post_record
 from bot.store.queries import Queries
 
 log = logging.getLogger(__name__)
 
 
-class ClaimRecovery(Queries):
-    async def stale_claims(self, older_than: int) -> list[aiosqlite.Row]:
+class InterruptedClaims:
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self.q = Queries(db)
+
+    async def stale_claims(self, older_than: int) -> list[PostRecord]:
         """Claims made before ``older_than`` that never got a message (interrupted posts)."""
-        return await self._all(
-            "SELECT * FROM posts WHERE status = 'claimed' AND message_id IS NULL AND claimed_at < ?"
-            " ORDER BY id",
+        rows = await self.q.all(
+            f"SELECT {POST_COLUMNS} FROM posts"
+            " WHERE status = 'claimed' AND message_id IS NULL AND claimed_at < ? ORDER BY id",
             (older_than,),
         )
+        return [post_record(r) for r in rows]
 
     async def take_retry(self, post_id: int, claimed_at: int, now: int) -> bool:
         """Hand an interrupted claim out for its one retry; False if another process took it
         (or it was retried already)."""
-        changed = await self._write(
+        changed = await self.q.write(
             "UPDATE posts SET attempts = attempts + 1, claimed_at = ?"
             " WHERE id = ? AND status = 'claimed' AND attempts < 1 AND claimed_at = ?",
             (now, post_id, claimed_at),
@@ -39,7 +45,7 @@ class ClaimRecovery(Queries):
     async def adopt_claim(self, post_id: int, claimed_at: int, now: int) -> bool:
         """Take over an interrupted claim to complete it (its message was found); False if
         another process took it first."""
-        changed = await self._write(
+        changed = await self.q.write(
             "UPDATE posts SET claimed_at = ?"
             " WHERE id = ? AND status = 'claimed' AND claimed_at = ?",
             (now, post_id, claimed_at),
@@ -48,7 +54,7 @@ class ClaimRecovery(Queries):
 
     async def fail_interrupted(self, post_id: int, claimed_at: int, error: str) -> bool:
         """Mark an interrupted claim failed; False if another process resolved it first."""
-        changed = await self._write(
+        changed = await self.q.write(
             "UPDATE posts SET status = 'failed', error = ?"
             " WHERE id = ? AND status = 'claimed' AND claimed_at = ?",
             (error, post_id, claimed_at),
@@ -57,7 +63,7 @@ class ClaimRecovery(Queries):
 
     async def skip_interrupted(self, post_id: int, claimed_at: int) -> bool:
         """Mark an interrupted claim skipped (its channel is paused); False if resolved already."""
-        changed = await self._write(
+        changed = await self.q.write(
             "UPDATE posts SET status = 'skipped' WHERE id = ? AND status = 'claimed'"
             " AND claimed_at = ?",
             (post_id, claimed_at),

@@ -1,4 +1,5 @@
-"""The few query helpers the post and channel-state stores share (one aiosqlite connection)."""
+"""The query helpers the posting stores share, over one aiosqlite connection (composed into each
+store, not inherited)."""
 
 from __future__ import annotations
 
@@ -13,15 +14,15 @@ class Queries:
     def __init__(self, db: aiosqlite.Connection) -> None:
         self.db = db
 
-    async def _one(self, sql: str, params: tuple = ()) -> aiosqlite.Row | None:
+    async def one(self, sql: str, params: tuple = ()) -> aiosqlite.Row | None:
         async with self.db.execute(sql, params) as cur:
             return await cur.fetchone()
 
-    async def _all(self, sql: str, params: tuple = ()) -> list[aiosqlite.Row]:
+    async def all(self, sql: str, params: tuple = ()) -> list[aiosqlite.Row]:
         async with self.db.execute(sql, params) as cur:
             return list(await cur.fetchall())
 
-    async def _write(self, sql: str, params: tuple) -> int:
+    async def write(self, sql: str, params: tuple) -> int:
         """Run one statement; how many rows it changed."""
         async with self.db.execute(sql, params) as cur:
             return cur.rowcount
