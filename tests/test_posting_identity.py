@@ -164,3 +164,32 @@ async def test_a_malformed_thread_answer_after_discord_took_the_message_still_re
         assert notice.json["content"].startswith("Posted `grief-1` but no thread: unexpected error")
         [logged] = fd.take_errors()
         assert "KeyError" in logged
+
+
+async def test_a_thread_discord_says_exists_is_fetched_and_given_its_follow_ups(tmp_path):
+    """The interrupted attempt opened the thread, but neither the history nor the bot's cache
+    shows it: Discord refuses a second thread (160004), so the existing one is fetched."""
+    clock = Clock(SLOT - timedelta(hours=1))
+    bot = make_bot(tmp_path, channel(A), clock=clock)
+    async with FakeDiscord(bot, clock=clock) as fd:
+        await start(fd, A)
+        store = bot.get_cog("Posting").service.store.posts
+        claim = await store.claim_slot(GUILD, A, ts(SLOT), ts(SLOT))
+        await store.set_prompt(claim, "grief-1", "grief")
+        sent = await interrupted_send(bot, clock, claim, SLOT + timedelta(seconds=2))
+        fd.server.echo = False  # no THREAD_CREATE reaches the bot
+        opened = await sent.create_thread(name="What does grief question 1 make you…")
+        fd.server.echo = True
+        fd.server.messages[sent.id].pop("thread")
+        threads = "/channels/{channel_id}/messages/{message_id}/threads"
+        fd.fail_next("POST", threads, 400, code=160004, message="A thread has already been created")
+
+        clock.now = SLOT + timedelta(seconds=STALE_AFTER + 60)
+        await bot.get_cog("Posting").run_once()
+        await fd.settle()
+
+        row = await post_row(bot, claim)
+        assert row["status"] == "posted" and row["message_id"] == sent.id
+        assert row["thread_id"] == opened.id
+        assert thread_texts(fd, opened.id) == FOLLOWUPS
+        assert fd.requests_to("POST", f"/channels/{MODLOG}/messages") == []

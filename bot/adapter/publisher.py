@@ -191,6 +191,7 @@ class DiscordPublisher:
         already holds the message, so no failure here may escape."""
         if not channel.thread:
             return None
+        thread = None
         try:
             thread, fresh = await self._thread_of(guild, channel, message, prompt)
             if thread is not None:
@@ -199,10 +200,13 @@ class DiscordPublisher:
             log.exception(
                 "post %s: completing the thread of message %s failed", post_id, message.id
             )
-            if guild is not None:
-                text = f"Posted `{prompt.id}` but no thread: unexpected error ({exc!r})"
-                await self.notify_mods(guild, text)
-            return None
+            lost = "its follow-ups failed" if thread is not None else "no thread"
+            text = f"Posted `{prompt.id}` but {lost}: unexpected error ({exc!r})"
+            try:
+                if guild is not None:
+                    await self.notify_mods(guild, text)
+            except Exception:
+                log.exception("could not tell moderators: %s", text)
         return thread.id if thread is not None else None
 
     async def _thread_of(
