@@ -210,7 +210,11 @@ class DiscordPublisher:
         return thread.id if thread is not None else None
 
     async def _thread_of(
-        self, guild: GuildConfig | None, channel: ChannelConfig, message: discord.Message, prompt
+        self,
+        guild: GuildConfig | None,
+        channel: ChannelConfig,
+        message: discord.Message,
+        prompt: Prompt,
     ) -> tuple[discord.Thread | None, bool]:
         """The message's answers thread, opened if missing, and whether it was opened just now.
         When Discord refuses it (no permission) or fails to create it (an outage), the post
