@@ -61,9 +61,10 @@ def post_marker(message: discord.Message) -> int | None:
     return None
 
 
-def prompt_embed(prompt: Prompt, theme_title: str, post_id: int) -> discord.Embed:
+def prompt_embed(prompt: Prompt, theme_title: str, post_id: int | None = None) -> discord.Embed:
     """The question as title (as description when longer than a title may be), the context
-    quote as a field, theme, source essay and the post's marker in the footer."""
+    quote as a field, theme, source essay and (for a post, not a preview) the post's marker in
+    the footer."""
     if len(prompt.question) <= TITLE_MAX:
         embed = discord.Embed(title=prompt.question)
     else:
@@ -71,7 +72,8 @@ def prompt_embed(prompt: Prompt, theme_title: str, post_id: int) -> discord.Embe
     if prompt.context:
         embed.add_field(name="Context", value=prompt.context, inline=False)
     footer = f"Theme: {theme_title}" + (f" · From: {prompt.source}" if prompt.source else "")
-    return embed.set_footer(text=f"{footer} · post {post_id}")
+    marker = f" · post {post_id}" if post_id is not None else ""
+    return embed.set_footer(text=footer + marker)
 
 
 def post_mentions(channel: ChannelConfig) -> tuple[str | None, discord.AllowedMentions]:

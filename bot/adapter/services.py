@@ -20,6 +20,8 @@ from bot.store.batch import BatchWriter
 from bot.store.participation import ParticipationStore
 from bot.store.posting import PostingStores
 from bot.store.posts import PostStore
+from bot.store.suggestions import SuggestionStore
+from bot.suggestions.service import SuggestionService
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +35,7 @@ class Services:
     posting: PostingService
     participation: ParticipationStore
     writer: BatchWriter
+    suggestions: SuggestionService
 
     async def close(self) -> None:
         """Write what is still queued and stop the writer's timer."""
@@ -51,4 +54,7 @@ def build_services(
     stores = PostingStores.over(db)
     participation = ParticipationStore(db)
     posting = PostingService(settings, stores, library, publisher, on_posted=on_posted)
-    return Services(stores.posts, posting, participation, BatchWriter(participation))
+    suggestions = SuggestionService(
+        SuggestionStore(db), settings.prompts_dir, library, posting.library.reload
+    )
+    return Services(stores.posts, posting, participation, BatchWriter(participation), suggestions)

@@ -48,3 +48,7 @@ class Library:
     def enabled_prompts(self) -> list[Prompt]:
         """Prompts that may be posted: enabled and not awaiting review."""
         return [p for t in self.themes for p in t.prompts if p.enabled and not p.is_draft]
+
+    def drafts(self) -> list[Prompt]:
+        """Prompts awaiting a moderator's review."""
+        return [p for t in self.themes for p in t.prompts if p.is_draft]
