@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 import aiohttp
 import discord
 
+from bot.adapter.anonymous.post_care import answer_view, decorate_embed, pings_role, thread_intro
 from bot.config.settings import ChannelConfig, GuildConfig
 from bot.posting.types import PostRefused, PostUnavailable, Published
 from bot.prompts.model import Prompt
@@ -41,7 +42,7 @@ log = logging.getLogger(__name__)
 
 TITLE_MAX, THREAD_NAME_MAX, MESSAGE_MAX = 256, 100, 2000
 HISTORY_LOOKBACK = 100  # messages searched for an earlier post after a crash
-FOLLOWUP_LOOKBACK = 50  # messages read in a recovered post's thread for follow-ups already sent
+THREAD_LOOKBACK = 50  # messages read in a recovered post's thread for those already sent
 THREAD_EXISTS = 160004  # Discord's code: a thread has already been created for this message
 _MARKER = re.compile(r"(?:^| · )post (\d+)$")
 
@@ -89,7 +90,8 @@ def post_mentions(channel: ChannelConfig) -> tuple[str | None, discord.AllowedMe
 
 
 def thread_name(prompt: Prompt) -> str:
-    question = " ".join(prompt.question.split())
+    shown = f"Content warning: {prompt.content_warning}" if prompt.content_warning else None
+    question = " ".join((shown or prompt.question).split())
     if len(question) <= THREAD_NAME_MAX:
         return question
     return question[: THREAD_NAME_MAX - 1].rstrip() + "…"
@@ -125,10 +127,18 @@ class DiscordPublisher:
     ) -> Published:
         target = await self._channel(channel.channel_id)
         content, allowed = post_mentions(channel)
+        if not pings_role(channel, prompt):
+            content, allowed = None, discord.AllowedMentions.none()
         embed = prompt_embed(prompt, self._theme_title(prompt), post_id)
+        embed = decorate_embed(embed, prompt, guild)
+        view = answer_view(guild, prompt, post_id) if channel.thread else None  # answers go there
         with discord_errors(f"<#{channel.channel_id}>"):
             message = await target.send(
-                content=content, embed=embed, allowed_mentions=allowed, nonce=post_nonce(post_id)
+                content=content,
+                embed=embed,
+                allowed_mentions=allowed,
+                view=view,
+                nonce=post_nonce(post_id),
             )
         log.info("post %s: message %s in channel %s", post_id, message.id, channel.channel_id)
         thread = await self._completed(guild, channel, message, prompt, post_id)
@@ -197,7 +207,7 @@ class DiscordPublisher:
         try:
             thread, fresh = await self._thread_of(guild, channel, message, prompt)
             if thread is not None:
-                await self._send_followups(thread, prompt, post_id, fresh=fresh)
+                await self._fill_thread(thread, guild, prompt, post_id, fresh=fresh)
         except Exception as exc:
             log.exception(
                 "post %s: completing the thread of message %s failed", post_id, message.id
@@ -238,33 +248,44 @@ class DiscordPublisher:
                 await self.notify_mods(guild, f"Posted `{prompt.id}` but no thread: {exc}")
             return None, False
 
-    async def _send_followups(
-        self, thread: discord.Thread, prompt: Prompt, post_id: int, *, fresh: bool
+    async def _fill_thread(
+        self,
+        thread: discord.Thread,
+        guild: GuildConfig | None,
+        prompt: Prompt,
+        post_id: int,
+        *,
+        fresh: bool,
     ) -> None:
-        """Post the follow-ups the thread does not hold yet (an earlier, interrupted attempt
-        may have sent some), each with its own nonce."""
+        """Post the thread's messages it does not hold yet (an earlier, interrupted attempt may
+        have sent some): the care note and anonymous button first, if any, then the follow-ups;
+        each with its own nonce."""
+        intro = thread_intro(guild, prompt, post_id)
+        parts: list[tuple[str, discord.ui.View | None]] = [intro] if intro else []
+        parts += [(followup, None) for followup in prompt.followups]
         sent: set[str] = set()
-        if prompt.followups and not fresh:
+        if parts and not fresh:
             try:
                 with discord_errors(f"thread {thread.id}"):
-                    async for m in thread.history(limit=FOLLOWUP_LOOKBACK, oldest_first=True):
+                    async for m in thread.history(limit=THREAD_LOOKBACK, oldest_first=True):
                         if m.author.id == self.bot.user.id:
                             sent.add(m.content)
             except (PostRefused, PostUnavailable) as exc:
-                log.warning("thread %s: follow-ups not completed: %s", thread.id, exc)
+                log.warning("thread %s: its messages not completed: %s", thread.id, exc)
                 return
-        for number, followup in enumerate(prompt.followups):
-            if followup in sent:
+        for number, (text, view) in enumerate(parts):
+            if text in sent:
                 continue
             try:
                 with discord_errors(f"thread {thread.id}"):
                     await thread.send(
-                        followup,
+                        text,
+                        view=view,
                         allowed_mentions=discord.AllowedMentions.none(),
                         nonce=post_nonce(post_id, number),
                     )
             except (PostRefused, PostUnavailable) as exc:
-                log.warning("follow-up in thread %s not posted: %s", thread.id, exc)
+                log.warning("message %s of thread %s not posted: %s", number, thread.id, exc)
 
     def _theme_title(self, prompt: Prompt) -> str:
         theme = self.bot.library.theme(prompt.theme_id)

@@ -16,6 +16,7 @@ import aiosqlite
 from bot.config.settings import Settings
 from bot.posting.service import PostingService
 from bot.posting.types import LibrarySource, Outcome, Publisher
+from bot.store.anonymous import AnonymousStore
 from bot.store.batch import BatchWriter
 from bot.store.participation import ParticipationStore
 from bot.store.posting import PostingStores
@@ -36,6 +37,7 @@ class Services:
     participation: ParticipationStore
     writer: BatchWriter
     suggestions: SuggestionService
+    anonymous: AnonymousStore  # links from relayed anonymous answers to their authors
 
     async def close(self) -> None:
         """Write what is still queued and stop the writer's timer."""
@@ -57,4 +59,11 @@ def build_services(
     suggestions = SuggestionService(
         SuggestionStore(db), settings.prompts_dir, library, posting.library.reload
     )
-    return Services(stores.posts, posting, participation, BatchWriter(participation), suggestions)
+    return Services(
+        stores.posts,
+        posting,
+        participation,
+        BatchWriter(participation),
+        suggestions,
+        AnonymousStore(db),
+    )

@@ -152,9 +152,15 @@ class PostingService:
         theme_id: str | None = None,
         prompt_id: str | None = None,
         now: datetime,
+        sensitive: bool = False,
     ) -> Outcome:
         return await self.controls.post_now(
-            guild_id, channel_id, theme_id=theme_id, prompt_id=prompt_id, now=now
+            guild_id,
+            channel_id,
+            theme_id=theme_id,
+            prompt_id=prompt_id,
+            now=now,
+            sensitive=sensitive,
         )
 
     async def skip(self, guild_id: int, channel_id: int, now: datetime) -> int:

@@ -10,19 +10,14 @@ from __future__ import annotations
 
 import logging
 
-import aiosqlite
-
 from bot.store.queries import Queries
 
 log = logging.getLogger(__name__)
 
 
-class ChannelStateStore:
-    def __init__(self, db: aiosqlite.Connection) -> None:
-        self.q = Queries(db)
-
+class ChannelStateStore(Queries):
     async def set_paused(self, guild_id: int, channel_id: int, paused: bool, now: int) -> None:
-        await self.q.write(
+        await self._write(
             "INSERT INTO channel_state (channel_id, guild_id, paused, updated_at)"
             " VALUES (?, ?, ?, ?)"
             " ON CONFLICT (channel_id) DO UPDATE SET paused = excluded.paused,"
@@ -31,14 +26,14 @@ class ChannelStateStore:
         )
 
     async def is_paused(self, channel_id: int) -> bool:
-        row = await self.q.one(
+        row = await self._one(
             "SELECT paused FROM channel_state WHERE channel_id = ?", (channel_id,)
         )
         return bool(row and row[0])
 
     async def request_skip(self, guild_id: int, channel_id: int, now: int) -> int:
         """Skip one more upcoming scheduled post; returns how many skips are now pending."""
-        await self.q.write(
+        await self._write(
             "INSERT INTO channel_state (channel_id, guild_id, skip_next, updated_at)"
             " VALUES (?, ?, 1, ?) ON CONFLICT (channel_id) DO UPDATE"
             " SET skip_next = skip_next + 1, updated_at = excluded.updated_at",
@@ -47,14 +42,14 @@ class ChannelStateStore:
         return await self.pending_skips(channel_id)
 
     async def pending_skips(self, channel_id: int) -> int:
-        row = await self.q.one(
+        row = await self._one(
             "SELECT skip_next FROM channel_state WHERE channel_id = ?", (channel_id,)
         )
         return row[0] if row else 0
 
     async def take_skip(self, channel_id: int) -> bool:
         """Consume one pending skip, atomically; True if there was one."""
-        changed = await self.q.write(
+        changed = await self._write(
             "UPDATE channel_state SET skip_next = skip_next - 1"
             " WHERE channel_id = ? AND skip_next > 0",
             (channel_id,),
@@ -68,7 +63,7 @@ class ChannelStateStore:
         before that rotation cycle began); False if it was sent for this cycle (or a later one)
         already, by this process or another."""
         return (
-            await self.q.write(
+            await self._write(
                 "INSERT INTO channel_state (channel_id, guild_id, low_pool_cycle, updated_at)"
                 " VALUES (?, ?, ?, ?) ON CONFLICT (channel_id) DO UPDATE"
                 " SET low_pool_cycle = excluded.low_pool_cycle, updated_at = excluded.updated_at"

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import logging
 
-import aiosqlite
-
 from bot.posting.types import PostRecord
 from bot.store.posts import POST_COLUMNS, post_record
 from bot.store.queries import Queries
@@ -19,13 +17,10 @@ from bot.store.queries import Queries
 log = logging.getLogger(__name__)
 
 
-class InterruptedClaims:
-    def __init__(self, db: aiosqlite.Connection) -> None:
-        self.q = Queries(db)
-
+class InterruptedClaims(Queries):
     async def stale_claims(self, older_than: int) -> list[PostRecord]:
         """Claims made before ``older_than`` that never got a message (interrupted posts)."""
-        rows = await self.q.all(
+        rows = await self._all(
             f"SELECT {POST_COLUMNS} FROM posts"
             " WHERE status = 'claimed' AND message_id IS NULL AND claimed_at < ? ORDER BY id",
             (older_than,),
@@ -35,7 +30,7 @@ class InterruptedClaims:
     async def take_retry(self, post_id: int, claimed_at: int, now: int) -> bool:
         """Hand an interrupted claim out for its one retry; False if another process took it
         (or it was retried already)."""
-        changed = await self.q.write(
+        changed = await self._write(
             "UPDATE posts SET attempts = attempts + 1, claimed_at = ?"
             " WHERE id = ? AND status = 'claimed' AND attempts < 1 AND claimed_at = ?",
             (now, post_id, claimed_at),
@@ -45,7 +40,7 @@ class InterruptedClaims:
     async def adopt_claim(self, post_id: int, claimed_at: int, now: int) -> bool:
         """Take over an interrupted claim to complete it (its message was found); False if
         another process took it first."""
-        changed = await self.q.write(
+        changed = await self._write(
             "UPDATE posts SET claimed_at = ?"
             " WHERE id = ? AND status = 'claimed' AND claimed_at = ?",
             (now, post_id, claimed_at),
@@ -54,7 +49,7 @@ class InterruptedClaims:
 
     async def fail_interrupted(self, post_id: int, claimed_at: int, error: str) -> bool:
         """Mark an interrupted claim failed; False if another process resolved it first."""
-        changed = await self.q.write(
+        changed = await self._write(
             "UPDATE posts SET status = 'failed', error = ?"
             " WHERE id = ? AND status = 'claimed' AND claimed_at = ?",
             (error, post_id, claimed_at),
@@ -63,7 +58,7 @@ class InterruptedClaims:
 
     async def skip_interrupted(self, post_id: int, claimed_at: int) -> bool:
         """Mark an interrupted claim skipped (its channel is paused); False if resolved already."""
-        changed = await self.q.write(
+        changed = await self._write(
             "UPDATE posts SET status = 'skipped' WHERE id = ? AND status = 'claimed'"
             " AND claimed_at = ?",
             (post_id, claimed_at),

@@ -42,12 +42,8 @@ def post_record(row: aiosqlite.Row) -> PostRecord:
     return PostRecord(*row)
 
 
-class PostStore:
+class PostStore(Queries):
     """The posts table: claims, their outcomes, and what the rotation counts as used."""
-
-    def __init__(self, db: aiosqlite.Connection) -> None:
-        self.db = db
-        self.q = Queries(db)
 
     # --- claiming and outcomes -------------------------------------------------------------
 
@@ -72,7 +68,7 @@ class PostStore:
 
     async def set_prompt(self, post_id: int, prompt_id: str, theme_id: str) -> None:
         """Record the prompt chosen for a claim, before anything is sent."""
-        await self.q.write(
+        await self._write(
             "UPDATE posts SET prompt_id = ?, theme_id = ? WHERE id = ?",
             (prompt_id, theme_id, post_id),
         )
@@ -122,7 +118,7 @@ class PostStore:
         if unowned is not None:  # no other post holds this message
             sql += " AND NOT EXISTS (SELECT 1 FROM posts o WHERE o.message_id = ? AND o.id != ?)"
             params = (*params, unowned, post_id)
-        changed = await self.q.write(sql, params) == 1
+        changed = await self._write(sql, params) == 1
         if not changed:
             log.warning(
                 "post %s: its claim was settled or taken over elsewhere; left as is", post_id
@@ -132,17 +128,17 @@ class PostStore:
     async def mark_skipped(self, post_id: int, now: int) -> None:
         """Record the post as skipped (paused channel, a moderator's skip, missed slot)."""
         log.info("post %s skipped at %s", post_id, now)
-        await self.q.write("UPDATE posts SET status = 'skipped' WHERE id = ?", (post_id,))
+        await self._write("UPDATE posts SET status = 'skipped' WHERE id = ?", (post_id,))
 
     # --- reading ---------------------------------------------------------------------------
 
     async def post(self, post_id: int) -> PostRecord | None:
-        row = await self.q.one(f"SELECT {POST_COLUMNS} FROM posts WHERE id = ?", (post_id,))
+        row = await self._one(f"SELECT {POST_COLUMNS} FROM posts WHERE id = ?", (post_id,))
         return post_record(row) if row is not None else None
 
     async def history(self, channel_id: int) -> list[HistoryEntry]:
         """What the rotation counts as used in this channel, oldest first."""
-        rows = await self.q.all(
+        rows = await self._all(
             "SELECT prompt_id, theme_id, COALESCE(posted_at, claimed_at) AS at FROM posts"
             " WHERE channel_id = ? AND prompt_id IS NOT NULL"
             " AND status IN ('posted', 'skipped', 'claimed') ORDER BY at, id",
@@ -152,11 +148,11 @@ class PostStore:
 
     async def last_slot(self, channel_id: int) -> int | None:
         """The latest slot claimed in the channel (None: none yet)."""
-        row = await self.q.one("SELECT MAX(slot) FROM posts WHERE channel_id = ?", (channel_id,))
+        row = await self._one("SELECT MAX(slot) FROM posts WHERE channel_id = ?", (channel_id,))
         return row[0]
 
     async def post_by_message(self, message_id: int) -> PostRecord | None:
-        row = await self.q.one(
+        row = await self._one(
             f"SELECT {POST_COLUMNS} FROM posts WHERE message_id = ? ORDER BY id LIMIT 1",
             (message_id,),
         )

@@ -63,7 +63,7 @@ class SuggestionStore(Queries):
 
     async def counts(self, guild_id: int, member_id: int, now: int) -> tuple[int, int]:
         """(pending, suggested in the last 24 hours) for one member."""
-        row = await self.one(
+        row = await self._one(
             f"SELECT sum(status IN ('{PENDING}', '{DECIDING}')), sum(created_at > ?)"
             " FROM suggestions WHERE guild_id = ? AND member_id = ?",
             (now - DAY, guild_id, member_id),
@@ -71,11 +71,11 @@ class SuggestionStore(Queries):
         return (row[0] or 0, row[1] or 0) if row else (0, 0)
 
     async def get(self, suggestion_id: int) -> Suggestion | None:
-        row = await self.one("SELECT * FROM suggestions WHERE id = ?", (suggestion_id,))
+        row = await self._one("SELECT * FROM suggestions WHERE id = ?", (suggestion_id,))
         return _suggestion(row) if row else None
 
     async def of_member(self, guild_id: int, member_id: int) -> list[Suggestion]:
-        rows = await self.all(
+        rows = await self._all(
             "SELECT * FROM suggestions WHERE guild_id = ? AND member_id = ? ORDER BY id",
             (guild_id, member_id),
         )
@@ -83,14 +83,14 @@ class SuggestionStore(Queries):
 
     async def pending(self, guild_id: int, now: int) -> list[Suggestion]:
         """Suggestions waiting for a decision, oldest first (stale claims included)."""
-        rows = await self.all(
+        rows = await self._all(
             f"SELECT * FROM suggestions WHERE guild_id = ? AND {_OPEN} ORDER BY id",
             (guild_id, now - STALE_CLAIM),
         )
         return [_suggestion(r) for r in rows]
 
     async def withdraw(self, suggestion_id: int, member_id: int, now: int) -> bool:
-        changed = await self.write(
+        changed = await self._write(
             f"UPDATE suggestions SET status = '{WITHDRAWN}', decided_at = ?"
             f" WHERE id = ? AND member_id = ? AND status = '{PENDING}'",
             (now, suggestion_id, member_id),
@@ -100,7 +100,7 @@ class SuggestionStore(Queries):
     async def edit(
         self, suggestion_id: int, question: str, followups: tuple[str, ...], theme_id: str | None
     ) -> bool:
-        changed = await self.write(
+        changed = await self._write(
             "UPDATE suggestions SET question = ?, followups = ?, theme_id = ?"
             f" WHERE id = ? AND status = '{PENDING}'",
             (question, json.dumps(list(followups)), theme_id, suggestion_id),
@@ -109,7 +109,7 @@ class SuggestionStore(Queries):
 
     async def claim(self, suggestion_id: int, moderator_id: int, now: int) -> bool:
         """Start deciding; False when another decision was made or is being made."""
-        changed = await self.write(
+        changed = await self._write(
             f"UPDATE suggestions SET status = '{DECIDING}', decided_at = ?, decided_by = ?"
             f" WHERE id = ? AND {_OPEN}",
             (now, moderator_id, suggestion_id, now - STALE_CLAIM),
@@ -118,7 +118,7 @@ class SuggestionStore(Queries):
 
     async def release(self, suggestion_id: int) -> None:
         """The decision could not be written: the suggestion is pending again."""
-        await self.write(
+        await self._write(
             f"UPDATE suggestions SET status = '{PENDING}', decided_at = NULL, decided_by = NULL"
             f" WHERE id = ? AND status = '{DECIDING}'",
             (suggestion_id,),
@@ -127,7 +127,7 @@ class SuggestionStore(Queries):
     async def finish(
         self, suggestion_id: int, status: str, reason: str | None, prompt_id: str | None
     ) -> None:
-        await self.write(
+        await self._write(
             "UPDATE suggestions SET status = ?, reason = ?, prompt_id = ?"
             f" WHERE id = ? AND status = '{DECIDING}'",
             (status, reason, prompt_id, suggestion_id),
@@ -135,14 +135,14 @@ class SuggestionStore(Queries):
 
     async def forget(self, guild_id: int, member_id: int) -> list[Suggestion]:
         """Erase every suggestion of the member; returns what was erased."""
-        rows = await self.all(
+        rows = await self._all(
             "DELETE FROM suggestions WHERE guild_id = ? AND member_id = ? RETURNING *",
             (guild_id, member_id),
         )
         return [_suggestion(r) for r in rows]
 
     async def claim_draft(self, prompt_id: str, moderator_id: int, now: int) -> bool:
-        changed = await self.write(
+        changed = await self._write(
             "INSERT INTO draft_decisions (prompt_id, decided_by, decided_at) VALUES (?, ?, ?)"
             " ON CONFLICT (prompt_id) DO UPDATE SET decided_by = excluded.decided_by,"
             " decided_at = excluded.decided_at WHERE draft_decisions.decided_at < ?",
@@ -151,7 +151,7 @@ class SuggestionStore(Queries):
         return changed == 1
 
     async def release_draft(self, prompt_id: str) -> None:
-        await self.write("DELETE FROM draft_decisions WHERE prompt_id = ?", (prompt_id,))
+        await self._write("DELETE FROM draft_decisions WHERE prompt_id = ?", (prompt_id,))
 
 
 def _suggestion(row: aiosqlite.Row) -> Suggestion:
