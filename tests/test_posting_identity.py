@@ -4,14 +4,17 @@ whichever order the server returns history in — and completes its thread and f
 message Discord accepted is recorded however what follows fails. discord.py's real REST code
 against the offline harness."""
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 
+from bot.adapter.client import DiscussionBot
+from bot.adapter.posting import Posting
 from bot.adapter.publisher import DiscordPublisher, prompt_embed
 from bot.posting.service import STALE_AFTER
 from tests.discord_harness import FakeDiscord
-from tests.posting_helpers import GUILD, MODLOG, channel
+from tests.posting_helpers import GUILD, MODLOG, channel, library_holder, settings
 from tests.test_adapter_posting import SLOT, Clock, make_bot, start
 
 A = 20
@@ -193,3 +196,29 @@ async def test_a_thread_discord_says_exists_is_fetched_and_given_its_follow_ups(
         assert row["thread_id"] == opened.id
         assert thread_texts(fd, opened.id) == FOLLOWUPS
         assert fd.requests_to("POST", f"/channels/{MODLOG}/messages") == []
+
+
+async def test_a_recovered_thread_gets_its_first_message_with_its_own_answer_button(tmp_path):
+    clock = Clock(SLOT - timedelta(hours=1))
+    config = settings(tmp_path, channel(A))
+    config = replace(config, guilds=(replace(config.guilds[0], anonymous_answers="all"),))
+    holder = library_holder(tmp_path, {"grief": 2, "joy": 2})
+    bot = DiscussionBot(config, holder, clock=clock, cogs=[Posting])
+    async with FakeDiscord(bot, clock=clock) as fd:
+        await start(fd, A)
+        store = bot.get_cog("Posting").service.store.posts
+        claim = await store.claim_slot(GUILD, A, ts(SLOT), ts(SLOT))
+        await store.set_prompt(claim, "grief-1", "grief")
+        sent = await interrupted_send(bot, clock, claim, SLOT + timedelta(seconds=2))
+        opened = await sent.create_thread(name="What does grief question 1 make you…")
+
+        clock.now = SLOT + timedelta(seconds=STALE_AFTER + 60)
+        await bot.get_cog("Posting").run_once()
+        await fd.settle()
+
+        assert (await post_row(bot, claim))["thread_id"] == opened.id
+        first, *followups = [fd.server.messages[i] for i in fd.server.history[opened.id]]
+        assert "Answer anonymously" in first["content"]
+        [button] = first["components"][0]["components"]
+        assert button["custom_id"] == f"anon:answer:{claim}"
+        assert [m["content"] for m in followups] == FOLLOWUPS
