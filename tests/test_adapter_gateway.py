@@ -1,8 +1,12 @@
 """Gateway events discord.py cannot read are dropped (and logged with their type) while the
 bot stays connected: fed through discord.py's own gateway code, as Discord would send them."""
 
+from types import SimpleNamespace
+
+from bot.adapter.client import DiscussionBot
+from bot.prompts.model import Library
 from tests.discord_harness import FakeDiscord, payloads
-from tests.participation_world import ANA, C, G, make_bot
+from tests.participation_world import ANA, C, G, settings
 
 
 def channel_update_without_position() -> dict:
@@ -16,7 +20,7 @@ def message_update_with_an_author_without_id(message: dict) -> dict:
 
 
 async def test_unreadable_events_are_dropped_and_the_bot_keeps_handling_events(tmp_path):
-    bot = make_bot(tmp_path, cogs=[])
+    bot = DiscussionBot(settings(tmp_path), SimpleNamespace(library=Library()), cogs=[])
     async with FakeDiscord(bot) as fd:
         world = payloads.guild(
             G, channels=[payloads.text_channel(C, G, "discussion")],

@@ -7,13 +7,16 @@ import shutil
 import socket
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
+from bot.adapter.client import DiscussionBot
 from bot.cli import main
 from bot.cli.run_cmd import PAYLOAD_LOGGERS, setup_logging
+from bot.prompts.model import Library
 from tests.discord_harness import FakeDiscord, payloads
-from tests.participation_world import ANA, C, G, make_bot
+from tests.participation_world import ANA, C, G, settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -75,7 +78,7 @@ async def test_debug_logging_prints_no_interaction_token_or_message_text(
     log = io.StringIO()  # stays open: the database's worker thread may log after the test
     monkeypatch.setattr(sys, "stderr", log)
     setup_logging("DEBUG")
-    bot = make_bot(tmp_path)
+    bot = DiscussionBot(settings(tmp_path), SimpleNamespace(library=Library()))
     async with FakeDiscord(bot) as fd:
         world = payloads.guild(
             G, channels=[payloads.text_channel(C, G, "discussion")],
