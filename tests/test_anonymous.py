@@ -280,7 +280,8 @@ async def test_an_opted_out_member_can_answer_and_only_the_link_is_kept(tmp_path
         assert "No participation is recorded" in mine.content
         bot.clock.now += timedelta(minutes=1)
         server = await fd.slash("stats server", user_id=MOD, channel_id=C)
-        assert "anonymous" not in server.content
+        # counted like anyone's anonymous answer, so nothing singles it out as an opted-out one
+        assert "0 active members" in server.content and "1 anonymous answer" in server.content
 
 
 # --- deletion --------------------------------------------------------------------------------
@@ -489,7 +490,7 @@ async def test_forget_erases_the_links_and_keeps_the_answers_unsigned(tmp_path):
         assert "1 anonymous answer(s)" in asked.content
         done = await press(fd, asked, "Erase everything", ANA)
         assert "links to your 1 anonymous answer(s)" in done.content
-        assert [member for _, member, _ in await links(bot)] == [BEN]
+        assert [member for _, member, _ in await links(bot)] == [0, BEN]  # 0: linked to no one
         assert fd.requests_to("DELETE", f"/channels/{posted.thread_id}/messages/{{m}}") == []
         [first, _] = relayed(fd, posted)
         revealed = await fd.slash(

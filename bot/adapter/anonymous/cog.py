@@ -186,6 +186,13 @@ class AnonymousCog(commands.Cog, name=COG_NAME):
                 content="That anonymous answer is already deleted.", view=None
             )
             return
+        if not link.linked:
+            await private(
+                interaction,
+                "You erased the link to this answer, so the bot can no longer tell it is yours; "
+                "a moderator can delete it for you.",
+            )
+            return
         if link.member_id != interaction.user.id:
             await private(interaction, "This button belongs to someone else's answer.")
             return
