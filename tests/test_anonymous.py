@@ -542,6 +542,9 @@ async def test_a_sensitive_prompt_carries_the_care_note_the_warning_and_no_ping(
         )
         care = next(f for f in embed["fields"] if f["name"] == "Taking care")
         assert care["value"] == f"{CARE}\n{HELPLINE}"
+        # the essay's words on the heavy subject are behind the warning too, not in plain view
+        context = next(f for f in embed["fields"] if f["name"] == "Context")
+        assert context["value"] == "||“Another quote.” (from the essay e.txt)||"
         assert not body.get("content") and posted.request.pings.nobody
         assert posted.button().endswith(":s")
         [intro] = posted.first
@@ -573,3 +576,15 @@ async def test_a_channel_may_allow_the_role_ping_with_sensitive_prompts(tmp_path
         posted = await post(fd, "family-2")
         assert posted.request.json["content"] == f"<@&{PING_ROLE}>"
         assert posted.request.pings.roles == {PING_ROLE} and not posted.request.pings.users
+
+
+def test_a_context_quote_at_the_field_limit_still_fits_behind_its_spoiler():
+    from bot.adapter.anonymous.post_care import FIELD_MAX, decorate_embed
+    from bot.adapter.publisher import prompt_embed
+    from bot.prompts.model import Prompt
+
+    quote = "word " * (FIELD_MAX // 5) + "end"
+    prompt = Prompt("p-1", "p", "Why?", (), quote[:FIELD_MAX], "Essay", content_warning="grief")
+    [field] = decorate_embed(prompt_embed(prompt, "Theme"), prompt, None).fields
+    assert len(field.value) <= FIELD_MAX
+    assert field.value.startswith("||word") and field.value.endswith("…||")
