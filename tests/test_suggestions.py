@@ -170,6 +170,22 @@ async def test_accepting_a_suggestion_appends_a_new_prompt_keeping_the_file_byte
         assert "joy-2" in state["issued"]
 
 
+async def test_a_suggestion_on_a_heavy_subject_is_reviewed_and_written_as_sensitive(tmp_path):
+    """Like a generated prompt on grief, so it is posted with the care note and without the
+    role ping, and the card says so before a moderator decides."""
+    async with running(tmp_path) as (bot, fd):
+        await suggest(fd, ANA, "How do you carry grief for someone far away?", theme="joy")
+        replies, card = await review(fd)
+        assert "sensitive" in card["content"].lower()
+
+        await press(fd, replies, "Accept")
+
+        added = prompts_of(tmp_path, "joy")[-1]
+        assert added["question"] == "How do you carry grief for someone far away?"
+        assert added.get("sensitive") is True
+        assert bot.library.prompt(added["id"]).sensitive
+
+
 async def test_the_member_hears_back_in_mine_and_by_dm_and_closed_dms_are_no_error(tmp_path):
     async with running(tmp_path) as (_bot, fd):
         await suggest(fd, ANA, "What song reminds you of home?", theme="joy")

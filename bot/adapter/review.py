@@ -48,6 +48,11 @@ def card_text(item: ReviewItem, head: str = "") -> str:
             lines.append(f"Note to moderators: {s.note}")
     else:
         lines = [f"**Draft prompt** `{item.prompt.id}` in `{item.prompt.theme_id}.yaml`"]
+    if item.prompt.sensitive:
+        lines.append(
+            "Sensitive (a heavy subject): posted with the server's care note, "
+            "without the role ping."
+        )
     followups = "; ".join(item.prompt.followups) or "none"
     lines.append(f"Follow-ups in the thread: {followups}")
     lines.append("As it would be posted:")

@@ -144,6 +144,7 @@ class SuggestionService:
             suggestion.followups,
             rules.credit_text(suggestion.credit_name),
             SOURCE,
+            sensitive=rules.is_heavy((suggestion.question, *suggestion.followups)),
         )
         return ReviewItem(
             SUGGESTION,
