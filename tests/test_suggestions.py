@@ -24,6 +24,7 @@ from tests.suggestion_world import (
     message_id,
     running,
     suggest,
+    write_prompts,
 )
 
 
@@ -184,6 +185,19 @@ async def test_a_suggestion_on_a_heavy_subject_is_reviewed_and_written_as_sensit
         assert added["question"] == "How do you carry grief for someone far away?"
         assert added.get("sensitive") is True
         assert bot.library.prompt(added["id"]).sensitive
+
+
+async def test_the_card_warns_of_a_question_that_pushes_members_to_disclose(tmp_path):
+    """The disclosure rules of ``prompts validate`` (shipped and the admins' own) on the card."""
+    (write_prompts(tmp_path) / "_disclosure.yaml").write_text(
+        "rules:\n  - pattern: 'passport'\n    message: asks about papers\n"
+    )
+    async with running(tmp_path) as (_bot, fd):
+        await suggest(fd, ANA, "Are you out to your parents yet?", theme="joy")
+        await suggest(fd, BEN, "What does your passport say about you?", theme="joy")
+        [first, second] = [p.json["content"] for p in announcements(fd)]
+        assert "asks whether or to whom a member is out" in first
+        assert "asks about papers" in second and "asks whether" not in second
 
 
 async def test_the_member_hears_back_in_mine_and_by_dm_and_closed_dms_are_no_error(tmp_path):

@@ -48,6 +48,7 @@ def card_text(item: ReviewItem, head: str = "") -> str:
             lines.append(f"Note to moderators: {s.note}")
     else:
         lines = [f"**Draft prompt** `{item.prompt.id}` in `{item.prompt.theme_id}.yaml`"]
+    lines += [f"Disclosure check: {warning}." for warning in item.warnings]
     if item.prompt.sensitive:
         lines.append(
             "Sensitive (a heavy subject): posted with the server's care note, "
