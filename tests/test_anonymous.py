@@ -405,6 +405,25 @@ async def test_the_rate_limit_refuses_with_one_private_message_and_stores_nothin
         assert "posted anonymously" in (await answer(fd, posted, ANA)).content
 
 
+async def test_deleting_answers_does_not_give_their_author_a_fresh_rate_limit(tmp_path):
+    """A moderator deleting abusive answers (their records go with them), or the author
+    deleting or unlinking their own, must not let the author post more within the hour."""
+    async with running(tmp_path, anonymous_per_hour=2) as (bot, fd):
+        posted = await post(fd)
+        first = await answer(fd, posted, ANA)
+        await answer(fd, posted, ANA)
+        [_, two] = relayed(fd, posted)
+        await fd.click(delete_button(first), message_id=confirmation_id(first), user_id=ANA)
+        await fd.delete(posted.thread_id, int(two.response["id"]))  # a moderator
+        assert await links(bot) == []
+
+        refused = await fd.click(posted.button(), message_id=posted.message_id, user_id=ANA)
+        assert refused.ephemeral and "2 anonymous answer(s) an hour" in refused.content
+        assert len(relayed(fd, posted)) == 2
+        bot.clock.now += timedelta(hours=1)
+        assert "posted anonymously" in (await answer(fd, posted, ANA)).content
+
+
 async def test_the_kill_switch_stops_answers_at_once_and_survives_a_restart(tmp_path):
     bot = make_bot(tmp_path)
     async with FakeDiscord(bot, clock=bot.clock) as fd:
