@@ -424,6 +424,29 @@ async def test_deleting_answers_does_not_give_their_author_a_fresh_rate_limit(tm
         assert "posted anonymously" in (await answer(fd, posted, ANA)).content
 
 
+async def test_a_member_who_may_not_post_in_the_thread_cannot_post_through_the_bot(tmp_path):
+    """Moderators' usual tools (a channel overwrite, a timeout) also stop anonymous answers:
+    the relay must not let a muted member speak where they themselves cannot."""
+    send_in_threads = 1 << 38
+    bot = make_bot(tmp_path)
+    async with FakeDiscord(bot, clock=bot.clock) as fd:
+        server = community(fd)
+        discussion = next(c for c in server["channels"] if c["id"] == str(C))
+        discussion["permission_overwrites"] = [
+            payloads.overwrite(ANA, kind="member", deny=send_in_threads)
+        ]
+        ben = next(m for m in server["members"] if m["user"]["id"] == str(BEN))
+        ben["communication_disabled_until"] = "2099-01-01T00:00:00+00:00"  # timed out
+        await fd.connect(server)
+        posted = await post(fd)
+        for member in (ANA, BEN):
+            refused = await fd.click(posted.button(), message_id=posted.message_id, user_id=member)
+            assert refused.ephemeral and len(refused.messages) == 1
+            assert "cannot post in this prompt's thread" in refused.content
+        assert relayed(fd, posted) == [] and await links(bot) == []
+        assert "posted anonymously" in (await answer(fd, posted, MOD)).content
+
+
 async def test_the_kill_switch_stops_answers_at_once_and_survives_a_restart(tmp_path):
     bot = make_bot(tmp_path)
     async with FakeDiscord(bot, clock=bot.clock) as fd:

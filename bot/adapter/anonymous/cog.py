@@ -21,6 +21,7 @@ from bot.adapter.anonymous.moderation import NO_PINGS, AnonymousModeration, priv
 from bot.adapter.anonymous.post_care import COG_NAME, AnswerButton, DeleteButton
 from bot.anonymity.policy import (
     ANSWER_MAX,
+    MAY_NOT_POST,
     RATE_WINDOW,
     STOPPED,
     THREAD_CLOSED,
@@ -105,6 +106,10 @@ class AnonymousCog(commands.Cog, name=COG_NAME):
             return TURNED_OFF, None
         if await self.store.is_stopped(guild.guild_id):
             return STOPPED, None
+        # The member's own right to post in threads here (a channel overwrite or a timeout
+        # that stops them speaking must stop the relay too; Discord resolves both into these).
+        if not interaction.permissions.send_messages_in_threads:
+            return MAY_NOT_POST, None
         since = self.bot.now_seconds() - RATE_WINDOW
         used = max(
             await self.store.recent_count(guild.guild_id, interaction.user.id, since),
