@@ -563,6 +563,8 @@ async def test_forget_can_delete_the_anonymous_answers_too(tmp_path):
         await answer(fd, posted, ANA)
         [sent] = relayed(fd, posted)
         asked = await fd.slash("participation forget", user_id=ANA, channel_id=C)
+        # deleting them together with one's records is visible together: the member is told
+        assert "at the same moment" in asked.content
         done = await press(fd, asked, "Erase everything and delete my anonymous answers", ANA)
         assert "deleted 1 of them" in done.content
         message_id = sent.response["id"]
