@@ -372,3 +372,17 @@ async def test_forget_erases_suggestions_and_uncredits_accepted_prompts(tmp_path
         assert kept["context"] == "Suggested by a member of the community."
         assert "Ana" not in (tmp_path / "prompts" / "joy.yaml").read_text()
         assert bot.library.prompt("joy-2").context.startswith("Suggested by a member")
+
+
+async def test_a_draft_with_a_content_warning_is_shown_behind_it_as_it_would_be_posted():
+    from bot.adapter.review import card
+    from bot.prompts.model import Prompt
+    from bot.suggestions.types import DRAFT, ReviewItem
+
+    prompt = Prompt(
+        "loss-1", "loss", "What helped you through a loss?", (), "“A quote.”", "Essay",
+        enabled=False, status="draft", sensitive=True, content_warning="death",
+    )  # fmt: skip
+    shown = card(ReviewItem(DRAFT, "loss-1", prompt, "Loss", "new"))["embed"].to_dict()
+    assert shown["title"] == "Content warning: death"
+    assert shown["description"] == "||What helped you through a loss?||"
