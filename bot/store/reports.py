@@ -140,10 +140,12 @@ async def member_rows(
 
 
 async def anonymous_answers(db: aiosqlite.Connection, guild_id: int, since: int, now: int) -> int:
-    """Anonymous answers counted in the window (no member: they are never linked in reports)."""
+    """Anonymous answers in the window (no member: they are never linked in reports). Every
+    relayed answer counts, whether or not its author is counted or still linked: a figure that
+    moved when a member opts out or erases their records would point at that member's answers."""
     sql = (
         "SELECT count(*) FROM anonymous_answers"
-        " WHERE guild_id = ? AND created_at >= ? AND created_at < ? AND counted = 1"
+        " WHERE guild_id = ? AND created_at >= ? AND created_at < ?"
     )
     return (await _one(db, sql, (guild_id, since, now)))[0]
 
@@ -151,7 +153,7 @@ async def anonymous_answers(db: aiosqlite.Connection, guild_id: int, since: int,
 async def prompt_anonymous_answers(db: aiosqlite.Connection, guild_id: int, prompt_id: str) -> int:
     sql = (
         "SELECT count(*) FROM anonymous_answers a JOIN posts po ON po.id = a.post_id"
-        " WHERE a.guild_id = ? AND po.prompt_id = ? AND a.counted = 1"
+        " WHERE a.guild_id = ? AND po.prompt_id = ?"
     )
     return (await _one(db, sql, (guild_id, prompt_id)))[0]
 
@@ -179,8 +181,9 @@ WHERE p.guild_id = :g AND p.created_at >= :s
 ORDER BY p.created_at"""
 
 # Anonymous answers are exported without their member, merged in time order (SQLite merges the
-# two ordered halves without sorting; still dearer, so only used when there are some).
-_ANONYMOUS = "FROM anonymous_answers a WHERE a.guild_id = :g AND a.created_at >= :s AND counted = 1"
+# two ordered halves without sorting; still dearer, so only used when there are some). All of
+# them, counted or not, for the reason given in ``anonymous_answers``.
+_ANONYMOUS = "FROM anonymous_answers a WHERE a.guild_id = :g AND a.created_at >= :s"
 _EXPORT_WITH_ANONYMOUS = (
     _EXPORT.removesuffix("\nORDER BY p.created_at")
     + """
@@ -188,7 +191,7 @@ UNION ALL
 SELECT a.post_id, po.prompt_id, coalesce(po.theme_id, ''), po.channel_id, po.thread_id, NULL,
        'answer', a.message_id, a.created_at, a.length, 1
 FROM anonymous_answers a JOIN posts po ON po.id = a.post_id
-WHERE a.guild_id = :g AND a.created_at >= :s AND a.counted = 1
+WHERE a.guild_id = :g AND a.created_at >= :s
 ORDER BY 9"""
 )
 
