@@ -17,6 +17,7 @@ import aiosqlite
 
 from bot.participation.rules import ANSWER, REACTION, ParticipationRow
 from bot.participation.thread_index import PromptPost
+from bot.store.scrub import erase_traces
 
 log = logging.getLogger(__name__)
 
@@ -108,10 +109,13 @@ class ParticipationStore:
         )
 
     async def forget(self, guild_id: int, member_id: int) -> int:
-        """Erase every participation row of a member in a server; returns rows erased."""
-        return await self._delete(
+        """Erase every participation row of a member in a server; returns rows erased. No copy
+        of the member's id is left in the database files afterwards (``scrub``)."""
+        erased = await self._delete(
             "DELETE FROM participation WHERE guild_id = ? AND member_id = ?", (guild_id, member_id)
         )
+        await erase_traces(self.db, member_id)
+        return erased
 
     async def purge_older_than(self, cutoff: int) -> int:
         """Retention: delete rows created before ``cutoff`` (Unix seconds); returns how many."""
