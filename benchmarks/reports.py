@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.participation.rules import ANSWER, ParticipationRow
+from bot.participation.types import ANSWER, ParticipationRow
 from bot.reports.summary import export_csv, server_report
 from bot.store.batch import BatchWriter
 from bot.store.db import open_database

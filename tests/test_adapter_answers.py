@@ -8,7 +8,7 @@ from discord.ext import commands
 
 from bot.adapter.answers.cog import AnswersCog
 from bot.adapter.client import DiscussionBot
-from bot.participation.thread_index import PromptPost
+from bot.participation.types import PromptPost
 from tests.discord_harness import FakeDiscord, events, payloads
 from tests.participation_world import (
     ANA,
@@ -529,3 +529,40 @@ async def test_a_live_answer_while_a_late_post_is_unread_keeps_the_missed_ones_f
         await cog.backfill_task
         got = await rows(bot, "SELECT message_id FROM participation")
         assert sorted(got) == sorted((int(m["id"]),) for m in (early, live))
+
+
+def discord_keeps_reactions(fd: FakeDiscord, post: PromptPost, users: dict[str, list[int]]):
+    """The prompt message as Discord holds it: its ``reactions`` counts, and who reacted."""
+    message = fd.server.messages[post.message_id]
+    message["reactions"] = [
+        {"count": len(ids), "count_details": {"burst": 0, "normal": len(ids)}, "me": False,
+         "me_burst": False, "emoji": {"id": None, "name": emoji}, "burst_colors": []}
+        for emoji, ids in users.items()
+    ]  # fmt: skip
+    fd.server.reactors[post.message_id] = {
+        emoji: [payloads.user(i, f"user{i}", bot=i == 99) for i in ids]
+        for emoji, ids in users.items()
+    }
+
+
+async def test_reactions_still_on_discord_are_read_back_but_never_undo_an_erasure(tmp_path):
+    """After a restart the prompt message's reactions are read from Discord: a member with no
+    record gets one (once, whatever the number of emoji); a bot, an opted-out member and a
+    member who used forget during this run get none."""
+    carl, dana = 4001, 4002
+    async with running(tmp_path) as (post, bot, fd, cog):
+        await cog.backfill_task  # the start's own reading found no reactions
+        await fd.react(C, post.message_id, BEN)
+        await cog.writer.flush()
+        assert await cog.writer.forget(G, BEN) == 1
+        await cog.store.opt_out(G, dana, 0)
+        discord_keeps_reactions(fd, post, {"👍": [ANA, BEN, 99, dana], "🎉": [ANA, carl]})
+
+        assert await cog.reactions.recover([post]) == 2
+
+        assert sorted(await rows(bot)) == [
+            (ANA, post.message_id, "reaction", None),
+            (carl, post.message_id, "reaction", None),
+        ]
+        listed = "/channels/{channel_id}/messages/{message_id}/reactions/{emoji}"
+        assert len(fd.requests_to("GET", listed)) == 2  # each emoji's users, once

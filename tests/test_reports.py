@@ -15,7 +15,7 @@ import tracemalloc
 
 import pytest
 
-from bot.participation.rules import ANSWER, REACTION, ParticipationRow
+from bot.participation.types import ANSWER, REACTION, ParticipationRow
 from bot.reports.summary import (
     export_csv,
     member_report,

@@ -4,7 +4,7 @@ import sqlite3
 
 import pytest
 
-from bot.participation.rules import ANSWER, REACTION, ParticipationRow
+from bot.participation.types import ANSWER, REACTION, ParticipationRow
 from bot.store.batch import BatchWriter
 from bot.store.db import open_database
 from bot.store.participation import ParticipationStore

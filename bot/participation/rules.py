@@ -10,28 +10,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal, NamedTuple
+from typing import Literal
 
-from bot.participation.thread_index import PromptIndex, PromptPost
+from bot.participation.thread_index import PromptIndex
+from bot.participation.types import ANSWER, REACTION, ParticipationRow, PromptPost
 
 log = logging.getLogger(__name__)
-
-ANSWER = "answer"
-REACTION = "reaction"
-
-
-class ParticipationRow(NamedTuple):
-    """One stored participation row; field order is the column order of the insert."""
-
-    guild_id: int
-    post_id: int
-    prompt_id: str
-    theme_id: str
-    member_id: int
-    message_id: int  # the answer, or for a reaction the prompt message
-    kind: str  # ANSWER or REACTION
-    created_at: int  # Unix seconds, UTC
-    length: int | None  # characters in the answer when known; None for reactions
 
 
 @dataclass(frozen=True, slots=True)

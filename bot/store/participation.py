@@ -15,8 +15,7 @@ from collections.abc import Sequence
 
 import aiosqlite
 
-from bot.participation.rules import ANSWER, REACTION, ParticipationRow
-from bot.participation.thread_index import PromptPost
+from bot.participation.types import ANSWER, REACTION, ParticipationRow, PromptPost
 from bot.store.scrub import erase_traces
 
 log = logging.getLogger(__name__)

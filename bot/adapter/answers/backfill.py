@@ -22,7 +22,7 @@ import discord
 
 if TYPE_CHECKING:
     from bot.adapter.answers.cog import AnswersCog
-    from bot.participation.thread_index import PromptPost
+    from bot.participation.types import PromptPost
 
 log = logging.getLogger(__name__)
 

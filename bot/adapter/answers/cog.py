@@ -20,10 +20,12 @@ from typing import TYPE_CHECKING
 import discord
 from discord.ext import commands
 
+from bot.adapter.answers.reactions import ReactionRecovery
 from bot.adapter.answers.removals import ReactionsAndDeletions
 from bot.adapter.answers.tracking import BACKFILL_LIMIT, LATE_ANNOUNCE, PromptTracking
-from bot.participation.rules import ParticipationRow, classify_message
-from bot.participation.thread_index import PromptIndex, PromptPost
+from bot.participation.rules import classify_message
+from bot.participation.thread_index import PromptIndex
+from bot.participation.types import ParticipationRow, PromptPost
 
 if TYPE_CHECKING:
     from bot.adapter.client import DiscussionBot
@@ -54,6 +56,9 @@ class AnswersCog(PromptTracking, ReactionsAndDeletions, commands.Cog, name="Answ
         # move the stored cursor, or a crash before the backfill would skip the missed answers.
         self.awaiting_backfill: set[int] = set()
         self.late_backfills: set[asyncio.Task] = set()  # history reads of late-announced posts
+        self.reactions = ReactionRecovery(
+            bot, services.writer, bot.now_seconds, bot.settings.retention_days
+        )
 
     async def cog_load(self) -> None:
         self.backfill_from = await self.store.cursors()

@@ -24,7 +24,7 @@ import discord
 from discord.ext import commands
 
 from bot.adapter.answers.backfill import RETRY_DELAY, backfill_with_retry
-from bot.participation.thread_index import PromptPost
+from bot.participation.types import PromptPost
 
 if TYPE_CHECKING:
     from bot.adapter.answers.cog import AnswersCog
@@ -70,6 +70,7 @@ class PromptTracking:
         if cursor is not None:
             self.backfill_from[post.post_id] = cursor
         await backfill_with_retry(self, BACKFILL_LIMIT, [post], self.retry_delay)
+        await self.reactions.recover([post])
 
     @commands.Cog.listener()
     async def on_thread_create(self: AnswersCog, thread: discord.Thread) -> None:
@@ -95,8 +96,11 @@ class PromptTracking:
             self.backfill_task = asyncio.create_task(self.backfill(), name="answers-backfill")
 
     async def backfill(self: AnswersCog) -> int:
-        """Record answers posted in open prompt threads since the last one seen."""
-        return await backfill_with_retry(self, BACKFILL_LIMIT, delay=self.retry_delay)
+        """Record answers posted in open prompt threads since the last one seen, then the
+        reactions on open prompt messages that are not recorded."""
+        answers = await backfill_with_retry(self, BACKFILL_LIMIT, delay=self.retry_delay)
+        await self.reactions.recover(list(self.index))
+        return answers
 
 
 def with_thread(post: PromptPost, thread_id: int) -> PromptPost:
