@@ -19,6 +19,7 @@ from bot.posting.types import LibrarySource, Outcome, Publisher
 from bot.store.batch import BatchWriter
 from bot.store.participation import ParticipationStore
 from bot.store.posts import PostStore
+from bot.store.reports import ReportsStore
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,7 @@ class Services:
     posting: PostingService
     participation: ParticipationStore
     writer: BatchWriter
+    reports: ReportsStore
 
     async def close(self) -> None:
         """Write what is still queued and stop the writer's timer."""
@@ -50,4 +52,5 @@ def build_services(
     posts = PostStore(db)
     participation = ParticipationStore(db)
     posting = PostingService(settings, posts, library, publisher, on_posted=on_posted)
-    return Services(posts, posting, participation, BatchWriter(participation))
+    writer = BatchWriter(participation)
+    return Services(posts, posting, participation, writer, ReportsStore(db))

@@ -13,7 +13,14 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.participation.thread_index import PromptIndex
-from bot.participation.types import ANSWER, REACTION, ParticipationRow, PromptPost
+from bot.participation.types import (
+    ANSWER,
+    REACTION,
+    ParticipationRow,
+    PromptPost,
+    Ranked,
+    Streak,
+)
 
 log = logging.getLogger(__name__)
 
@@ -79,12 +86,6 @@ def reaction_row(post: PromptPost, member_id: int, created_at: int) -> Participa
     )  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class Streak:
-    current: int
-    best: int
-
-
 def streak(posts_in_order: Sequence[int], answered: Container[int]) -> Streak:
     """Streak over one channel's scheduled prompts (post ids, oldest first).
 
@@ -111,19 +112,6 @@ def best_of(streaks: Sequence[Streak]) -> Streak:
     return Streak(
         max((s.current for s in streaks), default=0), max((s.best for s in streaks), default=0)
     )
-
-
-@dataclass(frozen=True, slots=True)
-class Ranked:
-    """A prompt or theme with how much its posts were discussed."""
-
-    key: str
-    posts: int
-    answers: int
-
-    @property
-    def per_post(self) -> float:
-        return self.answers / self.posts if self.posts else 0.0
 
 
 def rank_by_answers_per_post(posts: Iterable[tuple[str, int]]) -> list[Ranked]:

@@ -36,3 +36,22 @@ class ParticipationRow(NamedTuple):
     kind: str  # ANSWER or REACTION
     created_at: int  # Unix seconds, UTC
     length: int | None  # characters in the answer when known; None for reactions
+
+
+@dataclass(frozen=True, slots=True)
+class Streak:
+    current: int
+    best: int
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    """A prompt or theme with how much its posts were discussed."""
+
+    key: str
+    posts: int
+    answers: int
+
+    @property
+    def per_post(self) -> float:
+        return self.answers / self.posts if self.posts else 0.0

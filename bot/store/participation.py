@@ -177,6 +177,21 @@ class ParticipationStore:
         async with self.db.execute("SELECT post_id, message_id FROM post_cursor") as cur:
             return {post_id: message_id async for post_id, message_id in cur}
 
+    async def posted_prompt(
+        self, *, post_id: int | None = None, message_id: int | None = None
+    ) -> PromptPost | None:
+        """The posted prompt with this post id or prompt message id; None if there is none
+        (or it is not posted, or carries no prompt)."""
+        column, value = ("id", post_id) if post_id is not None else ("message_id", message_id)
+        sql = (
+            "SELECT id, guild_id, channel_id, prompt_id, coalesce(theme_id, ''), message_id,"
+            f" thread_id, posted_at FROM posts WHERE {column} = ? AND status = 'posted'"
+            " AND message_id IS NOT NULL AND prompt_id IS NOT NULL"
+        )
+        async with self.db.execute(sql, (value,)) as cur:
+            row = await cur.fetchone()
+        return None if row is None else PromptPost(*row)
+
     async def open_posts(self, posted_since: int) -> list[PromptPost]:
         """Posted prompts (any guild) posted at or after ``posted_since``: the index at start."""
         sql = (

@@ -48,11 +48,11 @@ class PromptTracking:
         """``bot.dispatch("prompt_posted", post)`` with a PromptPost, or with the post id once
         ``PostStore.mark_posted`` has run (the post is then read from the database)."""
         if isinstance(post, int):
-            row = await self.services.posts.post(post)
-            if row is None or row["status"] != "posted" or not row["prompt_id"]:
+            found = await self.store.posted_prompt(post_id=post)
+            if found is None:
                 log.warning("prompt_posted for post %s, which is not posted", post)
                 return
-            post = post_from_row(row, row["thread_id"])
+            post = found
         sent = discord.utils.snowflake_time(post.message_id)
         late = post.thread_id is not None and self.bot.clock() - sent > LATE_ANNOUNCE
         if late:  # before tracking: no live answer may move the cursor until history is read
@@ -80,9 +80,9 @@ class PromptTracking:
         if known is not None:
             self.track(with_thread(known, thread.id))
             return
-        row = await self.services.posts.post_by_message(thread.id)
-        if row is not None and row["status"] == "posted" and row["prompt_id"]:
-            self.track(post_from_row(row, thread.id))
+        found = await self.store.posted_prompt(message_id=thread.id)
+        if found is not None:
+            self.track(with_thread(found, thread.id))
 
     @commands.Cog.listener()
     async def on_raw_thread_delete(self: AnswersCog, payload: discord.RawThreadDeleteEvent) -> None:
@@ -108,12 +108,4 @@ def with_thread(post: PromptPost, thread_id: int) -> PromptPost:
     return PromptPost(
         post.post_id, post.guild_id, post.channel_id, post.prompt_id, post.theme_id,
         post.message_id, thread_id, post.posted_at,
-    )  # fmt: skip
-
-
-def post_from_row(row, thread_id: int) -> PromptPost:
-    """A ``posts`` table row as a tracked post."""
-    return PromptPost(
-        row["id"], row["guild_id"], row["channel_id"], row["prompt_id"], row["theme_id"] or "",
-        row["message_id"], thread_id, row["posted_at"],
     )  # fmt: skip
