@@ -186,7 +186,7 @@ async def recorded(bot: DiscussionBot, fd: FakeDiscord, frames: Sequence[str]) -
     """Seconds from the first frame fed to the final ``BatchWriter`` flush done."""
     t0 = time.perf_counter()
     await feed(fd, frames)
-    await bot.get_cog("Answers").writer.flush()
+    await bot.services.writer.flush()
     return time.perf_counter() - t0
 
 
@@ -194,7 +194,7 @@ async def peak_memory(bot: DiscussionBot, fd: FakeDiscord, frames: Sequence[str]
     tracemalloc.start()
     try:
         await feed(fd, frames)
-        await bot.get_cog("Answers").writer.flush()
+        await bot.services.writer.flush()
         return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
