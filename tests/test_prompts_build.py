@@ -86,7 +86,8 @@ def test_rebuild_keeps_admin_edits_retires_deleted_ids_and_adds_new_sources(seed
     assert ids == ["stories-1", "stories-3", "stories-4", "stories-own", "stories-5"]
     assert library.prompt("stories-1").question.startswith("What story do you tell most often")
     assert library.prompt("stories-3").enabled is False
-    assert "005_new.txt" in library.prompt("stories-5").context
+    assert library.prompt("stories-5").context.endswith("(from “New”)")
+    assert library.prompt("stories-5").is_draft and not library.prompt("stories-5").enabled
     assert report.added == [
         "family-expectation-1",
         "family-expectation-2",
@@ -100,6 +101,24 @@ def test_rebuild_keeps_admin_edits_retires_deleted_ids_and_adds_new_sources(seed
         "stories-2": "deleted by an admin; its id stays retired",
     }
     assert "stories-4" in report.kept
+
+
+def test_rebuild_appending_to_a_file_keeps_its_comments_and_layout_byte_for_byte(seeds, tmp_path):
+    out = tmp_path / "prompts"
+    build(seeds, out)
+    stories = out / "stories.yaml"
+    text = stories.read_text()
+    text = text.replace("prompts:\n", "prompts:  # admins: keep these short\n", 1)
+    text = text.replace("  enabled: true\n", "  enabled: true   # checked by Mia\n", 1)
+    stories.write_text(text)
+
+    (seeds / "005_new.txt").write_text(NEW_ESSAY)
+    build(seeds, out)
+
+    after = stories.read_text()
+    head, tail = text.split("prompts:", 1)
+    assert after.startswith(head.rstrip("\n")) and "prompts:" + tail in after
+    assert load_library(out).prompt("stories-4") is not None  # the appended prompt is there
 
 
 def test_deleted_theme_file_is_not_recreated(seeds, tmp_path):

@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 
 CogFactory = Callable[[commands.Bot, "Services"], commands.Cog]
 
-FEATURES = ("posting", "topics", "answers.cog", "participation_cmds", "stats")
+FEATURES = ("posting", "topics", "answers.cog", "participation_cmds", "stats", "suggestions")
 
 
 def default_cogs() -> list[CogFactory]:

@@ -84,6 +84,20 @@ class OptOutView(_OwnerView):
 
 
 class ForgetView(_OwnerView):
+    """Erases the participation records and the member's suggestions (prompts made from
+    them stay, uncredited)."""
+
+    def __init__(self, services: Services, guild_id: int, owner_id: int) -> None:
+        super().__init__(services.writer, guild_id, owner_id)
+        self.suggestions = services.suggestions
+
+    async def erase(self, interaction: discord.Interaction, prefix: str) -> None:
+        erased = await self.suggestions.forget(self.guild_id, self.owner_id)
+        if erased:
+            prefix = f"Erased {erased} suggestion(s) of yours. "
+            log.info("member %s erased %d suggestions", self.owner_id, erased)
+        await super().erase(interaction, prefix)
+
     @discord.ui.button(label="Erase everything", style=discord.ButtonStyle.danger)
     async def confirm_button(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
         await self.erase(interaction, "")
@@ -155,11 +169,12 @@ class ParticipationCommands(commands.Cog, name="ParticipationCommands"):
 
     @participation.command(name="forget", description="Erase everything recorded about you here")
     async def forget(self, interaction: discord.Interaction) -> None:
-        view = ForgetView(self.services.writer, interaction.guild_id, interaction.user.id)
+        view = ForgetView(self.services, interaction.guild_id, interaction.user.id)
         await self._ask(
             interaction,
             view,
-            "This erases every participation record about you in this server. It cannot be "
+            "This erases every participation record and suggestion about you in this server"
+            " (prompts made from your suggestions stay, without your name). It cannot be "
             "undone. Continue?",
         )
 

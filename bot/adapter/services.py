@@ -20,6 +20,8 @@ from bot.store.batch import BatchWriter
 from bot.store.participation import ParticipationStore
 from bot.store.posts import PostStore
 from bot.store.reports import ReportsStore
+from bot.store.suggestions import SuggestionStore
+from bot.suggestions.service import SuggestionService
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +35,7 @@ class Services:
     posting: PostingService
     participation: ParticipationStore
     writer: BatchWriter
+    suggestions: SuggestionService
     reports: ReportsStore
 
     async def close(self) -> None:
@@ -52,5 +55,8 @@ def build_services(
     posts = PostStore(db)
     participation = ParticipationStore(db)
     posting = PostingService(settings, posts, library, publisher, on_posted=on_posted)
+    suggestions = SuggestionService(
+        SuggestionStore(db), settings.prompts_dir, library, posting.reload_library
+    )
     writer = BatchWriter(participation)
-    return Services(posts, posting, participation, writer, ReportsStore(db))
+    return Services(posts, posting, participation, writer, suggestions, ReportsStore(db))

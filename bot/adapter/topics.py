@@ -14,6 +14,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.adapter.checks import ModGroup
+from bot.adapter.review import start_review
 from bot.adapter.tree import bounded
 from bot.posting.rotation import PlannedPost
 from bot.posting.service import PostingError, PostingService
@@ -53,6 +54,7 @@ class Topics(commands.Cog):
     def __init__(self, bot: DiscussionBot, services: Services) -> None:
         self.bot = bot
         self.service: PostingService = services.posting
+        self.suggestions = services.suggestions
 
     async def reply(self, interaction: discord.Interaction, text: str) -> None:
         allowed = discord.AllowedMentions.none()
@@ -206,6 +208,10 @@ class Topics(commands.Cog):
             where = f"<#{s.channel.channel_id}> `{s.channel.cron}` ({s.channel.timezone})"
             lines.append(f"{where}: {state}{skips}")
         await self.reply(interaction, "\n".join(lines) or "No channels have a schedule.")
+
+    @topic.command(name="review", description="Review member suggestions and draft prompts")
+    async def review(self, interaction: discord.Interaction) -> None:
+        await start_review(interaction, self.suggestions)
 
 
 COGS = [Topics]

@@ -27,7 +27,15 @@ _TOP_KEYS = (
     "api_base",
     "gateway_url",
 )
-_GUILD_KEYS = ("guild_id", "moderator_role_ids", "mod_log_channel_id", "digest", "channels")
+_GUILD_KEYS = (
+    "guild_id",
+    "moderator_role_ids",
+    "mod_log_channel_id",
+    "digest",
+    "channels",
+    "max_pending_suggestions",
+    "max_suggestions_per_day",
+)
 _CHANNEL_KEYS = (
     "channel_id",
     "cron",
@@ -92,6 +100,10 @@ class ConfigReader(ConfigValues, ScheduleValues):
             mod_log_channel_id=self.get(fields, "mod_log_channel_id", self.snowflake, None),
             channels=tuple(c for c in channels if c),
             digest=self.get(fields, "digest", self.digest, None),
+            **{
+                key: self.get(fields, key, self.positive, getattr(GuildConfig, key))
+                for key in ("max_pending_suggestions", "max_suggestions_per_day")
+            },
         )
         return guild if guild_id is not None else None
 

@@ -54,6 +54,8 @@ class GuildConfig:
     mod_log_channel_id: int | None = None
     channels: tuple[ChannelConfig, ...] = ()
     digest: DigestConfig | None = None  # weekly digest to the mod-log channel; None = off
+    max_pending_suggestions: int = 3  # per member
+    max_suggestions_per_day: int = 5  # per member, any 24 hours
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,20 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.essays.text import shorten
 from bot.prompts.generate import Bank, Draft, draft_for_source, initial_drafts, load_bank
 from bot.prompts.loader import load_theme_files
 from bot.prompts.model import Prompt
-from bot.prompts.schema import ThemeFile
-from bot.prompts.state import BuildState, ThemeState, fingerprint, load_state, save_state
-from bot.prompts.writer import render_theme_file, write_atomically
+from bot.prompts.schema import TITLE_MAX, ThemeFile, neutralise_mentions
+from bot.prompts.state import (
+    BuildState,
+    ThemeState,
+    adopt_theme,
+    fingerprint,
+    load_state,
+    save_state,
+)
+from bot.prompts.writer import append_prompts, render_theme_file, write_atomically
 from bot.themes.extract import Source, Theme
 
 log = logging.getLogger(__name__)
@@ -27,6 +35,7 @@ class Report:
     added: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
     left_alone: list[tuple[str, str]] = field(default_factory=list)  # (id, why)
+    drafts: int = 0  # prompts in the folder awaiting review (status: draft)
 
 
 def build_prompts(themes: list[Theme], out: Path, bank: Bank | None = None) -> Report:
@@ -44,7 +53,7 @@ def build_prompts(themes: list[Theme], out: Path, bank: Bank | None = None) -> R
             tstate = state.themes[theme.id] = ThemeState()
             drafts = initial_drafts(theme, bank)
         else:
-            tstate = state.themes.setdefault(theme.id, _adopt(file, state))
+            tstate = state.themes.setdefault(theme.id, adopt_theme(file))
             _review(file, tstate, state, report)
             new = [s for s in theme.sources if s.ref not in tstate.sources]
             drafts = [_next_draft(theme, s, tstate, bank) for s in new]
@@ -56,14 +65,8 @@ def build_prompts(themes: list[Theme], out: Path, bank: Bank | None = None) -> R
     _report_orphans(themes, files, report)
     out.mkdir(parents=True, exist_ok=True)
     save_state(out, state)
+    report.drafts = sum(p.is_draft for f in load_theme_files(out) for p in f.theme.prompts)
     return report
-
-
-def _adopt(file: ThemeFile, state: BuildState) -> ThemeState:
-    """State for a theme file the build did not record (hand-made, or the state file was lost)."""
-    numbers = [int(p.id.rsplit("-", 1)[1]) for p in file.theme.prompts if p.id[-1].isdigit()]
-    refs = [f"{s.get('essay')}#{s.get('item') or s.get('title')}" for s in file.sources]
-    return ThemeState(next=max(numbers, default=0) + 1, sources=refs)
 
 
 def _review(file: ThemeFile, tstate: ThemeState, state: BuildState, report: Report) -> None:
@@ -93,7 +96,15 @@ def _issue(
     tstate.next = number + 1
     taken.add(prompt_id)
     prompt = Prompt(
-        prompt_id, theme_id, draft.question, draft.followups, draft.context, draft.source
+        prompt_id,
+        theme_id,
+        draft.question,
+        draft.followups,
+        draft.context,
+        draft.source,
+        enabled=not draft.draft,
+        status="draft" if draft.draft else None,
+        sensitive=draft.sensitive,
     )
     tstate.slots[draft.slot] = prompt_id
     state.issued[prompt_id] = fingerprint(prompt)
@@ -101,16 +112,23 @@ def _issue(
 
 
 def _write(out: Path, theme: Theme, file: ThemeFile | None, added: list[Prompt]) -> None:
-    title = file.theme.title if file else theme.title
+    """A new theme gets a new file; an existing one gains the new sources and prompts through
+    the round-trip writer, so the admins' comments and layout stay as they are."""
+    title = file.theme.title if file else neutralise_mentions(shorten(theme.title, TITLE_MAX))
     sources = list(file.sources) if file else []
     known = {(s.get("essay"), s.get("item"), s.get("title")) for s in sources}
+    new_sources = []
     for s in theme.sources:
-        if (s.essay, s.item, s.title) not in known:
-            sources.append(
-                {"essay": s.essay, "item": s.item, "title": s.title, "truncated": s.truncated}
+        plain = neutralise_mentions(s.title)
+        if (s.essay, s.item, plain) not in known:
+            new_sources.append(
+                {"essay": s.essay, "item": s.item, "title": plain, "truncated": s.truncated}
             )
-    prompts = [*(file.theme.prompts if file else ()), *added]
-    write_atomically(out / f"{theme.id}.yaml", render_theme_file(theme.id, title, sources, prompts))
+    path = out / f"{theme.id}.yaml"
+    if file is not None:
+        append_prompts(path, added, new_sources)
+        return
+    write_atomically(path, render_theme_file(theme.id, title, new_sources, added))
 
 
 def _report_orphans(themes: list[Theme], files: dict[str, ThemeFile], report: Report) -> None:

@@ -47,8 +47,7 @@ async def checkpoint(db: aiosqlite.Connection) -> bool:
 
 async def erase_traces(db: aiosqlite.Connection, member_id: int) -> None:
     """After a member's rows were deleted: no copy of ``member_id`` left in the ``-wal`` file,
-    nor in the main file's unused space, unless the id is still stored on purpose (rows in
-    another server, or an opt-out)."""
+    nor in the main file's unused space, unless the id is still stored on purpose (``_KEPT``)."""
     if not await checkpoint(db) or await _still_stored(db, member_id):
         return
     path = await _main_file(db)
@@ -63,14 +62,28 @@ async def erase_traces(db: aiosqlite.Connection, member_id: int) -> None:
     await checkpoint(db)
 
 
+# Where a member's id is still kept on purpose after ``forget`` in one server: their rows in
+# other servers, an opt-out (it is what honours the request), a moderator's decisions.
+_KEPT = (
+    ("participation", "member_id"),
+    ("opt_outs", "member_id"),
+    ("suggestions", "member_id"),
+    ("suggestions", "decided_by"),
+    ("draft_decisions", "decided_by"),
+)
+
+
 async def _still_stored(db: aiosqlite.Connection, member_id: int) -> bool:
-    sql = (
-        "SELECT EXISTS (SELECT 1 FROM participation WHERE member_id = ?)"
-        " OR EXISTS (SELECT 1 FROM opt_outs WHERE member_id = ?)"
-    )
-    async with db.execute(sql, (member_id, member_id)) as cur:
-        (found,) = await cur.fetchone()
-    return bool(found)
+    async with db.execute("SELECT name FROM sqlite_schema WHERE type = 'table'") as cur:
+        tables = {name for (name,) in await cur.fetchall()}
+    for table, column in _KEPT:
+        if table in tables:
+            sql = f"SELECT EXISTS (SELECT 1 FROM {table} WHERE {column} = ?)"
+            async with db.execute(sql, (member_id,)) as cur:
+                (found,) = await cur.fetchone()
+            if found:
+                return True
+    return False
 
 
 async def _main_file(db: aiosqlite.Connection) -> Path | None:
