@@ -552,7 +552,7 @@ async def test_reactions_still_on_discord_are_read_back_but_never_undo_an_erasur
     carl, dana = 4001, 4002
     async with running(tmp_path) as (post, bot, fd, cog):
         await cog.backfill_task  # the start's own reading found no reactions
-        await fd.react(C, post.message_id, BEN)
+        await fd.say(post.thread_id, BEN)  # an answer: forget marks no post as unreadable
         await cog.writer.flush()
         assert await cog.writer.forget(G, BEN) == 1
         await cog.store.opt_out(G, dana, 0)
@@ -566,3 +566,30 @@ async def test_reactions_still_on_discord_are_read_back_but_never_undo_an_erasur
         ]
         listed = "/channels/{channel_id}/messages/{message_id}/reactions/{emoji}"
         assert len(fd.requests_to("GET", listed)) == 2  # each emoji's users, once
+
+
+async def test_a_restart_does_not_read_back_reactions_on_posts_where_forget_erased_one(tmp_path):
+    """Ben reacted on two prompts (one record written, one still queued) and used forget: his
+    reactions are still on Discord, but after a restart neither prompt is read back, so
+    nothing about him returns (and the marks that say so hold no member id)."""
+    db_path = tmp_path / "bot.sqlite3"
+    stored, queued = await seed_post(db_path, "p1"), await seed_post(db_path, "p2")
+    bot = make_bot(tmp_path, cogs=[AnswersCog])
+    async with FakeDiscord(bot) as fd:
+        cog = await start(fd, [stored, queued])
+        await cog.backfill_task
+        await fd.react(C, stored.message_id, BEN)
+        await cog.writer.flush()
+        await fd.react(C, queued.message_id, BEN)
+        assert await cog.writer.forget(G, BEN) == 2
+
+    bot = make_bot(tmp_path, cogs=[_BackfillOnRequest])
+    async with FakeDiscord(bot) as fd:
+        cog = await start(fd, [stored, queued])
+        for post in (stored, queued):
+            discord_keeps_reactions(fd, post, {"👍": [BEN]})
+        await cog.backfill()
+        assert await rows(bot) == []
+        listed = "/channels/{channel_id}/messages/{message_id}/reactions/{emoji}"
+        assert fd.requests_to("GET", listed) == []
+        assert await cog.store.reactions_not_recovered() == {stored.post_id, queued.post_id}

@@ -152,9 +152,14 @@ class BatchWriter:
     async def forget(self, guild_id: int, member_id: int) -> int:
         """Erase a member's rows in a server, queued ones included; returns rows erased."""
         self._forgotten.add((guild_id, member_id))
+        queued = {
+            r.post_id
+            for r in self._queue
+            if r.guild_id == guild_id and r.member_id == member_id and r.kind == REACTION
+        }
         return await self._drop(
             lambda r: r.guild_id == guild_id and r.member_id == member_id,
-            lambda: self.store.forget(guild_id, member_id),
+            lambda: self.store.forget(guild_id, member_id, queued),
         )
 
     def erased_this_run(self, post: PromptPost, member_id: int) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import aiosqlite
 
@@ -42,6 +42,12 @@ _ADVANCE_CURSOR = """
 INSERT INTO post_cursor (post_id, message_id)
 SELECT ?, ? WHERE EXISTS (SELECT 1 FROM posts WHERE id = ?)
 ON CONFLICT (post_id) DO UPDATE SET message_id = max(message_id, excluded.message_id)
+"""
+
+
+_NOT_RECOVERED = """
+INSERT OR IGNORE INTO reactions_not_recovered (post_id)
+SELECT ?1 WHERE EXISTS (SELECT 1 FROM posts WHERE id = ?1)
 """
 
 
@@ -107,14 +113,33 @@ class ParticipationStore:
             "DELETE FROM participation WHERE message_id = ? AND kind = ?", (message_id, REACTION)
         )
 
-    async def forget(self, guild_id: int, member_id: int) -> int:
-        """Erase every participation row of a member in a server; returns rows erased. No copy
-        of the member's id is left in the database files afterwards (``scrub``)."""
+    async def forget(
+        self, guild_id: int, member_id: int, queued_reactions: Iterable[int] = ()
+    ) -> int:
+        """Erase every participation row of a member in a server; returns rows erased.
+
+        The posts where the member had a reaction (stored, or queued: ``queued_reactions``
+        post ids) are marked so their reactions are not read back from Discord after a restart.
+        No copy of the member's id is left in the database files afterwards (``scrub``)."""
+        marks = [(p,) for p in queued_reactions]
+        sql = (
+            "SELECT DISTINCT post_id FROM participation"
+            " WHERE guild_id = ? AND member_id = ? AND kind = ?"
+        )
+        async with self.db.execute(sql, (guild_id, member_id, REACTION)) as cur:
+            marks += [tuple(row) async for row in cur]
+        if marks:
+            await self.db.executemany(_NOT_RECOVERED, marks)
         erased = await self._delete(
             "DELETE FROM participation WHERE guild_id = ? AND member_id = ?", (guild_id, member_id)
         )
         await erase_traces(self.db, member_id)
         return erased
+
+    async def reactions_not_recovered(self) -> set[int]:
+        """Posts whose reactions must not be read back from Discord (see ``forget``)."""
+        async with self.db.execute("SELECT post_id FROM reactions_not_recovered") as cur:
+            return {post_id async for (post_id,) in cur}
 
     async def purge_older_than(self, cutoff: int) -> int:
         """Retention: delete rows created before ``cutoff`` (Unix seconds); returns how many."""

@@ -48,7 +48,7 @@ class AnswersCog(commands.Cog, name="Answers"):
         self.recorder = AnswerRecorder(self.store, self.writer, self._open_since)
         self.backfill_runner = ThreadBackfill(bot, self.recorder, self.writer)
         self.reactions = ReactionRecovery(
-            bot, self.writer, bot.now_seconds, bot.settings.retention_days
+            bot, self.store, self.writer, bot.now_seconds, bot.settings.retention_days
         )
         self.tracking = PromptTracking(
             bot, bot.clock, self.store, self.recorder, self.backfill_runner, self.reactions

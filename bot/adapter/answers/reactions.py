@@ -8,8 +8,10 @@ reaction was added). Reading again is harmless: a member's reaction on a prompt 
 
 What must not come back:
 - an opted-out member's reaction: the writer drops it like any other of their rows;
-- records ``forget`` erased during this run, and reactions taken back or cleared while the
-  recovery runs: the writer remembers those erasures in memory for the run;
+- records ``forget`` erased: a post where a member erased a reaction record is not read back
+  at all (``reactions_not_recovered``; their reaction cannot be told from a missed one, and
+  nothing says who they were), and during the run the writer also remembers in memory who was
+  forgotten, and which reactions were taken back or cleared while the recovery runs;
 - records retention purged: only prompts posted inside the retention window are read, so every
   reaction on them is younger than any purged record.
 """
@@ -27,6 +29,7 @@ from bot.participation.rules import reaction_row
 if TYPE_CHECKING:
     from bot.participation.types import PromptPost
     from bot.store.batch import BatchWriter
+    from bot.store.participation import ParticipationStore
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +42,13 @@ class ReactionRecovery:
     def __init__(
         self,
         client: discord.Client,
+        store: ParticipationStore,
         writer: BatchWriter,
         now_seconds: Callable[[], int],
         retention_days: int | None,
     ) -> None:
         self.client = client
+        self.store = store
         self.writer = writer
         self.now_seconds = now_seconds
         self.retention_days = retention_days
@@ -62,7 +67,8 @@ class ReactionRecovery:
                 self.writer.drop_erasures()
 
     async def _recover(self, posts: Iterable[PromptPost]) -> int:
-        posts = [p for p in posts if self._inside_retention(p)]
+        skipped = await self.store.reactions_not_recovered()
+        posts = [p for p in posts if self._inside_retention(p) and p.post_id not in skipped]
         total = 0
         for post in posts:
             try:
