@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import aiohttp
 import discord
 
+from bot.adapter.anonymous.post_care import answer_view, decorate_embed, pings_role, thread_intro
 from bot.config.settings import ChannelConfig, GuildConfig
 from bot.posting.types import PostRefused, PostUnavailable, Published
 from bot.prompts.model import Prompt
@@ -57,7 +58,8 @@ def post_mentions(channel: ChannelConfig) -> tuple[str | None, discord.AllowedMe
 
 
 def thread_name(prompt: Prompt) -> str:
-    question = " ".join(prompt.question.split())
+    shown = f"Content warning: {prompt.content_warning}" if prompt.content_warning else None
+    question = " ".join((shown or prompt.question).split())
     if len(question) <= THREAD_NAME_MAX:
         return question
     return question[: THREAD_NAME_MAX - 1].rstrip() + "…"
@@ -93,12 +95,19 @@ class DiscordPublisher:
     ) -> Published:
         target = await self._channel(channel.channel_id)
         content, allowed = post_mentions(channel)
-        embed = prompt_embed(prompt, self._theme_title(prompt))
+        if not pings_role(channel, prompt):
+            content, allowed = None, discord.AllowedMentions.none()
+        embed = decorate_embed(prompt_embed(prompt, self._theme_title(prompt)), prompt, guild)
+        view = answer_view(guild, prompt, post_id) if channel.thread else None  # answers go there
         with discord_errors(f"<#{channel.channel_id}>"):
-            message = await target.send(content=content, embed=embed, allowed_mentions=allowed)
+            message = await target.send(
+                content=content, embed=embed, allowed_mentions=allowed, view=view
+            )
         log.info("post %s: message %s in channel %s", post_id, message.id, channel.channel_id)
         thread = (
-            await self._open_thread(guild, channel, message, prompt) if channel.thread else None
+            await self._open_thread(guild, channel, message, prompt, post_id)
+            if channel.thread
+            else None
         )
         return Published(message.id, thread.id if thread else None)
 
@@ -151,7 +160,12 @@ class DiscordPublisher:
         return found
 
     async def _open_thread(
-        self, guild: GuildConfig | None, channel: ChannelConfig, message, prompt: Prompt
+        self,
+        guild: GuildConfig | None,
+        channel: ChannelConfig,
+        message,
+        prompt: Prompt,
+        post_id: int | None = None,
     ) -> discord.Thread | None:
         """The answers thread with the follow-ups in it. The message is already posted, so when
         Discord refuses the thread (no permission) or fails to create it (an outage), the post
@@ -165,6 +179,7 @@ class DiscordPublisher:
             if guild is not None:
                 await self.notify_mods(guild, f"Posted `{prompt.id}` but no thread: {exc}")
             return None
+        await self._thread_intro(thread, guild, prompt, post_id)
         for followup in prompt.followups:
             try:
                 with discord_errors(f"thread {thread.id}"):
@@ -173,10 +188,29 @@ class DiscordPublisher:
                 log.warning("follow-up in thread %s not posted: %s", thread.id, exc)
         return thread
 
+    async def _thread_intro(
+        self,
+        thread: discord.Thread,
+        guild: GuildConfig | None,
+        prompt: Prompt,
+        post_id: int | None,
+    ) -> None:
+        """The care note and the anonymous button as the thread's first message, if any."""
+        intro = thread_intro(guild, prompt, post_id)
+        if intro is None:
+            return
+        text, view = intro
+        try:
+            with discord_errors(f"thread {thread.id}"):
+                await thread.send(text, view=view, allowed_mentions=discord.AllowedMentions.none())
+        except (PostRefused, PostUnavailable) as exc:
+            log.warning("first message of thread %s not posted: %s", thread.id, exc)
+
     def _theme_title(self, prompt: Prompt) -> str:
         theme = self.bot.library.theme(prompt.theme_id)
         return theme.title if theme else prompt.theme_id
 
 
 def _shows(message: discord.Message, prompt: Prompt) -> bool:
-    return any(prompt.question in (e.title, e.description) for e in message.embeds)
+    shown = (prompt.question, f"||{prompt.question}||")  # behind a content warning's spoiler
+    return any(e.title in shown or e.description in shown for e in message.embeds)

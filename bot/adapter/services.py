@@ -16,6 +16,7 @@ import aiosqlite
 from bot.config.settings import Settings
 from bot.posting.service import PostingService
 from bot.posting.types import LibrarySource, Outcome, Publisher
+from bot.store.anonymous import AnonymousStore
 from bot.store.batch import BatchWriter
 from bot.store.participation import ParticipationStore
 from bot.store.posts import PostStore
@@ -36,6 +37,7 @@ class Services:
     participation: ParticipationStore
     writer: BatchWriter
     suggestions: SuggestionService
+    anonymous: AnonymousStore  # links from relayed anonymous answers to their authors
     reports: ReportsStore
 
     async def close(self) -> None:
@@ -59,4 +61,5 @@ def build_services(
         SuggestionStore(db), settings.prompts_dir, library, posting.reload_library
     )
     writer = BatchWriter(participation)
-    return Services(posts, posting, participation, writer, suggestions, ReportsStore(db))
+    anonymous = AnonymousStore(db)
+    return Services(posts, posting, participation, writer, suggestions, anonymous, ReportsStore(db))

@@ -77,7 +77,10 @@ class Topics(commands.Cog):
 
     @topic.command(name="post", description="Post a prompt now")
     @app_commands.describe(
-        theme="Draw from this theme", prompt="Post this prompt", channel="Where (default: here)"
+        theme="Draw from this theme",
+        prompt="Post this prompt",
+        channel="Where (default: here)",
+        sensitive="A heavy topic: care note, no role ping unless the channel allows it",
     )
     async def post(
         self,
@@ -85,12 +88,18 @@ class Topics(commands.Cog):
         theme: str | None = None,
         prompt: str | None = None,
         channel: discord.TextChannel | None = None,
+        sensitive: bool = False,
     ) -> None:
         guild_id, channel_id = self.target(interaction, channel)
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
             outcome = await self.service.post_now(
-                guild_id, channel_id, theme_id=theme, prompt_id=prompt, now=self.bot.clock()
+                guild_id,
+                channel_id,
+                theme_id=theme,
+                prompt_id=prompt,
+                now=self.bot.clock(),
+                sensitive=sensitive,
             )
         except PostingError as exc:
             await self.reply(interaction, str(exc))

@@ -8,6 +8,7 @@ with a message meant for the moderator.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.config.settings import ChannelConfig, GuildConfig
@@ -38,12 +39,16 @@ class ModeratorControls:
         theme_id: str | None = None,
         prompt_id: str | None = None,
         now: datetime,
+        sensitive: bool = False,
     ) -> Outcome:
         """Post a prompt right away: the given one, the next of the given theme, or the next of
-        the channel's rotation. Counts for the rotation like a scheduled post."""
+        the channel's rotation. Counts for the rotation like a scheduled post. ``sensitive``
+        posts it as a heavy topic even if its prompt file does not say so."""
         guild, channel = self.find_channel(guild_id, channel_id)
         history = await self.store.history(channel_id)
         prompt = pick_prompt(self.holder.library, channel, history, theme_id, prompt_id)
+        if sensitive:
+            prompt = replace(prompt, sensitive=True)
         post_id = await self.store.claim_manual(guild_id, channel_id, ts(now))
         await self.store.set_prompt(post_id, prompt.id, prompt.theme_id)
         log.info("channel %s: moderator post of %s (post %s)", channel_id, prompt.id, post_id)

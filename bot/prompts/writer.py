@@ -160,6 +160,8 @@ def prompt_fields(prompt: Prompt) -> dict:
         out["status"] = prompt.status
     if prompt.sensitive:
         out["sensitive"] = True
+    if prompt.content_warning:  # an admin's warning survives a build that appends prompts
+        out["content_warning"] = prompt.content_warning
     return out
 
 

@@ -31,29 +31,34 @@ async def server_report(
     posts = await store.post_answers(guild_id, since, now)
     prompts = _most_least(rank_by_answers_per_post((p.prompt_id, p.answers) for p in posts), top)
     themes = _most_least(rank_by_answers_per_post((p.theme_id, p.answers) for p in posts), top)
+    anonymous = await store.anonymous_answers(guild_id, since, now)
     active, new = totals.active_members, totals.new_members
     return ServerReport(
         guild_id, since, now, active, new, active - new, totals.answers, totals.reactions,
-        len(posts), *prompts, *themes,
+        len(posts), *prompts, *themes, anonymous,
     )  # fmt: skip
 
 
 async def prompt_report(store: ReportsStore, guild_id: int, prompt_id: str) -> PromptReport:
     """All-time figures of one prompt in a server (``/stats prompt``)."""
     f = await store.prompt_figures(guild_id, prompt_id)
+    anonymous = await store.prompt_anonymous_answers(guild_id, prompt_id)
     return PromptReport(
         guild_id, prompt_id, f.posts, f.answers, f.reactions, f.members, f.mean_length,
-        f.first_posted, f.last_posted,
+        f.first_posted, f.last_posted, anonymous,
     )  # fmt: skip
 
 
-async def member_report(store: ReportsStore, guild_id: int, member_id: int) -> MemberReport:
-    """A member's figures: the same for ``/participation me`` and ``/stats member``.
+async def member_report(
+    store: ReportsStore, guild_id: int, member_id: int, include_anonymous: bool = False
+) -> MemberReport:
+    """A member's figures: the same for ``/participation me`` and ``/stats member``, except
+    that only the member's own view (``include_anonymous``) counts their anonymous answers.
 
     Streaks are counted per channel over scheduled prompts (see ``participation.streak``);
     the report shows the highest current and the highest best streak across channels.
     """
-    rows = await store.member_rows(guild_id, member_id)
+    rows = await store.member_rows(guild_id, member_id, include_anonymous)
     answers = [r for r in rows if r.kind == ANSWER]
     answered = {r.post_id for r in answers if r.post_kind == "scheduled"}
     channels = {r.channel_id for r in answers if r.post_kind == "scheduled"}

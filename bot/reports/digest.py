@@ -34,7 +34,8 @@ def weekly_digest_text(report: ServerReport) -> str:
         f"Discussion digest {iso(report.since)[:10]} to {iso(report.now)[:10]} (UTC)",
         f"Active members: {report.active_members} ({report.new_members} new,"
         f" {report.returning_members} returning)",
-        f"Answers: {report.answers}, reactions: {report.reactions}, prompts posted: {report.posts}",
+        f"Answers: {report.answers}, reactions: {report.reactions}, prompts posted: {report.posts}"
+        + anonymous_note(report.anonymous_answers),
     ]
     for title, ranked in report.rankings():
         lines += _ranked_lines(title, ranked)
@@ -42,6 +43,11 @@ def weekly_digest_text(report: ServerReport) -> str:
     if len(text) > MAX_MESSAGE:
         text = text[: MAX_MESSAGE - 1].rsplit("\n", 1)[0] + "\n…"
     return text
+
+
+def anonymous_note(count: int) -> str:
+    """How reports mention anonymous answers: a count only, and only when there are some."""
+    return f" (and {count} anonymous answer(s))" if count else ""
 
 
 def iso(ts: int) -> str:

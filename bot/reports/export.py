@@ -23,13 +23,16 @@ async def export_csv(
     """Write a server's participation since ``since`` as CSV; returns rows written.
 
     Columns: ``EXPORT_COLUMNS``; ``created_at`` in ISO 8601 UTC; ``length`` empty when
-    unknown. Rows are streamed from the database in batches, so memory does not grow with size.
+    unknown; an anonymous answer has ``anonymous`` "yes" and an empty ``member_id``. Rows are
+    streamed from the database in batches, so memory does not grow with size.
     """
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(EXPORT_COLUMNS)
     written = 0
     async for batch in store.export_rows(guild_id, since):
-        writer.writerows((*r[:8], iso(r[8]), "" if r[9] is None else r[9]) for r in batch)
+        writer.writerows(
+            (*r[:8], iso(r[8]), "" if r[9] is None else r[9], "yes" if r[10] else "") for r in batch
+        )
         written += len(batch)
         if progress is not None:
             progress(written)

@@ -65,6 +65,7 @@ class ServerReport:
     least_discussed_prompts: tuple[Ranked, ...]  # not repeating the most discussed ones
     most_discussed_themes: tuple[Ranked, ...]
     least_discussed_themes: tuple[Ranked, ...]
+    anonymous_answers: int = 0  # relayed anonymous answers (not in ``answers``, never linked)
 
     def rankings(self) -> list[tuple[str, tuple[Ranked, ...]]]:
         """The four rankings with their headings, in the order every report shows them."""
@@ -87,6 +88,7 @@ class PromptReport:
     mean_length: float | None  # mean answer length in characters, when known
     first_posted: int | None
     last_posted: int | None
+    anonymous_answers: int = 0  # relayed anonymous answers (not in ``answers``, never linked)
 
     @property
     def answers_per_post(self) -> float:

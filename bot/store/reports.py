@@ -71,17 +71,49 @@ SELECT p.post_id, p.prompt_id, p.theme_id, p.kind, po.channel_id, po.kind, p.cre
 FROM participation p JOIN posts po ON po.id = p.post_id
 WHERE p.guild_id = ? AND p.member_id = ?"""
 
+# A member's anonymous answers, for their own eyes only (never in a moderator's report).
+_MEMBER_ANONYMOUS = """
+UNION ALL
+SELECT a.post_id, po.prompt_id, coalesce(po.theme_id, ''), 'answer', po.channel_id, po.kind,
+       a.created_at
+FROM anonymous_answers a JOIN posts po ON po.id = a.post_id
+WHERE a.guild_id = ? AND a.member_id = ? AND a.counted = 1"""
+
+_WINDOW_ANONYMOUS = (
+    "SELECT count(*) FROM anonymous_answers"
+    " WHERE guild_id = ? AND created_at >= ? AND created_at < ? AND counted = 1"
+)
+
+_PROMPT_ANONYMOUS = (
+    "SELECT count(*) FROM anonymous_answers a JOIN posts po ON po.id = a.post_id"
+    " WHERE a.guild_id = ? AND po.prompt_id = ? AND a.counted = 1"
+)
+
 EXPORT_COLUMNS = (
     "post_id", "prompt_id", "theme_id", "channel_id", "thread_id", "member_id", "kind",
-    "message_id", "created_at", "length",
+    "message_id", "created_at", "length", "anonymous",
 )  # fmt: skip
 
 _EXPORT = """
 SELECT p.post_id, p.prompt_id, p.theme_id, po.channel_id, po.thread_id, p.member_id, p.kind,
-       p.message_id, p.created_at, p.length
+       p.message_id, p.created_at, p.length, 0
 FROM participation p JOIN posts po ON po.id = p.post_id
-WHERE p.guild_id = ? AND p.created_at >= ?
+WHERE p.guild_id = :g AND p.created_at >= :s
 ORDER BY p.created_at"""
+
+# Anonymous answers are exported without their member, merged in time order (SQLite merges the
+# two ordered halves without sorting; still dearer, so only used when there are some).
+_ANONYMOUS = "FROM anonymous_answers a WHERE a.guild_id = :g AND a.created_at >= :s AND counted = 1"
+_EXPORT_WITH_ANONYMOUS = (
+    _EXPORT.removesuffix("\nORDER BY p.created_at")
+    + """
+UNION ALL
+SELECT a.post_id, po.prompt_id, coalesce(po.theme_id, ''), po.channel_id, po.thread_id, NULL,
+       'answer', a.message_id, a.created_at, a.length, 1
+FROM anonymous_answers a JOIN posts po ON po.id = a.post_id
+WHERE a.guild_id = :g AND a.created_at >= :s AND a.counted = 1
+ORDER BY 9"""
+)
 
 _SCHEDULED = (
     "SELECT id FROM posts WHERE channel_id = ? AND status = 'posted' AND kind = 'scheduled'"
@@ -137,10 +169,24 @@ class ReportsStore:
         """All-time figures of one prompt in a server."""
         return PromptFigures(*await self._one(_PROMPT, (guild_id, prompt_id)))
 
-    async def member_rows(self, guild_id: int, member_id: int) -> list[MemberRow]:
-        """Each of a member's participation rows with its post's channel and kind."""
-        async with self.db.execute(_MEMBER, (guild_id, member_id)) as cur:
+    async def member_rows(
+        self, guild_id: int, member_id: int, include_anonymous: bool = False
+    ) -> list[MemberRow]:
+        """Each of a member's participation rows with its post's channel and kind; their
+        anonymous answers too only with ``include_anonymous`` (the member's own view)."""
+        sql, params = _MEMBER, (guild_id, member_id)
+        if include_anonymous:
+            sql, params = sql + _MEMBER_ANONYMOUS, params * 2
+        async with self.db.execute(sql, params) as cur:
             return [MemberRow(*row) async for row in cur]
+
+    async def anonymous_answers(self, guild_id: int, since: int, now: int) -> int:
+        """Anonymous answers counted in the window (no member: never linked in reports)."""
+        return (await self._one(_WINDOW_ANONYMOUS, (guild_id, since, now)))[0]
+
+    async def prompt_anonymous_answers(self, guild_id: int, prompt_id: str) -> int:
+        """Anonymous answers counted on one prompt in a server."""
+        return (await self._one(_PROMPT_ANONYMOUS, (guild_id, prompt_id)))[0]
 
     async def scheduled_posts(self, channel_id: int) -> list[int]:
         """Ids of a channel's posted scheduled prompts, oldest first (the streak sequence)."""
@@ -152,6 +198,8 @@ class ReportsStore:
     ) -> AsyncIterator[Sequence[Sequence]]:
         """Rows as sequences in ``EXPORT_COLUMNS`` order, oldest first, ``batch`` at a time
         (memory stays flat)."""
-        async with self.db.execute(_EXPORT, (guild_id, since)) as cur:
+        params = {"g": guild_id, "s": since}
+        (anonymous,) = await self._one(f"SELECT EXISTS (SELECT 1 {_ANONYMOUS})", params)
+        async with self.db.execute(_EXPORT_WITH_ANONYMOUS if anonymous else _EXPORT, params) as cur:
             while rows := await cur.fetchmany(batch):
                 yield rows

@@ -63,10 +63,12 @@ async def erase_traces(db: aiosqlite.Connection, member_id: int) -> None:
 
 
 # Where a member's id is still kept on purpose after ``forget`` in one server: their rows in
-# other servers, an opt-out (it is what honours the request), a moderator's decisions.
+# other servers, an opt-out (it is what honours the request), links to anonymous answers in
+# other servers, a moderator's decisions.
 _KEPT = (
     ("participation", "member_id"),
     ("opt_outs", "member_id"),
+    ("anonymous_answers", "member_id"),
     ("suggestions", "member_id"),
     ("suggestions", "decided_by"),
     ("draft_decisions", "decided_by"),
