@@ -548,10 +548,12 @@ def discord_keeps_reactions(fd: FakeDiscord, post: PromptPost, users: dict[str, 
 async def test_reactions_still_on_discord_are_read_back_but_never_undo_an_erasure(tmp_path):
     """After a restart the prompt message's reactions are read from Discord: a member with no
     record gets one (once, whatever the number of emoji); a bot, an opted-out member and a
-    member who used forget during this run get none."""
+    member who used forget since the start get none."""
     carl, dana = 4001, 4002
-    async with running(tmp_path) as (post, bot, fd, cog):
-        await cog.backfill_task  # the start's own reading found no reactions
+    post = await seed_post(tmp_path / "bot.sqlite3")
+    bot = make_bot(tmp_path, cogs=[_BackfillOnRequest])
+    async with FakeDiscord(bot) as fd:
+        cog = await start(fd, [post])  # connected; the reading of reactions is still to come
         await fd.say(post.thread_id, BEN)  # an answer: forget marks no post as unreadable
         await cog.writer.flush()
         assert await cog.writer.forget(G, BEN) == 1

@@ -53,12 +53,14 @@ class ReactionRecovery:
         self.now_seconds = now_seconds
         self.retention_days = retention_days
         self._running = 0  # passes under way; the writer's erasures are kept while any runs
+        writer.remember_erasures()  # from before the first pass, which comes at start
 
     async def recover(self, posts: Iterable[PromptPost]) -> int:
         """Queue a reaction record for every member reacting on the posts' prompt messages;
         returns how many were queued (some may already be stored). A message Discord does not
         give is logged and skipped; the others are still read."""
         self._running += 1
+        self.writer.remember_erasures()
         try:
             return await self._recover(posts)
         finally:
