@@ -5,7 +5,7 @@ import csv
 import io
 
 from bot.anonymity.types import AnonymousAnswer
-from bot.reports.builders import member_report, server_report
+from bot.reports.builders import member_report, prompt_report, server_report
 from bot.reports.digest import weekly_digest_text
 from bot.reports.export import export_csv
 from bot.store.anonymous import AnonymousStore
@@ -62,16 +62,54 @@ async def test_server_report_digest_and_export_count_it_without_the_member(tmp_p
         await db.close()
 
 
-async def test_an_uncounted_link_is_in_no_figure_at_all(tmp_path):
-    db = await seeded(tmp_path, counted=False)
+async def moderator_view(db) -> tuple:
+    """Everything moderators can read about the server: reports, the digest and the CSV."""
+    now = int(NOW.timestamp())
+    report = await server_report(ReportsStore(db), G, now - 7 * DAY, now)
+    out = io.StringIO()
+    await export_csv(ReportsStore(db), G, 0, out)
+    return (
+        report,
+        (await prompt_report(ReportsStore(db), G, "p3")).anonymous_answers,
+        out.getvalue(),
+    )
+
+
+async def test_moderators_figures_do_not_move_when_the_author_opts_out_or_erases(tmp_path):
+    """Comparing reports or exports from before and after a member opts out or erases their
+    records must not tell moderators which anonymous answers were that member's."""
+    db = await seeded(tmp_path)
     try:
-        now = int(NOW.timestamp())
-        assert (await server_report(ReportsStore(db), G, now - 7 * DAY, now)).anonymous_answers == 0
-        own = await member_report(ReportsStore(db), G, ANA, include_anonymous=True)
-        assert own.answers == 4
-        out = io.StringIO()
-        await export_csv(ReportsStore(db), G, 0, out)
-        assert "777000" not in out.getvalue()
+        store = AnonymousStore(db)
+        before = await moderator_view(db)
+        assert before[0].anonymous_answers == 1 and before[1] == 1 and "777000" in before[2]
+        await store.uncount(G, ANA)  # "Erase my records" when opting out
+        assert await moderator_view(db) == before
+        assert (await member_report(ReportsStore(db), G, ANA, include_anonymous=True)).answers == 4
+        assert await store.forget(G, ANA) == 1  # /participation forget, answers kept unsigned
+        assert await moderator_view(db) == before
+        assert await store.member_answers(G, ANA) == []
+        kept = await store.answer(777_000)
+        assert kept is not None and kept.member_id != ANA
+        assert (await member_report(ReportsStore(db), G, ANA, include_anonymous=True)).answers == 4
+    finally:
+        await db.close()
+
+
+async def test_an_opted_out_authors_answer_is_counted_like_any_other(tmp_path):
+    """An answer relayed while its author was opted out is not their participation, but leaving
+    it out of the server's figures would single it out as an opted-out member's."""
+    counted, uncounted = tmp_path / "a", tmp_path / "b"
+    counted.mkdir(), uncounted.mkdir()
+    db = await seeded(counted)
+    try:
+        expected = await moderator_view(db)
+    finally:
+        await db.close()
+    db = await seeded(uncounted, counted=False)
+    try:
+        assert await moderator_view(db) == expected
+        assert (await member_report(ReportsStore(db), G, ANA, include_anonymous=True)).answers == 4
     finally:
         await db.close()
 

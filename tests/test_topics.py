@@ -53,7 +53,7 @@ async def test_member_is_refused_and_moderator_posts(tmp_path):
         done = await fd.slash("topic post", user_id=MOD, channel_id=A, theme="joy")
         assert done.ephemeral and done.content.startswith(f"Posted `joy-1` in <#{A}>")
         [post] = posts_in(fd, A)
-        assert post.json["embeds"][0]["footer"]["text"] == "Theme: Joy · From: e.txt"
+        assert post.json["embeds"][0]["footer"]["text"] == "Theme: Joy · From: e.txt · post 2"
 
 
 async def test_post_explains_unknown_ids_and_unconfigured_channels(tmp_path):
@@ -115,7 +115,7 @@ async def test_pause_resume_and_schedule(tmp_path):
         schedule = await fd.slash("topic schedule", user_id=MOD, channel_id=A)
         assert paused.content == f"<#{A}> paused: no scheduled posts until resumed."
         assert schedule.content == f"<#{A}> `0 9 * * *` (Europe/London): paused"
-        assert await bot.get_cog("Posting").service.store.is_paused(A)
+        assert await bot.get_cog("Posting").service.store.channels.is_paused(A)
         resumed = await fd.slash("topic resume", user_id=MOD, channel_id=A)
         assert resumed.content == f"<#{A}> resumed."
         schedule = await fd.slash("topic schedule", user_id=MOD, channel_id=A)

@@ -226,7 +226,8 @@ class ParticipationCommands(commands.Cog, name="ParticipationCommands"):
         view = ForgetView(self.services, guild_id, member_id, self.bot, anonymous)
         extra = (
             f" It also erases the links to your {anonymous} anonymous answer(s): keep the "
-            "answers in their threads, unsigned, or delete them too."
+            "answers in their threads, unsigned, or delete them too (answers that disappear at "
+            "the same moment as your records could let someone watching guess they were yours)."
             if anonymous
             else ""
         )

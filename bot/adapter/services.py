@@ -19,6 +19,7 @@ from bot.posting.types import LibrarySource, Outcome, Publisher
 from bot.store.anonymous import AnonymousStore
 from bot.store.batch import BatchWriter
 from bot.store.participation import ParticipationStore
+from bot.store.posting import PostingStores
 from bot.store.posts import PostStore
 from bot.store.reports import ReportsStore
 from bot.store.suggestions import SuggestionStore
@@ -54,12 +55,18 @@ def build_services(
 ) -> Services:
     """Everything on one database connection: one participation store, so an opt-out is seen by
     the writer at once, and one post store."""
-    posts = PostStore(db)
+    stores = PostingStores.over(db)
     participation = ParticipationStore(db)
-    posting = PostingService(settings, posts, library, publisher, on_posted=on_posted)
+    posting = PostingService(settings, stores, library, publisher, on_posted=on_posted)
     suggestions = SuggestionService(
-        SuggestionStore(db), settings.prompts_dir, library, posting.reload_library
+        SuggestionStore(db), settings.prompts_dir, library, posting.library.reload
     )
-    writer = BatchWriter(participation)
-    anonymous = AnonymousStore(db)
-    return Services(posts, posting, participation, writer, suggestions, anonymous, ReportsStore(db))
+    return Services(
+        stores.posts,
+        posting,
+        participation,
+        BatchWriter(participation),
+        suggestions,
+        AnonymousStore(db),
+        ReportsStore(db),
+    )

@@ -72,6 +72,20 @@ class StatsCog(commands.Cog, name="Stats"):
         self.bot = bot
         self.services = services
 
+    async def _note(self, interaction: discord.Interaction, text: str) -> None:
+        """Tell the mod-log that a moderator read members' records (who, what, when); a
+        missing or refusing mod-log does not stop the report."""
+        guild = self.bot.guild_config(interaction.guild_id)
+        if guild is None or guild.mod_log_channel_id is None:
+            return
+        now = self.bot.now_seconds()
+        try:
+            await self.bot.get_partial_messageable(guild.mod_log_channel_id).send(
+                f"<@{interaction.user.id}> {text} (<t:{now}:f>).", allowed_mentions=NO_PINGS
+            )
+        except discord.HTTPException as exc:
+            log.warning("mod-log of guild %s refused: %s", guild.guild_id, exc)
+
     async def _fresh(self) -> None:
         """Reports include what is still queued for writing."""
         await self.services.writer.flush()
@@ -118,6 +132,7 @@ class StatsCog(commands.Cog, name="Stats"):
             f"{r.current_streak}, best {r.best_streak}; last seen {last}"
         )
         await self._reply(interaction, text)
+        await self._note(interaction, f"looked up the participation of <@{member.id}>")
 
     @app_commands.command(name="export", description="Participation as a CSV file")
     @mod_command
@@ -131,6 +146,8 @@ class StatsCog(commands.Cog, name="Stats"):
         now = self.bot.now_seconds()
         since = now - days * DAY if days else 0
         await send_export(self.services.reports, interaction, since, now)
+        span = f"the last {days} day(s)" if days else "all time"
+        await self._note(interaction, f"exported the participation records of {span}")
 
 
 async def send_export(

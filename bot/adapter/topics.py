@@ -141,7 +141,7 @@ class Topics(commands.Cog):
         guild_id, channel_id = self.target(interaction, channel)
         try:
             plan = await self.service.upcoming(guild_id, channel_id, self.bot.clock(), count)
-            paused = await self.service.store.is_paused(channel_id)
+            paused = await self.service.store.channels.is_paused(channel_id)
         except PostingError as exc:
             await self.reply(interaction, str(exc))
             return

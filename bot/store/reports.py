@@ -79,14 +79,16 @@ SELECT a.post_id, po.prompt_id, coalesce(po.theme_id, ''), 'answer', po.channel_
 FROM anonymous_answers a JOIN posts po ON po.id = a.post_id
 WHERE a.guild_id = ? AND a.member_id = ? AND a.counted = 1"""
 
+# Every relayed answer counts, whether or not its author is counted or still linked: a figure
+# that moved when a member opts out or erases their records would point at that member's answers.
 _WINDOW_ANONYMOUS = (
     "SELECT count(*) FROM anonymous_answers"
-    " WHERE guild_id = ? AND created_at >= ? AND created_at < ? AND counted = 1"
+    " WHERE guild_id = ? AND created_at >= ? AND created_at < ?"
 )
 
 _PROMPT_ANONYMOUS = (
     "SELECT count(*) FROM anonymous_answers a JOIN posts po ON po.id = a.post_id"
-    " WHERE a.guild_id = ? AND po.prompt_id = ? AND a.counted = 1"
+    " WHERE a.guild_id = ? AND po.prompt_id = ?"
 )
 
 EXPORT_COLUMNS = (
@@ -102,8 +104,9 @@ WHERE p.guild_id = :g AND p.created_at >= :s
 ORDER BY p.created_at"""
 
 # Anonymous answers are exported without their member, merged in time order (SQLite merges the
-# two ordered halves without sorting; still dearer, so only used when there are some).
-_ANONYMOUS = "FROM anonymous_answers a WHERE a.guild_id = :g AND a.created_at >= :s AND counted = 1"
+# two ordered halves without sorting; still dearer, so only used when there are some). All of
+# them, counted or not, for the reason given in ``anonymous_answers``.
+_ANONYMOUS = "FROM anonymous_answers a WHERE a.guild_id = :g AND a.created_at >= :s"
 _EXPORT_WITH_ANONYMOUS = (
     _EXPORT.removesuffix("\nORDER BY p.created_at")
     + """
@@ -111,7 +114,7 @@ UNION ALL
 SELECT a.post_id, po.prompt_id, coalesce(po.theme_id, ''), po.channel_id, po.thread_id, NULL,
        'answer', a.message_id, a.created_at, a.length, 1
 FROM anonymous_answers a JOIN posts po ON po.id = a.post_id
-WHERE a.guild_id = :g AND a.created_at >= :s AND a.counted = 1
+WHERE a.guild_id = :g AND a.created_at >= :s
 ORDER BY 9"""
 )
 
@@ -181,11 +184,11 @@ class ReportsStore:
             return [MemberRow(*row) async for row in cur]
 
     async def anonymous_answers(self, guild_id: int, since: int, now: int) -> int:
-        """Anonymous answers counted in the window (no member: never linked in reports)."""
+        """Anonymous answers in the window, all of them (no member: never linked in reports)."""
         return (await self._one(_WINDOW_ANONYMOUS, (guild_id, since, now)))[0]
 
     async def prompt_anonymous_answers(self, guild_id: int, prompt_id: str) -> int:
-        """Anonymous answers counted on one prompt in a server."""
+        """Anonymous answers on one prompt in a server, all of them."""
         return (await self._one(_PROMPT_ANONYMOUS, (guild_id, prompt_id)))[0]
 
     async def scheduled_posts(self, channel_id: int) -> list[int]:

@@ -167,6 +167,14 @@ class Rest:
         body = request[BODY] or {}
         if not (body.get("content") or body.get("embeds") or body.get("components")):
             return error(400, "Cannot send an empty message", 50006)
+        if body.get("enforce_nonce") and body.get("nonce"):  # Discord: the message it made
+            nonce = str(body["nonce"])
+            for earlier in self.world.history[int(channel["id"])]:
+                if (
+                    earlier.get("nonce") == nonce
+                    and earlier["author"]["id"] == self.world.bot["id"]
+                ):
+                    return reply(earlier)
         message = self.world.add_message(int(channel["id"]), self.world.bot_id, body)
         await self.gateway.dispatch("MESSAGE_CREATE", self.world.gateway_message(message))
         return reply(message)

@@ -37,6 +37,7 @@ class ServerState:
         self.reactors: dict[int, dict[str, list[Payload]]] = {}  # message → emoji → users
         self.gateway_echo: list[tuple[str, Payload]] = []
         self.echo = True
+        self.nonces: dict[tuple[int, str], int] = {}  # (channel, enforced nonce) → message id
 
     def learn_guild(self, data: Payload) -> None:
         gid = int(data["id"])
@@ -150,8 +151,16 @@ class ChannelRoutes:
 
     def send_message(self, req: Request, p: dict[str, str]) -> Answer:
         channel_id = int(p["channel_id"])
-        data = self.s.bot_message(channel_id, req.json or {}, req.files)
+        body = req.json or {}
+        key = (channel_id, str(body.get("nonce")))
+        if body.get("enforce_nonce") and key in self.s.nonces:  # Discord: the message it made
+            existing = self.s.messages.get(self.s.nonces[key])
+            if existing is not None:
+                return 200, existing
+        data = self.s.bot_message(channel_id, body, req.files)
         self.s.store_message(data)
+        if body.get("enforce_nonce"):
+            self.s.nonces[key] = int(data["id"])
         if self.s.echo:
             self.s.gateway_echo.append(("MESSAGE_CREATE", _with_bot_member(self.s, data)))
         return 200, data
