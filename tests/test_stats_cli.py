@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from bot.cli import main
-from bot.participation.rules import ANSWER, REACTION, ParticipationRow
+from bot.participation.types import ANSWER, REACTION, ParticipationRow
 from bot.store.db import open_database
 from bot.store.participation import ParticipationStore
 

@@ -16,11 +16,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.adapter.anonymous.erase import erase_links
-from bot.reports.summary import member_report
+from bot.reports.builders import member_report
 
 if TYPE_CHECKING:
     from bot.adapter.client import DiscussionBot
     from bot.adapter.services import Services
+    from bot.reports.types import MemberReport
     from bot.store.anonymous import AnonymousStore
     from bot.store.batch import BatchWriter
 
@@ -150,7 +151,7 @@ class ForgetView(_OwnerView):
         await self.close(interaction, "Nothing was erased.")
 
 
-def me_text(report) -> str:
+def me_text(report: MemberReport) -> str:
     if not report.answers and not report.reactions:
         return "No participation is recorded for you in this server."
     return (
@@ -182,7 +183,10 @@ class ParticipationCommands(commands.Cog, name="ParticipationCommands"):
     async def me(self, interaction: discord.Interaction) -> None:
         await self.services.writer.flush()  # include what was just said
         report = await member_report(
-            self.bot.db, interaction.guild_id, interaction.user.id, include_anonymous=True
+            self.services.reports,
+            interaction.guild_id,
+            interaction.user.id,
+            include_anonymous=True,
         )
         text = me_text(report)
         if await self.services.participation.is_opted_out(

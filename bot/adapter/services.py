@@ -22,6 +22,7 @@ from bot.store.batch import BatchWriter
 from bot.store.participation import ParticipationStore
 from bot.store.posting import PostingStores
 from bot.store.posts import PostStore
+from bot.store.reports import ReportsStore
 from bot.store.suggestions import SuggestionStore
 from bot.suggestions.service import SuggestionService
 
@@ -39,6 +40,7 @@ class Services:
     writer: BatchWriter
     suggestions: SuggestionService
     anonymous: AnonymousStore  # links from relayed anonymous answers to their authors
+    reports: ReportsStore
 
     async def close(self) -> None:
         """Write what is still queued and stop the writer's timer."""
@@ -73,4 +75,5 @@ def build_services(
         BatchWriter(participation),
         suggestions,
         AnonymousStore(db),
+        ReportsStore(db),
     )

@@ -18,19 +18,15 @@ from discord.ext import commands
 from bot.adapter.checks import ModGroup, mod_command
 from bot.adapter.report_tasks import ReportTasks
 from bot.adapter.tree import bounded
-from bot.reports.summary import (
-    anonymous_note,
-    export_csv,
-    iso,
-    member_report,
-    prompt_report,
-    server_report,
-)
+from bot.reports.builders import member_report, prompt_report, server_report
+from bot.reports.digest import anonymous_note, iso
+from bot.reports.export import export_csv
 
 if TYPE_CHECKING:
     from bot.adapter.client import DiscussionBot
     from bot.adapter.services import Services
-    from bot.reports.summary import PromptReport, ServerReport
+    from bot.reports.types import PromptReport, ServerReport
+    from bot.store.reports import ReportsStore
 
 log = logging.getLogger(__name__)
 
@@ -102,14 +98,16 @@ class StatsCog(commands.Cog, name="Stats"):
     async def server(self, interaction: discord.Interaction, days: Days = 7) -> None:
         await self._fresh()
         now = self.bot.now_seconds()
-        report = await server_report(self.bot.db, interaction.guild_id, now - days * DAY, now)
+        report = await server_report(
+            self.services.reports, interaction.guild_id, now - days * DAY, now
+        )
         await self._reply(interaction, server_text(report, days))
 
     @stats.command(name="prompt", description="All-time figures of one prompt")
     @app_commands.describe(prompt="The prompt's id (suggested as you type)")
     async def prompt(self, interaction: discord.Interaction, prompt: str) -> None:
         await self._fresh()
-        report = await prompt_report(self.bot.db, interaction.guild_id, prompt.strip())
+        report = await prompt_report(self.services.reports, interaction.guild_id, prompt.strip())
         await self._reply(interaction, prompt_text(report))
 
     @prompt.autocomplete("prompt")
@@ -129,7 +127,7 @@ class StatsCog(commands.Cog, name="Stats"):
     @app_commands.describe(member="Whose participation to show")
     async def member(self, interaction: discord.Interaction, member: discord.User) -> None:
         await self._fresh()
-        r = await member_report(self.bot.db, interaction.guild_id, member.id)
+        r = await member_report(self.services.reports, interaction.guild_id, member.id)
         last = iso(r.last_at) if r.last_at else "never"
         text = (
             f"{member.mention}: {r.answers} answers on {r.prompts_answered} prompts, "
@@ -151,12 +149,14 @@ class StatsCog(commands.Cog, name="Stats"):
         await self._fresh()
         now = self.bot.now_seconds()
         since = now - days * DAY if days else 0
-        await send_export(self.bot.db, interaction, since, now)
+        await send_export(self.services.reports, interaction, since, now)
         span = f"the last {days} day(s)" if days else "all time"
         await self._note(interaction, f"exported the participation records of {span}")
 
 
-async def send_export(db, interaction: discord.Interaction, since: int, now: int) -> None:
+async def send_export(
+    store: ReportsStore, interaction: discord.Interaction, since: int, now: int
+) -> None:
     """Write the CSV to a private temporary file, then attach it to an ephemeral follow-up.
 
     Each export has its own file, written only from the event loop (the database thread hands
@@ -166,7 +166,7 @@ async def send_export(db, interaction: discord.Interaction, since: int, now: int
     """
     with tempfile.TemporaryFile() as raw:
         text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
-        rows = await export_csv(db, interaction.guild_id, since, text)
+        rows = await export_csv(store, interaction.guild_id, since, text)
         text.flush()
         size = raw.tell()
         text.detach()

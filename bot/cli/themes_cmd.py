@@ -9,7 +9,8 @@ from pathlib import Path
 
 from bot.cli.essay_files import check_essay_folder
 from bot.cli.output import emit
-from bot.themes.extract import Theme, find_themes, theme_json
+from bot.themes.extract import find_themes, theme_json
+from bot.themes.types import Theme
 
 log = logging.getLogger(__name__)
 

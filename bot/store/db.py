@@ -168,6 +168,7 @@ async def open_database(path: str | Path) -> aiosqlite.Connection:
         await db.execute("PRAGMA synchronous = NORMAL")
         await db.execute("PRAGMA foreign_keys = ON")
         await db.execute("PRAGMA busy_timeout = 5000")
+        await db.execute("PRAGMA secure_delete = ON")  # deleted rows are zeroed, not left behind
     except sqlite3.Error as exc:
         await db.close()
         raise database_problem(path, f"cannot open the database: {exc}") from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import unquote
 
 from aiohttp import web
 
@@ -74,6 +75,7 @@ class Rest:
             web.delete(c + "/messages/{message_id:\\d+}", self.delete_message),
             web.post(c + "/messages/{message_id:\\d+}/threads", self.thread_from_message),
             web.post(c + "/threads", self.thread_without_message),
+            web.get(c + "/messages/{message_id:\\d+}/reactions/{emoji}", self.reaction_users),
             web.put(c + "/messages/{message_id:\\d+}/reactions/{emoji}/@me", self.no_content),
             web.delete(c + "/messages/{message_id:\\d+}/reactions/{emoji}/@me", self.no_content),
             web.put(c + "/thread-members/@me", self.no_content),
@@ -180,6 +182,11 @@ class Rest:
     @_needs("message")
     async def get_message(self, request: web.Request, message: dict) -> web.Response:
         return reply(message)
+
+    @_needs("message")
+    async def reaction_users(self, request: web.Request, message: dict) -> web.Response:
+        emoji = unquote(request.match_info["emoji"])
+        return reply(self.world.reaction_users(int(message["id"]), emoji, dict(request.query)))
 
     @_needs("message")
     async def edit_message(self, request: web.Request, message: dict) -> web.Response:

@@ -18,6 +18,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.harness.events import reaction as reaction_event
+
 from .control import Failure, Hold, Request
 from .gateway import Gateway
 from .interactions import Interaction
@@ -117,6 +119,24 @@ class FakeDiscord:
         message = self.world.add_message(channel_id, user_id, {"content": content, **fields})
         await self.gateway.dispatch("MESSAGE_CREATE", self.world.gateway_message(message))
         return message
+
+    async def react(
+        self, user_id: int, channel_id: int, message_id: int, emoji: str = "👍"
+    ) -> None:
+        """A guild member reacts to a message: kept on the message (its ``reactions`` counts and
+        the users listed per emoji) and sent as MESSAGE_REACTION_ADD."""
+        message = self.world.find_message(channel_id, message_id)
+        if message is None or not self.world.add_reaction(message, user_id, emoji):
+            return
+        guild = self.world.guild_of(channel_id)
+        member = guild.members[user_id] if guild else None
+        await self.gateway.dispatch(
+            "MESSAGE_REACTION_ADD",
+            reaction_event(
+                user_id, message_id, channel_id, guild_id=guild.id if guild else None,
+                emoji=emoji, member=member, message_author_id=int(message["author"]["id"]),
+            ),
+        )  # fmt: skip
 
     async def invoke(
         self,

@@ -30,6 +30,7 @@ class World:
         self.channels: dict[int, Json] = {}
         self.history: dict[int, list[Json]] = {}  # channel id → messages, oldest first
         self.commands: dict[int | None, list[Json]] = {}  # guild id (None = global) → commands
+        self.reactors: dict[int, dict[str, list[int]]] = {}  # message id → emoji → user ids
 
     @property
     def bot_id(self) -> int:
@@ -149,3 +150,33 @@ class World:
         else:
             chosen = messages[-limit:]
         return list(reversed(chosen))
+
+    def add_reaction(self, message: Json, user_id: int, emoji: str) -> bool:
+        """A user reacts with a unicode emoji; the message's ``reactions`` counts follow, as
+        Discord returns them. False if the user had already reacted with it."""
+        users = self.reactors.setdefault(int(message["id"]), {}).setdefault(emoji, [])
+        if user_id in users:
+            return False
+        users.append(user_id)
+        reactions = message.setdefault("reactions", [])
+        entry = next((r for r in reactions if r["emoji"]["name"] == emoji), None)
+        if entry is None:
+            entry = {
+                "count": 0, "count_details": {"burst": 0, "normal": 0}, "me": False,
+                "me_burst": False, "emoji": {"id": None, "name": emoji}, "burst_colors": [],
+            }  # fmt: skip
+            reactions.append(entry)
+        entry["count"] += 1
+        entry["count_details"]["normal"] += 1
+        entry["me"] = entry["me"] or user_id == self.bot_id
+        return True
+
+    def reaction_users(self, message_id: int, emoji: str, query: dict[str, str]) -> list[Json]:
+        """GET .../reactions/{emoji}: users of normal reactions, by id, ``limit`` (max 100)
+        after ``after``, as Discord pages them."""
+        if query.get("type", "0") != "0":
+            return []
+        limit = max(1, min(100, int(query.get("limit", 25))))
+        after = int(query.get("after", 0))
+        ids = sorted(self.reactors.get(message_id, {}).get(emoji, []))
+        return [self.users[i] for i in ids if i > after][:limit]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import unquote
 
 from . import events, payloads
 from .payloads import Payload
@@ -33,6 +34,7 @@ class ServerState:
         self.members: dict[tuple[int, int], Payload] = {}
         self.messages: dict[int, Payload] = {}
         self.history: dict[int, list[int]] = {}
+        self.reactors: dict[int, dict[str, list[Payload]]] = {}  # message → emoji → users
         self.gateway_echo: list[tuple[str, Payload]] = []
         self.echo = True
         self.nonces: dict[tuple[int, str], int] = {}  # (channel, enforced nonce) → message id
@@ -129,6 +131,7 @@ class ChannelRoutes:
             ("POST", m + "/threads"): self.thread_from_message,
             ("POST", c + "/threads"): self.thread_without_message,
             ("PUT", c + "/thread-members/@me"): _no_content,
+            ("GET", m + "/reactions/{emoji}"): self.reaction_users,
             ("PUT", m + "/reactions/{emoji}/@me"): _no_content,
             ("DELETE", m + "/reactions/{emoji}/@me"): _no_content,
         }
@@ -175,6 +178,16 @@ class ChannelRoutes:
     @_needs("message")
     def get_message(self, req: Request, data: Payload) -> Answer:
         return 200, data
+
+    def reaction_users(self, req: Request, p: dict[str, str]) -> Answer:
+        """Users of a normal reaction on a message, by id, ``limit`` after ``after``."""
+        emoji = unquote(p["emoji"])
+        users = self.s.reactors.get(int(p["message_id"]), {}).get(emoji, [])
+        if str(req.params.get("type", 0)) != "0":
+            users = []
+        after, limit = int(req.params.get("after", 0)), int(req.params.get("limit", 25))
+        chosen = sorted((u for u in users if int(u["id"]) > after), key=lambda u: int(u["id"]))
+        return 200, chosen[:limit]
 
     @_needs("message")
     def edit_message(self, req: Request, data: Payload) -> Answer:
