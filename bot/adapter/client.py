@@ -151,7 +151,7 @@ class DiscussionBot(commands.Bot):
             self.settings,
             self.db,
             self.library_holder,
-            DiscordPublisher(self),
+            DiscordPublisher(self, self.settings, self.library_holder),
             on_posted=self.announce_post,
         )
         self.services.writer.start()  # writes what is queued every second; close() stops it
