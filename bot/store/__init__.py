@@ -3,3 +3,7 @@
 from bot.store.db import open_database
 
 __all__ = ["open_database"]
+
+from aiosqlite import Connection
+
+__all__ = ["Connection"]  # the database handle the rest of the bot passes around, unopened
