@@ -8,7 +8,6 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-import aiosqlite
 import discord
 from discord.ext import commands
 
@@ -20,6 +19,7 @@ from bot.adapter.tree import BotTree
 from bot.config.settings import GuildConfig, Settings
 from bot.posting.types import Outcome
 from bot.prompts.model import Library
+from bot.store import Connection
 from bot.store.db import open_database
 
 log = logging.getLogger(__name__)
@@ -71,7 +71,7 @@ class DiscussionBot(commands.Bot):
         self.library_holder = library_holder
         self.clock = clock
         self.cog_factories = list(default_cogs() if cogs is None else cogs)
-        self.db: aiosqlite.Connection | None = None
+        self.db: Connection | None = None
         self.services: Services | None = None
         self._message_gates: tuple[tuple[Callable[..., bool], Callable[..., None] | None], ...]
         self._message_gates = ()
@@ -153,7 +153,7 @@ class DiscussionBot(commands.Bot):
             self.settings,
             self.db,
             self.library_holder,
-            DiscordPublisher(self),
+            DiscordPublisher(self, self.settings, self.library_holder),
             on_posted=self.announce_post,
         )
         self.services.writer.start()  # writes what is queued every second; close() stops it

@@ -11,12 +11,11 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import aiosqlite
-
 from bot.adapter.posting import prepare_library
 from bot.config.settings import Settings
 from bot.posting.service import PostingService
 from bot.posting.types import LibrarySource, Outcome, Publisher
+from bot.store import Connection
 from bot.store.anonymous import AnonymousStore
 from bot.store.batch import BatchWriter
 from bot.store.participation import ParticipationStore
@@ -49,7 +48,7 @@ class Services:
 
 def build_services(
     settings: Settings,
-    db: aiosqlite.Connection,
+    db: Connection,
     library: LibrarySource,
     publisher: Publisher,
     on_posted: Callable[[Outcome], None],
