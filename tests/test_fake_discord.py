@@ -92,6 +92,7 @@ def test_apply_endpoints_rejects_urls_that_cannot_work(endpoints, api_base, gate
     assert Route.BASE == DISCORD_API_BASE
 
 
+@pytest.mark.slow
 async def test_bot_process_posts_reads_answers_and_reconnects_after_sigkill(server, tmp_path):
     out, log = tmp_path / "bot.out", (tmp_path / "bot.log").open("w")
     procs: list[asyncio.subprocess.Process] = []

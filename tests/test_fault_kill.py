@@ -23,6 +23,8 @@ import pytest
 
 from tests.fake_discord import FakeDiscord
 
+pytestmark = pytest.mark.slow  # see tests/conftest.py
+
 REPO = Path(__file__).resolve().parents[1]
 GUILD, CHANNEL = 820000000000000001, 820000000000000002
 MEMBERS = [820000000000000100 + n for n in range(5)]

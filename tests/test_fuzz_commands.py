@@ -30,6 +30,8 @@ from tests.discord_harness import FakeDiscord
 from tests.participation_world import ANA, MOD, MOD_ROLE, MODLOG, NOW, C, G, guild, seed_history
 from tests.posting_helpers import channel, library_holder
 
+pytestmark = pytest.mark.slow  # see tests/conftest.py
+
 EXAMPLES = 40
 MESSAGE_MAX = 2000
 DISCORD_INT = 2**53  # Discord's integer options lie within ±2^53

@@ -27,6 +27,8 @@ from bot.errors import InputError, Problem
 from bot.prompts.loader import LibraryHolder, load_library, load_theme_files
 from bot.prompts.writer import render_theme_file
 
+pytestmark = pytest.mark.slow  # see tests/conftest.py
+
 ROOT = Path(__file__).resolve().parent.parent
 THEME, OTHER = "stories", "stereotypes"  # config.example.yaml names both
 THEME_TEXT = (ROOT / "prompts" / f"{THEME}.yaml").read_text(encoding="utf-8")

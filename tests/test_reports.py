@@ -187,6 +187,7 @@ async def test_export_escapes_text_a_spreadsheet_would_split(db):
     assert '"grief, ""loss""' in out.getvalue()  # quoted, inner quotes doubled
 
 
+@pytest.mark.slow
 async def test_export_streams_with_flat_memory(tmp_path):
     db = await open_database(tmp_path / "big.sqlite3")
     await add_posts(db, {1: (10, "scheduled", "a", "x", 0)})
