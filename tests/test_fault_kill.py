@@ -30,9 +30,13 @@ GUILD, CHANNEL = 820000000000000001, 820000000000000002
 MEMBERS = [820000000000000100 + n for n in range(5)]
 THREADS = rf"^/channels/{CHANNEL}/messages/\d+/threads$"
 POSTS = rf"^/channels/{CHANNEL}/messages$"
-STALE_AFTER = (
-    600  # bot.posting.service.STALE_AFTER: a claim older than this is taken as interrupted
-)
+STALE_AFTER = 600  # bot.posting.service.STALE_AFTER: a claim older than this is interrupted
+# Upper bounds only: every wait ends as soon as its condition holds. They are generous because a
+# busy machine makes a process start, or a batch write, take many times its usual time; run
+# ``python benchmarks/repeat_under_load.py --runs 50 tests/test_fault_kill.py`` after a change.
+START = 60.0  # a bot process starts, logs in and makes its first post
+WRITE = 30.0  # queued answers reach the database (the writer flushes every second)
+TEST = 180.0  # a whole test
 
 
 def write_config(tmp_path: Path, server: FakeDiscord) -> Path:
@@ -81,14 +85,14 @@ class BotProcess:
     async def kill(self) -> None:
         proc = self.procs[-1]
         proc.send_signal(signal.SIGKILL)
-        assert await asyncio.wait_for(proc.wait(), 5) == -signal.SIGKILL
+        assert await asyncio.wait_for(proc.wait(), WRITE) == -signal.SIGKILL
 
     async def stop(self, sig: int = signal.SIGINT) -> int:
         """SIGINT, as Ctrl-C would (or SIGTERM, as a service manager would): the bot flushes
         what is queued and closes the database."""
         proc = self.procs[-1]
         proc.send_signal(sig)
-        return await asyncio.wait_for(proc.wait(), 10)
+        return await asyncio.wait_for(proc.wait(), WRITE)
 
     def close(self) -> None:
         for proc in self.procs:
@@ -120,7 +124,7 @@ def query(db: Path, sql: str, params: tuple = ()) -> list[tuple]:
         return conn.execute(sql, params).fetchall()
 
 
-async def wait_db(db: Path, sql: str, expected, *, timeout: float, what: str) -> None:
+async def wait_db(db: Path, sql: str, expected, *, timeout: float = WRITE, what: str) -> None:
     """Poll the bot's database (another process writes it) until ``sql`` returns ``expected``."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
@@ -157,6 +161,17 @@ async def server():
         yield server
 
 
+async def delivered(server: FakeDiscord) -> None:
+    """Return once the bot has read every gateway event sent before: a member runs a command
+    and the bot answers it (discord.py reads gateway events in order, and queues an answer as
+    it parses its MESSAGE_CREATE)."""
+    invoked = await server.invoke(
+        "participation me", guild_id=GUILD, channel_id=CHANNEL, user_id=MEMBERS[0]
+    )
+    callback = rf"^/interactions/{invoked.id}/{invoked.token}/callback$"
+    await server.wait_for_request(callback, method="POST", timeout=WRITE)
+
+
 async def answer(server: FakeDiscord, thread_id: int, count: int, start: int) -> None:
     for n in range(start, start + count):
         await server.send_as(MEMBERS[n % len(MEMBERS)], thread_id, f"answer {n}")
@@ -165,29 +180,32 @@ async def answer(server: FakeDiscord, thread_id: int, count: int, start: int) ->
 async def test_answers_arriving_around_a_sigkill_are_each_recorded_once_after_restart(
     server, tmp_path
 ):
-    async with bot_runs(tmp_path, server) as bot, asyncio.timeout(28):
+    async with bot_runs(tmp_path, server) as bot, asyncio.timeout(TEST):
         await bot.start()
-        await server.wait_for_request(THREADS, method="POST", timeout=15)
+        await server.wait_for_request(THREADS, method="POST", timeout=START)
         (thread,) = server.threads(CHANNEL)
         thread_id = int(thread["id"])
         posted = "SELECT status FROM posts"
-        await wait_db(bot.db, posted, [("posted",)], timeout=5, what="prompt posted")
+        await wait_db(bot.db, posted, [("posted",)], what="prompt posted")
+        # The bot starts watching the thread just after recording the post (one database read);
+        # answers before that are read from the thread's history only after a restart.
+        await delivered(server)
 
         await answer(server, thread_id, 10, 0)
         recorded = "SELECT count(*) FROM participation"
-        await wait_db(bot.db, recorded, [(10,)], timeout=5, what="first answers written")
+        await wait_db(bot.db, recorded, [(10,)], what="first answers written")
         # Ten more arrive and are queued in memory when the process dies; ten come while down.
         await asyncio.gather(answer(server, thread_id, 10, 10), bot.kill())
         await answer(server, thread_id, 10, 20)
 
         await bot.start()
-        await server.wait_for_identify(2)
+        await server.wait_for_identify(2, timeout=START)
         history = rf"^/channels/{thread_id}/messages$"
-        await server.wait_for_request(history, method="GET", timeout=10)  # the backfill
+        await server.wait_for_request(history, method="GET", timeout=START)  # the backfill
         await answer(server, thread_id, 5, 30)  # and the restarted bot records live again
         sent = member_messages(server, thread_id)
         assert len(sent) == 35
-        await wait_db(bot.db, recorded, [(35,)], timeout=5, what="all answers written")
+        await wait_db(bot.db, recorded, [(35,)], what="all answers written")
         assert await bot.stop() in (0, 130)
 
     rows = query(bot.db, "SELECT message_id, kind FROM participation ORDER BY message_id")
@@ -201,10 +219,10 @@ async def test_answers_arriving_around_a_sigkill_are_each_recorded_once_after_re
 
 
 async def test_sigkill_while_the_post_is_in_flight_never_posts_the_slot_twice(server, tmp_path):
-    async with bot_runs(tmp_path, server) as bot, asyncio.timeout(28):
+    async with bot_runs(tmp_path, server) as bot, asyncio.timeout(TEST):
         hold = server.hold_next("POST", POSTS, apply_first=True)  # Discord stores it; no reply
         await bot.start()
-        await hold.arrived(timeout=15)
+        await hold.arrived(timeout=START)
         await bot.kill()
         hold.release()
         (message,) = bot_posts(server)
@@ -216,9 +234,9 @@ async def test_sigkill_while_the_post_is_in_flight_never_posts_the_slot_twice(se
             conn.execute("UPDATE posts SET claimed_at = claimed_at - ?", (STALE_AFTER + 1,))
 
         await bot.start()
-        await server.wait_for_request(THREADS, method="POST", timeout=15)
+        await server.wait_for_request(THREADS, method="POST", timeout=START)
         done = f"SELECT status, message_id FROM posts WHERE id = {post_id}"
-        await wait_db(bot.db, done, [("posted", int(message["id"]))], timeout=5, what="posted")
+        await wait_db(bot.db, done, [("posted", int(message["id"]))], what="posted")
         assert await bot.stop() in (0, 130)
 
     assert bot_posts(server) == [message]  # one prompt in the channel for the slot
@@ -228,13 +246,13 @@ async def test_sigkill_while_the_post_is_in_flight_never_posts_the_slot_twice(se
 
 
 async def test_sigterm_writes_queued_answers_and_closes_the_database(server, tmp_path):
-    async with bot_runs(tmp_path, server) as bot, asyncio.timeout(20):
+    async with bot_runs(tmp_path, server) as bot, asyncio.timeout(TEST):
         await bot.start()
-        await server.wait_for_request(THREADS, method="POST", timeout=15)
+        await server.wait_for_request(THREADS, method="POST", timeout=START)
         (thread,) = server.threads(CHANNEL)
-        await wait_db(bot.db, "SELECT status FROM posts", [("posted",)], timeout=5, what="post")
+        await wait_db(bot.db, "SELECT status FROM posts", [("posted",)], what="post")
         await answer(server, int(thread["id"]), 3, 0)
-        await asyncio.sleep(0.3)  # let the gateway deliver them; the writer flushes each second
+        await delivered(server)  # the bot has read them; they wait in its queue
         assert await bot.stop(signal.SIGTERM) == 0
     assert query(bot.db, "SELECT count(*) FROM participation") == [(3,)]
     assert "database closed" in bot.log_path.read_text()
@@ -248,7 +266,7 @@ async def test_a_gateway_that_refuses_the_connection_ends_with_one_clear_line(se
     bot = BotProcess(tmp_path, config)
     try:
         proc = await bot.start()
-        assert await asyncio.wait_for(proc.wait(), 20) == 1
+        assert await asyncio.wait_for(proc.wait(), START) == 1
     finally:
         bot.close()
     output = bot.log_path.read_text()
