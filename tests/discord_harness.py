@@ -12,14 +12,16 @@ Use::
             await fd.say(C, U, "hello")
             [post] = fd.requests_to("POST", f"/channels/{C}/messages")
 
-Everything that touches discord.py internals lives in ``tests/harness/`` (``fake.py``,
-``transport.py``, ``interactions.py``); an upgrade of discord.py should break only there.
+The model of Discord (state, routes, payload shapes) is ``bot.devserver``, shared with the
+HTTP + WebSocket server; everything that touches discord.py internals lives in ``tests/harness/``
+(``fake.py``, ``transport.py``, ``interactions.py``); an upgrade of discord.py should break only
+there.
 """
 
-from tests.harness import events, payloads
+from bot.devserver import events, payloads
+from bot.devserver.requests import Pings, Request, pings_of
 from tests.harness.fake import APPLICATION_ID, BOT_USER_ID, FakeDiscord
 from tests.harness.interactions import Replies
-from tests.harness.rest import Pings, Request, pings_of
 
 __all__ = [
     "APPLICATION_ID",

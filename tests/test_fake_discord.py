@@ -16,7 +16,7 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from bot.adapter.endpoints import DISCORD_API_BASE, DISCORD_GATEWAY_URL, apply_endpoints
-from tests.fake_discord import FakeDiscord
+from bot.devserver import DevServer
 
 REPO = Path(__file__).resolve().parents[1]
 GUILD, CHANNEL, MEMBER = 810000000000000001, 810000000000000002, 810000000000000003
@@ -26,7 +26,7 @@ REACTION = r"^/channels/\d+/messages/\d+/reactions/.+/@me$"
 
 @pytest.fixture
 async def server():
-    server = FakeDiscord()
+    server = DevServer()
     server.add_guild(GUILD, {CHANNEL: "prompts"})
     server.add_member(GUILD, MEMBER, "ada")
     async with server:
@@ -48,10 +48,10 @@ def endpoints():
     apply_endpoints(None, None)
 
 
-async def start_bot(server: FakeDiscord, out: Path, log) -> asyncio.subprocess.Process:
+async def start_bot(server: DevServer, out: Path, log) -> asyncio.subprocess.Process:
     args = [server.api_base, server.gateway_url, str(GUILD), str(CHANNEL), str(out)]
     return await asyncio.create_subprocess_exec(
-        *[sys.executable, "-m", "tests.fake_discord.smoke_bot", *args],
+        *[sys.executable, "-m", "tests.harness.smoke_bot", *args],
         cwd=REPO,
         env={
             **os.environ,
@@ -144,7 +144,7 @@ async def test_bot_process_posts_reads_answers_and_reconnects_after_sigkill(serv
 
 
 @contextlib.asynccontextmanager
-async def client_of(server: FakeDiscord, client: discord.Client | None = None):
+async def client_of(server: DevServer, client: discord.Client | None = None):
     """A discord.py client in this process, connected to the fake server and ready."""
     apply_endpoints(server.api_base, server.gateway_url)
     client = client or discord.Client(intents=discord.Intents.default(), guild_ready_timeout=0.05)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fake_discord import FakeDiscord
+from bot.devserver import DevServer
 
 pytestmark = pytest.mark.slow  # see tests/conftest.py
 
@@ -39,7 +39,7 @@ WRITE = 30.0  # queued answers reach the database (the writer flushes every seco
 TEST = 180.0  # a whole test
 
 
-def write_config(tmp_path: Path, server: FakeDiscord) -> Path:
+def write_config(tmp_path: Path, server: DevServer) -> Path:
     now = datetime.now(UTC)
     config = tmp_path / "config.yaml"
     config.write_text(
@@ -105,7 +105,7 @@ class BotProcess:
 
 
 @contextlib.asynccontextmanager
-async def bot_runs(tmp_path: Path, server: FakeDiscord):
+async def bot_runs(tmp_path: Path, server: DevServer):
     bot = BotProcess(tmp_path, write_config(tmp_path, server))
     try:
         yield bot
@@ -142,18 +142,18 @@ def integrity(db: Path) -> str:
     return query(db, "PRAGMA integrity_check")[0][0]
 
 
-def member_messages(server: FakeDiscord, channel_id: int) -> list[int]:
+def member_messages(server: DevServer, channel_id: int) -> list[int]:
     bot_id = str(server.bot_id)
     return [int(m["id"]) for m in server.messages(channel_id) if m["author"]["id"] != bot_id]
 
 
-def bot_posts(server: FakeDiscord) -> list[dict]:
+def bot_posts(server: DevServer) -> list[dict]:
     return [m for m in server.messages(CHANNEL) if m["author"]["id"] == str(server.bot_id)]
 
 
 @pytest.fixture
 async def server():
-    server = FakeDiscord()
+    server = DevServer()
     server.add_guild(GUILD, {CHANNEL: "prompts"})
     for n, member in enumerate(MEMBERS):
         server.add_member(GUILD, member, f"member{n}")
@@ -161,7 +161,7 @@ async def server():
         yield server
 
 
-async def delivered(server: FakeDiscord) -> None:
+async def delivered(server: DevServer) -> None:
     """Return once the bot has read every gateway event sent before: a member runs a command
     and the bot answers it (discord.py reads gateway events in order, and queues an answer as
     it parses its MESSAGE_CREATE)."""
@@ -172,7 +172,7 @@ async def delivered(server: FakeDiscord) -> None:
     await server.wait_for_request(callback, method="POST", timeout=WRITE)
 
 
-async def answer(server: FakeDiscord, thread_id: int, count: int, start: int) -> None:
+async def answer(server: DevServer, thread_id: int, count: int, start: int) -> None:
     for n in range(start, start + count):
         await server.send_as(MEMBERS[n % len(MEMBERS)], thread_id, f"answer {n}")
 

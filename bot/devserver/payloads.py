@@ -8,6 +8,7 @@ wire; every function accepts ints. Message ids encode their creation time like r
 from __future__ import annotations
 
 import itertools
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -231,3 +232,16 @@ def guild(
         "afk_timeout": 300,
         "application_id": None,
     }
+
+
+class Snowflakes:
+    """Increasing snowflake ids stamped with the current time, as Discord issues them."""
+
+    def __init__(self) -> None:
+        self._last = 0
+        self._counter = itertools.count()
+
+    def next(self) -> int:
+        stamp = (int(time.time() * 1000) - DISCORD_EPOCH_MS) << 22
+        self._last = max(self._last + 1, stamp | (next(self._counter) & 0xFFF))
+        return self._last

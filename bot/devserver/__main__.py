@@ -1,4 +1,4 @@
-"""Run the fake server on its own: ``python -m tests.fake_discord --port 8080 --guild 1:2,3``.
+"""Serve the local Discord on its own: ``python -m bot.devserver --port 8080 --guild 1:2,3``.
 
 Prints one line, ``api_base=... gateway_url=...``, once it listens, then serves until
 interrupted. Handy for trying the bot by hand against a local server.
@@ -10,16 +10,18 @@ import argparse
 import asyncio
 import contextlib
 
-from .server import FakeDiscord
+from .server import DevServer
 
 
 def parse_guild(text: str) -> tuple[int, list[int]]:
+    """``GUILD:CHAN,CHAN`` → (guild id, channel ids)."""
     guild, _, channels = text.partition(":")
     return int(guild), [int(c) for c in channels.split(",") if c]
 
 
 async def serve(args: argparse.Namespace) -> None:
-    server = FakeDiscord(port=args.port)
+    """Start the server with the given guilds and print where it listens."""
+    server = DevServer(port=args.port)
     for guild_id, channel_ids in args.guild:
         server.add_guild(guild_id, channel_ids)
     async with server:
@@ -28,7 +30,8 @@ async def serve(args: argparse.Namespace) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m tests.fake_discord")
+    """Serve until interrupted."""
+    parser = argparse.ArgumentParser(prog="python -m bot.devserver")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument(
         "--guild", type=parse_guild, action="append", default=[], metavar="GUILD:CHAN,CHAN"

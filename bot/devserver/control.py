@@ -1,4 +1,5 @@
-"""Test-side records of the fake server: logged requests, scripted failures, held requests."""
+"""What the server transport adds around the model: the log of requests, scripted failures,
+held requests, and JSON responses the way Discord sends them."""
 
 from __future__ import annotations
 
@@ -12,9 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
-from .responses import error, reply
-
-BODY = web.RequestKey("body", object)  # the JSON a request carried, parsed once by the server
+BODY = web.RequestKey("body", object)  # (json, files) a request carried, read once
 HOLD_LIMIT_S = 30.0  # a held request is answered after this even if never released
 
 DEFAULT_ERRORS = {
@@ -25,8 +24,24 @@ DEFAULT_ERRORS = {
 }
 
 
+def reply(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    """A JSON response whose Content-Type is exactly ``application/json``, as discord.py needs
+    (aiohttp's ``json_response`` appends a charset, and discord.py then treats the body as text).
+    ``None`` is an empty 204."""
+    if data is None:
+        return web.Response(status=204, headers=headers)
+    body = json.dumps(data).encode()
+    return web.Response(body=body, status=status, content_type="application/json", headers=headers)
+
+
+def error(
+    status: int, message: str, code: int = 0, headers: dict[str, str] | None = None
+) -> web.Response:
+    return reply({"message": message, "code": code}, status, headers)
+
+
 @dataclass
-class Request:
+class LoggedRequest:
     """One REST request the bot made. ``path`` is below /api/v10; ``status`` is None until
     answered."""
 
@@ -55,11 +70,11 @@ class Hold:
     method: str
     pattern: re.Pattern
     apply_first: bool
-    request: Request | None = None
+    request: LoggedRequest | None = None
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
     _released: asyncio.Event = field(default_factory=asyncio.Event)
 
-    async def arrived(self, timeout: float = 5.0) -> Request:
+    async def arrived(self, timeout: float = 5.0) -> LoggedRequest:
         """Wait until the held request has come in (and, with apply_first, taken effect)."""
         try:
             await asyncio.wait_for(self._arrived.wait(), timeout)
@@ -71,7 +86,7 @@ class Hold:
     def release(self) -> None:
         self._released.set()
 
-    async def wait(self, request: Request) -> None:
+    async def wait(self, request: LoggedRequest) -> None:
         self.request = request
         self._arrived.set()
         with contextlib.suppress(TimeoutError):
@@ -104,20 +119,23 @@ def scripted_error(failure: Failure) -> web.Response:
     return error(failure.status, message, code)
 
 
-async def read_body(request: web.Request) -> Any:
-    """The JSON a request carries: a JSON body, or the ``payload_json`` part of a multipart
-    upload (how discord.py sends messages with files)."""
+async def read_body(request: web.Request) -> tuple[Any, list[tuple[str, bytes]]]:
+    """The JSON a request carries and its attached files: a JSON body, or the ``payload_json``
+    and file parts of a multipart upload (how discord.py sends messages with files)."""
     if not request.can_read_body:
-        return None
+        return None, []
     if request.content_type == "application/json":
-        return await request.json()
+        return await request.json(), []
     if request.content_type.startswith("multipart/"):
         payload: Any = None
+        files: list[tuple[str, bytes]] = []
         reader = await request.multipart()
         async for part in reader:
             data = await part.read()
             if getattr(part, "name", None) == "payload_json":
                 payload = json.loads(data)
-        return payload
+            elif getattr(part, "filename", None):
+                files.append((part.filename, bytes(data)))
+        return payload, files
     await request.read()
-    return None
+    return None, []

@@ -1,4 +1,5 @@
-"""Gateway WebSocket: HELLO, heartbeats, IDENTIFY → READY + GUILD_CREATE, RESUME, dispatch."""
+"""The server transport's gateway WebSocket: HELLO, heartbeats, IDENTIFY → READY + GUILD_CREATE,
+RESUME (replaying what a dropped connection missed), dispatch to every session."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from .state import World
+from .state import DiscordState
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +34,10 @@ class Session:
 class Gateway:
     """One fake gateway shared by every client connection; each IDENTIFY opens a session."""
 
-    def __init__(self, world: World, url: Callable[[], str], notify: Callable[[], None]) -> None:
-        self.world = world
+    def __init__(
+        self, state: DiscordState, url: Callable[[], str], notify: Callable[[], None]
+    ) -> None:
+        self.state = state
         self._url = url
         self._notify = notify
         self.sessions: dict[str, Session] = {}
@@ -83,12 +86,12 @@ class Gateway:
         self.identifies.append(data)
         ready = {
             "v": 10,
-            "user": self.world.bot,
-            "guilds": [{"id": str(g), "unavailable": True} for g in self.world.guilds],
+            "user": self.state.bot_user,
+            "guilds": [{"id": str(g), "unavailable": True} for g in self.state.guilds],
             "session_id": session.id,
             "session_type": "normal",
             "resume_gateway_url": self._url(),
-            "application": {"id": str(self.world.bot_id), "flags": 0},
+            "application": {"id": str(self.state.application_id), "flags": 0},
             "private_channels": [],
             "relationships": [],
             "user_settings": {},
@@ -97,8 +100,8 @@ class Gateway:
         if "shard" in data:
             ready["shard"] = data["shard"]
         await self._send(session, "READY", ready)
-        for guild in self.world.guilds.values():
-            await self._send(session, "GUILD_CREATE", self.world.guild_create(guild))
+        for guild_id in list(self.state.guilds):
+            await self._send(session, "GUILD_CREATE", self.state.guild_create(guild_id))
         self._notify()
         return session
 
@@ -119,8 +122,8 @@ class Gateway:
         return session
 
     async def _send_members(self, session: Session, data: dict) -> None:
-        guild = self.world.guilds.get(int(data["guild_id"]))
-        members = list(guild.members.values()) if guild else []
+        wanted = int(data["guild_id"])
+        members = [m for (g, _), m in self.state.members.items() if g == wanted]
         chunk = {"guild_id": data["guild_id"], "members": members, "chunk_index": 0}
         chunk.update(chunk_count=1, not_found=[], nonce=data.get("nonce"))
         await self._send(session, "GUILD_MEMBERS_CHUNK", chunk)

@@ -1,6 +1,6 @@
 """A plain discord.py bot for checking the fake server from a separate process.
 
-``python -m tests.fake_discord.smoke_bot API_BASE GATEWAY_URL GUILD_ID CHANNEL_ID OUT_FILE``
+``python -m tests.harness.smoke_bot API_BASE GATEWAY_URL GUILD_ID CHANNEL_ID OUT_FILE``
 
 On ready it syncs one guild slash command, posts in the channel, starts a thread on that post
 and greets in the thread. Each message from a member is written to OUT_FILE as

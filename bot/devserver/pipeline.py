@@ -1,4 +1,5 @@
-"""Every REST request passes here: it is logged, then failed, held or handed to its route."""
+"""Every REST request to the server passes here: it is logged, then failed, held or handed to
+its route."""
 
 from __future__ import annotations
 
@@ -6,15 +7,14 @@ from collections.abc import Callable
 
 from aiohttp import web
 
-from .control import BODY, Failure, Hold, Request, read_body, scripted_error
-from .responses import error
+from .control import BODY, Failure, Hold, LoggedRequest, error, read_body, scripted_error
 
 
 class Pipeline:
     def __init__(self, prefix: str, notify: Callable[[], None]) -> None:
         self.prefix = prefix
         self.notify = notify
-        self.requests: list[Request] = []
+        self.requests: list[LoggedRequest] = []
         self.failures: list[Failure] = []
         self.holds: list[Hold] = []
 
@@ -24,7 +24,7 @@ class Pipeline:
             return await handler(request)
         request[BODY] = await read_body(request)
         path = request.path[len(self.prefix) :]
-        record = Request(request.method, path, dict(request.query), request[BODY])
+        record = LoggedRequest(request.method, path, dict(request.query), request[BODY][0])
         self.requests.append(record)
         try:
             response = await self._answer(request, record, handler)
@@ -34,7 +34,9 @@ class Pipeline:
         self.notify()
         return response
 
-    async def _answer(self, request: web.Request, record: Request, handler) -> web.StreamResponse:
+    async def _answer(
+        self, request: web.Request, record: LoggedRequest, handler
+    ) -> web.StreamResponse:
         failure = next((f for f in self.failures if record.matches(f.method, f.pattern)), None)
         if failure is not None:
             failure.times -= 1

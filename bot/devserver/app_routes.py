@@ -2,21 +2,59 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from .app_payloads import application, command
 from .payloads import Payload
-from .rest import Request
-from .server import Answer, Handler, ServerState
+from .requests import Request
+from .state import Answer, DiscordState, Handler
 
 EPHEMERAL, LOADING = 64, 128
 MESSAGE_CALLBACKS = {4, 5, 7}  # channel message, deferred channel message, update message
 
 
+@dataclass
+class Interaction:
+    """One INTERACTION_CREATE sent to the bot and everything the bot answered to it."""
+
+    payload: Payload
+    callbacks: list[Payload] = field(default_factory=list)  # bodies of /callback
+    messages: list[Payload] = field(default_factory=list)  # response message, then follow-ups
+
+    @property
+    def id(self) -> int:
+        return int(self.payload["id"])
+
+    @property
+    def token(self) -> str:
+        return self.payload["token"]
+
+    @property
+    def texts(self) -> list[str]:
+        return [m.get("content") or "" for m in self.messages]
+
+
 class AppRoutes:
-    def __init__(self, state: ServerState) -> None:
+    def __init__(self, state: DiscordState) -> None:
         self.s = state
         self.commands: dict[int | None, list[Payload]] = {}
-        self.interactions: dict[str, Payload] = {}  # token → INTERACTION_CREATE data
+        self.interactions: dict[str, Interaction] = {}  # token → the interaction
         self.original: dict[str, int] = {}  # token → id of the response message
+
+    def record(self, payload: Payload) -> Interaction:
+        """An INTERACTION_CREATE about to be sent: its replies will be kept."""
+        interaction = Interaction(payload)
+        self.interactions[payload["token"]] = interaction
+        return interaction
+
+    def synced_command(self, path: str, guild_id: int | None) -> tuple[int, int | None]:
+        """The id Discord gave the command at sync, and the guild it is scoped to (if any)."""
+        root = path.split()[0]
+        for scope in (guild_id, None):
+            for c in self.commands.get(scope, []):
+                if c["name"] == root:
+                    return int(c["id"]), scope
+        return self.s.new_id(), None
 
     def routes(self) -> dict[tuple[str, str], Handler]:
         apps, guild = "/applications/{application_id}", "/guilds/{guild_id}"
@@ -24,6 +62,7 @@ class AppRoutes:
         return {
             ("GET", "/users/@me"): lambda r, p: (200, self.s.bot_user),
             ("GET", "/oauth2/applications/@me"): self.app_info,
+            ("GET", "/applications/@me"): self.app_info,
             ("PUT", apps + "/commands"): self.put_commands,
             ("PUT", apps + guild + "/commands"): self.put_commands,
             ("GET", apps + "/commands"): self.get_commands,
@@ -86,11 +125,13 @@ class AppRoutes:
 
     def callback(self, req: Request, p: dict[str, str]) -> Answer:
         token = p["webhook_token"]
-        interaction = self.interactions.get(token)
-        if interaction is None:
+        record = self.interactions.get(token)
+        if record is None:
             return 404, {"message": "Unknown interaction", "code": 10062}
         if token in self.original:
             return 400, {"message": "Interaction has already been acknowledged.", "code": 40060}
+        record.callbacks.append(req.json or {})
+        interaction = record.payload
         kind = int(req.json["type"])
         ack: Payload = {"id": interaction["id"], "type": interaction["type"]}
         answer: Payload = {"interaction": ack}
@@ -105,6 +146,8 @@ class AppRoutes:
             answer["resource"] = {"type": kind, "message": message}
         else:
             self.original[token] = 0
+        if "with_response" not in req.params:
+            return 204, ""
         return 200, answer
 
     def _callback_message(self, interaction: Payload, kind: int, body: Payload) -> Payload:
@@ -116,6 +159,8 @@ class AppRoutes:
         return self._webhook_message(interaction, {**body, "flags": flags}, [])
 
     def _webhook_message(self, interaction: Payload, body: Payload, files: list) -> Payload:
+        """A message sent in answer to an interaction; an ephemeral one is seen only by the
+        member who asked, so it is not in the channel's history."""
         message = self.s.bot_message(int(interaction["channel_id"]), body, files)
         message["webhook_id"] = str(self.s.application_id)
         message["application_id"] = str(self.s.application_id)
@@ -124,15 +169,18 @@ class AppRoutes:
             "type": interaction["type"],
             "user": (interaction.get("member") or {}).get("user") or interaction.get("user"),
         }
-        self.s.store_message(message)
+        ephemeral = bool(int(message.get("flags") or 0) & EPHEMERAL)
+        self.s.store_message(message, in_history=not ephemeral)
+        self.interactions[interaction["token"]].messages.append(message)
         return message
 
     def followup(self, req: Request, p: dict[str, str]) -> Answer:
-        interaction = self.interactions.get(p["webhook_token"])
-        if interaction is None:
+        record = self.interactions.get(p["webhook_token"])
+        if record is None:
             return 404, {"message": "Unknown Webhook", "code": 10015}
-        message = self._webhook_message(interaction, req.json or {}, req.files)
-        return (200, message) if req.params.get("wait") else (204, "")
+        message = self._webhook_message(record.payload, req.json or {}, req.files)
+        wait = str(req.params.get("wait", "")).lower() in ("1", "true")
+        return (200, message) if wait else (204, "")
 
     def _find(self, p: dict[str, str]) -> Payload | None:
         mid = p["message_id"]
