@@ -5,7 +5,7 @@ Use::
     from tests.discord_harness import FakeDiscord, payloads as p, events as e
 
     async def test_post(tmp_path):
-        bot = make_bot()
+        bot = recorder_bot()
         async with FakeDiscord(bot) as fd:
             await fd.connect(p.guild(G, channels=[p.text_channel(C, G)],
                                      members=[fd.bot_member(), p.member(U)]))

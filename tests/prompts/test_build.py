@@ -12,7 +12,7 @@ from bot.prompts.build import build_prompts
 from bot.prompts.loader import load_library
 from bot.themes.extract import find_themes
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 NEW_ESSAY = """\
 Cultural exchange, one more time:
 

@@ -8,7 +8,7 @@ from bot.config.settings import DigestConfig, load_config, token_from_env
 from bot.errors import InputError
 from bot.prompts.loader import load_library
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 GOOD = """\
 database: db/bot.sqlite3

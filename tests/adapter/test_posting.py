@@ -9,7 +9,6 @@ from types import SimpleNamespace
 
 import discord
 
-from bot.adapter.client import DiscussionBot
 from bot.adapter.posting import Posting, scheduler_ended
 from bot.adapter.publisher import prompt_embed
 from bot.posting.service import STALE_AFTER
@@ -29,10 +28,11 @@ class Clock:
         return self.now
 
 
-def make_bot(tmp_path, *channels, clock=None, holder=None):
+def posting_bot(make_bot, tmp_path, *channels, clock=None, holder=None):
+    """The bot with only the scheduler, on the given channels (default: A, pinging ROLE)."""
     config = settings(tmp_path, *(channels or (channel(A, ping_role_id=ROLE),)))
     holder = holder or library_holder(tmp_path, {"grief": 2, "joy": 2})
-    return DiscussionBot(config, holder, clock=clock or Clock(SLOT), cogs=[Posting])
+    return make_bot(config, holder, cogs=[Posting], clock=clock or Clock(SLOT))
 
 
 def community(fd, *channel_ids):
@@ -60,8 +60,10 @@ async def rows(bot, channel_id):
         return [dict(r) for r in await cur.fetchall()]
 
 
-async def test_post_is_an_embed_pinging_only_the_role_then_a_thread_with_followups(tmp_path):
-    bot = make_bot(tmp_path)
+async def test_post_is_an_embed_pinging_only_the_role_then_a_thread_with_followups(
+    tmp_path, make_bot
+):
+    bot = posting_bot(make_bot, tmp_path)
     async with FakeDiscord(bot, clock=bot.clock) as fd:
         await start(fd, A)
         [post] = fd.requests_to("POST", f"/channels/{A}/messages")
@@ -117,9 +119,9 @@ def risky_library() -> SimpleNamespace:
     return SimpleNamespace(library=Library((Theme("loud", "Loud", (prompt,)),)))
 
 
-async def test_mentions_in_prompt_text_ping_no_one_only_the_configured_role(tmp_path):
+async def test_mentions_in_prompt_text_ping_no_one_only_the_configured_role(tmp_path, make_bot):
     holder = risky_library()
-    bot = make_bot(tmp_path, channel(A, ping_role_id=ROLE), channel(B), holder=holder)
+    bot = posting_bot(make_bot, tmp_path, channel(A, ping_role_id=ROLE), channel(B), holder=holder)
     async with FakeDiscord(bot, clock=bot.clock) as fd:
         await start(fd, A, B)
         [with_role] = fd.requests_to("POST", f"/channels/{A}/messages")
@@ -137,8 +139,8 @@ async def test_mentions_in_prompt_text_ping_no_one_only_the_configured_role(tmp_
             assert followup.pings.nobody
 
 
-async def test_forbidden_channel_fails_with_mod_log_notice_while_other_posts(tmp_path):
-    bot = make_bot(tmp_path, channel(A), channel(B))
+async def test_forbidden_channel_fails_with_mod_log_notice_while_other_posts(tmp_path, make_bot):
+    bot = posting_bot(make_bot, tmp_path, channel(A), channel(B))
     async with FakeDiscord(bot, clock=bot.clock) as fd:
         fd.fail_next("POST", f"/channels/{A}/messages", 403)
         await start(fd, A, B)
@@ -151,8 +153,8 @@ async def test_forbidden_channel_fails_with_mod_log_notice_while_other_posts(tmp
         assert (await rows(bot, B))[0]["status"] == "posted"
 
 
-async def test_missing_channel_is_refused_with_a_clear_notice(tmp_path):
-    bot = make_bot(tmp_path, channel(MISSING))
+async def test_missing_channel_is_refused_with_a_clear_notice(tmp_path, make_bot):
+    bot = posting_bot(make_bot, tmp_path, channel(MISSING))
     async with FakeDiscord(bot, clock=bot.clock) as fd:
         await start(fd)
         [fetch] = fd.requests_to("GET", f"/channels/{MISSING}")
@@ -163,9 +165,9 @@ async def test_missing_channel_is_refused_with_a_clear_notice(tmp_path):
         )
 
 
-async def test_scheduled_pass_driven_by_the_clock_posts_once(tmp_path):
+async def test_scheduled_pass_driven_by_the_clock_posts_once(tmp_path, make_bot):
     clock = Clock(SLOT - timedelta(hours=1))
-    bot = make_bot(tmp_path, clock=clock)
+    bot = posting_bot(make_bot, tmp_path, clock=clock)
     async with FakeDiscord(bot, clock=clock) as fd:
         await start(fd, A)
         assert fd.requests_to("POST", f"/channels/{A}/messages") == []
@@ -182,9 +184,10 @@ async def test_scheduled_pass_driven_by_the_clock_posts_once(tmp_path):
 
 async def test_restart_after_discord_took_the_message_opens_the_thread_but_does_not_repost(
     tmp_path,
+    make_bot,
 ):
     clock = Clock(SLOT - timedelta(hours=1))
-    bot = make_bot(tmp_path, channel(A), clock=clock)
+    bot = posting_bot(make_bot, tmp_path, channel(A), clock=clock)
     async with FakeDiscord(bot, clock=clock) as fd:
         await start(fd, A)
         store = bot.get_cog("Posting").service.store
@@ -208,9 +211,9 @@ async def test_restart_after_discord_took_the_message_opens_the_thread_but_does_
         assert isinstance(bot.get_channel(row["thread_id"]), discord.Thread)
 
 
-async def test_server_error_is_retried_after_checking_discord_did_not_take_it(tmp_path):
+async def test_server_error_is_retried_after_checking_discord_did_not_take_it(tmp_path, make_bot):
     clock = Clock(SLOT - timedelta(hours=1))
-    bot = make_bot(tmp_path, channel(A), clock=clock)
+    bot = posting_bot(make_bot, tmp_path, channel(A), clock=clock)
     async with FakeDiscord(bot, clock=clock) as fd:
         await start(fd, A)
         cog = bot.get_cog("Posting")
@@ -231,10 +234,10 @@ async def test_server_error_is_retried_after_checking_discord_did_not_take_it(tm
         assert (await rows(bot, A))[-1]["status"] == "posted"
 
 
-async def test_each_post_is_announced_as_soon_as_it_is_recorded(tmp_path):
+async def test_each_post_is_announced_as_soon_as_it_is_recorded(tmp_path, make_bot):
     """Answers to channel A's post are recorded while channel B still waits to retry."""
     clock = Clock(SLOT - timedelta(hours=1))
-    bot = make_bot(tmp_path, channel(A), channel(B), clock=clock)
+    bot = posting_bot(make_bot, tmp_path, channel(A), channel(B), clock=clock)
     async with FakeDiscord(bot, clock=clock) as fd:
         await start(fd, A, B)
         cog = bot.get_cog("Posting")
@@ -265,9 +268,9 @@ async def test_each_post_is_announced_as_soon_as_it_is_recorded(tmp_path):
         assert len(announced) == 2  # each post announced once, B's after its retry
 
 
-async def test_a_channel_backing_off_does_not_hold_up_the_next_channels_slot(tmp_path):
+async def test_a_channel_backing_off_does_not_hold_up_the_next_channels_slot(tmp_path, make_bot):
     clock = Clock(SLOT - timedelta(hours=1))
-    bot = make_bot(tmp_path, channel(A), channel(B, "5 9 * * *"), clock=clock)
+    bot = posting_bot(make_bot, tmp_path, channel(A), channel(B, "5 9 * * *"), clock=clock)
     async with FakeDiscord(bot, clock=clock) as fd:
         await start(fd, A, B)
         cog = bot.get_cog("Posting")
@@ -295,10 +298,10 @@ async def test_a_channel_backing_off_does_not_hold_up_the_next_channels_slot(tmp
 
 
 async def test_a_failing_clock_does_not_stop_the_scheduler_and_a_dead_one_is_logged(
-    tmp_path, caplog
+    tmp_path, caplog, make_bot
 ):
     clock = Clock(SLOT - timedelta(hours=1))
-    bot = make_bot(tmp_path, channel(A), clock=clock)
+    bot = posting_bot(make_bot, tmp_path, channel(A), clock=clock)
     async with FakeDiscord(bot, clock=clock) as fd:
         await start(fd, A)
         cog = bot.get_cog("Posting")

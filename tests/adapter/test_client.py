@@ -7,7 +7,6 @@ import signal
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
-from types import SimpleNamespace
 
 import discord
 import pytest
@@ -15,7 +14,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.adapter.checks import ModGroup, half_gated, mod_command
-from bot.adapter.client import DiscussionBot
+from bot.adapter.client import DiscussionBot, utc_now
 from bot.adapter.tree import MODERATOR_ONLY, UNEXPECTED
 from bot.config.settings import GuildConfig, Settings
 from bot.prompts.model import Library, Prompt, Theme
@@ -50,14 +49,11 @@ class Topics(commands.Cog):
         await self.bot.db.execute("CREATE TABLE flushed_on_unload (n INTEGER)")
 
 
-def make_bot(tmp_path, clock=None) -> DiscussionBot:
-    settings = Settings(
+def client_settings(tmp_path) -> Settings:
+    return Settings(
         database=tmp_path / "data" / "bot.sqlite3",
         guilds=(GuildConfig(guild_id=G, moderator_role_ids=(MOD_ROLE,)),),
     )
-    holder = SimpleNamespace(library=Library())
-    extra = {"clock": clock} if clock else {}
-    return DiscussionBot(settings, holder, cogs=[Topics], **extra)
 
 
 def community(fd: FakeDiscord) -> dict:
@@ -77,8 +73,8 @@ def community(fd: FakeDiscord) -> dict:
     )
 
 
-async def test_setup_hook_opens_database_and_registers_commands_in_the_guild(tmp_path):
-    bot = make_bot(tmp_path)
+async def test_setup_hook_opens_database_and_registers_commands_in_the_guild(tmp_path, make_bot):
+    bot = make_bot(client_settings(tmp_path), cogs=[Topics], clock=utc_now)
     async with FakeDiscord(bot) as fd:
         assert (tmp_path / "data" / "bot.sqlite3").exists()
         async with bot.db.execute("PRAGMA journal_mode") as cur:
@@ -93,8 +89,8 @@ async def test_setup_hook_opens_database_and_registers_commands_in_the_guild(tmp
         await db.execute("SELECT 1")
 
 
-async def test_close_unloads_cogs_before_closing_the_database(tmp_path):
-    bot = make_bot(tmp_path)
+async def test_close_unloads_cogs_before_closing_the_database(tmp_path, make_bot):
+    bot = make_bot(client_settings(tmp_path), cogs=[Topics], clock=utc_now)
     async with FakeDiscord(bot):
         pass
     con = sqlite3.connect(tmp_path / "data" / "bot.sqlite3")
@@ -102,8 +98,8 @@ async def test_close_unloads_cogs_before_closing_the_database(tmp_path):
     assert "flushed_on_unload" in tables  # written by the cog while it was being unloaded
 
 
-async def test_member_without_moderator_role_is_refused_ephemerally(tmp_path):
-    bot = make_bot(tmp_path)
+async def test_member_without_moderator_role_is_refused_ephemerally(tmp_path, make_bot):
+    bot = make_bot(client_settings(tmp_path), cogs=[Topics], clock=utc_now)
     async with FakeDiscord(bot) as fd:
         await fd.connect(community(fd))
         replies = await fd.slash("topic ping", user_id=MEMBER, channel_id=C)
@@ -114,8 +110,8 @@ async def test_member_without_moderator_role_is_refused_ephemerally(tmp_path):
         assert bot.get_cog("Topics").ran == []
 
 
-async def test_configured_moderator_role_and_administrators_are_allowed(tmp_path):
-    bot = make_bot(tmp_path)
+async def test_configured_moderator_role_and_administrators_are_allowed(tmp_path, make_bot):
+    bot = make_bot(client_settings(tmp_path), cogs=[Topics], clock=utc_now)
     async with FakeDiscord(bot) as fd:
         await fd.connect(community(fd))
         by_mod = await fd.slash("topic ping", user_id=MOD, channel_id=C)
@@ -128,8 +124,10 @@ async def test_configured_moderator_role_and_administrators_are_allowed(tmp_path
         assert bot.get_cog("Topics").ran == [MOD, ADMIN]
 
 
-async def test_unexpected_error_gets_a_friendly_reply_and_a_logged_traceback(tmp_path, caplog):
-    bot = make_bot(tmp_path)
+async def test_unexpected_error_gets_a_friendly_reply_and_a_logged_traceback(
+    tmp_path, caplog, make_bot
+):
+    bot = make_bot(client_settings(tmp_path), cogs=[Topics], clock=utc_now)
     async with FakeDiscord(bot) as fd:
         await fd.connect(community(fd))
         with caplog.at_level(logging.ERROR, logger="bot.adapter.tree"):
@@ -142,8 +140,8 @@ async def test_unexpected_error_gets_a_friendly_reply_and_a_logged_traceback(tmp
         assert caplog.records[0].exc_info[0] is RuntimeError
 
 
-async def test_every_moderator_command_carries_both_gates(tmp_path):
-    bot = make_bot(tmp_path)
+async def test_every_moderator_command_carries_both_gates(tmp_path, make_bot):
+    bot = make_bot(client_settings(tmp_path), cogs=[Topics], clock=utc_now)
     assert half_gated(bot.tree) == []
 
     @bot.tree.command(name="sneaky", description="hidden but not checked")
@@ -154,8 +152,8 @@ async def test_every_moderator_command_carries_both_gates(tmp_path):
     assert half_gated(bot.tree) == ["sneaky"]
 
 
-async def test_bot_needs_no_privileged_intent_and_pings_nobody_by_default(tmp_path):
-    bot = make_bot(tmp_path)
+async def test_bot_needs_no_privileged_intent_and_pings_nobody_by_default(tmp_path, make_bot):
+    bot = make_bot(client_settings(tmp_path), cogs=[Topics], clock=utc_now)
     assert not bot.intents.message_content
     assert not bot.intents.members and not bot.intents.presences
     async with FakeDiscord(bot) as fd:
@@ -166,14 +164,14 @@ async def test_bot_needs_no_privileged_intent_and_pings_nobody_by_default(tmp_pa
         assert post.pings.nobody
 
 
-async def test_clock_and_library_come_from_what_main_passes_in(tmp_path):
+async def test_clock_and_library_come_from_what_main_passes_in(tmp_path, make_bot):
     fixed = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)
-    bot = make_bot(tmp_path, clock=lambda: fixed)
+    bot = make_bot(client_settings(tmp_path), cogs=[Topics], clock=lambda: fixed)
     assert bot.clock() == fixed
     prompt = Prompt("p1", "t1", "Why?", (), "ctx", "essay.txt")
     bot.library_holder.library = Library((Theme("t1", "Theme", (prompt,)),))
     assert bot.library.prompt("p1") is prompt
-    assert make_bot(tmp_path).clock().tzinfo is not None
+    assert DiscussionBot(client_settings(tmp_path), None).clock().tzinfo is not None
 
 
 def test_run_without_token_exits_2_with_a_message(monkeypatch, capsys):
@@ -215,7 +213,7 @@ def test_run_against_an_unreachable_server_exits_3_with_a_message(
     with socket.socket() as probe:  # a local port nothing listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    shutil.copytree(Path(__file__).parents[1] / "prompts", tmp_path / "prompts")
+    shutil.copytree(Path(__file__).parents[2] / "prompts", tmp_path / "prompts")
     config = tmp_path / "config.yaml"
     config.write_text(
         f"api_base: http://127.0.0.1:{port}/api/v10\ngateway_url: ws://127.0.0.1:{port}/\n"
@@ -235,7 +233,7 @@ def test_run_with_a_database_path_that_is_a_folder_exits_1_naming_it(monkeypatch
 
     from bot.cli import main
 
-    shutil.copytree(Path(__file__).parents[1] / "prompts", tmp_path / "prompts")
+    shutil.copytree(Path(__file__).parents[2] / "prompts", tmp_path / "prompts")
     (tmp_path / "db").mkdir()
     config = tmp_path / "config.yaml"
     config.write_text("database: db\n")

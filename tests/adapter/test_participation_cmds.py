@@ -10,20 +10,20 @@ from tests.participation_world import (
     BEN,
     G,
     guild,
-    make_bot,
     rows,
     seed_history,
     seed_post,
+    settings,
 )
 
 COGS = [AnswersCog, ParticipationCommands]
 
 
 @contextlib.asynccontextmanager
-async def running(tmp_path):
+async def running(tmp_path, make_bot):
     """The known participation history in the database and the bot connected."""
     await seed_history(tmp_path / "bot.sqlite3")
-    bot = make_bot(tmp_path, cogs=COGS)
+    bot = make_bot(settings(tmp_path), cogs=COGS)
     async with FakeDiscord(bot) as fd:
         await fd.connect(guild(fd))
         yield bot, fd
@@ -40,8 +40,8 @@ async def press(fd, replies, label: str, user_id: int):
     return await fd.click(button["custom_id"], message_id=message_id(replies), user_id=user_id)
 
 
-async def test_me_shows_prompts_themes_and_streaks_ephemerally(tmp_path):
-    async with running(tmp_path) as (_bot, fd):
+async def test_me_shows_prompts_themes_and_streaks_ephemerally(tmp_path, make_bot):
+    async with running(tmp_path, make_bot) as (_bot, fd):
         replies = await fd.slash("participation me", user_id=ANA, channel_id=20)
 
         assert replies.ephemeral
@@ -52,9 +52,9 @@ async def test_me_shows_prompts_themes_and_streaks_ephemerally(tmp_path):
         assert "No participation is recorded" in nobody.content
 
 
-async def test_me_includes_an_answer_still_waiting_to_be_written(tmp_path):
+async def test_me_includes_an_answer_still_waiting_to_be_written(tmp_path, make_bot):
     post = await seed_post(tmp_path / "bot.sqlite3")
-    bot = make_bot(tmp_path, cogs=COGS)
+    bot = make_bot(settings(tmp_path), cogs=COGS)
     async with FakeDiscord(bot) as fd:
         await fd.connect(guild(fd, [post]))
         await fd.say(post.thread_id, ANA)
@@ -62,9 +62,9 @@ async def test_me_includes_an_answer_still_waiting_to_be_written(tmp_path):
         assert replies.content.startswith("Prompts answered: 1 (1 answers)")
 
 
-async def test_opt_out_stops_recording_and_keeping_data_is_a_choice(tmp_path):
+async def test_opt_out_stops_recording_and_keeping_data_is_a_choice(tmp_path, make_bot):
     post = await seed_post(tmp_path / "bot.sqlite3")
-    bot = make_bot(tmp_path, cogs=COGS)
+    bot = make_bot(settings(tmp_path), cogs=COGS)
     async with FakeDiscord(bot) as fd:
         await fd.connect(guild(fd, [post]))
         kept = await fd.say(post.thread_id, ANA)
@@ -84,16 +84,16 @@ async def test_opt_out_stops_recording_and_keeping_data_is_a_choice(tmp_path):
         assert [r[1] for r in await rows(bot)] == [int(kept["id"]), int(again["id"])]
 
 
-async def test_opt_out_and_erase(tmp_path):
-    async with running(tmp_path) as (bot, fd):
+async def test_opt_out_and_erase(tmp_path, make_bot):
+    async with running(tmp_path, make_bot) as (bot, fd):
         replies = await fd.slash("participation opt-out", user_id=ANA, channel_id=20)
         clicked = await press(fd, replies, "Erase my records", ANA)
         assert "Erased 4 participation record(s)" in clicked.content
         assert not [r for r in await rows(bot) if r[0] == ANA]
 
 
-async def test_forget_asks_then_erases_everything_about_the_member(tmp_path):
-    async with running(tmp_path) as (bot, fd):
+async def test_forget_asks_then_erases_everything_about_the_member(tmp_path, make_bot):
+    async with running(tmp_path, make_bot) as (bot, fd):
         replies = await fd.slash("participation forget", user_id=BEN, channel_id=20)
         assert replies.ephemeral and "cannot be undone" in replies.content
         assert len([r for r in await rows(bot) if r[0] == BEN]) == 3  # nothing erased yet
@@ -107,8 +107,8 @@ async def test_forget_asks_then_erases_everything_about_the_member(tmp_path):
         assert "No participation is recorded" in me.content
 
 
-async def test_another_members_click_is_refused_and_erases_nothing(tmp_path):
-    async with running(tmp_path) as (bot, fd):
+async def test_another_members_click_is_refused_and_erases_nothing(tmp_path, make_bot):
+    async with running(tmp_path, make_bot) as (bot, fd):
         replies = await fd.slash("participation forget", user_id=BEN, channel_id=20)
         clicked = await press(fd, replies, "Erase everything", ANA)
 
@@ -116,8 +116,8 @@ async def test_another_members_click_is_refused_and_erases_nothing(tmp_path):
         assert len(await rows(bot)) == 7
 
 
-async def test_cancel_leaves_data_untouched(tmp_path):
-    async with running(tmp_path) as (bot, fd):
+async def test_cancel_leaves_data_untouched(tmp_path, make_bot):
+    async with running(tmp_path, make_bot) as (bot, fd):
         replies = await fd.slash("participation forget", user_id=BEN, channel_id=20)
         clicked = await press(fd, replies, "Cancel", BEN)
         assert clicked.content == "Nothing was erased."
@@ -135,8 +135,8 @@ async def unanswered(fd, member_id: int):
     return edit.json
 
 
-async def test_an_unanswered_forget_erases_nothing_and_removes_the_buttons(tmp_path):
-    async with running(tmp_path) as (bot, fd):
+async def test_an_unanswered_forget_erases_nothing_and_removes_the_buttons(tmp_path, make_bot):
+    async with running(tmp_path, make_bot) as (bot, fd):
         replies = await fd.slash("participation forget", user_id=BEN, channel_id=20)
 
         edit = await unanswered(fd, BEN)
@@ -148,8 +148,8 @@ async def test_an_unanswered_forget_erases_nothing_and_removes_the_buttons(tmp_p
         assert late.callback is None and len(await rows(bot)) == 7
 
 
-async def test_an_unanswered_opt_out_keeps_the_records_and_removes_the_buttons(tmp_path):
-    async with running(tmp_path) as (bot, fd):
+async def test_an_unanswered_opt_out_keeps_the_records_and_removes_the_buttons(tmp_path, make_bot):
+    async with running(tmp_path, make_bot) as (bot, fd):
         await fd.slash("participation opt-out", user_id=ANA, channel_id=20)
 
         edit = await unanswered(fd, ANA)

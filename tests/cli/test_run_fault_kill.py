@@ -25,7 +25,7 @@ from bot.devserver import DevServer
 
 pytestmark = pytest.mark.slow  # see tests/conftest.py
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 GUILD, CHANNEL = 820000000000000001, 820000000000000002
 MEMBERS = [820000000000000100 + n for n in range(5)]
 THREADS = rf"^/channels/{CHANNEL}/messages/\d+/threads$"
@@ -251,6 +251,7 @@ async def test_sigterm_writes_queued_answers_and_closes_the_database(server, tmp
         await server.wait_for_request(THREADS, method="POST", timeout=START)
         (thread,) = server.threads(CHANNEL)
         await wait_db(bot.db, "SELECT status FROM posts", [("posted",)], what="post")
+        await delivered(server)  # the bot watches the thread (see the test above)
         await answer(server, int(thread["id"]), 3, 0)
         await delivered(server)  # the bot has read them; they wait in its queue
         assert await bot.stop(signal.SIGTERM) == 0

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import aiohttp
 
+from tests.adapter.test_posting import SLOT, Clock, posting_bot, start
 from tests.discord_harness import FakeDiscord
 from tests.posting_helpers import MODLOG, channel
-from tests.test_adapter_posting import SLOT, Clock, make_bot, start
 
 A, B = 20, 21
 SEND_A = f"/channels/{A}/messages"
@@ -55,9 +55,9 @@ def stored_bot_messages(fd, channel_id: int) -> list[dict]:
     ]
 
 
-async def test_rate_limited_post_lands_once_after_discord_py_waits(tmp_path):
+async def test_rate_limited_post_lands_once_after_discord_py_waits(tmp_path, make_bot):
     clock = early()
-    bot = make_bot(tmp_path, channel(A), clock=clock)
+    bot = posting_bot(make_bot, tmp_path, channel(A), clock=clock)
     async with FakeDiscord(bot, clock=clock) as fd:
         cog, waits = await ready(fd, bot, A)
         fd.fail_next("POST", SEND_A, 429, retry_after=2.5)
@@ -73,9 +73,9 @@ async def test_rate_limited_post_lands_once_after_discord_py_waits(tmp_path):
         assert fd.requests_to("POST", f"/channels/{MODLOG}/messages") == []
 
 
-async def test_a_long_rate_limit_is_retried_by_the_scheduler_not_slept_through(tmp_path):
+async def test_a_long_rate_limit_is_retried_by_the_scheduler_not_slept_through(tmp_path, make_bot):
     clock = early()
-    bot = make_bot(tmp_path, channel(A), clock=clock)
+    bot = posting_bot(make_bot, tmp_path, channel(A), clock=clock)
     async with FakeDiscord(bot, clock=clock) as fd:
         cog, waits = await ready(fd, bot, A)
         fd.fail_next("POST", SEND_A, 429, retry_after=600)  # ten minutes: too long to block
@@ -90,9 +90,11 @@ async def test_a_long_rate_limit_is_retried_by_the_scheduler_not_slept_through(t
         assert row["status"] == "posted"
 
 
-async def test_server_errors_beyond_discord_py_retries_post_once_inside_the_window(tmp_path):
+async def test_server_errors_beyond_discord_py_retries_post_once_inside_the_window(
+    tmp_path, make_bot
+):
     clock = early()
-    bot = make_bot(tmp_path, channel(A), clock=clock)
+    bot = posting_bot(make_bot, tmp_path, channel(A), clock=clock)
     async with FakeDiscord(bot, clock=clock) as fd:
         cog, waits = await ready(fd, bot, A)
         fd.fail_next("POST", SEND_A, 500, times=6)  # discord.py gives up after 5 attempts
@@ -112,9 +114,9 @@ async def test_server_errors_beyond_discord_py_retries_post_once_inside_the_wind
         assert fd.requests_to("POST", f"/channels/{MODLOG}/messages") == []
 
 
-async def test_outage_past_the_window_fails_the_slot_and_the_next_slot_posts(tmp_path):
+async def test_outage_past_the_window_fails_the_slot_and_the_next_slot_posts(tmp_path, make_bot):
     clock = early()
-    bot = make_bot(tmp_path, channel(A), clock=clock)
+    bot = posting_bot(make_bot, tmp_path, channel(A), clock=clock)
     async with FakeDiscord(bot, clock=clock) as fd:
         cog, waits = await ready(fd, bot, A)
         fd.fail_next("POST", SEND_A, 500, times=10_000)
@@ -141,9 +143,11 @@ async def test_outage_past_the_window_fails_the_slot_and_the_next_slot_posts(tmp
         assert len(fd.requests_to("POST", f"/channels/{MODLOG}/messages")) == 1
 
 
-async def test_thread_refused_keeps_the_post_without_thread_and_tells_moderators(tmp_path):
+async def test_thread_refused_keeps_the_post_without_thread_and_tells_moderators(
+    tmp_path, make_bot
+):
     clock = early()
-    bot = make_bot(tmp_path, channel(A), clock=clock)
+    bot = posting_bot(make_bot, tmp_path, channel(A), clock=clock)
     async with FakeDiscord(bot, clock=clock) as fd:
         cog, waits = await ready(fd, bot, A)
         fd.fail_next("POST", THREAD_A, 403)
@@ -172,9 +176,9 @@ async def test_thread_refused_keeps_the_post_without_thread_and_tells_moderators
         assert notice.pings.nobody
 
 
-async def test_refusal_is_not_retried_while_another_channel_retries_an_outage(tmp_path):
+async def test_refusal_is_not_retried_while_another_channel_retries_an_outage(tmp_path, make_bot):
     clock = early()
-    bot = make_bot(tmp_path, channel(A), channel(B), clock=clock)
+    bot = posting_bot(make_bot, tmp_path, channel(A), channel(B), clock=clock)
     async with FakeDiscord(bot, clock=clock) as fd:
         cog, waits = await ready(fd, bot, A, B)
         fd.fail_next("POST", SEND_A, 403)
@@ -191,9 +195,9 @@ async def test_refusal_is_not_retried_while_another_channel_retries_an_outage(tm
         assert f"<#{A}>" in notice.json["content"] and "403" in notice.json["content"]
 
 
-async def test_network_error_is_retried_and_posts_once(tmp_path):
+async def test_network_error_is_retried_and_posts_once(tmp_path, make_bot):
     clock = early()
-    bot = make_bot(tmp_path, channel(A), clock=clock)
+    bot = posting_bot(make_bot, tmp_path, channel(A), clock=clock)
     async with FakeDiscord(bot, clock=clock) as fd:
         cog, waits = await ready(fd, bot, A)
         fd.fail_next("POST", SEND_A, exc=aiohttp.ClientConnectionError("connection reset"))
@@ -206,9 +210,9 @@ async def test_network_error_is_retried_and_posts_once(tmp_path):
         assert [r["status"] for r in await rows(bot, A)] == ["posted"]
 
 
-async def test_answer_lost_after_discord_stored_the_post_is_not_posted_again(tmp_path):
+async def test_answer_lost_after_discord_stored_the_post_is_not_posted_again(tmp_path, make_bot):
     clock = early()
-    bot = make_bot(tmp_path, channel(A), clock=clock)
+    bot = posting_bot(make_bot, tmp_path, channel(A), clock=clock)
     async with FakeDiscord(bot, clock=clock) as fd:
         cog, waits = await ready(fd, bot, A)
         send = fd.transport.routes[("POST", "/channels/{channel_id}/messages")]
@@ -233,9 +237,11 @@ async def test_answer_lost_after_discord_stored_the_post_is_not_posted_again(tmp
         assert thread.ids[1] == int(message["id"]) and row["thread_id"] is not None
 
 
-async def test_thread_outage_after_the_post_was_sent_keeps_the_post_and_tells_moderators(tmp_path):
+async def test_thread_outage_after_the_post_was_sent_keeps_the_post_and_tells_moderators(
+    tmp_path, make_bot
+):
     clock = early()
-    bot = make_bot(tmp_path, channel(A), clock=clock)
+    bot = posting_bot(make_bot, tmp_path, channel(A), clock=clock)
     async with FakeDiscord(bot, clock=clock) as fd:
         cog, waits = await ready(fd, bot, A)
         fd.fail_next("POST", THREAD_A, 503, times=10_000)

@@ -123,7 +123,7 @@ def test_validate_command_exit_codes_and_summary(tmp_path, capsys):
 
 
 def test_shipped_prompt_library_is_valid_and_facilitator_shaped():
-    library = load_library(Path(__file__).resolve().parent.parent / "prompts")
+    library = load_library(Path(__file__).resolve().parents[2] / "prompts")
     prompts = [p for t in library.themes for p in t.prompts]
     assert len(library.themes) == 19 and all(len(t.prompts) >= 3 for t in library.themes)
     for prompt in prompts:

@@ -19,7 +19,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.adapter.answers.cog import AnswersCog
-from bot.adapter.client import DiscussionBot
 from bot.adapter.participation_cmds import ParticipationCommands
 from bot.adapter.posting import Posting
 from bot.adapter.stats import COGS as STATS_COGS
@@ -73,9 +72,8 @@ numbers = st.one_of(
 optional_text = st.none() | text
 
 
-def make_bot(tmp_path) -> DiscussionBot:
-    holder = library_holder(tmp_path, {"grief": 2, "joy": 2})
-    config = Settings(
+def fuzz_settings(tmp_path) -> Settings:
+    return Settings(
         database=tmp_path / "bot.sqlite3",
         prompts_dir=tmp_path / "prompts",
         guilds=(
@@ -87,13 +85,13 @@ def make_bot(tmp_path) -> DiscussionBot:
             ),
         ),
     )
-    return DiscussionBot(config, holder, clock=lambda: NOW, cogs=COGS)
 
 
 @pytest.fixture
-async def fd(tmp_path):
+async def fd(tmp_path, make_bot):
     await seed_history(tmp_path / "bot.sqlite3")
-    bot = make_bot(tmp_path)
+    holder = library_holder(tmp_path, {"grief": 2, "joy": 2})
+    bot = make_bot(fuzz_settings(tmp_path), holder, cogs=COGS, clock=lambda: NOW)
     async with FakeDiscord(bot, clock=bot.clock) as fake:
         await fake.connect(guild(fake))
         await fake.settle(set())

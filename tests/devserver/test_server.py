@@ -18,7 +18,7 @@ from discord.http import Route
 from bot.adapter.endpoints import DISCORD_API_BASE, DISCORD_GATEWAY_URL, apply_endpoints
 from bot.devserver import DevServer
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 GUILD, CHANNEL, MEMBER = 810000000000000001, 810000000000000002, 810000000000000003
 THREADS = r"^/channels/\d+/messages/\d+/threads$"
 REACTION = r"^/channels/\d+/messages/\d+/reactions/.+/@me$"

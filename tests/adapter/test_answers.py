@@ -19,9 +19,9 @@ from tests.participation_world import (
     C,
     G,
     guild,
-    make_bot,
     rows,
     seed_post,
+    settings,
 )
 
 
@@ -31,16 +31,16 @@ async def start(fd: FakeDiscord, posts) -> AnswersCog:
 
 
 @contextlib.asynccontextmanager
-async def running(tmp_path):
+async def running(tmp_path, make_bot):
     """One posted prompt in the database and the bot connected with the answers cog."""
     post = await seed_post(tmp_path / "bot.sqlite3")
-    bot = make_bot(tmp_path, cogs=[AnswersCog])
+    bot = make_bot(settings(tmp_path), cogs=[AnswersCog])
     async with FakeDiscord(bot) as fd:
         yield post, bot, fd, await start(fd, [post])
 
 
-async def test_answer_in_thread_is_recorded_once_even_when_delivered_twice(tmp_path):
-    async with running(tmp_path) as (post, bot, fd, cog):
+async def test_answer_in_thread_is_recorded_once_even_when_delivered_twice(tmp_path, make_bot):
+    async with running(tmp_path, make_bot) as (post, bot, fd, cog):
         sent = await fd.say(post.thread_id, ANA, "my answer")
         await fd.send("MESSAGE_CREATE", sent)  # Discord may deliver an event again
         await cog.writer.flush()
@@ -50,8 +50,8 @@ async def test_answer_in_thread_is_recorded_once_even_when_delivered_twice(tmp_p
             assert tuple(await c.fetchone()) == (post.post_id, "p1", "t1")
 
 
-async def test_answer_length_is_kept_when_discord_gives_the_content(tmp_path):
-    async with running(tmp_path) as (post, bot, fd, cog):
+async def test_answer_length_is_kept_when_discord_gives_the_content(tmp_path, make_bot):
+    async with running(tmp_path, make_bot) as (post, bot, fd, cog):
         sent = await fd.say(post.thread_id, ANA, "hello bot", mentions_bot=True)
         await cog.writer.flush()
         assert await rows(bot) == [(ANA, int(sent["id"]), "answer", 9)]
@@ -59,16 +59,16 @@ async def test_answer_length_is_kept_when_discord_gives_the_content(tmp_path):
             assert "hello bot" not in repr(await cur.fetchall())  # never the text
 
 
-async def test_reply_to_the_prompt_message_is_recorded(tmp_path):
-    async with running(tmp_path) as (post, bot, fd, cog):
+async def test_reply_to_the_prompt_message_is_recorded(tmp_path, make_bot):
+    async with running(tmp_path, make_bot) as (post, bot, fd, cog):
         reply = await fd.say(C, BEN, reply_to=post.message_id)
         await fd.say(C, ANA)  # in the prompt's channel but not a reply
         await cog.writer.flush()
         assert await rows(bot) == [(BEN, int(reply["id"]), "answer", None)]
 
 
-async def test_unrelated_message_touches_no_database(tmp_path):
-    async with running(tmp_path) as (_post, bot, fd, cog):
+async def test_unrelated_message_touches_no_database(tmp_path, make_bot):
+    async with running(tmp_path, make_bot) as (_post, bot, fd, cog):
         statements: list[str] = []
         await bot.db.set_trace_callback(statements.append)
         other = await fd.say(OTHER, ANA, "off topic")
@@ -80,8 +80,8 @@ async def test_unrelated_message_touches_no_database(tmp_path):
         assert cog.writer.pending == 0
 
 
-async def test_bot_and_system_messages_are_ignored(tmp_path):
-    async with running(tmp_path) as (post, bot, fd, cog):
+async def test_bot_and_system_messages_are_ignored(tmp_path, make_bot):
+    async with running(tmp_path, make_bot) as (post, bot, fd, cog):
         await fd.say(post.thread_id, 99, "beep")  # another bot
         await bot.get_channel(post.thread_id).send("a follow-up question")  # the bot itself
         pinned = events.message(post.thread_id, payloads.user(ANA), guild_id=G)
@@ -91,8 +91,8 @@ async def test_bot_and_system_messages_are_ignored(tmp_path):
         assert await rows(bot) == []
 
 
-async def test_deleted_message_removes_its_row_flushed_or_still_queued(tmp_path):
-    async with running(tmp_path) as (post, bot, fd, cog):
+async def test_deleted_message_removes_its_row_flushed_or_still_queued(tmp_path, make_bot):
+    async with running(tmp_path, make_bot) as (post, bot, fd, cog):
         stored = await fd.say(post.thread_id, ANA)
         await cog.writer.flush()
         queued = await fd.say(post.thread_id, BEN)
@@ -105,8 +105,8 @@ async def test_deleted_message_removes_its_row_flushed_or_still_queued(tmp_path)
         assert await rows(bot) == [(BEN, int(kept["id"]), "answer", None)]
 
 
-async def test_bulk_delete_removes_every_row(tmp_path):
-    async with running(tmp_path) as (post, bot, fd, cog):
+async def test_bulk_delete_removes_every_row(tmp_path, make_bot):
+    async with running(tmp_path, make_bot) as (post, bot, fd, cog):
         a = await fd.say(post.thread_id, ANA)
         b = await fd.say(post.thread_id, BEN)
         await cog.writer.flush()
@@ -116,8 +116,10 @@ async def test_bulk_delete_removes_every_row(tmp_path):
         assert await rows(bot) == []
 
 
-async def test_reaction_on_prompt_message_is_recorded_once_and_removed_when_taken_back(tmp_path):
-    async with running(tmp_path) as (post, bot, fd, cog):
+async def test_reaction_on_prompt_message_is_recorded_once_and_removed_when_taken_back(
+    tmp_path, make_bot
+):
+    async with running(tmp_path, make_bot) as (post, bot, fd, cog):
         await fd.react(C, post.message_id, ANA, "👍")
         await fd.react(C, post.message_id, ANA, "🔥")
         await fd.react(C, post.message_id, 99, "🤖")  # a bot
@@ -131,8 +133,10 @@ async def test_reaction_on_prompt_message_is_recorded_once_and_removed_when_take
         assert await rows(bot) == []
 
 
-async def test_clearing_all_reactions_removes_every_reaction_record_queued_or_stored(tmp_path):
-    async with running(tmp_path) as (post, bot, fd, cog):
+async def test_clearing_all_reactions_removes_every_reaction_record_queued_or_stored(
+    tmp_path, make_bot
+):
+    async with running(tmp_path, make_bot) as (post, bot, fd, cog):
         answer = await fd.say(post.thread_id, BEN)
         await fd.react(C, post.message_id, ANA)
         await cog.writer.flush()
@@ -147,8 +151,8 @@ async def test_clearing_all_reactions_removes_every_reaction_record_queued_or_st
         assert await rows(bot) == [(BEN, int(answer["id"]), "answer", None)]
 
 
-async def test_clearing_one_emoji_removes_every_reaction_record_on_the_prompt(tmp_path):
-    async with running(tmp_path) as (post, bot, fd, cog):
+async def test_clearing_one_emoji_removes_every_reaction_record_on_the_prompt(tmp_path, make_bot):
+    async with running(tmp_path, make_bot) as (post, bot, fd, cog):
         await fd.react(C, post.message_id, ANA, "👍")
         await cog.writer.flush()
         await fd.react(C, post.message_id, BEN, "🔥")  # still queued
@@ -159,8 +163,8 @@ async def test_clearing_one_emoji_removes_every_reaction_record_on_the_prompt(tm
         assert await rows(bot) == []
 
 
-async def test_clearing_reactions_elsewhere_keeps_the_prompt_reactions(tmp_path):
-    async with running(tmp_path) as (post, bot, fd, cog):
+async def test_clearing_reactions_elsewhere_keeps_the_prompt_reactions(tmp_path, make_bot):
+    async with running(tmp_path, make_bot) as (post, bot, fd, cog):
         await fd.react(C, post.message_id, ANA)
         other = await fd.say(OTHER, BEN)
         await fd.send(
@@ -174,8 +178,8 @@ async def test_clearing_reactions_elsewhere_keeps_the_prompt_reactions(tmp_path)
         assert await rows(bot) == [(ANA, post.message_id, "reaction", None)]
 
 
-async def test_opted_out_member_is_not_recorded(tmp_path):
-    async with running(tmp_path) as (post, bot, fd, cog):
+async def test_opted_out_member_is_not_recorded(tmp_path, make_bot):
+    async with running(tmp_path, make_bot) as (post, bot, fd, cog):
         await cog.store.opt_out(G, ANA, 0)
         await fd.say(post.thread_id, ANA)
         await fd.react(C, post.message_id, ANA)
@@ -184,10 +188,10 @@ async def test_opted_out_member_is_not_recorded(tmp_path):
         assert await rows(bot) == [(BEN, int(answer["id"]), "answer", None)]
 
 
-async def test_prompt_posted_event_and_thread_create_start_tracking_new_posts(tmp_path):
+async def test_prompt_posted_event_and_thread_create_start_tracking_new_posts(tmp_path, make_bot):
     db_path = tmp_path / "bot.sqlite3"
     await seed_post(db_path, "p0", posted_at=0)  # too old to be watched
-    bot = make_bot(tmp_path, cogs=[AnswersCog])
+    bot = make_bot(settings(tmp_path), cogs=[AnswersCog])
     async with FakeDiscord(bot) as fd:
         cog = await start(fd, [])
         assert len(cog.index) == 0
@@ -213,11 +217,13 @@ async def test_prompt_posted_event_and_thread_create_start_tracking_new_posts(tm
         assert await rows(bot) == [(ANA, int(answer["id"]), "answer", None)]
 
 
-async def test_a_post_announced_late_has_its_thread_read_and_a_fresh_one_does_not(tmp_path):
+async def test_a_post_announced_late_has_its_thread_read_and_a_fresh_one_does_not(
+    tmp_path, make_bot
+):
     """A claim completed after a crash is announced long after its message was sent: answers
     already in its thread are recorded. A post announced as it is sent costs no history read."""
     post = await seed_post(tmp_path / "bot.sqlite3")  # its message was sent a day before NOW
-    bot = make_bot(tmp_path, cogs=[_BackfillOnRequest])
+    bot = make_bot(settings(tmp_path), cogs=[_BackfillOnRequest])
     async with FakeDiscord(bot) as fd:
         cog = await start(fd, [])
         early = events.message(post.thread_id, payloads.user(BEN), guild_id=G)
@@ -237,14 +243,14 @@ async def test_a_post_announced_late_has_its_thread_read_and_a_fresh_one_does_no
         assert cog.index.lookup_thread(fresh_id) == fresh
 
 
-async def test_backfill_after_restart_reads_history_after_last_recorded_answer(tmp_path):
-    async with running(tmp_path) as (post, _bot, fd, cog):
+async def test_backfill_after_restart_reads_history_after_last_recorded_answer(tmp_path, make_bot):
+    async with running(tmp_path, make_bot) as (post, _bot, fd, cog):
         await fd.say(post.thread_id, ANA)
         last = await fd.say(post.thread_id, BEN)
         await cog.writer.flush()
 
     # While the bot is down, two more answers arrive in the thread.
-    bot = make_bot(tmp_path, cogs=[AnswersCog])
+    bot = make_bot(settings(tmp_path), cogs=[AnswersCog])
     async with FakeDiscord(bot) as fd:
         missed = [events.message(post.thread_id, payloads.user(u), guild_id=G) for u in (ANA, BEN)]
         fd.set_history(post.thread_id, [last, *missed])
@@ -260,9 +266,9 @@ async def test_backfill_after_restart_reads_history_after_last_recorded_answer(t
         assert len(got) == 4
 
 
-async def test_backfill_with_nothing_recorded_reads_after_the_prompt_message(tmp_path):
+async def test_backfill_with_nothing_recorded_reads_after_the_prompt_message(tmp_path, make_bot):
     post = await seed_post(tmp_path / "bot.sqlite3")
-    bot = make_bot(tmp_path, cogs=[AnswersCog])
+    bot = make_bot(settings(tmp_path), cogs=[AnswersCog])
     async with FakeDiscord(bot) as fd:
         early = events.message(post.thread_id, payloads.user(ANA), guild_id=G)
         fd.set_history(post.thread_id, [early])
@@ -273,9 +279,9 @@ async def test_backfill_with_nothing_recorded_reads_after_the_prompt_message(tmp
         assert await rows(bot) == [(ANA, int(early["id"]), "answer", None)]
 
 
-async def test_prompt_posted_with_a_post_id_reads_the_post_from_the_database(tmp_path):
+async def test_prompt_posted_with_a_post_id_reads_the_post_from_the_database(tmp_path, make_bot):
     post = await seed_post(tmp_path / "bot.sqlite3", posted_at=POSTED_AT)
-    bot = make_bot(tmp_path, cogs=[AnswersCog])
+    bot = make_bot(settings(tmp_path), cogs=[AnswersCog])
     async with FakeDiscord(bot) as fd:
         cog = await start(fd, [])
         cog.index.remove(post.post_id)
@@ -309,10 +315,10 @@ async def test_a_prompt_the_scheduler_posts_collects_answers_at_once(tmp_path):
         assert await rows(bot) == [(ANA, int(answer["id"]), "answer", None)]
 
 
-async def test_queued_answers_are_written_when_the_bot_closes(tmp_path):
+async def test_queued_answers_are_written_when_the_bot_closes(tmp_path, make_bot):
     import sqlite3
 
-    async with running(tmp_path) as (post, _bot, fd, cog):
+    async with running(tmp_path, make_bot) as (post, _bot, fd, cog):
         await fd.say(post.thread_id, ANA)
         assert cog.writer.pending == 1
     con = sqlite3.connect(tmp_path / "bot.sqlite3")
@@ -320,8 +326,10 @@ async def test_queued_answers_are_written_when_the_bot_closes(tmp_path):
     con.close()
 
 
-async def test_restart_does_not_bring_back_answers_that_forget_or_retention_erased(tmp_path):
-    async with running(tmp_path) as (post, _bot, fd, cog):
+async def test_restart_does_not_bring_back_answers_that_forget_or_retention_erased(
+    tmp_path, make_bot
+):
+    async with running(tmp_path, make_bot) as (post, _bot, fd, cog):
         await cog.store.opt_out(G, BEN, 0)
         old = await fd.say(post.thread_id, BEN)  # opted out: seen, never recorded
         await cog.store.opt_in(G, BEN)
@@ -332,7 +340,7 @@ async def test_restart_does_not_bring_back_answers_that_forget_or_retention_eras
         await cog.writer.flush()
         await cog.store.purge_older_than(10**12)  # retention erases everything
 
-    bot = make_bot(tmp_path, cogs=[AnswersCog])
+    bot = make_bot(settings(tmp_path), cogs=[AnswersCog])
     async with FakeDiscord(bot) as fd:
         fd.set_history(post.thread_id, [old, first, later])
         cog = await start(fd, [post])
@@ -342,8 +350,10 @@ async def test_restart_does_not_bring_back_answers_that_forget_or_retention_eras
         assert await rows(bot) == []
 
 
-async def test_forgotten_member_is_recorded_again_and_opted_out_one_moves_the_cursor(tmp_path):
-    async with running(tmp_path) as (post, bot, fd, cog):
+async def test_forgotten_member_is_recorded_again_and_opted_out_one_moves_the_cursor(
+    tmp_path, make_bot
+):
+    async with running(tmp_path, make_bot) as (post, bot, fd, cog):
         await fd.say(post.thread_id, ANA)
         await cog.writer.forget(G, ANA)
         again = await fd.say(post.thread_id, ANA)
@@ -362,12 +372,14 @@ class _BackfillOnRequest(AnswersCog, name="Answers"):
         pass
 
 
-async def test_backfill_reads_after_what_was_seen_before_start_not_after_live_answers(tmp_path):
-    async with running(tmp_path) as (post, _bot, fd, cog):
+async def test_backfill_reads_after_what_was_seen_before_start_not_after_live_answers(
+    tmp_path, make_bot
+):
+    async with running(tmp_path, make_bot) as (post, _bot, fd, cog):
         last = await fd.say(post.thread_id, ANA)
         await cog.writer.flush()
 
-    bot = make_bot(tmp_path, cogs=[_BackfillOnRequest])
+    bot = make_bot(settings(tmp_path), cogs=[_BackfillOnRequest])
     async with FakeDiscord(bot) as fd:
         missed = events.message(post.thread_id, payloads.user(BEN), guild_id=G)
         fd.set_history(post.thread_id, [last, missed])
@@ -382,14 +394,14 @@ async def test_backfill_reads_after_what_was_seen_before_start_not_after_live_an
         assert sorted(r[0] for r in got) == sorted(int(m["id"]) for m in (last, missed, live))
 
 
-async def test_live_answers_before_the_backfill_do_not_move_the_stored_cursor(tmp_path):
+async def test_live_answers_before_the_backfill_do_not_move_the_stored_cursor(tmp_path, make_bot):
     """A crash after a live answer is written but before the backfill has read the thread must
     not make the next start skip what was posted while the bot was down."""
-    async with running(tmp_path) as (post, _bot, fd, cog):
+    async with running(tmp_path, make_bot) as (post, _bot, fd, cog):
         last = await fd.say(post.thread_id, ANA)
         await cog.writer.flush()
 
-    bot = make_bot(tmp_path, cogs=[_BackfillOnRequest])
+    bot = make_bot(settings(tmp_path), cogs=[_BackfillOnRequest])
     async with FakeDiscord(bot) as fd:
         missed = events.message(post.thread_id, payloads.user(BEN), guild_id=G)
         cog = await start(fd, [post])
@@ -405,8 +417,10 @@ async def test_live_answers_before_the_backfill_do_not_move_the_stored_cursor(tm
         assert await cog.store.cursors() == {post.post_id: int(after["id"])}  # live again
 
 
-async def test_an_answer_is_queued_as_the_gateway_parses_it_without_starting_a_task(tmp_path):
-    async with running(tmp_path) as (post, bot, fd, cog):
+async def test_an_answer_is_queued_as_the_gateway_parses_it_without_starting_a_task(
+    tmp_path, make_bot
+):
+    async with running(tmp_path, make_bot) as (post, bot, fd, cog):
         before = asyncio.all_tasks()
         answer = events.message(post.thread_id, payloads.user(ANA), guild_id=G)
         bot._connection.parse_message_create(answer)  # what the gateway does with MESSAGE_CREATE
@@ -417,11 +431,13 @@ async def test_an_answer_is_queued_as_the_gateway_parses_it_without_starting_a_t
         assert await rows(bot) == []
 
 
-async def test_unloading_stops_backfill_flush_and_report_tasks_before_the_last_write(tmp_path):
+async def test_unloading_stops_backfill_flush_and_report_tasks_before_the_last_write(
+    tmp_path, make_bot
+):
     from bot.adapter.report_tasks import ReportTasks
 
     post = await seed_post(tmp_path / "bot.sqlite3")
-    bot = make_bot(tmp_path, cogs=[AnswersCog, ReportTasks])
+    bot = make_bot(settings(tmp_path), cogs=[AnswersCog, ReportTasks])
     async with FakeDiscord(bot) as fd:
         cog = await start(fd, [post])
         reports = bot.get_cog("ReportTasks")
@@ -434,12 +450,12 @@ async def test_unloading_stops_backfill_flush_and_report_tasks_before_the_last_w
         assert await rows(bot, "SELECT member_id FROM participation") == [(ANA,)]
 
 
-async def test_a_thread_that_cannot_be_read_is_skipped_then_read_again(tmp_path):
+async def test_a_thread_that_cannot_be_read_is_skipped_then_read_again(tmp_path, make_bot):
     """A dropped connection while reading one thread's history neither stops the others from
     being read nor lets live answers move that thread's cursor; it is read again later."""
     db_path = tmp_path / "bot.sqlite3"
     broken, fine = await seed_post(db_path, "p1"), await seed_post(db_path, "p2")
-    bot = make_bot(tmp_path, cogs=[_BackfillOnRequest])
+    bot = make_bot(settings(tmp_path), cogs=[_BackfillOnRequest])
     async with FakeDiscord(bot) as fd:
         missed = [
             events.message(p.thread_id, payloads.user(BEN), guild_id=G) for p in (broken, fine)
@@ -465,11 +481,11 @@ async def test_a_thread_that_cannot_be_read_is_skipped_then_read_again(tmp_path)
         assert sorted(got) == sorted((int(m["id"]),) for m in (live, *missed))
 
 
-async def test_a_failed_backfill_does_not_stop_queued_answers_being_written(tmp_path):
+async def test_a_failed_backfill_does_not_stop_queued_answers_being_written(tmp_path, make_bot):
     import sqlite3
 
     post = await seed_post(tmp_path / "bot.sqlite3")
-    bot = make_bot(tmp_path, cogs=[_BackfillOnRequest])
+    bot = make_bot(settings(tmp_path), cogs=[_BackfillOnRequest])
     async with FakeDiscord(bot) as fd:
         cog = await start(fd, [post])
 
@@ -490,13 +506,14 @@ async def test_a_failed_backfill_does_not_stop_queued_answers_being_written(tmp_
 
 async def test_a_live_answer_while_a_late_post_is_unread_keeps_the_missed_ones_for_next_start(
     tmp_path,
+    make_bot,
 ):
     """A late-announced post whose history read breaks off after a live answer arrived: the
     stored cursor stays before the answers not read yet, so the next start still finds them;
     shutting down meanwhile stops the pending read cleanly."""
     from bot.store.posts import PostStore
 
-    bot = make_bot(tmp_path, cogs=[_BackfillOnRequest])
+    bot = make_bot(settings(tmp_path), cogs=[_BackfillOnRequest])
     async with FakeDiscord(bot) as fd:
         cog = await start(fd, [])
         # The claim made before a crash is completed now, a day after its message was sent.
@@ -521,7 +538,7 @@ async def test_a_live_answer_while_a_late_post_is_unread_keeps_the_missed_ones_f
         [late] = cog.late_backfills
     assert late.cancelled()
 
-    bot = make_bot(tmp_path, cogs=[AnswersCog])
+    bot = make_bot(settings(tmp_path), cogs=[AnswersCog])
     async with FakeDiscord(bot) as fd:
         fd.set_history(post.thread_id, [early, live])
         cog = await start(fd, [post])

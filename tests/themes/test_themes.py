@@ -12,7 +12,7 @@ from bot.essays.reader import parse_essay
 from bot.themes.extract import find_themes, merge_items, theme_json
 from bot.themes.titles import load_vocabulary
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 
 def theme_of(themes, item_title):

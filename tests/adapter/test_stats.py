@@ -19,9 +19,9 @@ from tests.participation_world import (
     C,
     G,
     guild,
-    make_bot,
     rows,
     seed_history,
+    settings,
 )
 
 COGS = [AnswersCog, *STATS_COGS]
@@ -30,8 +30,8 @@ README_COLUMNS = (
 )
 
 
-async def test_every_stats_command_carries_both_moderator_gates(tmp_path):
-    bot = make_bot(tmp_path, cogs=COGS)
+async def test_every_stats_command_carries_both_moderator_gates(tmp_path, make_bot):
+    bot = make_bot(settings(tmp_path), cogs=COGS)
     async with FakeDiscord(bot) as fd:
         names = {c.qualified_name: gates(c) for c in iter_leaf_commands(bot.tree, [G])}
         assert names == {
@@ -51,9 +51,9 @@ async def test_every_stats_command_carries_both_moderator_gates(tmp_path):
             assert refused.content == MODERATOR_ONLY and refused.ephemeral, path
 
 
-async def test_stats_server_figures_on_a_known_data_set(tmp_path):
+async def test_stats_server_figures_on_a_known_data_set(tmp_path, make_bot):
     await seed_history(tmp_path / "bot.sqlite3")
-    bot = make_bot(tmp_path, cogs=COGS)
+    bot = make_bot(settings(tmp_path), cogs=COGS)
     async with FakeDiscord(bot) as fd:
         await fd.connect(guild(fd))
         replies = await fd.slash("stats server", user_id=MOD, channel_id=C)
@@ -66,9 +66,9 @@ async def test_stats_server_figures_on_a_known_data_set(tmp_path):
         assert month.content.startswith("Last 31 day(s): 2 active members (2 new, 0 returning)")
 
 
-async def test_stats_prompt_and_member(tmp_path):
+async def test_stats_prompt_and_member(tmp_path, make_bot):
     await seed_history(tmp_path / "bot.sqlite3")
-    bot = make_bot(tmp_path, cogs=COGS)
+    bot = make_bot(settings(tmp_path), cogs=COGS)
     async with FakeDiscord(bot) as fd:
         await fd.connect(guild(fd))
         prompt = await fd.slash("stats prompt", user_id=MOD, channel_id=C, prompt="p4")
@@ -82,9 +82,9 @@ async def test_stats_prompt_and_member(tmp_path):
         assert all(m.get("allowed_mentions") == {"parse": []} for m in member.messages)
 
 
-async def test_export_attaches_a_csv_with_the_documented_columns(tmp_path):
+async def test_export_attaches_a_csv_with_the_documented_columns(tmp_path, make_bot):
     await seed_history(tmp_path / "bot.sqlite3")
-    bot = make_bot(tmp_path, cogs=COGS)
+    bot = make_bot(settings(tmp_path), cogs=COGS)
     async with FakeDiscord(bot) as fd:
         await fd.connect(guild(fd))
         replies = await fd.slash("export", user_id=MOD, channel_id=C)
@@ -105,9 +105,9 @@ async def test_export_attaches_a_csv_with_the_documented_columns(tmp_path):
         assert len(recent.decode().splitlines()) == 1 + 6  # the 30-day-old answer left out
 
 
-async def test_weekly_digest_goes_to_mod_log_at_the_slot_and_pings_nobody(tmp_path):
+async def test_weekly_digest_goes_to_mod_log_at_the_slot_and_pings_nobody(tmp_path, make_bot):
     await seed_history(tmp_path / "bot.sqlite3")
-    bot = make_bot(tmp_path, cogs=COGS)
+    bot = make_bot(settings(tmp_path), cogs=COGS)
     async with FakeDiscord(bot) as fd:
         await fd.connect(guild(fd))
         tasks = bot.get_cog("ReportTasks")
@@ -125,9 +125,9 @@ async def test_weekly_digest_goes_to_mod_log_at_the_slot_and_pings_nobody(tmp_pa
         assert tasks.next_digest[G] == monday + timedelta(days=7)
 
 
-async def test_purge_removes_rows_older_than_retention_daily(tmp_path):
+async def test_purge_removes_rows_older_than_retention_daily(tmp_path, make_bot):
     await seed_history(tmp_path / "bot.sqlite3")
-    bot = make_bot(tmp_path, cogs=COGS, retention_days=3)
+    bot = make_bot(settings(tmp_path, retention_days=3), cogs=COGS)
     async with FakeDiscord(bot) as fd:
         await fd.connect(guild(fd))  # the first purge runs once the bot is ready
         kept = await rows(bot, "SELECT created_at FROM participation")

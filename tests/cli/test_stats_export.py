@@ -11,7 +11,7 @@ from bot.store.db import open_database
 from bot.store.participation import ParticipationStore
 
 G = 1
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def make_db(path: Path, days_ago: int = 2) -> None:

@@ -15,10 +15,9 @@ NOW = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)  # 08:00 London; the 09:00 slot is 
 SUBCOMMANDS = {"post", "next", "skip", "pause", "resume", "reload", "schedule"}
 
 
-def make_bot(tmp_path):
-    holder = library_holder(tmp_path, {"grief": 2, "joy": 2})
-    config = settings(tmp_path, channel(A))
-    return DiscussionBot(config, holder, clock=lambda: NOW, cogs=[Posting, Topics])
+def files(tmp_path):
+    """Settings with one scheduled channel, and two themes of two prompts each."""
+    return settings(tmp_path, channel(A)), library_holder(tmp_path, {"grief": 2, "joy": 2})
 
 
 async def start(fd):
@@ -42,8 +41,8 @@ def posts_in(fd, channel_id):
     return fd.requests_to("POST", f"/channels/{channel_id}/messages")
 
 
-async def test_member_is_refused_and_moderator_posts(tmp_path):
-    bot = make_bot(tmp_path)
+async def test_member_is_refused_and_moderator_posts(tmp_path, make_bot):
+    bot = make_bot(*files(tmp_path), cogs=[Posting, Topics], clock=lambda: NOW)
     async with FakeDiscord(bot, clock=bot.clock) as fd:
         await start(fd)
         refused = await fd.slash("topic post", user_id=MEMBER, channel_id=A)
@@ -56,8 +55,8 @@ async def test_member_is_refused_and_moderator_posts(tmp_path):
         assert post.json["embeds"][0]["footer"]["text"] == "Theme: Joy · From: e.txt"
 
 
-async def test_post_explains_unknown_ids_and_unconfigured_channels(tmp_path):
-    bot = make_bot(tmp_path)
+async def test_post_explains_unknown_ids_and_unconfigured_channels(tmp_path, make_bot):
+    bot = make_bot(*files(tmp_path), cogs=[Posting, Topics], clock=lambda: NOW)
     async with FakeDiscord(bot, clock=bot.clock) as fd:
         await start(fd)
         unknown = await fd.slash("topic post", user_id=MOD, channel_id=A, prompt="nope-9")
@@ -69,8 +68,8 @@ async def test_post_explains_unknown_ids_and_unconfigured_channels(tmp_path):
         assert posts_in(fd, A) == [] and posts_in(fd, ELSEWHERE) == []
 
 
-async def test_post_autocompletes_themes_and_prompts_of_the_chosen_theme(tmp_path):
-    bot = make_bot(tmp_path)
+async def test_post_autocompletes_themes_and_prompts_of_the_chosen_theme(tmp_path, make_bot):
+    bot = make_bot(*files(tmp_path), cogs=[Posting, Topics], clock=lambda: NOW)
     async with FakeDiscord(bot, clock=bot.clock) as fd:
         await start(fd)
         themes = await fd.autocomplete("topic post", "theme", user_id=MOD, channel_id=A, theme="jo")
@@ -81,8 +80,8 @@ async def test_post_autocompletes_themes_and_prompts_of_the_chosen_theme(tmp_pat
         assert [c["value"] for c in prompts] == ["grief-1", "grief-2"]
 
 
-async def test_every_topic_subcommand_carries_both_gates(tmp_path):
-    bot = make_bot(tmp_path)
+async def test_every_topic_subcommand_carries_both_gates(tmp_path, make_bot):
+    bot = make_bot(*files(tmp_path), cogs=[Posting, Topics], clock=lambda: NOW)
     async with FakeDiscord(bot, clock=bot.clock):
         topic = [c for c in iter_leaf_commands(bot.tree, [GUILD]) if c.root_parent]
         assert {c.name for c in topic} == SUBCOMMANDS
@@ -90,8 +89,8 @@ async def test_every_topic_subcommand_carries_both_gates(tmp_path):
         assert half_gated(bot.tree, [GUILD]) == []
 
 
-async def test_next_lists_upcoming_prompts_with_pending_skip(tmp_path):
-    bot = make_bot(tmp_path)
+async def test_next_lists_upcoming_prompts_with_pending_skip(tmp_path, make_bot):
+    bot = make_bot(*files(tmp_path), cogs=[Posting, Topics], clock=lambda: NOW)
     async with FakeDiscord(bot, clock=bot.clock) as fd:
         await start(fd)
         skipped = await fd.slash("topic skip", user_id=MOD, channel_id=A)
@@ -107,8 +106,8 @@ async def test_next_lists_upcoming_prompts_with_pending_skip(tmp_path):
         assert upcoming.ephemeral
 
 
-async def test_pause_resume_and_schedule(tmp_path):
-    bot = make_bot(tmp_path)
+async def test_pause_resume_and_schedule(tmp_path, make_bot):
+    bot = make_bot(*files(tmp_path), cogs=[Posting, Topics], clock=lambda: NOW)
     async with FakeDiscord(bot, clock=bot.clock) as fd:
         await start(fd)
         paused = await fd.slash("topic pause", user_id=MOD, channel_id=ELSEWHERE, channel=A)
@@ -122,8 +121,8 @@ async def test_pause_resume_and_schedule(tmp_path):
         assert f"<t:{int((NOW + timedelta(hours=1)).timestamp())}:f>" in schedule.content
 
 
-async def test_reload_reports_file_and_line_and_keeps_the_old_prompts(tmp_path):
-    bot = make_bot(tmp_path)
+async def test_reload_reports_file_and_line_and_keeps_the_old_prompts(tmp_path, make_bot):
+    bot = make_bot(*files(tmp_path), cogs=[Posting, Topics], clock=lambda: NOW)
     async with FakeDiscord(bot, clock=bot.clock) as fd:
         await start(fd)
         broken = tmp_path / "prompts" / "joy.yaml"

@@ -7,7 +7,7 @@ from bot.prompts.generate import draft_for_source, initial_drafts, load_bank
 from bot.themes.extract import find_themes, merge_items
 from bot.themes.titles import load_vocabulary
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 UNSEEN = """\
 1. Navigating family expectations: Many of us juggle what parents hope for with who we are.
 2. Developing mentorship networks: Older members can guide newcomers through hard first years.

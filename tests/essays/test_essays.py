@@ -5,7 +5,7 @@ from pathlib import Path
 
 from bot.essays.reader import parse_essay, read_essays
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 
 def titles(essay):

@@ -29,7 +29,7 @@ from bot.prompts.writer import render_theme_file
 
 pytestmark = pytest.mark.slow  # see tests/conftest.py
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 THEME, OTHER = "stories", "stereotypes"  # config.example.yaml names both
 THEME_TEXT = (ROOT / "prompts" / f"{THEME}.yaml").read_text(encoding="utf-8")
 CONFIG_TEXT = (ROOT / "config.example.yaml").read_text(encoding="utf-8")

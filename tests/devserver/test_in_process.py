@@ -26,7 +26,7 @@ class Recorder(commands.Cog):
         self.reactions.append(event)
 
 
-def make_bot() -> commands.Bot:
+def recorder_bot() -> commands.Bot:
     bot = commands.Bot(
         command_prefix=commands.when_mentioned,
         intents=discord.Intents.default(),
@@ -68,7 +68,7 @@ def world(fd: FakeDiscord, threads=()) -> dict:
 
 
 async def test_message_in_a_thread_reaches_listener_with_channel_parent_and_author():
-    bot = make_bot()
+    bot = recorder_bot()
     async with FakeDiscord(bot) as fd:
         thread_id = payloads.snowflake()
         thread = payloads.thread(thread_id, G, C, "Q1", owner_id=fd.server.application_id)
@@ -86,7 +86,7 @@ async def test_message_in_a_thread_reaches_listener_with_channel_parent_and_auth
 
 
 async def test_message_mentioning_the_bot_keeps_its_content():
-    bot = make_bot()
+    bot = recorder_bot()
     async with FakeDiscord(bot) as fd:
         await fd.connect(world(fd))
         await fd.say(C, U, "hello bot", mentions_bot=True)
@@ -94,7 +94,7 @@ async def test_message_mentioning_the_bot_keeps_its_content():
 
 
 async def test_reaction_reaches_on_raw_reaction_add():
-    bot = make_bot()
+    bot = recorder_bot()
     async with FakeDiscord(bot) as fd:
         await fd.connect(world(fd))
         posted = await fd.say(C, U)
@@ -107,7 +107,7 @@ async def test_reaction_reaches_on_raw_reaction_add():
 
 
 async def test_send_records_exact_json_with_embed_and_allowed_mentions():
-    bot = make_bot()
+    bot = recorder_bot()
     async with FakeDiscord(bot) as fd:
         await fd.connect(world(fd))
         channel = bot.get_channel(C)
@@ -130,7 +130,7 @@ async def test_send_records_exact_json_with_embed_and_allowed_mentions():
 
 
 async def test_create_thread_records_post_and_caches_the_thread():
-    bot = make_bot()
+    bot = recorder_bot()
     async with FakeDiscord(bot) as fd:
         await fd.connect(world(fd))
         message = await bot.get_channel(C).send("prompt")
@@ -148,7 +148,7 @@ async def test_create_thread_records_post_and_caches_the_thread():
 
 
 async def test_slash_command_runs_and_its_ephemeral_reply_is_recorded():
-    bot = make_bot()
+    bot = recorder_bot()
     async with FakeDiscord(bot) as fd:
         await fd.connect(world(fd))
         await bot.tree.sync(guild=None)
@@ -161,7 +161,7 @@ async def test_slash_command_runs_and_its_ephemeral_reply_is_recorded():
 
 
 async def test_default_permissions_appear_in_the_synced_command_payload():
-    bot = make_bot()
+    bot = recorder_bot()
     async with FakeDiscord(bot) as fd:
         bot.tree.copy_global_to(guild=discord.Object(G))
         synced = await bot.tree.sync(guild=discord.Object(G))
@@ -179,7 +179,7 @@ async def test_default_permissions_appear_in_the_synced_command_payload():
 
 
 async def test_scripted_403_raises_forbidden_with_discord_code():
-    bot = make_bot()
+    bot = recorder_bot()
     async with FakeDiscord(bot) as fd:
         await fd.connect(world(fd))
         fd.fail_next("POST", f"/channels/{C}/messages", 403)
@@ -191,7 +191,7 @@ async def test_scripted_403_raises_forbidden_with_discord_code():
 
 
 async def test_server_errors_are_retried_like_discord_py_then_raised():
-    bot = make_bot()
+    bot = recorder_bot()
     async with FakeDiscord(bot) as fd:
         await fd.connect(world(fd))
         fd.fail_next("POST", "/channels/{c}/messages", 500, times=2)
@@ -206,7 +206,7 @@ async def test_server_errors_are_retried_like_discord_py_then_raised():
 
 
 async def test_rate_limit_is_waited_out_transparently_and_recorded():
-    bot = make_bot()
+    bot = recorder_bot()
     async with FakeDiscord(bot) as fd:
         await fd.connect(world(fd))
         fd.fail_next("POST", "/channels/{c}/messages", 429, retry_after=2.5)
@@ -216,7 +216,7 @@ async def test_rate_limit_is_waited_out_transparently_and_recorded():
 
 
 async def test_listener_exception_fails_the_test_unless_acknowledged():
-    bot = make_bot()
+    bot = recorder_bot()
 
     async def on_message(message):
         raise ValueError("listener broke")
@@ -227,7 +227,7 @@ async def test_listener_exception_fails_the_test_unless_acknowledged():
             await fd.connect(world(fd))
             await fd.say(C, U)
 
-    async with FakeDiscord(make_bot()) as fd:
+    async with FakeDiscord(recorder_bot()) as fd:
         fd.bot.add_listener(on_message)
         await fd.connect(world(fd))
         await fd.say(C, U)
@@ -236,7 +236,7 @@ async def test_listener_exception_fails_the_test_unless_acknowledged():
 
 
 async def test_command_error_is_captured():
-    bot = make_bot()
+    bot = recorder_bot()
     async with FakeDiscord(bot) as fd:
         await fd.connect(world(fd))
         await fd.slash("boom", user_id=U, channel_id=C)
@@ -245,7 +245,7 @@ async def test_command_error_is_captured():
 
 
 async def test_reply_payload_and_history():
-    bot = make_bot()
+    bot = recorder_bot()
     async with FakeDiscord(bot) as fd:
         await fd.connect(world(fd))
         prompt = await bot.get_channel(C).send("prompt")
@@ -274,7 +274,7 @@ class Confirm(discord.ui.View):
 
 
 async def test_subcommand_group_with_channel_role_and_member_options_and_a_button():
-    bot = make_bot()
+    bot = recorder_bot()
     views: list[Confirm] = []
     topic = app_commands.Group(name="topic", description="Topics")
     admin = app_commands.Group(name="admin", description="Admin", parent=topic)
