@@ -8,7 +8,6 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-import aiosqlite
 import discord
 from discord.ext import commands
 
@@ -16,7 +15,7 @@ from bot.adapter.cogs import CogFactory, default_cogs
 from bot.adapter.tree import BotTree
 from bot.config.settings import GuildConfig, Settings
 from bot.prompts.model import Library
-from bot.store.db import open_database
+from bot.store.db import Connection, open_database
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +65,7 @@ class DiscussionBot(commands.Bot):
         self.library_holder = library_holder
         self.clock = clock
         self.cog_factories = list(default_cogs() if cogs is None else cogs)
-        self.db: aiosqlite.Connection | None = None
+        self.db: Connection | None = None
         self._message_gates: tuple[tuple[Callable[..., bool], Callable[..., None] | None], ...]
         self._message_gates = ()
 

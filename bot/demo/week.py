@@ -159,7 +159,7 @@ class Week:
         stamps a reaction with its clock when it reads it)."""
         await self.run_command(c.MODERATOR, "participation me", c.MODLOG)
 
-    async def run_command(self, user_id: int, name: str, channel_id: int, **options) -> str:
+    async def run_command(self, user_id: int, name: str, channel_id: int, **options: Any) -> str:
         from bot.devserver.events import option
 
         opts = [option(k, v) for k, v in options.items()]

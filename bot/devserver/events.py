@@ -156,7 +156,9 @@ def _infer_type(value: Any) -> int:
     return STRING
 
 
-def command_data(path: str, options: list[Payload], *, command_id: int, guild_id: int | None):
+def command_data(
+    path: str, options: list[Payload], *, command_id: int, guild_id: int | None
+) -> Payload:
     """The ``data`` of an APPLICATION_COMMAND interaction for "root [group] sub" and its options."""
     names = path.split()
     nested = options

@@ -19,7 +19,7 @@ class Pipeline:
         self.holds: list[Hold] = []
 
     @web.middleware
-    async def middleware(self, request: web.Request, handler) -> web.StreamResponse:
+    async def middleware(self, request: web.Request, handler: Callable) -> web.StreamResponse:
         if not request.path.startswith(self.prefix + "/"):
             return await handler(request)
         request[BODY] = await read_body(request)
@@ -35,7 +35,7 @@ class Pipeline:
         return response
 
     async def _answer(
-        self, request: web.Request, record: LoggedRequest, handler
+        self, request: web.Request, record: LoggedRequest, handler: Callable
     ) -> web.StreamResponse:
         failure = next((f for f in self.failures if record.matches(f.method, f.pattern)), None)
         if failure is not None:

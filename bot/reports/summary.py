@@ -12,8 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TextIO
 
-import aiosqlite
-
 from bot.participation.rules import (
     ANSWER,
     Ranked,
@@ -23,6 +21,7 @@ from bot.participation.rules import (
     streak,
 )
 from bot.store import reports as sql
+from bot.store.db import Connection
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +63,7 @@ def _most_least(ranked: list[Ranked], top: int) -> tuple[tuple[Ranked, ...], tup
 
 
 async def server_report(
-    db: aiosqlite.Connection, guild_id: int, since: int, now: int, top: int = TOP
+    db: Connection, guild_id: int, since: int, now: int, top: int = TOP
 ) -> ServerReport:
     """Figures for ``/stats server`` and ``python -m bot stats``; ``top`` entries per list."""
     answers, reactions, active, new = await sql.window_totals(db, guild_id, since, now)
@@ -94,7 +93,7 @@ class PromptReport:
         return self.answers / self.posts if self.posts else 0.0
 
 
-async def prompt_report(db: aiosqlite.Connection, guild_id: int, prompt_id: str) -> PromptReport:
+async def prompt_report(db: Connection, guild_id: int, prompt_id: str) -> PromptReport:
     """All-time figures of one prompt in a server (``/stats prompt``)."""
     posts, first, last, answers, reactions, members, mean = await sql.prompt_figures(
         db, guild_id, prompt_id
@@ -116,7 +115,7 @@ class MemberReport:
     last_at: int | None
 
 
-async def member_report(db: aiosqlite.Connection, guild_id: int, member_id: int) -> MemberReport:
+async def member_report(db: Connection, guild_id: int, member_id: int) -> MemberReport:
     """A member's figures: the same for ``/participation me`` and ``/stats member``.
 
     Streaks are counted per channel over scheduled prompts (see ``participation.streak``);
@@ -176,7 +175,7 @@ def iso(ts: int) -> str:
 
 
 async def export_csv(
-    db: aiosqlite.Connection,
+    db: Connection,
     guild_id: int,
     since: int,
     out: TextIO,

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import aiosqlite
 
+Connection = aiosqlite.Connection  # the type other packages name; only bot/store/ uses it
+
 log = logging.getLogger(__name__)
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
