@@ -12,8 +12,11 @@ import discord
 from discord.ext import commands
 
 from bot.adapter.cogs import CogFactory, default_cogs
+from bot.adapter.publisher import DiscordPublisher
+from bot.adapter.services import Services, build_services
 from bot.adapter.tree import BotTree
 from bot.config.settings import GuildConfig, Settings
+from bot.posting.types import Outcome
 from bot.prompts.model import Library
 from bot.store.db import Connection, open_database
 
@@ -66,6 +69,7 @@ class DiscussionBot(commands.Bot):
         self.clock = clock
         self.cog_factories = list(default_cogs() if cogs is None else cogs)
         self.db: Connection | None = None
+        self.services: Services | None = None
         self._message_gates: tuple[tuple[Callable[..., bool], Callable[..., None] | None], ...]
         self._message_gates = ()
 
@@ -116,6 +120,14 @@ class DiscussionBot(commands.Bot):
         return not gates or any(wants(message) for wants, _ in gates)
 
     async def add_cog(self, cog: commands.Cog, /, **kwargs: Any) -> None:
+        """Refuses a cog that listens to messages without a gate: ``dispatch`` would never
+        hand it a message, so its listener would silently never run."""
+        listens = any(name == "on_message" for name, _ in cog.get_listeners())
+        if listens and not hasattr(cog, "wants_message"):
+            raise TypeError(
+                f"cog {cog.qualified_name} listens to on_message but has no wants_message(message)"
+                " gate: the bot dispatches a message only to cogs that say they want it"
+            )
         await super().add_cog(cog, **kwargs)
         self._refresh_message_gates()
 
@@ -134,9 +146,22 @@ class DiscussionBot(commands.Bot):
     async def setup_hook(self) -> None:
         self.db = await open_database(self.settings.database)
         log.info("database %s open", self.settings.database)
+        self.services = build_services(
+            self.settings,
+            self.db,
+            self.library_holder,
+            DiscordPublisher(self),
+            on_posted=self.announce_post,
+        )
+        self.services.writer.start()  # writes what is queued every second; close() stops it
         for factory in self.cog_factories:
-            await self.add_cog(factory(self))
+            await self.add_cog(factory(self, self.services))
         await self.sync_commands()
+
+    def announce_post(self, outcome: Outcome) -> None:
+        """A post was recorded (scheduled or a moderator's): whoever records answers starts at
+        once, not when the whole scheduler pass ends."""
+        self.dispatch("prompt_posted", outcome.post_id)
 
     async def sync_commands(self) -> None:
         """Register the slash commands in each configured guild (instant, unlike global
@@ -155,13 +180,18 @@ class DiscussionBot(commands.Bot):
             log.info("registered %d commands in guild %s", len(synced), guild.id)
 
     async def close(self) -> None:
-        """Unload cogs first (they flush and stop their work, and may still use Discord and
-        the database), then disconnect, then close the database."""
+        """Unload cogs first (they stop their work, and may still use Discord and the
+        database), then write what is queued, then disconnect, then close the database."""
         for name in list(self.cogs):
             try:
                 await self.remove_cog(name)
             except Exception:
                 log.exception("closing cog %s failed", name)
+        try:
+            if self.services is not None:
+                await self.services.close()
+        except Exception:
+            log.exception("writing the queued participation records failed")
         try:
             await super().close()
         finally:

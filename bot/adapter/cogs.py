@@ -1,7 +1,7 @@
 """Which cogs the bot loads: one feature per cog, each in its own ``bot.adapter`` module.
 
-A feature module exposes ``COGS``: a list of factories ``factory(bot) -> commands.Cog`` (a cog
-class whose ``__init__`` takes the bot is one).
+A feature module exposes ``COGS``: a list of factories ``factory(bot, services) -> commands.Cog``
+(a cog class whose ``__init__`` takes the bot and the shared services is one).
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 from discord.ext import commands
 
 if TYPE_CHECKING:
-    from bot.adapter.client import DiscussionBot
+    from bot.adapter.services import Services
 
 log = logging.getLogger(__name__)
 
-CogFactory = Callable[["DiscussionBot"], commands.Cog]
+CogFactory = Callable[[commands.Bot, "Services"], commands.Cog]
 
 FEATURES = ("posting", "topics", "answers.cog", "participation_cmds", "stats")
 

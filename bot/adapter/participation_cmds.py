@@ -15,11 +15,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.adapter.answers.cog import recording
 from bot.reports.summary import member_report
 
 if TYPE_CHECKING:
     from bot.adapter.client import DiscussionBot
+    from bot.adapter.services import Services
+    from bot.store.batch import BatchWriter
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +33,9 @@ class _OwnerView(discord.ui.View):
 
     unanswered = "No answer; nothing was erased."  # the reply's text once the buttons time out
 
-    def __init__(self, bot: DiscussionBot, guild_id: int, owner_id: int) -> None:
+    def __init__(self, writer: BatchWriter, guild_id: int, owner_id: int) -> None:
         super().__init__(timeout=CONFIRM_TIMEOUT)
-        self.bot = bot
+        self.writer = writer
         self.guild_id = guild_id
         self.owner_id = owner_id
         self.erased: int | None = None
@@ -56,7 +57,7 @@ class _OwnerView(discord.ui.View):
         return True
 
     async def erase(self, interaction: discord.Interaction, prefix: str) -> None:
-        self.erased = await recording(self.bot).writer.forget(self.guild_id, self.owner_id)
+        self.erased = await self.writer.forget(self.guild_id, self.owner_id)
         log.info(
             "member %s erased %d records in guild %s", self.owner_id, self.erased, self.guild_id
         )
@@ -106,8 +107,9 @@ class ParticipationCommands(commands.Cog, name="ParticipationCommands"):
         name="participation", description="Your participation in this server", guild_only=True
     )
 
-    def __init__(self, bot: DiscussionBot) -> None:
+    def __init__(self, bot: DiscussionBot, services: Services) -> None:
         self.bot = bot
+        self.services = services
         # Each member's open confirmation per server, while its buttons are usable.
         self.questions: weakref.WeakValueDictionary[tuple[int, int], _OwnerView] = (
             weakref.WeakValueDictionary()
@@ -120,18 +122,20 @@ class ParticipationCommands(commands.Cog, name="ParticipationCommands"):
 
     @participation.command(name="me", description="Your prompts, themes and streaks")
     async def me(self, interaction: discord.Interaction) -> None:
-        await recording(self.bot).writer.flush()  # include what was just said
+        await self.services.writer.flush()  # include what was just said
         report = await member_report(self.bot.db, interaction.guild_id, interaction.user.id)
         text = me_text(report)
-        if await recording(self.bot).store.is_opted_out(interaction.guild_id, interaction.user.id):
+        if await self.services.participation.is_opted_out(
+            interaction.guild_id, interaction.user.id
+        ):
             text += "\nYou are opted out: nothing new is recorded."
         await interaction.response.send_message(text, ephemeral=True)
 
     @participation.command(name="opt-out", description="Stop recording your participation")
     async def opt_out(self, interaction: discord.Interaction) -> None:
         now = self.bot.now_seconds()
-        await recording(self.bot).store.opt_out(interaction.guild_id, interaction.user.id, now)
-        view = OptOutView(self.bot, interaction.guild_id, interaction.user.id)
+        await self.services.participation.opt_out(interaction.guild_id, interaction.user.id, now)
+        view = OptOutView(self.services.writer, interaction.guild_id, interaction.user.id)
         await self._ask(
             interaction,
             view,
@@ -141,14 +145,14 @@ class ParticipationCommands(commands.Cog, name="ParticipationCommands"):
 
     @participation.command(name="opt-in", description="Record your participation again")
     async def opt_in(self, interaction: discord.Interaction) -> None:
-        await recording(self.bot).store.opt_in(interaction.guild_id, interaction.user.id)
+        await self.services.participation.opt_in(interaction.guild_id, interaction.user.id)
         await interaction.response.send_message(
             "Your participation in this server is recorded again.", ephemeral=True
         )
 
     @participation.command(name="forget", description="Erase everything recorded about you here")
     async def forget(self, interaction: discord.Interaction) -> None:
-        view = ForgetView(self.bot, interaction.guild_id, interaction.user.id)
+        view = ForgetView(self.services.writer, interaction.guild_id, interaction.user.id)
         await self._ask(
             interaction,
             view,

@@ -13,12 +13,9 @@ from typing import TYPE_CHECKING
 
 from discord.ext import commands
 
-from bot.adapter.publisher import DiscordPublisher
-from bot.posting.service import Outcome, PostingService
-from bot.store.posts import PostStore
-
 if TYPE_CHECKING:
     from bot.adapter.client import DiscussionBot
+    from bot.adapter.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -26,23 +23,16 @@ MIN_SLEEP = 1.0  # seconds; a wake-up a moment early never spins
 
 
 class Posting(commands.Cog):
-    """Owns the posting service; the ``/topic`` commands use it through ``bot.get_cog``."""
+    """Runs the shared posting service on the schedule (the ``/topic`` commands use the same
+    service, handed to them by the bot)."""
 
-    def __init__(self, bot: DiscussionBot) -> None:
+    def __init__(self, bot: DiscussionBot, services: Services) -> None:
         self.bot = bot
-        self.publisher = DiscordPublisher(bot)
-        self.service: PostingService | None = None
+        self.service = services.posting
         self._task: asyncio.Task | None = None
         self._passes: set[asyncio.Task] = set()
 
     async def cog_load(self) -> None:
-        self.service = PostingService(
-            self.bot.settings,
-            PostStore(self.bot.db),
-            self.bot.library_holder,
-            self.publisher,
-            on_posted=self.announce,
-        )
         self._task = asyncio.create_task(self._run(), name="posting-scheduler")
         self._task.add_done_callback(scheduler_ended)
 
@@ -86,11 +76,6 @@ class Posting(commands.Cog):
                     log.info("channel %s: %s%s", outcome.channel_id, outcome.status, why)
         except Exception:
             log.exception("scheduler pass failed; trying again at the next wake-up")
-
-    def announce(self, outcome: Outcome) -> None:
-        """A post was recorded (scheduled or a moderator's): the answers cog starts recording
-        answers to it at once, not when the whole pass ends."""
-        self.bot.dispatch("prompt_posted", outcome.post_id)
 
 
 def scheduler_ended(task: asyncio.Task) -> None:

@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING
 import discord
 from discord.ext import commands
 
-from bot.adapter.answers.cog import recording
 from bot.reports.summary import server_report, weekly_digest_text
 from bot.schedule.cron import next_slot
 
 if TYPE_CHECKING:
     from bot.adapter.client import DiscussionBot
+    from bot.adapter.services import Services
     from bot.config.settings import GuildConfig
 
 log = logging.getLogger(__name__)
@@ -34,9 +34,13 @@ PURGE_EVERY = timedelta(days=1)
 
 class ReportTasks(commands.Cog, name="ReportTasks"):
     def __init__(
-        self, bot: DiscussionBot, sleep: Callable[[float], Awaitable[object]] = asyncio.sleep
+        self,
+        bot: DiscussionBot,
+        services: Services,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     ) -> None:
         self.bot = bot
+        self.services = services
         self._sleep = sleep
         self.next_digest: dict[int, datetime] = {}
         self.next_purge: datetime | None = None
@@ -50,7 +54,7 @@ class ReportTasks(commands.Cog, name="ReportTasks"):
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._task  # stopped before the answers cog writes its last rows
+                await self._task  # stopped before the bot writes the last queued rows
 
     def plan(self, now: datetime) -> None:
         """Due times from ``now``: each guild's next digest slot; a purge at once."""
@@ -93,7 +97,7 @@ class ReportTasks(commands.Cog, name="ReportTasks"):
 
     async def post_digest(self, guild: GuildConfig, now: datetime) -> None:
         """The last week's server report as plain text in the mod-log channel, pinging nobody."""
-        await recording(self.bot).writer.flush()
+        await self.services.writer.flush()
         end = int(now.timestamp())
         since = int((now - WEEK).timestamp())
         report = await server_report(self.bot.db, guild.guild_id, since, end)
@@ -112,6 +116,6 @@ class ReportTasks(commands.Cog, name="ReportTasks"):
     async def purge(self, now: datetime) -> int:
         """Delete participation older than ``retention_days``; returns rows deleted."""
         cutoff = int((now - timedelta(days=self.bot.settings.retention_days)).timestamp())
-        deleted = await recording(self.bot).store.purge_older_than(cutoff)
+        deleted = await self.services.participation.purge_older_than(cutoff)
         log.info("retention: %d participation records older than %s deleted", deleted, cutoff)
         return deleted

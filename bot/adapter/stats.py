@@ -15,7 +15,6 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.adapter.answers.cog import recording
 from bot.adapter.checks import ModGroup, mod_command
 from bot.adapter.report_tasks import ReportTasks
 from bot.adapter.tree import bounded
@@ -23,6 +22,7 @@ from bot.reports.summary import export_csv, iso, member_report, prompt_report, s
 
 if TYPE_CHECKING:
     from bot.adapter.client import DiscussionBot
+    from bot.adapter.services import Services
     from bot.reports.summary import PromptReport, ServerReport
 
 log = logging.getLogger(__name__)
@@ -64,12 +64,13 @@ def prompt_text(r: PromptReport) -> str:
 class StatsCog(commands.Cog, name="Stats"):
     stats = ModGroup(name="stats", description="Participation reports for moderators")
 
-    def __init__(self, bot: DiscussionBot) -> None:
+    def __init__(self, bot: DiscussionBot, services: Services) -> None:
         self.bot = bot
+        self.services = services
 
     async def _fresh(self) -> None:
         """Reports include what is still queued for writing."""
-        await recording(self.bot).writer.flush()
+        await self.services.writer.flush()
 
     async def _reply(self, interaction: discord.Interaction, text: str) -> None:
         await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_PINGS)

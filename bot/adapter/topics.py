@@ -20,6 +20,7 @@ from bot.posting.service import PostingError, PostingService
 
 if TYPE_CHECKING:
     from bot.adapter.client import DiscussionBot
+    from bot.adapter.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -49,12 +50,9 @@ def clip(text: str) -> str:
 class Topics(commands.Cog):
     topic = ModGroup(name="topic", description="Discussion prompts: post, schedule, reload")
 
-    def __init__(self, bot: DiscussionBot) -> None:
+    def __init__(self, bot: DiscussionBot, services: Services) -> None:
         self.bot = bot
-
-    @property
-    def service(self) -> PostingService:
-        return self.bot.get_cog("Posting").service
+        self.service: PostingService = services.posting
 
     async def reply(self, interaction: discord.Interaction, text: str) -> None:
         allowed = discord.AllowedMentions.none()

@@ -7,9 +7,8 @@ import logging
 from pathlib import Path
 
 from bot.cli.themes_cmd import emit
-from bot.prompts.build import Report, build_prompts
-from bot.prompts.loader import load_library
-from bot.themes.extract import find_themes
+from bot.prompts.loader import load_library, load_theme_files
+from bot.prompts.model import Library
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +22,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     build.set_defaults(func=run_build)
     validate = actions.add_parser("validate", help="check every prompt file")
     validate.add_argument("--dir", type=Path, default=Path("prompts"), help="prompt folder")
+    validate.add_argument(
+        "--strict", action="store_true", help="exit 1 when a disclosure-safety warning is found"
+    )
     validate.set_defaults(func=run_validate)
     listing = actions.add_parser("list", help="list prompts")
     listing.add_argument("--dir", type=Path, default=Path("prompts"), help="prompt folder")
@@ -31,19 +33,33 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_build(args: argparse.Namespace) -> int:
+    from bot.prompts.build import build_prompts  # generation loads the English lexicon
+    from bot.themes.extract import find_themes
+
     themes = find_themes(args.seeds, args.out / "_overrides.yaml")
     print(render_report(build_prompts(themes, args.out)))
     return 0
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    library = load_library(args.dir)
+    from bot.prompts.lint import disclosure_rules, disclosure_warnings
+
+    files = load_theme_files(args.dir)  # parsed once: the library and the warnings share them
+    library = Library(tuple(sorted((f.theme for f in files), key=lambda t: t.id)))
+    if not files:
+        library = load_library(args.dir)  # says why an empty folder is a problem
+    warnings = disclosure_warnings(files, disclosure_rules(args.dir))
+    for warning in warnings:
+        print(warning)
     prompts = [p for t in library.themes for p in t.prompts]
-    enabled = sum(p.enabled for p in prompts)
+    enabled = sum(p.enabled and not p.is_draft for p in prompts)
+    drafts = sum(p.is_draft for p in prompts)
     print(
         f"{args.dir}: OK: {len(library.themes)} themes, {len(prompts)} prompts, {enabled} enabled"
+        + (f", {drafts} drafts" if drafts else "")
+        + (f", {len(warnings)} warnings" if warnings else "")
     )
-    return 0
+    return 1 if warnings and args.strict else 0
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -56,13 +72,18 @@ def run_list(args: argparse.Namespace) -> int:
     for theme in themes:
         lines.append(f"{theme.id}: {theme.title}")
         for prompt in theme.prompts:
-            mark = " " if prompt.enabled else "-"
-            lines.append(f"  {mark} {prompt.id:<24} {prompt.question}")
+            mark = "d" if prompt.is_draft else " " if prompt.enabled else "-"
+            note = "  [sensitive]" if prompt.sensitive else ""
+            lines.append(f"  {mark} {prompt.id:<24} {prompt.question}{note}")
+            if prompt.source:
+                lines.append(f"    {'':<24} from “{prompt.source}”")
+    drafts = sum(p.is_draft for t in themes for p in t.prompts)
+    lines.append(f"\nd: draft awaiting review ({drafts}), -: disabled")
     emit("\n".join(lines))
     return 0
 
 
-def render_report(report: Report) -> str:
+def render_report(report) -> str:  # a bot.prompts.build.Report
     lines = [f"added      {pid}" for pid in report.added]
     lines += [f"left alone {pid}: {why}" for pid, why in report.left_alone]
     if report.kept:
@@ -70,4 +91,9 @@ def render_report(report: Report) -> str:
     lines.append(
         f"added {len(report.added)}, kept {len(report.kept)}, left alone {len(report.left_alone)}"
     )
+    if report.drafts:
+        lines.append(
+            f"{report.drafts} draft prompts await review: accept one by removing its"
+            " `status: draft` line and setting `enabled: true` (see `prompts list`)"
+        )
     return "\n".join(lines)

@@ -14,13 +14,14 @@ import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
-
-import aiohttp
-import discord
+from typing import TYPE_CHECKING
 
 from bot.config.settings import Settings, load_config, token_from_env
 from bot.errors import InputError, Problem
 from bot.store.db import open_database
+
+if TYPE_CHECKING:
+    import discord
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,9 @@ def run(args: argparse.Namespace) -> int:
     settings, holder = load_settings_and_library(Path(args.config))
     check_database(settings.database)
     setup_logging(args.log_level or settings.log_level)
+    import aiohttp  # only `run` needs Discord: the offline commands start without it
+    import discord
+
     from bot.adapter.client import DiscussionBot
     from bot.adapter.endpoints import apply_endpoints
 
@@ -101,6 +105,8 @@ async def _open_and_close(path: Path) -> None:
 
 def setup_logging(level: str) -> None:
     """One handler on the root logger, in discord.py's format (replaces the CLI's default)."""
+    import discord
+
     root = logging.getLogger()
     for handler in list(root.handlers):
         root.removeHandler(handler)

@@ -14,16 +14,17 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from bot.essays.collection import Collection, load_collection
 from bot.essays.text import first_sentence, key_phrase
 
 log = logging.getLogger(__name__)
 
 ESSAY_SUFFIXES = (".txt", ".md")
 MIN_PROSE_WORDS = 25
-_SEP = r"\s*(?::|\s-\s|\s–\s|\s—\s)\s*"
+_SEP = r"\s*(?::|：|\s-\s|\s–\s|\s—\s)\s*"
 _NUMBERED = re.compile(
     r"^\s*(?:#+\s*)?(\d{1,3})[.)]\s+(?P<title>[^\n]{1,120}?)" + _SEP + r"(?P<body>.*)$"
 )
@@ -45,6 +46,7 @@ class Item:
     title: str
     body: str
     truncated: bool = False
+    prose: bool = False  # a paragraph of prose, titled by a phrase found in it
 
     @property
     def excerpt(self) -> str:
@@ -60,30 +62,79 @@ class Item:
 class Essay:
     name: str
     items: tuple[Item, ...]
+    title: str = ""  # shown to members: declared, the essay's own "# heading", or its file name
+    subject: str = ""  # what the essay is about, as a phrase for questions ("" when unknown)
+    link: str | None = None
+    heading: str = ""  # the essay's own top heading, if any
+    intro: str = ""  # the text before its first item (for its subject)
 
 
-def read_essays(directory: Path) -> list[Essay]:
-    """Every ``.txt`` and ``.md`` essay in ``directory``, sorted by file name."""
+def read_essays(directory: Path, collection: Collection | None = None) -> list[Essay]:
+    """Every ``.txt`` and ``.md`` essay in ``directory``, sorted by file name, titled from the
+    collection declaration (``_collection.yaml``) when there is one."""
+    collection = collection if collection is not None else load_collection(directory)
     paths = sorted(p for p in Path(directory).iterdir() if p.suffix.lower() in ESSAY_SUFFIXES)
-    return [parse_essay(p.name, p.read_text(encoding="utf-8")) for p in paths if p.is_file()]
+    essays = [parse_essay(p.name, p.read_text(encoding="utf-8")) for p in paths if p.is_file()]
+    return [_declared(e, collection) for e in essays]
+
+
+def _declared(essay: Essay, collection: Collection) -> Essay:
+    info = collection.essay(essay.name)
+    title = info.title or essay.heading or readable_name(essay.name)
+    subject = info.subject or collection.subject or ""
+    return replace(essay, title=title, subject=subject, link=info.link)
+
+
+def readable_name(name: str) -> str:
+    """A file name as a title: "grief-rituals.txt" -> "Grief rituals"; a name that is only
+    numbers and hashes ("002_08782f56662947c6.txt") becomes "Essay 002"."""
+    stem = Path(name).stem
+    words = [w for w in re.split(r"[-_\s.]+", stem) if w]
+    kept = [w for w in words if not re.fullmatch(r"[0-9a-f]{6,}|\d+", w.lower())]
+    if not kept:
+        number = next((w for w in words if w.isdigit()), "")
+        return f"Essay {number}".strip()
+    return " ".join(kept).capitalize()
 
 
 def parse_essay(name: str, text: str) -> Essay:
     """Find the theme items of one essay, whatever form it uses."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    heading, intro = _heading_and_intro(lines)
     for finder in (_list_items, _heading_items, _prose_items):
         raw = finder(lines)
         if raw:
+            prose = finder is _prose_items
             break
     else:
         log.warning("%s: no themes found", name)
-        return Essay(name, ())
-    items = [Item(name, num, _clean_title(title), _squash(body)) for num, title, body in raw]
+        return Essay(name, (), heading=heading, intro=intro)
+    items = [
+        Item(name, num, _clean_title(title), _squash(body), prose=prose) for num, title, body in raw
+    ]
     items = [i for i in items if i.title]
     if items and _looks_cut_off(items):
         last = items[-1]
-        items[-1] = Item(name, last.number, last.title, last.body, truncated=True)
-    return Essay(name, tuple(items))
+        items[-1] = replace(last, truncated=True)
+    return Essay(name, tuple(items), heading=heading, intro=intro)
+
+
+def _heading_and_intro(lines: list[str]) -> tuple[str, str]:
+    """The essay's top ``# heading`` (when it opens with one) and its first paragraph."""
+    heading, rest = "", lines
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is not None:
+        m = _HEADING.match(lines[first])
+        if m and len(m.group("hashes")) == 1:
+            heading, rest = _clean_title(m.group("title")), lines[first + 1 :]
+    paragraph: list[str] = []
+    for line in rest:
+        if not line.strip() or _HEADING.match(line) or _match_list_line(line):
+            if paragraph:
+                break
+            continue
+        paragraph.append(line.strip())
+    return heading, " ".join(paragraph)
 
 
 def _looks_cut_off(items: list[Item]) -> bool:

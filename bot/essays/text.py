@@ -6,11 +6,35 @@ import logging
 import math
 import re
 from collections import Counter
+from functools import lru_cache
 
 log = logging.getLogger(__name__)
 
-_ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "dr.", "mr.", "mrs.", "ms.", "st.", "cf.")
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
+_ABBREVIATIONS = frozenset(
+    [
+        "e.g.",
+        "i.e.",
+        "etc.",
+        "vs.",
+        "dr.",
+        "mr.",
+        "mrs.",
+        "ms.",
+        "st.",
+        "cf.",
+        "prof.",
+        "no.",
+        "approx.",
+        "jr.",
+        "sr.",
+        "u.s.",
+        "u.k.",
+    ]
+)
+_INITIAL = re.compile(r"[a-z]\.")  # "J. Smith"
+_SENTENCE_END = re.compile(
+    r"[.!?…][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9\u00c0-\u024f\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af])|[。！？][」』”）]*"
+)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’+-]*")
 _STOP_TEXT = """a about above after again against all also am an and any are as at be
     because been before
@@ -22,13 +46,15 @@ _STOP_TEXT = """a about above after again against all also am an and any are as 
     when where which while who whom why will with would you your yours yourself yourselves may
     many much often one ones way ways well like even still yet every another each other others
     within without among amongst across toward towards upon beyond around throughout despite via
+    cannot can't won't don't doesn't isn't aren't never always sometimes rarely
     along alongside together rather whether however though although onto unlike
     make makes made help helps helped able new us something things thing"""
 
 _GENERIC_TEXT = """cultural culture cultures exchange exchanges asian lgbtq lgbtq+ lgbt
     queer gay lesbian
     group groups member members people individuals person community-based programs program
-    different diverse ethnic ethnically mixed heritage significant role understanding"""
+    different diverse ethnic ethnically mixed heritage significant role understanding
+    thousands hundreds millions miles years hours days times lot lots part parts half"""
 STOPWORDS = frozenset(_STOP_TEXT.split())
 GENERIC_WORDS = frozenset(_GENERIC_TEXT.split())
 _LIGHT_TEXT = "sense form forms kind kinds means opportunity opportunities platform way"
@@ -36,6 +62,7 @@ LIGHT_NOUNS = frozenset(_LIGHT_TEXT.split())
 _MODAL_TEXT = "can could will would may might should must to help helps helped"
 _MODALS = frozenset(_MODAL_TEXT.split())
 _NOUN_ENDINGS = ("ity", "tion", "sion", "ness", "ment", "ship", "ism", "ance", "ence", "ers", "ies")
+_ABSTRACT_ENDINGS = ("ity", "tion", "sion", "ness", "ment", "ship", "ism", "ance", "ence", "hood")
 _LY_TEXT = "family ally assembly supply reply rally anomaly italy july homily"
 _LY_NOUNS = frozenset(_LY_TEXT.split())
 _ADJECTIVE_ENDINGS = ("ful", "ous", "ive", "ible", "able")
@@ -51,14 +78,43 @@ _TOKEN = re.compile(r"[a-z][a-z'’+-]*|[.,;:!?()]")
 _NOT_GERUND = r"(?!(?:including|during|regarding|concerning|following|according)\b)"
 
 
+def sentences(text: str) -> list[str]:
+    """The sentences of ``text`` in order; an abbreviation ("e.g.", "Dr.") never ends one.
+
+    A full stop ends a sentence only when the next word starts with a capital, a digit or an
+    opening quote; CJK full stops (。！？) always end one."""
+    text = " ".join(text.split())
+    out, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        words = text[start : m.end()].split()
+        last = words[-1].lower().lstrip("\"'“‘([") if words else ""
+        if last in _ABBREVIATIONS or _INITIAL.fullmatch(last):
+            continue
+        out.append(text[start : m.end()].strip())
+        start = m.end()
+    if text[start:].strip():
+        out.append(text[start:].strip())
+    return out
+
+
 def first_sentence(text: str) -> str:
     """The first sentence of ``text`` (all of it when no sentence ends)."""
+    found = sentences(text)
+    return found[0] if found else ""
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` whole when it fits, else cut at the last clause boundary (or word) with "…"."""
     text = " ".join(text.split())
-    for m in _SENTENCE_END.finditer(text):
-        before = text[: m.end()].lower()
-        if not before.endswith(_ABBREVIATIONS):
-            return text[: m.end()]
-    return text
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    cut = max(head.rfind(mark) for mark in (", ", "; ", ": ", " – ", " — ", "，", "、"))
+    if cut < limit // 2:
+        cut = head.rfind(" ")
+    if cut <= 0:
+        cut = limit - 1
+    return head[:cut].rstrip(" ,;:-–—，、") + "…"
 
 
 def shorten(text: str, limit: int) -> str:
@@ -83,13 +139,31 @@ def key_phrase(paragraph: str, paragraphs: list[str]) -> str:
         return " ".join(paragraph.split()[:4])
     others = [set(_phrase_counts(p)) for p in paragraphs if p != paragraph]
 
+    topic = first_sentence(paragraph).lower()
+
     def score(phrase: str) -> tuple[float, int, str]:
         seen = sum(phrase in o for o in others)
         idf = math.log((1 + len(others)) / (1 + seen)) + 1
-        return (counts[phrase] * idf * (1.3 if " " in phrase else 1.0), len(phrase), phrase)
+        weight = (1.3 if " " in phrase else 1.0) * (1.6 if phrase in topic else 1.0)
+        return (counts[phrase] * idf * weight, len(phrase), phrase)
 
-    best = max(counts, key=score)
+    attested = [p for p in counts if _well_attested(p, paragraph)]
+    if not attested:
+        return clip(first_sentence(paragraph), 120)  # quoted whole rather than a weak phrase
+    best = max(attested, key=score)
     return _with_gerund(paragraph, best).capitalize()
+
+
+def _well_attested(phrase: str, paragraph: str) -> bool:
+    """A phrase good enough to name a paragraph: its head noun comes back in the paragraph."""
+    head = phrase.split()[-1]
+    stem = head[:-1] if head.endswith("s") and len(head) > 4 else head
+    uses = len(re.findall(r"\b" + re.escape(stem) + r"\w*", paragraph.lower()))
+    joined = len(phrase.split()) == 3 and phrase.split()[1] in ("and", "or")
+    words = phrase.split()
+    abstract = len(words) > 1 and any(w.endswith(_ABSTRACT_ENDINGS) for w in words)
+    abstract = abstract and words[-1].endswith(("s", *_ABSTRACT_ENDINGS))
+    return uses >= 2 or joined or abstract
 
 
 def _phrase_counts(paragraph: str) -> Counter[str]:
@@ -113,13 +187,15 @@ def _phrase_counts(paragraph: str) -> Counter[str]:
 
 def _content_flags(tokens: list[str]) -> list[bool]:
     """Which tokens may be part of a noun phrase: not stopwords, gerunds, adverbs or verbs."""
-    flags, after_modal = [], False
+    flags, after_modal, previous = [], False, ""
     for token in tokens:
         adverb = _is_adverb(token)
         verb = not adverb and not token.endswith(_NOUN_ENDINGS) and after_modal
         verb = verb or (token in _VERBS and not (flags and flags[-1]))
+        verb = verb or (_after_plural(flags, previous) and "VERB" in word_classes(token))
         flags.append(
             _WORD.fullmatch(token) is not None
+            and _may_be_nominal(token)
             and re.sub("['’]s$", "", token) not in STOPWORDS
             and token not in GENERIC_WORDS
             and token not in LIGHT_NOUNS
@@ -128,7 +204,13 @@ def _content_flags(tokens: list[str]) -> list[bool]:
             and not verb
         )
         after_modal = token in _MODALS or (after_modal and adverb)
+        previous = token
     return flags
+
+
+def _after_plural(flags: list[bool], previous: str) -> bool:
+    """The previous word is a plural noun ("players find"): a word that can be a verb is one."""
+    return bool(flags and flags[-1] and previous.endswith("s") and not previous.endswith("ss"))
 
 
 def _pairs(tokens: list[str], content: list[bool]) -> list[str]:
@@ -162,9 +244,28 @@ def _can_head(word: str) -> bool:
     """A word that may end a noun phrase: not a participle ("faced") or adjective ("inclusive")."""
     if word in _NOUNS_LIKE_ADJECTIVES:
         return True
+    kinds = word_classes(word)
+    if kinds and "NOUN" not in kinds:
+        return False
     if word.endswith("ed") and len(word) > 4 and not word.endswith("eed"):
         return False
     return not word.endswith(_ADJECTIVE_ENDINGS)
+
+
+def _may_be_nominal(word: str) -> bool:
+    """False for words the English lexicon knows only as verbs, adverbs or function words
+    ("find", "never", "led"); unknown words (names, loanwords) may be nouns."""
+    kinds = word_classes(word)
+    return not kinds or bool(kinds & {"NOUN", "ADJ", "PROPN"})
+
+
+@lru_cache(maxsize=8192)
+def word_classes(word: str) -> frozenset[str]:
+    """The parts of speech the English lexicon (lemminflect) knows for ``word``; loaded only when
+    prose is read, so the numbered essays and the offline commands start without it."""
+    from lemminflect import getAllLemmas
+
+    return frozenset(getAllLemmas(word.strip("'’")))
 
 
 def _is_adverb(word: str) -> bool:

@@ -125,6 +125,8 @@ def pick_prompt(
             raise PostingError(f"There is no prompt `{prompt_id}`.")
         if not prompt.enabled:
             raise PostingError(f"Prompt `{prompt_id}` is disabled in its prompt file.")
+        if prompt.is_draft:
+            raise PostingError(f"Prompt `{prompt_id}` is a draft awaiting review.")
         if theme_id and prompt.theme_id != theme_id:
             raise PostingError(f"Prompt `{prompt_id}` belongs to theme `{prompt.theme_id}`.")
         return prompt
@@ -132,7 +134,7 @@ def pick_prompt(
         theme = library.theme(theme_id)
         if theme is None:
             raise PostingError(f"There is no theme `{theme_id}`.")
-        pool = [p for p in theme.prompts if p.enabled]
+        pool = [p for p in theme.prompts if p.enabled and not p.is_draft]
         if not pool:
             raise PostingError(f"Theme `{theme_id}` has no enabled prompts.")
     else:

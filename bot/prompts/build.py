@@ -11,10 +11,11 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.essays.text import shorten
 from bot.prompts.generate import Bank, Draft, draft_for_source, initial_drafts, load_bank
 from bot.prompts.loader import load_theme_files
 from bot.prompts.model import Prompt
-from bot.prompts.schema import ThemeFile
+from bot.prompts.schema import TITLE_MAX, ThemeFile, neutralise_mentions
 from bot.prompts.state import BuildState, ThemeState, fingerprint, load_state, save_state
 from bot.prompts.writer import render_theme_file, write_atomically
 from bot.themes.extract import Source, Theme
@@ -27,6 +28,7 @@ class Report:
     added: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
     left_alone: list[tuple[str, str]] = field(default_factory=list)  # (id, why)
+    drafts: int = 0  # prompts in the folder awaiting review (status: draft)
 
 
 def build_prompts(themes: list[Theme], out: Path, bank: Bank | None = None) -> Report:
@@ -56,6 +58,7 @@ def build_prompts(themes: list[Theme], out: Path, bank: Bank | None = None) -> R
     _report_orphans(themes, files, report)
     out.mkdir(parents=True, exist_ok=True)
     save_state(out, state)
+    report.drafts = sum(p.is_draft for f in load_theme_files(out) for p in f.theme.prompts)
     return report
 
 
@@ -93,7 +96,15 @@ def _issue(
     tstate.next = number + 1
     taken.add(prompt_id)
     prompt = Prompt(
-        prompt_id, theme_id, draft.question, draft.followups, draft.context, draft.source
+        prompt_id,
+        theme_id,
+        draft.question,
+        draft.followups,
+        draft.context,
+        draft.source,
+        enabled=not draft.draft,
+        status="draft" if draft.draft else None,
+        sensitive=draft.sensitive,
     )
     tstate.slots[draft.slot] = prompt_id
     state.issued[prompt_id] = fingerprint(prompt)
@@ -101,13 +112,14 @@ def _issue(
 
 
 def _write(out: Path, theme: Theme, file: ThemeFile | None, added: list[Prompt]) -> None:
-    title = file.theme.title if file else theme.title
+    title = file.theme.title if file else neutralise_mentions(shorten(theme.title, TITLE_MAX))
     sources = list(file.sources) if file else []
     known = {(s.get("essay"), s.get("item"), s.get("title")) for s in sources}
     for s in theme.sources:
-        if (s.essay, s.item, s.title) not in known:
+        plain = neutralise_mentions(s.title)
+        if (s.essay, s.item, plain) not in known:
             sources.append(
-                {"essay": s.essay, "item": s.item, "title": s.title, "truncated": s.truncated}
+                {"essay": s.essay, "item": s.item, "title": plain, "truncated": s.truncated}
             )
     prompts = [*(file.theme.prompts if file else ()), *added]
     write_atomically(out / f"{theme.id}.yaml", render_theme_file(theme.id, title, sources, prompts))

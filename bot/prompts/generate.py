@@ -1,29 +1,478 @@
-"""Draft discussion prompts for a theme, from the question bank in ``bot/data/question_bank.yaml``.
+"""Discussion prompts for a theme, from the question bank in ``bot/data/question_bank.yaml``.
 
-Known themes use their own hand-written questions. Unknown themes use general forms built around
-the theme's noun phrase ("leadership skills", never the raw title "Developing leadership skills"),
-starting at a place that depends on the theme id so that new themes do not all read alike.
+Themes the vocabulary knows use their own hand-written questions (a question that names an
+audience only when the essays' collection declares that audience). Other themes use the general
+forms around the theme's noun phrase and the essay's subject, in an order that depends on the
+theme id and never opens two prompts of one theme alike; a theme whose title is a sentence or in
+another script is asked about through quoted sentences of the essay. Those prompts are drafts.
+A theme on a heavy subject (``bot/data/heavy_topics.yaml``) gets the gentle forms and is marked
+sensitive.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
-from bot.essays.text import shorten
+from bot.essays.text import clip, sentences
+from bot.prompts.schema import neutralise_mentions
 from bot.themes.extract import Source, Theme
 
 log = logging.getLogger(__name__)
 
-DEFAULT_BANK = Path(__file__).resolve().parent.parent / "data" / "question_bank.yaml"
+DATA = Path(__file__).resolve().parent.parent / "data"
+DEFAULT_BANK = DATA / "question_bank.yaml"
+DEFAULT_HEAVY = DATA / "heavy_topics.yaml"
 MIN_PROMPTS = 3
 QUOTE_IN_CONTEXT = 220
-QUOTE_IN_QUESTION = 150
+QUOTE_IN_QUESTION = 160
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_SMALL_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "but",
+        "by",
+        "can",
+        "do",
+        "for",
+        "from",
+        "has",
+        "have",
+        "how",
+        "in",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "our",
+        "so",
+        "that",
+        "the",
+        "their",
+        "them",
+        "they",
+        "this",
+        "to",
+        "was",
+        "we",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "why",
+        "will",
+        "with",
+        "you",
+        "your",
+        "about",
+        "into",
+        "than",
+        "then",
+        "there",
+        "these",
+        "those",
+        "been",
+        "more",
+        "most",
+        "much",
+        "many",
+        "very",
+        "just",
+        "also",
+        "only",
+    ]
+)
+# Heads that read right without "the" mid-sentence: abstract and mass nouns.
+_BARE_ENDINGS = ("ity", "tion", "sion", "ness", "ment", "ship", "ism", "ance", "ence", "ing", "ure")
+_BARE_NOUNS = frozenset(
+    [
+        "health",
+        "money",
+        "food",
+        "grief",
+        "work",
+        "love",
+        "music",
+        "art",
+        "culture",
+        "language",
+        "water",
+        "time",
+        "trust",
+        "faith",
+        "care",
+        "help",
+        "safety",
+        "security",
+        "justice",
+        "family",
+        "home",
+        "land",
+        "play",
+        "rest",
+        "shame",
+        "pride",
+        "debt",
+        "peace",
+        "activism",
+        "moderation",
+        "representation",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Form:
+    """One question template with the follow-ups written for it."""
+
+    question: str
+    followups: tuple[str, ...]
+    kind: str  # "bank", "phrase", "quote", "gentle", "gentle-quote"
+    audience: str | None = None
+    sensitive: bool = False
+
+    @property
+    def needs_subject(self) -> bool:
+        return "{subject}" in self.question or any("{subject}" in f for f in self.followups)
+
+    @property
+    def quotes(self) -> bool:
+        return "{quote}" in self.question
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A generated prompt before it gets an id. ``slot`` names what it was generated from."""
+
+    slot: str
+    question: str
+    followups: tuple[str, ...]
+    context: str
+    source: str  # the essay's title as members see it
+    source_ref: str
+    sensitive: bool = False
+    draft: bool = False  # from the general forms: written disabled, awaiting review
+
+
+@dataclass(frozen=True)
+class Bank:
+    concepts: dict[str, list[Form]]
+    forms: list[Form]
+    quote_forms: list[Form]
+    gentle_forms: list[Form]
+    gentle_quote_forms: list[Form]
+    quote: Form
+    heavy: tuple[re.Pattern, ...] = ()
+    avoid: tuple[str, ...] = ()  # phrases never quoted when another sentence will do
+
+
+@lru_cache(maxsize=4)
+def load_bank(path: Path = DEFAULT_BANK, heavy: Path = DEFAULT_HEAVY) -> Bank:
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+
+    def forms(entries: list[dict], kind: str) -> list[Form]:
+        return [
+            Form(
+                e["question"],
+                tuple(e["followups"]),
+                kind,
+                e.get("audience"),
+                bool(e.get("sensitive", False)),
+            )
+            for e in entries
+        ]
+
+    concepts = {cid: forms(entries, "bank") for cid, entries in data["concepts"].items()}
+    return Bank(
+        concepts,
+        forms(data["forms"], "phrase"),
+        forms(data["quote_forms"], "quote"),
+        forms(data["gentle_forms"], "gentle"),
+        forms(data["gentle_quote_forms"], "gentle-quote"),
+        forms([data["quote"]], "quote")[0],
+        load_heavy_topics(heavy),
+        tuple(w.lower() for w in data.get("avoid_quoting") or ()),
+    )
+
+
+def load_heavy_topics(path: Path = DEFAULT_HEAVY) -> tuple[re.Pattern, ...]:
+    """One pattern per heavy subject of the list (``*`` at the end of a word matches any ending)."""
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    patterns = []
+    for words in (data.get("topics") or {}).values():
+        parts = [re.escape(w.rstrip("*")) + (r"\w*" if w.endswith("*") else r"\b") for w in words]
+        patterns.append(re.compile(r"\b(?:" + "|".join(parts) + ")", re.IGNORECASE))
+    return tuple(patterns)
+
+
+def is_heavy(theme: Theme, bank: Bank, *, text: bool = True) -> bool:
+    """The theme's title, phrase or essays' subjects (and, with ``text``, its items' texts)
+    touch a heavy subject."""
+    texts = [theme.title, theme.phrase]
+    for source in theme.sources:
+        texts += [source.title, source.subject]
+        texts += [source.text or source.excerpt] if text else []
+    return any(p.search(t) for p in bank.heavy for t in texts if t)
+
+
+def questions_for(theme: Theme, bank: Bank) -> list[tuple[str, Form]]:
+    """The theme's forms with their slot names, in the order its prompts use them. A bank
+    question keeps its slot ("q3") whether or not the questions before it apply."""
+    if theme.concept and theme.id in bank.concepts:
+        audience = _audience(theme)
+        return [
+            (f"q{i + 1}", f)
+            for i, f in enumerate(bank.concepts[theme.id])
+            if f.audience is None or (audience and f.audience.casefold() == audience.casefold())
+        ]
+    return [(f"q{i + 1}", f) for i, f in enumerate(_general_forms(theme, bank))]
+
+
+def _general_forms(theme: Theme, bank: Bank) -> list[Form]:
+    heavy = is_heavy(theme, bank, text=False)
+    quotes = bank.gentle_quote_forms if heavy else bank.quote_forms
+    phrases = bank.gentle_forms if heavy else bank.forms
+    usable = _usable(theme)
+    if theme.kind in ("sentence", "foreign", "opening"):
+        return _varied(_rotated(usable(quotes), theme.id))
+    if theme.kind == "prose":  # a phrase found in prose: its sentences say more than it does
+        quoted = _rotated(usable(quotes), theme.id)
+        plain = [f for f in _rotated(usable(phrases), theme.id) if not f.needs_subject]
+        return _varied(quoted if heavy else quoted[:1] + plain[:1] + quoted[1:])
+    subject_first = [f for f in _rotated(usable(phrases), theme.id) if f.needs_subject]
+    others = [f for f in _rotated(usable(phrases), theme.id) if not f.needs_subject]
+    ordered = subject_first[:1] + others[:1] + _rotated(usable(quotes), theme.id)[:1]
+    rest = [f for f in [*subject_first[1:], *others[1:], *usable(quotes)] if f not in ordered]
+    return _varied(ordered + rest)
+
+
+def initial_drafts(theme: Theme, bank: Bank) -> list[Draft]:
+    """Prompts for a new theme: one per source (at least three), each quoting a source."""
+    forms = questions_for(theme, bank)
+    sources = sorted(theme.sources, key=lambda s: (s.truncated, _flawed(s, bank), s.sort_key()))
+    count = min(len(forms), max(MIN_PROMPTS, len(sources)))
+    heavy = is_heavy(theme, bank)
+    drafts: list[Draft] = []
+    quoted: dict[str, int] = {}
+    for slot, form in forms:
+        if len(drafts) == count:
+            break
+        source = sources[len(drafts) % len(sources)]
+        if form.quotes and quoted.get(source.ref, 0) >= len(_quotes(theme, source, bank.avoid)):
+            continue  # every sentence of the item is quoted already: never the same one twice
+        drafts.append(_draft(slot, form, theme, source, heavy, quoted, bank.avoid))
+    return drafts
+
+
+def draft_for_source(theme: Theme, source: Source, used_slots: set[str], bank: Bank) -> Draft:
+    """A prompt for a source the theme gained: the next unused question, else one on its words."""
+    heavy = is_heavy(theme, bank)
+    for slot, form in questions_for(theme, bank):
+        if slot not in used_slots:
+            return _draft(slot, form, theme, source, heavy, {}, bank.avoid)
+    return _draft(f"quote:{source.ref}", bank.quote, theme, source, heavy, {}, bank.avoid)
+
+
+def context_for(
+    source: Source, question: str = "", avoid: str = "", odd: tuple[str, ...] = ()
+) -> str:
+    """The sentence of the source that best matches ``question``, whole, naming the essay;
+    never ``avoid`` (the sentence the question quotes) and, if possible, none with ``odd``."""
+    sentence = best_sentence(source, question, avoid, odd)
+    return f"“{sentence}” (from “{essay_title(source)}”)"
+
+
+def essay_title(source: Source) -> str:
+    return neutralise_mentions(source.essay_title or source.essay)
+
+
+def best_sentence(
+    source: Source, question: str = "", avoid: str = "", odd: tuple[str, ...] = ()
+) -> str:
+    """The item's sentence sharing most words with ``question`` (the earlier one on a tie)."""
+    ranked = _ranked_sentences(source, question, odd)
+    choice = next((s for s in ranked if s != avoid), ranked[0] if ranked else source.title)
+    return _quotable(choice, source, QUOTE_IN_CONTEXT, odd)
+
+
+def _draft(
+    slot: str,
+    form: Form,
+    theme: Theme,
+    source: Source,
+    heavy: bool,
+    quoted: dict,
+    odd: tuple[str, ...] = (),
+) -> Draft:
+    quote = ""
+    if form.quotes:
+        ranked = _quotes(theme, source, odd)
+        used = quoted.setdefault(source.ref, 0)
+        quoted[source.ref] = used + 1
+        quote = ranked[used % len(ranked)] if ranked else source.title
+    question = _fill(form.question, theme, source, _quotable(quote, source, QUOTE_IN_QUESTION, odd))
+    followups = tuple(_fill(f, theme, source, "") for f in form.followups)
+    context = context_for(source, question, quote, odd)
+    draft = form.kind != "bank"
+    sensitive = form.sensitive or (draft and heavy)
+    return Draft(
+        slot, question, followups, context, essay_title(source), source.ref, sensitive, draft
+    )
+
+
+def _quotes(theme: Theme, source: Source, odd: tuple[str, ...]) -> list[str]:
+    """The sentences a question may quote, best first; a sentence title comes first."""
+    ranked = _ranked_sentences(source, theme.title, odd)
+    if theme.kind == "sentence" and len(source.title.split()) >= 3:
+        ranked = [_as_sentence(source.title), *[s for s in ranked if s != source.title]]
+    return ranked
+
+
+def _fill(template: str, theme: Theme, source: Source, quote: str) -> str:
+    phrase = neutralise_mentions(theme.phrase.strip() or theme.title.lower())
+    values = {
+        "phrase": phrase,
+        "the_phrase": with_article(phrase),
+        "does": "do" if is_plural(phrase) else "does",
+        "subject": neutralise_mentions(source.subject),
+        "quote": quote,
+        "title": essay_title(source),
+    }
+    return template.format(**values)
+
+
+def with_article(phrase: str) -> str:
+    """``phrase`` with "the" when its head is a singular count noun ("the night shift")."""
+    words = phrase.split()
+    if not words or is_plural(phrase) or " and " in phrase or len(words) > 4:
+        return phrase
+    head = words[-1].lower()
+    if head.endswith(_BARE_ENDINGS) or head in _BARE_NOUNS or words[0][:1].isupper():
+        return phrase
+    return f"the {phrase}"
+
+
+def is_plural(phrase: str) -> bool:
+    """A phrase whose verb takes the plural: joined nouns, or a plural head (by the lexicon)."""
+    words = re.split(r"\s+", phrase.strip())
+    if " and " in phrase or "," in phrase:
+        return True
+    head = words[-1].lower() if words else ""
+    cut = next((i for i, w in enumerate(words) if w.lower() in ("of", "for", "in", "on")), None)
+    if cut:
+        head = words[cut - 1].lower()
+    if head.endswith(("ss", "us", "is")):
+        return False
+    from lemminflect import getLemma  # the English lexicon, loaded only when generating
+
+    lemma = getLemma(head, upos="NOUN")
+    return bool(lemma) and lemma[0] != head
+
+
+def _audience(theme: Theme) -> str | None:
+    return next((s.audience for s in theme.sources if s.audience), None)
+
+
+def _usable(theme: Theme):
+    """A filter dropping the forms that name the subject when it is unknown or is the phrase."""
+    subject = next((s.subject for s in theme.sources if s.subject), "").lower()
+    phrase = theme.phrase.lower()
+    covered = not subject or subject in phrase or phrase in subject
+
+    def usable(forms: list[Form]) -> list[Form]:
+        return [f for f in forms if not (f.needs_subject and covered)]
+
+    return usable
+
+
+def _rotated(forms: list[Form], theme_id: str) -> list[Form]:
+    if not forms:
+        return []
+    start = int(hashlib.sha256(theme_id.encode()).hexdigest(), 16) % len(forms)
+    return forms[start:] + forms[:start]
+
+
+def _varied(forms: list[Form]) -> list[Form]:
+    """The same forms, reordered so that openings (first two words) do not repeat while others
+    remain; forms whose opening was already used come last."""
+    out, seen, later = [], set(), []
+    for form in forms:
+        opening = opening_of(form.question)
+        (later if opening in seen else out).append(form)
+        seen.add(opening)
+    return out + later
+
+
+def opening_of(question: str) -> str:
+    """The first two words of a question, lower-cased, quotes and punctuation aside."""
+    words = _WORD.findall(question.lower())
+    return " ".join(words[:2])
+
+
+def _ranked_sentences(source: Source, question: str, avoid: tuple[str, ...] = ()) -> list[str]:
+    """The item's sentences, best match for ``question`` first (ties keep the text's order)."""
+    found = sentences(source.text) if source.text else [source.excerpt]
+    found = [s for s in found if len(_WORD.findall(s)) >= 3 or (len(s) >= 8 and " " not in s)]
+    if source.truncated and found and not found[-1].endswith((".", "!", "?", "。", "！", "？")):
+        found = found[:-1] or [_drop_cut_word(found[-1])]
+    wanted = _stems(question)
+    scored = [
+        (_leans_back(s), any(a in s.lower() for a in avoid), -len(_stems(s) & wanted), i, s)
+        for i, s in enumerate(found)
+    ]
+    return [s for *_, s in sorted(scored)]
+
+
+def _flawed(source: Source, bank: Bank) -> bool:
+    """Every sentence of the source leans back or reads oddly out of context."""
+    found = sentences(source.text) if source.text else [source.excerpt]
+    return all(_leans_back(s) or any(a in s.lower() for a in bank.avoid) for s in found)
+
+
+def _leans_back(sentence: str) -> bool:
+    """The sentence opens on a word pointing back ("This can help…"): unclear when quoted."""
+    first = sentence.split()[0].lower().strip('"“‘(') if sentence.split() else ""
+    return first in ("this", "these", "that", "those", "it", "they", "such", "both")
+
+
+def _stems(text: str) -> set[str]:
+    return {w.lower()[:5] for w in _WORD.findall(text) if w.lower() not in _SMALL_WORDS}
+
+
+def _quotable(sentence: str, source: Source, limit: int, odd: tuple[str, ...] = ()) -> str:
+    """The sentence fit to quote: mentions made plain, within ``limit``, and cut before an odd
+    phrase ("…between ethnic Asian partly gay groups") at the preposition that leads to it."""
+    if not sentence:
+        return ""
+    at = min((sentence.lower().find(a) for a in odd if a in sentence.lower()), default=-1)
+    if at > 0:
+        head = sentence[:at]
+        cut = max(head.rfind(f" {p} ") for p in ("between", "among", "for", "in", "within"))
+        if len(head[:cut].split()) >= 5:
+            sentence = head[:cut].rstrip(" ,;:") + "…"
+    return neutralise_mentions(clip(sentence, limit))
+
+
+def _as_sentence(title: str) -> str:
+    title = title.strip()
+    return title if title.endswith((".", "!", "?", "…")) else title + "."
+
+
 _DANGLING = frozenset(
     [
         "a",
@@ -47,85 +496,9 @@ _DANGLING = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Draft:
-    """A generated prompt before it gets an id. ``slot`` names what it was generated from."""
-
-    slot: str
-    question: str
-    followups: tuple[str, ...]
-    context: str
-    source: str
-    source_ref: str
-
-
-@dataclass(frozen=True)
-class Bank:
-    concepts: dict[str, list[tuple[str, tuple[str, ...]]]]
-    generic: list[tuple[str, tuple[str, ...]]]
-    quote: tuple[str, tuple[str, ...]]
-
-
-@lru_cache(maxsize=4)
-def load_bank(path: Path = DEFAULT_BANK) -> Bank:
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-
-    def pairs(entries: list[dict]) -> list[tuple[str, tuple[str, ...]]]:
-        return [(e["question"], tuple(e["followups"])) for e in entries]
-
-    concepts = {cid: pairs(entries) for cid, entries in data["concepts"].items()}
-    quote = data["quote"]
-    return Bank(concepts, pairs(data["generic"]), (quote["question"], tuple(quote["followups"])))
-
-
-def questions_for(theme: Theme, bank: Bank) -> list[tuple[str, tuple[str, ...]]]:
-    """The theme's question set, in the order its prompts use them."""
-    if theme.concept and theme.id in bank.concepts:
-        return bank.concepts[theme.id]
-    phrase = theme.phrase.strip() or theme.title.lower()
-    start = int(hashlib.sha256(theme.id.encode()).hexdigest(), 16) % len(bank.generic)
-    ordered = bank.generic[start:] + bank.generic[:start]
-    return [(q.format(phrase=phrase), f) for q, f in ordered]
-
-
-def initial_drafts(theme: Theme, bank: Bank) -> list[Draft]:
-    """Prompts for a new theme: one per source (at least three), each quoting a source."""
-    questions = questions_for(theme, bank)
-    sources = sorted(theme.sources, key=lambda s: (s.truncated, s.sort_key()))
-    count = min(len(questions), max(MIN_PROMPTS, len(sources)))
-    return [_draft(f"q{i + 1}", *questions[i], sources[i % len(sources)]) for i in range(count)]
-
-
-def draft_for_source(theme: Theme, source: Source, used_slots: set[str], bank: Bank) -> Draft:
-    """A prompt for a source the theme gained: the next unused question, else one on its words."""
-    for i, (question, followups) in enumerate(questions_for(theme, bank)):
-        if f"q{i + 1}" not in used_slots:
-            return _draft(f"q{i + 1}", question, followups, source)
-    template, followups = bank.quote
-    question = template.format(quote=_quote(source, QUOTE_IN_QUESTION))
-    return _draft(f"quote:{source.ref}", question, followups, source)
-
-
-def context_for(source: Source) -> str:
-    """A brief quote of the source essay, naming it."""
-    return f"“{_quote(source, QUOTE_IN_CONTEXT)}” (from the essay {source.essay})"
-
-
-def _draft(slot: str, question: str, followups: tuple[str, ...], source: Source) -> Draft:
-    return Draft(slot, question, tuple(followups), context_for(source), source.essay, source.ref)
-
-
-def _quote(source: Source, limit: int) -> str:
-    text = source.excerpt
-    if source.truncated and not text.endswith((".", "!", "?")):
-        text = _drop_cut_word(text)
-    text = shorten(text, limit)
-    return text if text.endswith(("…", ".", "!", "?")) else text + "…"
-
-
 def _drop_cut_word(text: str) -> str:
     """A cut-off text without its last word (it may be cut in half) and dangling small words."""
     words = text.split()[:-1]
     while len(words) > 1 and words[-1].lower().strip(",;:") in _DANGLING:
         words.pop()
-    return " ".join(words).rstrip(",;:") if words else text
+    return (" ".join(words).rstrip(",;:") + "…") if words else text

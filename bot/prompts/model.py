@@ -12,8 +12,14 @@ class Prompt:
     question: str
     followups: tuple[str, ...]
     context: str
-    source: str  # essay file name the context quotes
+    source: str  # the title of the essay the context quotes (older files: its file name)
     enabled: bool = True
+    status: str | None = None  # "draft": generated, awaiting review; None: accepted
+    sensitive: bool = False  # a heavy subject: posted with the care note, never pinged
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"
 
 
 @dataclass(frozen=True)
@@ -40,4 +46,5 @@ class Library:
         return next((t for t in self.themes if t.id == theme_id), None)
 
     def enabled_prompts(self) -> list[Prompt]:
-        return [p for t in self.themes for p in t.prompts if p.enabled]
+        """Prompts that may be posted: enabled and not awaiting review."""
+        return [p for t in self.themes for p in t.prompts if p.enabled and not p.is_draft]

@@ -11,8 +11,10 @@ A prompt file ``prompts/<theme-id>.yaml``::
         question: When did hearing someone else's story make you feel less alone?
         followups: [What stayed with you?, Did it change how you tell yours?]
         context: '"Through storytelling, ..." (essay 000_b66c1c57bbe23d61.txt)'
-        source: 000_b66c1c57bbe23d61.txt   # optional
+        source: Sharing stories, building bridges   # optional: the essay's title
         enabled: true                      # optional, default true
+        status: draft                      # optional: generated and awaiting review
+        sensitive: true                    # optional, default false: a heavy subject
 
 The bot posts a prompt as an embed: the question as title, the context as a field, theme and source
 in the footer, and the follow-ups as thread messages. The limits below keep all of that within
@@ -44,7 +46,18 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 MENTION = re.compile(r"@everyone|@here|<@[!&]?\d+>", re.IGNORECASE)
 FILE_KEYS = ("id", "title", "sources", "prompts")
 SOURCE_KEYS = ("essay", "item", "title", "excerpt", "truncated")
-PROMPT_KEYS = ("id", "question", "followups", "context", "source", "enabled")
+PROMPT_KEYS = (
+    "id",
+    "question",
+    "followups",
+    "context",
+    "source",
+    "enabled",
+    "status",
+    "sensitive",
+)
+STATUSES = ("draft",)
+_MENTION_TEXT = {"@everyone": "everyone", "@here": "here"}
 
 
 @dataclass(frozen=True)
@@ -82,7 +95,7 @@ def read_theme_file(path: Path) -> tuple[ThemeFile | None, list, dict[str, int]]
         reader.problem(
             top["id"], f"theme id {theme_id!r} must match the file name {Path(path).name}"
         )
-    title = reader.text(top["title"], "title", TITLE_MAX) if "title" in top else None
+    title = _checked(reader, top["title"], "title", TITLE_MAX) if "title" in top else None
     sources = tuple(_source(reader, n) for n in _items(reader, top, "sources"))
     prompts, id_lines = [], {}
     for node in _items(reader, top, "prompts"):
@@ -156,13 +169,21 @@ def _prompt(reader: Reader, node: Node, theme_id: str, theme_title: str) -> Prom
         )
     ]
     enabled = reader.typed(fields["enabled"], "enabled", bool) if "enabled" in fields else True
+    status = reader.text(fields["status"], "status", 20) if "status" in fields else None
+    if status is not None and status not in STATUSES:
+        reader.problem(fields["status"], f"status must be draft (or left out), not {status!r}")
+    sensitive = (
+        reader.typed(fields["sensitive"], "sensitive", bool) if "sensitive" in fields else False
+    )
     if len(reader.problems) > count or not isinstance(node, MappingNode):
         return None
     footer = f"{theme_title} · {source}"
     if len(footer) > FOOTER_MAX or len(question) + len(context) + len(footer) > EMBED_MAX:
         reader.problem(node, f"prompt {pid} is too long for one Discord embed ({EMBED_MAX} max)")
         return None
-    return Prompt(pid, theme_id, question, tuple(followups), context, source, enabled)
+    return Prompt(
+        pid, theme_id, question, tuple(followups), context, source, enabled, status, sensitive
+    )
 
 
 def _checked(reader: Reader, node: Node | None, what: str, limit: int) -> str | None:
@@ -171,3 +192,16 @@ def _checked(reader: Reader, node: Node | None, what: str, limit: int) -> str | 
         reader.problem(node, f"{what} must not mention @everyone, @here, roles or members")
         return None
     return value
+
+
+def neutralise_mentions(text: str) -> str:
+    """``text`` with every mention made plain ("@here" -> "here", "<@&1>" -> "@role"), so text
+    taken from an essay never pings and never fails the check above."""
+
+    def plain(m: re.Match) -> str:
+        found = m.group(0)
+        if found.lower() in _MENTION_TEXT:
+            return _MENTION_TEXT[found.lower()]
+        return "@role" if "&" in found else "@member"
+
+    return MENTION.sub(plain, text)

@@ -55,4 +55,8 @@ def _prompt(prompt: Prompt) -> dict:
     if prompt.source:
         out["source"] = prompt.source
     out["enabled"] = prompt.enabled
+    if prompt.status:
+        out["status"] = prompt.status
+    if prompt.sensitive:
+        out["sensitive"] = True
     return out

@@ -7,10 +7,12 @@ Theme ids come from that concept, never from the order of essays, so adding an e
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.essays.collection import load_collection
 from bot.essays.reader import Essay, Item, read_essays
 from bot.themes.titles import TitleKey, Vocabulary, analyse_title, load_vocabulary
 
@@ -27,6 +29,13 @@ class Source:
     excerpt: str
     truncated: bool
     phrase: str  # the item's noun phrase as written, e.g. "marginalized voices"
+    text: str = ""  # the item's whole body
+    essay_title: str = ""  # the essay's title as members see it (never its file name)
+    subject: str = ""  # what the essay is about, e.g. "climate activism"
+    audience: str | None = None  # who the collection declares the prompts are for
+    kind: str = "noun"  # "noun", "sentence", "foreign" (see TitleKey), "prose" (a phrase found
+    # in a prose paragraph: asked about mostly through its own sentences) or "opening" (a prose
+    # paragraph titled by its opening sentence: asked about only through its sentences)
 
     @property
     def ref(self) -> str:
@@ -48,6 +57,11 @@ class Theme:
     def essays(self) -> list[str]:
         return sorted({s.essay for s in self.sources})
 
+    @property
+    def kind(self) -> str:
+        """How the theme's phrase reads: "noun", "sentence" or "foreign" (see TitleKey)."""
+        return next((s.kind for s in self.sources if s.phrase == self.phrase), "noun")
+
 
 def find_themes(
     seeds: Path, overrides: Path | None = None, vocab: Vocabulary | None = None
@@ -55,19 +69,23 @@ def find_themes(
     """Read ``seeds``, merge equivalent themes and apply the admin's overrides file if present."""
     from bot.themes.overrides import apply_overrides, load_overrides
 
-    themes = merge_items(read_essays(seeds), vocab or load_vocabulary())
+    collection = load_collection(Path(seeds))
+    essays = read_essays(seeds, collection)
+    themes = merge_items(essays, vocab or load_vocabulary(), collection.audience)
     if overrides is not None and Path(overrides).exists():
         themes = apply_overrides(themes, load_overrides(Path(overrides)))
     return themes
 
 
-def merge_items(essays: list[Essay], vocab: Vocabulary) -> list[Theme]:
+def merge_items(essays: list[Essay], vocab: Vocabulary, audience: str | None = None) -> list[Theme]:
     """One theme per key; each item in exactly one theme; sorted by id."""
     groups: dict[str, list[tuple[Source, TitleKey]]] = defaultdict(list)
     for essay in essays:
+        subject = essay_subject(essay, vocab)
         for item in essay.items:
             key = analyse_title(item.title, vocab)
-            groups[key.key].append((_source(item, key), key))
+            source = _source(item, key, essay.title or essay.name, subject, audience)
+            groups[key.key].append((source, key))
     return sorted((_theme(tid, members) for tid, members in groups.items()), key=lambda t: t.id)
 
 
@@ -101,8 +119,44 @@ def theme_json(themes: list[Theme]) -> list[dict]:
     ]
 
 
-def _source(item: Item, key: TitleKey) -> Source:
-    return Source(item.essay, item.number, item.title, item.excerpt, item.truncated, key.phrase)
+def essay_subject(essay: Essay, vocab: Vocabulary) -> str:
+    """What an essay is about, as a phrase for questions: declared, else its title's leading noun
+    phrase ("climate activism" for "Climate activism in Pacific diasporas"), else ""."""
+    if essay.subject:
+        return essay.subject
+    title = essay.heading or essay.title
+    if not title or not re.search(r"[A-Za-z]", title) or title.startswith("Essay "):
+        return ""
+    key = analyse_title(title, vocab)
+    if key.kind != "noun":
+        return ""
+    if title.split()[0].lower().endswith("ing"):  # "Working nights" is about working nights
+        return title[:1].lower() + title[1:]
+    words = key.phrase.split()
+    cut = next((i for i, w in enumerate(words) if i and vocab.has("prepositions", w)), None)
+    return " ".join(words[:cut]) if cut and not words[0].endswith("ing") else key.phrase
+
+
+def _source(item: Item, key: TitleKey, essay_title: str, subject: str, audience) -> Source:
+    return Source(
+        item.essay,
+        item.number,
+        item.title,
+        item.excerpt,
+        item.truncated,
+        key.phrase,
+        item.body,
+        essay_title,
+        subject,
+        audience,
+        _kind(item, key),
+    )
+
+
+def _kind(item: Item, key: TitleKey) -> str:
+    if item.prose and item.body.startswith(item.title.rstrip("…")):
+        return "opening"  # no phrase named the paragraph: its opening sentence is the title
+    return "prose" if item.prose and key.kind == "noun" else key.kind
 
 
 def _theme(theme_id: str, members: list[tuple[Source, TitleKey]]) -> Theme:

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_VOCABULARY = Path(__file__).resolve().parent.parent / "data" / "synonyms.yaml"
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’+-]*|&|,")
+_LATIN = re.compile(r"[A-Za-z]")
 _ADJECTIVE_ENDINGS = ("al", "ive", "ous", "ful", "ic", "ed", "able", "ible", "ent", "ant", "ary")
 
 
@@ -43,11 +45,15 @@ class Vocabulary:
 
 @dataclass(frozen=True)
 class TitleKey:
-    """What a title is about: ``key`` groups titles, ``phrase`` is the noun phrase as written."""
+    """What a title is about: ``key`` groups titles, ``phrase`` is the noun phrase as it reads
+    mid-sentence. ``kind`` is "noun" for a noun phrase, "sentence" for a title that is a
+    sentence or an imperative ("Small steps add up", "Ask before you help": quoted whole, never
+    slotted into a question), and "foreign" for a title in another script."""
 
     key: str
     phrase: str
     concept: Concept | None
+    kind: str = "noun"
 
 
 @lru_cache(maxsize=4)
@@ -58,7 +64,18 @@ def load_vocabulary(path: Path = DEFAULT_VOCABULARY) -> Vocabulary:
         concepts[cid] = Concept(cid, entry["title"])
         for word in entry["words"]:
             words[word.lower()] = cid
-    names = ("light_nouns", "not_verbs", "prepositions", "reciprocals", "determiners", "verbs")
+    names = (
+        "light_nouns",
+        "not_verbs",
+        "prepositions",
+        "reciprocals",
+        "determiners",
+        "verbs",
+        "pronouns",
+        "finite_verbs",
+        "proper_nouns",
+        "particles",
+    )
     lists = {n: frozenset(w.lower() for w in data[n]) for n in names}
     lists["invariant"] = frozenset(data["invariant"])
     return Vocabulary(concepts, words, lists, dict(data["irregular"]))
@@ -66,17 +83,49 @@ def load_vocabulary(path: Path = DEFAULT_VOCABULARY) -> Vocabulary:
 
 def analyse_title(title: str, vocab: Vocabulary) -> TitleKey:
     """The theme key of an item title (see the module docstring)."""
+    if not _LATIN.search(title):
+        return TitleKey(foreign_id(title), title.strip(), None, "foreign")
     tokens = _TOKEN.findall(title)
     lower = [t.lower() for t in tokens]
+    if _is_sentence(title, lower, vocab):
+        return TitleKey(slug(" ".join(lower[:5])), title.strip(), None, "sentence")
     start, gerund_head = _skip_verb(lower, vocab)
     if gerund_head:
         phrase_tokens = tokens[start:]
-        lemmas = [lemma(lower[start], vocab)]
+        conjuncts = [[lemma(lower[start], vocab)]]
     else:
-        phrase_tokens = _noun_phrase(tokens[start:], vocab)
-        lemmas = [lemma(t.lower(), vocab) for t in phrase_tokens]
-    phrase = _surface(phrase_tokens, title)
-    return _lookup(lemmas, phrase or title, vocab)
+        conjuncts = [
+            [lemma(t.lower(), vocab) for t in c] for c in _conjuncts(tokens[start:], vocab)
+        ]
+        phrase_tokens = tokens[start:] if start == 0 or not lower[0].endswith("ed") else tokens
+        whole = start == 2 or (start and vocab.has("particles", lower[-1]))
+        if whole or (start and lower[0].endswith("ing") and not _known_verb(lower[0], vocab)):
+            phrase_tokens = tokens  # "asking for help", "rising seas": said whole
+    phrase = _surface(_without_determiners(phrase_tokens, vocab), title, vocab)
+    return _lookup(conjuncts, phrase or title.strip(), vocab)
+
+
+def foreign_id(title: str) -> str:
+    """A stable id for a title without Latin letters: ``item-`` and a hash of the title."""
+    return "item-" + hashlib.sha256(title.strip().encode("utf-8")).hexdigest()[:8]
+
+
+def _is_sentence(title: str, lower: list[str], vocab: Vocabulary) -> bool:
+    """A title that is a sentence or an instruction rather than a noun phrase."""
+    if title.rstrip().endswith(("?", "!")):
+        return True
+    if any(vocab.has("pronouns", w) for w in lower):
+        return True
+    for i in range(1, len(lower)):
+        prev = lower[i - 1]
+        if (
+            vocab.has("finite_verbs", lower[i])
+            and not vocab.has("prepositions", prev)
+            and not vocab.has("determiners", prev)
+            and prev not in ("and", "or", ",", "&")
+        ):
+            return True
+    return len(lower) > 1 and vocab.has("verbs", lower[0]) and vocab.has("prepositions", lower[1])
 
 
 def lemma(word: str, vocab: Vocabulary) -> str:
@@ -105,6 +154,8 @@ def _skip_verb(lower: list[str], vocab: Vocabulary) -> tuple[int, bool]:
         return 0, False
     if vocab.has("reciprocals", " ".join(lower[1:])):
         return 0, True
+    if lower[1] in ("and", "or", ",", "&"):
+        return 0, False  # "Streaming and representation": the gerund is one of the nouns
     if not vocab.has("prepositions", lower[1]):
         return 1, False
     rest = " ".join(lower[2:])
@@ -113,47 +164,77 @@ def _skip_verb(lower: list[str], vocab: Vocabulary) -> tuple[int, bool]:
     return 2, False
 
 
+def _known_verb(gerund: str, vocab: Vocabulary) -> bool:
+    """A gerund of a verb the vocabulary lists ("sharing" -> share), which a title drops."""
+    base = gerund[:-3]
+    return any(vocab.has("verbs", b) for b in (base, base + "e", base[:-1]))
+
+
 def _is_verb(word: str, vocab: Vocabulary) -> bool:
     if vocab.has("not_verbs", word):
         return False
     return word.endswith(("ing", "ed")) or vocab.has("verbs", word)
 
 
-def _noun_phrase(tokens: list[str], vocab: Vocabulary) -> list[str]:
-    """First conjunct, cut at its first preposition; a light noun hands over to its object."""
-    words = []
+def _conjuncts(tokens: list[str], vocab: Vocabulary) -> list[list[str]]:
+    """The joined noun phrases before the first preposition ("myths and misconceptions" gives
+    two); a light noun hands over to its object ("a platform for voices" is about voices)."""
+    out: list[list[str]] = [[]]
     for i, token in enumerate(tokens):
         low = token.lower()
-        if low in ("and", "&", ",", "or"):
-            break
+        if low in ("and", "&", ",", "or", "versus", "vs"):
+            if out[-1]:
+                out.append([])
+            continue
         if vocab.has("prepositions", low):
+            words = out[-1]
             if words and vocab.has("light_nouns", words[-1].lower()) and tokens[i + 1 :]:
-                return _noun_phrase(tokens[i + 1 :], vocab)
+                return [*out[:-1], *_conjuncts(tokens[i + 1 :], vocab)]
             break
-        words.append(token)
+        out[-1].append(token)
+    out = [_without_determiners(c, vocab) for c in out]
+    return [c for c in out if c] or [[]]
+
+
+def _without_determiners(words: list[str], vocab: Vocabulary) -> list[str]:
     while words and vocab.has("determiners", words[0].lower()):
         words = words[1:]
     return words
 
 
-def _lookup(lemmas: list[str], phrase: str, vocab: Vocabulary) -> TitleKey:
-    core = [w for w in lemmas[:-1] if not w.endswith(_ADJECTIVE_ENDINGS)] + lemmas[-1:]
-    for candidate in (" ".join(lemmas), " ".join(core), lemmas[-1] if lemmas else ""):
-        if candidate in vocab.words:
-            concept = vocab.concepts[vocab.words[candidate]]
-            return TitleKey(concept.id, phrase, concept)
-    return TitleKey(slug(" ".join(core) or phrase), phrase, None)
+def _lookup(conjuncts: list[list[str]], phrase: str, vocab: Vocabulary) -> TitleKey:
+    """The first joined noun that the vocabulary knows decides the concept, whichever comes
+    first ("myths and misconceptions" and "misconceptions and myths" are both stereotypes);
+    otherwise the key is the whole phrase, so "mental health" and "physical health" differ."""
+    for lemmas in conjuncts:
+        if not lemmas:
+            continue
+        core = [w for w in lemmas[:-1] if not w.endswith(_ADJECTIVE_ENDINGS)] + lemmas[-1:]
+        for candidate in (" ".join(lemmas), " ".join(core), lemmas[-1]):
+            if candidate in vocab.words:
+                concept = vocab.concepts[vocab.words[candidate]]
+                return TitleKey(concept.id, phrase, concept)
+    words = [w for c in conjuncts for w in c][:5]
+    return TitleKey(slug(" ".join(words) or phrase), phrase, None)
 
 
-def _surface(tokens: list[str], title: str) -> str:
-    """The phrase as a reader would write it mid-sentence: title-case words lower-cased."""
-    words = [t for t in tokens if t != ","]
-    if not words:
+def _surface(tokens: list[str], title: str, vocab: Vocabulary) -> str:
+    """The phrase as a reader would write it mid-sentence: lower case, except acronyms, proper
+    nouns the vocabulary lists, and capitalised words inside a sentence-case title."""
+    words = list(tokens)
+    if not [w for w in words if w != ","]:
         return ""
     title_case = all(w[:1].isupper() for w in _TOKEN.findall(title) if len(w) > 3)
+    first = _TOKEN.findall(title)[:1]
     out = []
-    for i, word in enumerate(words):
-        acronym = word.isupper() and len(word) > 1
-        first_word = i == 0 and title.lstrip().startswith(word)
-        out.append(word if acronym or not (title_case or first_word) else word.lower())
-    return " ".join(out)
+    for word in words:
+        keep = (word.isupper() and len(word) > 1) or vocab.has("proper_nouns", word.lower())
+        inner = word[:1].isupper() and not title_case and [word] != first
+        out.append(word if keep or inner else word.lower())
+    return _joined(out)
+
+
+def _joined(words: list[str]) -> str:
+    """Words back into a phrase, commas as written ("classes, apps and tutors")."""
+    text = " ".join(words).replace(" ,", ",")
+    return re.sub(r"\s+&\s+", " and ", text).strip(" ,")

@@ -27,7 +27,7 @@ ADMINISTRATOR = discord.Permissions(administrator=True).value
 class Topics(commands.Cog):
     topic = ModGroup(name="topic", description="Moderator tools")
 
-    def __init__(self, bot: DiscussionBot) -> None:
+    def __init__(self, bot: DiscussionBot, services: object) -> None:
         self.bot = bot
         self.ran: list[int] = []
 
@@ -98,6 +98,27 @@ async def test_close_unloads_cogs_before_closing_the_database(tmp_path, make_bot
     assert "flushed_on_unload" in tables  # written by the cog while it was being unloaded
 
 
+class Listener(commands.Cog):
+    """Listens to messages without saying which it wants."""
+
+    def __init__(self, bot: DiscussionBot, services: object) -> None:
+        self.bot = bot
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        pass
+
+
+async def test_a_cog_listening_to_messages_without_a_gate_is_refused_loudly(tmp_path, make_bot):
+    """The bot hands messages only to cogs that say they want them: a gate-less on_message
+    listener would silently never run, so loading it fails instead."""
+    bot = make_bot(client_settings(tmp_path), cogs=[Topics], clock=utc_now)
+    async with FakeDiscord(bot):
+        with pytest.raises(TypeError, match="wants_message"):
+            await bot.add_cog(Listener(bot, bot.services))
+        assert bot.get_cog("Listener") is None
+
+
 async def test_member_without_moderator_role_is_refused_ephemerally(tmp_path, make_bot):
     bot = make_bot(client_settings(tmp_path), cogs=[Topics], clock=utc_now)
     async with FakeDiscord(bot) as fd:
@@ -148,7 +169,7 @@ async def test_every_moderator_command_carries_both_gates(tmp_path, make_bot):
     @app_commands.default_permissions(manage_messages=True)
     async def sneaky(interaction: discord.Interaction) -> None: ...
 
-    await bot.add_cog(Topics(bot))
+    await bot.add_cog(Topics(bot, None))
     assert half_gated(bot.tree) == ["sneaky"]
 
 

@@ -66,6 +66,18 @@ async def test_stats_server_figures_on_a_known_data_set(tmp_path, make_bot):
         assert month.content.startswith("Last 31 day(s): 2 active members (2 new, 0 returning)")
 
 
+async def test_reports_still_work_after_the_answers_cog_is_unloaded(tmp_path, make_bot):
+    """Cogs share services the bot built, not each other: unloading the answers cog leaves
+    /stats working, with what was queued before the unload written."""
+    await seed_history(tmp_path / "bot.sqlite3")
+    bot = make_bot(settings(tmp_path), cogs=COGS)
+    async with FakeDiscord(bot) as fd:
+        await fd.connect(guild(fd))
+        await bot.remove_cog("Answers")
+        replies = await fd.slash("stats server", user_id=MOD, channel_id=C)
+        assert replies.content.splitlines()[1] == "Answers: 5, reactions: 1, prompts posted: 4"
+
+
 async def test_stats_prompt_and_member(tmp_path, make_bot):
     await seed_history(tmp_path / "bot.sqlite3")
     bot = make_bot(settings(tmp_path), cogs=COGS)

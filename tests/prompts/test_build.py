@@ -86,7 +86,8 @@ def test_rebuild_keeps_admin_edits_retires_deleted_ids_and_adds_new_sources(seed
     assert ids == ["stories-1", "stories-3", "stories-4", "stories-own", "stories-5"]
     assert library.prompt("stories-1").question.startswith("What story do you tell most often")
     assert library.prompt("stories-3").enabled is False
-    assert "005_new.txt" in library.prompt("stories-5").context
+    assert library.prompt("stories-5").context.endswith("(from “New”)")
+    assert library.prompt("stories-5").is_draft and not library.prompt("stories-5").enabled
     assert report.added == [
         "family-expectation-1",
         "family-expectation-2",

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from bot.essays.reader import parse_essay
-from bot.prompts.generate import draft_for_source, initial_drafts, load_bank
+from bot.prompts.generate import draft_for_source, initial_drafts, load_bank, questions_for
 from bot.themes.extract import find_themes, merge_items
 from bot.themes.titles import load_vocabulary
 
@@ -30,7 +30,7 @@ def test_unseen_themes_get_grammatical_questions_without_the_raw_title():
     assert {t.id for t in themes} == {
         "family-expectation",
         "mentorship-network",
-        "language",
+        "ancestral-language",
         "queer-elder",
     }
     for theme in themes:
@@ -39,8 +39,10 @@ def test_unseen_themes_get_grammatical_questions_without_the_raw_title():
         for draft in drafts:
             assert well_formed(draft.question)
             assert theme.sources[0].title.lower() not in draft.question.lower()
-            assert theme.phrase in draft.question
             assert len(draft.followups) >= 2
+        slotted = [d for d in drafts if theme.phrase in d.question]
+        quoted = [d for d in drafts if "“" in d.question]
+        assert len(slotted) == 2 and len(quoted) == 1, [d.question for d in drafts]
     family = next(t for t in themes if t.id == "family-expectation")
     assert family.phrase == "family expectations"
 
@@ -65,14 +67,14 @@ def test_context_quotes_the_essay_briefly_and_names_it():
     context = initial_drafts(theme, load_bank())[0].context
     assert context == (
         "“Cultural exchange can encourage members of mixed Asian heritage…” "
-        "(from the essay 003_b88c0a90bb8fa095.txt)"
+        "(from “Mixed Asian heritage and LGBTQ+ communities”)"
     )
 
 
 def test_a_source_after_the_questions_run_out_gets_a_question_on_its_own_words():
     bank = load_bank()
     [theme] = [t for t in themes_of(UNSEEN) if t.id == "queer-elder"]
-    used = {f"q{i}" for i in range(1, 6)}
+    used = {slot for slot, _ in questions_for(theme, bank)}
     draft = draft_for_source(theme, theme.sources[0], used, bank)
     assert draft.slot == "quote:new.txt#4"
     assert draft.question == (

@@ -162,3 +162,22 @@ def test_overrides_with_unknown_key_fail_with_the_line(tmp_path):
     with pytest.raises(InputError) as err:
         find_themes(SEEDS, overrides)
     assert str(err.value.problems[0]).startswith(f"{overrides}:3: unknown key 'merj'")
+
+
+@pytest.mark.parametrize(
+    ("title", "theme_id"),
+    [
+        ("Community gardens in cities", "community-garden"),  # a bank word, not its head
+        ("Small steps add up", "small-steps-add-up"),  # a sentence, not "steps"
+        ("Ask before you help", "ask-before-you-help"),
+        ("The conversation we never had", "the-conversation-we-never-had"),
+        ("Misconceptions and myths", "stereotypes"),  # every joined noun is looked up
+        ("Countering myths and misconceptions", "stereotypes"),
+        ("Mental health", "mental-health"),
+        ("Physical health", "physical-health"),
+    ],
+)
+def test_an_item_joins_a_bank_theme_only_when_its_head_phrase_means_it(title, theme_id):
+    essay = parse_essay("x.txt", f"1. {title}: Body one.\n2. Other item: Body two.\n")
+    themes = merge_items([essay], load_vocabulary())
+    assert theme_of(themes, title) == theme_id

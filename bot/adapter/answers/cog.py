@@ -24,31 +24,28 @@ from bot.adapter.answers.removals import ReactionsAndDeletions
 from bot.adapter.answers.tracking import BACKFILL_LIMIT, LATE_ANNOUNCE, PromptTracking
 from bot.participation.rules import ParticipationRow, classify_message
 from bot.participation.thread_index import PromptIndex, PromptPost
-from bot.store.batch import BatchWriter
-from bot.store.participation import ParticipationStore
 
 if TYPE_CHECKING:
     from bot.adapter.client import DiscussionBot
+    from bot.adapter.services import Services
 
 log = logging.getLogger(__name__)
 
 OPEN_DAYS = 30  # a prompt post collects answers for this many days after it was posted
-__all__ = ["BACKFILL_LIMIT", "COGS", "LATE_ANNOUNCE", "OPEN_DAYS", "AnswersCog", "recording"]
+__all__ = ["BACKFILL_LIMIT", "COGS", "LATE_ANNOUNCE", "OPEN_DAYS", "AnswersCog"]
 
 
 class AnswersCog(PromptTracking, ReactionsAndDeletions, commands.Cog, name="Answers"):
-    """Owns the prompt index, the participation store and its batch writer.
+    """Owns the prompt index; records through the shared participation store and batch writer
+    (deletions and ``forget`` go through the writer too)."""
 
-    Other cogs use ``store`` and ``writer`` from here (one store instance, so an opt-out is seen
-    by the writer at once; deletions and ``forget`` go through the writer).
-    """
-
-    def __init__(self, bot: DiscussionBot) -> None:
+    def __init__(self, bot: DiscussionBot, services: Services) -> None:
         self.bot = bot
+        self.services = services
+        self.store = services.participation
+        self.writer = services.writer
         self.index = PromptIndex()
         self.channels: set[int] = set()  # channels of indexed posts (deleted replies live here)
-        self.store: ParticipationStore | None = None
-        self.writer: BatchWriter | None = None
         self.backfill_task: asyncio.Task | None = None
         self._adding: set[asyncio.Task] = set()  # answers waiting for a server's opt-outs
         # Read cursors as they were at start, before any live answer: backfill reads after them.
@@ -59,8 +56,6 @@ class AnswersCog(PromptTracking, ReactionsAndDeletions, commands.Cog, name="Answ
         self.late_backfills: set[asyncio.Task] = set()  # history reads of late-announced posts
 
     async def cog_load(self) -> None:
-        self.store = ParticipationStore(self.bot.db)
-        self.writer = BatchWriter(self.store)
         self.backfill_from = await self.store.cursors()
         for post in await self.store.open_posts(self._open_since()):
             self._add(post)
@@ -68,18 +63,16 @@ class AnswersCog(PromptTracking, ReactionsAndDeletions, commands.Cog, name="Answ
         guilds = {p.guild_id for p in self.index} | {g.guild_id for g in self.bot.settings.guilds}
         for guild_id in guilds:  # opt-outs read now: answers are then queued without waiting
             await self.store.opted_out_members(guild_id)
-        self.writer.start()  # writes what is queued every second; close() stops it
         log.info("watching %d open prompt posts", len(self.index))
 
     async def cog_unload(self) -> None:
         """Stop the backfills (waiting until they have stopped), let answers still waiting for
-        opt-outs be queued, then stop the writer's timer and write everything queued."""
+        opt-outs be queued, then write everything queued (the bot stops the writer itself)."""
         tasks = [self.backfill_task, *self.late_backfills]
         await _stop([t for t in tasks if t is not None])
         if self._adding:
             await asyncio.gather(*self._adding, return_exceptions=True)
-        if self.writer is not None:
-            await self.writer.close()
+        await self.writer.flush()
 
     def _open_since(self) -> int:
         return self.bot.now_seconds() - OPEN_DAYS * 86400
@@ -152,14 +145,6 @@ async def _stop(tasks: list[asyncio.Task]) -> None:
     for task in tasks:
         if not task.cancelled() and task.exception() is not None:
             log.warning("%s ended with %r", task.get_name(), task.exception())
-
-
-def recording(bot: commands.Bot) -> AnswersCog:
-    """The loaded answers cog (its store and writer are shared by the other cogs)."""
-    cog = bot.get_cog("Answers")
-    if cog is None:
-        raise RuntimeError("the answers cog is not loaded")
-    return cog
 
 
 COGS = [AnswersCog]

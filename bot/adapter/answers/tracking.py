@@ -25,7 +25,6 @@ from discord.ext import commands
 
 from bot.adapter.answers.backfill import RETRY_DELAY, backfill_with_retry
 from bot.participation.thread_index import PromptPost
-from bot.store.posts import PostStore
 
 if TYPE_CHECKING:
     from bot.adapter.answers.cog import AnswersCog
@@ -49,7 +48,7 @@ class PromptTracking:
         """``bot.dispatch("prompt_posted", post)`` with a PromptPost, or with the post id once
         ``PostStore.mark_posted`` has run (the post is then read from the database)."""
         if isinstance(post, int):
-            row = await PostStore(self.bot.db).post(post)
+            row = await self.services.posts.post(post)
             if row is None or row["status"] != "posted" or not row["prompt_id"]:
                 log.warning("prompt_posted for post %s, which is not posted", post)
                 return
@@ -80,7 +79,7 @@ class PromptTracking:
         if known is not None:
             self.track(with_thread(known, thread.id))
             return
-        row = await PostStore(self.bot.db).post_by_message(thread.id)
+        row = await self.services.posts.post_by_message(thread.id)
         if row is not None and row["status"] == "posted" and row["prompt_id"]:
             self.track(post_from_row(row, thread.id))
 
