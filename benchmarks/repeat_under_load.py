@@ -1,6 +1,6 @@
 """Run tests again and again while other processes keep every CPU busy.
 
-    python benchmarks/repeat_under_load.py --runs 50 tests/test_fault_kill.py
+    python benchmarks/repeat_under_load.py --runs 50 tests/cli/test_run_fault_kill.py
 
 Starts one CPU burner per core (``--burners`` to change), then runs ``pytest --repeat RUNS -x``
 on the given tests (every selected test RUNS times, stopping at the first failure), stops the

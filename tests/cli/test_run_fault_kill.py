@@ -32,8 +32,8 @@ THREADS = rf"^/channels/{CHANNEL}/messages/\d+/threads$"
 POSTS = rf"^/channels/{CHANNEL}/messages$"
 STALE_AFTER = 600  # bot.posting.service.STALE_AFTER: a claim older than this is interrupted
 # Upper bounds only: every wait ends as soon as its condition holds. They are generous because a
-# busy machine makes a process start, or a batch write, take many times its usual time; run
-# ``python benchmarks/repeat_under_load.py --runs 50 tests/test_fault_kill.py`` after a change.
+# busy machine makes a process start, or a batch write, take many times its usual time. After a
+# change: ``python benchmarks/repeat_under_load.py --runs 50 tests/cli/test_run_fault_kill.py``.
 START = 60.0  # a bot process starts, logs in and makes its first post
 WRITE = 30.0  # queued answers reach the database (the writer flushes every second)
 TEST = 180.0  # a whole test

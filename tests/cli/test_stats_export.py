@@ -5,6 +5,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from bot.cli import main
 from bot.participation.rules import ANSWER, REACTION, ParticipationRow
 from bot.store.db import open_database
@@ -69,6 +71,7 @@ def test_database_path_comes_from_the_config_file(tmp_path, capsys):
     assert "answers          3" in captured.out
 
 
+@pytest.mark.slow  # runs the command as a process
 def test_export_writes_the_documented_csv_atomically(tmp_path):
     make_db(tmp_path / "bot.sqlite3")
     out = tmp_path / "exports" / "participation.csv"

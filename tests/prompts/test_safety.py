@@ -161,6 +161,7 @@ def test_the_context_is_the_sentence_that_best_matches_the_question(tmp_path):
     assert prompt.context.startswith("“Rooftop hives give bees a safe home")
 
 
+@pytest.mark.slow  # a fresh Python process per command
 @pytest.mark.parametrize("command", [["themes"], ["prompts", "validate"]])
 def test_offline_commands_import_neither_discord_nor_the_lexicon(command):
     code = (
