@@ -15,7 +15,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.reports.summary import member_report
+from bot.reports.summary import MemberReport, member_report
 
 if TYPE_CHECKING:
     from bot.adapter.client import DiscussionBot
@@ -92,7 +92,7 @@ class ForgetView(_OwnerView):
         await self.close(interaction, "Nothing was erased.")
 
 
-def me_text(report) -> str:
+def me_text(report: MemberReport) -> str:
     if not report.answers and not report.reactions:
         return "No participation is recorded for you in this server."
     return (

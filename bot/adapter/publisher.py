@@ -151,7 +151,11 @@ class DiscordPublisher:
         return found
 
     async def _open_thread(
-        self, guild: GuildConfig | None, channel: ChannelConfig, message, prompt: Prompt
+        self,
+        guild: GuildConfig | None,
+        channel: ChannelConfig,
+        message: discord.Message,
+        prompt: Prompt,
     ) -> discord.Thread | None:
         """The answers thread with the follow-ups in it. The message is already posted, so when
         Discord refuses the thread (no permission) or fails to create it (an outage), the post

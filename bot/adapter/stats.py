@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import logging
 import tempfile
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Optional
 
 import discord
@@ -18,7 +19,15 @@ from discord.ext import commands
 from bot.adapter.checks import ModGroup, mod_command
 from bot.adapter.report_tasks import ReportTasks
 from bot.adapter.tree import bounded
-from bot.reports.summary import export_csv, iso, member_report, prompt_report, server_report
+from bot.reports.summary import (
+    Ranked,
+    export_csv,
+    iso,
+    member_report,
+    prompt_report,
+    server_report,
+)
+from bot.store.db import Connection
 
 if TYPE_CHECKING:
     from bot.adapter.client import DiscussionBot
@@ -32,7 +41,7 @@ NO_PINGS = discord.AllowedMentions.none()
 Days = bounded(1, 3650)
 
 
-def _ranked(title: str, ranked) -> list[str]:
+def _ranked(title: str, ranked: Iterable[Ranked]) -> list[str]:
     return [f"{title}: " + ", ".join(f"{r.key} ({r.per_post:.1f}/post)" for r in ranked)]
 
 
@@ -127,7 +136,9 @@ class StatsCog(commands.Cog, name="Stats"):
         await send_export(self.bot.db, interaction, since, now)
 
 
-async def send_export(db, interaction: discord.Interaction, since: int, now: int) -> None:
+async def send_export(
+    db: Connection, interaction: discord.Interaction, since: int, now: int
+) -> None:
     """Write the CSV to a private temporary file, then attach it to an ephemeral follow-up.
 
     Each export has its own file, written only from the event loop (the database thread hands

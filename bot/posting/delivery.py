@@ -108,7 +108,15 @@ class Delivery:
         )
         return Outcome(channel.channel_id, "deferred", None, post_id, prompt.id, reason="late")
 
-    async def _attempt(self, guild, channel, post_id, prompt, since, check) -> Published:
+    async def _attempt(
+        self,
+        guild: GuildConfig,
+        channel: ChannelConfig,
+        post_id: int,
+        prompt: Prompt,
+        since: int,
+        check: bool,
+    ) -> Published:
         """One look-then-publish; an attempt hanging past ``attempt_timeout`` is an outage."""
         try:
             async with asyncio.timeout(self.attempt_timeout):
@@ -120,7 +128,14 @@ class Delivery:
             raise PostUnavailable(f"no answer from Discord in {self.attempt_timeout:.0f}s") from exc
 
     async def _posted(
-        self, guild, channel, post_id, prompt, published: Published, at, claimed_at: int
+        self,
+        guild: GuildConfig,
+        channel: ChannelConfig,
+        post_id: int,
+        prompt: Prompt,
+        published: Published,
+        at: datetime,
+        claimed_at: int,
     ) -> Outcome:
         cid = channel.channel_id
         if not await self.store.mark_posted(
@@ -159,7 +174,14 @@ class Delivery:
             log.exception("announcing post %s failed", outcome.post_id)
 
     async def _failed(
-        self, guild, channel, post_id, prompt, error: str, at, claimed_at: int
+        self,
+        guild: GuildConfig,
+        channel: ChannelConfig,
+        post_id: int,
+        prompt: Prompt,
+        error: str,
+        at: datetime,
+        claimed_at: int,
     ) -> Outcome:
         cid = channel.channel_id
         if not await self.store.mark_failed(post_id, error, ts(at), claimed_at=claimed_at):

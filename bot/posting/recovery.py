@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from datetime import UTC, datetime, timedelta
 
 from bot.config.settings import ChannelConfig
 from bot.posting.delivery import STALE_AFTER, ts
 from bot.posting.types import Outcome, PostRefused, PostUnavailable, Published
+from bot.prompts.model import Prompt
 from bot.schedule.cron import latest_slot, slots_between
 
 log = logging.getLogger(__name__)
@@ -45,7 +47,7 @@ class Recovery:
                 outcomes.append(result)
         return retries, outcomes
 
-    async def _recover_one(self, row, now: datetime, started: float) -> bool | Outcome:
+    async def _recover_one(self, row: sqlite3.Row, now: datetime, started: float) -> bool | Outcome:
         """Discord already holds the message → recorded as posted (and announced); else one
         retry inside the catch-up window unless paused; else failed, moderators told. No answer
         from Discord → left for a later pass; a refused look → no retry (never post blind)."""
@@ -92,7 +94,9 @@ class Recovery:
             return Outcome(cid, "failed", None, row["id"], row["prompt_id"], reason=error)
         return False
 
-    async def _look(self, channel: ChannelConfig, prompt, row) -> Published | None:
+    async def _look(
+        self, channel: ChannelConfig, prompt: Prompt, row: sqlite3.Row
+    ) -> Published | None:
         """Whether Discord holds the claim's message, within ``attempt_timeout``."""
         since = row["slot"] if row["slot"] is not None else row["claimed_at"]
         try:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -140,7 +141,12 @@ class PostingService(ModeratorControls, Recovery, Delivery):
         return next((g for g in self.settings.guilds if g.guild_id == guild_id), None)
 
     async def _channel_pass(
-        self, guild: GuildConfig, channel: ChannelConfig, retries: list, now: datetime, started
+        self,
+        guild: GuildConfig,
+        channel: ChannelConfig,
+        retries: list,
+        now: datetime,
+        started: float,
     ) -> list[Outcome]:
         outcomes = [await self._resume(guild, channel, row, now, started) for row in retries]
         # The claim carries the time it is made, however long recovery and resumes took.
@@ -157,7 +163,13 @@ class PostingService(ModeratorControls, Recovery, Delivery):
         return outcomes
 
     async def _handle_claim(
-        self, guild: GuildConfig, channel: ChannelConfig, post_id: int, slot: datetime, now, started
+        self,
+        guild: GuildConfig,
+        channel: ChannelConfig,
+        post_id: int,
+        slot: datetime,
+        now: datetime,
+        started: float,
     ) -> Outcome:
         cid = channel.channel_id
         if slot + channel.catch_up < now:
@@ -182,7 +194,12 @@ class PostingService(ModeratorControls, Recovery, Delivery):
         return await self.deliver(guild, channel, post_id, prompt, now, deadline, started=started)
 
     async def _resume(
-        self, guild: GuildConfig, channel: ChannelConfig, row, now: datetime, started: float
+        self,
+        guild: GuildConfig,
+        channel: ChannelConfig,
+        row: sqlite3.Row,
+        now: datetime,
+        started: float,
     ) -> Outcome:
         """An interrupted claim handed back by the store: finish it without posting twice."""
         slot = datetime.fromtimestamp(row["slot"], UTC)

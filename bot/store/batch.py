@@ -148,7 +148,11 @@ class BatchWriter:
             lambda: self.store.forget(guild_id, member_id),
         )
 
-    async def _drop(self, match, delete) -> int:
+    async def _drop(
+        self,
+        match: Callable[[ParticipationRow], bool],
+        delete: Callable[[], Awaitable[int]],
+    ) -> int:
         async with self._lock:
             before = len(self._queue)
             self._queue = [r for r in self._queue if not match(r)]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -107,7 +108,7 @@ def with_thread(post: PromptPost, thread_id: int) -> PromptPost:
     )  # fmt: skip
 
 
-def post_from_row(row, thread_id: int) -> PromptPost:
+def post_from_row(row: sqlite3.Row, thread_id: int) -> PromptPost:
     """A ``posts`` table row as a tracked post."""
     return PromptPost(
         row["id"], row["guild_id"], row["channel_id"], row["prompt_id"], row["theme_id"] or "",
