@@ -15,6 +15,7 @@ import argparse
 import multiprocessing
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -38,7 +39,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--burners", type=int, default=os.cpu_count() or 2, help="CPU burners (one per core)"
     )
+    parser.add_argument("--output", type=Path, help="write pytest's whole output to this file")
     args = parser.parse_args(argv)
+    # A shell starting this in the background ignores SIGINT, and the bot processes the tests
+    # start would inherit that and could not be stopped with Ctrl-C's signal: restore it.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
     stop = multiprocessing.Event()
     burners = [multiprocessing.Process(target=burn, args=(stop,)) for _ in range(args.burners)]
@@ -56,10 +61,12 @@ def main(argv: list[str] | None = None) -> int:
             if proc.is_alive():
                 proc.terminate()
     elapsed = time.monotonic() - started
+    if args.output:
+        args.output.write_text(result.stdout + result.stderr, encoding="utf-8")
     summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
     passed = int(m.group(1)) if (m := re.search(r"(\d+) passed", summary)) else 0
     failed = int(m.group(1)) if (m := re.search(r"(\d+) failed", summary)) else 0
-    if result.returncode != 0:
+    if result.returncode != 0 and not args.output:
         print(result.stdout[-6000:], result.stderr[-2000:], sep="\n")
     print(f"load: {args.burners} CPU burner(s) on {os.cpu_count()} core(s)")
     print(f"runs: {args.runs} of each selected test; {passed} passed, {failed} failed")

@@ -546,3 +546,27 @@ async def test_a_live_answer_while_a_late_post_is_unread_keeps_the_missed_ones_f
         await cog.backfill_task
         got = await rows(bot, "SELECT message_id FROM participation")
         assert sorted(got) == sorted((int(m["id"]),) for m in (early, live))
+
+
+async def test_an_answer_before_the_post_is_recorded_is_recorded_when_it_is(tmp_path, make_bot):
+    """The thread exists (and members see it) while the follow-ups are sent and before the post
+    is recorded and announced: an answer in that moment counts like any other, once."""
+    bot = make_bot(settings(tmp_path), cogs=[AnswersCog])
+    async with FakeDiscord(bot, clock=bot.clock) as fd:
+        cog = await start(fd, [])
+        prompt = await bot.get_channel(C).send("A question?")
+        thread = await prompt.create_thread(name="A question?")
+        early = await fd.say(thread.id, ANA, "an answer straight away")
+        post_id = await cog.services.posts.claim_manual(G, C, POSTED_AT)
+        await cog.services.posts.mark_posted(
+            post_id, "p1", "t1", prompt.id, thread.id, bot.now_seconds()
+        )
+        before = asyncio.all_tasks()
+        bot.dispatch("prompt_posted", post_id)
+        await fd.settle(before)
+        later = await fd.say(thread.id, BEN, "and one after")
+        await cog.writer.flush()
+        assert await rows(bot) == [
+            (ANA, int(early["id"]), "answer", None),
+            (BEN, int(later["id"]), "answer", None),
+        ]

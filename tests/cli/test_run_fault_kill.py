@@ -187,9 +187,6 @@ async def test_answers_arriving_around_a_sigkill_are_each_recorded_once_after_re
         thread_id = int(thread["id"])
         posted = "SELECT status FROM posts"
         await wait_db(bot.db, posted, [("posted",)], what="prompt posted")
-        # The bot starts watching the thread just after recording the post (one database read);
-        # answers before that are read from the thread's history only after a restart.
-        await delivered(server)
 
         await answer(server, thread_id, 10, 0)
         recorded = "SELECT count(*) FROM participation"
@@ -251,7 +248,6 @@ async def test_sigterm_writes_queued_answers_and_closes_the_database(server, tmp
         await server.wait_for_request(THREADS, method="POST", timeout=START)
         (thread,) = server.threads(CHANNEL)
         await wait_db(bot.db, "SELECT status FROM posts", [("posted",)], what="post")
-        await delivered(server)  # the bot watches the thread (see the test above)
         await answer(server, int(thread["id"]), 3, 0)
         await delivered(server)  # the bot has read them; they wait in its queue
         assert await bot.stop(signal.SIGTERM) == 0

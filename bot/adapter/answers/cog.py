@@ -32,6 +32,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 OPEN_DAYS = 30  # a prompt post collects answers for this many days after it was posted
+# Answers in a thread the bot opened a moment ago whose post is not recorded yet (its follow-ups
+# are still being sent, or the record is a moment away) wait in memory, within these bounds; a
+# post recorded later than LATE_ANNOUNCE has its thread's history read instead.
+EARLY_PER_THREAD, EARLY_THREADS = 200, 20
 __all__ = ["BACKFILL_LIMIT", "COGS", "LATE_ANNOUNCE", "OPEN_DAYS", "AnswersCog"]
 
 
@@ -54,6 +58,9 @@ class AnswersCog(PromptTracking, ReactionsAndDeletions, commands.Cog, name="Answ
         # move the stored cursor, or a crash before the backfill would skip the missed answers.
         self.awaiting_backfill: set[int] = set()
         self.late_backfills: set[asyncio.Task] = set()  # history reads of late-announced posts
+        # Members' messages in the bot's own threads not tracked yet, by thread id: recorded
+        # when the post is announced (an answer can come before the post is recorded).
+        self.early: dict[int, list[discord.Message]] = {}
 
     async def cog_load(self) -> None:
         self.backfill_from = await self.store.cursors()
@@ -82,9 +89,12 @@ class AnswersCog(PromptTracking, ReactionsAndDeletions, commands.Cog, name="Answ
         self.channels.add(post.channel_id)
 
     def track(self, post: PromptPost) -> None:
-        """Start recording answers to a newly posted prompt (and forget expired ones)."""
+        """Start recording answers to a newly posted prompt (and forget expired ones); answers
+        that came in its thread before it was recorded are taken now."""
         self._add(post)
         self.index.expire(self._open_since())
+        for message in self.early.pop(post.thread_id, []) if post.thread_id else []:
+            self.take_message(message)
 
     # --- answers ---------------------------------------------------------------------------
 
@@ -93,13 +103,39 @@ class AnswersCog(PromptTracking, ReactionsAndDeletions, commands.Cog, name="Answ
         dispatched at all (``DiscussionBot.dispatch``), so an unrelated one starts no task."""
         if self.index.lookup_thread(message.channel.id) is not None:
             return True
+        if self._in_untracked_thread(message):
+            return True
         ref = message.reference
         return ref is not None and self.index.lookup_message(ref.message_id) is not None
+
+    def _in_untracked_thread(self, message: discord.Message) -> bool:
+        """A member's message in a thread the bot has just opened that no tracked post owns
+        yet."""
+        channel = message.channel
+        me = self.bot.user
+        return (
+            isinstance(channel, discord.Thread)
+            and me is not None
+            and channel.owner_id == me.id
+            and not message.author.bot
+            and self.index.lookup_thread(channel.id) is None
+            and self.bot.clock() - discord.utils.snowflake_time(channel.id) <= LATE_ANNOUNCE
+        )
+
+    def _keep_early(self, message: discord.Message) -> None:
+        waiting = self.early.setdefault(message.channel.id, [])
+        if len(waiting) < EARLY_PER_THREAD:
+            waiting.append(message)
+        while len(self.early) > EARLY_THREADS:  # threads of posts never recorded
+            del self.early[next(iter(self.early))]
 
     def take_message(self, message: discord.Message) -> None:
         """A message ``wants_message`` accepted, handed over by ``DiscussionBot.dispatch``
         without a listener task: queued at once (a server whose opt-outs are not read yet
         goes through ``record`` in a task)."""
+        if self._in_untracked_thread(message):
+            self._keep_early(message)
+            return
         row = self._answer_row(message)
         if row is not None and self.writer.add_nowait(row) is None:
             task = asyncio.create_task(self.writer.add(row), name="answer-record")
