@@ -64,7 +64,8 @@ class RecordingPublisher:
     """Plays Discord for the core: keeps the messages it 'holds', raises scripted errors."""
 
     def __init__(self) -> None:
-        self.messages: list[tuple[int, str, int]] = []  # (channel, prompt, message id)
+        # (channel, prompt, message id, post id): what Discord holds, marked with its post
+        self.messages: list[tuple[int, str, int, int]] = []
         self.published: list[tuple[int, str, int]] = []  # (channel, prompt, post id)
         self.notices: list[str] = []
         self.errors: dict[int, list[Exception]] = {}
@@ -75,14 +76,14 @@ class RecordingPublisher:
         if pending:
             raise pending.pop(0)
         message_id = next(_ids)
-        self.messages.append((channel.channel_id, prompt.id, message_id))
+        self.messages.append((channel.channel_id, prompt.id, message_id, post_id))
         self.published.append((channel.channel_id, prompt.id, post_id))
         return Published(message_id, message_id + 1 if channel.thread else None)
 
-    async def find_published(self, channel, prompt, since) -> Published | None:
+    async def find_published(self, channel, prompt, since, post_id) -> Published | None:
         self.lookups += 1
-        for cid, pid, mid in self.messages:
-            if cid == channel.channel_id and pid == prompt.id:
+        for cid, _, mid, marked in self.messages:
+            if cid == channel.channel_id and marked == post_id:
                 return Published(mid, mid + 1)
         return None
 

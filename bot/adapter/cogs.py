@@ -20,7 +20,15 @@ log = logging.getLogger(__name__)
 
 CogFactory = Callable[[commands.Bot, "Services"], commands.Cog]
 
-FEATURES = ("posting", "topics", "answers.cog", "participation_cmds", "stats")
+FEATURES = (
+    "posting",
+    "topics",
+    "answers.cog",
+    "participation_cmds",
+    "stats",
+    "suggestions",
+    "anonymous.cog",
+)
 
 
 def default_cogs() -> list[CogFactory]:

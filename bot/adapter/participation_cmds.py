@@ -15,11 +15,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.adapter.anonymous.erase import erase_links
 from bot.reports.summary import MemberReport, member_report
 
 if TYPE_CHECKING:
     from bot.adapter.client import DiscussionBot
     from bot.adapter.services import Services
+    from bot.store.anonymous import AnonymousStore
     from bot.store.batch import BatchWriter
 
 log = logging.getLogger(__name__)
@@ -33,9 +35,16 @@ class _OwnerView(discord.ui.View):
 
     unanswered = "No answer; nothing was erased."  # the reply's text once the buttons time out
 
-    def __init__(self, writer: BatchWriter, guild_id: int, owner_id: int) -> None:
+    def __init__(
+        self,
+        writer: BatchWriter,
+        guild_id: int,
+        owner_id: int,
+        anonymous: AnonymousStore | None = None,
+    ) -> None:
         super().__init__(timeout=CONFIRM_TIMEOUT)
         self.writer = writer
+        self.anonymous = anonymous
         self.guild_id = guild_id
         self.owner_id = owner_id
         self.erased: int | None = None
@@ -56,14 +65,16 @@ class _OwnerView(discord.ui.View):
             return False
         return True
 
-    async def erase(self, interaction: discord.Interaction, prefix: str) -> None:
+    async def erase(self, interaction: discord.Interaction, prefix: str, suffix: str = "") -> None:
         self.erased = await self.writer.forget(self.guild_id, self.owner_id)
+        if self.anonymous is not None:  # anonymous answers stop counting too
+            await self.anonymous.uncount(self.guild_id, self.owner_id)
         log.info(
             "member %s erased %d records in guild %s", self.owner_id, self.erased, self.guild_id
         )
         self.stop()
         text = f"{prefix}Erased {self.erased} participation record(s) about you in this server."
-        await interaction.response.edit_message(content=text, view=None)
+        await interaction.response.edit_message(content=text + suffix, view=None)
 
     async def close(self, interaction: discord.Interaction, text: str) -> None:
         self.stop()
@@ -83,9 +94,56 @@ class OptOutView(_OwnerView):
 
 
 class ForgetView(_OwnerView):
+    """Erases the participation records, the member's suggestions (prompts made from them stay,
+    uncredited) and the links to their anonymous answers; when they have some, a third button
+    deletes those answers from the threads as well."""
+
+    def __init__(
+        self,
+        services: Services,
+        guild_id: int,
+        owner_id: int,
+        bot: discord.Client | None = None,
+        anonymous_answers: int = 0,
+    ) -> None:
+        super().__init__(services.writer, guild_id, owner_id, services.anonymous)
+        self.suggestions = services.suggestions
+        self.bot = bot
+        if not anonymous_answers:
+            self.remove_item(self.delete_anonymous_button)
+
+    async def erase(self, interaction: discord.Interaction, prefix: str, suffix: str = "") -> None:
+        erased = await self.suggestions.forget(self.guild_id, self.owner_id)
+        if erased:
+            prefix = f"Erased {erased} suggestion(s) of yours. "
+            log.info("member %s erased %d suggestions", self.owner_id, erased)
+        await super().erase(interaction, prefix, suffix)
+
+    async def forget(self, interaction: discord.Interaction, delete: bool) -> None:
+        suffix = ""
+        if self.anonymous is not None and self.bot is not None:
+            links, deleted = await erase_links(
+                self.bot, self.anonymous, self.guild_id, self.owner_id, delete
+            )
+            if links:
+                suffix = f" Erased the links to your {links} anonymous answer(s)" + (
+                    f" and deleted {deleted} of them."
+                    if delete
+                    else "; the answers stay, unsigned."
+                )
+        await self.erase(interaction, "", suffix)
+
     @discord.ui.button(label="Erase everything", style=discord.ButtonStyle.danger)
     async def confirm_button(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
-        await self.erase(interaction, "")
+        await self.forget(interaction, delete=False)
+
+    @discord.ui.button(
+        label="Erase everything and delete my anonymous answers", style=discord.ButtonStyle.danger
+    )
+    async def delete_anonymous_button(
+        self, interaction: discord.Interaction, _: discord.ui.Button
+    ) -> None:
+        await self.forget(interaction, delete=True)
 
     @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
     async def cancel_button(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
@@ -123,7 +181,9 @@ class ParticipationCommands(commands.Cog, name="ParticipationCommands"):
     @participation.command(name="me", description="Your prompts, themes and streaks")
     async def me(self, interaction: discord.Interaction) -> None:
         await self.services.writer.flush()  # include what was just said
-        report = await member_report(self.bot.db, interaction.guild_id, interaction.user.id)
+        report = await member_report(
+            self.bot.db, interaction.guild_id, interaction.user.id, include_anonymous=True
+        )
         text = me_text(report)
         if await self.services.participation.is_opted_out(
             interaction.guild_id, interaction.user.id
@@ -135,7 +195,12 @@ class ParticipationCommands(commands.Cog, name="ParticipationCommands"):
     async def opt_out(self, interaction: discord.Interaction) -> None:
         now = self.bot.now_seconds()
         await self.services.participation.opt_out(interaction.guild_id, interaction.user.id, now)
-        view = OptOutView(self.services.writer, interaction.guild_id, interaction.user.id)
+        view = OptOutView(
+            self.services.writer,
+            interaction.guild_id,
+            interaction.user.id,
+            self.services.anonymous,
+        )
         await self._ask(
             interaction,
             view,
@@ -152,12 +217,21 @@ class ParticipationCommands(commands.Cog, name="ParticipationCommands"):
 
     @participation.command(name="forget", description="Erase everything recorded about you here")
     async def forget(self, interaction: discord.Interaction) -> None:
-        view = ForgetView(self.services.writer, interaction.guild_id, interaction.user.id)
+        guild_id, member_id = interaction.guild_id, interaction.user.id
+        anonymous = len(await self.services.anonymous.member_answers(guild_id, member_id))
+        view = ForgetView(self.services, guild_id, member_id, self.bot, anonymous)
+        extra = (
+            f" It also erases the links to your {anonymous} anonymous answer(s): keep the "
+            "answers in their threads, unsigned, or delete them too."
+            if anonymous
+            else ""
+        )
         await self._ask(
             interaction,
             view,
-            "This erases every participation record about you in this server. It cannot be "
-            "undone. Continue?",
+            "This erases every participation record and suggestion about you in this server"
+            " (prompts made from your suggestions stay, without your name). It cannot be "
+            f"undone.{extra} Continue?",
         )
 
 

@@ -5,11 +5,23 @@ Mentions: a post pings only the channel's configured role (as the message conten
 a prompt's text can ping anyone (embeds never ping, and ``allowed_mentions`` allows only that
 role). Discord's refusals (403, 404, other 4xx) become ``PostRefused``; outages (5xx after
 discord.py's own retries, network errors, timeouts, long rate limits) become ``PostUnavailable``.
+
+Identity: every message of a post is sent with a nonce derived from the post id (discord.py
+sends it with ``enforce_nonce``), so a send repeated within Discord's few minutes returns the
+message already created instead of a second one; and the embed's footer ends with ``post N``,
+the marker recovery looks for in the channel's history (history does not carry nonces). A
+claim is matched only to the message carrying its own post id, whatever order the history
+comes in and however often the same prompt was posted.
+
+Once Discord has accepted the message, nothing that fails afterwards (the thread refused, an
+outage, an unexpected error or malformed answer) undoes the post: it is returned without a
+thread and moderators are told.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -18,6 +30,7 @@ from typing import TYPE_CHECKING
 import aiohttp
 import discord
 
+from bot.adapter.anonymous.post_care import answer_view, decorate_embed, pings_role, thread_intro
 from bot.config.settings import ChannelConfig, GuildConfig
 from bot.posting.types import PostRefused, PostUnavailable, Published
 from bot.prompts.model import Prompt
@@ -29,11 +42,30 @@ log = logging.getLogger(__name__)
 
 TITLE_MAX, THREAD_NAME_MAX, MESSAGE_MAX = 256, 100, 2000
 HISTORY_LOOKBACK = 100  # messages searched for an earlier post after a crash
+THREAD_LOOKBACK = 50  # messages read in a recovered post's thread for those already sent
+THREAD_EXISTS = 160004  # Discord's code: a thread has already been created for this message
+_MARKER = re.compile(r"(?:^| · )post (\d+)$")
 
 
-def prompt_embed(prompt: Prompt, theme_title: str) -> discord.Embed:
+def post_nonce(post_id: int, part: int | None = None) -> str:
+    """The nonce of a post's message (``part`` None) or of its follow-up number ``part``;
+    at most 25 characters, as Discord allows."""
+    return f"post-{post_id}" if part is None else f"post-{post_id}-{part}"
+
+
+def post_marker(message: discord.Message) -> int | None:
+    """The post id in the footer of one of the bot's prompt embeds, if there is one."""
+    for embed in message.embeds:
+        found = _MARKER.search(embed.footer.text or "")
+        if found:
+            return int(found.group(1))
+    return None
+
+
+def prompt_embed(prompt: Prompt, theme_title: str, post_id: int | None = None) -> discord.Embed:
     """The question as title (as description when longer than a title may be), the context
-    quote as a field, theme and source essay in the footer."""
+    quote as a field, theme, source essay and (for a post, not a preview) the post's marker in
+    the footer."""
     if len(prompt.question) <= TITLE_MAX:
         embed = discord.Embed(title=prompt.question)
     else:
@@ -41,7 +73,8 @@ def prompt_embed(prompt: Prompt, theme_title: str) -> discord.Embed:
     if prompt.context:
         embed.add_field(name="Context", value=prompt.context, inline=False)
     footer = f"Theme: {theme_title}" + (f" · From: {prompt.source}" if prompt.source else "")
-    return embed.set_footer(text=footer)
+    marker = f" · post {post_id}" if post_id is not None else ""
+    return embed.set_footer(text=footer + marker)
 
 
 def post_mentions(channel: ChannelConfig) -> tuple[str | None, discord.AllowedMentions]:
@@ -57,7 +90,8 @@ def post_mentions(channel: ChannelConfig) -> tuple[str | None, discord.AllowedMe
 
 
 def thread_name(prompt: Prompt) -> str:
-    question = " ".join(prompt.question.split())
+    shown = f"Content warning: {prompt.content_warning}" if prompt.content_warning else None
+    question = " ".join((shown or prompt.question).split())
     if len(question) <= THREAD_NAME_MAX:
         return question
     return question[: THREAD_NAME_MAX - 1].rstrip() + "…"
@@ -93,32 +127,38 @@ class DiscordPublisher:
     ) -> Published:
         target = await self._channel(channel.channel_id)
         content, allowed = post_mentions(channel)
-        embed = prompt_embed(prompt, self._theme_title(prompt))
+        if not pings_role(channel, prompt):
+            content, allowed = None, discord.AllowedMentions.none()
+        embed = prompt_embed(prompt, self._theme_title(prompt), post_id)
+        embed = decorate_embed(embed, prompt, guild)
+        view = answer_view(guild, prompt, post_id) if channel.thread else None  # answers go there
         with discord_errors(f"<#{channel.channel_id}>"):
-            message = await target.send(content=content, embed=embed, allowed_mentions=allowed)
+            message = await target.send(
+                content=content,
+                embed=embed,
+                allowed_mentions=allowed,
+                view=view,
+                nonce=post_nonce(post_id),
+            )
         log.info("post %s: message %s in channel %s", post_id, message.id, channel.channel_id)
-        thread = (
-            await self._open_thread(guild, channel, message, prompt) if channel.thread else None
-        )
-        return Published(message.id, thread.id if thread else None)
+        thread = await self._completed(guild, channel, message, prompt, post_id)
+        return Published(message.id, thread)
 
     async def find_published(
-        self, channel: ChannelConfig, prompt: Prompt, since: int
+        self, channel: ChannelConfig, prompt: Prompt, since: int, post_id: int
     ) -> Published | None:
         target = await self._channel(channel.channel_id)
         after = datetime.fromtimestamp(since - 1, UTC)
         with discord_errors(f"<#{channel.channel_id}>"):
             async for message in target.history(after=after, limit=HISTORY_LOOKBACK):
-                if message.author.id == self.bot.user.id and _shows(message, prompt):
+                if message.author.id == self.bot.user.id and post_marker(message) == post_id:
                     break
             else:
                 return None
-        thread = message.thread or (message.guild and message.guild.get_thread(message.id))
-        if thread is None and channel.thread:
-            guild = self.bot.guild_config(message.guild.id if message.guild else None)
-            thread = await self._open_thread(guild, channel, message, prompt)
-        log.info("found earlier post of %s: message %s", prompt.id, message.id)
-        return Published(message.id, thread.id if thread else None)
+        log.info("found earlier post %s of %s: message %s", post_id, prompt.id, message.id)
+        guild = self.bot.guild_config(message.guild.id if message.guild else None)
+        thread = await self._completed(guild, channel, message, prompt, post_id)
+        return Published(message.id, thread)
 
     async def notify_mods(self, guild: GuildConfig, text: str) -> None:
         if guild.mod_log_channel_id is None:
@@ -150,37 +190,103 @@ class DiscordPublisher:
             raise PostRefused(f"<#{channel_id}> is not a channel the bot can post messages in")
         return found
 
-    async def _open_thread(
+    async def _completed(
         self,
         guild: GuildConfig | None,
         channel: ChannelConfig,
         message: discord.Message,
         prompt: Prompt,
-    ) -> discord.Thread | None:
-        """The answers thread with the follow-ups in it. The message is already posted, so when
-        Discord refuses the thread (no permission) or fails to create it (an outage), the post
+        post_id: int,
+    ) -> int | None:
+        """The post's thread id once the thread exists with every follow-up in it (opened, or
+        completed when an earlier attempt left it half done); None without a thread. Discord
+        already holds the message, so no failure here may escape."""
+        if not channel.thread:
+            return None
+        thread = None
+        try:
+            thread, fresh = await self._thread_of(guild, channel, message, prompt)
+            if thread is not None:
+                await self._fill_thread(thread, guild, prompt, post_id, fresh=fresh)
+        except Exception as exc:
+            log.exception(
+                "post %s: completing the thread of message %s failed", post_id, message.id
+            )
+            lost = "its follow-ups failed" if thread is not None else "no thread"
+            text = f"Posted `{prompt.id}` but {lost}: unexpected error ({exc!r})"
+            try:
+                if guild is not None:
+                    await self.notify_mods(guild, text)
+            except Exception:
+                log.exception("could not tell moderators: %s", text)
+        return thread.id if thread is not None else None
+
+    async def _thread_of(
+        self,
+        guild: GuildConfig | None,
+        channel: ChannelConfig,
+        message: discord.Message,
+        prompt: Prompt,
+    ) -> tuple[discord.Thread | None, bool]:
+        """The message's answers thread, opened if missing, and whether it was opened just now.
+        When Discord refuses it (no permission) or fails to create it (an outage), the post
         stands without one and moderators are told; it is never reported as failed."""
         try:
             with discord_errors(f"<#{channel.channel_id}>"):
-                thread = await message.create_thread(
-                    name=thread_name(prompt), auto_archive_duration=channel.auto_archive_minutes
-                )
+                if message.thread is not None:
+                    return message.thread, False
+                try:
+                    name, archive = thread_name(prompt), channel.auto_archive_minutes
+                    thread = await message.create_thread(name=name, auto_archive_duration=archive)
+                    return thread, True
+                except discord.HTTPException as exc:
+                    if exc.code != THREAD_EXISTS:
+                        raise
+                    return await message.fetch_thread(), False  # an interrupted attempt's
         except (PostRefused, PostUnavailable) as exc:
             if guild is not None:
                 await self.notify_mods(guild, f"Posted `{prompt.id}` but no thread: {exc}")
-            return None
-        for followup in prompt.followups:
+            return None, False
+
+    async def _fill_thread(
+        self,
+        thread: discord.Thread,
+        guild: GuildConfig | None,
+        prompt: Prompt,
+        post_id: int,
+        *,
+        fresh: bool,
+    ) -> None:
+        """Post the thread's messages it does not hold yet (an earlier, interrupted attempt may
+        have sent some): the care note and anonymous button first, if any, then the follow-ups;
+        each with its own nonce."""
+        intro = thread_intro(guild, prompt, post_id)
+        parts: list[tuple[str, discord.ui.View | None]] = [intro] if intro else []
+        parts += [(followup, None) for followup in prompt.followups]
+        sent: set[str] = set()
+        if parts and not fresh:
             try:
                 with discord_errors(f"thread {thread.id}"):
-                    await thread.send(followup, allowed_mentions=discord.AllowedMentions.none())
+                    async for m in thread.history(limit=THREAD_LOOKBACK, oldest_first=True):
+                        if m.author.id == self.bot.user.id:
+                            sent.add(m.content)
             except (PostRefused, PostUnavailable) as exc:
-                log.warning("follow-up in thread %s not posted: %s", thread.id, exc)
-        return thread
+                log.warning("thread %s: its messages not completed: %s", thread.id, exc)
+                return
+        for number, (text, view) in enumerate(parts):
+            if text in sent:
+                continue
+            try:
+                with discord_errors(f"thread {thread.id}"):
+                    await thread.send(
+                        text,
+                        view=view,
+                        allowed_mentions=discord.AllowedMentions.none(),
+                        nonce=post_nonce(post_id, number),
+                    )
+            except (PostRefused, PostUnavailable) as exc:
+                log.warning("message %s of thread %s not posted: %s", number, thread.id, exc)
 
     def _theme_title(self, prompt: Prompt) -> str:
         theme = self.bot.library.theme(prompt.theme_id)
         return theme.title if theme else prompt.theme_id
-
-
-def _shows(message: discord.Message, prompt: Prompt) -> bool:
-    return any(prompt.question in (e.title, e.description) for e in message.embeds)

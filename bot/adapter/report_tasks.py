@@ -117,5 +117,6 @@ class ReportTasks(commands.Cog, name="ReportTasks"):
         """Delete participation older than ``retention_days``; returns rows deleted."""
         cutoff = int((now - timedelta(days=self.bot.settings.retention_days)).timestamp())
         deleted = await self.services.participation.purge_older_than(cutoff)
+        deleted += await self.services.anonymous.purge_older_than(cutoff)
         log.info("retention: %d participation records older than %s deleted", deleted, cutoff)
         return deleted

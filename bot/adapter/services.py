@@ -14,10 +14,14 @@ from dataclasses import dataclass
 from bot.config.settings import Settings
 from bot.posting.service import PostingService
 from bot.posting.types import LibrarySource, Outcome, Publisher
+from bot.store.anonymous import AnonymousStore
 from bot.store.batch import BatchWriter
 from bot.store.db import Connection
 from bot.store.participation import ParticipationStore
+from bot.store.posting import PostingStores
 from bot.store.posts import PostStore
+from bot.store.suggestions import SuggestionStore
+from bot.suggestions.service import SuggestionService
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +35,8 @@ class Services:
     posting: PostingService
     participation: ParticipationStore
     writer: BatchWriter
+    suggestions: SuggestionService
+    anonymous: AnonymousStore  # links from relayed anonymous answers to their authors
 
     async def close(self) -> None:
         """Write what is still queued and stop the writer's timer."""
@@ -46,7 +52,17 @@ def build_services(
 ) -> Services:
     """Everything on one database connection: one participation store, so an opt-out is seen by
     the writer at once, and one post store."""
-    posts = PostStore(db)
+    stores = PostingStores.over(db)
     participation = ParticipationStore(db)
-    posting = PostingService(settings, posts, library, publisher, on_posted=on_posted)
-    return Services(posts, posting, participation, BatchWriter(participation))
+    posting = PostingService(settings, stores, library, publisher, on_posted=on_posted)
+    suggestions = SuggestionService(
+        SuggestionStore(db), settings.prompts_dir, library, posting.library.reload
+    )
+    return Services(
+        stores.posts,
+        posting,
+        participation,
+        BatchWriter(participation),
+        suggestions,
+        AnonymousStore(db),
+    )

@@ -21,6 +21,7 @@ from bot.adapter.report_tasks import ReportTasks
 from bot.adapter.tree import bounded
 from bot.reports.summary import (
     Ranked,
+    anonymous_note,
     export_csv,
     iso,
     member_report,
@@ -49,7 +50,8 @@ def server_text(r: ServerReport, days: int) -> str:
     lines = [
         f"Last {days} day(s): {r.active_members} active members ({r.new_members} new, "
         f"{r.returning_members} returning)",
-        f"Answers: {r.answers}, reactions: {r.reactions}, prompts posted: {r.posts}",
+        f"Answers: {r.answers}, reactions: {r.reactions}, prompts posted: {r.posts}"
+        + anonymous_note(r.anonymous_answers),
     ]
     for title, ranked in r.rankings():
         if ranked:
@@ -66,7 +68,7 @@ def prompt_text(r: PromptReport) -> str:
         f"Prompt {r.prompt_id}: posted {r.posts} time(s), first {iso(r.first_posted)}, "
         f"last {iso(r.last_posted)}\n"
         f"Answers: {r.answers} ({r.answers_per_post:.1f} per post), reactions: {r.reactions}, "
-        f"members: {r.members}, mean answer length: {mean}"
+        f"members: {r.members}, mean answer length: {mean}" + anonymous_note(r.anonymous_answers)
     )
 
 

@@ -14,6 +14,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.adapter.checks import ModGroup
+from bot.adapter.review import start_review
 from bot.adapter.tree import bounded
 from bot.posting.rotation import PlannedPost
 from bot.posting.service import PostingError, PostingService
@@ -53,6 +54,7 @@ class Topics(commands.Cog):
     def __init__(self, bot: DiscussionBot, services: Services) -> None:
         self.bot = bot
         self.service: PostingService = services.posting
+        self.suggestions = services.suggestions
 
     async def reply(self, interaction: discord.Interaction, text: str) -> None:
         allowed = discord.AllowedMentions.none()
@@ -77,7 +79,10 @@ class Topics(commands.Cog):
 
     @topic.command(name="post", description="Post a prompt now")
     @app_commands.describe(
-        theme="Draw from this theme", prompt="Post this prompt", channel="Where (default: here)"
+        theme="Draw from this theme",
+        prompt="Post this prompt",
+        channel="Where (default: here)",
+        sensitive="A heavy topic: care note, no role ping unless the channel allows it",
     )
     async def post(
         self,
@@ -85,12 +90,18 @@ class Topics(commands.Cog):
         theme: str | None = None,
         prompt: str | None = None,
         channel: discord.TextChannel | None = None,
+        sensitive: bool = False,
     ) -> None:
         guild_id, channel_id = self.target(interaction, channel)
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
             outcome = await self.service.post_now(
-                guild_id, channel_id, theme_id=theme, prompt_id=prompt, now=self.bot.clock()
+                guild_id,
+                channel_id,
+                theme_id=theme,
+                prompt_id=prompt,
+                now=self.bot.clock(),
+                sensitive=sensitive,
             )
         except PostingError as exc:
             await self.reply(interaction, str(exc))
@@ -136,7 +147,7 @@ class Topics(commands.Cog):
         guild_id, channel_id = self.target(interaction, channel)
         try:
             plan = await self.service.upcoming(guild_id, channel_id, self.bot.clock(), count)
-            paused = await self.service.store.is_paused(channel_id)
+            paused = await self.service.store.channels.is_paused(channel_id)
         except PostingError as exc:
             await self.reply(interaction, str(exc))
             return
@@ -217,6 +228,10 @@ class Topics(commands.Cog):
             where = f"<#{s.channel.channel_id}> `{s.channel.cron}` ({s.channel.timezone})"
             lines.append(f"{where}: {state}{skips}")
         await self.reply(interaction, "\n".join(lines) or "No channels have a schedule.")
+
+    @topic.command(name="review", description="Review member suggestions and draft prompts")
+    async def review(self, interaction: discord.Interaction) -> None:
+        await start_review(interaction, self.suggestions)
 
 
 COGS = [Topics]

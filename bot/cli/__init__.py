@@ -12,7 +12,17 @@ from bot.errors import InputError
 
 log = logging.getLogger(__name__)
 
-COMMAND_MODULES = ("run", "demo", "themes", "prompts", "preview", "stats", "export", "db")
+COMMAND_MODULES = (
+    "run",
+    "demo",
+    "themes",
+    "prompts",
+    "preview",
+    "stats",
+    "export",
+    "db",
+    "suggestions",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

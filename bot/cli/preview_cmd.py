@@ -19,11 +19,12 @@ from zoneinfo import ZoneInfo
 
 from bot.config.settings import ChannelConfig, Settings, load_config
 from bot.errors import InputError, Problem
-from bot.posting.rotation import HistoryEntry, plan_posts, pool_for
+from bot.posting.rotation import plan_posts, pool_for
+from bot.posting.types import HistoryEntry
 from bot.prompts.model import Library
 from bot.schedule.cron import slots_between
 from bot.store.db import open_database
-from bot.store.posts import PostStore
+from bot.store.posting import PostingStores
 
 log = logging.getLogger(__name__)
 
@@ -100,14 +101,14 @@ async def read_states(settings: Settings) -> dict[int, ChannelState]:
             [Problem(str(settings.database), None, f"cannot read the database: {exc}")]
         ) from None
     try:
-        store = PostStore(db)
+        store = PostingStores.over(db)
         states = {}
         for guild in settings.guilds:
             for ch in guild.channels:
                 states[ch.channel_id] = ChannelState(
-                    history=await store.history(ch.channel_id),
-                    paused=await store.is_paused(ch.channel_id),
-                    skips=await store.pending_skips(ch.channel_id),
+                    history=await store.posts.history(ch.channel_id),
+                    paused=await store.channels.is_paused(ch.channel_id),
+                    skips=await store.channels.pending_skips(ch.channel_id),
                 )
         return states
     finally:

@@ -12,6 +12,7 @@ from typing import Any
 
 from yaml.nodes import Node
 
+from bot.config.care_values import CARE_KEYS, CareValues
 from bot.config.schedule_values import ScheduleValues
 from bot.config.settings import ChannelConfig, DigestConfig, GuildConfig, Settings
 from bot.config.values import ConfigValues
@@ -27,7 +28,16 @@ _TOP_KEYS = (
     "api_base",
     "gateway_url",
 )
-_GUILD_KEYS = ("guild_id", "moderator_role_ids", "mod_log_channel_id", "digest", "channels")
+_GUILD_KEYS = (
+    "guild_id",
+    "moderator_role_ids",
+    "mod_log_channel_id",
+    "digest",
+    "channels",
+    "max_pending_suggestions",
+    "max_suggestions_per_day",
+    *CARE_KEYS,
+)
 _CHANNEL_KEYS = (
     "channel_id",
     "cron",
@@ -38,11 +48,12 @@ _CHANNEL_KEYS = (
     "auto_archive_minutes",
     "ping_role_id",
     "catch_up",
+    "ping_sensitive",
 )
 _DIGEST_KEYS = ("cron", "timezone")
 
 
-class ConfigReader(ConfigValues, ScheduleValues):
+class ConfigReader(ConfigValues, ScheduleValues, CareValues):
     """The config file's sections on top of the value checks; problems collect as it reads."""
 
     def __init__(self, path: str, themes: set[str] | None, prompts: set[str] | None) -> None:
@@ -92,6 +103,11 @@ class ConfigReader(ConfigValues, ScheduleValues):
             mod_log_channel_id=self.get(fields, "mod_log_channel_id", self.snowflake, None),
             channels=tuple(c for c in channels if c),
             digest=self.get(fields, "digest", self.digest, None),
+            **{
+                key: self.get(fields, key, self.positive, getattr(GuildConfig, key))
+                for key in ("max_pending_suggestions", "max_suggestions_per_day")
+            },
+            **self.care(fields, node),
         )
         return guild if guild_id is not None else None
 
@@ -131,6 +147,9 @@ class ConfigReader(ConfigValues, ScheduleValues):
             ),
             "ping_role_id": self.get(fields, "ping_role_id", self.snowflake, None),
             "catch_up": self.get(fields, "catch_up", self.duration, ChannelConfig.catch_up),
+            "ping_sensitive": self.get(
+                fields, "ping_sensitive", self.boolean, ChannelConfig.ping_sensitive
+            ),
         }
         if None in required.values():
             return None

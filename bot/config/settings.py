@@ -39,6 +39,7 @@ class ChannelConfig:
     auto_archive_minutes: int = 1440  # one of 60, 1440, 4320, 10080
     ping_role_id: int | None = None
     catch_up: timedelta = timedelta(hours=1)
+    ping_sensitive: bool = False  # ping the role with sensitive prompts too
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,14 @@ class GuildConfig:
     mod_log_channel_id: int | None = None
     channels: tuple[ChannelConfig, ...] = ()
     digest: DigestConfig | None = None  # weekly digest to the mod-log channel; None = off
+    max_pending_suggestions: int = 3  # per member
+    max_suggestions_per_day: int = 5  # per member, any 24 hours
+    # Anonymous answers and care for heavy topics.
+    anonymous_answers: str = "off"  # "off", "all" or "sensitive" (config: false/true/sensitive)
+    reveal_role_ids: tuple[int, ...] = ()  # who may look up an anonymous author; none = no one
+    anonymous_per_hour: int = 5  # anonymous answers a member may post per hour
+    care_note: str | None = None  # shown with sensitive prompts
+    support_links: tuple[str, ...] = ()  # shown with sensitive prompts, under the care note
 
 
 @dataclass(frozen=True)

@@ -224,3 +224,12 @@ def interaction(
 def button_data(custom_id: str, *, component_type: int = 2) -> Payload:
     """The ``data`` of a MESSAGE_COMPONENT interaction for a button (type 2) click."""
     return {"custom_id": custom_id, "component_type": component_type}
+
+
+def modal_data(custom_id: str, values: dict[str, str]) -> Payload:
+    """The ``data`` of a MODAL_SUBMIT interaction: each text input's value in its action row."""
+    rows = [
+        {"type": 1, "components": [{"type": 4, "custom_id": key, "value": value}]}
+        for key, value in values.items()
+    ]
+    return {"custom_id": custom_id, "components": rows}

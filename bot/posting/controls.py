@@ -1,21 +1,25 @@
 """What moderators can ask the posting service: post now, skip, pause, resume, look ahead, reload.
 
-Mixed into ``PostingService`` (which provides ``settings``, ``store``, ``holder``, ``channels()``,
-``deliver()`` and ``reload_library()``). Requests that cannot be done raise ``PostingError``
-with a message meant for the moderator.
+Requests that cannot be done raise ``PostingError`` with a message meant for the moderator.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.config.settings import ChannelConfig, GuildConfig
-from bot.posting.delivery import ts
-from bot.posting.rotation import HistoryEntry, PlannedPost, choose_next, plan_posts, pool_for
-from bot.posting.types import ChannelSummary, Outcome, PostingError
+from bot.posting.channels import ChannelDirectory
+from bot.posting.delivery import Delivery
+from bot.posting.library import LibraryWatch
+from bot.posting.pacing import ts
+from bot.posting.rotation import PlannedPost, choose_next, plan_posts, pool_for
+from bot.posting.types import ChannelSummary, HistoryEntry, Outcome, PostingError
 from bot.prompts.model import Library, Prompt
 from bot.schedule.cron import next_slot
+from bot.store.channel_state import ChannelStateStore
+from bot.store.posts import PostStore
 
 log = logging.getLogger(__name__)
 
@@ -23,12 +27,23 @@ MANUAL_RETRY_WINDOW = timedelta(seconds=60)
 
 
 class ModeratorControls:
+    def __init__(
+        self,
+        directory: ChannelDirectory,
+        posts: PostStore,
+        channels: ChannelStateStore,
+        library: LibraryWatch,
+        delivery: Delivery,
+    ) -> None:
+        self.directory = directory
+        self.posts = posts
+        self.channels = channels
+        self.library = library
+        self.delivery = delivery
+
     def find_channel(self, guild_id: int, channel_id: int) -> tuple[GuildConfig, ChannelConfig]:
         """The configured guild and channel; PostingError if the channel has no schedule."""
-        for guild, channel in self.channels():
-            if guild.guild_id == guild_id and channel.channel_id == channel_id:
-                return guild, channel
-        raise PostingError(f"<#{channel_id}> is not a discussion channel in the bot's config.")
+        return self.directory.find(guild_id, channel_id)
 
     async def post_now(
         self,
@@ -38,38 +53,45 @@ class ModeratorControls:
         theme_id: str | None = None,
         prompt_id: str | None = None,
         now: datetime,
+        sensitive: bool = False,
     ) -> Outcome:
         """Post a prompt right away: the given one, the next of the given theme, or the next of
-        the channel's rotation. Counts for the rotation like a scheduled post."""
+        the channel's rotation. Counts for the rotation like a scheduled post. ``sensitive``
+        posts it as a heavy topic even if its prompt file does not say so."""
         guild, channel = self.find_channel(guild_id, channel_id)
-        history = await self.store.history(channel_id)
-        prompt = pick_prompt(self.holder.library, channel, history, theme_id, prompt_id)
-        post_id = await self.store.claim_manual(guild_id, channel_id, ts(now))
-        await self.store.set_prompt(post_id, prompt.id, prompt.theme_id)
+        history = await self.posts.history(channel_id)
+        prompt = pick_prompt(self.library.library, channel, history, theme_id, prompt_id)
+        if sensitive:
+            prompt = replace(prompt, sensitive=True)
+        post_id = await self.posts.claim_manual(guild_id, channel_id, ts(now))
+        await self.posts.set_prompt(post_id, prompt.id, prompt.theme_id)
         log.info("channel %s: moderator post of %s (post %s)", channel_id, prompt.id, post_id)
-        return await self.deliver(guild, channel, post_id, prompt, now, now + MANUAL_RETRY_WINDOW)
+        deadline = now + MANUAL_RETRY_WINDOW
+        return await self.delivery.deliver(guild, channel, post_id, prompt, now, deadline)
 
     async def skip(self, guild_id: int, channel_id: int, now: datetime) -> int:
         """Skip the channel's next scheduled post; returns how many skips are now pending."""
         self.find_channel(guild_id, channel_id)
-        return await self.store.request_skip(guild_id, channel_id, ts(now))
+        return await self.channels.request_skip(guild_id, channel_id, ts(now))
 
     async def pause(self, guild_id: int, channel_id: int, now: datetime) -> None:
+        """Stop the channel's scheduled posts (its slots are recorded as skipped)."""
         self.find_channel(guild_id, channel_id)
-        await self.store.set_paused(guild_id, channel_id, True, ts(now))
+        await self.channels.set_paused(guild_id, channel_id, True, ts(now))
 
     async def resume(self, guild_id: int, channel_id: int, now: datetime) -> None:
+        """Restart the channel's scheduled posts."""
         self.find_channel(guild_id, channel_id)
-        await self.store.set_paused(guild_id, channel_id, False, ts(now))
+        await self.channels.set_paused(guild_id, channel_id, False, ts(now))
 
     async def upcoming(
         self, guild_id: int, channel_id: int, now: datetime, count: int
     ) -> list[PlannedPost]:
         """The channel's next ``count`` slots and what each would post (pending skips shown)."""
         _, channel = self.find_channel(guild_id, channel_id)
-        pool = pool_for(self.holder.library, channel)
-        history = await self.store.history(channel_id)
-        skips = await self.store.pending_skips(channel_id)
+        pool = pool_for(self.library.library, channel)
+        history = await self.posts.history(channel_id)
+        skips = await self.channels.pending_skips(channel_id)
         return plan_posts(pool, history, next_slots(channel, now, count), skips)
 
     async def schedule_summary(
@@ -77,15 +99,15 @@ class ModeratorControls:
     ) -> list[ChannelSummary]:
         """Every configured channel (of ``guild_id`` if given) with its state and next slots."""
         out = []
-        for guild, channel in self.channels():
+        for guild, channel in self.directory.all():
             if guild_id is not None and guild.guild_id != guild_id:
                 continue
             out.append(
                 ChannelSummary(
                     guild.guild_id,
                     channel,
-                    paused=await self.store.is_paused(channel.channel_id),
-                    pending_skips=await self.store.pending_skips(channel.channel_id),
+                    paused=await self.channels.is_paused(channel.channel_id),
+                    pending_skips=await self.channels.pending_skips(channel.channel_id),
                     next_slots=next_slots(channel, now, count),
                 )
             )
@@ -94,11 +116,12 @@ class ModeratorControls:
     async def reload(self) -> tuple[list, Library]:
         """Read the prompt files now; returns their problems (the old library stays in use when
         there are any) and the library in use afterwards."""
-        problems = await self.reload_library()
-        return problems, self.holder.library
+        problems = await self.library.reload()
+        return problems, self.library.library
 
 
 def next_slots(channel: ChannelConfig, now: datetime, count: int) -> list[datetime]:
+    """The channel's next ``count`` slot times after ``now``."""
     slots: list[datetime] = []
     after = now
     for _ in range(count):

@@ -1,9 +1,7 @@
 """Publishing a claimed post: retries with growing pauses for outages (checking first whether
 Discord took the earlier attempt), the outcome recorded, notices to moderators (failures, a
-channel's prompt pool running low). Mixed into ``PostingService``, which provides ``store``,
-``holder``, ``publisher``, ``sleep``, ``monotonic``, ``attempt_timeout`` and ``on_posted``
-(called with each post's outcome right after it is recorded, so listeners start without waiting
-for the rest of a pass).
+channel's prompt pool running low). ``on_posted`` is called with each post's outcome right after
+it is recorded, so listeners start without waiting for the rest of a pass.
 
 Outcomes besides posted and failed: ``deferred`` (too late to start an attempt under the claim;
 recovery settles it later) and ``taken over`` (the claim was no longer ours when the result was to
@@ -13,34 +11,49 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from bot.config.settings import ChannelConfig, GuildConfig
+from bot.posting.notices import ModNotices
+from bot.posting.pacing import STALE_AFTER, Pacing, ts, utc
 from bot.posting.rotation import cycle_position, pool_for
-from bot.posting.types import Outcome, PostRefused, PostUnavailable, Published
+from bot.posting.types import (
+    LibrarySource,
+    Outcome,
+    PostRefused,
+    PostUnavailable,
+    Published,
+    Publisher,
+)
 from bot.prompts.model import Prompt
+from bot.store.channel_state import ChannelStateStore
+from bot.store.posts import PostStore
 
 log = logging.getLogger(__name__)
 
-STALE_AFTER = 600  # seconds: a claim this old without a message was interrupted by a crash
 BACKOFF_FIRST, BACKOFF_MAX = 5.0, 120.0
 LOW_POOL = 3
-ATTEMPT_TIMEOUT = 90.0  # seconds one publish attempt may take (rate-limit waits included)
-
-
-def ts(when: datetime) -> int:
-    return int(when.timestamp())
-
-
-def utc(seconds: int) -> datetime:
-    return datetime.fromtimestamp(seconds, UTC)
 
 
 class Delivery:
-    def clock_now(self, now: datetime, started: float) -> datetime:
-        """The injected clock's ``now`` (read at monotonic ``started``) moved on by the real time
-        elapsed since."""
-        return now + timedelta(seconds=max(0.0, self.monotonic() - started))
+    def __init__(
+        self,
+        posts: PostStore,
+        channels: ChannelStateStore,
+        prompts: LibrarySource,
+        publisher: Publisher,
+        notices: ModNotices,
+        pacing: Pacing,
+        on_posted: Callable[[Outcome], None] | None = None,
+    ) -> None:
+        self.posts = posts
+        self.channels = channels
+        self.prompts = prompts
+        self.publisher = publisher
+        self.notices = notices
+        self.pacing = pacing
+        self.on_posted = on_posted  # told of each post the moment it is recorded
 
     async def deliver(
         self,
@@ -65,14 +78,14 @@ class Delivery:
         the claim: past ``STALE_AFTER`` another pass may take the claim as interrupted."""
         since = ts(now) if since is None else since
         claimed_at = ts(now) if claimed_at is None else claimed_at
-        started = self.monotonic() if started is None else started
-        before = self.monotonic() - started
+        started = self.pacing.monotonic() if started is None else started
+        before = self.pacing.monotonic() - started
         limit = min(deadline, utc(claimed_at) + timedelta(seconds=STALE_AFTER // 2))
         waited, delay, error = 0.0, BACKOFF_FIRST, None
 
         def current() -> datetime:
             # Injected pauses count even where they take no real time.
-            return now + timedelta(seconds=max(before + waited, self.monotonic() - started))
+            return now + timedelta(seconds=max(before + waited, self.pacing.monotonic() - started))
 
         def fail(error: str):
             return self._failed(guild, channel, post_id, prompt, error, current(), claimed_at)
@@ -91,11 +104,11 @@ class Delivery:
                 if current() + timedelta(seconds=delay) > limit:
                     return await fail(error)
                 log.warning("channel %s: %s; retrying in %.0fs", channel.channel_id, exc, delay)
-                await self.sleep(delay)
+                await self.pacing.sleep(delay)
                 waited, delay, check = waited + delay, min(delay * 2, BACKOFF_MAX), True
                 continue
             at = current()
-            return await self._posted(guild, channel, post_id, prompt, published, at, claimed_at)
+            return await self.posted(guild, channel, post_id, prompt, published, at, claimed_at)
 
     def _deferred(self, channel: ChannelConfig, post_id: int, prompt: Prompt) -> Outcome:
         """Too late to start an attempt under this claim: it is left for recovery, which looks on
@@ -118,16 +131,19 @@ class Delivery:
         check: bool,
     ) -> Published:
         """One look-then-publish; an attempt hanging past ``attempt_timeout`` is an outage."""
+        timeout = self.pacing.attempt_timeout
         try:
-            async with asyncio.timeout(self.attempt_timeout):
+            async with asyncio.timeout(timeout):
                 found = (
-                    await self.publisher.find_published(channel, prompt, since) if check else None
+                    await self.publisher.find_published(channel, prompt, since, post_id)
+                    if check
+                    else None
                 )
                 return found or await self.publisher.publish(guild, channel, prompt, post_id)
         except TimeoutError as exc:
-            raise PostUnavailable(f"no answer from Discord in {self.attempt_timeout:.0f}s") from exc
+            raise PostUnavailable(f"no answer from Discord in {timeout:.0f}s") from exc
 
-    async def _posted(
+    async def posted(
         self,
         guild: GuildConfig,
         channel: ChannelConfig,
@@ -137,8 +153,9 @@ class Delivery:
         at: datetime,
         claimed_at: int,
     ) -> Outcome:
+        """Record the post's message (if the claim is still ours), announce it, check the pool."""
         cid = channel.channel_id
-        if not await self.store.mark_posted(
+        if not await self.posts.mark_posted(
             post_id,
             prompt.id,
             prompt.theme_id,
@@ -150,8 +167,8 @@ class Delivery:
             log.warning("channel %s: message %s not recorded", cid, published.message_id)
             return taken_over(cid, post_id, prompt)
         log.info("channel %s: posted %s (post %s)", cid, prompt.id, post_id)
-        row = await self.store.post(post_id)
-        slot = utc(row["slot"]) if row["slot"] is not None else None
+        record = await self.posts.post(post_id)
+        slot = utc(record.slot) if record is not None and record.slot is not None else None
         outcome = Outcome(
             cid,
             "posted",
@@ -184,33 +201,27 @@ class Delivery:
         claimed_at: int,
     ) -> Outcome:
         cid = channel.channel_id
-        if not await self.store.mark_failed(post_id, error, ts(at), claimed_at=claimed_at):
+        if not await self.posts.mark_failed(post_id, error, ts(at), claimed_at=claimed_at):
             return taken_over(cid, post_id, prompt)
         log.warning("channel %s: post %s failed: %s", cid, post_id, error)
-        await self._notify(guild, f"Could not post prompt `{prompt.id}` in <#{cid}>: {error}")
+        await self.notices.send(guild, f"Could not post prompt `{prompt.id}` in <#{cid}>: {error}")
         return Outcome(cid, "failed", None, post_id, prompt.id, reason=error)
 
     async def _check_pool(self, guild: GuildConfig, channel: ChannelConfig, at: datetime) -> None:
         """Tell moderators once per cycle when fewer than 3 unused prompts remain (remembered in
         the database, so neither a restart nor a second process repeats it)."""
-        pool = pool_for(self.holder.library, channel)
-        left, cycle = cycle_position(pool, await self.store.history(channel.channel_id))
+        pool = pool_for(self.prompts.library, channel)
+        left, cycle = cycle_position(pool, await self.posts.history(channel.channel_id))
         if not pool or left >= LOW_POOL:
             return
         cid = channel.channel_id
-        if not await self.store.claim_low_pool_notice(guild.guild_id, cid, cycle, ts(at)):
+        if not await self.channels.claim_low_pool_notice(guild.guild_id, cid, cycle, ts(at)):
             return
-        await self._notify(
+        await self.notices.send(
             guild,
             f"<#{cid}> has {left} unused prompt(s) left in this cycle; after that prompts"
             " start repeating. Add prompts or widen the channel's themes.",
         )
-
-    async def _notify(self, guild: GuildConfig, text: str) -> None:
-        try:
-            await self.publisher.notify_mods(guild, text)
-        except Exception:
-            log.exception("could not send a notice to guild %s's mod-log", guild.guild_id)
 
 
 def taken_over(channel_id: int, post_id: int, prompt: Prompt) -> Outcome:

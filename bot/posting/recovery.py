@@ -17,14 +17,27 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 from datetime import UTC, datetime, timedelta
 
 from bot.config.settings import ChannelConfig
-from bot.posting.delivery import STALE_AFTER, ts
-from bot.posting.types import Outcome, PostRefused, PostUnavailable, Published
+from bot.posting.channels import ChannelDirectory
+from bot.posting.delivery import Delivery
+from bot.posting.notices import ModNotices
+from bot.posting.pacing import STALE_AFTER, Pacing, ts
+from bot.posting.types import (
+    LibrarySource,
+    Outcome,
+    PostRecord,
+    PostRefused,
+    PostUnavailable,
+    Published,
+    Publisher,
+)
 from bot.prompts.model import Prompt
 from bot.schedule.cron import latest_slot, slots_between
+from bot.store.channel_state import ChannelStateStore
+from bot.store.post_recovery import InterruptedClaims
+from bot.store.posts import PostStore
 
 log = logging.getLogger(__name__)
 
@@ -32,78 +45,120 @@ MISSED_COUNT_CAP = 10_000
 
 
 class Recovery:
-    async def _recover(self, now: datetime, started: float) -> tuple[list, list[Outcome]]:
+    def __init__(
+        self,
+        directory: ChannelDirectory,
+        posts: PostStore,
+        claims: InterruptedClaims,
+        channels: ChannelStateStore,
+        prompts: LibrarySource,
+        publisher: Publisher,
+        delivery: Delivery,
+        notices: ModNotices,
+        pacing: Pacing,
+    ) -> None:
+        self.directory = directory
+        self.posts = posts
+        self.claims = claims
+        self.channels = channels
+        self.prompts = prompts
+        self.publisher = publisher
+        self.delivery = delivery
+        self.notices = notices
+        self.pacing = pacing
+
+    async def recover(
+        self, now: datetime, started: float
+    ) -> tuple[list[PostRecord], list[Outcome]]:
         """Resolve interrupted claims: the ones to post again now, and what became of others."""
         retries, outcomes = [], []
-        for row in await self.store.stale_claims(ts(now) - STALE_AFTER):
+        for claim in await self.claims.stale_claims(ts(now) - STALE_AFTER):
             try:
-                result = await self._recover_one(row, now, started)
+                result = await self._recover_one(claim, now, started)
             except Exception:
-                log.exception("could not recover interrupted post %s", row["id"])
+                log.exception("could not recover interrupted post %s", claim.id)
                 continue
             if result is True:
-                retries.append(await self.store.post(row["id"]))
+                retry = await self.posts.post(claim.id)
+                if retry is not None:
+                    retries.append(retry)
             elif isinstance(result, Outcome):
                 outcomes.append(result)
         return retries, outcomes
 
-    async def _recover_one(self, row: sqlite3.Row, now: datetime, started: float) -> bool | Outcome:
+    async def _recover_one(
+        self, claim: PostRecord, now: datetime, started: float
+    ) -> bool | Outcome:
         """Discord already holds the message → recorded as posted (and announced); else one
         retry inside the catch-up window unless paused; else failed, moderators told. No answer
         from Discord → left for a later pass; a refused look → no retry (never post blind)."""
-        pair = next((gc for gc in self.channels() if gc[1].channel_id == row["channel_id"]), None)
-        guild, channel = pair or (self._guild(row["guild_id"]), None)
-        prompt = self.holder.library.prompt(row["prompt_id"]) if row["prompt_id"] else None
+        pair = self.directory.of_channel(claim.channel_id)
+        guild, channel = pair or (self.directory.guild(claim.guild_id), None)
+        library = self.prompts.library
+        prompt = library.prompt(claim.prompt_id) if claim.prompt_id else None
         answered = channel is None or prompt is None  # no message Discord could hold
         if not answered:
             try:
-                found = await self._look(channel, prompt, row)
+                found = await self._look(channel, prompt, claim)
             except PostUnavailable as exc:
-                log.warning("post %s: %s; left for a later pass", row["id"], exc)
+                log.warning("post %s: %s; left for a later pass", claim.id, exc)
                 return False
             except PostRefused as exc:
-                log.warning("post %s: cannot look for its message: %s", row["id"], exc)
+                log.warning("post %s: cannot look for its message: %s", claim.id, exc)
                 found = None
             else:
                 answered = True
             if found is not None:
-                now = self.clock_now(now, started)
-                if await self.store.adopt_claim(row["id"], row["claimed_at"], ts(now)):
-                    return await self._posted(
-                        guild, channel, row["id"], prompt, found, now, ts(now)
+                now = self.pacing.clock_now(now, started)
+                if await self.claims.adopt_claim(claim.id, claim.claimed_at, ts(now)):
+                    return await self.delivery.posted(
+                        guild, channel, claim.id, prompt, found, now, ts(now)
                     )
                 return False
-        now = self.clock_now(now, started)
-        cid = row["channel_id"]
-        if answered and channel is not None and row["kind"] == "scheduled" and row["attempts"] < 1:
-            inside = row["slot"] + channel.catch_up.total_seconds() >= now.timestamp()
-            if inside and await self.store.is_paused(cid):
-                await self.store.skip_interrupted(row["id"], row["claimed_at"])
-                slot = datetime.fromtimestamp(row["slot"], UTC)
-                return Outcome(cid, "skipped", slot, row["id"], reason="paused")
+        now = self.pacing.clock_now(now, started)
+        cid = claim.channel_id
+        if answered and channel is not None and claim.kind == "scheduled" and claim.attempts < 1:
+            inside = claim.slot + channel.catch_up.total_seconds() >= now.timestamp()
+            if inside and await self.channels.is_paused(cid):
+                await self.claims.skip_interrupted(claim.id, claim.claimed_at)
+                slot = datetime.fromtimestamp(claim.slot, UTC)
+                return Outcome(cid, "skipped", slot, claim.id, reason="paused")
             if inside:
-                log.warning("retrying interrupted post %s in channel %s", row["id"], cid)
-                return await self.store.take_retry(row["id"], row["claimed_at"], ts(now))
+                log.warning("retrying interrupted post %s in channel %s", claim.id, cid)
+                return await self.claims.take_retry(claim.id, claim.claimed_at, ts(now))
         error = "interrupted before posting"
-        if await self.store.fail_interrupted(row["id"], row["claimed_at"], error):
-            log.warning("interrupted post %s in channel %s marked failed", row["id"], cid)
-            what = f"prompt `{row['prompt_id']}`" if row["prompt_id"] else "a prompt"
+        if await self.claims.fail_interrupted(claim.id, claim.claimed_at, error):
+            log.warning("interrupted post %s in channel %s marked failed", claim.id, cid)
+            what = f"prompt `{claim.prompt_id}`" if claim.prompt_id else "a prompt"
             text = f"Could not post {what} in <#{cid}>: {error} (the bot was restarted)."
             if guild is not None:
-                await self._notify(guild, text)
-            return Outcome(cid, "failed", None, row["id"], row["prompt_id"], reason=error)
+                await self.notices.send(guild, text)
+            return Outcome(cid, "failed", None, claim.id, claim.prompt_id, reason=error)
         return False
 
     async def _look(
-        self, channel: ChannelConfig, prompt: Prompt, row: sqlite3.Row
+        self, channel: ChannelConfig, prompt: Prompt, claim: PostRecord
     ) -> Published | None:
-        """Whether Discord holds the claim's message, within ``attempt_timeout``."""
-        since = row["slot"] if row["slot"] is not None else row["claimed_at"]
+        """The claim's own message if Discord holds it, within ``attempt_timeout``; a message
+        another post already owns is never taken."""
+        since = claim.slot if claim.slot is not None else claim.claimed_at
+        timeout = self.pacing.attempt_timeout
         try:
-            async with asyncio.timeout(self.attempt_timeout):
-                return await self.publisher.find_published(channel, prompt, since)
+            async with asyncio.timeout(timeout):
+                found = await self.publisher.find_published(channel, prompt, since, claim.id)
         except TimeoutError as exc:
-            raise PostUnavailable(f"no answer from Discord in {self.attempt_timeout:.0f}s") from exc
+            raise PostUnavailable(f"no answer from Discord in {timeout:.0f}s") from exc
+        if found is not None:
+            owner = await self.posts.post_by_message(found.message_id)
+            if owner is not None and owner.id != claim.id:
+                log.warning(
+                    "post %s: message %s belongs to post %s; not taken",
+                    claim.id,
+                    found.message_id,
+                    owner.id,
+                )
+                return None
+        return found
 
 
 def log_missed(channel: ChannelConfig, last: int | None, slot: datetime) -> None:

@@ -19,16 +19,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.config.settings import ChannelConfig
+from bot.posting.types import HistoryEntry
 from bot.prompts.model import Library, Prompt
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    prompt_id: str
-    theme_id: str
-    posted_at: int  # Unix seconds
 
 
 def pool_for(library: Library, channel: ChannelConfig) -> list[Prompt]:

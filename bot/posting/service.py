@@ -6,39 +6,49 @@ Discord already holds is completed, not posted again); then the latest due slot 
 posted if still inside its catch-up window, otherwise recorded as skipped and logged. Paused
 channels and pending moderator skips claim the slot and mark it skipped (a skip is taken before
 a prompt is chosen, so it consumes no prompt). ``next_wake(now)`` is when to run again.
+
+The service is composed of small parts, each handed what it needs: ``Delivery`` (publishing a
+claim with retries, recording its outcome), ``Recovery`` (claims a crash interrupted),
+``ModeratorControls`` (the ``/topic`` requests, which the service passes on), ``LibraryWatch``
+(the prompt files), over the ``PostingStores`` it is given.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from bot.config.settings import ChannelConfig, GuildConfig, Settings
+from bot.posting.channels import ChannelDirectory
 from bot.posting.controls import ModeratorControls
-from bot.posting.delivery import ATTEMPT_TIMEOUT, STALE_AFTER, Delivery, ts
+from bot.posting.delivery import Delivery
+from bot.posting.library import LibraryWatch
+from bot.posting.notices import ModNotices
+from bot.posting.pacing import ATTEMPT_TIMEOUT, STALE_AFTER, Pacing, ts
 from bot.posting.recovery import Recovery, log_missed
-from bot.posting.rotation import choose_next, pool_for
+from bot.posting.rotation import PlannedPost, choose_next, pool_for
 from bot.posting.types import (
     ChannelSummary,
     LibrarySource,
     Outcome,
     PostingError,
+    PostRecord,
     PostRefused,
     PostUnavailable,
     Published,
     Publisher,
 )
-from bot.prompts.model import Prompt
+from bot.prompts.model import Library, Prompt
 from bot.schedule.cron import latest_slot, next_slot
-from bot.store.posts import PostStore
+from bot.store.posting import PostingStores
 
 log = logging.getLogger(__name__)
 
 __all__ = [
+    "STALE_AFTER",
     "ChannelSummary",
     "Outcome",
     "PostRefused",
@@ -52,11 +62,11 @@ __all__ = [
 MAX_WAKE = timedelta(seconds=60)  # look at the prompt files at least this often
 
 
-class PostingService(ModeratorControls, Recovery, Delivery):
+class PostingService:
     def __init__(
         self,
         settings: Settings,
-        store: PostStore,
+        store: PostingStores,
         library: LibrarySource,
         publisher: Publisher,
         *,
@@ -67,24 +77,40 @@ class PostingService(ModeratorControls, Recovery, Delivery):
     ) -> None:
         self.settings = settings
         self.store = store
-        self.holder = library
         self.publisher = publisher
-        self.sleep = sleep
-        self.monotonic = monotonic  # real elapsed time, added to the ``now`` each pass is given
-        self.attempt_timeout = attempt_timeout
-        self.on_posted = on_posted  # told of each post the moment it is recorded
-        self._reported_problems: tuple[str, ...] = ()
+        self.pacing = Pacing(sleep, monotonic, attempt_timeout)
+        self.directory = ChannelDirectory(settings)
+        notices = ModNotices(publisher)
+        self.notices = notices
+        self.library = LibraryWatch(library, self.directory, notices)
+        self.delivery = Delivery(
+            store.posts, store.channels, library, publisher, notices, self.pacing, on_posted
+        )
+        self.recovery = Recovery(
+            self.directory,
+            store.posts,
+            store.claims,
+            store.channels,
+            library,
+            publisher,
+            self.delivery,
+            notices,
+            self.pacing,
+        )
+        self.controls = ModeratorControls(
+            self.directory, store.posts, store.channels, self.library, self.delivery
+        )
 
     # --- the loop's two calls ----------------------------------------------------------------
 
     async def tick(self, now: datetime) -> list[Outcome]:
         """Post whatever is due at ``now``; returns what happened per channel."""
-        started = self.monotonic()
-        await self.check_library()
-        retries, recovered = await self._recover(now, started)
+        started = self.pacing.monotonic()
+        await self.library.check()
+        retries, recovered = await self.recovery.recover(now, started)
         jobs = [
             self._channel_pass(
-                g, c, [r for r in retries if r["channel_id"] == c.channel_id], now, started
+                g, c, [r for r in retries if r.channel_id == c.channel_id], now, started
             )
             for g, c in self.channels()
         ]
@@ -109,54 +135,76 @@ class PostingService(ModeratorControls, Recovery, Delivery):
                 continue
         return wake
 
-    # --- configuration lookups ---------------------------------------------------------------
-
     def channels(self) -> list[tuple[GuildConfig, ChannelConfig]]:
-        return [(g, c) for g in self.settings.guilds for c in g.channels]
+        """Every configured channel with its guild."""
+        return self.directory.all()
 
-    # --- prompt library ----------------------------------------------------------------------
+    # --- moderators' requests (``ModeratorControls``) ----------------------------------------
 
-    async def check_library(self) -> list:
-        """Reload the prompt files if they changed; report new problems to every mod-log."""
-        changed = getattr(self.holder, "changed", None)
-        if changed is None or not changed():
-            return []
-        return await self.reload_library()
+    def find_channel(self, guild_id: int, channel_id: int) -> tuple[GuildConfig, ChannelConfig]:
+        return self.controls.find_channel(guild_id, channel_id)
 
-    async def reload_library(self) -> list:
-        problems = self.holder.reload()
-        text = tuple(str(p) for p in problems)
-        if problems and text != self._reported_problems:
-            notice = "Prompt files have problems; the last good prompts stay in use:\n" + "\n".join(
-                text[:20]
-            )
-            for guild in self.settings.guilds:
-                await self._notify(guild, notice)
-        self._reported_problems = text
-        return problems
+    async def post_now(
+        self,
+        guild_id: int,
+        channel_id: int,
+        *,
+        theme_id: str | None = None,
+        prompt_id: str | None = None,
+        now: datetime,
+        sensitive: bool = False,
+    ) -> Outcome:
+        return await self.controls.post_now(
+            guild_id,
+            channel_id,
+            theme_id=theme_id,
+            prompt_id=prompt_id,
+            now=now,
+            sensitive=sensitive,
+        )
+
+    async def skip(self, guild_id: int, channel_id: int, now: datetime) -> int:
+        return await self.controls.skip(guild_id, channel_id, now)
+
+    async def pause(self, guild_id: int, channel_id: int, now: datetime) -> None:
+        await self.controls.pause(guild_id, channel_id, now)
+
+    async def resume(self, guild_id: int, channel_id: int, now: datetime) -> None:
+        await self.controls.resume(guild_id, channel_id, now)
+
+    async def upcoming(
+        self, guild_id: int, channel_id: int, now: datetime, count: int
+    ) -> list[PlannedPost]:
+        return await self.controls.upcoming(guild_id, channel_id, now, count)
+
+    async def schedule_summary(
+        self, now: datetime, guild_id: int | None = None, count: int = 3
+    ) -> list[ChannelSummary]:
+        return await self.controls.schedule_summary(now, guild_id, count)
+
+    async def reload(self) -> tuple[list, Library]:
+        return await self.controls.reload()
 
     # --- one channel -------------------------------------------------------------------------
-
-    def _guild(self, guild_id: int) -> GuildConfig | None:
-        return next((g for g in self.settings.guilds if g.guild_id == guild_id), None)
 
     async def _channel_pass(
         self,
         guild: GuildConfig,
         channel: ChannelConfig,
-        retries: list,
+        retries: list[PostRecord],
         now: datetime,
         started: float,
     ) -> list[Outcome]:
-        outcomes = [await self._resume(guild, channel, row, now, started) for row in retries]
+        outcomes = [await self._resume(guild, channel, claim, now, started) for claim in retries]
         # The claim carries the time it is made, however long recovery and resumes took.
-        now, started = self.clock_now(now, started), self.monotonic()
+        now, started = self.pacing.clock_now(now, started), self.pacing.monotonic()
         slot = latest_slot(channel.cron, channel.timezone, now)
-        last = await self.store.last_slot(channel.channel_id)
+        posts = self.store.posts
+        last = await posts.last_slot(channel.channel_id)
         if slot is None or (last is not None and last >= ts(slot)):
             return outcomes
         log_missed(channel, last, slot)
-        post_id = await self.store.claim_slot(guild.guild_id, channel.channel_id, ts(slot), ts(now))
+        post_id = await posts.claim_slot(guild.guild_id, channel.channel_id, ts(slot), ts(now))
         if post_id is None:
             return outcomes  # another process took it
         outcomes.append(await self._handle_claim(guild, channel, post_id, slot, now, started))
@@ -172,59 +220,62 @@ class PostingService(ModeratorControls, Recovery, Delivery):
         started: float,
     ) -> Outcome:
         cid = channel.channel_id
+        posts, state = self.store.posts, self.store.channels
         if slot + channel.catch_up < now:
             log.warning("channel %s: slot %s missed beyond its catch-up window", cid, slot)
-            await self.store.mark_skipped(post_id, ts(now))
+            await posts.mark_skipped(post_id, ts(now))
             return Outcome(cid, "skipped", slot, post_id, reason="missed")
-        if await self.store.is_paused(cid):
-            await self.store.mark_skipped(post_id, ts(now))
+        if await state.is_paused(cid):
+            await posts.mark_skipped(post_id, ts(now))
             return Outcome(cid, "skipped", slot, post_id, reason="paused")
-        if await self.store.take_skip(cid):
-            await self.store.mark_skipped(post_id, ts(now))
+        if await state.take_skip(cid):
+            await posts.mark_skipped(post_id, ts(now))
             return Outcome(cid, "skipped", slot, post_id, reason="skip requested")
         prompt = await self._next_prompt(channel)
         if prompt is None:
             error = "no enabled prompts for this channel"
-            if not await self.store.mark_failed(post_id, error, ts(now), claimed_at=ts(now)):
+            if not await posts.mark_failed(post_id, error, ts(now), claimed_at=ts(now)):
                 return Outcome(cid, "taken over", slot, post_id, reason="claim taken over")
-            await self._notify(guild, f"<#{cid}>: no enabled prompts to post; slot skipped.")
+            await self.notices.send(guild, f"<#{cid}>: no enabled prompts to post; slot skipped.")
             return Outcome(cid, "failed", slot, post_id, reason="no prompts")
-        await self.store.set_prompt(post_id, prompt.id, prompt.theme_id)
+        await posts.set_prompt(post_id, prompt.id, prompt.theme_id)
         deadline = self._deadline(channel, slot, now)
-        return await self.deliver(guild, channel, post_id, prompt, now, deadline, started=started)
+        return await self.delivery.deliver(
+            guild, channel, post_id, prompt, now, deadline, started=started
+        )
 
     async def _resume(
         self,
         guild: GuildConfig,
         channel: ChannelConfig,
-        row: sqlite3.Row,
+        claim: PostRecord,
         now: datetime,
         started: float,
     ) -> Outcome:
-        """An interrupted claim handed back by the store: finish it without posting twice."""
-        slot = datetime.fromtimestamp(row["slot"], UTC)
-        prompt = self.holder.library.prompt(row["prompt_id"]) if row["prompt_id"] else None
+        """An interrupted claim handed back by recovery: finish it without posting twice."""
+        slot = datetime.fromtimestamp(claim.slot, UTC)
+        library = self.library.library
+        prompt = library.prompt(claim.prompt_id) if claim.prompt_id else None
         check = prompt is not None  # a prompt recorded: Discord may already hold the message
         if prompt is None:
             prompt = await self._next_prompt(channel)
             if prompt is None:
-                held = row["claimed_at"]
-                await self.store.mark_failed(
-                    row["id"], "no enabled prompts", ts(now), claimed_at=held
+                await self.store.posts.mark_failed(
+                    claim.id, "no enabled prompts", ts(now), claimed_at=claim.claimed_at
                 )
-                return Outcome(channel.channel_id, "failed", slot, row["id"], reason="no prompts")
-            await self.store.set_prompt(row["id"], prompt.id, prompt.theme_id)
+                return Outcome(channel.channel_id, "failed", slot, claim.id, reason="no prompts")
+            await self.store.posts.set_prompt(claim.id, prompt.id, prompt.theme_id)
         deadline = self._deadline(channel, slot, now)
-        return await self.deliver(
+        return await self.delivery.deliver(
             guild,
             channel,
-            row["id"],
+            claim.id,
             prompt,
             now,
             deadline,
-            since=row["slot"],
+            since=claim.slot,
             check=check,
-            claimed_at=row["claimed_at"],
+            claimed_at=claim.claimed_at,
             started=started,
         )
 
@@ -235,6 +286,6 @@ class PostingService(ModeratorControls, Recovery, Delivery):
         return min(slot + channel.catch_up, now + timedelta(seconds=STALE_AFTER // 2))
 
     async def _next_prompt(self, channel: ChannelConfig) -> Prompt | None:
-        pool = pool_for(self.holder.library, channel)
-        chosen = choose_next(pool, await self.store.history(channel.channel_id))
+        pool = pool_for(self.library.library, channel)
+        chosen = choose_next(pool, await self.store.posts.history(channel.channel_id))
         return chosen[0] if chosen else None

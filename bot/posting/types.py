@@ -1,5 +1,6 @@
-"""What the posting service and the Discord side agree on: the publisher interface, its two
-failure kinds, and the results the service reports (no discord.py here)."""
+"""The posting package's data types and the interfaces it is handed: the publisher (what the
+service needs from Discord; no discord.py here) with its two failure kinds, the prompt library
+source, the records the store returns, and the results the service reports."""
 
 from __future__ import annotations
 
@@ -38,16 +39,50 @@ class Publisher(Protocol):
     async def publish(
         self, guild: GuildConfig, channel: ChannelConfig, prompt: Prompt, post_id: int
     ) -> Published:
-        """Post the prompt (embed, thread, follow-ups); raise PostRefused or PostUnavailable."""
+        """Post the prompt (embed, thread, follow-ups) under the identity of ``post_id``, so a
+        repeated call does not post twice and ``find_published`` can recognise the message;
+        raise PostRefused or PostUnavailable only while Discord has not accepted the message."""
 
     async def find_published(
-        self, channel: ChannelConfig, prompt: Prompt, since: int
+        self, channel: ChannelConfig, prompt: Prompt, since: int, post_id: int
     ) -> Published | None:
-        """The bot's own post of ``prompt`` in the channel made at or after ``since`` (Unix
-        seconds), completing its thread if that is missing; None if Discord has none."""
+        """The bot's own message of post ``post_id`` (showing ``prompt``) in the channel, sent
+        at or after ``since`` (Unix seconds), with its thread and follow-ups completed if an
+        interrupted attempt left them missing; None if Discord has none. Only the message that
+        carries this post's own identity is ever returned."""
 
     async def notify_mods(self, guild: GuildConfig, text: str) -> None:
         """A notice to the guild's mod-log channel (or the log when there is none)."""
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One prompt a channel used, for the rotation."""
+
+    prompt_id: str
+    theme_id: str
+    posted_at: int  # Unix seconds
+
+
+@dataclass(frozen=True)
+class PostRecord:
+    """One row of the posts table: a claimed slot or a moderator's post, and what became of it.
+    Times are Unix seconds (UTC)."""
+
+    id: int
+    guild_id: int
+    channel_id: int
+    slot: int | None  # the scheduled slot; None for a moderator's post
+    kind: str  # scheduled | manual
+    status: str  # claimed | posted | failed | skipped
+    prompt_id: str | None
+    theme_id: str | None
+    message_id: int | None
+    thread_id: int | None
+    claimed_at: int
+    posted_at: int | None
+    error: str | None
+    attempts: int  # hand-outs after a crash (a scheduled claim is retried once)
 
 
 class LibrarySource(Protocol):

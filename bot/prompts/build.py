@@ -16,8 +16,15 @@ from bot.prompts.generate import Bank, Draft, draft_for_source, initial_drafts, 
 from bot.prompts.loader import load_theme_files
 from bot.prompts.model import Prompt
 from bot.prompts.schema import TITLE_MAX, ThemeFile, neutralise_mentions
-from bot.prompts.state import BuildState, ThemeState, fingerprint, load_state, save_state
-from bot.prompts.writer import render_theme_file, write_atomically
+from bot.prompts.state import (
+    BuildState,
+    ThemeState,
+    adopt_theme,
+    fingerprint,
+    load_state,
+    save_state,
+)
+from bot.prompts.writer import append_prompts, render_theme_file, write_atomically
 from bot.themes.extract import Source, Theme
 
 log = logging.getLogger(__name__)
@@ -46,7 +53,7 @@ def build_prompts(themes: list[Theme], out: Path, bank: Bank | None = None) -> R
             tstate = state.themes[theme.id] = ThemeState()
             drafts = initial_drafts(theme, bank)
         else:
-            tstate = state.themes.setdefault(theme.id, _adopt(file, state))
+            tstate = state.themes.setdefault(theme.id, adopt_theme(file))
             _review(file, tstate, state, report)
             new = [s for s in theme.sources if s.ref not in tstate.sources]
             drafts = [_next_draft(theme, s, tstate, bank) for s in new]
@@ -60,13 +67,6 @@ def build_prompts(themes: list[Theme], out: Path, bank: Bank | None = None) -> R
     save_state(out, state)
     report.drafts = sum(p.is_draft for f in load_theme_files(out) for p in f.theme.prompts)
     return report
-
-
-def _adopt(file: ThemeFile, state: BuildState) -> ThemeState:
-    """State for a theme file the build did not record (hand-made, or the state file was lost)."""
-    numbers = [int(p.id.rsplit("-", 1)[1]) for p in file.theme.prompts if p.id[-1].isdigit()]
-    refs = [f"{s.get('essay')}#{s.get('item') or s.get('title')}" for s in file.sources]
-    return ThemeState(next=max(numbers, default=0) + 1, sources=refs)
 
 
 def _review(file: ThemeFile, tstate: ThemeState, state: BuildState, report: Report) -> None:
@@ -112,17 +112,23 @@ def _issue(
 
 
 def _write(out: Path, theme: Theme, file: ThemeFile | None, added: list[Prompt]) -> None:
+    """A new theme gets a new file; an existing one gains the new sources and prompts through
+    the round-trip writer, so the admins' comments and layout stay as they are."""
     title = file.theme.title if file else neutralise_mentions(shorten(theme.title, TITLE_MAX))
     sources = list(file.sources) if file else []
     known = {(s.get("essay"), s.get("item"), s.get("title")) for s in sources}
+    new_sources = []
     for s in theme.sources:
         plain = neutralise_mentions(s.title)
         if (s.essay, s.item, plain) not in known:
-            sources.append(
+            new_sources.append(
                 {"essay": s.essay, "item": s.item, "title": plain, "truncated": s.truncated}
             )
-    prompts = [*(file.theme.prompts if file else ()), *added]
-    write_atomically(out / f"{theme.id}.yaml", render_theme_file(theme.id, title, sources, prompts))
+    path = out / f"{theme.id}.yaml"
+    if file is not None:
+        append_prompts(path, added, new_sources)
+        return
+    write_atomically(path, render_theme_file(theme.id, title, new_sources, added))
 
 
 def _report_orphans(themes: list[Theme], files: dict[str, ThemeFile], report: Report) -> None:

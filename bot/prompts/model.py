@@ -15,7 +15,8 @@ class Prompt:
     source: str  # the title of the essay the context quotes (older files: its file name)
     enabled: bool = True
     status: str | None = None  # "draft": generated, awaiting review; None: accepted
-    sensitive: bool = False  # a heavy subject: posted with the care note, never pinged
+    sensitive: bool = False  # a heavy subject: posted with the care note, pinged only if allowed
+    content_warning: str | None = None  # the question is posted behind a spoiler after it
 
     @property
     def is_draft(self) -> bool:
@@ -48,3 +49,7 @@ class Library:
     def enabled_prompts(self) -> list[Prompt]:
         """Prompts that may be posted: enabled and not awaiting review."""
         return [p for t in self.themes for p in t.prompts if p.enabled and not p.is_draft]
+
+    def drafts(self) -> list[Prompt]:
+        """Prompts awaiting a moderator's review."""
+        return [p for t in self.themes for p in t.prompts if p.is_draft]

@@ -15,6 +15,8 @@ A prompt file ``prompts/<theme-id>.yaml``::
         enabled: true                      # optional, default true
         status: draft                      # optional: generated and awaiting review
         sensitive: true                    # optional, default false: a heavy subject
+        content_warning: family rejection  # optional, <= 100: shown before the question,
+                                           # which is then hidden behind a spoiler
 
 The bot posts a prompt as an embed: the question as title, the context as a field, theme and source
 in the footer, and the follow-ups as thread messages. The limits below keep all of that within
@@ -46,6 +48,7 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 MENTION = re.compile(r"@everyone|@here|<@[!&]?\d+>", re.IGNORECASE)
 FILE_KEYS = ("id", "title", "sources", "prompts")
 SOURCE_KEYS = ("essay", "item", "title", "excerpt", "truncated")
+CONTENT_WARNING_MAX = 100
 PROMPT_KEYS = (
     "id",
     "question",
@@ -55,6 +58,7 @@ PROMPT_KEYS = (
     "enabled",
     "status",
     "sensitive",
+    "content_warning",
 )
 STATUSES = ("draft",)
 _MENTION_TEXT = {"@everyone": "everyone", "@here": "here"}
@@ -175,6 +179,8 @@ def _prompt(reader: Reader, node: Node, theme_id: str, theme_title: str) -> Prom
     sensitive = (
         reader.typed(fields["sensitive"], "sensitive", bool) if "sensitive" in fields else False
     )
+    warning = fields.get("content_warning")
+    warning = _checked(reader, warning, "content_warning", CONTENT_WARNING_MAX) if warning else None
     if len(reader.problems) > count or not isinstance(node, MappingNode):
         return None
     footer = f"{theme_title} · {source}"
@@ -182,7 +188,16 @@ def _prompt(reader: Reader, node: Node, theme_id: str, theme_title: str) -> Prom
         reader.problem(node, f"prompt {pid} is too long for one Discord embed ({EMBED_MAX} max)")
         return None
     return Prompt(
-        pid, theme_id, question, tuple(followups), context, source, enabled, status, sensitive
+        pid,
+        theme_id,
+        question,
+        tuple(followups),
+        context,
+        source,
+        enabled,
+        status,
+        sensitive,
+        content_warning=warning,
     )
 
 

@@ -17,6 +17,7 @@ import yaml
 
 from bot.errors import InputError, Problem
 from bot.prompts.model import Prompt
+from bot.prompts.schema import ThemeFile
 from bot.prompts.writer import write_atomically
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,16 @@ class BuildState:
 def fingerprint(prompt: Prompt) -> str:
     text = json.dumps([prompt.question, list(prompt.followups), prompt.context, prompt.enabled])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def adopt_theme(file: ThemeFile | None) -> ThemeState:
+    """State for a theme file the build did not record (hand-made, or the state file was lost):
+    numbering goes on after its highest number, its sources count as turned into prompts."""
+    if file is None:
+        return ThemeState()
+    numbers = [int(p.id.rsplit("-", 1)[1]) for p in file.theme.prompts if p.id[-1].isdigit()]
+    refs = [f"{s.get('essay')}#{s.get('item') or s.get('title')}" for s in file.sources]
+    return ThemeState(next=max(numbers, default=0) + 1, sources=refs)
 
 
 def load_state(directory: Path) -> BuildState:

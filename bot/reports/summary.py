@@ -43,6 +43,7 @@ class ServerReport:
     least_discussed_prompts: tuple[Ranked, ...]  # not repeating the most discussed ones
     most_discussed_themes: tuple[Ranked, ...]
     least_discussed_themes: tuple[Ranked, ...]
+    anonymous_answers: int = 0  # relayed anonymous answers (not in ``answers``, never linked)
 
     def rankings(self) -> list[tuple[str, tuple[Ranked, ...]]]:
         """The four rankings with their headings, in the order every report shows them."""
@@ -70,9 +71,10 @@ async def server_report(
     posts = await sql.post_answers(db, guild_id, since, now)
     prompts = _most_least(rank_by_answers_per_post((p[1], p[3]) for p in posts), top)
     themes = _most_least(rank_by_answers_per_post((p[2], p[3]) for p in posts), top)
+    anonymous = await sql.anonymous_answers(db, guild_id, since, now)
     return ServerReport(
         guild_id, since, now, active, new, active - new, answers, reactions, len(posts),
-        *prompts, *themes,
+        *prompts, *themes, anonymous,
     )  # fmt: skip
 
 
@@ -87,6 +89,7 @@ class PromptReport:
     mean_length: float | None  # mean answer length in characters, when known
     first_posted: int | None
     last_posted: int | None
+    anonymous_answers: int = 0  # relayed anonymous answers (not in ``answers``, never linked)
 
     @property
     def answers_per_post(self) -> float:
@@ -98,7 +101,10 @@ async def prompt_report(db: Connection, guild_id: int, prompt_id: str) -> Prompt
     posts, first, last, answers, reactions, members, mean = await sql.prompt_figures(
         db, guild_id, prompt_id
     )
-    return PromptReport(guild_id, prompt_id, posts, answers, reactions, members, mean, first, last)
+    anonymous = await sql.prompt_anonymous_answers(db, guild_id, prompt_id)
+    return PromptReport(
+        guild_id, prompt_id, posts, answers, reactions, members, mean, first, last, anonymous
+    )
 
 
 @dataclass(frozen=True)
@@ -115,13 +121,16 @@ class MemberReport:
     last_at: int | None
 
 
-async def member_report(db: Connection, guild_id: int, member_id: int) -> MemberReport:
-    """A member's figures: the same for ``/participation me`` and ``/stats member``.
+async def member_report(
+    db: Connection, guild_id: int, member_id: int, include_anonymous: bool = False
+) -> MemberReport:
+    """A member's figures: the same for ``/participation me`` and ``/stats member``, except
+    that only the member's own view (``include_anonymous``) counts their anonymous answers.
 
     Streaks are counted per channel over scheduled prompts (see ``participation.streak``);
     the report shows the highest current and the highest best streak across channels.
     """
-    rows = await sql.member_rows(db, guild_id, member_id)
+    rows = await sql.member_rows(db, guild_id, member_id, include_anonymous)
     answers = [r for r in rows if r[3] == ANSWER]
     answered = {r[0] for r in answers if r[5] == "scheduled"}
     channels = {r[4] for r in answers if r[5] == "scheduled"}
@@ -159,7 +168,8 @@ def weekly_digest_text(report: ServerReport) -> str:
         f"Discussion digest {iso(report.since)[:10]} to {iso(report.now)[:10]} (UTC)",
         f"Active members: {report.active_members} ({report.new_members} new,"
         f" {report.returning_members} returning)",
-        f"Answers: {report.answers}, reactions: {report.reactions}, prompts posted: {report.posts}",
+        f"Answers: {report.answers}, reactions: {report.reactions}, prompts posted: {report.posts}"
+        + anonymous_note(report.anonymous_answers),
     ]
     for title, ranked in report.rankings():
         lines += _ranked_lines(title, ranked)
@@ -167,6 +177,11 @@ def weekly_digest_text(report: ServerReport) -> str:
     if len(text) > MAX_MESSAGE:
         text = text[: MAX_MESSAGE - 1].rsplit("\n", 1)[0] + "\n…"
     return text
+
+
+def anonymous_note(count: int) -> str:
+    """How reports mention anonymous answers: a count only, and only when there are some."""
+    return f" (and {count} anonymous answer(s))" if count else ""
 
 
 def iso(ts: int) -> str:
@@ -184,13 +199,16 @@ async def export_csv(
     """Write a server's participation since ``since`` as CSV; returns rows written.
 
     Columns: ``sql.EXPORT_COLUMNS``; ``created_at`` in ISO 8601 UTC; ``length`` empty when
-    unknown. Rows are streamed from the database in batches, so memory does not grow with size.
+    unknown; an anonymous answer has ``anonymous`` "yes" and an empty ``member_id``. Rows are
+    streamed from the database in batches, so memory does not grow with size.
     """
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(sql.EXPORT_COLUMNS)
     written = 0
     async for batch in sql.export_rows(db, guild_id, since):
-        writer.writerows((*r[:8], iso(r[8]), "" if r[9] is None else r[9]) for r in batch)
+        writer.writerows(
+            (*r[:8], iso(r[8]), "" if r[9] is None else r[9], "yes" if r[10] else "") for r in batch
+        )
         written += len(batch)
         if progress is not None:
             progress(written)

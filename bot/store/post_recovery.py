@@ -1,6 +1,6 @@
 """Resolving claims a crash left without a message; times are Unix seconds (UTC).
 
-``stale_claims`` lists them; the scheduler (``bot.posting.recovery``) resolves each with
+``stale_claims`` lists them; the scheduler's ``bot.posting.recovery.Recovery`` resolves each with
 ``take_retry`` (one more attempt, once) / ``adopt_claim`` (Discord already holds the message) /
 ``fail_interrupted`` / ``skip_interrupted``. Each is an update conditional on the claim time the
 caller read, so only one process wins each claim.
@@ -10,21 +10,22 @@ from __future__ import annotations
 
 import logging
 
-import aiosqlite
-
+from bot.posting.types import PostRecord
+from bot.store.posts import POST_COLUMNS, post_record
 from bot.store.queries import Queries
 
 log = logging.getLogger(__name__)
 
 
-class ClaimRecovery(Queries):
-    async def stale_claims(self, older_than: int) -> list[aiosqlite.Row]:
+class InterruptedClaims(Queries):
+    async def stale_claims(self, older_than: int) -> list[PostRecord]:
         """Claims made before ``older_than`` that never got a message (interrupted posts)."""
-        return await self._all(
-            "SELECT * FROM posts WHERE status = 'claimed' AND message_id IS NULL AND claimed_at < ?"
-            " ORDER BY id",
+        rows = await self._all(
+            f"SELECT {POST_COLUMNS} FROM posts"
+            " WHERE status = 'claimed' AND message_id IS NULL AND claimed_at < ? ORDER BY id",
             (older_than,),
         )
+        return [post_record(r) for r in rows]
 
     async def take_retry(self, post_id: int, claimed_at: int, now: int) -> bool:
         """Hand an interrupted claim out for its one retry; False if another process took it

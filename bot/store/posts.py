@@ -7,13 +7,17 @@ claim and post can be recovered with the same prompt) → ``mark_posted`` / ``ma
 caller passes the claim time it holds, still that claim: a pass that lost its claim to another
 (which took it over as interrupted) changes nothing.
 
-``PostStore`` also holds the steps that resolve claims a crash interrupted
-(``bot.store.post_recovery``) and the channels' moderator state (``bot.store.channel_state``),
-so the scheduler and commands work with one store over one connection.
+The steps that resolve claims a crash interrupted are ``bot.store.post_recovery``, the channels'
+moderator state ``bot.store.channel_state``; ``PostingStores`` hands the three, over one
+connection, to the posting service. Every read returns typed records (``bot.posting.types``).
 
-History (``history``) is what the rotation counts as used: posted posts, plus skipped ones that
-had a prompt recorded (a moderator skipped a slot after its prompt was chosen: the skip moves the
-rotation past that prompt). Skips requested in advance consume no prompt.
+History (``history``) is what the rotation counts as used: posted posts, claims whose prompt is
+chosen but whose outcome is not recorded yet (the message may be in the channel already: a crash
+between sending and recording must not let the next slot pick the same prompt), plus skipped
+ones that had a prompt recorded (a moderator skipped a slot after its prompt was chosen: the skip
+moves the rotation past that prompt). Skips requested in advance consume no prompt.
+
+A message belongs to one post: ``mark_posted`` never records a message id another post holds.
 """
 
 from __future__ import annotations
@@ -22,17 +26,24 @@ import logging
 
 import aiosqlite
 
-from bot.posting.rotation import HistoryEntry
-from bot.store.channel_state import ChannelStateStore
-from bot.store.post_recovery import ClaimRecovery
+from bot.posting.types import HistoryEntry, PostRecord
+from bot.store.queries import Queries
 
 log = logging.getLogger(__name__)
 
-_POST = "SELECT * FROM posts"
+POST_COLUMNS = (
+    "id, guild_id, channel_id, slot, kind, status, prompt_id, theme_id, message_id, thread_id,"
+    " claimed_at, posted_at, error, attempts"
+)
 
 
-class PostStore(ClaimRecovery, ChannelStateStore):
-    """Posts, their crash recovery and the channels' moderator state, on one connection."""
+def post_record(row: aiosqlite.Row) -> PostRecord:
+    """A row selected with ``POST_COLUMNS`` as a record."""
+    return PostRecord(*row)
+
+
+class PostStore(Queries):
+    """The posts table: claims, their outcomes, and what the rotation counts as used."""
 
     # --- claiming and outcomes -------------------------------------------------------------
 
@@ -56,6 +67,7 @@ class PostStore(ClaimRecovery, ChannelStateStore):
             return cur.lastrowid
 
     async def set_prompt(self, post_id: int, prompt_id: str, theme_id: str) -> None:
+        """Record the prompt chosen for a claim, before anything is sent."""
         await self._write(
             "UPDATE posts SET prompt_id = ?, theme_id = ? WHERE id = ?",
             (prompt_id, theme_id, post_id),
@@ -80,6 +92,7 @@ class PostStore(ClaimRecovery, ChannelStateStore):
             (prompt_id, theme_id, message_id, thread_id, now),
             post_id,
             claimed_at,
+            unowned=message_id,
         )
 
     async def mark_failed(
@@ -89,11 +102,22 @@ class PostStore(ClaimRecovery, ChannelStateStore):
         log.info("post %s failed at %s: %s", post_id, now, error)
         return await self._settle("status = 'failed', error = ?", (error,), post_id, claimed_at)
 
-    async def _settle(self, columns: str, values: tuple, post_id: int, claimed_at: int | None):
+    async def _settle(
+        self,
+        columns: str,
+        values: tuple,
+        post_id: int,
+        claimed_at: int | None,
+        *,
+        unowned: int | None = None,
+    ) -> bool:
         sql = f"UPDATE posts SET {columns} WHERE id = ? AND status = 'claimed'"
         params = (*values, post_id)
         if claimed_at is not None:
             sql, params = sql + " AND claimed_at = ?", (*params, claimed_at)
+        if unowned is not None:  # no other post holds this message
+            sql += " AND NOT EXISTS (SELECT 1 FROM posts o WHERE o.message_id = ? AND o.id != ?)"
+            params = (*params, unowned, post_id)
         changed = await self._write(sql, params) == 1
         if not changed:
             log.warning(
@@ -102,27 +126,34 @@ class PostStore(ClaimRecovery, ChannelStateStore):
         return changed
 
     async def mark_skipped(self, post_id: int, now: int) -> None:
+        """Record the post as skipped (paused channel, a moderator's skip, missed slot)."""
         log.info("post %s skipped at %s", post_id, now)
         await self._write("UPDATE posts SET status = 'skipped' WHERE id = ?", (post_id,))
 
     # --- reading ---------------------------------------------------------------------------
 
-    async def post(self, post_id: int) -> aiosqlite.Row | None:
-        return await self._one(_POST + " WHERE id = ?", (post_id,))
+    async def post(self, post_id: int) -> PostRecord | None:
+        row = await self._one(f"SELECT {POST_COLUMNS} FROM posts WHERE id = ?", (post_id,))
+        return post_record(row) if row is not None else None
 
     async def history(self, channel_id: int) -> list[HistoryEntry]:
         """What the rotation counts as used in this channel, oldest first."""
         rows = await self._all(
             "SELECT prompt_id, theme_id, COALESCE(posted_at, claimed_at) AS at FROM posts"
             " WHERE channel_id = ? AND prompt_id IS NOT NULL"
-            " AND (status = 'posted' OR status = 'skipped') ORDER BY at, id",
+            " AND status IN ('posted', 'skipped', 'claimed') ORDER BY at, id",
             (channel_id,),
         )
-        return [HistoryEntry(r["prompt_id"], r["theme_id"], r["at"]) for r in rows]
+        return [HistoryEntry(*r) for r in rows]
 
     async def last_slot(self, channel_id: int) -> int | None:
+        """The latest slot claimed in the channel (None: none yet)."""
         row = await self._one("SELECT MAX(slot) FROM posts WHERE channel_id = ?", (channel_id,))
         return row[0]
 
-    async def post_by_message(self, message_id: int) -> aiosqlite.Row | None:
-        return await self._one(_POST + " WHERE message_id = ?", (message_id,))
+    async def post_by_message(self, message_id: int) -> PostRecord | None:
+        row = await self._one(
+            f"SELECT {POST_COLUMNS} FROM posts WHERE message_id = ? ORDER BY id LIMIT 1",
+            (message_id,),
+        )
+        return post_record(row) if row is not None else None

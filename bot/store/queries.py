@@ -1,4 +1,5 @@
-"""The few query helpers the post and channel-state stores share (one aiosqlite connection)."""
+"""The few query helpers the stores share (one aiosqlite connection): each store is a plain
+class over this base, given the connection."""
 
 from __future__ import annotations
 

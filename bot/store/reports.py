@@ -118,10 +118,42 @@ FROM participation p JOIN posts po ON po.id = p.post_id
 WHERE p.guild_id = ? AND p.member_id = ?"""
 
 
-async def member_rows(db: aiosqlite.Connection, guild_id: int, member_id: int) -> list[tuple]:
-    """(post, prompt, theme, kind, channel, post kind, created_at) for each of a member's rows."""
-    async with db.execute(_MEMBER, (guild_id, member_id)) as cur:
+# A member's anonymous answers, for their own eyes only (never in a moderator's report).
+_MEMBER_ANONYMOUS = """
+UNION ALL
+SELECT a.post_id, po.prompt_id, coalesce(po.theme_id, ''), 'answer', po.channel_id, po.kind,
+       a.created_at
+FROM anonymous_answers a JOIN posts po ON po.id = a.post_id
+WHERE a.guild_id = ? AND a.member_id = ? AND a.counted = 1"""
+
+
+async def member_rows(
+    db: aiosqlite.Connection, guild_id: int, member_id: int, include_anonymous: bool = False
+) -> list[tuple]:
+    """(post, prompt, theme, kind, channel, post kind, created_at) for each of a member's rows;
+    their anonymous answers too only with ``include_anonymous`` (the member's own view)."""
+    sql, params = _MEMBER, (guild_id, member_id)
+    if include_anonymous:
+        sql, params = sql + _MEMBER_ANONYMOUS, params * 2
+    async with db.execute(sql, params) as cur:
         return [tuple(row) async for row in cur]
+
+
+async def anonymous_answers(db: aiosqlite.Connection, guild_id: int, since: int, now: int) -> int:
+    """Anonymous answers counted in the window (no member: they are never linked in reports)."""
+    sql = (
+        "SELECT count(*) FROM anonymous_answers"
+        " WHERE guild_id = ? AND created_at >= ? AND created_at < ? AND counted = 1"
+    )
+    return (await _one(db, sql, (guild_id, since, now)))[0]
+
+
+async def prompt_anonymous_answers(db: aiosqlite.Connection, guild_id: int, prompt_id: str) -> int:
+    sql = (
+        "SELECT count(*) FROM anonymous_answers a JOIN posts po ON po.id = a.post_id"
+        " WHERE a.guild_id = ? AND po.prompt_id = ? AND a.counted = 1"
+    )
+    return (await _one(db, sql, (guild_id, prompt_id)))[0]
 
 
 async def scheduled_posts(db: aiosqlite.Connection, channel_id: int) -> list[int]:
@@ -136,21 +168,37 @@ async def scheduled_posts(db: aiosqlite.Connection, channel_id: int) -> list[int
 
 EXPORT_COLUMNS = (
     "post_id", "prompt_id", "theme_id", "channel_id", "thread_id", "member_id", "kind",
-    "message_id", "created_at", "length",
+    "message_id", "created_at", "length", "anonymous",
 )  # fmt: skip
 
 _EXPORT = """
 SELECT p.post_id, p.prompt_id, p.theme_id, po.channel_id, po.thread_id, p.member_id, p.kind,
-       p.message_id, p.created_at, p.length
+       p.message_id, p.created_at, p.length, 0
 FROM participation p JOIN posts po ON po.id = p.post_id
-WHERE p.guild_id = ? AND p.created_at >= ?
+WHERE p.guild_id = :g AND p.created_at >= :s
 ORDER BY p.created_at"""
+
+# Anonymous answers are exported without their member, merged in time order (SQLite merges the
+# two ordered halves without sorting; still dearer, so only used when there are some).
+_ANONYMOUS = "FROM anonymous_answers a WHERE a.guild_id = :g AND a.created_at >= :s AND counted = 1"
+_EXPORT_WITH_ANONYMOUS = (
+    _EXPORT.removesuffix("\nORDER BY p.created_at")
+    + """
+UNION ALL
+SELECT a.post_id, po.prompt_id, coalesce(po.theme_id, ''), po.channel_id, po.thread_id, NULL,
+       'answer', a.message_id, a.created_at, a.length, 1
+FROM anonymous_answers a JOIN posts po ON po.id = a.post_id
+WHERE a.guild_id = :g AND a.created_at >= :s AND a.counted = 1
+ORDER BY 9"""
+)
 
 
 async def export_rows(
     db: aiosqlite.Connection, guild_id: int, since: int, batch: int = 2000
 ) -> AsyncIterator[list[tuple]]:
     """Rows in ``EXPORT_COLUMNS`` order, oldest first, ``batch`` at a time (memory stays flat)."""
-    async with db.execute(_EXPORT, (guild_id, since)) as cur:
+    params = {"g": guild_id, "s": since}
+    (anonymous,) = await _one(db, f"SELECT EXISTS (SELECT 1 {_ANONYMOUS})", params)
+    async with db.execute(_EXPORT_WITH_ANONYMOUS if anonymous else _EXPORT, params) as cur:
         while rows := await cur.fetchmany(batch):
             yield rows

@@ -79,7 +79,7 @@ async def test_post_is_an_embed_pinging_only_the_role_then_a_thread_with_followu
                             "inline": False,
                         }
                     ],
-                    "footer": {"text": "Theme: Grief · From: e.txt"},
+                    "footer": {"text": "Theme: Grief · From: e.txt · post 1"},
                     "type": "rich",
                     "flags": 0,
                 }
@@ -190,13 +190,13 @@ async def test_restart_after_discord_took_the_message_opens_the_thread_but_does_
     bot = posting_bot(make_bot, tmp_path, channel(A), clock=clock)
     async with FakeDiscord(bot, clock=clock) as fd:
         await start(fd, A)
-        store = bot.get_cog("Posting").service.store
+        store = bot.get_cog("Posting").service.store.posts
         slot = int(SLOT.timestamp())
         post_id = await store.claim_slot(GUILD, A, slot, slot)
         await store.set_prompt(post_id, "grief-1", "grief")
         clock.now = SLOT + timedelta(seconds=2)
         prompt = bot.library.prompt("grief-1")
-        sent = await bot.get_channel(A).send(embed=prompt_embed(prompt, "Grief"))
+        sent = await bot.get_channel(A).send(embed=prompt_embed(prompt, "Grief", post_id))
         # ... and the process died before recording it. Restarted later, inside the window:
         clock.now = SLOT + timedelta(seconds=STALE_AFTER + 60)
         await bot.get_cog("Posting").run_once()
@@ -222,7 +222,7 @@ async def test_server_error_is_retried_after_checking_discord_did_not_take_it(tm
         async def no_sleep(seconds: float) -> None:
             waits.append(seconds)
 
-        cog.service.sleep = no_sleep
+        cog.service.pacing.sleep = no_sleep
         fd.fail_next("POST", f"/channels/{A}/messages", 503)  # discord.py does not retry 503
         clock.now = SLOT
         await cog.run_once()
@@ -246,7 +246,7 @@ async def test_each_post_is_announced_as_soon_as_it_is_recorded(tmp_path, make_b
 
         async def on_prompt_posted(post_id: int) -> None:
             announced.append(post_id)
-            if (await cog.service.store.post(post_id))["channel_id"] == A:
+            if (await cog.service.store.posts.post(post_id)).channel_id == A:
                 a_seen.set()
 
         bot.add_listener(on_prompt_posted)
@@ -257,7 +257,7 @@ async def test_each_post_is_announced_as_soon_as_it_is_recorded(tmp_path, make_b
                 await asyncio.wait_for(a_seen.wait(), 2)
             seen_while_b_waits.append(a_seen.is_set())
 
-        cog.service.sleep = backoff
+        cog.service.pacing.sleep = backoff
         fd.fail_next("POST", f"/channels/{B}/messages", 503)
         clock.now = SLOT
         await cog.run_once()
@@ -280,7 +280,7 @@ async def test_a_channel_backing_off_does_not_hold_up_the_next_channels_slot(tmp
             a_waiting.set()
             await a_may_retry.wait()
 
-        cog.service.sleep = outage_lasts
+        cog.service.pacing.sleep = outage_lasts
         fd.fail_next("POST", f"/channels/{A}/messages", 503)
         clock.now = SLOT
         first = cog.start_pass()

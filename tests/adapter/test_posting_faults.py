@@ -24,7 +24,7 @@ async def ready(fd, bot, *channel_ids):
     async def recorded_sleep(seconds: float) -> None:
         waits.append(seconds)
 
-    cog.service.sleep = recorded_sleep
+    cog.service.pacing.sleep = recorded_sleep
     return cog, waits
 
 

@@ -26,7 +26,8 @@ from tests.participation_world import (
 
 COGS = [AnswersCog, *STATS_COGS]
 README_COLUMNS = (
-    "post_id,prompt_id,theme_id,channel_id,thread_id,member_id,kind,message_id,created_at,length"
+    "post_id,prompt_id,theme_id,channel_id,thread_id,member_id,kind,message_id,created_at,length,"
+    "anonymous"
 )
 
 

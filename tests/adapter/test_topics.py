@@ -12,7 +12,7 @@ from tests.posting_helpers import GUILD, MODLOG, channel, library_holder, settin
 
 A, ELSEWHERE, MEMBER, MOD, MOD_ROLE = 20, 23, 30, 31, 40
 NOW = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)  # 08:00 London; the 09:00 slot is an hour away
-SUBCOMMANDS = {"post", "next", "skip", "pause", "resume", "reload", "schedule"}
+SUBCOMMANDS = {"post", "next", "skip", "pause", "resume", "reload", "schedule", "review"}
 
 
 def files(tmp_path):
@@ -52,7 +52,7 @@ async def test_member_is_refused_and_moderator_posts(tmp_path, make_bot):
         done = await fd.slash("topic post", user_id=MOD, channel_id=A, theme="joy")
         assert done.ephemeral and done.content.startswith(f"Posted `joy-1` in <#{A}>")
         [post] = posts_in(fd, A)
-        assert post.json["embeds"][0]["footer"]["text"] == "Theme: Joy · From: e.txt"
+        assert post.json["embeds"][0]["footer"]["text"] == "Theme: Joy · From: e.txt · post 2"
 
 
 async def test_post_explains_unknown_ids_and_unconfigured_channels(tmp_path, make_bot):
@@ -114,7 +114,7 @@ async def test_pause_resume_and_schedule(tmp_path, make_bot):
         schedule = await fd.slash("topic schedule", user_id=MOD, channel_id=A)
         assert paused.content == f"<#{A}> paused: no scheduled posts until resumed."
         assert schedule.content == f"<#{A}> `0 9 * * *` (Europe/London): paused"
-        assert await bot.get_cog("Posting").service.store.is_paused(A)
+        assert await bot.get_cog("Posting").service.store.channels.is_paused(A)
         resumed = await fd.slash("topic resume", user_id=MOD, channel_id=A)
         assert resumed.content == f"<#{A}> resumed."
         schedule = await fd.slash("topic schedule", user_id=MOD, channel_id=A)

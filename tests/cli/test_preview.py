@@ -5,7 +5,7 @@ from bot.cli.preview_cmd import preview
 from bot.config.settings import load_config
 from bot.prompts.model import Library, Prompt, Theme
 from bot.store.db import open_database
-from bot.store.posts import PostStore
+from bot.store.posting import PostingStores
 
 CONFIG = """\
 database: bot.sqlite3
@@ -48,11 +48,11 @@ def settings_in(tmp_path):
 async def test_preview_shows_local_times_across_dst_and_rotation_from_history(tmp_path):
     settings = settings_in(tmp_path)
     db = await open_database(settings.database)
-    store = PostStore(db)
-    post_id = await store.claim_slot(1, 11, 1, 1)
-    await store.mark_posted(post_id, "c1", "care", 100, 200, 1)
-    await store.request_skip(1, 12, 2)
-    await store.set_paused(1, 13, True, 3)
+    store = PostingStores.over(db)
+    post_id = await store.posts.claim_slot(1, 11, 1, 1)
+    await store.posts.mark_posted(post_id, "c1", "care", 100, 200, 1)
+    await store.channels.request_skip(1, 12, 2)
+    await store.channels.set_paused(1, 13, True, 3)
     await db.close()
 
     lines = await preview(settings, LIBRARY, NOW, days=4)

@@ -87,7 +87,7 @@ def test_export_writes_the_documented_csv_atomically(tmp_path):
     assert [r["member_id"] for r in rows] == ["4", "1", "2", "3"]
     assert set(rows[0]) == {
         "post_id", "prompt_id", "theme_id", "channel_id", "thread_id", "member_id", "kind",
-        "message_id", "created_at", "length",
+        "message_id", "created_at", "length", "anonymous",
     }  # fmt: skip
     assert rows[0]["kind"] == "reaction" and rows[0]["length"] == ""
     assert rows[1]["created_at"].endswith("Z") and rows[1]["length"] == "1"

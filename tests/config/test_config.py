@@ -208,3 +208,76 @@ def test_endpoint_overrides_are_read_and_bad_urls_named_with_their_line(tmp_path
     lines = [str(p) for p in err.value.problems]
     assert lines[0].startswith(f"{bad}:2: api_base must be a http:// or https:// URL")
     assert lines[1].startswith(f"{bad}:3: gateway_url must be a ws:// or wss:// URL")
+
+
+CARE = """\
+guilds:
+  - guild_id: 1001
+    anonymous_answers: sensitive
+    reveal_role_ids: [2001]
+    anonymous_per_hour: 3
+    care_note: Be gentle with yourself.
+    support_links: ["Helpline: https://example.org"]
+    channels:
+      - {channel_id: 4001, cron: "0 9 * * *", timezone: UTC, ping_sensitive: true}
+  - guild_id: 1002
+"""
+
+
+def test_anonymous_and_care_settings_are_read_with_safe_defaults(tmp_path):
+    first, second = load_config(write(tmp_path, CARE)).guilds
+    assert (first.anonymous_answers, first.reveal_role_ids, first.anonymous_per_hour) == (
+        "sensitive",
+        (2001,),
+        3,
+    )
+    assert first.care_note == "Be gentle with yourself."
+    assert first.support_links == ("Helpline: https://example.org",)
+    assert first.channels[0].ping_sensitive is True
+    assert (second.anonymous_answers, second.reveal_role_ids, second.anonymous_per_hour) == (
+        "off",
+        (),
+        5,
+    )
+    assert (second.care_note, second.support_links) == (None, ())
+    modes = [
+        load_config(write(tmp_path, f"guilds: [{{guild_id: 1, anonymous_answers: {v}}}]"))
+        .guilds[0]
+        .anonymous_answers
+        for v in ("true", "false", "sensitive")
+    ]
+    assert modes == ["all", "off", "sensitive"]
+
+
+def test_anonymous_and_care_mistakes_are_named_with_their_line(tmp_path):
+    config = """\
+guilds:
+  - guild_id: 1001
+    anonymous_answers: sometimes
+    reveal_role_ids: [admins]
+    anonymous_per_hour: 0
+    care_note: "Ask @everyone for help"
+    support_links: ["<@&5> can help", 7]
+    channels:
+      - {channel_id: 4001, cron: "0 9 * * *", timezone: UTC, ping_sensitive: maybe}
+  - guild_id: 1002
+    care_note: {long: note}
+"""
+    found = problems(write(tmp_path, config))
+    path = tmp_path / "config.yaml"
+    expected = [
+        (3, "anonymous_answers must be false, true or sensitive"),
+        (4, "each entry of reveal_role_ids must be a Discord id"),
+        (5, "anonymous_per_hour must be a whole number greater than 0"),
+        (6, "care_note must not mention"),
+        (7, "each entry of support_links must not mention"),
+        (7, "each entry of support_links must be a non-empty text value"),
+        (9, "ping_sensitive must be true or false"),
+        (11, "care_note must be a non-empty text value"),
+    ]
+    assert len(found) == len(expected), found
+    for problem, (line, message) in zip(found, expected, strict=True):
+        assert problem.startswith(f"{path}:{line}: ") and message in problem, (problem, line)
+    long_note = "guilds: [{guild_id: 1, care_note: " + "x" * 601 + "}]"
+    [problem] = problems(write(tmp_path, long_note))
+    assert "care_note is 601 characters long; the limit is 600" in problem

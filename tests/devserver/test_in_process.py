@@ -129,6 +129,19 @@ async def test_send_records_exact_json_with_embed_and_allowed_mentions():
         assert message.role_mentions[0].id == MOD_ROLE
 
 
+async def test_a_repeated_enforced_nonce_returns_the_message_discord_already_made():
+    bot = recorder_bot()
+    async with FakeDiscord(bot) as fd:
+        await fd.connect(world(fd))
+        channel = bot.get_channel(C)
+        first = await channel.send("slot post", nonce="post-7")
+        again = await channel.send("slot post", nonce="post-7")
+        other = await channel.send("slot post", nonce="post-8")
+        assert again.id == first.id != other.id
+        stored = [m for m in fd.server.messages.values() if m["content"] == "slot post"]
+        assert len(stored) == 2
+
+
 async def test_create_thread_records_post_and_caches_the_thread():
     bot = recorder_bot()
     async with FakeDiscord(bot) as fd:

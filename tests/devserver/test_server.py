@@ -183,6 +183,16 @@ async def test_history_pages_newest_first_and_scripted_errors_reach_the_client(s
         assert server.messages(CHANNEL)[-1]["content"] == "after a rate limit"
 
 
+async def test_a_repeated_enforced_nonce_returns_the_message_already_made(server):
+    async with client_of(server) as client:
+        channel = client.get_channel(CHANNEL)
+        first = await channel.send("slot post", nonce="post-7")
+        again = await channel.send("slot post", nonce="post-7")
+        other = await channel.send("slot post", nonce="post-8")
+        assert again.id == first.id != other.id
+        assert [m["content"] for m in server.messages(CHANNEL)] == ["slot post", "slot post"]
+
+
 async def test_held_post_is_stored_before_the_bot_hears_back_and_resume_replays(server):
     async with client_of(server) as client:
         channel = client.get_channel(CHANNEL)

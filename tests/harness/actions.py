@@ -105,6 +105,23 @@ class Actions:
             3, "", user_id, channel_id, {}, message=message, data=events.button_data(custom_id)
         )
 
+    async def submit(
+        self,
+        custom_id: str,
+        values: dict[str, str],
+        *,
+        user_id: int,
+        channel_id: int,
+        message_id: int | None = None,
+    ) -> Replies:
+        """A member submits the modal ``custom_id`` the bot opened (from a button on
+        ``message_id``, or from a command in ``channel_id``) with its text inputs' values."""
+        message = self.server.messages[message_id] if message_id else None
+        if message is not None:
+            channel_id = int(message["channel_id"])
+        data = events.modal_data(custom_id, values)
+        return await self._interact(5, "", user_id, channel_id, {}, message=message, data=data)
+
     async def _interact(
         self, kind, path, user_id, channel_id, options, *, focused=None, message=None, data=None
     ) -> Replies:

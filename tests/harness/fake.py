@@ -114,7 +114,7 @@ class FakeDiscord(Actions):
     async def _feed(self, event: str, data: dict[str, Any]) -> None:
         if event == "GUILD_CREATE":
             self.server.learn_guild(data)
-        elif event in ("THREAD_CREATE", "CHANNEL_CREATE"):
+        elif event in ("THREAD_CREATE", "CHANNEL_CREATE", "THREAD_UPDATE"):
             self.server.channels[int(data["id"])] = data
         elif event == "MESSAGE_CREATE":
             data = self._as_delivered(data)

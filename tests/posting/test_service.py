@@ -15,7 +15,7 @@ from bot.posting.service import (
     PostUnavailable,
 )
 from bot.store.db import open_database
-from bot.store.posts import PostStore
+from bot.store.posting import PostingStores
 from tests.posting_helpers import (
     GUILD,
     RecordingPublisher,
@@ -51,7 +51,7 @@ class World:
         self.dbs.append(db)
         return PostingService(
             self.settings,
-            PostStore(db),
+            PostingStores.over(db),
             self.holder,
             self.publisher,
             sleep=self.sleep,
@@ -71,7 +71,7 @@ async def world(tmp_path):
 
 
 async def posts(service, channel_id=A):
-    async with service.store.db.execute(
+    async with service.store.posts.db.execute(
         "SELECT status, prompt_id, message_id FROM posts WHERE channel_id = ? ORDER BY id",
         (channel_id,),
     ) as cur:
@@ -88,8 +88,10 @@ async def test_two_services_on_one_database_post_a_slot_once(world):
 
 async def test_crash_between_claim_and_post_posts_exactly_once_after_restart(world):
     crashed = await world.service()
-    post_id = await crashed.store.claim_slot(GUILD, A, int(SLOT.timestamp()), int(SLOT.timestamp()))
-    await crashed.store.set_prompt(post_id, "joy-2", "joy")  # then the process died
+    post_id = await crashed.store.posts.claim_slot(
+        GUILD, A, int(SLOT.timestamp()), int(SLOT.timestamp())
+    )
+    await crashed.store.posts.set_prompt(post_id, "joy-2", "joy")  # then the process died
 
     restarted = await world.service()
     later = SLOT + timedelta(seconds=STALE_AFTER + 60)
@@ -101,9 +103,13 @@ async def test_crash_between_claim_and_post_posts_exactly_once_after_restart(wor
 
 async def test_crash_after_discord_took_the_message_is_not_posted_again(world):
     crashed = await world.service()
-    post_id = await crashed.store.claim_slot(GUILD, A, int(SLOT.timestamp()), int(SLOT.timestamp()))
-    await crashed.store.set_prompt(post_id, "joy-2", "joy")
-    world.publisher.messages.append((A, "joy-2", 555))  # Discord accepted it, then the crash
+    post_id = await crashed.store.posts.claim_slot(
+        GUILD, A, int(SLOT.timestamp()), int(SLOT.timestamp())
+    )
+    await crashed.store.posts.set_prompt(post_id, "joy-2", "joy")
+    world.publisher.messages.append(
+        (A, "joy-2", 555, post_id)
+    )  # Discord accepted it, then the crash
 
     restarted = await world.service()
     [outcome] = await restarted.tick(SLOT + timedelta(seconds=STALE_AFTER + 60))
@@ -344,18 +350,18 @@ async def test_daylight_saving_days_post_exactly_once(tmp_path, zone, cron, firs
 
 async def interrupted(service, prompt_id="joy-2", theme_id="joy") -> int:
     slot = int(SLOT.timestamp())
-    post_id = await service.store.claim_slot(GUILD, A, slot, slot)
-    await service.store.set_prompt(post_id, prompt_id, theme_id)
+    post_id = await service.store.posts.claim_slot(GUILD, A, slot, slot)
+    await service.store.posts.set_prompt(post_id, prompt_id, theme_id)
     return post_id  # ... and then the process died
 
 
 async def test_claim_found_on_discord_after_the_window_is_posted_and_announced(world):
     crashed = await world.service()
     post_id = await interrupted(crashed)
-    world.publisher.messages.append((A, "joy-2", 777))  # Discord took it before the crash
+    world.publisher.messages.append((A, "joy-2", 777, post_id))  # Discord took it before the crash
     restarted = await world.service()
     announced = []
-    restarted.on_posted = announced.append
+    restarted.delivery.on_posted = announced.append
     outcomes = await restarted.tick(SLOT + timedelta(hours=3))
     assert [(o.status, o.post_id, o.message_id) for o in outcomes] == [("posted", post_id, 777)]
     assert [o.post_id for o in announced] == [post_id]
@@ -405,7 +411,7 @@ async def test_an_attempt_that_never_answers_counts_as_an_outage_and_is_not_post
     world = World(tmp_path)
     world.publisher = HangingPublisher()
     service = await world.service()
-    service.attempt_timeout = 0.05
+    service.pacing.attempt_timeout = 0.05
     [outcome] = await asyncio.wait_for(service.tick(SLOT), 5)
     await world.close()
     assert outcome.status == "posted" and world.sleeps == [5.0]
@@ -425,17 +431,17 @@ class SlowDiscord(RecordingPublisher):
     def at(self) -> datetime:
         return SLOT + timedelta(seconds=self.world.elapsed)
 
-    async def find_published(self, channel, prompt, since):
+    async def find_published(self, channel, prompt, since, post_id):
         if self.slow_look:
             slow, self.slow_look = self.slow_look, 0
             await self.world.sleep(slow)
-        return await super().find_published(channel, prompt, since)
+        return await super().find_published(channel, prompt, since, post_id)
 
     async def publish(self, guild, channel, prompt, post_id):
         other = self.other
         if other is not None:
-            row = await other.store.post(post_id)
-            if self.at().timestamp() >= row["claimed_at"] + STALE_AFTER:
+            row = await other.store.posts.post(post_id)
+            if self.at().timestamp() >= row.claimed_at + STALE_AFTER:
                 self.other = None  # once is enough to show it
                 await other.tick(self.at())
         if self.world.elapsed < self.back:
@@ -446,13 +452,13 @@ class SlowDiscord(RecordingPublisher):
 async def test_a_pass_slowed_before_posting_never_posts_a_slot_another_pass_took_over(world):
     crashed = await world.service()
     yesterday = int((SLOT - timedelta(days=1)).timestamp())
-    old = await crashed.store.claim_slot(GUILD, A, yesterday, yesterday)
-    await crashed.store.set_prompt(old, "joy-3", "joy")  # interrupted yesterday, long ago
+    old = await crashed.store.posts.claim_slot(GUILD, A, yesterday, yesterday)
+    await crashed.store.posts.set_prompt(old, "joy-3", "joy")  # interrupted yesterday, long ago
     world.publisher = discord = SlowDiscord(world, slow_look=350, back=620)
     first, second = await world.service(), await world.service()
     discord.other = second
     announced = []
-    first.on_posted = second.on_posted = announced.append
+    first.delivery.on_posted = second.delivery.on_posted = announced.append
 
     outcomes = await first.tick(SLOT)  # its look for yesterday's message takes 350 s
 
@@ -472,11 +478,11 @@ class SilentLookups(RecordingPublisher):
         super().__init__()
         self.silent = 1
 
-    async def find_published(self, channel, prompt, since):
+    async def find_published(self, channel, prompt, since, post_id):
         if self.silent:
             self.silent -= 1
             await asyncio.Event().wait()
-        return await super().find_published(channel, prompt, since)
+        return await super().find_published(channel, prompt, since, post_id)
 
 
 async def test_a_look_for_an_interrupted_post_that_never_answers_posts_nothing(world):
@@ -484,7 +490,7 @@ async def test_a_look_for_an_interrupted_post_that_never_answers_posts_nothing(w
     post_id = await interrupted(crashed)
     world.publisher = SilentLookups()
     restarted = await world.service()
-    restarted.attempt_timeout = 0.05
+    restarted.pacing.attempt_timeout = 0.05
     later = SLOT + timedelta(seconds=STALE_AFTER + 60)
     assert await asyncio.wait_for(restarted.tick(later), 5) == []
     assert world.publisher.published == [] and world.publisher.notices == []
@@ -502,8 +508,8 @@ class TakenOverMidAttempt(RecordingPublisher):
         self.other_store = other_store
 
     async def publish(self, guild, channel, prompt, post_id):
-        row = await self.other_store.post(post_id)
-        assert await self.other_store.take_retry(post_id, row["claimed_at"], row["claimed_at"] + 1)
+        row = await self.other_store.posts.post(post_id)
+        assert await self.other_store.claims.take_retry(post_id, row.claimed_at, row.claimed_at + 1)
         return await super().publish(guild, channel, prompt, post_id)
 
 
@@ -512,8 +518,27 @@ async def test_a_pass_that_lost_its_claim_records_and_announces_nothing(world):
     world.publisher = TakenOverMidAttempt(other.store)
     service = await world.service()
     announced = []
-    service.on_posted = announced.append
+    service.delivery.on_posted = announced.append
     [outcome] = await service.tick(SLOT)
     assert outcome.status == "taken over" and announced == []
     [row] = await posts(service)
     assert row[0] == "claimed" and row[2] is None  # the new holder records what happens
+
+
+async def test_a_claim_left_unresolved_counts_as_used_so_no_question_shows_twice_in_a_cycle(
+    tmp_path,
+):
+    world = World(tmp_path, channel(A, "* * * * *"))
+    crashed = await world.service()
+    first = (await crashed.upcoming(GUILD, A, SLOT - timedelta(minutes=1), 1))[0].prompt
+    post_id = await interrupted(crashed, first.id, first.theme_id)
+    world.publisher.messages.append((A, first.id, 999, post_id))  # sent; then the crash
+
+    restarted = await world.service()
+    for minute in range(1, 12):  # the claim is taken as interrupted after STALE_AFTER
+        await restarted.tick(SLOT + timedelta(minutes=minute))
+    shown = [first.id] + [prompt for _, prompt, _ in world.publisher.published]
+    assert len(shown) == 12 and shown[0] not in shown[1:6]
+    assert len(set(shown[:6])) == 6  # one whole cycle of the six prompts, none twice
+    assert (await posts(restarted))[0] == ("posted", first.id, 999)
+    await world.close()

@@ -103,6 +103,24 @@ def test_rebuild_keeps_admin_edits_retires_deleted_ids_and_adds_new_sources(seed
     assert "stories-4" in report.kept
 
 
+def test_rebuild_appending_to_a_file_keeps_its_comments_and_layout_byte_for_byte(seeds, tmp_path):
+    out = tmp_path / "prompts"
+    build(seeds, out)
+    stories = out / "stories.yaml"
+    text = stories.read_text()
+    text = text.replace("prompts:\n", "prompts:  # admins: keep these short\n", 1)
+    text = text.replace("  enabled: true\n", "  enabled: true   # checked by Mia\n", 1)
+    stories.write_text(text)
+
+    (seeds / "005_new.txt").write_text(NEW_ESSAY)
+    build(seeds, out)
+
+    after = stories.read_text()
+    head, tail = text.split("prompts:", 1)
+    assert after.startswith(head.rstrip("\n")) and "prompts:" + tail in after
+    assert load_library(out).prompt("stories-4") is not None  # the appended prompt is there
+
+
 def test_deleted_theme_file_is_not_recreated(seeds, tmp_path):
     out = tmp_path / "prompts"
     build(seeds, out)

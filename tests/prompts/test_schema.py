@@ -60,7 +60,8 @@ def test_unknown_key_wrong_type_and_too_long_text_each_name_their_line(tmp_path)
     path = write(tmp_path, "food.yaml", text)
     assert problems(tmp_path) == [
         f"{path}:8: unknown key 'colour' in a prompt "
-        "(allowed: id, question, followups, context, source, enabled, status, sensitive)",
+        "(allowed: id, question, followups, context, source, enabled, status, sensitive, "
+        "content_warning)",
         f"{path}:10: question is 304 characters long (limit 300)",
         f"{path}:13: enabled must be true or false, not 'sometimes'",
     ]
@@ -131,3 +132,25 @@ def test_shipped_prompt_library_is_valid_and_facilitator_shaped():
         assert len(prompt.followups) >= 2
         assert prompt.source in prompt.context
     assert len({p.question for p in prompts}) == len(prompts)
+
+
+def test_sensitive_and_content_warning_are_read_and_checked_like_other_text(tmp_path):
+    marked = GOOD.replace(
+        "    context: A quote.\n",
+        "    context: A quote.\n    sensitive: true\n    content_warning: grief\n",
+    )
+    write(tmp_path, "food.yaml", marked)
+    prompt = load_library(tmp_path).prompt("food-1")
+    assert (prompt.sensitive, prompt.content_warning) == (True, "grief")
+    assert load_library(tmp_path).prompt("food-2").sensitive is False
+
+    bad = marked.replace("sensitive: true", "sensitive: maybe").replace(
+        "content_warning: grief", "content_warning: ask @here"
+    )
+    path = write(tmp_path, "food.yaml", bad)
+    assert problems(tmp_path) == [
+        f"{path}:8: sensitive must be true or false, not 'maybe'",
+        f"{path}:9: content_warning must not mention @everyone, @here, roles or members",
+    ]
+    path = write(tmp_path, "food.yaml", marked.replace("grief", "x" * 101))
+    assert problems(tmp_path) == [f"{path}:9: content_warning is 101 characters long (limit 100)"]

@@ -164,7 +164,7 @@ async def test_export_csv_has_documented_columns_and_reads_back(db):
     back = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert list(back[0]) == [
         "post_id", "prompt_id", "theme_id", "channel_id", "thread_id", "member_id", "kind",
-        "message_id", "created_at", "length",
+        "message_id", "created_at", "length", "anonymous",
     ]  # fmt: skip
     first = back[0]  # oldest in the window: 100's answer to p3 at 3100
     assert (first["post_id"], first["member_id"], first["kind"]) == ("3", "100", "answer")

@@ -8,7 +8,7 @@ async def test_new_database_is_migrated_to_latest_version_in_wal_mode(tmp_path):
     db = await open_database(path)
     await db.close()
     con = sqlite3.connect(path)
-    assert con.execute("PRAGMA user_version").fetchone()[0] == len(migrations())
+    assert con.execute("PRAGMA user_version").fetchone()[0] == migrations()[-1][0]
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"posts", "channel_state", "participation", "opt_outs"} <= tables
@@ -42,7 +42,7 @@ async def test_two_processes_upgrading_one_old_database_at_once_both_succeed(tmp
     await first.close()
     await second.close()
     con = sqlite3.connect(path)
-    assert con.execute("PRAGMA user_version").fetchone()[0] == len(migrations())
+    assert con.execute("PRAGMA user_version").fetchone()[0] == migrations()[-1][0]
     tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert "post_cursor" in tables
     con.close()
@@ -57,12 +57,12 @@ async def test_a_migration_that_fails_leaves_the_database_at_its_last_good_versi
 
     path = tmp_path / "bot.sqlite3"
     shipped = migrations()
-    broken = [*shipped, (len(shipped) + 1, "9999_broken.sql", "CREATE TABLE t (a);\nNONSENSE;")]
+    broken = [*shipped, (shipped[-1][0] + 1, "9999_broken.sql", "CREATE TABLE t (a);\nNONSENSE;")]
     monkeypatch.setattr(db_module, "migrations", lambda: broken)
     with pytest.raises(sqlite3.OperationalError):
         await open_database(path)
     con = sqlite3.connect(path)
-    assert con.execute("PRAGMA user_version").fetchone()[0] == len(shipped)
+    assert con.execute("PRAGMA user_version").fetchone()[0] == shipped[-1][0]
     tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert "t" not in tables
     con.close()

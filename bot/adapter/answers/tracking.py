@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -26,6 +25,7 @@ from discord.ext import commands
 
 from bot.adapter.answers.backfill import RETRY_DELAY, backfill_with_retry
 from bot.participation.thread_index import PromptPost
+from bot.posting.types import PostRecord
 
 if TYPE_CHECKING:
     from bot.adapter.answers.cog import AnswersCog
@@ -49,11 +49,11 @@ class PromptTracking:
         """``bot.dispatch("prompt_posted", post)`` with a PromptPost, or with the post id once
         ``PostStore.mark_posted`` has run (the post is then read from the database)."""
         if isinstance(post, int):
-            row = await self.services.posts.post(post)
-            if row is None or row["status"] != "posted" or not row["prompt_id"]:
+            record = await self.services.posts.post(post)
+            if record is None or record.status != "posted" or not record.prompt_id:
                 log.warning("prompt_posted for post %s, which is not posted", post)
                 return
-            post = post_from_row(row, row["thread_id"])
+            post = tracked_post(record, record.thread_id)
         sent = discord.utils.snowflake_time(post.message_id)
         late = post.thread_id is not None and self.bot.clock() - sent > LATE_ANNOUNCE
         if late:  # before tracking: no live answer may move the cursor until history is read
@@ -80,9 +80,9 @@ class PromptTracking:
         if known is not None:
             self.track(with_thread(known, thread.id))
             return
-        row = await self.services.posts.post_by_message(thread.id)
-        if row is not None and row["status"] == "posted" and row["prompt_id"]:
-            self.track(post_from_row(row, thread.id))
+        record = await self.services.posts.post_by_message(thread.id)
+        if record is not None and record.status == "posted" and record.prompt_id:
+            self.track(tracked_post(record, thread.id))
 
     @commands.Cog.listener()
     async def on_raw_thread_delete(self: AnswersCog, payload: discord.RawThreadDeleteEvent) -> None:
@@ -108,9 +108,9 @@ def with_thread(post: PromptPost, thread_id: int) -> PromptPost:
     )  # fmt: skip
 
 
-def post_from_row(row: sqlite3.Row, thread_id: int) -> PromptPost:
-    """A ``posts`` table row as a tracked post."""
+def tracked_post(record: PostRecord, thread_id: int | None) -> PromptPost:
+    """A posted prompt's record as a tracked post."""
     return PromptPost(
-        row["id"], row["guild_id"], row["channel_id"], row["prompt_id"], row["theme_id"] or "",
-        row["message_id"], thread_id, row["posted_at"],
+        record.id, record.guild_id, record.channel_id, record.prompt_id or "",
+        record.theme_id or "", record.message_id, thread_id, record.posted_at,
     )  # fmt: skip

@@ -1,0 +1,196 @@
+"""Members suggest discussion questions: ``/suggest question`` and ``/suggest mine``.
+
+Any member of a configured server may suggest; every reply is private. A new suggestion is
+announced in the mod-log channel with the review buttons (``bot.adapter.review``). The member
+chooses whether to be credited by name if it is accepted (default: not credited), and sees the
+status of their suggestions in ``/suggest mine``, where a pending one can be withdrawn.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.adapter.review import ReviewButton, card
+from bot.suggestions.types import Limits, Suggestion, SuggestionError
+
+if TYPE_CHECKING:
+    from bot.adapter.client import DiscussionBot
+    from bot.adapter.services import Services
+    from bot.suggestions.service import SuggestionService
+
+log = logging.getLogger(__name__)
+
+CHOICES_MAX = 25
+NOT_HERE = "Suggestions are not set up in this server."
+NOT_YOURS = "These buttons belong to someone else's request."
+STATUS_TEXT = {
+    "pending": "waiting for review",
+    "deciding": "being decided",
+    "accepted": "accepted",
+    "rejected": "not accepted",
+    "withdrawn": "withdrawn",
+}
+
+
+def mine_text(suggestions: list[Suggestion]) -> str:
+    if not suggestions:
+        return "You have not suggested any question in this server."
+    lines = ["Your suggestions:"]
+    for s in suggestions:
+        status = STATUS_TEXT.get(s.status, s.status)
+        if s.status == "accepted" and s.prompt_id:
+            status += f" as `{s.prompt_id}`"
+        if s.status == "rejected" and s.reason:
+            status += f": {s.reason}"
+        lines.append(f"{s.id}. {s.question} ({status})")
+    return "\n".join(lines)[:1900]
+
+
+class SuggestModal(discord.ui.Modal, title="Suggest a discussion question"):
+    question = discord.ui.TextInput(
+        label="Your question (it ends with ?)", max_length=300, custom_id="question"
+    )
+    note = discord.ui.TextInput(
+        label="A note to the moderators (optional, not posted)",
+        style=discord.TextStyle.paragraph,
+        required=False,
+        max_length=500,
+        custom_id="note",
+    )
+
+    def __init__(self, cog: Suggestions, theme: str | None, credit: bool) -> None:
+        super().__init__()
+        self.cog, self.theme, self.credit = cog, theme, credit
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await self.cog.submitted(interaction, self.question.value, self.note.value, self)
+
+
+class WithdrawView(discord.ui.View):
+    """One button per pending suggestion; only the member who asked may press them."""
+
+    def __init__(
+        self, service: SuggestionService, owner_id: int, pending: list[Suggestion]
+    ) -> None:
+        super().__init__(timeout=120)
+        self.service, self.owner_id = service, owner_id
+        for s in pending[:5]:
+            button = discord.ui.Button(
+                label=f"Withdraw {s.id}", style=discord.ButtonStyle.secondary
+            )
+            button.callback = self._withdraw(s.id)
+            self.add_item(button)
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id != self.owner_id:
+            await interaction.response.send_message(NOT_YOURS, ephemeral=True)
+            return False
+        return True
+
+    def _withdraw(self, suggestion_id: int):
+        async def press(interaction: discord.Interaction) -> None:
+            now = interaction.client.now_seconds()
+            done = await self.service.withdraw(self.owner_id, suggestion_id, now)
+            head = f"Suggestion {suggestion_id} withdrawn." if done else "Already decided."
+            mine = await self.service.mine(interaction.guild_id, self.owner_id)
+            pending = [s for s in mine if s.status == "pending"]
+            view = WithdrawView(self.service, self.owner_id, pending) if pending else None
+            self.stop()
+            await interaction.response.edit_message(content=f"{head}\n{mine_text(mine)}", view=view)
+
+        return press
+
+
+class Suggestions(commands.Cog):
+    suggest = app_commands.Group(
+        name="suggest", description="Suggest discussion questions", guild_only=True
+    )
+
+    def __init__(self, bot: DiscussionBot, services: Services) -> None:
+        self.bot = bot
+        self.service = services.suggestions
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(ReviewButton)  # review cards work again after a restart
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(ReviewButton)
+
+    @suggest.command(name="question", description="Suggest a question for the community")
+    @app_commands.describe(
+        theme="The theme it belongs to (optional)",
+        credit="Name you as its author if it is accepted (default: no)",
+    )
+    async def question(
+        self, interaction: discord.Interaction, theme: str | None = None, credit: bool = False
+    ) -> None:
+        if self.bot.guild_config(interaction.guild_id) is None:
+            await interaction.response.send_message(NOT_HERE, ephemeral=True)
+            return
+        await interaction.response.send_modal(SuggestModal(self, theme, credit))
+
+    @question.autocomplete("theme")
+    async def theme_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        typed = current.lower()
+        return [
+            app_commands.Choice(name=f"{t.title} ({t.id})"[:100], value=t.id)
+            for t in self.bot.library.themes
+            if typed in t.id or typed in t.title.lower()
+        ][:CHOICES_MAX]
+
+    @suggest.command(name="mine", description="Your suggestions and their status")
+    async def mine(self, interaction: discord.Interaction) -> None:
+        mine = await self.service.mine(interaction.guild_id, interaction.user.id)
+        pending = [s for s in mine if s.status == "pending"]
+        text = mine_text(mine)
+        if pending:
+            view = WithdrawView(self.service, interaction.user.id, pending)
+            await interaction.response.send_message(text, view=view, ephemeral=True)
+        else:
+            await interaction.response.send_message(text, ephemeral=True)
+
+    async def submitted(
+        self, interaction: discord.Interaction, question: str, note: str, modal: SuggestModal
+    ) -> None:
+        config = self.bot.guild_config(interaction.guild_id)
+        limits = Limits(config.max_pending_suggestions, config.max_suggestions_per_day)
+        try:
+            suggestion = await self.service.suggest(
+                interaction.guild_id,
+                interaction.user.id,
+                question,
+                theme=modal.theme,
+                note=note,
+                credit_name=interaction.user.display_name if modal.credit else None,
+                limits=limits,
+                now=self.bot.now_seconds(),
+            )
+        except SuggestionError as exc:
+            await interaction.response.send_message(str(exc), ephemeral=True)
+            return
+        await interaction.response.send_message(
+            "Thank you! Your suggestion is waiting for the moderators; see it in /suggest mine.",
+            ephemeral=True,
+        )
+        await self.announce(config.mod_log_channel_id, suggestion)
+
+    async def announce(self, channel_id: int | None, suggestion: Suggestion) -> None:
+        """The new suggestion in the mod-log channel, with the review buttons."""
+        if channel_id is None:
+            return
+        item = self.service.suggestion_item(suggestion)
+        try:
+            channel = self.bot.get_channel(channel_id) or await self.bot.fetch_channel(channel_id)
+            await channel.send(**card(item, "New suggestion to review."))
+        except discord.HTTPException as exc:
+            log.warning("suggestion %s not announced in %s: %s", suggestion.id, channel_id, exc)
+
+
+COGS = [Suggestions]

@@ -1,0 +1,34 @@
+"""What the anonymous-answer feature keeps and decides on (immutable values)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+# ``anonymous_answers`` in a guild's config: nowhere, on every prompt, or on sensitive ones only.
+AnonymousMode = Literal["off", "all", "sensitive"]
+
+
+@dataclass(frozen=True, slots=True)
+class AnonymousAnswer:
+    """A relayed answer: the message the bot posted and the member it came from (the link)."""
+
+    message_id: int
+    guild_id: int
+    post_id: int
+    channel_id: int  # where the relayed message is (the prompt's thread)
+    member_id: int
+    counted: bool  # counts as the member's own participation (False when opted out)
+    created_at: int  # Unix seconds, UTC
+    length: int
+
+
+@dataclass(frozen=True, slots=True)
+class PostTarget:
+    """Where a prompt post collects answers."""
+
+    post_id: int
+    guild_id: int
+    channel_id: int
+    message_id: int | None
+    thread_id: int | None

@@ -1,0 +1,119 @@
+"""Anonymous answers in SQLite: the link from each relayed message to its author, and each
+server's kill switch. The text of an answer is never stored, only its length.
+
+The link is read only to let the author delete their answer, to let a reveal role look it up,
+and to count the member's own participation; reports and the export never read the member.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.anonymity.types import AnonymousAnswer, PostTarget
+from bot.store.queries import Queries
+
+log = logging.getLogger(__name__)
+
+_ANSWER = (
+    "SELECT message_id, guild_id, post_id, channel_id, member_id, counted, created_at, length"
+    " FROM anonymous_answers"
+)
+
+
+def _answer(row: tuple) -> AnonymousAnswer:
+    m, g, p, c, member, counted, at, length = row
+    return AnonymousAnswer(m, g, p, c, member, bool(counted), at, length)
+
+
+class AnonymousStore(Queries):
+    async def post_target(self, post_id: int) -> PostTarget | None:
+        """A posted prompt's guild, channel, message and thread; None if it was never posted."""
+        row = await self._one(
+            "SELECT id, guild_id, channel_id, message_id, thread_id FROM posts"
+            " WHERE id = ? AND status = 'posted'",
+            (post_id,),
+        )
+        return PostTarget(*row) if row else None
+
+    async def record(self, answer: AnonymousAnswer) -> None:
+        await self._write(
+            "INSERT OR IGNORE INTO anonymous_answers (message_id, guild_id, post_id, channel_id,"
+            " member_id, counted, created_at, length) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                answer.message_id, answer.guild_id, answer.post_id, answer.channel_id,
+                answer.member_id, int(answer.counted), answer.created_at, answer.length,
+            ),
+        )  # fmt: skip
+
+    async def answer(self, message_id: int) -> AnonymousAnswer | None:
+        row = await self._one(_ANSWER + " WHERE message_id = ?", (message_id,))
+        return _answer(row) if row else None
+
+    async def delete(self, message_ids: list[int]) -> int:
+        """Forget relayed messages that were deleted (by their author or a moderator)."""
+        removed = 0
+        for message_id in message_ids:
+            removed += await self._write(
+                "DELETE FROM anonymous_answers WHERE message_id = ?", (message_id,)
+            )
+        return removed
+
+    async def delete_in_channel(self, channel_id: int) -> int:
+        """Forget every relayed message of a deleted thread."""
+        return await self._write(
+            "DELETE FROM anonymous_answers WHERE channel_id = ?", (channel_id,)
+        )
+
+    async def recent_count(self, guild_id: int, member_id: int, since: int) -> int:
+        """The member's anonymous answers in a server after ``since`` (the rate limit)."""
+        row = await self._one(
+            "SELECT count(*) FROM anonymous_answers"
+            " WHERE guild_id = ? AND member_id = ? AND created_at > ?",
+            (guild_id, member_id, since),
+        )
+        return row[0]
+
+    async def member_answers(self, guild_id: int, member_id: int) -> list[AnonymousAnswer]:
+        rows = await self._all(
+            _ANSWER + " WHERE guild_id = ? AND member_id = ? ORDER BY created_at",
+            (guild_id, member_id),
+        )
+        return [_answer(r) for r in rows]
+
+    async def forget(self, guild_id: int, member_id: int) -> int:
+        """Erase every link to the member in a server (the messages stay, unsigned)."""
+        return await self._write(
+            "DELETE FROM anonymous_answers WHERE guild_id = ? AND member_id = ?",
+            (guild_id, member_id),
+        )
+
+    async def uncount(self, guild_id: int, member_id: int) -> int:
+        """The member's anonymous answers stop counting as their participation; links stay."""
+        return await self._write(
+            "UPDATE anonymous_answers SET counted = 0"
+            " WHERE guild_id = ? AND member_id = ? AND counted = 1",
+            (guild_id, member_id),
+        )
+
+    async def purge_older_than(self, cutoff: int) -> int:
+        """Retention: links created before ``cutoff`` (Unix seconds) are deleted."""
+        return await self._write("DELETE FROM anonymous_answers WHERE created_at < ?", (cutoff,))
+
+    async def stop(self, guild_id: int, moderator_id: int, now: int) -> bool:
+        """Turn the server's kill switch on; False if it already was."""
+        changed = await self._write(
+            "INSERT OR IGNORE INTO anonymous_stopped (guild_id, stopped_by, stopped_at)"
+            " VALUES (?, ?, ?)",
+            (guild_id, moderator_id, now),
+        )
+        return changed == 1
+
+    async def resume(self, guild_id: int) -> bool:
+        """Turn the kill switch off; False if it was not on."""
+        return (
+            await self._write("DELETE FROM anonymous_stopped WHERE guild_id = ?", (guild_id,)) == 1
+        )
+
+    async def is_stopped(self, guild_id: int) -> bool:
+        row = await self._one("SELECT 1 FROM anonymous_stopped WHERE guild_id = ?", (guild_id,))
+        return row is not None

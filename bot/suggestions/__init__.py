@@ -1,0 +1,1 @@
+"""Members suggest questions; moderators review suggestions and draft prompts."""

@@ -1,0 +1,294 @@
+"""Suggestions from members and the moderators' review, the same for Discord and the shell.
+
+A decision is claimed in the database first (one decision when two moderators press at once),
+then written into the prompt files; when the write is refused (a broken file, or one changed
+on disk since the review showed it) the claim is released and nothing is lost. After each
+written decision the library is reloaded, so the running bot uses it at once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from bot.errors import InputError
+from bot.posting.types import LibrarySource
+from bot.prompts.model import Library, Prompt
+from bot.store.suggestions import SuggestionStore
+from bot.suggestions import rules
+from bot.suggestions.files import SOURCE, PromptFiles
+from bot.suggestions.types import (
+    ACCEPTED,
+    DECIDING,
+    DRAFT,
+    PENDING,
+    REJECTED,
+    SUGGESTION,
+    Decision,
+    Limits,
+    ReviewItem,
+    Suggestion,
+    SuggestionError,
+)
+
+log = logging.getLogger(__name__)
+
+ALREADY = "Already decided (another moderator, or earlier); nothing changed."
+ACCEPTED_TEXT = "Your suggestion was accepted: it will be posted as a discussion prompt."
+KEPT_TEXT = "Your suggestion was accepted into the prompts; moderators will choose when it posts."
+
+
+class SuggestionService:
+    def __init__(
+        self,
+        store: SuggestionStore,
+        prompts_dir: Path,
+        holder: LibrarySource,
+        reload: Callable[[], Awaitable[object]],
+    ) -> None:
+        self.store = store
+        self.files = PromptFiles(prompts_dir)
+        self.holder = holder
+        self._reload = reload
+
+    @property
+    def library(self) -> Library:
+        return self.holder.library
+
+    # --- members ---------------------------------------------------------------------------
+
+    async def suggest(
+        self,
+        guild_id: int,
+        member_id: int,
+        question: str,
+        *,
+        theme: str | None,
+        note: str | None,
+        credit_name: str | None,
+        limits: Limits,
+        now: int,
+    ) -> Suggestion:
+        """Store a member's suggestion; SuggestionError (nothing stored) says what is wrong."""
+        question = rules.checked_question(question)
+        note = rules.checked_note(note)
+        theme_id = rules.checked_theme(self.library, theme, new_allowed=False)
+        duplicate = rules.duplicate_of(
+            question, self.library, await self.store.pending(guild_id, now)
+        )
+        if duplicate:
+            raise SuggestionError(duplicate)
+        name = rules.clean_name(credit_name) if credit_name else None
+        new_id = await self.store.add(
+            guild_id, member_id, question, theme_id, note, name, now, limits
+        )
+        if new_id is None:
+            pending, today = await self.store.counts(guild_id, member_id, now)
+            if pending >= limits.pending:
+                raise SuggestionError(
+                    f"You have {pending} suggestions waiting for review (the limit is"
+                    f" {limits.pending}); withdraw one with /suggest mine or wait for a decision."
+                )
+            raise SuggestionError(
+                f"You made {today} suggestions in the last 24 hours (the limit is"
+                f" {limits.per_day}); try again tomorrow."
+            )
+        log.info("suggestion %s from member %s in guild %s", new_id, member_id, guild_id)
+        return await self.store.get(new_id)
+
+    async def mine(self, guild_id: int, member_id: int) -> list[Suggestion]:
+        return await self.store.of_member(guild_id, member_id)
+
+    async def withdraw(self, member_id: int, suggestion_id: int, now: int) -> bool:
+        return await self.store.withdraw(suggestion_id, member_id, now)
+
+    async def forget(self, guild_id: int, member_id: int) -> int:
+        """Erase the member's suggestions; prompts made from them stay, uncredited."""
+        erased = await self.store.forget(guild_id, member_id)
+        credited = [s for s in erased if s.status == ACCEPTED and s.credit_name]
+        changed = False
+        for suggestion in credited:
+            prompt = self.library.prompt(suggestion.prompt_id or "")
+            if prompt is None:
+                continue
+            try:
+                changed |= self.files.uncredit(prompt, rules.credit_text(suggestion.credit_name))
+            except InputError as exc:
+                log.warning("could not uncredit %s: %s", prompt.id, exc.problems)
+        if changed:
+            await self._reload()
+        return len(erased)
+
+    # --- review ----------------------------------------------------------------------------
+
+    async def review_items(self, guild_id: int, now: int) -> list[ReviewItem]:
+        """Pending suggestions of the server (oldest first), then draft prompts."""
+        items = [self.suggestion_item(s) for s in await self.store.pending(guild_id, now)]
+        return items + [self.draft_item(p) for p in self.library.drafts()]
+
+    async def item(self, kind: str, key: str, now: int) -> ReviewItem | None:
+        """The item as it is now, or None when it is no longer waiting for a decision."""
+        if kind == SUGGESTION:
+            found = await self.store.get(int(key)) if key.isdigit() else None
+            return self.suggestion_item(found) if found and found.status == PENDING else None
+        prompt = self.library.prompt(key)
+        return self.draft_item(prompt) if prompt and prompt.status == "draft" else None
+
+    def suggestion_item(self, suggestion: Suggestion) -> ReviewItem:
+        theme_id = suggestion.theme_id or ""
+        prompt = Prompt(
+            f"suggestion-{suggestion.id}",
+            theme_id,
+            suggestion.question,
+            suggestion.followups,
+            rules.credit_text(suggestion.credit_name),
+            SOURCE,
+        )
+        return ReviewItem(
+            SUGGESTION,
+            str(suggestion.id),
+            prompt,
+            self._theme_title(theme_id),
+            self.files.seen(suggestion.theme_id),
+            suggestion,
+        )
+
+    def draft_item(self, prompt: Prompt) -> ReviewItem:
+        return ReviewItem(
+            DRAFT,
+            prompt.id,
+            prompt,
+            self._theme_title(prompt.theme_id),
+            self.files.seen(prompt.theme_id),
+        )
+
+    async def decide(
+        self,
+        kind: str,
+        key: str,
+        action: str,
+        moderator_id: int,
+        seen: str,
+        now: int,
+        reason: str | None = None,
+    ) -> Decision:
+        """Accept, turn off or reject one item, as the review showed it (``seen``)."""
+        if kind == SUGGESTION:
+            return await self._decide_suggestion(int(key), action, moderator_id, seen, now, reason)
+        return await self._decide_draft(key, action, moderator_id, seen, now)
+
+    async def edit(
+        self,
+        kind: str,
+        key: str,
+        seen: str,
+        now: int,
+        *,
+        question: str,
+        followups: str,
+        theme: str | None = None,
+    ) -> ReviewItem:
+        """Reword an item (it stays to be decided); the item as it is now."""
+        text = rules.checked_question(question)
+        more = rules.checked_followups(followups)
+        current = await self.item(kind, key, now)
+        if current is None:
+            raise SuggestionError(ALREADY)
+        if kind == SUGGESTION:
+            theme_id = rules.checked_theme(self.library, theme, new_allowed=True)
+            await self.store.edit(int(key), text, more, theme_id)
+        else:
+            self._write(lambda: self.files.edit_draft(current.prompt, text, more, seen))
+            await self._reload()
+        return await self.item(kind, key, now) or current
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    async def _decide_suggestion(
+        self, sid: int, action: str, moderator_id: int, seen: str, now: int, reason: str | None
+    ) -> Decision:
+        suggestion = await self.store.get(sid)
+        if suggestion is None or suggestion.status not in (PENDING, DECIDING):
+            return Decision(ALREADY, False)
+        if action in ("accept", "off") and not suggestion.theme_id:
+            return Decision("Choose a theme first: press Edit and name one.", False)
+        if not await self.store.claim(sid, moderator_id, now):
+            return Decision(ALREADY, False)
+        if action == "reject":
+            await self.store.finish(sid, REJECTED, reason, None)
+            told = "Your suggestion was not accepted"
+            told += f": {reason}" if reason else "."
+            return Decision(
+                f"Rejected suggestion {sid}.", True, suggestion.member_id, _quote(suggestion, told)
+            )
+        enabled = action == "accept"
+        try:
+            prompt = self._written_before(suggestion) or self._write(
+                lambda: self.files.add_suggestion(self.library, suggestion, enabled, seen)
+            )
+        except SuggestionError:
+            await self.store.release(sid)
+            raise
+        await self.store.finish(sid, ACCEPTED, None, prompt.id)
+        await self._reload()
+        state = "enabled" if prompt.enabled else "turned off for now"
+        return Decision(
+            f"Accepted suggestion {sid} as `{prompt.id}` ({state}) in `{prompt.theme_id}.yaml`.",
+            True,
+            suggestion.member_id,
+            _quote(suggestion, ACCEPTED_TEXT if prompt.enabled else KEPT_TEXT),
+        )
+
+    async def _decide_draft(
+        self, prompt_id: str, action: str, moderator_id: int, seen: str, now: int
+    ) -> Decision:
+        prompt = self.library.prompt(prompt_id)
+        if prompt is None or prompt.status != "draft":
+            return Decision(ALREADY, False)
+        if not await self.store.claim_draft(prompt_id, moderator_id, now):
+            return Decision(ALREADY, False)
+        try:
+            if action == "reject":
+                self._write(lambda: self.files.reject_draft(prompt, seen))
+                done = f"Rejected draft `{prompt_id}`: removed from `{prompt.theme_id}.yaml`."
+            else:
+                enabled = action == "accept"
+                self._write(lambda: self.files.accept_draft(prompt, seen, enabled))
+                done = f"{'Accepted' if enabled else 'Turned off'} draft `{prompt_id}`."
+            await self._reload()
+        finally:
+            await self.store.release_draft(prompt_id)
+        return Decision(done, True)
+
+    def _written_before(self, suggestion: Suggestion) -> Prompt | None:
+        """The prompt an interrupted decision already wrote (the process stopped between the
+        file write and the database), so taking the stale claim again does not add it twice."""
+        theme = self.library.theme(suggestion.theme_id or "")
+        return next(
+            (
+                p
+                for p in (theme.prompts if theme else ())
+                if p.source == SOURCE and p.question == suggestion.question
+            ),
+            None,
+        )
+
+    def _write(self, write: Callable[[], object]) -> object:
+        """Run a file write; a refusal becomes the moderator's message (nothing written)."""
+        try:
+            return write()
+        except InputError as exc:
+            raise SuggestionError(
+                "Nothing was written: " + "\n".join(str(p) for p in exc.problems)
+            ) from None
+
+    def _theme_title(self, theme_id: str) -> str:
+        theme = self.library.theme(theme_id)
+        if theme is not None:
+            return theme.title
+        return f"{theme_id} (new theme)" if theme_id else "(no theme yet)"
+
+
+def _quote(suggestion: Suggestion, text: str) -> str:
+    return f"{text}\n> {suggestion.question}"

@@ -1,0 +1,73 @@
+"""What the suggestion store, the review and the Discord side agree on (no discord.py here)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.prompts.model import Prompt
+
+log = logging.getLogger(__name__)
+
+PENDING, DECIDING, ACCEPTED, REJECTED, WITHDRAWN = (
+    "pending",
+    "deciding",
+    "accepted",
+    "rejected",
+    "withdrawn",
+)
+Action = Literal["accept", "edit", "off", "reject", "next"]
+SUGGESTION, DRAFT = "s", "d"
+
+
+class SuggestionError(Exception):
+    """The member's or moderator's request cannot be done; the message says why."""
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    id: int
+    guild_id: int
+    member_id: int
+    question: str
+    followups: tuple[str, ...]
+    theme_id: str | None
+    note: str | None
+    credit_name: str | None
+    status: str
+    reason: str | None
+    prompt_id: str | None
+    created_at: int
+    decided_at: int | None
+
+
+@dataclass(frozen=True)
+class Limits:
+    pending: int = 3
+    per_day: int = 5
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """One thing to review: a pending suggestion or a draft prompt, shown as ``prompt``
+    (exactly as it would be posted), with the hash of the file a decision would change
+    (``"new"`` when that file does not exist yet)."""
+
+    kind: str  # SUGGESTION or DRAFT
+    key: str  # suggestion id, or prompt id
+    prompt: Prompt
+    theme_title: str
+    seen: str
+    suggestion: Suggestion | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What a moderator's press did: the text for the moderator, whether it was decided (the
+    item is gone from the review), and the member to tell (suggestions)."""
+
+    text: str
+    decided: bool
+    member_id: int | None = None
+    member_text: str | None = None
