@@ -138,6 +138,19 @@ async def wait_db(db: Path, sql: str, expected, *, timeout: float = WRITE, what:
     raise TimeoutError(f"{what}: database still gives {got!r}, expected {expected!r}")
 
 
+BACKFILL_DONE = r"backfill done: (\d+) answers"
+
+
+async def wait_log(bot: BotProcess, pattern: str, count: int, *, what: str) -> None:
+    """Poll the bot's log until ``pattern`` occurs ``count`` times."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + WRITE
+    while len(re.findall(pattern, bot.log_path.read_text())) < count:
+        if loop.time() > deadline:
+            raise TimeoutError(f"{what}: the log has fewer than {count} of {pattern!r}")
+        await asyncio.sleep(0.05)
+
+
 def integrity(db: Path) -> str:
     return query(db, "PRAGMA integrity_check")[0][0]
 
@@ -203,6 +216,7 @@ async def test_answers_arriving_around_a_sigkill_are_each_recorded_once_after_re
         sent = member_messages(server, thread_id)
         assert len(sent) == 35
         await wait_db(bot.db, recorded, [(35,)], what="all answers written")
+        await wait_log(bot, BACKFILL_DONE, 2, what="the backfill after the restart to end")
         assert await bot.stop() in (0, 130)
 
     rows = query(bot.db, "SELECT message_id, kind FROM participation ORDER BY message_id")
@@ -211,7 +225,7 @@ async def test_answers_arriving_around_a_sigkill_are_each_recorded_once_after_re
     assert integrity(bot.db) == "ok"
     log = bot.log_path.read_text()
     assert "database closed" in log  # shut down cleanly after SIGINT
-    _, after_restart = re.findall(r"backfill done: (\d+) answers", log)
+    _, after_restart = re.findall(BACKFILL_DONE, log)
     assert int(after_restart) >= 10  # at least the answers sent while the bot was down
 
 
