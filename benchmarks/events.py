@@ -186,7 +186,7 @@ async def recorded(bot: DiscussionBot, fd: FakeDiscord, frames: Sequence[str]) -
     """Seconds from the first frame fed to the final ``BatchWriter`` flush done."""
     t0 = time.perf_counter()
     await feed(fd, frames)
-    await bot.get_cog("Answers").writer.flush()
+    await bot.services.writer.flush()
     return time.perf_counter() - t0
 
 
@@ -194,7 +194,7 @@ async def peak_memory(bot: DiscussionBot, fd: FakeDiscord, frames: Sequence[str]
     tracemalloc.start()
     try:
         await feed(fd, frames)
-        await bot.get_cog("Answers").writer.flush()
+        await bot.services.writer.flush()
         return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -212,7 +212,16 @@ async def run(args: argparse.Namespace) -> int:
         bare = discord.Client(intents=bot_intents())
         async with FakeDiscord(bare) as bare_fd, FakeDiscord(bot) as bot_fd:
             await bare_fd.connect(guild_payload(bare_fd, world))
+            bot_user = payloads.user(BOT_USER_ID, "bot", bot=True)
+            bot_fd.set_history(
+                PROMPT_CHANNEL,
+                [
+                    events.message(PROMPT_CHANNEL, bot_user, "", message_id=t, guild_id=G)
+                    for t in world.threads
+                ],
+            )  # the prompt messages, whose reactions the bot reads at start
             await bot_fd.connect(guild_payload(bot_fd, world))
+            await bot.get_cog("Answers").backfill_task  # the start's reading, before any timing
             watched = len(bot.get_cog("Answers").index)
             print(f"bot cogs: {', '.join(bot.cogs)}; prompt threads watched: {watched}")
             return await measure(args, world, bare_fd, bot_fd, bot)

@@ -27,11 +27,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.participation.rules import ANSWER, ParticipationRow
-from bot.reports.summary import export_csv, server_report
+from bot.participation.types import ANSWER, ParticipationRow
+from bot.reports.builders import server_report
+from bot.reports.export import export_csv
 from bot.store.batch import BatchWriter
 from bot.store.db import open_database
 from bot.store.participation import ParticipationStore
+from bot.store.reports import ReportsStore
 
 GUILD = 1
 DAY = 86_400
@@ -113,8 +115,8 @@ async def bench_reports(db, now: int, total: int) -> None:
     print(f"baseline: SELECT count(*) of the server's {total:,} rows: {base * 1000:.1f} ms")
     for label, days in (("7 days", 7), ("30 days", 30), ("all time", 10_000)):
         since = now - days * DAY
-        t = await timed(lambda since=since: server_report(db, GUILD, since, now))
-        report = await server_report(db, GUILD, since, now)
+        t = await timed(lambda since=since: server_report(ReportsStore(db), GUILD, since, now))
+        report = await server_report(ReportsStore(db), GUILD, since, now)
         print(f"server report, {label:8}: {t * 1000:7.1f} ms  ({t / base:4.2f}x baseline)"
               f"  answers={report.answers:,} active={report.active_members:,}"
               f" new={report.new_members:,} posts={report.posts:,}")  # fmt: skip
@@ -122,12 +124,12 @@ async def bench_reports(db, now: int, total: int) -> None:
 
 async def bench_export(db, now: int, total: int, days_for_tenth: int) -> None:
     start = time.perf_counter()
-    written = await export_csv(db, GUILD, 0, Sink())
+    written = await export_csv(ReportsStore(db), GUILD, 0, Sink())
     took = time.perf_counter() - start
     print(f"export, all {written:,} rows: {took:.2f} s ({written / took:,.0f} rows/s)")
     for since in (now - days_for_tenth * DAY, 0):
         tracemalloc.start()
-        n = await export_csv(db, GUILD, since, Sink())
+        n = await export_csv(ReportsStore(db), GUILD, since, Sink())
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         print(f"export peak traced memory at {n:>9,} rows: {peak / 1024:,.0f} KiB")

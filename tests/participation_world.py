@@ -6,7 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.config.settings import DigestConfig, GuildConfig, Settings
-from bot.participation.thread_index import PromptPost
+from bot.participation.types import PromptPost
 from bot.store.db import open_database
 from bot.store.posts import PostStore
 from tests.discord_harness import BOT_USER_ID, events, payloads
@@ -97,7 +97,7 @@ async def seed_history(db_path: Path) -> list[int]:
     post 4 (p4/t3): ana answers twice
     ana: 4 answers, prompts answered 3, themes 3, streak current 3 / best 3; new this week.
     """
-    from bot.participation.rules import ANSWER, REACTION, ParticipationRow
+    from bot.participation.types import ANSWER, REACTION, ParticipationRow
     from bot.store.participation import ParticipationStore
 
     now = int(NOW.timestamp())

@@ -18,7 +18,8 @@ from bot.adapter.tree import BotTree
 from bot.config.settings import GuildConfig, Settings
 from bot.posting.types import Outcome
 from bot.prompts.model import Library
-from bot.store.db import Connection, open_database
+from bot.store import Connection
+from bot.store.db import open_database
 
 log = logging.getLogger(__name__)
 
@@ -150,7 +151,7 @@ class DiscussionBot(commands.Bot):
             self.settings,
             self.db,
             self.library_holder,
-            DiscordPublisher(self),
+            DiscordPublisher(self, self.settings, self.library_holder),
             on_posted=self.announce_post,
         )
         self.services.writer.start()  # writes what is queued every second; close() stops it

@@ -16,11 +16,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.adapter.anonymous.erase import erase_links
-from bot.reports.summary import MemberReport, member_report
+from bot.reports.builders import member_report
 
 if TYPE_CHECKING:
     from bot.adapter.client import DiscussionBot
     from bot.adapter.services import Services
+    from bot.reports.types import MemberReport
     from bot.store.anonymous import AnonymousStore
     from bot.store.batch import BatchWriter
 
@@ -182,7 +183,10 @@ class ParticipationCommands(commands.Cog, name="ParticipationCommands"):
     async def me(self, interaction: discord.Interaction) -> None:
         await self.services.writer.flush()  # include what was just said
         report = await member_report(
-            self.bot.db, interaction.guild_id, interaction.user.id, include_anonymous=True
+            self.services.reports,
+            interaction.guild_id,
+            interaction.user.id,
+            include_anonymous=True,
         )
         text = me_text(report)
         if await self.services.participation.is_opted_out(
@@ -222,7 +226,8 @@ class ParticipationCommands(commands.Cog, name="ParticipationCommands"):
         view = ForgetView(self.services, guild_id, member_id, self.bot, anonymous)
         extra = (
             f" It also erases the links to your {anonymous} anonymous answer(s): keep the "
-            "answers in their threads, unsigned, or delete them too."
+            "answers in their threads, unsigned, or delete them too (answers that disappear at "
+            "the same moment as your records could let someone watching guess they were yours)."
             if anonymous
             else ""
         )

@@ -31,12 +31,12 @@ import aiohttp
 import discord
 
 from bot.adapter.anonymous.post_care import answer_view, decorate_embed, pings_role, thread_intro
-from bot.config.settings import ChannelConfig, GuildConfig
+from bot.config.settings import ChannelConfig, GuildConfig, Settings
 from bot.posting.types import PostRefused, PostUnavailable, Published
 from bot.prompts.model import Prompt
 
 if TYPE_CHECKING:
-    from bot.adapter.client import DiscussionBot
+    from bot.posting.types import LibrarySource
 
 log = logging.getLogger(__name__)
 
@@ -119,8 +119,13 @@ def discord_errors(where: str) -> Iterator[None]:
 
 
 class DiscordPublisher:
-    def __init__(self, bot: DiscussionBot) -> None:
-        self.bot = bot
+    """Posts through ``client``; ``settings`` name each guild's care note and mod-log, and
+    ``library`` the theme titles shown in the footer."""
+
+    def __init__(self, client: discord.Client, settings: Settings, library: LibrarySource) -> None:
+        self.client = client
+        self.settings = settings
+        self.library = library
 
     async def publish(
         self, guild: GuildConfig, channel: ChannelConfig, prompt: Prompt, post_id: int
@@ -151,12 +156,13 @@ class DiscordPublisher:
         after = datetime.fromtimestamp(since - 1, UTC)
         with discord_errors(f"<#{channel.channel_id}>"):
             async for message in target.history(after=after, limit=HISTORY_LOOKBACK):
-                if message.author.id == self.bot.user.id and post_marker(message) == post_id:
+                if message.author.id == self.client.user.id and post_marker(message) == post_id:
                     break
             else:
                 return None
         log.info("found earlier post %s of %s: message %s", post_id, prompt.id, message.id)
-        guild = self.bot.guild_config(message.guild.id if message.guild else None)
+        guild_id = message.guild.id if message.guild else None
+        guild = next((g for g in self.settings.guilds if g.guild_id == guild_id), None)
         thread = await self._completed(guild, channel, message, prompt, post_id)
         return Published(message.id, thread)
 
@@ -176,11 +182,11 @@ class DiscordPublisher:
     # --- helpers -----------------------------------------------------------------------------
 
     async def _channel(self, channel_id: int) -> discord.abc.Messageable:
-        found = self.bot.get_channel(channel_id)
+        found = self.client.get_channel(channel_id)
         if found is None:
             try:
                 with discord_errors(f"channel {channel_id}"):
-                    found = await self.bot.fetch_channel(channel_id)
+                    found = await self.client.fetch_channel(channel_id)
             except PostRefused as exc:
                 raise PostRefused(
                     f"channel {channel_id} does not exist or the bot cannot see it"
@@ -268,7 +274,7 @@ class DiscordPublisher:
             try:
                 with discord_errors(f"thread {thread.id}"):
                     async for m in thread.history(limit=THREAD_LOOKBACK, oldest_first=True):
-                        if m.author.id == self.bot.user.id:
+                        if m.author.id == self.client.user.id:
                             sent.add(m.content)
             except (PostRefused, PostUnavailable) as exc:
                 log.warning("thread %s: its messages not completed: %s", thread.id, exc)
@@ -288,5 +294,5 @@ class DiscordPublisher:
                 log.warning("message %s of thread %s not posted: %s", number, thread.id, exc)
 
     def _theme_title(self, prompt: Prompt) -> str:
-        theme = self.bot.library.theme(prompt.theme_id)
+        theme = self.library.library.theme(prompt.theme_id)
         return theme.title if theme else prompt.theme_id

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 import discord
 from discord.ext import commands
 
-from bot.reports.summary import server_report, weekly_digest_text
+from bot.reports.builders import server_report
+from bot.reports.digest import weekly_digest_text
 from bot.schedule.cron import next_slot
 
 if TYPE_CHECKING:
@@ -100,7 +101,7 @@ class ReportTasks(commands.Cog, name="ReportTasks"):
         await self.services.writer.flush()
         end = int(now.timestamp())
         since = int((now - WEEK).timestamp())
-        report = await server_report(self.bot.db, guild.guild_id, since, end)
+        report = await server_report(self.services.reports, guild.guild_id, since, end)
         channel = self.bot.get_channel(guild.mod_log_channel_id) or (
             self.bot.get_partial_messageable(guild.mod_log_channel_id, guild_id=guild.guild_id)
         )

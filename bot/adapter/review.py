@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.adapter.anonymous.post_care import decorate_embed
 from bot.adapter.checks import member_is_moderator
 from bot.adapter.publisher import prompt_embed
 from bot.adapter.tree import MODERATOR_ONLY
@@ -48,6 +49,12 @@ def card_text(item: ReviewItem, head: str = "") -> str:
             lines.append(f"Note to moderators: {s.note}")
     else:
         lines = [f"**Draft prompt** `{item.prompt.id}` in `{item.prompt.theme_id}.yaml`"]
+    lines += [f"Disclosure check: {warning}." for warning in item.warnings]
+    if item.prompt.sensitive:
+        lines.append(
+            "Sensitive (a heavy subject): posted with the server's care note, "
+            "without the role ping."
+        )
     followups = "; ".join(item.prompt.followups) or "none"
     lines.append(f"Follow-ups in the thread: {followups}")
     lines.append("As it would be posted:")
@@ -66,7 +73,8 @@ def card(item: ReviewItem, head: str = "") -> dict[str, Any]:
     """Message arguments for one item's card."""
     return {
         "content": card_text(item, head),
-        "embed": prompt_embed(item.prompt, item.theme_title),
+        # with its content warning as posted (the server's care note is named in the text)
+        "embed": decorate_embed(prompt_embed(item.prompt, item.theme_title), item.prompt, None),
         "view": card_view(item),
         "allowed_mentions": discord.AllowedMentions.none(),
     }

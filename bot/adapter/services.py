@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from bot.config.settings import Settings
 from bot.posting.service import PostingService
 from bot.posting.types import LibrarySource, Outcome, Publisher
+from bot.store import Connection
 from bot.store.anonymous import AnonymousStore
 from bot.store.batch import BatchWriter
-from bot.store.db import Connection
 from bot.store.participation import ParticipationStore
 from bot.store.posting import PostingStores
 from bot.store.posts import PostStore
+from bot.store.reports import ReportsStore
 from bot.store.suggestions import SuggestionStore
 from bot.suggestions.service import SuggestionService
 
@@ -37,6 +38,7 @@ class Services:
     writer: BatchWriter
     suggestions: SuggestionService
     anonymous: AnonymousStore  # links from relayed anonymous answers to their authors
+    reports: ReportsStore
 
     async def close(self) -> None:
         """Write what is still queued and stop the writer's timer."""
@@ -65,4 +67,5 @@ def build_services(
         BatchWriter(participation),
         suggestions,
         AnonymousStore(db),
+        ReportsStore(db),
     )

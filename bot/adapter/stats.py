@@ -19,21 +19,16 @@ from discord.ext import commands
 from bot.adapter.checks import ModGroup, mod_command
 from bot.adapter.report_tasks import ReportTasks
 from bot.adapter.tree import bounded
-from bot.reports.summary import (
-    Ranked,
-    anonymous_note,
-    export_csv,
-    iso,
-    member_report,
-    prompt_report,
-    server_report,
-)
-from bot.store.db import Connection
+from bot.participation.types import Ranked
+from bot.reports.builders import member_report, prompt_report, server_report
+from bot.reports.digest import anonymous_note, iso
+from bot.reports.export import export_csv
 
 if TYPE_CHECKING:
     from bot.adapter.client import DiscussionBot
     from bot.adapter.services import Services
-    from bot.reports.summary import PromptReport, ServerReport
+    from bot.reports.types import PromptReport, ServerReport
+    from bot.store.reports import ReportsStore
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +74,20 @@ class StatsCog(commands.Cog, name="Stats"):
         self.bot = bot
         self.services = services
 
+    async def _note(self, interaction: discord.Interaction, text: str) -> None:
+        """Tell the mod-log that a moderator read members' records (who, what, when); a
+        missing or refusing mod-log does not stop the report."""
+        guild = self.bot.guild_config(interaction.guild_id)
+        if guild is None or guild.mod_log_channel_id is None:
+            return
+        now = self.bot.now_seconds()
+        try:
+            await self.bot.get_partial_messageable(guild.mod_log_channel_id).send(
+                f"<@{interaction.user.id}> {text} (<t:{now}:f>).", allowed_mentions=NO_PINGS
+            )
+        except discord.HTTPException as exc:
+            log.warning("mod-log of guild %s refused: %s", guild.guild_id, exc)
+
     async def _fresh(self) -> None:
         """Reports include what is still queued for writing."""
         await self.services.writer.flush()
@@ -90,13 +99,15 @@ class StatsCog(commands.Cog, name="Stats"):
     async def server(self, interaction: discord.Interaction, days: Days = 7) -> None:
         await self._fresh()
         now = self.bot.now_seconds()
-        report = await server_report(self.bot.db, interaction.guild_id, now - days * DAY, now)
+        report = await server_report(
+            self.services.reports, interaction.guild_id, now - days * DAY, now
+        )
         await self._reply(interaction, server_text(report, days))
 
     @stats.command(name="prompt", description="All-time figures of one prompt")
     async def prompt(self, interaction: discord.Interaction, prompt: str) -> None:
         await self._fresh()
-        report = await prompt_report(self.bot.db, interaction.guild_id, prompt.strip())
+        report = await prompt_report(self.services.reports, interaction.guild_id, prompt.strip())
         await self._reply(interaction, prompt_text(report))
 
     @prompt.autocomplete("prompt")
@@ -115,7 +126,7 @@ class StatsCog(commands.Cog, name="Stats"):
     @stats.command(name="member", description="A member's participation")
     async def member(self, interaction: discord.Interaction, member: discord.User) -> None:
         await self._fresh()
-        r = await member_report(self.bot.db, interaction.guild_id, member.id)
+        r = await member_report(self.services.reports, interaction.guild_id, member.id)
         last = iso(r.last_at) if r.last_at else "never"
         text = (
             f"{member.mention}: {r.answers} answers on {r.prompts_answered} prompts, "
@@ -123,6 +134,7 @@ class StatsCog(commands.Cog, name="Stats"):
             f"{r.current_streak}, best {r.best_streak}; last seen {last}"
         )
         await self._reply(interaction, text)
+        await self._note(interaction, f"looked up the participation of <@{member.id}>")
 
     @app_commands.command(name="export", description="Participation as a CSV file")
     @mod_command
@@ -135,11 +147,13 @@ class StatsCog(commands.Cog, name="Stats"):
         await self._fresh()
         now = self.bot.now_seconds()
         since = now - days * DAY if days else 0
-        await send_export(self.bot.db, interaction, since, now)
+        await send_export(self.services.reports, interaction, since, now)
+        span = f"the last {days} day(s)" if days else "all time"
+        await self._note(interaction, f"exported the participation records of {span}")
 
 
 async def send_export(
-    db: Connection, interaction: discord.Interaction, since: int, now: int
+    store: ReportsStore, interaction: discord.Interaction, since: int, now: int
 ) -> None:
     """Write the CSV to a private temporary file, then attach it to an ephemeral follow-up.
 
@@ -150,7 +164,7 @@ async def send_export(
     """
     with tempfile.TemporaryFile() as raw:
         text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
-        rows = await export_csv(db, interaction.guild_id, since, text)
+        rows = await export_csv(store, interaction.guild_id, since, text)
         text.flush()
         size = raw.tell()
         text.detach()

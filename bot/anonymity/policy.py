@@ -23,6 +23,10 @@ TURNED_OFF = "Anonymous answers are turned off for this prompt. Nothing was post
 STOPPED = (
     "Moderators have paused anonymous answers in this server for now. Nothing was posted or stored."
 )
+MAY_NOT_POST = (
+    "You cannot post in this prompt's thread right now, so the bot cannot post for you either. "
+    "Nothing was posted or stored."
+)
 THREAD_CLOSED = (
     "This prompt's thread is closed or archived, so it takes no more answers. "
     "Nothing was posted or stored."

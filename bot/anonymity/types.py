@@ -8,6 +8,8 @@ from typing import Literal
 # ``anonymous_answers`` in a guild's config: nowhere, on every prompt, or on sensitive ones only.
 AnonymousMode = Literal["off", "all", "sensitive"]
 
+UNLINKED = 0  # ``member_id`` of an answer whose author erased the link (no Discord id is 0)
+
 
 @dataclass(frozen=True, slots=True)
 class AnonymousAnswer:
@@ -21,6 +23,11 @@ class AnonymousAnswer:
     counted: bool  # counts as the member's own participation (False when opted out)
     created_at: int  # Unix seconds, UTC
     length: int
+
+    @property
+    def linked(self) -> bool:
+        """Whether the answer still leads to its author (False once they erased the link)."""
+        return self.member_id != UNLINKED
 
 
 @dataclass(frozen=True, slots=True)

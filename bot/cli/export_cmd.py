@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.cli.stats_cmd import add_db_arguments, database_path, window
-from bot.reports.summary import export_csv
+from bot.reports.export import export_csv
 from bot.store.db import open_database
+from bot.store.reports import ReportsStore
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,6 @@ async def _export(path: Path, guild: int, since: int, f: TextIO) -> int:
 
     db = await open_database(path)
     try:
-        return await export_csv(db, guild, since, f, progress)
+        return await export_csv(ReportsStore(db), guild, since, f, progress)
     finally:
         await db.close()

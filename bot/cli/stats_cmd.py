@@ -10,8 +10,10 @@ import time
 from pathlib import Path
 
 from bot.errors import InputError, Problem
-from bot.reports.summary import ServerReport, server_report
+from bot.reports.builders import server_report
+from bot.reports.types import ServerReport
 from bot.store.db import open_database
+from bot.store.reports import ReportsStore
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     async def go() -> ServerReport:
         db = await open_database(path)
         try:
-            return await server_report(db, args.guild, since, now)
+            return await server_report(ReportsStore(db), args.guild, since, now)
         finally:
             await db.close()
 

@@ -9,7 +9,8 @@ import os
 import sys
 from pathlib import Path
 
-from bot.themes.extract import Theme, find_themes, theme_json
+from bot.themes.extract import find_themes, theme_json
+from bot.themes.types import Theme
 
 log = logging.getLogger(__name__)
 

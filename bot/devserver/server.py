@@ -193,9 +193,14 @@ class DevServer:
     async def react(
         self, user_id: int, channel_id: int, message_id: int, emoji: str = "👍"
     ) -> None:
-        """A member adds a reaction (MESSAGE_REACTION_ADD)."""
+        """A guild member reacts to a message: kept on the message (its ``reactions`` counts and
+        the users listed per emoji) and sent as MESSAGE_REACTION_ADD."""
         guild_id = self.state.guild_of(channel_id)
         message = self.state.messages.get(message_id)
+        member = self.state.members.get((guild_id, user_id)) if guild_id else None
+        user = member["user"] if member else payloads.user(user_id)
+        if message is None or not self.state.add_reaction(message, user, emoji):
+            return
         payload = events.reaction(
             user_id,
             message_id,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import unquote
 
 from . import events, payloads
 from .payloads import Payload
@@ -52,6 +53,7 @@ class DiscordState:
         self.gateway_echo: list[tuple[str, Payload]] = []
         self.echo = True
         self.nonces: dict[tuple[int, str], int] = {}  # (channel, nonce) → message id
+        self.reactors: dict[int, dict[str, list[Payload]]] = {}  # message → emoji → users
 
     @property
     def bot_id(self) -> int:
@@ -181,6 +183,27 @@ class DiscordState:
         data["attachments"] = [_attachment(self.new_id(), n, b) for n, b in files]
         return data
 
+    def add_reaction(self, message: Payload, user: Payload, emoji: str) -> bool:
+        """A user reacts with a unicode emoji: the message's ``reactions`` counts follow, as
+        Discord returns them, and the user is listed for that emoji. False if they already
+        had."""
+        users = self.reactors.setdefault(int(message["id"]), {}).setdefault(emoji, [])
+        if any(u["id"] == user["id"] for u in users):
+            return False
+        users.append(user)
+        reactions = message.setdefault("reactions", [])
+        entry = next((r for r in reactions if r["emoji"]["name"] == emoji), None)
+        if entry is None:
+            entry = {
+                "count": 0, "count_details": {"burst": 0, "normal": 0}, "me": False,
+                "me_burst": False, "emoji": {"id": None, "name": emoji}, "burst_colors": [],
+            }  # fmt: skip
+            reactions.append(entry)
+        entry["count"] += 1
+        entry["count_details"]["normal"] += 1
+        entry["me"] = entry["me"] or user["id"] == self.bot_user["id"]
+        return True
+
     def with_bot_member(self, data: Payload) -> Payload:
         guild_id = data.get("guild_id")
         m = self.members.get((int(guild_id), self.bot_id)) if guild_id else None
@@ -253,6 +276,7 @@ class ChannelRoutes:
             ("POST", c + "/threads"): self.thread_without_message,
             ("PUT", c + "/thread-members/@me"): _no_content,
             ("DELETE", c + "/thread-members/@me"): _no_content,
+            ("GET", m + "/reactions/{emoji}"): self.reaction_users,
             ("PUT", m + "/reactions/{emoji}/@me"): _no_content,
             ("DELETE", m + "/reactions/{emoji}/@me"): _no_content,
             ("POST", c + "/typing"): _no_content,
@@ -328,6 +352,19 @@ class ChannelRoutes:
     @_needs("message")
     def get_message(self, req: Request, data: Payload) -> Answer:
         return 200, data
+
+    @_needs("message")
+    def reaction_users(self, req: Request, message: Payload) -> Answer:
+        """Users of a normal reaction on a message, by id, ``limit`` (max 100) after
+        ``after``, as Discord pages them."""
+        emoji = unquote(req.path.rsplit("/", 1)[-1])
+        users = self.s.reactors.get(int(message["id"]), {}).get(emoji, [])
+        if str(req.params.get("type", 0)) != "0":
+            users = []
+        after = int(req.params.get("after", 0))
+        limit = max(1, min(100, int(req.params.get("limit", 25))))
+        chosen = sorted((u for u in users if int(u["id"]) > after), key=lambda u: int(u["id"]))
+        return 200, chosen[:limit]
 
     @_needs("message")
     def edit_message(self, req: Request, data: Payload) -> Answer:

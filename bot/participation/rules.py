@@ -10,28 +10,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal, NamedTuple
+from typing import Literal
 
-from bot.participation.thread_index import PromptIndex, PromptPost
+from bot.participation.thread_index import PromptIndex
+from bot.participation.types import (
+    ANSWER,
+    REACTION,
+    ParticipationRow,
+    PromptPost,
+    Ranked,
+    Streak,
+)
 
 log = logging.getLogger(__name__)
-
-ANSWER = "answer"
-REACTION = "reaction"
-
-
-class ParticipationRow(NamedTuple):
-    """One stored participation row; field order is the column order of the insert."""
-
-    guild_id: int
-    post_id: int
-    prompt_id: str
-    theme_id: str
-    member_id: int
-    message_id: int  # the answer, or for a reaction the prompt message
-    kind: str  # ANSWER or REACTION
-    created_at: int  # Unix seconds, UTC
-    length: int | None  # characters in the answer when known; None for reactions
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,12 +86,6 @@ def reaction_row(post: PromptPost, member_id: int, created_at: int) -> Participa
     )  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class Streak:
-    current: int
-    best: int
-
-
 def streak(posts_in_order: Sequence[int], answered: Container[int]) -> Streak:
     """Streak over one channel's scheduled prompts (post ids, oldest first).
 
@@ -127,19 +112,6 @@ def best_of(streaks: Sequence[Streak]) -> Streak:
     return Streak(
         max((s.current for s in streaks), default=0), max((s.best for s in streaks), default=0)
     )
-
-
-@dataclass(frozen=True, slots=True)
-class Ranked:
-    """A prompt or theme with how much its posts were discussed."""
-
-    key: str
-    posts: int
-    answers: int
-
-    @property
-    def per_post(self) -> float:
-        return self.answers / self.posts if self.posts else 0.0
 
 
 def rank_by_answers_per_post(posts: Iterable[tuple[str, int]]) -> list[Ranked]:

@@ -10,23 +10,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+
+from bot.participation.types import PromptPost
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class PromptPost:
-    """A posted prompt: where it is, and which prompt and theme it carries."""
-
-    post_id: int
-    guild_id: int
-    channel_id: int
-    prompt_id: str
-    theme_id: str
-    message_id: int  # the prompt message (reactions and replies attach here)
-    thread_id: int | None  # the thread opened for answers, if any
-    posted_at: int  # Unix seconds, UTC
 
 
 class PromptIndex:

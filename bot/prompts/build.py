@@ -25,7 +25,7 @@ from bot.prompts.state import (
     save_state,
 )
 from bot.prompts.writer import append_prompts, render_theme_file, write_atomically
-from bot.themes.extract import Source, Theme
+from bot.themes.types import Source, Theme
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ import yaml
 
 from bot.essays.text import clip, sentences
 from bot.prompts.schema import neutralise_mentions
-from bot.themes.extract import Source, Theme
+from bot.themes.types import Source, Theme
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.anonymity.types import AnonymousAnswer, PostTarget
+from bot.anonymity.types import UNLINKED, AnonymousAnswer, PostTarget
 from bot.store.queries import Queries
 
 log = logging.getLogger(__name__)
@@ -81,10 +81,13 @@ class AnonymousStore(Queries):
         return [_answer(r) for r in rows]
 
     async def forget(self, guild_id: int, member_id: int) -> int:
-        """Erase every link to the member in a server (the messages stay, unsigned)."""
+        """Erase every link to the member in a server: the messages stay, unsigned, and so do
+        their rows, with no member (``UNLINKED``) and uncounted, so the moderators' counts and
+        export do not change and cannot show which answers were the member's."""
         return await self._write(
-            "DELETE FROM anonymous_answers WHERE guild_id = ? AND member_id = ?",
-            (guild_id, member_id),
+            "UPDATE anonymous_answers SET member_id = ?, counted = 0"
+            " WHERE guild_id = ? AND member_id = ?",
+            (UNLINKED, guild_id, member_id),
         )
 
     async def uncount(self, guild_id: int, member_id: int) -> int:

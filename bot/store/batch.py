@@ -14,7 +14,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 
-from bot.participation.rules import ANSWER, REACTION, ParticipationRow
+from bot.participation.types import ANSWER, REACTION, ParticipationRow, PromptPost
 from bot.store.participation import ParticipationStore
 
 log = logging.getLogger(__name__)
@@ -39,6 +39,14 @@ class BatchWriter:
         self._lock = asyncio.Lock()
         self._task: asyncio.Task | None = None
         self._flushing: asyncio.Task | None = None  # a full batch being written (add_nowait)
+        # Erasures, in memory only and only while reactions are to be read back from Discord
+        # (``remember_erasures``), so that reading does not undo them: members forgotten
+        # (guild, member), reactions taken back (prompt message, member), prompt messages
+        # whose reactions were cleared.
+        self._remembering = False
+        self._forgotten: set[tuple[int, int]] = set()
+        self._taken_back: set[tuple[int, int]] = set()
+        self._cleared: set[int] = set()
 
     @property
     def pending(self) -> int:
@@ -127,6 +135,8 @@ class BatchWriter:
         )
 
     async def delete_reaction(self, message_id: int, member_id: int) -> int:
+        if self._remembering:
+            self._taken_back.add((message_id, member_id))
         return await self._drop(
             lambda r: (
                 r.message_id == message_id and r.member_id == member_id and r.kind == REACTION
@@ -136,6 +146,8 @@ class BatchWriter:
 
     async def clear_reactions(self, message_id: int) -> int:
         """A prompt message's reactions were cleared: drop all its reactions, queued or stored."""
+        if self._remembering:
+            self._cleared.add(message_id)
         return await self._drop(
             lambda r: r.message_id == message_id and r.kind == REACTION,
             lambda: self.store.delete_reactions(message_id),
@@ -143,15 +155,41 @@ class BatchWriter:
 
     async def forget(self, guild_id: int, member_id: int) -> int:
         """Erase a member's rows in a server, queued ones included; returns rows erased."""
+        if self._remembering:
+            self._forgotten.add((guild_id, member_id))
+        queued = {
+            r.post_id
+            for r in self._queue
+            if r.guild_id == guild_id and r.member_id == member_id and r.kind == REACTION
+        }
         return await self._drop(
             lambda r: r.guild_id == guild_id and r.member_id == member_id,
-            lambda: self.store.forget(guild_id, member_id),
+            lambda: self.store.forget(guild_id, member_id, queued),
         )
 
+    def erased_this_run(self, post: PromptPost, member_id: int) -> bool:
+        """The member's reaction on the post was erased while erasures were remembered
+        (forgotten, taken back or cleared): a reaction Discord still lists must not be recorded
+        again."""
+        return (
+            (post.guild_id, member_id) in self._forgotten
+            or (post.message_id, member_id) in self._taken_back
+            or post.message_id in self._cleared
+        )
+
+    def remember_erasures(self) -> None:
+        """Keep erasures in memory from now on: reactions will be read back from Discord."""
+        self._remembering = True
+
+    def drop_erasures(self) -> None:
+        """No reading back of reactions is under way: forget the erasures kept, keep no more."""
+        self._remembering = False
+        self._forgotten.clear()
+        self._taken_back.clear()
+        self._cleared.clear()
+
     async def _drop(
-        self,
-        match: Callable[[ParticipationRow], bool],
-        delete: Callable[[], Awaitable[int]],
+        self, match: Callable[[ParticipationRow], bool], delete: Callable[[], Awaitable[int]]
     ) -> int:
         async with self._lock:
             before = len(self._queue)

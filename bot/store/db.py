@@ -14,8 +14,6 @@ from pathlib import Path
 
 import aiosqlite
 
-Connection = aiosqlite.Connection  # the type other packages name; only bot/store/ uses it
-
 log = logging.getLogger(__name__)
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
@@ -95,6 +93,7 @@ async def open_database(path: str | Path) -> aiosqlite.Connection:
         await db.execute("PRAGMA synchronous = NORMAL")
         await db.execute("PRAGMA foreign_keys = ON")
         await db.execute("PRAGMA busy_timeout = 5000")
+        await db.execute("PRAGMA secure_delete = ON")  # deleted rows are zeroed, not left behind
         await migrate(db)
     except BaseException:
         await db.close()  # else its worker thread keeps the process from exiting

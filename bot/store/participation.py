@@ -11,12 +11,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import aiosqlite
 
-from bot.participation.rules import ANSWER, REACTION, ParticipationRow
-from bot.participation.thread_index import PromptPost
+from bot.participation.types import ANSWER, REACTION, ParticipationRow, PromptPost
+from bot.store.scrub import erase_traces
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,12 @@ _ADVANCE_CURSOR = """
 INSERT INTO post_cursor (post_id, message_id)
 SELECT ?, ? WHERE EXISTS (SELECT 1 FROM posts WHERE id = ?)
 ON CONFLICT (post_id) DO UPDATE SET message_id = max(message_id, excluded.message_id)
+"""
+
+
+_NOT_RECOVERED = """
+INSERT OR IGNORE INTO reactions_not_recovered (post_id)
+SELECT ?1 WHERE EXISTS (SELECT 1 FROM posts WHERE id = ?1)
 """
 
 
@@ -107,11 +113,33 @@ class ParticipationStore:
             "DELETE FROM participation WHERE message_id = ? AND kind = ?", (message_id, REACTION)
         )
 
-    async def forget(self, guild_id: int, member_id: int) -> int:
-        """Erase every participation row of a member in a server; returns rows erased."""
-        return await self._delete(
+    async def forget(
+        self, guild_id: int, member_id: int, queued_reactions: Iterable[int] = ()
+    ) -> int:
+        """Erase every participation row of a member in a server; returns rows erased.
+
+        The posts where the member had a reaction (stored, or queued: ``queued_reactions``
+        post ids) are marked so their reactions are not read back from Discord after a restart.
+        No copy of the member's id is left in the database files afterwards (``scrub``)."""
+        marks = [(p,) for p in queued_reactions]
+        sql = (
+            "SELECT DISTINCT post_id FROM participation"
+            " WHERE guild_id = ? AND member_id = ? AND kind = ?"
+        )
+        async with self.db.execute(sql, (guild_id, member_id, REACTION)) as cur:
+            marks += [tuple(row) async for row in cur]
+        if marks:
+            await self.db.executemany(_NOT_RECOVERED, marks)
+        erased = await self._delete(
             "DELETE FROM participation WHERE guild_id = ? AND member_id = ?", (guild_id, member_id)
         )
+        await erase_traces(self.db, member_id)
+        return erased
+
+    async def reactions_not_recovered(self) -> set[int]:
+        """Posts whose reactions must not be read back from Discord (see ``forget``)."""
+        async with self.db.execute("SELECT post_id FROM reactions_not_recovered") as cur:
+            return {post_id async for (post_id,) in cur}
 
     async def purge_older_than(self, cutoff: int) -> int:
         """Retention: delete rows created before ``cutoff`` (Unix seconds); returns how many."""
@@ -173,6 +201,21 @@ class ParticipationStore:
         """Every post's read cursor: the newest answer message seen in it (backfill after it)."""
         async with self.db.execute("SELECT post_id, message_id FROM post_cursor") as cur:
             return {post_id: message_id async for post_id, message_id in cur}
+
+    async def posted_prompt(
+        self, *, post_id: int | None = None, message_id: int | None = None
+    ) -> PromptPost | None:
+        """The posted prompt with this post id or prompt message id; None if there is none
+        (or it is not posted, or carries no prompt)."""
+        column, value = ("id", post_id) if post_id is not None else ("message_id", message_id)
+        sql = (
+            "SELECT id, guild_id, channel_id, prompt_id, coalesce(theme_id, ''), message_id,"
+            f" thread_id, posted_at FROM posts WHERE {column} = ? AND status = 'posted'"
+            " AND message_id IS NOT NULL AND prompt_id IS NOT NULL"
+        )
+        async with self.db.execute(sql, (value,)) as cur:
+            row = await cur.fetchone()
+        return None if row is None else PromptPost(*row)
 
     async def open_posts(self, posted_since: int) -> list[PromptPost]:
         """Posted prompts (any guild) posted at or after ``posted_since``: the index at start."""

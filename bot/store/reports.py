@@ -6,9 +6,11 @@ A window is ``since <= created_at < now``. Posts count for a window when posted 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 
 import aiosqlite
+
+from bot.reports.types import MemberRow, PostAnswers, PromptFigures, WindowTotals
 
 log = logging.getLogger(__name__)
 
@@ -57,48 +59,6 @@ WHERE po.guild_id = :g AND po.status = 'posted' AND po.prompt_id IS NOT NULL
   AND po.posted_at >= :s AND po.posted_at < :n"""
 
 
-async def _one(db: aiosqlite.Connection, sql: str, params: dict | tuple) -> tuple:
-    async with db.execute(sql, params) as cur:
-        return tuple(await cur.fetchone())
-
-
-async def kind_totals(db: aiosqlite.Connection, guild_id: int, since: int, now: int) -> tuple:
-    """(answers, reactions) created in the window: whole UTC days from the day totals, the
-    partial days at either end counted from the rows."""
-    first, last = -(-since // DAY), now // DAY  # whole days: first <= day < last
-    if first >= last:
-        return await _one(db, _RAW_TOTALS, {"g": guild_id, "s": since, "n": now})
-    days = await _one(db, _DAY_TOTALS, {"g": guild_id, "s": first, "n": last})
-    head = await _one(db, _RAW_TOTALS, {"g": guild_id, "s": since, "n": first * DAY})
-    tail = await _one(db, _RAW_TOTALS, {"g": guild_id, "s": last * DAY, "n": now})
-    return tuple(a + b + c for a, b, c in zip(days, head, tail, strict=True))
-
-
-async def member_totals(
-    db: aiosqlite.Connection, guild_id: int, since: int, now: int, small_window: int = SMALL_WINDOW
-) -> tuple:
-    """(active members, new members) in the window; new = first participation ever in it."""
-    params = {"g": guild_id, "s": since, "n": now}
-    (rows,) = await _one(db, _PROBE, {**params, "limit": small_window})
-    sql = _MEMBERS_BY_ROWS if rows < small_window else _MEMBERS_BY_MEMBER
-    return await _one(db, sql, params)
-
-
-async def window_totals(db: aiosqlite.Connection, guild_id: int, since: int, now: int) -> tuple:
-    """(answers, reactions, active members, new members) in the window."""
-    answers, reactions = await kind_totals(db, guild_id, since, now)
-    active, new = await member_totals(db, guild_id, since, now)
-    return answers, reactions, active, new
-
-
-async def post_answers(
-    db: aiosqlite.Connection, guild_id: int, since: int, now: int
-) -> list[tuple[int, str, str, int]]:
-    """(post id, prompt id, theme id, answers so far) for each post posted in the window."""
-    async with db.execute(_POST_ANSWERS, {"g": guild_id, "s": since, "n": now}) as cur:
-        return [tuple(row) async for row in cur]
-
-
 _PROMPT = """
 SELECT count(DISTINCT po.id), min(po.posted_at), max(po.posted_at),
        count(p.id) FILTER (WHERE p.kind = 'answer'), count(p.id) FILTER (WHERE p.kind = 'reaction'),
@@ -106,17 +66,10 @@ SELECT count(DISTINCT po.id), min(po.posted_at), max(po.posted_at),
 FROM posts po LEFT JOIN participation p ON p.post_id = po.id
 WHERE po.guild_id = ? AND po.prompt_id = ? AND po.status = 'posted'"""
 
-
-async def prompt_figures(db: aiosqlite.Connection, guild_id: int, prompt_id: str) -> tuple:
-    """(posts, first posted, last posted, answers, reactions, members, mean answer length)."""
-    return await _one(db, _PROMPT, (guild_id, prompt_id))
-
-
 _MEMBER = """
 SELECT p.post_id, p.prompt_id, p.theme_id, p.kind, po.channel_id, po.kind, p.created_at
 FROM participation p JOIN posts po ON po.id = p.post_id
 WHERE p.guild_id = ? AND p.member_id = ?"""
-
 
 # A member's anonymous answers, for their own eyes only (never in a moderator's report).
 _MEMBER_ANONYMOUS = """
@@ -126,45 +79,17 @@ SELECT a.post_id, po.prompt_id, coalesce(po.theme_id, ''), 'answer', po.channel_
 FROM anonymous_answers a JOIN posts po ON po.id = a.post_id
 WHERE a.guild_id = ? AND a.member_id = ? AND a.counted = 1"""
 
+# Every relayed answer counts, whether or not its author is counted or still linked: a figure
+# that moved when a member opts out or erases their records would point at that member's answers.
+_WINDOW_ANONYMOUS = (
+    "SELECT count(*) FROM anonymous_answers"
+    " WHERE guild_id = ? AND created_at >= ? AND created_at < ?"
+)
 
-async def member_rows(
-    db: aiosqlite.Connection, guild_id: int, member_id: int, include_anonymous: bool = False
-) -> list[tuple]:
-    """(post, prompt, theme, kind, channel, post kind, created_at) for each of a member's rows;
-    their anonymous answers too only with ``include_anonymous`` (the member's own view)."""
-    sql, params = _MEMBER, (guild_id, member_id)
-    if include_anonymous:
-        sql, params = sql + _MEMBER_ANONYMOUS, params * 2
-    async with db.execute(sql, params) as cur:
-        return [tuple(row) async for row in cur]
-
-
-async def anonymous_answers(db: aiosqlite.Connection, guild_id: int, since: int, now: int) -> int:
-    """Anonymous answers counted in the window (no member: they are never linked in reports)."""
-    sql = (
-        "SELECT count(*) FROM anonymous_answers"
-        " WHERE guild_id = ? AND created_at >= ? AND created_at < ? AND counted = 1"
-    )
-    return (await _one(db, sql, (guild_id, since, now)))[0]
-
-
-async def prompt_anonymous_answers(db: aiosqlite.Connection, guild_id: int, prompt_id: str) -> int:
-    sql = (
-        "SELECT count(*) FROM anonymous_answers a JOIN posts po ON po.id = a.post_id"
-        " WHERE a.guild_id = ? AND po.prompt_id = ? AND a.counted = 1"
-    )
-    return (await _one(db, sql, (guild_id, prompt_id)))[0]
-
-
-async def scheduled_posts(db: aiosqlite.Connection, channel_id: int) -> list[int]:
-    """Ids of a channel's posted scheduled prompts, oldest first (the streak sequence)."""
-    sql = (
-        "SELECT id FROM posts WHERE channel_id = ? AND status = 'posted' AND kind = 'scheduled'"
-        " ORDER BY posted_at, id"
-    )
-    async with db.execute(sql, (channel_id,)) as cur:
-        return [row[0] async for row in cur]
-
+_PROMPT_ANONYMOUS = (
+    "SELECT count(*) FROM anonymous_answers a JOIN posts po ON po.id = a.post_id"
+    " WHERE a.guild_id = ? AND po.prompt_id = ?"
+)
 
 EXPORT_COLUMNS = (
     "post_id", "prompt_id", "theme_id", "channel_id", "thread_id", "member_id", "kind",
@@ -179,8 +104,9 @@ WHERE p.guild_id = :g AND p.created_at >= :s
 ORDER BY p.created_at"""
 
 # Anonymous answers are exported without their member, merged in time order (SQLite merges the
-# two ordered halves without sorting; still dearer, so only used when there are some).
-_ANONYMOUS = "FROM anonymous_answers a WHERE a.guild_id = :g AND a.created_at >= :s AND counted = 1"
+# two ordered halves without sorting; still dearer, so only used when there are some). All of
+# them, counted or not, for the reason given in ``anonymous_answers``.
+_ANONYMOUS = "FROM anonymous_answers a WHERE a.guild_id = :g AND a.created_at >= :s"
 _EXPORT_WITH_ANONYMOUS = (
     _EXPORT.removesuffix("\nORDER BY p.created_at")
     + """
@@ -188,17 +114,95 @@ UNION ALL
 SELECT a.post_id, po.prompt_id, coalesce(po.theme_id, ''), po.channel_id, po.thread_id, NULL,
        'answer', a.message_id, a.created_at, a.length, 1
 FROM anonymous_answers a JOIN posts po ON po.id = a.post_id
-WHERE a.guild_id = :g AND a.created_at >= :s AND a.counted = 1
+WHERE a.guild_id = :g AND a.created_at >= :s
 ORDER BY 9"""
 )
 
+_SCHEDULED = (
+    "SELECT id FROM posts WHERE channel_id = ? AND status = 'posted' AND kind = 'scheduled'"
+    " ORDER BY posted_at, id"
+)
 
-async def export_rows(
-    db: aiosqlite.Connection, guild_id: int, since: int, batch: int = 2000
-) -> AsyncIterator[list[tuple]]:
-    """Rows in ``EXPORT_COLUMNS`` order, oldest first, ``batch`` at a time (memory stays flat)."""
-    params = {"g": guild_id, "s": since}
-    (anonymous,) = await _one(db, f"SELECT EXISTS (SELECT 1 {_ANONYMOUS})", params)
-    async with db.execute(_EXPORT_WITH_ANONYMOUS if anonymous else _EXPORT, params) as cur:
-        while rows := await cur.fetchmany(batch):
-            yield rows
+
+class ReportsStore:
+    """Read-only report queries on an open ``aiosqlite`` connection (``open_database``); each
+    returns a typed record (``bot.reports.types``)."""
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self.db = db
+
+    async def _one(self, sql: str, params: dict | tuple) -> tuple:
+        async with self.db.execute(sql, params) as cur:
+            return tuple(await cur.fetchone())
+
+    async def kind_totals(self, guild_id: int, since: int, now: int) -> tuple[int, int]:
+        """(answers, reactions) created in the window: whole UTC days from the day totals, the
+        partial days at either end counted from the rows."""
+        first, last = -(-since // DAY), now // DAY  # whole days: first <= day < last
+        if first >= last:
+            return await self._one(_RAW_TOTALS, {"g": guild_id, "s": since, "n": now})
+        days = await self._one(_DAY_TOTALS, {"g": guild_id, "s": first, "n": last})
+        head = await self._one(_RAW_TOTALS, {"g": guild_id, "s": since, "n": first * DAY})
+        tail = await self._one(_RAW_TOTALS, {"g": guild_id, "s": last * DAY, "n": now})
+        answers, reactions = (a + b + c for a, b, c in zip(days, head, tail, strict=True))
+        return answers, reactions
+
+    async def member_totals(
+        self, guild_id: int, since: int, now: int, small_window: int = SMALL_WINDOW
+    ) -> tuple[int, int]:
+        """(active members, new members) in the window; new = first participation ever in it."""
+        params = {"g": guild_id, "s": since, "n": now}
+        (rows,) = await self._one(_PROBE, {**params, "limit": small_window})
+        sql = _MEMBERS_BY_ROWS if rows < small_window else _MEMBERS_BY_MEMBER
+        active, new = await self._one(sql, params)
+        return active, new
+
+    async def window_totals(self, guild_id: int, since: int, now: int) -> WindowTotals:
+        """Answers, reactions, active and new members in the window."""
+        answers, reactions = await self.kind_totals(guild_id, since, now)
+        active, new = await self.member_totals(guild_id, since, now)
+        return WindowTotals(answers, reactions, active, new)
+
+    async def post_answers(self, guild_id: int, since: int, now: int) -> list[PostAnswers]:
+        """Each post posted in the window with its answers so far."""
+        async with self.db.execute(_POST_ANSWERS, {"g": guild_id, "s": since, "n": now}) as cur:
+            return [PostAnswers(*row) async for row in cur]
+
+    async def prompt_figures(self, guild_id: int, prompt_id: str) -> PromptFigures:
+        """All-time figures of one prompt in a server."""
+        return PromptFigures(*await self._one(_PROMPT, (guild_id, prompt_id)))
+
+    async def member_rows(
+        self, guild_id: int, member_id: int, include_anonymous: bool = False
+    ) -> list[MemberRow]:
+        """Each of a member's participation rows with its post's channel and kind; their
+        anonymous answers too only with ``include_anonymous`` (the member's own view)."""
+        sql, params = _MEMBER, (guild_id, member_id)
+        if include_anonymous:
+            sql, params = sql + _MEMBER_ANONYMOUS, params * 2
+        async with self.db.execute(sql, params) as cur:
+            return [MemberRow(*row) async for row in cur]
+
+    async def anonymous_answers(self, guild_id: int, since: int, now: int) -> int:
+        """Anonymous answers in the window, all of them (no member: never linked in reports)."""
+        return (await self._one(_WINDOW_ANONYMOUS, (guild_id, since, now)))[0]
+
+    async def prompt_anonymous_answers(self, guild_id: int, prompt_id: str) -> int:
+        """Anonymous answers on one prompt in a server, all of them."""
+        return (await self._one(_PROMPT_ANONYMOUS, (guild_id, prompt_id)))[0]
+
+    async def scheduled_posts(self, channel_id: int) -> list[int]:
+        """Ids of a channel's posted scheduled prompts, oldest first (the streak sequence)."""
+        async with self.db.execute(_SCHEDULED, (channel_id,)) as cur:
+            return [row[0] async for row in cur]
+
+    async def export_rows(
+        self, guild_id: int, since: int, batch: int = 2000
+    ) -> AsyncIterator[Sequence[Sequence]]:
+        """Rows as sequences in ``EXPORT_COLUMNS`` order, oldest first, ``batch`` at a time
+        (memory stays flat)."""
+        params = {"g": guild_id, "s": since}
+        (anonymous,) = await self._one(f"SELECT EXISTS (SELECT 1 {_ANONYMOUS})", params)
+        async with self.db.execute(_EXPORT_WITH_ANONYMOUS if anonymous else _EXPORT, params) as cur:
+            while rows := await cur.fetchmany(batch):
+                yield rows

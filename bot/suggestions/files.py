@@ -22,7 +22,7 @@ from bot.prompts.writer import (
     remove_prompt,
     update_prompt,
 )
-from bot.suggestions.rules import credit_text
+from bot.suggestions.rules import credit_text, is_heavy
 from bot.suggestions.types import Suggestion
 
 log = logging.getLogger(__name__)
@@ -57,6 +57,7 @@ class PromptFiles:
             credit_text(suggestion.credit_name),
             SOURCE,
             enabled,
+            sensitive=is_heavy((suggestion.question, *suggestion.followups)),
         )
         if seen == NEW_FILE:
             create_theme_file(path, theme_id, _title(theme_id), [prompt])

@@ -6,7 +6,13 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
 
+from bot.errors import InputError
+from bot.prompts.generate import load_heavy_topics
+from bot.prompts.lint import HEAVY_TOPICS, disclosure_rules
 from bot.prompts.model import Library
 from bot.prompts.schema import FOLLOWUP_MAX, ID_PATTERN, MENTION, QUESTION_MAX
 from bot.suggestions.types import Suggestion, SuggestionError
@@ -78,6 +84,29 @@ def duplicate_of(question: str, library: Library, pending: list[Suggestion]) -> 
     if any(_plain(s.question) == key for s in pending):
         return "This question was already suggested and is waiting for review."
     return None
+
+
+def is_heavy(texts: Iterable[str]) -> bool:
+    """Whether a suggested question or its follow-ups touch a subject of the heavy-topics list;
+    such a prompt is written ``sensitive: true``, as a generated one would be."""
+    return any(p.search(t) for p in _heavy_patterns() for t in texts)
+
+
+@lru_cache(maxsize=1)
+def _heavy_patterns() -> tuple[re.Pattern, ...]:
+    return load_heavy_topics(HEAVY_TOPICS)
+
+
+def disclosure_warnings(texts: Iterable[str], prompts_dir: Path) -> tuple[str, ...]:
+    """What the disclosure rules of ``prompts validate`` (shipped, and the admins' own in the
+    prompt folder) say of a question and its follow-ups, for the moderator deciding on it."""
+    try:
+        rules = disclosure_rules(prompts_dir)
+    except InputError as exc:
+        log.warning("disclosure rules not read: %s", "; ".join(map(str, exc.problems)))
+        return ()
+    texts = tuple(texts)
+    return tuple(r.message for r in rules if any(r.pattern.search(t) for t in texts))
 
 
 def credit_text(name: str | None) -> str:

@@ -144,6 +144,7 @@ class SuggestionService:
             suggestion.followups,
             rules.credit_text(suggestion.credit_name),
             SOURCE,
+            sensitive=rules.is_heavy((suggestion.question, *suggestion.followups)),
         )
         return ReviewItem(
             SUGGESTION,
@@ -152,6 +153,7 @@ class SuggestionService:
             self._theme_title(theme_id),
             self.files.seen(suggestion.theme_id),
             suggestion,
+            self._warnings(prompt),
         )
 
     def draft_item(self, prompt: Prompt) -> ReviewItem:
@@ -161,7 +163,12 @@ class SuggestionService:
             prompt,
             self._theme_title(prompt.theme_id),
             self.files.seen(prompt.theme_id),
+            warnings=self._warnings(prompt),
         )
+
+    def _warnings(self, prompt: Prompt) -> tuple[str, ...]:
+        texts = (prompt.question, *prompt.followups)
+        return rules.disclosure_warnings(texts, self.files.directory)
 
     async def decide(
         self,

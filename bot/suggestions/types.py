@@ -60,6 +60,7 @@ class ReviewItem:
     theme_title: str
     seen: str
     suggestion: Suggestion | None = None
+    warnings: tuple[str, ...] = ()  # what the disclosure rules say of its question
 
 
 @dataclass(frozen=True)

@@ -8,67 +8,22 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import Counter, defaultdict
-from dataclasses import dataclass
+from collections import defaultdict
 from pathlib import Path
 
 from bot.essays.collection import load_collection
 from bot.essays.reader import Essay, Item, read_essays
+from bot.themes.overrides import apply_overrides, load_overrides
 from bot.themes.titles import TitleKey, Vocabulary, analyse_title, load_vocabulary
+from bot.themes.types import Source, Theme, build_theme
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Source:
-    """Where a theme comes from: one item of one essay."""
-
-    essay: str
-    item: int | None
-    title: str
-    excerpt: str
-    truncated: bool
-    phrase: str  # the item's noun phrase as written, e.g. "marginalized voices"
-    text: str = ""  # the item's whole body
-    essay_title: str = ""  # the essay's title as members see it (never its file name)
-    subject: str = ""  # what the essay is about, e.g. "climate activism"
-    audience: str | None = None  # who the collection declares the prompts are for
-    kind: str = "noun"  # "noun", "sentence", "foreign" (see TitleKey), "prose" (a phrase found
-    # in a prose paragraph: asked about mostly through its own sentences) or "opening" (a prose
-    # paragraph titled by its opening sentence: asked about only through its sentences)
-
-    @property
-    def ref(self) -> str:
-        return f"{self.essay}#{self.item if self.item is not None else self.title}"
-
-    def sort_key(self) -> tuple[str, int, str]:
-        return (self.essay, self.item if self.item is not None else 0, self.title)
-
-
-@dataclass(frozen=True)
-class Theme:
-    id: str
-    title: str
-    phrase: str  # what the theme is about, as a noun phrase for sentences
-    concept: bool  # True when the vocabulary knows this theme
-    sources: tuple[Source, ...]
-
-    @property
-    def essays(self) -> list[str]:
-        return sorted({s.essay for s in self.sources})
-
-    @property
-    def kind(self) -> str:
-        """How the theme's phrase reads: "noun", "sentence" or "foreign" (see TitleKey)."""
-        return next((s.kind for s in self.sources if s.phrase == self.phrase), "noun")
 
 
 def find_themes(
     seeds: Path, overrides: Path | None = None, vocab: Vocabulary | None = None
 ) -> list[Theme]:
     """Read ``seeds``, merge equivalent themes and apply the admin's overrides file if present."""
-    from bot.themes.overrides import apply_overrides, load_overrides
-
     collection = load_collection(Path(seeds))
     essays = read_essays(seeds, collection)
     themes = merge_items(essays, vocab or load_vocabulary(), collection.audience)
@@ -87,15 +42,6 @@ def merge_items(essays: list[Essay], vocab: Vocabulary, audience: str | None = N
             source = _source(item, key, essay.title or essay.name, subject, audience)
             groups[key.key].append((source, key))
     return sorted((_theme(tid, members) for tid, members in groups.items()), key=lambda t: t.id)
-
-
-def build_theme(theme_id: str, sources: list[Source], title: str | None = None) -> Theme:
-    """A theme from its sources; the title is the most common source title unless given."""
-    sources = sorted(sources, key=Source.sort_key)
-    counts = Counter(s.title for s in sources)
-    best = min(counts, key=lambda t: (-counts[t], len(t), t))
-    phrase = next(s.phrase for s in sources if s.title == best)
-    return Theme(theme_id, title or best, phrase, False, tuple(sources))
 
 
 def theme_json(themes: list[Theme]) -> list[dict]:

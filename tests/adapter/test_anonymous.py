@@ -284,7 +284,8 @@ async def test_an_opted_out_member_can_answer_and_only_the_link_is_kept(tmp_path
         assert "No participation is recorded" in mine.content
         bot.clock.now += timedelta(minutes=1)
         server = await fd.slash("stats server", user_id=MOD, channel_id=C)
-        assert "anonymous" not in server.content
+        # counted like anyone's anonymous answer, so nothing singles it out as an opted-out one
+        assert "0 active members" in server.content and "1 anonymous answer" in server.content
 
 
 # --- deletion --------------------------------------------------------------------------------
@@ -410,6 +411,50 @@ async def test_the_rate_limit_refuses_with_one_private_message_and_stores_nothin
         assert "posted anonymously" in (await answer(fd, posted, ANA)).content
 
 
+async def test_deleting_answers_does_not_give_their_author_a_fresh_rate_limit(tmp_path, make_bot):
+    """A moderator deleting abusive answers (their records go with them), or the author
+    deleting or unlinking their own, must not let the author post more within the hour."""
+    async with running(tmp_path, make_bot, anonymous_per_hour=2) as (bot, fd):
+        posted = await post(fd)
+        first = await answer(fd, posted, ANA)
+        await answer(fd, posted, ANA)
+        [_, two] = relayed(fd, posted)
+        await fd.click(delete_button(first), message_id=confirmation_id(first), user_id=ANA)
+        await fd.delete(posted.thread_id, int(two.response["id"]))  # a moderator
+        assert await links(bot) == []
+
+        refused = await fd.click(posted.button(), message_id=posted.message_id, user_id=ANA)
+        assert refused.ephemeral and "2 anonymous answer(s) an hour" in refused.content
+        assert len(relayed(fd, posted)) == 2
+        bot.clock.now += timedelta(hours=1)
+        assert "posted anonymously" in (await answer(fd, posted, ANA)).content
+
+
+async def test_a_member_who_may_not_post_in_the_thread_cannot_post_through_the_bot(
+    tmp_path, make_bot
+):
+    """Moderators' usual tools (a channel overwrite, a timeout) also stop anonymous answers:
+    the relay must not let a muted member speak where they themselves cannot."""
+    send_in_threads = 1 << 38
+    bot = anonymous_bot(make_bot, tmp_path)
+    async with FakeDiscord(bot, clock=bot.clock) as fd:
+        server = community(fd)
+        discussion = next(c for c in server["channels"] if c["id"] == str(C))
+        discussion["permission_overwrites"] = [
+            payloads.overwrite(ANA, kind="member", deny=send_in_threads)
+        ]
+        ben = next(m for m in server["members"] if m["user"]["id"] == str(BEN))
+        ben["communication_disabled_until"] = "2099-01-01T00:00:00+00:00"  # timed out
+        await fd.connect(server)
+        posted = await post(fd)
+        for member in (ANA, BEN):
+            refused = await fd.click(posted.button(), message_id=posted.message_id, user_id=member)
+            assert refused.ephemeral and len(refused.messages) == 1
+            assert "cannot post in this prompt's thread" in refused.content
+        assert relayed(fd, posted) == [] and await links(bot) == []
+        assert "posted anonymously" in (await answer(fd, posted, MOD)).content
+
+
 async def test_the_kill_switch_stops_answers_at_once_and_survives_a_restart(tmp_path, make_bot):
     bot = anonymous_bot(make_bot, tmp_path)
     async with FakeDiscord(bot, clock=bot.clock) as fd:
@@ -495,7 +540,7 @@ async def test_forget_erases_the_links_and_keeps_the_answers_unsigned(tmp_path, 
         assert "1 anonymous answer(s)" in asked.content
         done = await press(fd, asked, "Erase everything", ANA)
         assert "links to your 1 anonymous answer(s)" in done.content
-        assert [member for _, member, _ in await links(bot)] == [BEN]
+        assert [member for _, member, _ in await links(bot)] == [0, BEN]  # 0: linked to no one
         assert fd.requests_to("DELETE", f"/channels/{posted.thread_id}/messages/{{m}}") == []
         [first, _] = relayed(fd, posted)
         revealed = await fd.slash(
@@ -528,6 +573,8 @@ async def test_forget_can_delete_the_anonymous_answers_too(tmp_path, make_bot):
         await answer(fd, posted, ANA)
         [sent] = relayed(fd, posted)
         asked = await fd.slash("participation forget", user_id=ANA, channel_id=C)
+        # deleting them together with one's records is visible together: the member is told
+        assert "at the same moment" in asked.content
         done = await press(fd, asked, "Erase everything and delete my anonymous answers", ANA)
         assert "deleted 1 of them" in done.content
         message_id = sent.response["id"]
@@ -549,6 +596,9 @@ async def test_a_sensitive_prompt_carries_the_care_note_the_warning_and_no_ping(
         )
         care = next(f for f in embed["fields"] if f["name"] == "Taking care")
         assert care["value"] == f"{CARE}\n{HELPLINE}"
+        # the essay's words on the heavy subject are behind the warning too, not in plain view
+        context = next(f for f in embed["fields"] if f["name"] == "Context")
+        assert context["value"] == "||“Another quote.” (from the essay e.txt)||"
         assert not body.get("content") and posted.request.pings.nobody
         assert posted.button().endswith(":s")
         [intro] = posted.first
@@ -580,3 +630,15 @@ async def test_a_channel_may_allow_the_role_ping_with_sensitive_prompts(tmp_path
         posted = await post(fd, "family-2")
         assert posted.request.json["content"] == f"<@&{PING_ROLE}>"
         assert posted.request.pings.roles == {PING_ROLE} and not posted.request.pings.users
+
+
+def test_a_context_quote_at_the_field_limit_still_fits_behind_its_spoiler():
+    from bot.adapter.anonymous.post_care import FIELD_MAX, decorate_embed
+    from bot.adapter.publisher import prompt_embed
+    from bot.prompts.model import Prompt
+
+    quote = "word " * (FIELD_MAX // 5) + "end"
+    prompt = Prompt("p-1", "p", "Why?", (), quote[:FIELD_MAX], "Essay", content_warning="grief")
+    [field] = decorate_embed(prompt_embed(prompt, "Theme"), prompt, None).fields
+    assert len(field.value) <= FIELD_MAX
+    assert field.value.startswith("||word") and field.value.endswith("…||")

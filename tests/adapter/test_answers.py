@@ -8,7 +8,7 @@ from discord.ext import commands
 
 from bot.adapter.answers.cog import AnswersCog
 from bot.adapter.client import DiscussionBot
-from bot.participation.thread_index import PromptPost
+from bot.participation.types import PromptPost
 from tests.discord_harness import FakeDiscord, events, payloads
 from tests.participation_world import (
     ANA,
@@ -557,8 +557,8 @@ async def test_an_answer_before_the_post_is_recorded_is_recorded_when_it_is(tmp_
         prompt = await bot.get_channel(C).send("A question?")
         thread = await prompt.create_thread(name="A question?")
         early = await fd.say(thread.id, ANA, "an answer straight away")
-        post_id = await cog.services.posts.claim_manual(G, C, POSTED_AT)
-        await cog.services.posts.mark_posted(
+        post_id = await bot.services.posts.claim_manual(G, C, POSTED_AT)
+        await bot.services.posts.mark_posted(
             post_id, "p1", "t1", prompt.id, thread.id, bot.now_seconds()
         )
         before = asyncio.all_tasks()
@@ -570,3 +570,73 @@ async def test_an_answer_before_the_post_is_recorded_is_recorded_when_it_is(tmp_
             (ANA, int(early["id"]), "answer", None),
             (BEN, int(later["id"]), "answer", None),
         ]
+
+
+def discord_keeps_reactions(fd: FakeDiscord, post: PromptPost, users: dict[str, list[int]]):
+    """The prompt message as Discord holds it: its ``reactions`` counts, and who reacted."""
+    message = fd.server.messages[post.message_id]
+    message["reactions"] = [
+        {"count": len(ids), "count_details": {"burst": 0, "normal": len(ids)}, "me": False,
+         "me_burst": False, "emoji": {"id": None, "name": emoji}, "burst_colors": []}
+        for emoji, ids in users.items()
+    ]  # fmt: skip
+    fd.server.reactors[post.message_id] = {
+        emoji: [payloads.user(i, f"user{i}", bot=i == 99) for i in ids]
+        for emoji, ids in users.items()
+    }
+
+
+async def test_reactions_still_on_discord_are_read_back_but_never_undo_an_erasure(
+    tmp_path, make_bot
+):
+    """After a restart the prompt message's reactions are read from Discord: a member with no
+    record gets one (once, whatever the number of emoji); a bot, an opted-out member and a
+    member who used forget since the start get none."""
+    carl, dana = 4001, 4002
+    post = await seed_post(tmp_path / "bot.sqlite3")
+    bot = make_bot(settings(tmp_path), cogs=[_BackfillOnRequest])
+    async with FakeDiscord(bot) as fd:
+        cog = await start(fd, [post])  # connected; the reading of reactions is still to come
+        await fd.say(post.thread_id, BEN)  # an answer: forget marks no post as unreadable
+        await cog.writer.flush()
+        assert await cog.writer.forget(G, BEN) == 1
+        await cog.store.opt_out(G, dana, 0)
+        discord_keeps_reactions(fd, post, {"👍": [ANA, BEN, 99, dana], "🎉": [ANA, carl]})
+
+        assert await cog.reactions.recover([post]) == 2
+
+        assert sorted(await rows(bot)) == [
+            (ANA, post.message_id, "reaction", None),
+            (carl, post.message_id, "reaction", None),
+        ]
+        listed = "/channels/{channel_id}/messages/{message_id}/reactions/{emoji}"
+        assert len(fd.requests_to("GET", listed)) == 2  # each emoji's users, once
+
+
+async def test_a_restart_does_not_read_back_reactions_on_posts_where_forget_erased_one(
+    tmp_path, make_bot
+):
+    """Ben reacted on two prompts (one record written, one still queued) and used forget: his
+    reactions are still on Discord, but after a restart neither prompt is read back, so
+    nothing about him returns (and the marks that say so hold no member id)."""
+    db_path = tmp_path / "bot.sqlite3"
+    stored, queued = await seed_post(db_path, "p1"), await seed_post(db_path, "p2")
+    bot = make_bot(settings(tmp_path), cogs=[AnswersCog])
+    async with FakeDiscord(bot) as fd:
+        cog = await start(fd, [stored, queued])
+        await cog.backfill_task
+        await fd.react(C, stored.message_id, BEN)
+        await cog.writer.flush()
+        await fd.react(C, queued.message_id, BEN)
+        assert await cog.writer.forget(G, BEN) == 2
+
+    bot = make_bot(settings(tmp_path), cogs=[_BackfillOnRequest])
+    async with FakeDiscord(bot) as fd:
+        cog = await start(fd, [stored, queued])
+        for post in (stored, queued):
+            discord_keeps_reactions(fd, post, {"👍": [BEN]})
+        await cog.backfill()
+        assert await rows(bot) == []
+        listed = "/channels/{channel_id}/messages/{message_id}/reactions/{emoji}"
+        assert fd.requests_to("GET", listed) == []
+        assert await cog.store.reactions_not_recovered() == {stored.post_id, queued.post_id}

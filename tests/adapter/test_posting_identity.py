@@ -136,7 +136,7 @@ async def test_a_send_repeated_within_discords_window_returns_the_same_message(t
     bot = posting_bot(make_bot, tmp_path, channel(A), clock=clock)
     async with FakeDiscord(bot, clock=clock) as fd:
         await start(fd, A)
-        publisher = DiscordPublisher(bot)
+        publisher = DiscordPublisher(bot, bot.settings, bot.library_holder)
         config = bot.settings.guilds[0]
         prompt = bot.library.prompt("grief-1")
         clock.now = SLOT

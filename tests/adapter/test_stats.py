@@ -152,3 +152,21 @@ async def test_purge_removes_rows_older_than_retention_daily(tmp_path, make_bot)
         assert len(await rows(bot)) == 4
         await tasks.run_due(NOW + timedelta(days=1))
         assert [r[0] for r in await rows(bot)] == [BEN, ANA, ANA]  # posts 3 and 4
+
+
+async def test_looking_up_a_member_or_exporting_is_noted_in_the_mod_log(tmp_path, make_bot):
+    """Acts that read members' records are seen by the other moderators, and ping nobody."""
+    await seed_history(tmp_path / "bot.sqlite3")
+    bot = make_bot(settings(tmp_path), cogs=COGS)
+    async with FakeDiscord(bot) as fd:
+        await fd.connect(guild(fd))
+        await fd.slash("stats server", user_id=MOD, channel_id=C)
+        assert fd.requests_to("POST", f"/channels/{MODLOG}/messages") == []  # no member named
+        await fd.slash("stats member", user_id=MOD, channel_id=C, member=ANA)
+        await fd.slash("export", user_id=MOD, channel_id=C, days=7)
+        notes = fd.requests_to("POST", f"/channels/{MODLOG}/messages")
+        assert [n.json["content"].split(" (<t:")[0] for n in notes] == [
+            f"<@{MOD}> looked up the participation of <@{ANA}>",
+            f"<@{MOD}> exported the participation records of the last 7 day(s)",
+        ]
+        assert all(n.pings.nobody for n in notes)

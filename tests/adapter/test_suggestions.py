@@ -24,6 +24,7 @@ from tests.suggestion_world import (
     running,
     suggest,
     suggestion_bot,
+    write_prompts,
 )
 
 
@@ -175,6 +176,37 @@ async def test_accepting_a_suggestion_appends_a_new_prompt_keeping_the_file_byte
         assert rows(tmp_path)[0][2:] == ("accepted", "joy-2")
         state = yaml.safe_load((tmp_path / "prompts" / "_state.yaml").read_text())
         assert "joy-2" in state["issued"]
+
+
+async def test_a_suggestion_on_a_heavy_subject_is_reviewed_and_written_as_sensitive(
+    tmp_path, make_bot
+):
+    """Like a generated prompt on grief, so it is posted with the care note and without the
+    role ping, and the card says so before a moderator decides."""
+    async with running(tmp_path, make_bot) as (bot, fd):
+        await suggest(fd, ANA, "How do you carry grief for someone far away?", theme="joy")
+        replies, card = await review(fd)
+        assert "sensitive" in card["content"].lower()
+
+        await press(fd, replies, "Accept")
+
+        added = prompts_of(tmp_path, "joy")[-1]
+        assert added["question"] == "How do you carry grief for someone far away?"
+        assert added.get("sensitive") is True
+        assert bot.library.prompt(added["id"]).sensitive
+
+
+async def test_the_card_warns_of_a_question_that_pushes_members_to_disclose(tmp_path, make_bot):
+    """The disclosure rules of ``prompts validate`` (shipped and the admins' own) on the card."""
+    (write_prompts(tmp_path) / "_disclosure.yaml").write_text(
+        "rules:\n  - pattern: 'passport'\n    message: asks about papers\n"
+    )
+    async with running(tmp_path, make_bot) as (_bot, fd):
+        await suggest(fd, ANA, "Are you out to your parents yet?", theme="joy")
+        await suggest(fd, BEN, "What does your passport say about you?", theme="joy")
+        [first, second] = [p.json["content"] for p in announcements(fd)]
+        assert "asks whether or to whom a member is out" in first
+        assert "asks about papers" in second and "asks whether" not in second
 
 
 async def test_the_member_hears_back_in_mine_and_by_dm_and_closed_dms_are_no_error(
@@ -353,3 +385,17 @@ async def test_forget_erases_suggestions_and_uncredits_accepted_prompts(tmp_path
         assert kept["context"] == "Suggested by a member of the community."
         assert "Ana" not in (tmp_path / "prompts" / "joy.yaml").read_text()
         assert bot.library.prompt("joy-2").context.startswith("Suggested by a member")
+
+
+async def test_a_draft_with_a_content_warning_is_shown_behind_it_as_it_would_be_posted():
+    from bot.adapter.review import card
+    from bot.prompts.model import Prompt
+    from bot.suggestions.types import DRAFT, ReviewItem
+
+    prompt = Prompt(
+        "loss-1", "loss", "What helped you through a loss?", (), "“A quote.”", "Essay",
+        enabled=False, status="draft", sensitive=True, content_warning="death",
+    )  # fmt: skip
+    shown = card(ReviewItem(DRAFT, "loss-1", prompt, "Loss", "new"))["embed"].to_dict()
+    assert shown["title"] == "Content warning: death"
+    assert shown["description"] == "||What helped you through a loss?||"

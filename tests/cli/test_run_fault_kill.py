@@ -229,6 +229,37 @@ async def test_answers_arriving_around_a_sigkill_are_each_recorded_once_after_re
     assert int(after_restart) >= 10  # at least the answers sent while the bot was down
 
 
+async def test_reactions_queued_at_a_sigkill_are_recorded_after_restart(server, tmp_path):
+    """100 reactions, SIGKILL 0.3 s later (rows still queued for the writer), five more while
+    the bot is down: after the restart every one is recorded once, read back from Discord."""
+    reactors = [820000000000001000 + n for n in range(105)]
+    for n, member in enumerate(reactors):
+        server.add_member(GUILD, member, f"reactor{n}")
+    async with bot_runs(tmp_path, server) as bot, asyncio.timeout(TEST):
+        await bot.start()
+        await server.wait_for_request(THREADS, method="POST", timeout=START)
+        await wait_db(bot.db, "SELECT status FROM posts", [("posted",)], what="post")
+        (prompt,) = bot_posts(server)
+        prompt_id = int(prompt["id"])
+        for member in reactors[:100]:
+            await server.react(member, CHANNEL, prompt_id, "👍" if member % 2 else "🎉")
+        await asyncio.sleep(0.3)  # the moment of the kill, as in the reported case
+        await bot.kill()
+        for member in reactors[100:]:
+            await server.react(member, CHANNEL, prompt_id)
+
+        await bot.start()
+        await server.wait_for_identify(2, timeout=START)
+        recorded = "SELECT count(*) FROM participation WHERE kind = 'reaction'"
+        await wait_db(bot.db, recorded, [(105,)], what="reactions recovered")
+        assert await bot.stop() in (0, 130)
+
+    rows = query(bot.db, "SELECT member_id, message_id FROM participation ORDER BY member_id")
+    assert rows == [(m, prompt_id) for m in reactors]  # each member once, on the prompt
+    assert integrity(bot.db) == "ok"
+    assert "reactions read on 1 prompt messages" in bot.log_path.read_text()
+
+
 async def test_sigkill_while_the_post_is_in_flight_never_posts_the_slot_twice(server, tmp_path):
     async with bot_runs(tmp_path, server) as bot, asyncio.timeout(TEST):
         hold = server.hold_next("POST", POSTS, apply_first=True)  # Discord stores it; no reply

@@ -1,8 +1,6 @@
 import pytest
 
 from bot.participation.rules import (
-    ANSWER,
-    REACTION,
     Streak,
     classify_message,
     classify_reaction,
@@ -10,7 +8,8 @@ from bot.participation.rules import (
     reaction_row,
     streak,
 )
-from bot.participation.thread_index import PromptIndex, PromptPost
+from bot.participation.thread_index import PromptIndex
+from bot.participation.types import ANSWER, REACTION, PromptPost
 
 POST = PromptPost(7, 1, 10, "prompt-a", "theme-x", 500, 900, 1000)
 

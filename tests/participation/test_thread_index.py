@@ -1,4 +1,5 @@
-from bot.participation.thread_index import PromptIndex, PromptPost
+from bot.participation.thread_index import PromptIndex
+from bot.participation.types import PromptPost
 
 
 def post(post_id, thread_id=None, posted_at=1000, channel_id=10):

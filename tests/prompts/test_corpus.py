@@ -20,7 +20,11 @@ from bot.themes.extract import find_themes
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "essays"
 ESSAYS = sorted(p.name for p in CORPUS.iterdir())
-AUDIENCE_WORDS = re.compile(r"\b(asian|lgbtq\+?|queer|gay|lesbian)\b", re.IGNORECASE)
+# Words that name the first community's audience, or presume it ("who you love" asks about
+# sexuality in a question on any subject).
+AUDIENCE_WORDS = re.compile(
+    r"\b(asian|lgbtq\+?|queer|gay|lesbian|who you love|coming out)\b", re.IGNORECASE
+)
 SUBJECTS = {
     "climate-pacific.md": "climate activism",
     "disability-gaming.md": "disability and online gaming",

@@ -15,17 +15,13 @@ import tracemalloc
 
 import pytest
 
-from bot.participation.rules import ANSWER, REACTION, ParticipationRow
-from bot.reports.summary import (
-    export_csv,
-    member_report,
-    prompt_report,
-    server_report,
-    weekly_digest_text,
-)
-from bot.store import reports as sql
+from bot.participation.types import ANSWER, REACTION, ParticipationRow
+from bot.reports.builders import member_report, prompt_report, server_report
+from bot.reports.digest import weekly_digest_text
+from bot.reports.export import export_csv
 from bot.store.db import open_database
 from bot.store.participation import ParticipationStore
+from bot.store.reports import ReportsStore
 
 G = 1
 POSTS = {  # post id: (channel, kind, prompt, theme, posted_at)
@@ -76,13 +72,13 @@ async def db(tmp_path):
 
 
 async def test_server_report_counts_the_window(db):
-    r = await server_report(db, G, since=2500, now=6000)
+    r = await server_report(ReportsStore(db), G, since=2500, now=6000)
     assert (r.answers, r.reactions, r.posts) == (5, 3, 4)
     assert (r.active_members, r.new_members, r.returning_members) == (4, 2, 2)
 
 
 async def test_server_report_ranks_prompts_and_themes_by_answers_per_post(db):
-    r = await server_report(db, G, since=2500, now=6000, top=1)
+    r = await server_report(ReportsStore(db), G, since=2500, now=6000, top=1)
     # answers per post: p3 (a) 2, p4 (c) 1, p5 (b) 2, p6 (d) 0; themes x = 4/2, y = 1, z = 0
     assert [(p.key, p.per_post) for p in r.most_discussed_prompts] == [("a", 2.0)]
     assert [(p.key, p.per_post) for p in r.least_discussed_prompts] == [("d", 0.0)]
@@ -99,7 +95,9 @@ async def test_server_report_ignores_other_servers_and_later_rows(db):
     await ParticipationStore(db).record_many(
         [ParticipationRow(2, 8, "a", "x", 999, 7777, ANSWER, 3000, 1)]
     )
-    r = await server_report(db, G, since=2500, now=5150)  # 200's p5 answer at 5200 is later
+    r = await server_report(
+        ReportsStore(db), G, since=2500, now=5150
+    )  # 200's p5 answer at 5200 is later
     assert (r.answers, r.active_members) == (4, 4)
     # a post's answers are all it has received so far, so p5 (b) still has 2
     assert [(p.key, p.answers) for p in r.most_discussed_prompts][:2] == [("a", 2), ("b", 2)]
@@ -109,14 +107,14 @@ async def test_deleted_answers_and_forgotten_members_leave_the_report(db):
     store = ParticipationStore(db)
     await store.delete_message(100 * 10 + 3)  # 100's answer to p3
     await store.forget(G, 300)  # 300 answered p3 and reacted to p4
-    r = await server_report(db, G, since=2500, now=6000)
+    r = await server_report(ReportsStore(db), G, since=2500, now=6000)
     assert (r.answers, r.reactions, r.active_members, r.new_members) == (3, 2, 3, 1)
     assert [(p.key, p.answers) for p in r.most_discussed_prompts] == [("b", 2), ("c", 1)]
     assert [(p.key, p.answers) for p in r.least_discussed_prompts] == [("a", 0), ("d", 0)]
 
 
 async def test_few_prompts_are_split_between_most_and_least_discussed(db):
-    r = await server_report(db, G, since=0, now=6000, top=3)
+    r = await server_report(ReportsStore(db), G, since=0, now=6000, top=3)
     most, least = r.most_discussed_prompts, r.least_discussed_prompts
     assert len(most) + len(least) == 4  # four prompts posted: two at each end, none repeated
     assert len(most) == 2 and not {p.key for p in most} & {p.key for p in least}
@@ -124,25 +122,25 @@ async def test_few_prompts_are_split_between_most_and_least_discussed(db):
 
 
 async def test_member_report_streak_forgives_one_miss(db):
-    m = await member_report(db, G, 100)
+    m = await member_report(ReportsStore(db), G, 100)
     assert (m.answers, m.reactions, m.prompts_answered, m.themes_touched) == (4, 1, 2, 1)
     assert (m.current_streak, m.best_streak) == (4, 4)
 
 
 async def test_member_report_two_misses_reset_the_streak(db):
-    m = await member_report(db, G, 200)
+    m = await member_report(ReportsStore(db), G, 200)
     assert (m.current_streak, m.best_streak) == (2, 2)
     assert (m.prompts_answered, m.themes_touched) == (3, 2)
 
 
 async def test_member_with_only_a_manual_prompt_reaction_has_no_streak(db):
-    m = await member_report(db, G, 400)
+    m = await member_report(ReportsStore(db), G, 400)
     assert (m.answers, m.reactions, m.current_streak, m.best_streak) == (0, 1, 0, 0)
     assert (m.first_at, m.last_at) == (4500 + 450, 4500 + 450)
 
 
 async def test_prompt_report_covers_all_posts_of_the_prompt(db):
-    p = await prompt_report(db, G, "a")
+    p = await prompt_report(ReportsStore(db), G, "a")
     # p1: answers by 100 and 200; p3: answers by 100 and 300, reaction by 100
     assert (p.posts, p.answers, p.reactions, p.members) == (2, 4, 1, 3)
     assert p.answers_per_post == 2.0 and p.mean_length == 20.0
@@ -151,7 +149,7 @@ async def test_prompt_report_covers_all_posts_of_the_prompt(db):
 
 async def test_weekly_digest_is_plain_short_text_without_mentions(db):
     await add_posts(db, {7: (10, "scheduled", "@everyone" + "q" * 3000, "<@&123>", 5500)})
-    text = weekly_digest_text(await server_report(db, G, since=2500, now=6000))
+    text = weekly_digest_text(await server_report(ReportsStore(db), G, since=2500, now=6000))
     assert "Active members: 4 (2 new, 2 returning)" in text
     assert "Answers: 5" in text
     assert len(text) <= 2000
@@ -160,7 +158,7 @@ async def test_weekly_digest_is_plain_short_text_without_mentions(db):
 
 async def test_export_csv_has_documented_columns_and_reads_back(db):
     out = io.StringIO()
-    assert await export_csv(db, G, since=2500, out=out) == 8
+    assert await export_csv(ReportsStore(db), G, since=2500, out=out) == 8
     back = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert list(back[0]) == [
         "post_id", "prompt_id", "theme_id", "channel_id", "thread_id", "member_id", "kind",
@@ -180,7 +178,7 @@ async def test_export_escapes_text_a_spreadsheet_would_split(db):
     awkward = 'grief, "loss"\nand after'
     await db.execute("UPDATE participation SET prompt_id = ? WHERE post_id = 3", (awkward,))
     out = io.StringIO()
-    written = await export_csv(db, G, since=2500, out=out)
+    written = await export_csv(ReportsStore(db), G, since=2500, out=out)
     back = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert len(back) == written
     assert {r["prompt_id"] for r in back if r["post_id"] == "3"} == {awkward}
@@ -199,7 +197,7 @@ async def test_export_streams_with_flat_memory(tmp_path):
         del many
         sink = _Counter()
         tracemalloc.start()
-        written = await export_csv(db, G, since=0, out=sink)
+        written = await export_csv(ReportsStore(db), G, since=0, out=sink)
         peaks.append(tracemalloc.get_traced_memory()[1])
         tracemalloc.stop()
         assert written == total and sink.lines == total + 1
@@ -244,7 +242,7 @@ async def test_totals_over_many_days_match_the_rows_after_deletions(tmp_path, sm
     assert await store.purge_older_than(3 * day) > 0
     for since, now in [(0, 40 * day), (day + 5, 20 * day - 7), (2 * day, 2 * day + 100)]:
         answers, reactions, active, new = await brute_force(db, since, now)
-        assert await sql.kind_totals(db, G, since, now) == (answers, reactions)
-        members = await sql.member_totals(db, G, since, now, small_window=small_window)
+        assert await ReportsStore(db).kind_totals(G, since, now) == (answers, reactions)
+        members = await ReportsStore(db).member_totals(G, since, now, small_window=small_window)
         assert members == (active, new)
     await db.close()

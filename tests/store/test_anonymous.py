@@ -5,9 +5,12 @@ import csv
 import io
 
 from bot.anonymity.types import AnonymousAnswer
-from bot.reports.summary import export_csv, member_report, server_report, weekly_digest_text
+from bot.reports.builders import member_report, prompt_report, server_report
+from bot.reports.digest import weekly_digest_text
+from bot.reports.export import export_csv
 from bot.store.anonymous import AnonymousStore
 from bot.store.db import open_database
+from bot.store.reports import ReportsStore
 from tests.participation_world import ANA, BEN, DAY, NOW, G, seed_history
 
 THREAD = 1003  # post 3's thread in the seeded history
@@ -28,16 +31,16 @@ async def seeded(tmp_path, counted: bool = True):
 async def test_the_member_counts_it_in_their_streak_and_moderators_do_not(tmp_path):
     db = await seeded(tmp_path)
     try:
-        own = await member_report(db, G, ANA, include_anonymous=True)
+        own = await member_report(ReportsStore(db), G, ANA, include_anonymous=True)
         assert (own.answers, own.prompts_answered, own.current_streak, own.best_streak) == (
             5,
             4,
             4,
             4,
         )
-        moderators = await member_report(db, G, ANA)
+        moderators = await member_report(ReportsStore(db), G, ANA)
         assert (moderators.answers, moderators.current_streak) == (4, 3)
-        assert (await member_report(db, G, BEN)).answers == 2
+        assert (await member_report(ReportsStore(db), G, BEN)).answers == 2
     finally:
         await db.close()
 
@@ -46,11 +49,11 @@ async def test_server_report_digest_and_export_count_it_without_the_member(tmp_p
     db = await seeded(tmp_path)
     try:
         now = int(NOW.timestamp())
-        report = await server_report(db, G, now - 7 * DAY, now)
+        report = await server_report(ReportsStore(db), G, now - 7 * DAY, now)
         assert (report.answers, report.anonymous_answers, report.active_members) == (5, 1, 2)
         assert "(and 1 anonymous answer(s))" in weekly_digest_text(report)
         out = io.StringIO()
-        await export_csv(db, G, 0, out)
+        await export_csv(ReportsStore(db), G, 0, out)
         table = list(csv.DictReader(io.StringIO(out.getvalue())))
         [anonymous] = [r for r in table if r["anonymous"] == "yes"]
         assert anonymous["member_id"] == "" and anonymous["message_id"] == "777000"
@@ -59,16 +62,54 @@ async def test_server_report_digest_and_export_count_it_without_the_member(tmp_p
         await db.close()
 
 
-async def test_an_uncounted_link_is_in_no_figure_at_all(tmp_path):
-    db = await seeded(tmp_path, counted=False)
+async def moderator_view(db) -> tuple:
+    """Everything moderators can read about the server: reports, the digest and the CSV."""
+    now = int(NOW.timestamp())
+    report = await server_report(ReportsStore(db), G, now - 7 * DAY, now)
+    out = io.StringIO()
+    await export_csv(ReportsStore(db), G, 0, out)
+    return (
+        report,
+        (await prompt_report(ReportsStore(db), G, "p3")).anonymous_answers,
+        out.getvalue(),
+    )
+
+
+async def test_moderators_figures_do_not_move_when_the_author_opts_out_or_erases(tmp_path):
+    """Comparing reports or exports from before and after a member opts out or erases their
+    records must not tell moderators which anonymous answers were that member's."""
+    db = await seeded(tmp_path)
     try:
-        now = int(NOW.timestamp())
-        assert (await server_report(db, G, now - 7 * DAY, now)).anonymous_answers == 0
-        own = await member_report(db, G, ANA, include_anonymous=True)
-        assert own.answers == 4
-        out = io.StringIO()
-        await export_csv(db, G, 0, out)
-        assert "777000" not in out.getvalue()
+        store = AnonymousStore(db)
+        before = await moderator_view(db)
+        assert before[0].anonymous_answers == 1 and before[1] == 1 and "777000" in before[2]
+        await store.uncount(G, ANA)  # "Erase my records" when opting out
+        assert await moderator_view(db) == before
+        assert (await member_report(ReportsStore(db), G, ANA, include_anonymous=True)).answers == 4
+        assert await store.forget(G, ANA) == 1  # /participation forget, answers kept unsigned
+        assert await moderator_view(db) == before
+        assert await store.member_answers(G, ANA) == []
+        kept = await store.answer(777_000)
+        assert kept is not None and kept.member_id != ANA
+        assert (await member_report(ReportsStore(db), G, ANA, include_anonymous=True)).answers == 4
+    finally:
+        await db.close()
+
+
+async def test_an_opted_out_authors_answer_is_counted_like_any_other(tmp_path):
+    """An answer relayed while its author was opted out is not their participation, but leaving
+    it out of the server's figures would single it out as an opted-out member's."""
+    counted, uncounted = tmp_path / "a", tmp_path / "b"
+    counted.mkdir(), uncounted.mkdir()
+    db = await seeded(counted)
+    try:
+        expected = await moderator_view(db)
+    finally:
+        await db.close()
+    db = await seeded(uncounted, counted=False)
+    try:
+        assert await moderator_view(db) == expected
+        assert (await member_report(ReportsStore(db), G, ANA, include_anonymous=True)).answers == 4
     finally:
         await db.close()
 

@@ -1,9 +1,10 @@
 import asyncio
+import contextlib
 import sqlite3
 
 import pytest
 
-from bot.participation.rules import ANSWER, REACTION, ParticipationRow
+from bot.participation.types import ANSWER, REACTION, ParticipationRow
 from bot.store.batch import BatchWriter
 from bot.store.db import open_database
 from bot.store.participation import ParticipationStore
@@ -161,6 +162,62 @@ async def test_forget_keeps_the_opt_out_that_honours_the_request(db, store):
     await store.opt_out(GUILD, 7, now=3000)
     assert await store.forget(GUILD, 7) == 1
     assert await store.is_opted_out(GUILD, 7)
+
+
+MEMBER = 820000000000000777  # a Discord id: SQLite stores it in 8 bytes, big-endian
+
+
+def copies_on_disk(path, member_id: int) -> dict[str, int]:
+    """How often the member id appears in the database files, as SQLite stores it in a record
+    (8-byte big-endian integer) and as text."""
+    needles = [member_id.to_bytes(8, "big"), str(member_id).encode()]
+    found = {}
+    for suffix in ("", "-wal"):
+        file = path.with_name(path.name + suffix)
+        data = file.read_bytes() if file.exists() else b""
+        found[file.name] = sum(data.count(n) for n in needles)
+    return found
+
+
+async def test_forget_leaves_no_copy_of_the_member_id_in_the_database_files(tmp_path, db, store):
+    """While the connection is open: no copy in the -wal file nor in the main file."""
+    path = tmp_path / "bot.sqlite3"
+    writer = BatchWriter(store, max_rows=500)
+    others = [820000000000000100 + n for n in range(300)]
+    for n in range(6000):  # enough rows for b-trees several levels deep, written in batches
+        member = MEMBER if n % 40 == 0 else others[(n * 7919) % len(others)]
+        await writer.add(answer(member, 10_000 + (n * 7919) % 6000, at=2000 + n))
+    await writer.add(reaction(MEMBER))
+    await writer.flush()
+    assert sum(copies_on_disk(path, MEMBER).values()) > 150  # the rows are on disk
+
+    assert await writer.forget(GUILD, MEMBER) == 151
+
+    assert copies_on_disk(path, MEMBER) == {"bot.sqlite3": 0, "bot.sqlite3-wal": 0}
+    assert copies_on_disk(path, others[0])["bot.sqlite3"] > 0  # other members are kept
+    assert len(await stored(db)) == 5850
+
+
+async def test_forget_rebuilds_the_file_when_old_bytes_survive_in_free_space(tmp_path, db, store):
+    """Bytes left in a page's free space (here by a deletion without secure_delete, as an
+    older bot or another tool would leave them) are found and the file is rebuilt."""
+    path = tmp_path / "bot.sqlite3"
+    await store.record_many([answer(8, 99)])
+    with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as other:
+        other.execute("PRAGMA secure_delete = OFF")
+        other.execute(
+            "INSERT INTO participation (guild_id, post_id, prompt_id, theme_id, member_id,"
+            " message_id, kind, created_at) VALUES (1, 1, 'p', 't', ?, 5, 'answer', 1)",
+            (MEMBER,),
+        )
+        other.execute("DELETE FROM participation WHERE member_id = ?", (MEMBER,))
+        other.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert copies_on_disk(path, MEMBER)["bot.sqlite3"] > 0
+
+    assert await store.forget(GUILD, MEMBER) == 0
+
+    assert copies_on_disk(path, MEMBER) == {"bot.sqlite3": 0, "bot.sqlite3-wal": 0}
+    assert await stored(db) == [(8, 99, ANSWER)]
 
 
 async def test_purge_deletes_only_rows_older_than_retention(db, store):

@@ -21,6 +21,7 @@ from bot.adapter.anonymous.moderation import NO_PINGS, AnonymousModeration, priv
 from bot.adapter.anonymous.post_care import COG_NAME, AnswerButton, DeleteButton
 from bot.anonymity.policy import (
     ANSWER_MAX,
+    MAY_NOT_POST,
     RATE_WINDOW,
     STOPPED,
     THREAD_CLOSED,
@@ -81,6 +82,11 @@ class AnonymousCog(commands.Cog, name=COG_NAME):
         self.bot = bot
         self.store = services.anonymous
         self.participation = services.participation
+        # When each member last posted anonymously per server, for the rate limit only: the
+        # stored links go when an answer is deleted or unlinked, and a deleted answer must
+        # still count (a moderator removing abuse must not hand its author a fresh hour).
+        # Held in memory for at most an hour; it names no message.
+        self.posted_at: dict[tuple[int, int], list[int]] = {}
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(AnswerButton, DeleteButton)
@@ -100,12 +106,29 @@ class AnonymousCog(commands.Cog, name=COG_NAME):
             return TURNED_OFF, None
         if await self.store.is_stopped(guild.guild_id):
             return STOPPED, None
+        # The member's own right to post in threads here (a channel overwrite or a timeout
+        # that stops them speaking must stop the relay too; Discord resolves both into these).
+        if not interaction.permissions.send_messages_in_threads:
+            return MAY_NOT_POST, None
         since = self.bot.now_seconds() - RATE_WINDOW
-        used = await self.store.recent_count(guild.guild_id, interaction.user.id, since)
+        used = max(
+            await self.store.recent_count(guild.guild_id, interaction.user.id, since),
+            self._posted_since(guild.guild_id, interaction.user.id, since),
+        )
         if used >= guild.anonymous_per_hour:
             return rate_limited_text(guild.anonymous_per_hour), None
         thread = await self._open_thread(post_id, guild.guild_id)
         return (THREAD_CLOSED, None) if thread is None else (None, thread)
+
+    def _posted_since(self, guild_id: int, member_id: int, since: int) -> int:
+        """The member's anonymous posts in the server after ``since`` (older ones forgotten)."""
+        key = (guild_id, member_id)
+        recent = [at for at in self.posted_at.get(key, ()) if at > since]
+        if recent:
+            self.posted_at[key] = recent
+        else:
+            self.posted_at.pop(key, None)
+        return len(recent)
 
     async def _open_thread(self, post_id: int, guild_id: int) -> discord.Thread | None:
         """The post's thread if it still takes answers (exists, not archived, not locked)."""
@@ -161,6 +184,7 @@ class AnonymousCog(commands.Cog, name=COG_NAME):
             await private(interaction, "Discord refused the post; nothing was posted or stored.")
             return
         guild_id, member_id = interaction.guild_id, interaction.user.id
+        self.posted_at.setdefault((guild_id, member_id), []).append(self.bot.now_seconds())
         opted_out = await self.participation.is_opted_out(guild_id, member_id)
         await self.store.record(
             AnonymousAnswer(
@@ -184,6 +208,13 @@ class AnonymousCog(commands.Cog, name=COG_NAME):
         if link is None:
             await interaction.response.edit_message(
                 content="That anonymous answer is already deleted.", view=None
+            )
+            return
+        if not link.linked:
+            await private(
+                interaction,
+                "You erased the link to this answer, so the bot can no longer tell it is yours; "
+                "a moderator can delete it for you.",
             )
             return
         if link.member_id != interaction.user.id:

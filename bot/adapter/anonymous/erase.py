@@ -17,7 +17,7 @@ async def erase_links(
 ) -> tuple[int, int]:
     """Erase the member's links in a server; with ``delete``, their relayed answers are
     deleted from Discord first. Returns (links erased, messages deleted)."""
-    deleted = 0
+    gone: list[int] = []
     if delete:
         for answer in await store.member_answers(guild_id, member_id):
             message = bot.get_partial_messageable(answer.channel_id).get_partial_message(
@@ -25,9 +25,10 @@ async def erase_links(
             )
             try:
                 await message.delete()
-                deleted += 1
+                gone.append(answer.message_id)
             except discord.NotFound:
-                pass
+                gone.append(answer.message_id)
             except discord.HTTPException as exc:
                 log.warning("anonymous answer %s not deleted: %s", answer.message_id, exc)
-    return await store.forget(guild_id, member_id), deleted
+    removed = await store.delete(gone)  # deleted messages take their records with them
+    return removed + await store.forget(guild_id, member_id), len(gone)

@@ -114,7 +114,7 @@ class AnonymousModeration(commands.Cog, name="AnonymousModeration"):
             return
         message_id = message_id_of(message)
         link = await self.store.answer(message_id) if message_id else None
-        if link is None or link.guild_id != guild.guild_id:
+        if link is None or link.guild_id != guild.guild_id or not link.linked:
             await private(
                 interaction,
                 "No anonymous answer is linked to that message (it may be deleted, or its "

@@ -19,6 +19,7 @@ CARE_FIELD = "Taking care"
 ANSWER_LABEL = "Answer anonymously"
 DELETE_LABEL = "Delete my anonymous answer"
 COG_NAME = "Anonymous"
+FIELD_MAX = 1024  # characters in an embed field's value (Discord's limit)
 UNAVAILABLE = "Anonymous answers are not available right now. Nothing was posted or stored."
 
 
@@ -32,12 +33,19 @@ def care_text(guild: GuildConfig | None) -> str:
 def decorate_embed(
     embed: discord.Embed, prompt: Prompt, guild: GuildConfig | None
 ) -> discord.Embed:
-    """A content warning goes in front and the question behind a spoiler (embed titles show no
-    spoilers, so the question moves to the description); a sensitive prompt gets the care note
-    and support links as a field."""
+    """A content warning goes in front and the question and context quote behind spoilers
+    (embed titles show no spoilers, so the question moves to the description); a sensitive
+    prompt gets the care note and support links as a field, in plain view."""
     if prompt.content_warning:
         embed.title = f"Content warning: {prompt.content_warning}"
         embed.description = f"||{prompt.question}||"
+        for index, field in enumerate(embed.fields):  # the essay's quote is behind it too
+            value = str(field.value)
+            if len(value) > FIELD_MAX - 4:
+                value = value[: FIELD_MAX - 5].rstrip() + "…"
+            embed.set_field_at(
+                index, name=field.name, value=f"||{value}||", inline=bool(field.inline)
+            )
     care = care_text(guild) if prompt.sensitive else ""
     if care:
         embed.add_field(name=CARE_FIELD, value=care, inline=False)
