@@ -13,6 +13,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import TextIO
 
 from bot.cli.stats_cmd import add_db_arguments, database_path, window
 from bot.reports.export import export_csv
@@ -48,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _export(path: Path, guild: int, since: int, f) -> int:
+async def _export(path: Path, guild: int, since: int, f: TextIO) -> int:
     next_report = PROGRESS_EVERY
 
     def progress(written: int) -> None:

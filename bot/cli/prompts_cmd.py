@@ -7,6 +7,7 @@ import logging
 from pathlib import Path
 
 from bot.cli.themes_cmd import emit
+from bot.prompts.build import Report
 from bot.prompts.loader import load_library, load_theme_files
 from bot.prompts.model import Library
 
@@ -83,7 +84,7 @@ def run_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def render_report(report) -> str:  # a bot.prompts.build.Report
+def render_report(report: Report) -> str:
     lines = [f"added      {pid}" for pid in report.added]
     lines += [f"left alone {pid}: {why}" for pid, why in report.left_alone]
     if report.kept:
