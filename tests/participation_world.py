@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from types import SimpleNamespace
 
-from bot.adapter.client import DiscussionBot
 from bot.config.settings import DigestConfig, GuildConfig, Settings
 from bot.participation.types import PromptPost
-from bot.prompts.model import Library
 from bot.store.db import open_database
 from bot.store.posts import PostStore
 from tests.discord_harness import BOT_USER_ID, events, payloads
@@ -28,16 +25,6 @@ def settings(tmp_path: Path, **top) -> Settings:
         digest=DigestConfig("0 9 * * MON", "UTC"),
     )
     return Settings(database=tmp_path / "bot.sqlite3", guilds=(guild,), **top)
-
-
-def make_bot(tmp_path: Path, cogs=None, clock=None, **top) -> DiscussionBot:
-    extra = {"cogs": cogs} if cogs is not None else {}
-    return DiscussionBot(
-        settings(tmp_path, **top),
-        SimpleNamespace(library=Library()),
-        clock=clock or (lambda: NOW),
-        **extra,
-    )
 
 
 async def seed_post(

@@ -64,7 +64,7 @@ def write_prompts(tmp_path: Path) -> Path:
     return folder
 
 
-def make_bot(tmp_path: Path, clock=lambda: NOW, **guild) -> DiscussionBot:
+def suggestion_bot(make_bot, tmp_path: Path, clock=lambda: NOW, **guild) -> DiscussionBot:
     folder = tmp_path / "prompts"
     if not folder.exists():
         write_prompts(tmp_path)
@@ -74,8 +74,8 @@ def make_bot(tmp_path: Path, clock=lambda: NOW, **guild) -> DiscussionBot:
         guild_id=G, moderator_role_ids=(MOD_ROLE,), mod_log_channel_id=MODLOG, **guild
     )
     settings = Settings(database=tmp_path / "bot.sqlite3", prompts_dir=folder, guilds=(config,))
-    return DiscussionBot(
-        settings, holder, clock=clock, cogs=[Topics, Suggestions, ParticipationCommands]
+    return make_bot(
+        settings, holder, cogs=[Topics, Suggestions, ParticipationCommands], clock=clock
     )
 
 
@@ -98,8 +98,8 @@ def guild(fd) -> dict:
 
 
 @contextlib.asynccontextmanager
-async def running(tmp_path: Path, **guild_options):
-    bot = make_bot(tmp_path, **guild_options)
+async def running(tmp_path: Path, make_bot, **guild_options):
+    bot = suggestion_bot(make_bot, tmp_path, **guild_options)
     async with FakeDiscord(bot, clock=bot.clock) as fd:
         await fd.connect(guild(fd))
         yield bot, fd

@@ -278,7 +278,11 @@ async def _show(interaction: discord.Interaction, args: dict[str, Any]) -> None:
 
 
 async def _show_next(
-    interaction: discord.Interaction, service: SuggestionService, kind: str, key: str, head=""
+    interaction: discord.Interaction,
+    service: SuggestionService,
+    kind: str,
+    key: str,
+    head: str = "",
 ) -> None:
     items = await service.review_items(interaction.guild_id, _now(interaction))
     keys = [(i.kind, i.key) for i in items]

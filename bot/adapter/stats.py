@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import logging
 import tempfile
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Optional
 
 import discord
@@ -18,6 +19,7 @@ from discord.ext import commands
 from bot.adapter.checks import ModGroup, mod_command
 from bot.adapter.report_tasks import ReportTasks
 from bot.adapter.tree import bounded
+from bot.participation.types import Ranked
 from bot.reports.builders import member_report, prompt_report, server_report
 from bot.reports.digest import anonymous_note, iso
 from bot.reports.export import export_csv
@@ -35,7 +37,7 @@ NO_PINGS = discord.AllowedMentions.none()
 Days = bounded(1, 3650)
 
 
-def _ranked(title: str, ranked) -> list[str]:
+def _ranked(title: str, ranked: Iterable[Ranked]) -> list[str]:
     return [f"{title}: " + ", ".join(f"{r.key} ({r.per_post:.1f}/post)" for r in ranked)]
 
 

@@ -68,7 +68,9 @@ class Topics(commands.Cog):
                 clip(text), ephemeral=True, allowed_mentions=allowed
             )
 
-    def target(self, interaction: discord.Interaction, channel: discord.abc.GuildChannel | None):
+    def target(
+        self, interaction: discord.Interaction, channel: discord.abc.GuildChannel | None
+    ) -> tuple[int | None, int]:
         """(guild id, channel id): the option, else where the command was used."""
         if channel is not None:
             return interaction.guild_id, channel.id
@@ -118,7 +120,9 @@ class Topics(commands.Cog):
             await self.reply(interaction, f"Could not post in <#{channel_id}>: {outcome.reason}")
 
     @post.autocomplete("theme")
-    async def theme_choices(self, interaction: discord.Interaction, current: str):
+    async def theme_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
         typed = current.lower()
         return [
             app_commands.Choice(name=f"{t.title} ({t.id})"[:100], value=t.id)
@@ -127,7 +131,9 @@ class Topics(commands.Cog):
         ][:CHOICES_MAX]
 
     @post.autocomplete("prompt")
-    async def prompt_choices(self, interaction: discord.Interaction, current: str):
+    async def prompt_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
         typed, theme = current.lower(), getattr(interaction.namespace, "theme", None)
         return [
             app_commands.Choice(name=f"{p.id}: {p.question}"[:100], value=p.id)
@@ -185,7 +191,12 @@ class Topics(commands.Cog):
     ) -> None:
         await self._set_paused(interaction, channel, False)
 
-    async def _set_paused(self, interaction, channel, paused: bool) -> None:
+    async def _set_paused(
+        self,
+        interaction: discord.Interaction,
+        channel: discord.TextChannel | None,
+        paused: bool,
+    ) -> None:
         guild_id, channel_id = self.target(interaction, channel)
         change = self.service.pause if paused else self.service.resume
         try:

@@ -14,6 +14,7 @@ log = logging.getLogger(__name__)
 
 COMMAND_MODULES = (
     "run",
+    "demo",
     "themes",
     "prompts",
     "preview",

@@ -9,7 +9,7 @@ daily expiry (``expire``).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from bot.participation.types import PromptPost
 
@@ -36,7 +36,7 @@ class PromptIndex:
     def __len__(self) -> int:
         return len(self._by_post)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[PromptPost]:
         return iter(list(self._by_post.values()))
 
     def add(self, post: PromptPost) -> None:

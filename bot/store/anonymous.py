@@ -20,7 +20,7 @@ _ANSWER = (
 )
 
 
-def _answer(row) -> AnonymousAnswer:
+def _answer(row: tuple) -> AnonymousAnswer:
     m, g, p, c, member, counted, at, length = row
     return AnonymousAnswer(m, g, p, c, member, bool(counted), at, length)
 

@@ -83,7 +83,9 @@ def essay_subject(essay: Essay, vocab: Vocabulary) -> str:
     return " ".join(words[:cut]) if cut and not words[0].endswith("ing") else key.phrase
 
 
-def _source(item: Item, key: TitleKey, essay_title: str, subject: str, audience) -> Source:
+def _source(
+    item: Item, key: TitleKey, essay_title: str, subject: str, audience: str | None
+) -> Source:
     return Source(
         item.essay,
         item.number,

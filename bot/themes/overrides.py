@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from yaml.nodes import MappingNode
+from yaml.nodes import MappingNode, Node
 
 from bot.errors import InputError, Problem
 from bot.prompts.yaml_nodes import Reader
@@ -86,7 +86,7 @@ def apply_overrides(themes: list[Theme], overrides: Overrides) -> list[Theme]:
     return sorted(by_id.values(), key=lambda t: t.id)
 
 
-def _entry(reader: Reader, node, what: str, keys: tuple[str, str, str]):
+def _entry(reader: Reader, node: Node, what: str, keys: tuple[str, str, str]):
     fields = reader.mapping(node, f"a {what} entry", keys) or {}
     for required in (keys[0], keys[2]):
         if required not in fields:
@@ -100,7 +100,7 @@ def _entry(reader: Reader, node, what: str, keys: tuple[str, str, str]):
     return target or Named("", line_of(node)), title, names
 
 
-def _name(reader: Reader, node, what: str, plain: bool = False) -> Named | None:
+def _name(reader: Reader, node: Node | None, what: str, plain: bool = False) -> Named | None:
     if node is None:
         return None
     value = reader.text(node, what, 300)
@@ -109,7 +109,7 @@ def _name(reader: Reader, node, what: str, plain: bool = False) -> Named | None:
     )
 
 
-def _renames(reader: Reader, node) -> list[tuple[Named, str]]:
+def _renames(reader: Reader, node: Node) -> list[tuple[Named, str]]:
     out = []
     if not isinstance(node, MappingNode):
         reader.problem(node, "rename must map theme ids to titles")
@@ -121,7 +121,14 @@ def _renames(reader: Reader, node) -> list[tuple[Named, str]]:
     return out
 
 
-def _split(by_id, target: Named, title, refs: list[Named], problems, path) -> None:
+def _split(
+    by_id: dict[str, Theme],
+    target: Named,
+    title: str | None,
+    refs: list[Named],
+    problems: list[Problem],
+    path: str,
+) -> None:
     moved: list[Source] = []
     for ref in refs:
         found = [s for t in by_id.values() for s in t.sources if _matches(s, ref.name)]
@@ -143,7 +150,14 @@ def _split(by_id, target: Named, title, refs: list[Named], problems, path) -> No
     by_id[target.name] = theme
 
 
-def _merge(by_id, target: Named, title, names: list[Named], problems, path) -> None:
+def _merge(
+    by_id: dict[str, Theme],
+    target: Named,
+    title: str | None,
+    names: list[Named],
+    problems: list[Problem],
+    path: str,
+) -> None:
     if not _known(by_id, target, problems, path):
         return
     into = by_id[target.name]
@@ -155,7 +169,7 @@ def _merge(by_id, target: Named, title, names: list[Named], problems, path) -> N
     by_id[into.id] = Theme(into.id, merged.title, into.phrase, into.concept, merged.sources)
 
 
-def _known(by_id, name: Named, problems, path) -> bool:
+def _known(by_id: dict[str, Theme], name: Named, problems: list[Problem], path: str) -> bool:
     if name.name in by_id:
         return True
     problems.append(Problem(path, name.line, f"no theme has id {name.name!r}"))

@@ -6,9 +6,10 @@ import asyncio
 from datetime import datetime
 from typing import Any
 
-from . import events, payloads
+from bot.devserver import events, payloads
+from bot.devserver.payloads import Payload
+
 from .interactions import InteractionBuilder, Replies
-from .payloads import Payload
 
 
 class Actions:

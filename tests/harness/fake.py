@@ -1,4 +1,5 @@
-"""FakeDiscord: a discord.py client connected to an in-process fake Discord.
+"""FakeDiscord: a discord.py client connected in-process to the model of Discord in
+``bot.devserver`` (the same model the HTTP + WebSocket server serves).
 
 Gateway events go through discord.py's real ``DiscordWebSocket.received_message`` → state parsers
 → ``bot.dispatch``; REST calls are answered by the fake server and recorded. This is the only
@@ -17,12 +18,13 @@ import discord
 from discord.gateway import DiscordWebSocket
 from discord.webhook.async_ import async_context
 
-from . import payloads
+from bot.devserver import payloads
+from bot.devserver.app_routes import AppRoutes
+from bot.devserver.requests import Request
+from bot.devserver.state import ChannelRoutes, DiscordState, Handler
+
 from .actions import Actions
 from .errors import ErrorLog
-from .rest import Request
-from .server import ChannelRoutes, Handler, ServerState
-from .server_apps import AppRoutes
 from .transport import Transport
 
 BOT_USER_ID = 1_000_000_000_000_000_001
@@ -47,7 +49,7 @@ class FakeDiscord(Actions):
         self.bot = bot
         self.clock = clock
         self.bot_user = payloads.user(bot_user_id, "DiscussionBot", bot=True)
-        self.server = ServerState(self.bot_user, application_id, self._new_id)
+        self.server = DiscordState(self.bot_user, application_id, self._new_id)
         self.server.echo = echo
         self.apps = AppRoutes(self.server)
         self.transport = Transport({**ChannelRoutes(self.server).routes(), **self.apps.routes()})
@@ -118,7 +120,7 @@ class FakeDiscord(Actions):
             data = self._as_delivered(data)
             self.server.store_message(data)
         elif event == "INTERACTION_CREATE":
-            self.apps.interactions[data["token"]] = data
+            self.apps.record(data)
         self._seq += 1
         frame = {"op": 0, "t": event, "s": self._seq, "d": data}
         await self._ws.received_message(json.dumps(frame))
@@ -180,7 +182,16 @@ class FakeDiscord(Actions):
         self.transport.routes[(method.upper(), route)] = handler
 
     def set_history(self, channel_id: int, messages: list[dict[str, Any]]) -> None:
-        """Messages GET /channels/{id}/messages will return (any order; served newest first)."""
+        """Messages GET /channels/{id}/messages will return (any order; served newest first).
+        A channel the fake has not seen yet becomes a thread of the messages' guild (Discord
+        answers 404 for a channel it does not know)."""
+        if channel_id not in self.server.channels and messages:
+            guild_id = int(messages[0].get("guild_id") or 0)
+            guild = self.server.guilds.get(guild_id, {"channels": []})
+            parent = next((int(c["id"]) for c in guild["channels"] if c["type"] == 0), channel_id)
+            owner = self.server.bot_id
+            thread = payloads.thread(channel_id, guild_id, parent, owner_id=owner)
+            self.server.channels[channel_id] = thread
         for m in messages:
             self.server.store_message(m)
 

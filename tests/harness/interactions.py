@@ -9,10 +9,10 @@ from typing import Any
 
 import discord
 
-from . import events, payloads
-from .payloads import Payload
-from .rest import Request
-from .server import ServerState
+from bot.devserver import events, payloads
+from bot.devserver.payloads import Payload
+from bot.devserver.requests import Request
+from bot.devserver.state import DiscordState
 
 EPHEMERAL = 64
 
@@ -34,7 +34,7 @@ def option_types(command: Any) -> dict[str, int]:
 
 
 class InteractionBuilder:
-    def __init__(self, bot: discord.Client, state: ServerState) -> None:
+    def __init__(self, bot: discord.Client, state: DiscordState) -> None:
         self.bot = bot
         self.s = state
 

@@ -19,8 +19,10 @@ from typing import Any
 import discord
 from discord.http import Route
 
-from .rest import DEFAULT_ERRORS, Failure, Request, body_and_files, http_error
-from .server import Handler, route_params
+from bot.devserver.requests import Request
+from bot.devserver.state import Handler, route_params
+
+from .failures import DEFAULT_ERRORS, Failure, body_and_files, http_error
 
 log = logging.getLogger(__name__)
 RETRIED_BY_HTTP_CLIENT = {500, 502, 504, 524}

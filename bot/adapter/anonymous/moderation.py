@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -37,7 +37,7 @@ def message_id_of(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-async def private(interaction: discord.Interaction, text: str, **kw) -> None:
+async def private(interaction: discord.Interaction, text: str, **kw: Any) -> None:
     """Reply only the member sees, pinging nobody."""
     if interaction.response.is_done():
         await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS, **kw)

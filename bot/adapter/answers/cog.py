@@ -45,7 +45,9 @@ class AnswersCog(commands.Cog, name="Answers"):
         self.bot = bot
         self.store = services.participation
         self.writer = services.writer
-        self.recorder = AnswerRecorder(self.store, self.writer, self._open_since)
+        self.recorder = AnswerRecorder(
+            self.store, self.writer, self._open_since, self._fresh_own_thread
+        )
         self.backfill_runner = ThreadBackfill(bot, self.recorder, self.writer)
         self.reactions = ReactionRecovery(
             bot, self.store, self.writer, bot.now_seconds, bot.settings.retention_days
@@ -88,6 +90,16 @@ class AnswersCog(commands.Cog, name="Answers"):
         await _stop([t for t in tasks if t is not None])
         await self.recorder.drain()
         await self.writer.flush()
+
+    def _fresh_own_thread(self, channel: object) -> bool:
+        """A thread the bot opened within the last LATE_ANNOUNCE (a post being made)."""
+        me = self.bot.user
+        return (
+            isinstance(channel, discord.Thread)
+            and me is not None
+            and channel.owner_id == me.id
+            and self.bot.clock() - discord.utils.snowflake_time(channel.id) <= LATE_ANNOUNCE
+        )
 
     def _open_since(self) -> int:
         return self.bot.now_seconds() - OPEN_DAYS * 86400

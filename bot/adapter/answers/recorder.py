@@ -23,12 +23,21 @@ from bot.store.participation import ParticipationStore
 
 log = logging.getLogger(__name__)
 
+# Answers in a thread the bot opened a moment ago whose post is not recorded yet (its follow-ups
+# are still being sent, or the record is a moment away) wait in memory, within these bounds; a
+# post announced later than that has its thread's history read instead.
+EARLY_PER_THREAD, EARLY_THREADS = 200, 20
+
 
 class AnswerRecorder:
     """Owns the index of open prompt posts and what is known about reading their threads."""
 
     def __init__(
-        self, store: ParticipationStore, writer: BatchWriter, open_since: Callable[[], int]
+        self,
+        store: ParticipationStore,
+        writer: BatchWriter,
+        open_since: Callable[[], int],
+        fresh_own_thread: Callable[[object], bool] = lambda channel: False,
     ) -> None:
         self.store = store
         self.writer = writer
@@ -41,6 +50,10 @@ class AnswerRecorder:
         # move the stored cursor, or a crash before the backfill would skip the missed answers.
         self.awaiting_backfill: set[int] = set()
         self._adding: set[asyncio.Task] = set()  # answers waiting for a server's opt-outs
+        # A thread the bot opened a moment ago (``fresh_own_thread(channel)``) whose post is not
+        # tracked yet: members' messages there wait by thread id until it is (``track``).
+        self.fresh_own_thread = fresh_own_thread
+        self.early: dict[int, list[discord.Message]] = {}
 
     async def load(self) -> None:
         """The open posts and the read cursors as stored; every thread still to be read."""
@@ -54,9 +67,12 @@ class AnswerRecorder:
         self.channels.add(post.channel_id)
 
     def track(self, post: PromptPost) -> None:
-        """Start recording answers to a newly posted prompt (and forget expired ones)."""
+        """Start recording answers to a newly posted prompt (and forget expired ones); answers
+        that came in its thread before it was recorded are taken now."""
         self._add(post)
         self.index.expire(self.open_since())
+        for message in self.early.pop(post.thread_id, []) if post.thread_id else []:
+            self.take(message)
 
     def may_hold_answers(self, channel_id: int) -> bool:
         """A message deleted in this channel may be a recorded answer."""
@@ -66,17 +82,35 @@ class AnswerRecorder:
         """In a watched thread or a reply to a prompt message."""
         if self.index.lookup_thread(message.channel.id) is not None:
             return True
+        if self._early(message):
+            return True
         ref = message.reference
         return ref is not None and self.index.lookup_message(ref.message_id) is not None
 
     def take(self, message: discord.Message) -> None:
         """Queue a message ``wants`` accepted, at once (a server whose opt-outs are not read yet
         goes through ``record`` in a task)."""
+        if self._early(message):
+            waiting = self.early.setdefault(message.channel.id, [])
+            if len(waiting) < EARLY_PER_THREAD:
+                waiting.append(message)
+            while len(self.early) > EARLY_THREADS:  # threads of posts never recorded
+                del self.early[next(iter(self.early))]
+            return
         row = self._answer_row(message)
         if row is not None and self.writer.add_nowait(row) is None:
             task = asyncio.create_task(self.writer.add(row), name="answer-record")
             self._adding.add(task)
             task.add_done_callback(self._adding.discard)
+
+    def _early(self, message: discord.Message) -> bool:
+        """A member's message in a thread the bot has just opened that no tracked post owns
+        yet."""
+        return (
+            not message.author.bot
+            and self.index.lookup_thread(message.channel.id) is None
+            and self.fresh_own_thread(message.channel)
+        )
 
     async def record(self, message: discord.Message) -> bool:
         """Queue the message as an answer if it is one; True if queued."""

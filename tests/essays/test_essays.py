@@ -1,0 +1,138 @@
+"""Essays in every form the seeds and admins use become theme items with provenance."""
+
+import re
+from pathlib import Path
+
+from bot.essays.reader import parse_essay, read_essays
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+
+def titles(essay):
+    return [i.title for i in essay.items]
+
+
+def test_the_five_seeds_hold_37_items_and_each_ends_cut_off():
+    essays = read_essays(SEEDS)
+    assert [len(e.items) for e in essays] == [7, 7, 7, 8, 8]
+    for essay in essays:
+        assert [i.truncated for i in essay.items] == [False] * (len(essay.items) - 1) + [True]
+    last = essays[4].items[-1]
+    assert last.title == "Creating a safe space"
+    assert (
+        last.body == "Cultural exchange can create a safe space for mixed Asian heritage lesbians"
+    )
+
+
+def test_numbered_items_with_colon_keep_number_body_and_first_sentence():
+    essay = parse_essay(
+        "a.txt",
+        "Intro paragraph that is not a theme.\n\n"
+        "1. Sharing food: Meals bring people together. They also start talks.\n"
+        "2. Language: Words carry history.\n",
+    )
+    assert [(i.number, i.title) for i in essay.items] == [(1, "Sharing food"), (2, "Language")]
+    assert essay.items[0].excerpt == "Meals bring people together."
+    assert not essay.items[-1].truncated
+
+
+def test_numbered_items_with_parenthesis_and_dash():
+    essay = parse_essay(
+        "b.md",
+        "1) Family expectations - Parents hope for a wedding.\n"
+        "2) Faith - Some temples welcome us.\n",
+    )
+    assert titles(essay) == ["Family expectations", "Faith"]
+    assert essay.items[1].body == "Some temples welcome us."
+
+
+def test_markdown_headings_with_paragraphs_skip_the_document_title():
+    text = (
+        "# Why exchange matters\n\nSome intro.\n\n"
+        "## Sharing meals\n\nCooking together builds trust.\nIt is also fun.\n\n"
+        "## Learning languages\n\nA word can open a door.\n\n"
+        "## Festivals\n\nLunar New Year gatherings bring"
+    )
+    essay = parse_essay("c.md", text)
+    assert titles(essay) == ["Sharing meals", "Learning languages", "Festivals"]
+    assert essay.items[0].body == "Cooking together builds trust. It is also fun."
+    assert essay.items[0].number is None
+    assert essay.items[-1].truncated
+
+
+def test_mixed_heading_levels_with_one_heading_each_still_give_their_sections():
+    text = "# Cooking together\n\nWe share recipes.\n\n## Speaking up\n\nWe practise in pairs.\n"
+    essay = parse_essay("mixed.md", text)
+    assert titles(essay) == ["Cooking together", "Speaking up"]
+    assert [i.body for i in essay.items] == ["We share recipes.", "We practise in pairs."]
+    nested = parse_essay(
+        "nested.md", "# Our notes\n\n## Food\n\nRecipes.\n\n### Language\n\nWords.\n"
+    )
+    assert titles(nested) == ["Food", "Language"]  # the title heading has no text of its own
+
+
+def test_bold_bullets_with_continuation_lines():
+    text = (
+        "Ways to connect:\n\n"
+        "- **Storytelling**: Hearing each other helps.\n  It builds empathy.\n"
+        "- **Safe spaces**: Places where we can be ourselves.\n"
+        "* **Mentoring** - Elders guide the young.\n"
+    )
+    essay = parse_essay("d.md", text)
+    assert titles(essay) == ["Storytelling", "Safe spaces", "Mentoring"]
+    assert essay.items[0].body == "Hearing each other helps. It builds empathy."
+
+
+def test_plain_prose_yields_one_titled_item_per_substantial_paragraph():
+    paragraphs = [
+        "Food is where many of us first meet. Cooking dumplings with friends, sharing recipes from "
+        "grandmothers and tasting dishes from other regions opens conversations about family and "
+        "about food we grew up with.",
+        "Language matters too. Learning a few words of someone's heritage language shows respect, "
+        "and language carries humour and history that translation loses. Language classes became "
+        "our favourite meeting.",
+        "Short note.",
+    ]
+    essay = parse_essay("prose.md", "# Notes from our meetups\n\n" + "\n\n".join(paragraphs))
+    assert len(essay.items) == 2
+    first, second = essay.items
+    assert "food" in first.title.lower()
+    assert "language" in second.title.lower()
+    assert first.number is None and first.excerpt == "Food is where many of us first meet."
+
+
+def test_prose_titles_read_as_noun_phrases_taken_from_their_paragraph():
+    verbs = {"advocate", "build", "increase", "promote", "challenge", "encourage", "facilitate"}
+    for seed in read_essays(SEEDS):
+        paragraphs = [i.body for i in seed.items if len(i.body.split()) >= 25]
+        essay = parse_essay("prose.txt", "\n\n".join(paragraphs))
+        assert len(essay.items) == len(paragraphs)
+        for item in essay.items:
+            if item.body.startswith(item.title.rstrip("…")):
+                continue  # no phrase good enough: the opening sentence, quoted whole
+            text, words = item.body.lower(), item.title.lower().split()
+            assert set(words) <= set(re.findall(r"[a-z'’+-]+", text)), item.title
+            assert not words[0].endswith("ly") and words[0] not in verbs, item.title
+            if len(words) == 3 and words[1] in ("and", "or"):
+                a, conj, b = words
+                assert f"{a} {conj} {b}" in text or f"{a}, {b}," in text, item.title
+            else:
+                plain = " ".join(words[1:] if words[0].endswith("ing") else words)
+                assert plain in text, item.title  # no words skipped: "experiences struggles"
+    first = parse_essay("prose.txt", "\n\n".join(i.body for i in read_essays(SEEDS)[0].items))
+    assert titles(first)[0] == "Experiences and struggles"
+    assert titles(first)[-1] == "Leadership skills"  # not "Effectively advocate"
+
+
+def test_only_txt_and_md_files_are_read_in_name_order(tmp_path):
+    (tmp_path / "b.md").write_text("1. One: a.\n2. Two: b.\n")
+    (tmp_path / "a.txt").write_text("1. Three: c.\n2. Four: d.\n")
+    (tmp_path / "notes.json").write_text("{}")
+    assert [e.name for e in read_essays(tmp_path)] == ["a.txt", "b.md"]
+
+
+def test_abbreviations_do_not_end_the_excerpt():
+    essay = parse_essay(
+        "e.txt", "1. Oppression: Forms of it (e.g. racism) overlap. More.\n2. X: y.\n"
+    )
+    assert essay.items[0].excerpt == "Forms of it (e.g. racism) overlap."
