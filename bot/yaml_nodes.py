@@ -9,6 +9,7 @@ config, prompt files, theme overrides) goes through this one reader and its word
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,14 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from bot.errors import Problem
 
 log = logging.getLogger(__name__)
+
+# libyaml's parser (C) where PyYAML was built with it: about ten times faster on large files.
+# Its marks carry the same 0-based lines; a character it refuses is located with the Python
+# reader, which knows the character's position in the text rather than its byte.
+FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+FAST_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+MAX_FILE_BYTES = 1024 * 1024  # a YAML file the bot reads: config, prompt file, overrides
 
 _NULL = "tag:yaml.org,2002:null"
 _STR = "tag:yaml.org,2002:str"
@@ -59,6 +68,32 @@ def compose_problem(text: str, exc: Exception) -> tuple[int | None, str]:
     return None, "YAML error: " + " ".join(str(exc).split())
 
 
+class FileTooLarge(ValueError):
+    """A file over its size limit; its text is ``too large (N bytes; the limit is M)``."""
+
+
+def read_capped(path: Path | str, limit: int) -> str:
+    """The UTF-8 text of a regular file of at most ``limit`` bytes; raises FileTooLarge beyond
+    it (reading no more than the limit), OSError or UnicodeDecodeError."""
+    if Path(path).exists() and not Path(path).is_file():  # a pipe would block the read
+        raise OSError(f"{path} is not a regular file")
+    with open(path, "rb") as f:
+        data = f.read(limit + 1)
+        if len(data) > limit:
+            size = os.fstat(f.fileno()).st_size
+            raise FileTooLarge(f"too large ({size:,} bytes; the limit is {limit:,})")
+    return data.decode("utf-8")
+
+
+def compose(text: str) -> Node | None:
+    """The root node of ``text`` with the fast loader; a character the fast loader refuses is
+    reported by the Python one, which says where it is."""
+    try:
+        return yaml.compose(text, Loader=FAST_LOADER)
+    except (yaml.reader.ReaderError, UnicodeEncodeError):
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
 def line_of(node: Node) -> int:
     return node.start_mark.line + 1
 
@@ -76,18 +111,23 @@ class NodeReader:
         line = line_of(where) if isinstance(where, Node) else where
         self.problems.append(Problem(self.path, line, message))
 
-    def read(self, path: Path | str) -> str | None:
-        """The file's text, or None (with a problem) when it cannot be read as UTF-8."""
+    def read(self, path: Path | str, limit: int = MAX_FILE_BYTES) -> str | None:
+        """The file's text, or None (with a problem) when it is larger than ``limit`` bytes or
+        cannot be read as UTF-8."""
         try:
-            return Path(path).read_text(encoding="utf-8")
+            text = read_capped(path, limit)
+        except FileTooLarge as exc:
+            self.problem(None, str(exc))
+            return None
         except (OSError, UnicodeDecodeError) as exc:
             self.problem(None, f"cannot read file: {exc}")
             return None
+        return text
 
     def compose(self, text: str) -> Node | None:
         """The root node of ``text`` (None for an empty document); syntax errors become problems."""
         try:
-            return yaml.compose(text, Loader=yaml.SafeLoader)
+            return compose(text)
         except (yaml.YAMLError, RecursionError) as exc:
             self.problem(*compose_problem(text, exc))
         return None

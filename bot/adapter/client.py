@@ -12,6 +12,7 @@ import discord
 from discord.ext import commands
 
 from bot.adapter.cogs import CogFactory, default_cogs
+from bot.adapter.gateway_guard import guard_parsers
 from bot.adapter.publisher import DiscordPublisher
 from bot.adapter.services import Services, build_services
 from bot.adapter.tree import BotTree
@@ -65,6 +66,7 @@ class DiscussionBot(commands.Bot):
             tree_cls=BotTree,
             **options,
         )
+        guard_parsers(self._connection.parsers)
         self.settings = settings
         self.library_holder = library_holder
         self.clock = clock

@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 DISCORD_API_BASE = "https://discord.com/api/v10"
 DISCORD_GATEWAY_URL = "wss://gateway.discord.gg/"
+DISCORD_WEB_BASE = "https://discord.com"
 
 
 def apply_endpoints(api_base: str | None, gateway_url: str | None) -> None:
@@ -50,12 +51,27 @@ def apply_endpoints(api_base: str | None, gateway_url: str | None) -> None:
         log.info("Using API %s and gateway %s", Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY)
 
 
+def web_base(api_base: str | None) -> str:
+    """Where links to messages point: Discord's web app, or the self-hosted server's own
+    address (``api_base`` without its API path)."""
+    if not api_base:
+        return DISCORD_WEB_BASE
+    return str(yarl.URL(api_base).origin())
+
+
+def message_link(api_base: str | None, guild_id: int, channel_id: int, message_id: int) -> str:
+    return f"{web_base(api_base)}/channels/{guild_id}/{channel_id}/{message_id}"
+
+
 def _checked(url: str, setting: str, schemes: tuple[str, ...]) -> str:
+    """The URL if usable; a refusal never repeats it, since it may hold a secret."""
     try:
         parsed = yarl.URL(url)
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"{setting}: not a URL: {url!r}") from exc
+        raise ValueError(f"{setting}: not a URL") from exc
+    if parsed.user is not None or parsed.password is not None:
+        raise ValueError(f"{setting}: must not hold a user name or password")
     if parsed.scheme not in schemes or not parsed.host:
         wanted = " or ".join(f"{s}://" for s in schemes)
-        raise ValueError(f"{setting}: expected a {wanted} URL with a host, got {url!r}")
+        raise ValueError(f"{setting}: expected a {wanted} URL with a host")
     return url

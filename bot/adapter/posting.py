@@ -68,14 +68,24 @@ class Posting(commands.Cog):
         return task
 
     async def run_once(self) -> None:
-        """One scheduler pass at the bot's clock; an unexpected error is logged, never fatal."""
+        """One scheduler pass at the bot's clock; an unexpected error is logged, never fatal.
+        Edited prompt files are parsed first, off the event loop."""
         try:
+            await prepare_library(self.bot.library_holder)
             for outcome in await self.service.tick(self.bot.clock()):
                 if outcome.status != "posted":  # a post is logged where it is recorded
                     why = f" ({outcome.reason})" if outcome.reason else ""
                     log.info("channel %s: %s%s", outcome.channel_id, outcome.status, why)
         except Exception:
             log.exception("scheduler pass failed; trying again at the next wake-up")
+
+
+async def prepare_library(holder: object, *, force: bool = False) -> None:
+    """Let the library holder parse changed prompt files in a worker thread, so the posting
+    service's reload only swaps the result in (a holder without ``prepare`` is read as is)."""
+    prepare = getattr(holder, "prepare", None)
+    if prepare is not None:
+        await prepare(force=force)
 
 
 def scheduler_ended(task: asyncio.Task) -> None:

@@ -31,6 +31,7 @@ import aiohttp
 import discord
 
 from bot.adapter.anonymous.post_care import answer_view, decorate_embed, pings_role, thread_intro
+from bot.adapter.host_paths import without_host_paths
 from bot.config.settings import ChannelConfig, GuildConfig, Settings
 from bot.posting.types import PostRefused, PostUnavailable, Published
 from bot.prompts.model import Prompt
@@ -170,6 +171,7 @@ class DiscordPublisher:
         if guild.mod_log_channel_id is None:
             log.warning("notice for guild %s (no mod-log channel): %s", guild.guild_id, text)
             return
+        text = without_host_paths(text, self.settings)
         try:
             target = await self._channel(guild.mod_log_channel_id)
             with discord_errors(f"<#{guild.mod_log_channel_id}>"):

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.adapter.posting import prepare_library
 from bot.config.settings import Settings
 from bot.posting.service import PostingService
 from bot.posting.types import LibrarySource, Outcome, Publisher
@@ -57,8 +58,14 @@ def build_services(
     stores = PostingStores.over(db)
     participation = ParticipationStore(db)
     posting = PostingService(settings, stores, library, publisher, on_posted=on_posted)
+
+    async def reload_library() -> object:
+        """After a decision is written: the files parsed off the event loop, then swapped in."""
+        await prepare_library(library, force=True)
+        return await posting.library.reload()
+
     suggestions = SuggestionService(
-        SuggestionStore(db), settings.prompts_dir, library, posting.library.reload
+        SuggestionStore(db), settings.prompts_dir, library, reload_library
     )
     return Services(
         stores.posts,

@@ -96,6 +96,7 @@ class StatsCog(commands.Cog, name="Stats"):
         await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_PINGS)
 
     @stats.command(name="server", description="Activity over the last days (default 7)")
+    @app_commands.describe(days="How many days back (1-3650, default 7)")
     async def server(self, interaction: discord.Interaction, days: Days = 7) -> None:
         await self._fresh()
         now = self.bot.now_seconds()
@@ -105,6 +106,7 @@ class StatsCog(commands.Cog, name="Stats"):
         await self._reply(interaction, server_text(report, days))
 
     @stats.command(name="prompt", description="All-time figures of one prompt")
+    @app_commands.describe(prompt="The prompt's id (suggested as you type)")
     async def prompt(self, interaction: discord.Interaction, prompt: str) -> None:
         await self._fresh()
         report = await prompt_report(self.services.reports, interaction.guild_id, prompt.strip())
@@ -124,6 +126,7 @@ class StatsCog(commands.Cog, name="Stats"):
         return found[:25]
 
     @stats.command(name="member", description="A member's participation")
+    @app_commands.describe(member="Whose participation to show")
     async def member(self, interaction: discord.Interaction, member: discord.User) -> None:
         await self._fresh()
         r = await member_report(self.services.reports, interaction.guild_id, member.id)
@@ -137,6 +140,7 @@ class StatsCog(commands.Cog, name="Stats"):
         await self._note(interaction, f"looked up the participation of <@{member.id}>")
 
     @app_commands.command(name="export", description="Participation as a CSV file")
+    @app_commands.describe(days="Only the last N days (1-3650; default: all records)")
     @mod_command
     async def export(
         self,

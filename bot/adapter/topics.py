@@ -14,6 +14,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.adapter.checks import ModGroup
+from bot.adapter.endpoints import message_link
+from bot.adapter.host_paths import without_host_paths
+from bot.adapter.posting import prepare_library
 from bot.adapter.review import start_review
 from bot.adapter.tree import bounded
 from bot.posting.rotation import PlannedPost
@@ -107,7 +110,9 @@ class Topics(commands.Cog):
             await self.reply(interaction, str(exc))
             return
         if outcome.status == "posted":
-            link = f"https://discord.com/channels/{guild_id}/{channel_id}/{outcome.message_id}"
+            link = message_link(
+                self.bot.settings.api_base, guild_id, channel_id, outcome.message_id
+            )
             await self.reply(
                 interaction, f"Posted `{outcome.prompt_id}` in <#{channel_id}>: {link}"
             )
@@ -204,9 +209,11 @@ class Topics(commands.Cog):
 
     @topic.command(name="reload", description="Read the prompt files again")
     async def reload(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)  # a large file takes time
+        await prepare_library(self.bot.library_holder, force=True)
         problems, library = await self.service.reload()
         if problems:
-            text = "\n".join(str(p) for p in problems)
+            text = without_host_paths("\n".join(map(str, problems)), self.bot.settings)
             await self.reply(
                 interaction, f"Prompt files have problems; still using the last good ones:\n{text}"
             )

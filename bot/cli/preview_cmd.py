@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import sqlite3
 import textwrap
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -18,12 +17,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.config.settings import ChannelConfig, Settings, load_config
-from bot.errors import InputError, Problem
 from bot.posting.rotation import plan_posts, pool_for
 from bot.posting.types import HistoryEntry
 from bot.prompts.model import Library
 from bot.schedule.cron import slots_between
-from bot.store.db import open_database
+from bot.store.db import database_errors, open_database
 from bot.store.posting import PostingStores
 
 log = logging.getLogger(__name__)
@@ -57,9 +55,12 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+MAX_DAYS = 366
+
+
 def _positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError("must be a whole number of days, at least 1")
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_DAYS:
+        raise argparse.ArgumentTypeError(f"must be a whole number of days, from 1 to {MAX_DAYS}")
     return int(text)
 
 
@@ -92,14 +93,12 @@ async def preview(settings: Settings, library: Library, now: datetime, days: int
 async def read_states(settings: Settings) -> dict[int, ChannelState]:
     if not Path(settings.database).exists():
         return {}
-    try:
-        if Path(settings.database).is_dir():  # aiosqlite's failed connect leaks a thread
-            raise OSError("it is a folder")
-        db = await open_database(settings.database)
-    except (sqlite3.Error, OSError) as exc:
-        raise InputError(
-            [Problem(str(settings.database), None, f"cannot read the database: {exc}")]
-        ) from None
+    with database_errors(settings.database):
+        return await _read_states(settings)
+
+
+async def _read_states(settings: Settings) -> dict[int, ChannelState]:
+    db = await open_database(settings.database)
     try:
         store = PostingStores.over(db)
         states = {}

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.config.settings import Settings, load_config, token_from_env
+from bot.config.settings import Settings, load_config, placeholder_ids, token_from_env
 from bot.errors import InputError, Problem
 from bot.store.db import open_database
 
@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 
 EXIT_NO_TOKEN = 2
 EXIT_UNREACHABLE = 3
+GATEWAY_AUTHENTICATION_FAILED = 4004  # Discord's close code for a token it no longer accepts
+TOKEN_REJECTED = "DISCORD_TOKEN: Discord rejected this token"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -36,6 +38,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # discord.py (with aiohttp) takes most of a second to import: only this command loads it,
+    # so the offline commands start at once.
+    import aiohttp
+    import discord
+
     try:
         token = token_from_env()
     except InputError as exc:
@@ -43,11 +50,15 @@ def run(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         return EXIT_NO_TOKEN
     settings, holder = load_settings_and_library(Path(args.config))
+    refuse_placeholders(Path(args.config), settings)
     check_database(settings.database)
     setup_logging(args.log_level or settings.log_level)
-    import aiohttp  # only `run` needs Discord: the offline commands start without it
-    import discord
-
+    if not settings.guilds:
+        log.warning(
+            "%s names no guilds: the bot connects but posts nothing and its commands are"
+            " registered globally (add a guild under `guilds:`)",
+            args.config,
+        )
     from bot.adapter.client import DiscussionBot
     from bot.adapter.endpoints import apply_endpoints
 
@@ -56,17 +67,27 @@ def run(args: argparse.Namespace) -> int:
     try:
         asyncio.run(_run(bot, token))
     except discord.LoginFailure:
-        print("DISCORD_TOKEN: Discord rejected this token", file=sys.stderr)
+        print(TOKEN_REJECTED, file=sys.stderr)
+        return EXIT_NO_TOKEN
+    except discord.ConnectionClosed as exc:
+        if exc.code != GATEWAY_AUTHENTICATION_FAILED:
+            return unexpected_error()
+        log.critical("the gateway closed the connection: authentication failed (%s)", exc.code)
+        print(TOKEN_REJECTED, file=sys.stderr)  # revoked or reset while running
         return EXIT_NO_TOKEN
     except (aiohttp.ClientError, OSError) as exc:
         where = settings.api_base or "Discord"
         print(f"cannot reach {where} to log in: {exc}", file=sys.stderr)
         return EXIT_UNREACHABLE
     except Exception:
-        log.critical("the bot stopped after an unexpected error", exc_info=True)
-        print("the bot stopped after an unexpected error; see the log above", file=sys.stderr)
-        return 1
+        return unexpected_error()
     return 0
+
+
+def unexpected_error() -> int:
+    log.critical("the bot stopped after an unexpected error", exc_info=True)
+    print("the bot stopped after an unexpected error; see the log above", file=sys.stderr)
+    return 1
 
 
 def load_settings_and_library(config_path: Path) -> tuple[Settings, object]:
@@ -83,6 +104,24 @@ def load_settings_and_library(config_path: Path) -> tuple[Settings, object]:
     themes = {t.id for t in library.themes}
     prompts = {p.id for t in library.themes for p in t.prompts}
     return load_config(config_path, themes, prompts), holder
+
+
+def refuse_placeholders(config_path: Path, settings: Settings) -> None:
+    """The example config's ids (one digit repeated, e.g. 111111111111111111) are not a
+    server's: running with them would connect and quietly do nothing."""
+    found = placeholder_ids(settings)
+    if found:
+        shown = ", ".join(map(str, found[:3])) + (", …" if len(found) > 3 else "")
+        raise InputError(
+            [
+                Problem(
+                    str(config_path),
+                    None,
+                    f"still has the example's placeholder ids ({shown}); put in your server's"
+                    " guild, channel and role ids first (Discord: Developer Mode, Copy ID)",
+                )
+            ]
+        )
 
 
 def check_database(path: Path) -> None:
@@ -103,14 +142,23 @@ async def _open_and_close(path: Path) -> None:
     await db.close()
 
 
+# discord.py's loggers that print whole gateway payloads and request URLs at DEBUG: those hold
+# interaction tokens (each lets anyone answer as the bot for 15 minutes) and message text.
+PAYLOAD_LOGGERS = ("discord.gateway", "discord.http", "discord.webhook.async_")
+
+
 def setup_logging(level: str) -> None:
-    """One handler on the root logger, in discord.py's format (replaces the CLI's default)."""
+    """One handler on the root logger, in discord.py's format (replaces the CLI's default).
+    At DEBUG, discord.py's payload loggers stay at INFO so no token or message text is logged."""
     import discord
 
     root = logging.getLogger()
     for handler in list(root.handlers):
         root.removeHandler(handler)
     discord.utils.setup_logging(level=logging.getLevelName(level.upper()), root=True)
+    for name in PAYLOAD_LOGGERS:
+        logger = logging.getLogger(name)
+        logger.setLevel(max(logging.INFO, root.level))
 
 
 def stop_once(task: asyncio.Task) -> Callable[[], None]:

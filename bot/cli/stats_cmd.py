@@ -12,7 +12,7 @@ from pathlib import Path
 from bot.errors import InputError, Problem
 from bot.reports.builders import server_report
 from bot.reports.types import ServerReport
-from bot.store.db import open_database
+from bot.store.db import database_errors, open_database
 from bot.store.reports import ReportsStore
 
 log = logging.getLogger(__name__)
@@ -23,7 +23,7 @@ DAY = 86_400
 
 def add_db_arguments(parser: argparse.ArgumentParser, days_default: str = "7") -> None:
     """``--guild``, ``--days``, ``--db`` and ``--config``, shared with ``export``."""
-    parser.add_argument("--guild", type=int, required=True, help="server (guild) id")
+    parser.add_argument("--guild", type=snowflake, required=True, help="server (guild) id")
     parser.add_argument(
         "--days", type=_positive, default=None, help=f"last N days (default: {days_default})"
     )
@@ -32,11 +32,22 @@ def add_db_arguments(parser: argparse.ArgumentParser, days_default: str = "7") -
     where.add_argument("--config", type=Path, help="config file to read `database` from")
 
 
+def snowflake(text: str) -> int:
+    """A Discord id written in ASCII digits (not fullwidth or other scripts' digits)."""
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 2**64:
+        raise argparse.ArgumentTypeError("must be a Discord id (a positive whole number)")
+    return int(text)
+
+
+MAX_DAYS = 36_500  # a hundred years: more than any record can be old
+
+
 def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return value
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_DAYS:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to {MAX_DAYS}")
+    return int(text)
 
 
 def database_path(args: argparse.Namespace) -> Path:
@@ -80,7 +91,9 @@ def run(args: argparse.Namespace) -> int:
         finally:
             await db.close()
 
-    print(format_report(asyncio.run(go()), args.days or 7))
+    with database_errors(path):
+        report = asyncio.run(go())
+    print(format_report(report, args.days or 7))
     return 0
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
-import sys
 from pathlib import Path
 
+from bot.cli.essay_files import check_essay_folder
+from bot.cli.output import emit
 from bot.themes.extract import find_themes, theme_json
 from bot.themes.types import Theme
 
@@ -29,20 +29,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    check_essay_folder(args.seeds)
     themes = find_themes(args.seeds, args.overrides)
     if args.json:
         emit(json.dumps(theme_json(themes), indent=2, ensure_ascii=False))
     else:
         emit(render_table(themes))
     return 0
-
-
-def emit(text: str) -> None:
-    """Print ``text``; a reader that stops early (``| head``) is not an error."""
-    try:
-        print(text, flush=True)
-    except BrokenPipeError:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def render_table(themes: list[Theme]) -> str:

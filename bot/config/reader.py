@@ -1,8 +1,4 @@
-"""The config file's sections (top level, guilds, digest, channels) read into settings.
-
-Imported by :func:`bot.config.settings.load_config` when it runs, since this module builds the
-dataclasses that ``bot.config.settings`` defines.
-"""
+"""The config file's sections (top level, guilds, digest, channels) read into settings."""
 
 from __future__ import annotations
 
@@ -13,9 +9,11 @@ from typing import Any
 from yaml.nodes import Node
 
 from bot.config.care_values import CARE_KEYS, CareValues
+from bot.config.model import ChannelConfig, DigestConfig, GuildConfig, Settings
 from bot.config.schedule_values import ScheduleValues
-from bot.config.settings import ChannelConfig, DigestConfig, GuildConfig, Settings
 from bot.config.values import ConfigValues
+from bot.errors import Problem
+from bot.yaml_nodes import NodeReader
 
 log = logging.getLogger(__name__)
 
@@ -53,15 +51,8 @@ _CHANNEL_KEYS = (
 _DIGEST_KEYS = ("cron", "timezone")
 
 
-class ConfigReader(ConfigValues, ScheduleValues, CareValues):
-    """The config file's sections on top of the value checks; problems collect as it reads."""
-
-    def __init__(self, path: str, themes: set[str] | None, prompts: set[str] | None) -> None:
-        super().__init__(path)
-        self.known_themes = themes
-        self.known_prompts = prompts
-        self.guild_ids: set[int] = set()
-        self.channel_ids: set[int] = set()
+class ConfigNodes(NodeReader):
+    """The node reader of a config file: a ``token`` key gets its own explanation."""
 
     def unknown_key(self, node: Node, key: Any, allowed: tuple[str, ...], what: str) -> None:
         if key == "token":
@@ -69,86 +60,109 @@ class ConfigReader(ConfigValues, ScheduleValues, CareValues):
         else:
             super().unknown_key(node, key, allowed, what)
 
+
+class ConfigReader:
+    """The config file's sections, read with the value checks it composes; problems collect
+    on the one node reader they share."""
+
+    def __init__(self, path: str, themes: set[str] | None, prompts: set[str] | None) -> None:
+        self.nodes = ConfigNodes(path)
+        self.values = ConfigValues(self.nodes)
+        self.schedule = ScheduleValues(self.nodes)
+        self.care = CareValues(self.nodes, self.values)
+        self.known_themes = themes
+        self.known_prompts = prompts
+        self.guild_ids: set[int] = set()
+        self.channel_ids: set[int] = set()
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.nodes.problems
+
     def settings(self, text: str, base: Path) -> Settings:
         """The whole file; relative paths in it are taken from ``base``."""
-        root = self.compose(text)
-        fields = {} if root is None else self.mapping(root, "the config file", _TOP_KEYS) or {}
+        nodes, values = self.nodes, self.values
+        root = nodes.compose(text)
+        fields = {} if root is None else nodes.mapping(root, "the config file", _TOP_KEYS) or {}
         return Settings(
-            database=base / self.get(fields, "database", self.string, str(Settings.database)),
+            database=base / nodes.get(fields, "database", values.path, str(Settings.database)),
             prompts_dir=base
-            / self.get(fields, "prompts_dir", self.string, str(Settings.prompts_dir)),
-            log_level=self.get(fields, "log_level", self.log_level, Settings.log_level),
-            retention_days=self.get(fields, "retention_days", self.positive, None),
+            / nodes.get(fields, "prompts_dir", values.path, str(Settings.prompts_dir)),
+            log_level=nodes.get(fields, "log_level", values.log_level, Settings.log_level),
+            retention_days=nodes.get(fields, "retention_days", values.positive, None),
             guilds=tuple(
-                g for g in map(self.guild, self.items(fields.get("guilds"), "guilds")) if g
+                g for g in map(self.guild, nodes.items(fields.get("guilds"), "guilds")) if g
             ),
-            api_base=self.get(fields, "api_base", self.http_url, None),
-            gateway_url=self.get(fields, "gateway_url", self.ws_url, None),
+            api_base=nodes.get(fields, "api_base", values.http_url, None),
+            gateway_url=nodes.get(fields, "gateway_url", values.ws_url, None),
         )
 
     def guild(self, node: Node) -> GuildConfig | None:
-        fields = self.mapping(node, "a guild", _GUILD_KEYS)
+        nodes, values = self.nodes, self.values
+        fields = nodes.mapping(node, "a guild", _GUILD_KEYS)
         if fields is None:
             return None
-        guild_id = self.require(fields, "guild_id", self.snowflake, node, "a guild")
+        guild_id = nodes.require(fields, "guild_id", values.snowflake, node, "a guild")
         if guild_id is not None and guild_id in self.guild_ids:
-            self.problem(node, f"guild {guild_id} is listed twice")
+            nodes.problem(node, f"guild {guild_id} is listed twice")
         self.guild_ids.add(guild_id)
-        channels = [self.channel(item) for item in self.items(fields.get("channels"), "channels")]
+        channels = [self.channel(item) for item in nodes.items(fields.get("channels"), "channels")]
         guild = GuildConfig(
             guild_id=guild_id,
-            moderator_role_ids=self.snowflakes(
+            moderator_role_ids=values.snowflakes(
                 fields.get("moderator_role_ids"), "moderator_role_ids"
             ),
-            mod_log_channel_id=self.get(fields, "mod_log_channel_id", self.snowflake, None),
+            mod_log_channel_id=nodes.get(fields, "mod_log_channel_id", values.snowflake, None),
             channels=tuple(c for c in channels if c),
-            digest=self.get(fields, "digest", self.digest, None),
+            digest=nodes.get(fields, "digest", self.digest, None),
             **{
-                key: self.get(fields, key, self.positive, getattr(GuildConfig, key))
+                key: nodes.get(fields, key, values.positive, getattr(GuildConfig, key))
                 for key in ("max_pending_suggestions", "max_suggestions_per_day")
             },
-            **self.care(fields, node),
+            **self.care.care(fields, node),
         )
         return guild if guild_id is not None else None
 
     def digest(self, node: Node, key: str) -> DigestConfig | None:
-        fields = self.mapping(node, key, _DIGEST_KEYS)
+        nodes, schedule = self.nodes, self.schedule
+        fields = nodes.mapping(node, key, _DIGEST_KEYS)
         if fields is None:
             return None
         return DigestConfig(
-            cron=self.get(fields, "cron", self.cron, DigestConfig.cron),
-            timezone=self.get(fields, "timezone", self.timezone, DigestConfig.timezone),
+            cron=nodes.get(fields, "cron", schedule.cron, DigestConfig.cron),
+            timezone=nodes.get(fields, "timezone", schedule.timezone, DigestConfig.timezone),
         )
 
     def channel(self, node: Node) -> ChannelConfig | None:
-        fields = self.mapping(node, "a channel", _CHANNEL_KEYS)
+        nodes, values, schedule = self.nodes, self.values, self.schedule
+        fields = nodes.mapping(node, "a channel", _CHANNEL_KEYS)
         if fields is None:
             return None
         required = {
-            key: self.require(fields, key, convert, node, "a channel")
+            key: nodes.require(fields, key, convert, node, "a channel")
             for key, convert in (
-                ("channel_id", self.snowflake),
-                ("cron", self.cron),
-                ("timezone", self.timezone),
+                ("channel_id", values.snowflake),
+                ("cron", schedule.cron),
+                ("timezone", schedule.timezone),
             )
         }
         if required["channel_id"] is not None and required["channel_id"] in self.channel_ids:
-            self.problem(node, f"channel {required['channel_id']} is listed twice")
+            nodes.problem(node, f"channel {required['channel_id']} is listed twice")
         self.channel_ids.add(required["channel_id"])
         optional = {
-            "themes": self.ids(fields.get("themes"), "themes", self.known_themes, "theme"),
-            "prompts": self.ids(fields.get("prompts"), "prompts", self.known_prompts, "prompt"),
-            "thread": self.get(fields, "thread", self.boolean, ChannelConfig.thread),
-            "auto_archive_minutes": self.get(
+            "themes": values.ids(fields.get("themes"), "themes", self.known_themes, "theme"),
+            "prompts": values.ids(fields.get("prompts"), "prompts", self.known_prompts, "prompt"),
+            "thread": nodes.get(fields, "thread", values.boolean, ChannelConfig.thread),
+            "auto_archive_minutes": nodes.get(
                 fields,
                 "auto_archive_minutes",
-                self.auto_archive,
+                values.auto_archive,
                 ChannelConfig.auto_archive_minutes,
             ),
-            "ping_role_id": self.get(fields, "ping_role_id", self.snowflake, None),
-            "catch_up": self.get(fields, "catch_up", self.duration, ChannelConfig.catch_up),
-            "ping_sensitive": self.get(
-                fields, "ping_sensitive", self.boolean, ChannelConfig.ping_sensitive
+            "ping_role_id": nodes.get(fields, "ping_role_id", values.snowflake, None),
+            "catch_up": nodes.get(fields, "catch_up", schedule.duration, ChannelConfig.catch_up),
+            "ping_sensitive": nodes.get(
+                fields, "ping_sensitive", values.boolean, ChannelConfig.ping_sensitive
             ),
         }
         if None in required.values():

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from cronsim import CronSim, CronSimError
 from yaml.nodes import Node
 
+from bot.config.values import is_ascii_number
 from bot.yaml_nodes import NodeReader
 
 log = logging.getLogger(__name__)
@@ -30,44 +31,51 @@ def cron_problem(expr: str) -> str | None:
     return None
 
 
-class ScheduleValues(NodeReader):
+class ScheduleValues:
     """Checks for a schedule's cron, timezone and catch-up window, on the shared node reader."""
 
+    def __init__(self, nodes: NodeReader) -> None:
+        self.nodes = nodes
+
     def cron(self, node: Node, key: str) -> str | None:
-        value = self.string(node, key)
+        value = self.nodes.string(node, key)
         if value is None:
             return None
         problem = cron_problem(value)
         if problem:
-            self.problem(node, f"{key} {value!r}: {problem}")
+            self.nodes.problem(node, f"{key} {value!r}: {problem}")
             return None
         return value
 
     def timezone(self, node: Node, key: str) -> str | None:
-        value = self.string(node, key)
+        value = self.nodes.string(node, key)
         if value is None:
             return None
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe", a long name
-            self.problem(node, f"{key} {value!r} is not an IANA timezone name (e.g. Europe/London)")
+            self.nodes.problem(
+                node, f"{key} {value!r} is not an IANA timezone name (e.g. Europe/London)"
+            )
             return None
         return value
 
     def duration(self, node: Node, key: str) -> timedelta | None:
         """``1h``, ``30m``, ``90s``, ``1h30m``, or a bare number of minutes."""
-        value = self.scalar(node)
-        if isinstance(value, str) and value.strip().isdecimal():  # not "²"
+        value = self.nodes.scalar(node)
+        if isinstance(value, str) and is_ascii_number(value.strip()):
             value = int(value)
         if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
             value = f"{value}m"
         match = _DURATION.fullmatch(value.strip()) if isinstance(value, str) else None
         if not match or not any(match.groups()):
-            self.problem(node, f"{key} must be a duration like 1h, 30m, 90s or 1h30m (or minutes)")
+            self.nodes.problem(
+                node, f"{key} must be a duration like 1h, 30m, 90s or 1h30m (or minutes)"
+            )
             return None
         h, m, s = (int(g[:-1]) if g else 0 for g in match.groups())
         try:
             return timedelta(hours=h, minutes=m, seconds=s)
         except OverflowError:
-            self.problem(node, f"{key} is far too long")
+            self.nodes.problem(node, f"{key} is far too long")
             return None

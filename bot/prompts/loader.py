@@ -7,6 +7,7 @@ Every ``*.yaml`` file in the folder is a prompt file, except names starting with
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 from bot.errors import InputError, Problem
@@ -59,25 +60,63 @@ def load_library(directory: Path) -> Library:
     return Library(tuple(sorted((f.theme for f in files), key=lambda t: t.id)))
 
 
+@dataclass(frozen=True)
+class Parsed:
+    """The prompt files as read at ``signature``: a library, or the problems that stop one."""
+
+    signature: tuple
+    library: Library | None
+    problems: list[Problem]
+
+
 class LibraryHolder:
-    """The last good library; ``reload()`` swaps it only when every file is valid."""
+    """The last good library; ``reload()`` swaps it only when every file is valid.
+
+    In the running bot the files are parsed by ``prepare()`` in a worker thread (a large file
+    takes a while even with libyaml), and the ``reload()`` that follows only swaps the result
+    in, so the event loop keeps answering members meanwhile."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
         self.library = Library()
         self._signature: tuple = ()
+        self._prepared: Parsed | None = None
+        self._preparing = None  # an asyncio.Lock, made in the running bot's loop
 
-    def reload(self) -> list[Problem]:
-        """Load the files again; on problems keep the previous library and return them."""
+    async def prepare(self, *, force: bool = False) -> None:
+        """Parse the files off the event loop if they changed since the last reload (always,
+        with ``force``); the next ``reload()`` swaps that result in. Files edited meanwhile
+        differ from the signature it records, so the pass after parses them again."""
+        import asyncio  # only the running bot prepares; the offline commands start faster
+
+        self._preparing = self._preparing or asyncio.Lock()
+        async with self._preparing:
+            if not force and not self.changed():
+                return
+            self._prepared = await asyncio.to_thread(self._parse)
+
+    def _parse(self) -> Parsed:
         signature = self._current_signature()
         try:
-            library = load_library(self.directory)
+            return Parsed(signature, load_library(self.directory), [])
         except InputError as exc:
+            return Parsed(signature, None, exc.problems)
+
+    def reload(self) -> list[Problem]:
+        """Load the files again (or take what ``prepare()`` parsed); on problems keep the
+        previous library and return them."""
+        prepared, self._prepared = self._prepared, None
+        if prepared is None:
+            prepared = self._parse()
+        signature = prepared.signature
+        if prepared.library is None:
             log.warning(
-                "prompt files have %d problem(s); keeping the last good library", len(exc.problems)
+                "prompt files have %d problem(s); keeping the last good library",
+                len(prepared.problems),
             )
             self._signature = signature
-            return exc.problems
+            return prepared.problems
+        library = prepared.library
         self.library, self._signature = library, signature
         log.info(
             "loaded %d themes, %d prompts",

@@ -19,6 +19,7 @@ from bot.errors import InputError, Problem
 from bot.prompts.model import Prompt
 from bot.prompts.schema import ThemeFile
 from bot.prompts.writer import write_atomically
+from bot.yaml_nodes import FAST_DUMPER, FAST_LOADER
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +63,7 @@ def load_state(directory: Path) -> BuildState:
     if not path.exists():
         return BuildState()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=FAST_LOADER) or {}
         themes = {
             tid: ThemeState(int(t["next"]), list(t["sources"]), dict(t["slots"]))
             for tid, t in (data.get("themes") or {}).items()
@@ -84,7 +85,8 @@ def save_state(directory: Path, state: BuildState) -> None:
         },
         "issued": dict(sorted(state.issued.items())),
     }
-    text = HEADER + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    body = yaml.dump(data, Dumper=FAST_DUMPER, sort_keys=False, allow_unicode=True, width=100)
+    text = HEADER + body
     path = Path(directory) / STATE_FILE
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         write_atomically(path, text)

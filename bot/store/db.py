@@ -9,10 +9,15 @@ from __future__ import annotations
 import logging
 import re
 import sqlite3
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
 import aiosqlite
+
+from bot.errors import InputError, Problem
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +66,17 @@ async def migrate(db: aiosqlite.Connection) -> int:
     return current
 
 
+async def _check_version(db: aiosqlite.Connection, path: str | Path) -> None:
+    """Refuse a database made by a newer bot: its tables may mean something else."""
+    version, latest = await _user_version(db), latest_version()
+    if version > latest:
+        raise database_problem(
+            path,
+            f"the database schema is version {version}, newer than this bot's version"
+            f" {latest}; use the newer bot (nothing was changed)",
+        )
+
+
 async def _user_version(db: aiosqlite.Connection) -> int:
     async with db.execute("PRAGMA user_version") as cur:
         (version,) = await cur.fetchone()
@@ -82,18 +98,84 @@ def _statements(sql: str) -> list[str]:
     return statements
 
 
+def latest_version() -> int:
+    """The schema version this bot's migrations build (the highest migration number)."""
+    return max((version for version, _, _ in migrations()), default=0)
+
+
+def database_problem(path: str | Path, message: str) -> InputError:
+    return InputError([Problem(str(path), None, message)])
+
+
+@contextmanager
+def database_errors(path: str | Path) -> Iterator[None]:
+    """Turn SQLite's and the filesystem's errors while using the database at ``path`` (a
+    corrupt or truncated file, a read-only one, a full disk) into one ``path: message`` line."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise database_problem(path, f"database error: {exc}") from None
+    except OSError as exc:
+        raise database_problem(path, f"cannot use the database: {exc.strerror or exc}") from None
+
+
+async def check_integrity(db: aiosqlite.Connection) -> str:
+    """``ok``, or SQLite's first complaint about the file (a truncated or damaged file)."""
+    async with db.execute("PRAGMA quick_check(1)") as cur:
+        (result,) = await cur.fetchone()
+    return str(result)
+
+
+def check_path(path: str | Path) -> None:
+    """Refuse, before SQLite sees it, a database path that cannot be a database file: a
+    folder, a name the filesystem refuses (too long), or one with control or bidi characters
+    (which would show one name and open another)."""
+    if any(unicodedata.category(c) in ("Cc", "Cf") for c in str(path)):
+        raise database_problem(
+            repr(str(path)), "a database name must not hold control or direction characters"
+        )
+    try:
+        is_dir = Path(path).is_dir()
+        Path(path).stat()
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise database_problem(path, f"cannot use this path: {exc.strerror}") from None
+    if is_dir:
+        raise database_problem(path, "it is a folder, not a database file")
+
+
 async def open_database(path: str | Path) -> aiosqlite.Connection:
-    """Open (creating if needed) the database at ``path``, in WAL mode and fully migrated."""
+    """Open (creating if needed) the database at ``path``, in WAL mode and fully migrated.
+
+    A path that cannot be a database, a file that is not one, and a schema newer than this
+    bot's raise InputError (one ``path: message`` line); a newer schema is refused before
+    anything is written to the file."""
     if str(path) != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-    db = await aiosqlite.connect(str(path), isolation_level=None)
+        check_path(path)
+        try:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise database_problem(path, f"cannot create its folder: {exc.strerror}") from None
+    try:
+        db = await aiosqlite.connect(str(path), isolation_level=None)
+    except (sqlite3.Error, OSError) as exc:
+        raise database_problem(path, f"cannot open the database: {exc}") from None
     db.row_factory = aiosqlite.Row
     try:
+        await _check_version(db, path)
         await db.execute("PRAGMA journal_mode = WAL")
         await db.execute("PRAGMA synchronous = NORMAL")
         await db.execute("PRAGMA foreign_keys = ON")
         await db.execute("PRAGMA busy_timeout = 5000")
         await db.execute("PRAGMA secure_delete = ON")  # deleted rows are zeroed, not left behind
+    except sqlite3.Error as exc:
+        await db.close()
+        raise database_problem(path, f"cannot open the database: {exc}") from None
+    except BaseException:
+        await db.close()  # else its worker thread keeps the process from exiting
+        raise
+    try:
         await migrate(db)
     except BaseException:
         await db.close()  # else its worker thread keeps the process from exiting

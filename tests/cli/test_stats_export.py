@@ -75,6 +75,7 @@ def test_database_path_comes_from_the_config_file(tmp_path, capsys):
 def test_export_writes_the_documented_csv_atomically(tmp_path):
     make_db(tmp_path / "bot.sqlite3")
     out = tmp_path / "exports" / "participation.csv"
+    out.parent.mkdir()
     result = subprocess.run(
         [sys.executable, "-m", "bot", "export", "--guild", "1", "--out", str(out),
          "--db", str(tmp_path / "bot.sqlite3")],

@@ -210,6 +210,78 @@ def test_endpoint_overrides_are_read_and_bad_urls_named_with_their_line(tmp_path
     assert lines[1].startswith(f"{bad}:3: gateway_url must be a ws:// or wss:// URL")
 
 
+def test_credentials_in_server_urls_are_refused_without_repeating_them(tmp_path):
+    path = write(
+        tmp_path,
+        "api_base: http://admin:hunter2@127.0.0.1:9/api/v10\n"
+        "gateway_url: ws://admin:hunter2@127.0.0.1:9/\n",
+    )
+    found = problems(path)
+    assert [p.split(": ", 1)[0] for p in found] == [f"{path}:1", f"{path}:2"]
+    assert all("must not hold a user name or password" in p for p in found)
+    assert not any("hunter2" in p or "admin" in p for p in found)
+
+
+def test_a_malformed_url_is_a_problem_not_a_crash(tmp_path):
+    found = problems(write(tmp_path, "api_base: 'http://[::1/api'\n"))
+    assert found == [f"{tmp_path / 'config.yaml'}:1: api_base must be a http:// or https:// URL"
+                     " with a host"]  # fmt: skip
+
+
+@pytest.mark.parametrize("digits", ["１２３４", "١٢٣٤", "१२३४"])
+def test_ids_in_other_scripts_digits_are_refused(tmp_path, digits):
+    config = f'guilds:\n  - guild_id: "{digits}"\n    moderator_role_ids: ["{digits}"]\n'
+    found = problems(write(tmp_path, config))
+    assert found == [
+        f"{tmp_path / 'config.yaml'}:2: guild_id must be a Discord id (a positive whole number)",
+        f"{tmp_path / 'config.yaml'}:3: each entry of moderator_role_ids must be a Discord id"
+        " (a positive whole number)",
+    ]
+
+
+def test_catch_up_in_other_digits_is_refused(tmp_path):
+    config = GOOD.replace("catch_up: 90", 'catch_up: "٩٠"')
+    assert "catch_up must be a duration" in problems(write(tmp_path, config))[0]
+
+
+@pytest.mark.parametrize("key", ["database", "prompts_dir"])
+def test_paths_with_direction_or_control_characters_are_refused(tmp_path, key):
+    found = problems(write(tmp_path, f'{key}: "data/bot\\u202Egol.sqlite3"\n'))
+    assert found == [
+        f"{tmp_path / 'config.yaml'}:1: {key} holds invisible control or direction characters"
+        " (U+202E)"
+    ]
+
+
+def test_a_config_file_over_the_size_limit_is_refused_unread(tmp_path):
+    from bot.config.settings import MAX_CONFIG_BYTES
+
+    path = write(tmp_path, GOOD + "#" * MAX_CONFIG_BYTES + "\n")
+    size = path.stat().st_size
+    assert problems(path) == [
+        f"{path}: too large ({size:,} bytes; the limit is {MAX_CONFIG_BYTES:,})"
+    ]
+
+
+def test_a_config_path_that_is_a_pipe_is_refused_without_blocking(tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "config.yaml")
+    assert "is not a regular file" in problems(tmp_path / "config.yaml")[0]
+
+
+def test_problem_lines_stay_right_with_the_fast_parser(tmp_path):
+    """libyaml locates a refused character by byte; the line reported is still the line."""
+    path = write(tmp_path, "# café, ☕ and 🌏\nlog_level: INFO\ndatabase: 'x\x07y'\n")
+    [found] = problems(path)
+    assert found.startswith(f"{path}:3: character #x0007 is not allowed in YAML")
+    path = write(tmp_path, "# café ☕\nlog_level: INFO\nguilds:\n  - guild_id: [1,\n")
+    [found] = problems(path)
+    assert found.startswith(f"{path}:5: YAML syntax error")
+    path = write(tmp_path, "# café ☕\nguilds:\n  - guild_id: 1\n    channels: 3\n")
+    assert problems(path) == [f"{path}:4: channels must be a list"]
+
+
 CARE = """\
 guilds:
   - guild_id: 1001

@@ -84,11 +84,13 @@ def test_apply_endpoints_sends_rest_and_gateway_to_the_given_server(endpoints):
         ("ws://127.0.0.1:8080/api/v10", None, "api_base"),
         (None, "https://127.0.0.1:8080/gateway", "gateway_url"),
         (None, "wss:///gateway", "gateway_url"),
+        ("http://admin:hunter2@127.0.0.1:8080/api/v10", None, "api_base"),
     ],
 )
 def test_apply_endpoints_rejects_urls_that_cannot_work(endpoints, api_base, gateway_url, setting):
-    with pytest.raises(ValueError, match=setting):
+    with pytest.raises(ValueError, match=setting) as refused:
         endpoints(api_base, gateway_url)
+    assert "hunter2" not in str(refused.value)
     assert Route.BASE == DISCORD_API_BASE
 
 

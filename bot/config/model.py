@@ -1,0 +1,56 @@
+"""The typed settings the config file becomes: built once at start and passed down."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class ChannelConfig:
+    channel_id: int
+    cron: str  # five-field cron expression, evaluated in ``timezone``
+    timezone: str  # IANA name, e.g. "Europe/London"
+    themes: tuple[str, ...] = ()  # theme ids this channel draws from; empty = all
+    prompts: tuple[str, ...] = ()  # prompt ids this channel draws from; empty = all
+    thread: bool = True
+    auto_archive_minutes: int = 1440  # one of 60, 1440, 4320, 10080
+    ping_role_id: int | None = None
+    catch_up: timedelta = timedelta(hours=1)
+    ping_sensitive: bool = False  # ping the role with sensitive prompts too
+
+
+@dataclass(frozen=True)
+class DigestConfig:
+    cron: str = "0 9 * * MON"
+    timezone: str = "UTC"
+
+
+@dataclass(frozen=True)
+class GuildConfig:
+    guild_id: int
+    moderator_role_ids: tuple[int, ...] = ()
+    mod_log_channel_id: int | None = None
+    channels: tuple[ChannelConfig, ...] = ()
+    digest: DigestConfig | None = None  # weekly digest to the mod-log channel; None = off
+    max_pending_suggestions: int = 3  # per member
+    max_suggestions_per_day: int = 5  # per member, any 24 hours
+    # Anonymous answers and care for heavy topics.
+    anonymous_answers: str = "off"  # "off", "all" or "sensitive" (config: false/true/sensitive)
+    reveal_role_ids: tuple[int, ...] = ()  # who may look up an anonymous author; none = no one
+    anonymous_per_hour: int = 5  # anonymous answers a member may post per hour
+    care_note: str | None = None  # shown with sensitive prompts
+    support_links: tuple[str, ...] = ()  # shown with sensitive prompts, under the care note
+
+
+@dataclass(frozen=True)
+class Settings:
+    database: Path = Path("data/bot.sqlite3")
+    prompts_dir: Path = Path("prompts")
+    log_level: str = "INFO"
+    retention_days: int | None = None  # participation rows older than this are purged daily
+    guilds: tuple[GuildConfig, ...] = field(default_factory=tuple)
+    # A self-hosted Discord-compatible server; None means Discord itself.
+    api_base: str | None = None  # e.g. http://127.0.0.1:8080/api/v10
+    gateway_url: str | None = None  # e.g. ws://127.0.0.1:8080/gateway

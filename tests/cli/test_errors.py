@@ -1,0 +1,224 @@
+"""Every command turns a bad database, file or argument into one ``path: message`` line with a
+non-zero exit: no traceback, nothing written."""
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.store.db import latest_version
+from tests.cli.test_stats_export import make_db
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(capsys, *argv: str) -> tuple[int, str]:
+    code = main(list(argv))
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    return code, err
+
+
+def newer_database(path: Path) -> bytes:
+    """A database made by a future bot: schema version 99, one table of its own."""
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE future (x)")
+    con.execute("PRAGMA user_version = 99")
+    con.commit()
+    con.close()
+    return path.read_bytes()
+
+
+def config_for(tmp_path: Path, database: Path) -> Path:
+    shutil.copytree(ROOT / "prompts", tmp_path / "prompts", dirs_exist_ok=True)
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        f"database: {database}\nguilds:\n  - guild_id: 1\n    channels:\n"
+        '      - {channel_id: 2, cron: "0 9 * * *", timezone: UTC}\n',
+        encoding="utf-8",
+    )
+    return config
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["db", "migrate", "--db", "{db}"],
+        ["stats", "--guild", "1", "--db", "{db}"],
+        ["export", "--guild", "1", "--db", "{db}", "--out", "{out}"],
+        ["preview", "--config", "{config}"],
+        ["run", "--config", "{config}"],
+    ],
+    ids=lambda c: c[0],
+)
+def test_a_newer_schema_is_refused_by_every_command_naming_both_versions(
+    tmp_path, capsys, monkeypatch, command
+):
+    db = tmp_path / "bot.sqlite3"
+    before = newer_database(db)
+    monkeypatch.setenv("DISCORD_TOKEN", "x")
+    names = {"db": db, "out": tmp_path / "out.csv", "config": config_for(tmp_path, db)}
+    code, err = run(capsys, *(part.format(**names) for part in command))
+    assert code == 1
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith(f"{db}: ")
+    assert "version 99" in lines[0] and f"version {latest_version()}" in lines[0]
+    assert db.read_bytes() == before  # nothing written
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix != ".yaml") == [
+        "bot.sqlite3",
+        "prompts",
+    ]  # no -wal/-shm, no export
+
+
+def corrupt(path: Path) -> None:
+    path.write_bytes(b"this is not a database file at all" * 200)
+
+
+def truncated(path: Path) -> None:
+    make_db(path)
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.execute("PRAGMA journal_mode = DELETE")
+    con.close()
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def garbled(path: Path) -> None:
+    """Every page after the first overwritten: the header reads, the tables do not."""
+    truncated(path)
+    data = path.read_bytes()
+    path.write_bytes(data[:4096] + bytes([0xA5]) * (len(data) - 4096))
+
+
+@pytest.mark.parametrize("damage", [corrupt, truncated, garbled])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["db", "migrate", "--db", "{db}"],
+        ["stats", "--guild", "1", "--db", "{db}"],
+        ["export", "--guild", "1", "--db", "{db}", "--out", "{out}"],
+        ["preview", "--config", "{config}"],
+    ],
+    ids=lambda c: c[0],
+)
+def test_a_damaged_database_is_one_line_naming_it(tmp_path, capsys, damage, command):
+    db = tmp_path / "bot.sqlite3"
+    damage(db)
+    names = {"db": db, "out": tmp_path / "out.csv", "config": config_for(tmp_path, db)}
+    code, err = run(capsys, *(part.format(**names) for part in command))
+    assert code == 1
+    assert err.startswith(f"{db}: ") and len(err.strip().splitlines()) == 1, err
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_db_migrate_on_a_folder_names_it(tmp_path, capsys):
+    code, err = run(capsys, "db", "migrate", "--db", str(tmp_path))
+    assert (code, err.strip()) == (1, f"{tmp_path}: it is a folder, not a database file")
+
+
+def test_a_database_name_too_long_for_the_filesystem_is_one_line(tmp_path, capsys):
+    long = tmp_path / ("x" * 300 + ".sqlite3")
+    code, err = run(capsys, "db", "migrate", "--db", str(long))
+    assert code == 1 and err.startswith(f"{long}: ") and "too long" in err.lower()
+
+
+def test_a_database_name_with_a_direction_character_is_refused(tmp_path, capsys):
+    name = tmp_path / "bot\u202egol.sqlite3"  # shows as "botlog.sqlite3" reversed
+    code, err = run(capsys, "db", "migrate", "--db", str(name))
+    assert code == 1 and "control or direction characters" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("days", ["99999999999999999999", "0", "-3", "１２"])
+def test_stats_refuses_an_impossible_number_of_days(tmp_path, capsys, days):
+    make_db(tmp_path / "bot.sqlite3")
+    with pytest.raises(SystemExit) as exited:
+        main(["stats", "--guild", "1", "--days", days, "--db", str(tmp_path / "bot.sqlite3")])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert "--days: must be a whole number from 1 to 36500" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("guild", ["１２３", "١٢٣"])  # fullwidth, Arabic-Indic digits
+def test_stats_refuses_ids_in_other_digits(tmp_path, capsys, guild):
+    make_db(tmp_path / "bot.sqlite3")
+    with pytest.raises(SystemExit):
+        main(["stats", "--guild", guild, "--db", str(tmp_path / "bot.sqlite3")])
+    assert "--guild: must be a Discord id" in capsys.readouterr().err
+
+
+def test_an_unknown_log_level_is_refused_by_name(capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(["--log-level", "BOGUS", "themes"])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert "invalid choice: 'BOGUS'" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "1. Café culture: a body".encode("latin-1"),
+        "1. Stories: shared\n2. Voices: heard\n".encode("utf-16"),
+        bytes(range(256)),
+    ],
+    ids=["latin-1", "utf-16", "binary"],
+)
+@pytest.mark.parametrize("command", [["themes"], ["prompts", "build", "--out", "{out}"]])
+def test_an_essay_that_is_not_utf8_is_named(tmp_path, capsys, content, command):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(ROOT / "seeds", seeds)
+    (seeds / "bad.txt").write_bytes(content)
+    argv = [p.format(out=tmp_path / "prompts") for p in command]
+    code, err = run(capsys, *argv, "--seeds", str(seeds))
+    assert code == 1
+    assert err.startswith(f"{seeds / 'bad.txt'}: is not UTF-8 text"), err
+    assert not (tmp_path / "prompts").exists()
+
+
+@pytest.mark.parametrize("command", [["themes"], ["prompts", "build"]])
+def test_a_missing_essay_folder_is_named(tmp_path, capsys, command):
+    code, err = run(capsys, *command, "--seeds", str(tmp_path / "nope"))
+    assert (code, err.strip()) == (1, f"{tmp_path / 'nope'}: essay folder not found")
+
+
+def test_an_essay_linking_outside_the_folder_is_not_read(tmp_path, capsys):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("1. Private: the host's secret words.\n2. Other: more of them.\n")
+    seeds = tmp_path / "seeds"
+    shutil.copytree(ROOT / "seeds", seeds)
+    (seeds / "link.txt").symlink_to(secret)
+    code = main(["themes", "--seeds", str(seeds)])
+    out, err = capsys.readouterr()
+    assert code == 1 and "secret words" not in out and "Private" not in out
+    assert err.strip() == (
+        f"{seeds / 'link.txt'}: is a link to a file outside the essay folder; it is not read"
+    )
+
+
+def test_an_essay_linking_inside_the_folder_is_read(tmp_path, capsys):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(ROOT / "seeds", seeds)
+    first = sorted(seeds.iterdir())[0]
+    (seeds / "zzz-copy.txt").symlink_to(first.name)
+    assert main(["themes", "--seeds", str(seeds)]) == 0
+    assert "zzz-copy.txt" in capsys.readouterr().out
+
+
+def test_run_refuses_credentials_in_the_server_url_and_never_shows_them(
+    tmp_path, capsys, monkeypatch
+):
+    config = config_for(tmp_path, tmp_path / "bot.sqlite3")
+    config.write_text("api_base: http://admin:hunter2@127.0.0.1:9/api/v10\n" + config.read_text())
+    monkeypatch.setenv("DISCORD_TOKEN", "x")
+    code, err = run(capsys, "--log-level", "DEBUG", "run", "--config", str(config))
+    assert code == 1
+    assert err.strip() == (
+        f"{config}:1: api_base must not hold a user name or password (user:pass@); the server"
+        " is reached with the bot token only"
+    )
+    assert not (tmp_path / "bot.sqlite3").exists()
