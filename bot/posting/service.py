@@ -207,7 +207,9 @@ class PostingService:
         post_id = await posts.claim_slot(guild.guild_id, channel.channel_id, ts(slot), ts(now))
         if post_id is None:
             return outcomes  # another process took it
-        outcomes.append(await self._handle_claim(guild, channel, post_id, slot, now, started))
+        first = last is None  # no slot of this channel was ever claimed: the bot never ran here
+        outcome = await self._handle_claim(guild, channel, post_id, slot, now, started, first)
+        outcomes.append(outcome)
         return outcomes
 
     async def _handle_claim(
@@ -218,11 +220,15 @@ class PostingService:
         slot: datetime,
         now: datetime,
         started: float,
+        first: bool = False,
     ) -> Outcome:
         cid = channel.channel_id
         posts, state = self.store.posts, self.store.channels
         if slot + channel.catch_up < now:
-            log.warning("channel %s: slot %s missed beyond its catch-up window", cid, slot)
+            if first:  # from before the bot ever ran in this channel: nothing was missed
+                log.info("channel %s: first run; slot %s is past, not posted", cid, slot)
+            else:
+                log.warning("channel %s: slot %s missed beyond its catch-up window", cid, slot)
             await posts.mark_skipped(post_id, ts(now))
             return Outcome(cid, "skipped", slot, post_id, reason="missed")
         if await state.is_paused(cid):

@@ -137,6 +137,18 @@ async def test_missed_slot_outside_catch_up_window_is_skipped_and_logged(world, 
     assert "2 slot(s) from 2026-06-02T08:00:00+00:00 to 2026-06-03T08:00:00+00:00" in caplog.text
 
 
+async def test_a_fresh_database_warns_of_no_missed_slot_from_before_the_first_run(world, caplog):
+    """The first start of a channel finds its latest slot in the past: nothing was missed, so
+    moderators reading warnings see none, and that slot is not posted late."""
+    service = await world.service()
+    with caplog.at_level(logging.INFO, logger="bot.posting"):
+        [outcome] = await service.tick(SLOT + timedelta(hours=5))
+    assert (outcome.status, outcome.reason) == ("skipped", "missed")
+    assert world.publisher.published == []
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert "first run" in caplog.text
+
+
 async def test_a_year_down_with_a_slot_every_minute_is_counted_up_to_a_cap(tmp_path, caplog):
     world = World(tmp_path, channel(A, "* * * * *", catch_up=timedelta(minutes=5)))
     try:
