@@ -66,3 +66,9 @@ async def test_a_migration_that_fails_leaves_the_database_at_its_last_good_versi
     tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert "t" not in tables
     con.close()
+
+
+def test_shipped_migrations_are_numbered_without_a_gap():
+    """A gap would let a database upgraded past it skip a migration added later in the gap."""
+    versions = [version for version, _, _ in migrations()]
+    assert versions == list(range(1, len(versions) + 1))
