@@ -16,6 +16,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.adapter.review import ReviewButton, card
+from bot.adapter.tree import matching_themes
 from bot.suggestions.types import Limits, Suggestion, SuggestionError
 
 if TYPE_CHECKING:
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-CHOICES_MAX = 25
 NOT_HERE = "Suggestions are not set up in this server."
 NOT_YOURS = "These buttons belong to someone else's request."
 STATUS_TEXT = {
@@ -138,12 +138,7 @@ class Suggestions(commands.Cog):
     async def theme_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        typed = current.lower()
-        return [
-            app_commands.Choice(name=f"{t.title} ({t.id})"[:100], value=t.id)
-            for t in self.bot.library.themes
-            if typed in t.id or typed in t.title.lower()
-        ][:CHOICES_MAX]
+        return matching_themes(self.bot.library, current)
 
     @suggest.command(name="mine", description="Your suggestions and their status")
     async def mine(self, interaction: discord.Interaction) -> None:

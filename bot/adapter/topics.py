@@ -18,7 +18,7 @@ from bot.adapter.endpoints import message_link
 from bot.adapter.host_paths import without_host_paths
 from bot.adapter.posting import prepare_library
 from bot.adapter.review import start_review
-from bot.adapter.tree import bounded
+from bot.adapter.tree import CHOICES_MAX, bounded, matching_themes
 from bot.posting.rotation import PlannedPost
 from bot.posting.service import PostingError, PostingService
 
@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MESSAGE_MAX = 1900
-CHOICES_MAX = 25
 
 
 def when(slot: datetime) -> str:
@@ -123,12 +122,7 @@ class Topics(commands.Cog):
     async def theme_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        typed = current.lower()
-        return [
-            app_commands.Choice(name=f"{t.title} ({t.id})"[:100], value=t.id)
-            for t in self.bot.library.themes
-            if typed in t.id or typed in t.title.lower()
-        ][:CHOICES_MAX]
+        return matching_themes(self.bot.library, current)
 
     @post.autocomplete("prompt")
     async def prompt_choices(

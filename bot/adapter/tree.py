@@ -10,11 +10,16 @@ import discord
 from discord import app_commands
 from discord.enums import AppCommandOptionType
 
+from bot.prompts.model import Library
+
 log = logging.getLogger(__name__)
 
 MODERATOR_ONLY = "You need a moderator role to use this."
 SERVER_ONLY = "This command only works in a server."
 UNEXPECTED = "Something went wrong; moderators can find details in the bot log."
+
+
+CHOICES_MAX = 25  # Discord shows at most this many autocomplete choices
 
 
 class OptionOutOfRange(app_commands.AppCommandError):
@@ -51,6 +56,16 @@ class BoundedInt(app_commands.Transformer):
 def bounded(low: int, high: int) -> BoundedInt:
     """For annotations: ``count: bounded(1, 10) = 5``."""
     return app_commands.Transform[int, BoundedInt(low, high)]
+
+
+def matching_themes(library: Library, current: str) -> list[app_commands.Choice[str]]:
+    """Autocomplete for a theme option: themes whose id or title contains what was typed."""
+    typed = current.lower()
+    return [
+        app_commands.Choice(name=f"{t.title} ({t.id})"[:100], value=t.id)
+        for t in library.themes
+        if typed in t.id or typed in t.title.lower()
+    ][:CHOICES_MAX]
 
 
 def user_message(error: app_commands.AppCommandError) -> str | None:
