@@ -86,7 +86,7 @@ class DiscussionBot(commands.Bot):
         return self.library_holder.library
 
     def guild_config(self, guild_id: int | None) -> GuildConfig | None:
-        return next((g for g in self.settings.guilds if g.guild_id == guild_id), None)
+        return self.settings.guild(guild_id)
 
     def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
         """A message is dispatched only if a cog wants it (``wants_message``): discord.py runs

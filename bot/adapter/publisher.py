@@ -162,8 +162,7 @@ class DiscordPublisher:
             else:
                 return None
         log.info("found earlier post %s of %s: message %s", post_id, prompt.id, message.id)
-        guild_id = message.guild.id if message.guild else None
-        guild = next((g for g in self.settings.guilds if g.guild_id == guild_id), None)
+        guild = self.settings.guild(message.guild.id if message.guild else None)
         thread = await self._completed(guild, channel, message, prompt, post_id)
         return Published(message.id, thread)
 

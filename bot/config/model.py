@@ -54,3 +54,7 @@ class Settings:
     # A self-hosted Discord-compatible server; None means Discord itself.
     api_base: str | None = None  # e.g. http://127.0.0.1:8080/api/v10
     gateway_url: str | None = None  # e.g. ws://127.0.0.1:8080/gateway
+
+    def guild(self, guild_id: int | None) -> GuildConfig | None:
+        """The configured guild with this id, if any."""
+        return next((g for g in self.guilds if g.guild_id == guild_id), None)

@@ -22,7 +22,7 @@ class ChannelDirectory:
         return self.settings.guilds
 
     def guild(self, guild_id: int) -> GuildConfig | None:
-        return next((g for g in self.settings.guilds if g.guild_id == guild_id), None)
+        return self.settings.guild(guild_id)
 
     def of_channel(self, channel_id: int) -> tuple[GuildConfig, ChannelConfig] | None:
         return next((gc for gc in self.all() if gc[1].channel_id == channel_id), None)
