@@ -212,43 +212,6 @@ def test_run_with_missing_config_exits_1_naming_the_file(monkeypatch, capsys, tm
     assert "nope.yaml: config file not found" in capsys.readouterr().err
 
 
-@pytest.fixture
-def root_logging():
-    """``run`` installs its own log handler on the root logger; put the test's back after."""
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
-
-
-def test_run_against_an_unreachable_server_exits_3_with_a_message(
-    monkeypatch, capsys, tmp_path, root_logging
-):
-    import shutil
-    import socket
-
-    from bot.adapter.endpoints import apply_endpoints
-    from bot.cli import main
-
-    with socket.socket() as probe:  # a local port nothing listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    shutil.copytree(Path(__file__).parents[2] / "prompts", tmp_path / "prompts")
-    config = tmp_path / "config.yaml"
-    config.write_text(
-        f"api_base: http://127.0.0.1:{port}/api/v10\ngateway_url: ws://127.0.0.1:{port}/\n"
-    )
-    monkeypatch.setenv("DISCORD_TOKEN", "x")
-    try:
-        assert main(["run", "--config", str(config)]) == 3
-    finally:
-        apply_endpoints(None, None)
-    err = capsys.readouterr().err
-    assert f"cannot reach http://127.0.0.1:{port}/api/v10 to log in" in err
-    assert "Traceback" not in err
-
-
 def test_run_with_a_database_path_that_is_a_folder_exits_1_naming_it(monkeypatch, capsys, tmp_path):
     import shutil
 

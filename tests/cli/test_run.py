@@ -49,12 +49,12 @@ def test_run_refuses_the_example_configs_placeholder_ids(tmp_path, capsys, monke
     assert not (tmp_path / "data").exists()  # refused before the database is created
 
 
-def test_run_with_no_guild_warns_that_it_will_do_nothing(
-    tmp_path, capsys, monkeypatch, root_logging
-):
+def run_on_a_closed_port(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, int, Path]:
+    """``run`` with a config naming no guild and a server on a local port nothing listens on;
+    returns the exit code, the port and the config file."""
     from bot.adapter.endpoints import apply_endpoints
 
-    with socket.socket() as probe:  # a local port nothing listens on: run stops after the warning
+    with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     shutil.copytree(ROOT / "prompts", tmp_path / "prompts")
@@ -64,9 +64,26 @@ def test_run_with_no_guild_warns_that_it_will_do_nothing(
     )
     monkeypatch.setenv("DISCORD_TOKEN", "x")
     try:
-        assert main(["run", "--config", str(config)]) == 3
+        return main(["run", "--config", str(config)]), port, config
     finally:
         apply_endpoints(None, None)
+
+
+def test_run_against_an_unreachable_server_exits_3_with_a_message(
+    tmp_path, capsys, monkeypatch, root_logging
+):
+    code, port, _ = run_on_a_closed_port(tmp_path, monkeypatch)
+    assert code == 3
+    err = capsys.readouterr().err
+    assert f"cannot reach http://127.0.0.1:{port}/api/v10 to log in" in err
+    assert "Traceback" not in err
+
+
+def test_run_with_no_guild_warns_that_it_will_do_nothing(
+    tmp_path, capsys, monkeypatch, root_logging
+):
+    code, _, config = run_on_a_closed_port(tmp_path, monkeypatch)  # stops after the warning
+    assert code == 3
     err = capsys.readouterr().err
     [warning] = [line for line in err.splitlines() if "names no guilds" in line]
     assert "WARNING" in warning and f"{config} names no guilds: the bot connects but" in warning
