@@ -7,7 +7,6 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.cli.essay_files import check_essay_folder
 from bot.cli.output import emit
 from bot.prompts.loader import load_library, load_theme_files
 from bot.prompts.model import Library
@@ -41,7 +40,6 @@ def run_build(args: argparse.Namespace) -> int:
     from bot.prompts.build import build_prompts  # generation loads the English lexicon
     from bot.themes.extract import find_themes
 
-    check_essay_folder(args.seeds)
     themes = find_themes(args.seeds, args.out / "_overrides.yaml")
     print(render_report(build_prompts(themes, args.out)))
     return 0

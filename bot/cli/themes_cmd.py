@@ -7,7 +7,6 @@ import json
 import logging
 from pathlib import Path
 
-from bot.cli.essay_files import check_essay_folder
 from bot.cli.output import emit
 from bot.themes.extract import find_themes, theme_json
 from bot.themes.types import Theme
@@ -29,7 +28,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    check_essay_folder(args.seeds)
     themes = find_themes(args.seeds, args.overrides)
     if args.json:
         emit(json.dumps(theme_json(themes), indent=2, ensure_ascii=False))

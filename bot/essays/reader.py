@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from bot.errors import InputError, Problem
 from bot.essays.collection import Collection, load_collection
 from bot.essays.text import first_sentence, key_phrase
 
@@ -71,11 +72,42 @@ class Essay:
 
 def read_essays(directory: Path, collection: Collection | None = None) -> list[Essay]:
     """Every ``.txt`` and ``.md`` essay in ``directory``, sorted by file name, titled from the
-    collection declaration (``_collection.yaml``) when there is one."""
+    collection declaration (``_collection.yaml``) when there is one.
+
+    Raises InputError listing every problem: a missing folder, an essay that is a link to a
+    file outside the folder (it would be quoted in prompts), an essay that is not UTF-8. Other
+    entries that are not files (folders, pipes) are skipped."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        what = "is not a folder" if directory.exists() else "essay folder not found"
+        raise InputError([Problem(str(directory), None, what)])
     collection = collection if collection is not None else load_collection(directory)
-    paths = sorted(p for p in Path(directory).iterdir() if p.suffix.lower() in ESSAY_SUFFIXES)
-    essays = [parse_essay(p.name, p.read_text(encoding="utf-8")) for p in paths if p.is_file()]
-    return [_declared(e, collection) for e in essays]
+    inside = directory.resolve()
+    essays, problems = [], []
+    for path in sorted(p for p in directory.iterdir() if p.suffix.lower() in ESSAY_SUFFIXES):
+        text, problem = _essay_text(path, inside)
+        if problem is not None:
+            problems.append(Problem(str(path), None, problem))
+        elif text is not None:
+            essays.append(_declared(parse_essay(path.name, text), collection))
+    if problems:
+        raise InputError(problems)
+    return essays
+
+
+def _essay_text(path: Path, inside: Path) -> tuple[str | None, str | None]:
+    """The essay's text, or the problem that stops it being read; (None, None) for an entry
+    that is not a file."""
+    if path.is_symlink() and not path.resolve().is_relative_to(inside):
+        return None, "is a link to a file outside the essay folder; it is not read"
+    if not path.is_file():
+        return None, None
+    try:
+        return path.read_bytes().decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        return None, f"is not UTF-8 text (byte {exc.start}); save it as UTF-8"
+    except OSError as exc:
+        return None, f"cannot read it: {exc.strerror}"
 
 
 def _declared(essay: Essay, collection: Collection) -> Essay:

@@ -136,3 +136,22 @@ def test_abbreviations_do_not_end_the_excerpt():
         "e.txt", "1. Oppression: Forms of it (e.g. racism) overlap. More.\n2. X: y.\n"
     )
     assert essay.items[0].excerpt == "Forms of it (e.g. racism) overlap."
+
+
+def test_reading_essays_never_follows_a_link_out_of_the_folder(tmp_path):
+    """Whoever reads the essays (themes, build, anything else), a link to a file outside the
+    folder is refused, so a system file can never be quoted in a prompt."""
+    import pytest
+
+    from bot.errors import InputError
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "a.txt").write_text("1. Sharing stories: We talk.\n", encoding="utf-8")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("1. Private: not for prompts.\n", encoding="utf-8")
+    (seeds / "b.txt").symlink_to(secret)
+    with pytest.raises(InputError) as raised:
+        read_essays(seeds)
+    [problem] = raised.value.problems
+    assert problem.path == str(seeds / "b.txt") and "outside the essay folder" in problem.message
