@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 
 from bot.participation.types import ANSWER, REACTION, ParticipationRow, PromptPost
 from bot.store.participation import ParticipationStore
@@ -103,13 +103,6 @@ class BatchWriter:
         if len(self._queue) >= self.max_rows:
             await self.flush()
         return True
-
-    async def add_many(self, rows: Iterable[ParticipationRow]) -> int:
-        """Queue several rows (e.g. a thread's history after a restart); returns rows kept."""
-        kept = 0
-        for row in rows:
-            kept += await self.add(row)
-        return kept
 
     async def flush(self) -> int:
         """Write everything queued now; returns rows newly stored. Failed rows are re-queued."""
