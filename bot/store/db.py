@@ -6,6 +6,7 @@ the database itself (``PRAGMA user_version``), so an old database is upgraded in
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import sqlite3
@@ -24,8 +25,10 @@ log = logging.getLogger(__name__)
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
-def migrations() -> list[tuple[int, str, str]]:
-    """All shipped migrations as (version, file name, SQL), in version order."""
+@functools.cache
+def migrations() -> tuple[tuple[int, str, str], ...]:
+    """All shipped migrations as (version, file name, SQL), in version order (read once: they
+    ship with the code and do not change while it runs)."""
     found = []
     for entry in resources.files("bot.store").joinpath("migrations").iterdir():
         match = _MIGRATION_NAME.match(entry.name)
@@ -35,7 +38,7 @@ def migrations() -> list[tuple[int, str, str]]:
     versions = [v for v, _, _ in found]
     if versions != list(range(1, len(versions) + 1)):
         raise RuntimeError(f"migration versions must run 1, 2, 3 … without a gap, found {versions}")
-    return found
+    return tuple(found)
 
 
 async def migrate(db: aiosqlite.Connection) -> int:
