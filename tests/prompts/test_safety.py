@@ -2,8 +2,6 @@
 made plain, audience named only where declared, essays named by their title."""
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -159,16 +157,6 @@ def test_the_context_is_the_sentence_that_best_matches_the_question(tmp_path):
     out = _built(seeds, tmp_path / "prompts")
     prompt = load_library(out).theme("urban-beekeeping").prompts[0]
     assert prompt.context.startswith("“Rooftop hives give bees a safe home")
-
-
-@pytest.mark.slow  # a fresh Python process per command
-@pytest.mark.parametrize("command", [["themes"], ["prompts", "validate"]])
-def test_offline_commands_import_neither_discord_nor_the_lexicon(command):
-    code = (
-        f"import sys; from bot.cli import main; rc = main({command!r}); "
-        "assert 'discord' not in sys.modules and 'lemminflect' not in sys.modules, rc"
-    )
-    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True)
 
 
 def _built(seeds: Path, out: Path) -> Path:
