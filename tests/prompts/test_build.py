@@ -30,6 +30,20 @@ def build(seeds, out):
     return build_prompts(find_themes(seeds, out / "_overrides.yaml"), out)
 
 
+@pytest.fixture(scope="module")
+def first_build(tmp_path_factory):
+    """The folder and report of one build of the shipped seeds into an empty folder (built once
+    for this module; a test that changes the files works on a copy: ``built``)."""
+    out = tmp_path_factory.mktemp("first-build") / "prompts"
+    return out, build(SEEDS, out)
+
+
+@pytest.fixture
+def built(first_build, tmp_path):
+    """A prompts folder as the first build of the shipped seeds left it, the test's own."""
+    return Path(shutil.copytree(first_build[0], tmp_path / "prompts"))
+
+
 def snapshot(directory):
     return {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
 
@@ -40,9 +54,10 @@ def edit(path, change):
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
 
 
-def test_first_build_writes_a_file_per_theme_and_a_second_build_adds_nothing(seeds, tmp_path):
-    out = tmp_path / "prompts"
-    report = build(seeds, out)
+def test_first_build_writes_a_file_per_theme_and_a_second_build_adds_nothing(
+    seeds, first_build, built
+):
+    out, (_, report) = built, first_build
     library = load_library(out)
     assert len(library.themes) == 19 and len(report.added) == 59
     assert all(len(t.prompts) >= 3 for t in library.themes)
@@ -52,15 +67,13 @@ def test_first_build_writes_a_file_per_theme_and_a_second_build_adds_nothing(see
     assert snapshot(out) == before
 
 
-def test_two_fresh_builds_are_byte_identical(seeds, tmp_path):
-    build(seeds, tmp_path / "a")
-    build(seeds, tmp_path / "b")
-    assert snapshot(tmp_path / "a") == snapshot(tmp_path / "b")
+def test_two_fresh_builds_are_byte_identical(seeds, tmp_path, first_build):
+    build(seeds, tmp_path / "again")  # another folder, from another copy of the essays
+    assert snapshot(tmp_path / "again") == snapshot(first_build[0])
 
 
-def test_rebuild_keeps_admin_edits_retires_deleted_ids_and_adds_new_sources(seeds, tmp_path):
-    out = tmp_path / "prompts"
-    build(seeds, out)
+def test_rebuild_keeps_admin_edits_retires_deleted_ids_and_adds_new_sources(seeds, built):
+    out = built
     stories = out / "stories.yaml"
 
     def admin(data):
@@ -103,9 +116,8 @@ def test_rebuild_keeps_admin_edits_retires_deleted_ids_and_adds_new_sources(seed
     assert "stories-4" in report.kept
 
 
-def test_rebuild_appending_to_a_file_keeps_its_comments_and_layout_byte_for_byte(seeds, tmp_path):
-    out = tmp_path / "prompts"
-    build(seeds, out)
+def test_rebuild_appending_to_a_file_keeps_its_comments_and_layout_byte_for_byte(seeds, built):
+    out = built
     stories = out / "stories.yaml"
     text = stories.read_text()
     text = text.replace("prompts:\n", "prompts:  # admins: keep these short\n", 1)
@@ -121,18 +133,16 @@ def test_rebuild_appending_to_a_file_keeps_its_comments_and_layout_byte_for_byte
     assert load_library(out).prompt("stories-4") is not None  # the appended prompt is there
 
 
-def test_deleted_theme_file_is_not_recreated(seeds, tmp_path):
-    out = tmp_path / "prompts"
-    build(seeds, out)
+def test_deleted_theme_file_is_not_recreated(seeds, built):
+    out = built
     (out / "resilience.yaml").unlink()
     report = build(seeds, out)
     assert not (out / "resilience.yaml").exists()
     assert ("resilience", "theme file removed by an admin, not recreated") in report.left_alone
 
 
-def test_broken_prompt_files_stop_the_build_before_anything_is_written(seeds, tmp_path):
-    out = tmp_path / "prompts"
-    build(seeds, out)
+def test_broken_prompt_files_stop_the_build_before_anything_is_written(seeds, built):
+    out = built
     (out / "stories.yaml").write_text("id: stories\ntitle: [\n")
     (seeds / "005_new.txt").write_text(NEW_ESSAY)
     before = snapshot(out)
