@@ -8,6 +8,9 @@ processes killed and restarted); plain ``python -m pytest`` runs everything.
 
 from __future__ import annotations
 
+import asyncio
+import shutil
+import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -21,6 +24,7 @@ from bot.adapter.cogs import CogFactory
 from bot.config.settings import Settings
 from bot.devserver import payloads
 from bot.prompts.model import Library
+from bot.store.db import open_database
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -35,6 +39,29 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+# A module whose every test is slow says so in one line; ``-m "not slow"`` then leaves it out
+# before importing it (the fuzzing modules' imports alone cost a second or more).
+_SLOW_MODULE = "pytestmark = pytest.mark.slow"
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    if " ".join(config.getoption("markexpr", "").split()) != "not slow":
+        return None
+    if collection_path.suffix != ".py" or not collection_path.name.startswith("test_"):
+        return None
+    lines = collection_path.read_text(encoding="utf-8").splitlines()
+    return True if any(line.startswith(_SLOW_MODULE) for line in lines) else None
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    # Hypothesis's plugin imports all of Hypothesis (two seconds) for its end-of-run summary even
+    # when no collected test uses it; with none collected it has nothing to report.
+    if "hypothesis" not in sys.modules:
+        plugin = session.config.pluginmanager.get_plugin("hypothesispytest")
+        if plugin is not None:
+            session.config.pluginmanager.unregister(plugin)
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     count = metafunc.config.getoption("repeat")
     if count > 1:
@@ -46,11 +73,41 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 DEFAULT_NOW = payloads.BASE_TIME + timedelta(days=1)
 
 
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database file brought to the latest schema by the shipped migrations, once per run."""
+    path = tmp_path_factory.mktemp("migrated") / "bot.sqlite3"
+
+    async def create() -> None:
+        db = await open_database(path)
+        await db.close()
+
+    loop = asyncio.new_event_loop()  # its own loop: the tests' loops are pytest-asyncio's
+    try:
+        loop.run_until_complete(create())
+    finally:
+        loop.close()
+    assert not path.with_name(path.name + "-wal").exists(), "closing should fold the WAL in"
+    return path
+
+
 @pytest.fixture
-def make_bot(tmp_path: Path) -> Callable[..., DiscussionBot]:
+def db_path(tmp_path: Path, migrated_database: Path) -> Path:
+    """``tmp_path / "bot.sqlite3"``, already at the latest schema: a copy of
+    ``migrated_database``, so a test that is not about migrations does not run them again
+    (creating a database costs five times what opening one does). Migrations themselves are
+    tested on fresh files in tests/store/test_db.py."""
+    path = tmp_path / "bot.sqlite3"
+    shutil.copyfile(migrated_database, path)
+    return path
+
+
+@pytest.fixture
+def make_bot(tmp_path: Path, db_path: Path) -> Callable[..., DiscussionBot]:
     """Builds the bot as ``run`` does, from what a test varies: its settings (default: no guild,
-    the database in tmp_path), its prompt library (default: empty), the cogs it loads (default:
-    all) and its clock (default: a fixed instant)."""
+    the database ``db_path``), its prompt library (default: empty), the cogs it loads (default:
+    all) and its clock (default: a fixed instant). Settings naming ``tmp_path / "bot.sqlite3"``
+    find the database already migrated there."""
 
     def make(
         settings: Settings | None = None,
@@ -60,7 +117,7 @@ def make_bot(tmp_path: Path) -> Callable[..., DiscussionBot]:
         clock: Callable[[], datetime] | None = None,
     ) -> DiscussionBot:
         return DiscussionBot(
-            settings or Settings(database=tmp_path / "bot.sqlite3"),
+            settings or Settings(database=db_path),
             holder or SimpleNamespace(library=Library()),
             clock=clock or (lambda: DEFAULT_NOW),
             cogs=cogs,

@@ -134,20 +134,20 @@ def test_a_database_name_with_a_direction_character_is_refused(tmp_path, capsys)
 
 
 @pytest.mark.parametrize("days", ["99999999999999999999", "0", "-3", "１２"])
-def test_stats_refuses_an_impossible_number_of_days(tmp_path, capsys, days):
-    make_db(tmp_path / "bot.sqlite3")
+def test_stats_refuses_an_impossible_number_of_days(db_path, capsys, days):
+    make_db(db_path)
     with pytest.raises(SystemExit) as exited:
-        main(["stats", "--guild", "1", "--days", days, "--db", str(tmp_path / "bot.sqlite3")])
+        main(["stats", "--guild", "1", "--days", days, "--db", str(db_path)])
     assert exited.value.code == 2
     err = capsys.readouterr().err
     assert "--days: must be a whole number from 1 to 36500" in err and "Traceback" not in err
 
 
 @pytest.mark.parametrize("guild", ["１２３", "١٢٣"])  # fullwidth, Arabic-Indic digits
-def test_stats_refuses_ids_in_other_digits(tmp_path, capsys, guild):
-    make_db(tmp_path / "bot.sqlite3")
+def test_stats_refuses_ids_in_other_digits(db_path, capsys, guild):
+    make_db(db_path)
     with pytest.raises(SystemExit):
-        main(["stats", "--guild", guild, "--db", str(tmp_path / "bot.sqlite3")])
+        main(["stats", "--guild", guild, "--db", str(db_path)])
     assert "--guild: must be a Discord id" in capsys.readouterr().err
 
 

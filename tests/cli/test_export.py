@@ -17,8 +17,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def db(tmp_path) -> Path:
-    path = tmp_path / "bot.sqlite3"
+def db(db_path) -> Path:
+    path = db_path
     make_db(path)
     return path
 

@@ -25,6 +25,9 @@ from tests.posting_helpers import (
     write_theme,
 )
 
+# Every World opens tmp_path / "bot.sqlite3": start each test with it already migrated.
+pytestmark = pytest.mark.usefixtures("db_path")
+
 A, B = 20, 21
 SLOT = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)  # 09:00 in London (BST)
 

@@ -63,8 +63,8 @@ def rows():
 
 
 @pytest.fixture
-async def db(tmp_path):
-    db = await open_database(tmp_path / "bot.sqlite3")
+async def db(db_path):
+    db = await open_database(db_path)
     await add_posts(db, POSTS)
     await ParticipationStore(db).record_many(rows())
     yield db

@@ -16,9 +16,9 @@ from tests.participation_world import ANA, BEN, DAY, NOW, G, seed_history
 THREAD = 1003  # post 3's thread in the seeded history
 
 
-async def seeded(tmp_path, counted: bool = True):
-    """The known history, plus ana's anonymous answer to post 3 (the one she missed)."""
-    path = tmp_path / "bot.sqlite3"
+async def seeded(path, counted: bool = True):
+    """The database file ``path`` with the known history, plus ana's anonymous answer to post 3
+    (the one she missed)."""
     ids = await seed_history(path)
     db = await open_database(path)
     at = int(NOW.timestamp()) - 2 * DAY + 120
@@ -28,8 +28,8 @@ async def seeded(tmp_path, counted: bool = True):
     return db
 
 
-async def test_the_member_counts_it_in_their_streak_and_moderators_do_not(tmp_path):
-    db = await seeded(tmp_path)
+async def test_the_member_counts_it_in_their_streak_and_moderators_do_not(db_path):
+    db = await seeded(db_path)
     try:
         own = await member_report(ReportsStore(db), G, ANA, include_anonymous=True)
         assert (own.answers, own.prompts_answered, own.current_streak, own.best_streak) == (
@@ -45,8 +45,8 @@ async def test_the_member_counts_it_in_their_streak_and_moderators_do_not(tmp_pa
         await db.close()
 
 
-async def test_server_report_digest_and_export_count_it_without_the_member(tmp_path):
-    db = await seeded(tmp_path)
+async def test_server_report_digest_and_export_count_it_without_the_member(db_path):
+    db = await seeded(db_path)
     try:
         now = int(NOW.timestamp())
         report = await server_report(ReportsStore(db), G, now - 7 * DAY, now)
@@ -75,10 +75,10 @@ async def moderator_view(db) -> tuple:
     )
 
 
-async def test_moderators_figures_do_not_move_when_the_author_opts_out_or_erases(tmp_path):
+async def test_moderators_figures_do_not_move_when_the_author_opts_out_or_erases(db_path):
     """Comparing reports or exports from before and after a member opts out or erases their
     records must not tell moderators which anonymous answers were that member's."""
-    db = await seeded(tmp_path)
+    db = await seeded(db_path)
     try:
         store = AnonymousStore(db)
         before = await moderator_view(db)
@@ -99,8 +99,7 @@ async def test_moderators_figures_do_not_move_when_the_author_opts_out_or_erases
 async def test_an_opted_out_authors_answer_is_counted_like_any_other(tmp_path):
     """An answer relayed while its author was opted out is not their participation, but leaving
     it out of the server's figures would single it out as an opted-out member's."""
-    counted, uncounted = tmp_path / "a", tmp_path / "b"
-    counted.mkdir(), uncounted.mkdir()
+    counted, uncounted = tmp_path / "a.sqlite3", tmp_path / "b.sqlite3"
     db = await seeded(counted)
     try:
         expected = await moderator_view(db)
@@ -114,8 +113,8 @@ async def test_an_opted_out_authors_answer_is_counted_like_any_other(tmp_path):
         await db.close()
 
 
-async def test_retention_purges_old_links_with_the_participation(tmp_path):
-    db = await seeded(tmp_path)
+async def test_retention_purges_old_links_with_the_participation(db_path):
+    db = await seeded(db_path)
     try:
         store = AnonymousStore(db)
         assert await store.purge_older_than(int(NOW.timestamp()) - 3 * DAY) == 0

@@ -33,8 +33,8 @@ def reaction(member, post_id=1, at=2000):
 
 
 @pytest.fixture
-async def db(tmp_path):
-    db = await open_database(tmp_path / "bot.sqlite3")
+async def db(db_path):
+    db = await open_database(db_path)
     await add_post(db, 1, thread_id=901)
     yield db
     await db.close()
@@ -132,8 +132,8 @@ async def test_opted_out_member_is_not_recorded_until_opt_in(db, store, writer):
     assert await stored(db, "guild_id = ?", (GUILD,)) == [(7, 102, ANSWER)]
 
 
-async def test_opt_out_survives_a_restart(tmp_path):
-    path = tmp_path / "bot.sqlite3"
+async def test_opt_out_survives_a_restart(db_path):
+    path = db_path
     db = await open_database(path)
     await ParticipationStore(db).opt_out(GUILD, 7, now=3000)
     await db.close()
@@ -179,9 +179,9 @@ def copies_on_disk(path, member_id: int) -> dict[str, int]:
     return found
 
 
-async def test_forget_leaves_no_copy_of_the_member_id_in_the_database_files(tmp_path, db, store):
+async def test_forget_leaves_no_copy_of_the_member_id_in_the_database_files(db_path, db, store):
     """While the connection is open: no copy in the -wal file nor in the main file."""
-    path = tmp_path / "bot.sqlite3"
+    path = db_path
     writer = BatchWriter(store, max_rows=500)
     others = [820000000000000100 + n for n in range(300)]
     for n in range(6000):  # enough rows for b-trees several levels deep, written in batches
@@ -198,10 +198,10 @@ async def test_forget_leaves_no_copy_of_the_member_id_in_the_database_files(tmp_
     assert len(await stored(db)) == 5850
 
 
-async def test_forget_rebuilds_the_file_when_old_bytes_survive_in_free_space(tmp_path, db, store):
+async def test_forget_rebuilds_the_file_when_old_bytes_survive_in_free_space(db_path, db, store):
     """Bytes left in a page's free space (here by a deletion without secure_delete, as an
     older bot or another tool would leave them) are found and the file is rebuilt."""
-    path = tmp_path / "bot.sqlite3"
+    path = db_path
     await store.record_many([answer(8, 99)])
     with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as other:
         other.execute("PRAGMA secure_delete = OFF")
@@ -261,8 +261,8 @@ async def test_row_for_a_vanished_post_is_dropped_without_losing_the_batch(db, s
     assert [m for m, _, _ in await stored(db)] == [7, 9]
 
 
-async def test_rows_survive_reopening_the_file(tmp_path):
-    path = tmp_path / "bot.sqlite3"
+async def test_rows_survive_reopening_the_file(db_path):
+    path = db_path
     db = await open_database(path)
     await add_post(db, 1)
     writer = BatchWriter(ParticipationStore(db))

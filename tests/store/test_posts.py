@@ -13,14 +13,14 @@ HOUR = 3600
 
 
 @pytest.fixture
-async def store(tmp_path):
-    db = await open_database(tmp_path / "bot.sqlite3")
+async def store(db_path):
+    db = await open_database(db_path)
     yield PostingStores.over(db)
     await db.close()
 
 
-async def test_two_processes_on_one_database_claim_a_slot_once(tmp_path):
-    path = tmp_path / "bot.sqlite3"
+async def test_two_processes_on_one_database_claim_a_slot_once(db_path):
+    path = db_path
     first, second = await open_database(path), await open_database(path)
     try:
         a, b = PostingStores.over(first), PostingStores.over(second)
@@ -81,8 +81,8 @@ async def test_pause_and_resume_per_channel(store):
     assert not await store.channels.is_paused(CHANNEL)
 
 
-async def test_skips_are_counted_and_each_taken_once(tmp_path):
-    path = tmp_path / "bot.sqlite3"
+async def test_skips_are_counted_and_each_taken_once(db_path):
+    path = db_path
     first, second = await open_database(path), await open_database(path)
     try:
         a, b = ChannelStateStore(first), ChannelStateStore(second)
@@ -123,8 +123,8 @@ async def test_a_resolved_claim_cannot_be_resolved_again_from_an_old_reading(sto
     assert (await store.posts.post(post_id)).status == "claimed"
 
 
-async def test_two_processes_recovering_at_once_retry_a_claim_once(tmp_path):
-    path = tmp_path / "bot.sqlite3"
+async def test_two_processes_recovering_at_once_retry_a_claim_once(db_path):
+    path = db_path
     first, second = await open_database(path), await open_database(path)
     try:
         a, b = PostingStores.over(first), PostingStores.over(second)
@@ -139,8 +139,8 @@ async def test_two_processes_recovering_at_once_retry_a_claim_once(tmp_path):
         await second.close()
 
 
-async def test_a_cycles_low_pool_notice_is_claimed_once_by_two_processes(tmp_path):
-    path = tmp_path / "bot.sqlite3"
+async def test_a_cycles_low_pool_notice_is_claimed_once_by_two_processes(db_path):
+    path = db_path
     first, second = await open_database(path), await open_database(path)
     try:
         a, b = PostingStores.over(first), PostingStores.over(second)
