@@ -24,6 +24,15 @@ log = logging.getLogger(__name__)
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
+# Set on every connection, in one trip to its thread.
+_SETTINGS = """
+PRAGMA journal_mode = WAL;
+PRAGMA synchronous = NORMAL;
+PRAGMA foreign_keys = ON;
+PRAGMA busy_timeout = 5000;
+PRAGMA secure_delete = ON;  -- deleted rows are zeroed, not left behind
+"""
+
 
 @functools.cache
 def migrations() -> tuple[tuple[int, str, str], ...]:
@@ -167,11 +176,7 @@ async def open_database(path: str | Path) -> aiosqlite.Connection:
     db.row_factory = aiosqlite.Row
     try:
         await _check_version(db, path)
-        await db.execute("PRAGMA journal_mode = WAL")
-        await db.execute("PRAGMA synchronous = NORMAL")
-        await db.execute("PRAGMA foreign_keys = ON")
-        await db.execute("PRAGMA busy_timeout = 5000")
-        await db.execute("PRAGMA secure_delete = ON")  # deleted rows are zeroed, not left behind
+        await db.executescript(_SETTINGS)
     except sqlite3.Error as exc:
         await db.close()
         raise database_problem(path, f"cannot open the database: {exc}") from None

@@ -14,13 +14,14 @@ class Queries:
     def __init__(self, db: aiosqlite.Connection) -> None:
         self.db = db
 
+    # A query and its rows in one trip to the connection's thread (a cursor takes three:
+    # execute, fetch, close). ``_one`` is for queries of one row (a key, an aggregate).
     async def _one(self, sql: str, params: tuple = ()) -> aiosqlite.Row | None:
-        async with self.db.execute(sql, params) as cur:
-            return await cur.fetchone()
+        rows = await self.db.execute_fetchall(sql, params)
+        return next(iter(rows), None)
 
     async def _all(self, sql: str, params: tuple = ()) -> list[aiosqlite.Row]:
-        async with self.db.execute(sql, params) as cur:
-            return list(await cur.fetchall())
+        return list(await self.db.execute_fetchall(sql, params))
 
     async def _write(self, sql: str, params: tuple) -> int:
         """Run one statement; how many rows it changed."""

@@ -132,8 +132,9 @@ class ReportsStore:
         self.db = db
 
     async def _one(self, sql: str, params: dict | tuple) -> tuple:
-        async with self.db.execute(sql, params) as cur:
-            return tuple(await cur.fetchone())
+        """The one row of an aggregate query, in one trip to the connection's thread."""
+        (row,) = await self.db.execute_fetchall(sql, params)
+        return tuple(row)
 
     async def kind_totals(self, guild_id: int, since: int, now: int) -> tuple[int, int]:
         """(answers, reactions) created in the window: whole UTC days from the day totals, the

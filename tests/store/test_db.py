@@ -14,9 +14,15 @@ async def test_new_database_is_migrated_to_latest_version_in_wal_mode(tmp_path):
     assert {"posts", "channel_state", "participation", "opt_outs"} <= tables
 
 
-async def test_reopening_keeps_rows_and_does_not_reapply_migrations(tmp_path):
+async def test_a_connection_has_its_settings_and_reopening_keeps_rows_without_migrating(tmp_path):
     path = tmp_path / "bot.sqlite3"
     db = await open_database(path)
+    settings = {}
+    for name in ("foreign_keys", "busy_timeout", "secure_delete", "synchronous"):
+        settings[name] = (await db.execute_fetchall(f"PRAGMA {name}"))[0][0]
+    # every connection: references checked, waits for another writer, erased rows zeroed
+    assert settings == {"foreign_keys": 1, "busy_timeout": 5000, "secure_delete": 1,
+                        "synchronous": 1}  # fmt: skip
     await db.execute(
         "INSERT INTO posts (guild_id, channel_id, slot, kind, status, claimed_at)"
         " VALUES (1, 2, 3, 'scheduled', 'claimed', 4)"
