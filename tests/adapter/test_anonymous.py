@@ -21,6 +21,7 @@ from bot.anonymity.policy import STOPPED, THREAD_CLOSED, WHO_SEES
 from bot.config.settings import ChannelConfig, GuildConfig, Settings
 from bot.prompts.loader import LibraryHolder
 from tests.discord_harness import FakeDiscord, payloads
+from tests.posting_helpers import DUMPER
 
 G, C, MODLOG = 10, 20, 22
 ANA, BEN, MOD, REVEALER = (300_000_000_000_000_000 + n for n in range(4))
@@ -59,7 +60,7 @@ def write_prompts(tmp_path) -> LibraryHolder:
         },
     ]
     data = {"id": "family", "title": "Family", "prompts": prompts}
-    (folder / "family.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+    (folder / "family.yaml").write_text(yaml.dump(data, Dumper=DUMPER, sort_keys=False))
     holder = LibraryHolder(folder)
     assert holder.reload() == []
     return holder
