@@ -1,4 +1,5 @@
-"""Shared test set-up: the ``slow`` marker, ``--repeat N``, and the bot factory ``make_bot``.
+"""Shared test set-up: the ``slow`` marker, ``--repeat N``, a migrated database ``db_path``,
+the bot factory ``make_bot``, and where temporary folders go.
 
 ``python -m pytest -m "not slow"`` leaves out the slow tiers (property-based fuzzing, real bot
 processes killed and restarted); plain ``python -m pytest`` runs everything.
@@ -42,7 +43,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 # The tests open and close a few hundred SQLite files, and on a disk every close waits for it
-# twice (the WAL checkpoint's fsyncs): a fifth of the quick tier's time. Where the system has a
+# twice (the WAL checkpoint's fsyncs): a quarter of the quick tier's time. Where the system has a
 # RAM-backed /dev/shm with room to spare, pytest's tmp_path folders go there instead. TMPDIR or
 # PYTEST_DEBUG_TEMPROOT, when set, and --basetemp still decide.
 _MEMORY_FOLDER, _MEMORY_NEEDED = Path("/dev/shm"), 2 << 30
@@ -123,7 +124,7 @@ def db_path(tmp_path: Path, migrated_database: Path) -> Path:
 
 
 @pytest.fixture
-def make_bot(tmp_path: Path, db_path: Path) -> Callable[..., DiscussionBot]:
+def make_bot(db_path: Path) -> Callable[..., DiscussionBot]:
     """Builds the bot as ``run`` does, from what a test varies: its settings (default: no guild,
     the database ``db_path``), its prompt library (default: empty), the cogs it loads (default:
     all) and its clock (default: a fixed instant). Settings naming ``tmp_path / "bot.sqlite3"``
