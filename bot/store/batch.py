@@ -117,7 +117,7 @@ class BatchWriter:
                 self._queue[:0] = batch
                 for post_id, message_id in seen.items():
                     self.saw(post_id, message_id)
-                    raise
+                raise
             return written
 
     async def delete_message(self, message_id: int) -> int:

@@ -303,3 +303,27 @@ async def test_add_nowait_queues_writes_full_batches_and_defers_unread_opt_outs(
     assert writer.pending == 3  # the full batch is being written by one background flush
     await writer.close()  # waits for it
     assert await stored(db) == [(7, 102, ANSWER), (7, 103, ANSWER), (7, 104, ANSWER)]
+
+
+@pytest.mark.parametrize("posts_seen", [0, 2])
+async def test_a_flush_cut_short_keeps_every_row_and_cursor_and_says_why_it_stopped(
+    db, store, posts_seen
+):
+    """A stop cancels a flush waiting on the database: its rows and every post's read cursor
+    go back in the queue, and the caller sees the cancellation itself."""
+    await add_post(db, 2, posted_at=1100, thread_id=902)
+    writer = BatchWriter(store, max_rows=500)
+    assert await writer.add(answer(7, 300))
+    seen = {1: 300, 2: 410}
+    for post_id in list(seen)[:posts_seen]:
+        writer.saw(post_id, seen[post_id])
+    flushing = asyncio.create_task(writer.flush())
+    await asyncio.sleep(0)  # the flush now waits on the database thread
+    flushing.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await flushing
+
+    assert writer.pending == 1  # (the database thread may have stored it meanwhile: harmless)
+    await writer.flush()
+    assert await stored(db) == [(7, 300, ANSWER)]
+    assert await store.cursors() == dict(list(seen.items())[:posts_seen])
