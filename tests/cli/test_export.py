@@ -81,6 +81,7 @@ def test_missing_folders_are_not_created(tmp_path, db, capsys):
     assert not (tmp_path / "missing").exists()
 
 
+@pytest.mark.slow  # runs the command as a process
 def test_dash_writes_the_csv_to_standard_output(tmp_path, db):
     result = subprocess.run(
         [sys.executable, "-m", "bot", *export(db, "-")],

@@ -2,6 +2,8 @@
 
 import os
 
+import pytest
+
 from bot.prompts.loader import LibraryHolder
 
 FILE = """\
@@ -88,6 +90,7 @@ def test_a_prompt_file_over_the_size_limit_is_named_and_the_last_good_library_st
     assert len(holder.library.themes[0].prompts) == 1
 
 
+@pytest.mark.slow  # parses a whole 1 MiB file
 def test_a_prompt_file_just_under_the_limit_loads(tmp_path):
     from bot.yaml_nodes import MAX_FILE_BYTES
 
@@ -97,6 +100,7 @@ def test_a_prompt_file_just_under_the_limit_loads(tmp_path):
     assert len(holder.library.themes[0].prompts) > 4000
 
 
+@pytest.mark.slow  # writes an 11 MiB file
 def test_validate_names_a_file_over_the_limit(tmp_path, capsys):
     from bot.cli import main
     from bot.yaml_nodes import MAX_FILE_BYTES
