@@ -14,19 +14,17 @@ import os
 import shutil
 import sys
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from bot.adapter.client import DiscussionBot
-from bot.adapter.cogs import CogFactory
-from bot.config.settings import Settings
-from bot.devserver import payloads
-from bot.prompts.model import Library
-from bot.store.db import open_database
+if TYPE_CHECKING:  # imported by the fixtures, after pytest_configure (see there)
+    from bot.adapter.client import DiscussionBot
+    from bot.adapter.cogs import CogFactory
+    from bot.config.settings import Settings
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -40,6 +38,11 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers", "slow: fuzzing and real-process tests; deselect with -m 'not slow'"
     )
     _temporary_files_in_memory()
+    # pytest rewrites the asserts of every test module it imports (2.5 s for this suite) and
+    # caches the result in __pycache__ (ignored by git), unless the environment says not to
+    # write bytecode (PYTHONDONTWRITEBYTECODE); the tests cache it anyway, so only a first run
+    # pays for it.
+    sys.dont_write_bytecode = False
 
 
 # The tests open and close a few hundred SQLite files, and on a disk every close waits for it
@@ -90,13 +93,15 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("_repeat", range(1, count + 1), ids=lambda n: f"run{n}")
 
 
-# The in-process fake's ids start at payloads.BASE_TIME; a day later is a quiet default "now".
-DEFAULT_NOW = payloads.BASE_TIME + timedelta(days=1)
+# A day after the in-process fake's first ids (bot.devserver.payloads.BASE_TIME): a quiet "now".
+DEFAULT_NOW = datetime(2026, 1, 6, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="session")
 def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A database file brought to the latest schema by the shipped migrations, once per run."""
+    from bot.store.db import open_database
+
     path = tmp_path_factory.mktemp("migrated") / "bot.sqlite3"
 
     async def create() -> None:
@@ -129,6 +134,9 @@ def make_bot(db_path: Path) -> Callable[..., DiscussionBot]:
     the database ``db_path``), its prompt library (default: empty), the cogs it loads (default:
     all) and its clock (default: a fixed instant). Settings naming ``tmp_path / "bot.sqlite3"``
     find the database already migrated there."""
+    from bot.adapter.client import DiscussionBot
+    from bot.config.settings import Settings
+    from bot.prompts.model import Library
 
     def make(
         settings: Settings | None = None,

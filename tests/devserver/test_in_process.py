@@ -318,3 +318,10 @@ async def test_subcommand_group_with_channel_role_and_member_options_and_a_butto
         assert views[0].clicked_by == [U]
         assert clicked.callback_type == 7 and clicked.content == "Erased."
         assert clicked.callback.json["data"]["components"] == []
+
+
+def test_the_bots_default_clock_is_a_day_after_the_fakes_first_ids():
+    from bot.devserver import payloads
+    from tests.conftest import DEFAULT_NOW
+
+    assert payloads.BASE_TIME + timedelta(days=1) == DEFAULT_NOW
