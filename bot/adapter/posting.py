@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 from discord.ext import commands
 
+from bot.prompts.loader import prepare_library
+
 if TYPE_CHECKING:
     from bot.adapter.client import DiscussionBot
     from bot.adapter.services import Services
@@ -78,14 +80,6 @@ class Posting(commands.Cog):
                     log.info("channel %s: %s%s", outcome.channel_id, outcome.status, why)
         except Exception:
             log.exception("scheduler pass failed; trying again at the next wake-up")
-
-
-async def prepare_library(holder: object, *, force: bool = False) -> None:
-    """Let the library holder parse changed prompt files in a worker thread, so the posting
-    service's reload only swaps the result in (a holder without ``prepare`` is read as is)."""
-    prepare = getattr(holder, "prepare", None)
-    if prepare is not None:
-        await prepare(force=force)
 
 
 def scheduler_ended(task: asyncio.Task) -> None:

@@ -11,10 +11,10 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.adapter.posting import prepare_library
 from bot.config.settings import Settings
 from bot.posting.service import PostingService
 from bot.posting.types import LibrarySource, Outcome, Publisher
+from bot.prompts.loader import prepare_library
 from bot.store import Connection
 from bot.store.anonymous import AnonymousStore
 from bot.store.batch import BatchWriter

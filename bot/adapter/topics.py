@@ -16,11 +16,11 @@ from discord.ext import commands
 from bot.adapter.checks import ModGroup
 from bot.adapter.endpoints import message_link
 from bot.adapter.host_paths import without_host_paths
-from bot.adapter.posting import prepare_library
 from bot.adapter.review import start_review
 from bot.adapter.tree import CHOICES_MAX, bounded, matching_themes
 from bot.posting.rotation import PlannedPost
 from bot.posting.service import PostingError, PostingService
+from bot.prompts.loader import prepare_library
 
 if TYPE_CHECKING:
     from bot.adapter.client import DiscussionBot

@@ -140,6 +140,14 @@ class LibraryHolder:
         return tuple(out)
 
 
+async def prepare_library(holder: object, *, force: bool = False) -> None:
+    """Let the library holder parse changed prompt files in a worker thread, so the posting
+    service's reload only swaps the result in (a holder without ``prepare`` is read as is)."""
+    prepare = getattr(holder, "prepare", None)
+    if prepare is not None:
+        await prepare(force=force)
+
+
 def _duplicates(ids: list[tuple[Path, dict[str, int]]]) -> list[Problem]:
     """Prompt ids used in more than one file, reported where they are used again."""
     problems, seen = [], {}
