@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 import aiosqlite
 
 from bot.participation.types import ANSWER, REACTION, ParticipationRow, PromptPost
+from bot.store.queries import Queries
 from bot.store.scrub import erase_traces
 
 log = logging.getLogger(__name__)
@@ -55,11 +56,11 @@ def _insert_sql(n: int) -> str:
     return f"INSERT OR IGNORE INTO participation ({_COLUMNS}) VALUES " + ",".join([_ONE] * n)
 
 
-class ParticipationStore:
+class ParticipationStore(Queries):
     """Participation reads and writes on an open ``aiosqlite`` connection (``open_database``)."""
 
     def __init__(self, db: aiosqlite.Connection) -> None:
-        self.db = db
+        super().__init__(db)
         self._opted_out: dict[int, set[int]] = {}
         self._opted_out_loading = asyncio.Lock()
         self._sql: dict[int, str] = {}
@@ -81,9 +82,7 @@ class ParticipationStore:
 
     async def _insert(self, chunk: Sequence[ParticipationRow]) -> int:
         sql = self._sql.get(len(chunk)) or self._sql.setdefault(len(chunk), _insert_sql(len(chunk)))
-        params = [value for row in chunk for value in row]
-        async with self.db.execute(sql, params) as cur:
-            return cur.rowcount
+        return await self._write(sql, tuple(value for row in chunk for value in row))
 
     async def _insert_one_by_one(self, chunk: Sequence[ParticipationRow]) -> int:
         written = 0
@@ -96,20 +95,20 @@ class ParticipationStore:
 
     async def delete_message(self, message_id: int) -> int:
         """Remove the answer stored for a deleted message; returns rows removed."""
-        return await self._delete(
+        return await self._write(
             "DELETE FROM participation WHERE message_id = ? AND kind = ?", (message_id, ANSWER)
         )
 
     async def delete_reaction(self, message_id: int, member_id: int) -> int:
         """Remove a member's reaction on a prompt message (they took back their last reaction)."""
-        return await self._delete(
+        return await self._write(
             "DELETE FROM participation WHERE message_id = ? AND member_id = ? AND kind = ?",
             (message_id, member_id, REACTION),
         )
 
     async def delete_reactions(self, message_id: int) -> int:
         """Remove every reaction stored on a prompt message (a moderator cleared its reactions)."""
-        return await self._delete(
+        return await self._write(
             "DELETE FROM participation WHERE message_id = ? AND kind = ?", (message_id, REACTION)
         )
 
@@ -126,11 +125,10 @@ class ParticipationStore:
             "SELECT DISTINCT post_id FROM participation"
             " WHERE guild_id = ? AND member_id = ? AND kind = ?"
         )
-        async with self.db.execute(sql, (guild_id, member_id, REACTION)) as cur:
-            marks += [tuple(row) async for row in cur]
+        marks += [tuple(row) for row in await self._all(sql, (guild_id, member_id, REACTION))]
         if marks:
             await self.db.executemany(_NOT_RECOVERED, marks)
-        erased = await self._delete(
+        erased = await self._write(
             "DELETE FROM participation WHERE guild_id = ? AND member_id = ?", (guild_id, member_id)
         )
         await erase_traces(self.db, member_id)
@@ -138,16 +136,13 @@ class ParticipationStore:
 
     async def reactions_not_recovered(self) -> set[int]:
         """Posts whose reactions must not be read back from Discord (see ``forget``)."""
-        async with self.db.execute("SELECT post_id FROM reactions_not_recovered") as cur:
-            return {post_id async for (post_id,) in cur}
+        return {
+            post_id for (post_id,) in await self._all("SELECT post_id FROM reactions_not_recovered")
+        }
 
     async def purge_older_than(self, cutoff: int) -> int:
         """Retention: delete rows created before ``cutoff`` (Unix seconds); returns how many."""
-        return await self._delete("DELETE FROM participation WHERE created_at < ?", (cutoff,))
-
-    async def _delete(self, sql: str, params: tuple) -> int:
-        async with self.db.execute(sql, params) as cur:
-            return cur.rowcount
+        return await self._write("DELETE FROM participation WHERE created_at < ?", (cutoff,))
 
     async def opt_out(self, guild_id: int, member_id: int, now: int) -> None:
         """Stop recording a member in a server (idempotent; keeps the first opt-out time)."""
@@ -183,8 +178,7 @@ class ParticipationStore:
             cached = self._opted_out.get(guild_id)
             if cached is None:
                 sql = "SELECT member_id FROM opt_outs WHERE guild_id = ?"
-                async with self.db.execute(sql, (guild_id,)) as cur:
-                    cached = {row[0] async for row in cur}
+                cached = {member_id for (member_id,) in await self._all(sql, (guild_id,))}
                 self._opted_out[guild_id] = cached
         return cached
 
@@ -199,8 +193,7 @@ class ParticipationStore:
 
     async def cursors(self) -> dict[int, int]:
         """Every post's read cursor: the newest answer message seen in it (backfill after it)."""
-        async with self.db.execute("SELECT post_id, message_id FROM post_cursor") as cur:
-            return {post_id: message_id async for post_id, message_id in cur}
+        return dict(await self._all("SELECT post_id, message_id FROM post_cursor"))
 
     async def posted_prompt(
         self, *, post_id: int | None = None, message_id: int | None = None
@@ -213,8 +206,7 @@ class ParticipationStore:
             f" thread_id, posted_at FROM posts WHERE {column} = ? AND status = 'posted'"
             " AND message_id IS NOT NULL AND prompt_id IS NOT NULL"
         )
-        async with self.db.execute(sql, (value,)) as cur:
-            row = await cur.fetchone()
+        row = await self._one(sql, (value,))
         return None if row is None else PromptPost(*row)
 
     async def open_posts(self, posted_since: int) -> list[PromptPost]:
@@ -224,5 +216,4 @@ class ParticipationStore:
             " thread_id, posted_at FROM posts WHERE status = 'posted' AND posted_at >= ?"
             " AND message_id IS NOT NULL AND prompt_id IS NOT NULL ORDER BY posted_at"
         )
-        async with self.db.execute(sql, (posted_since,)) as cur:
-            return [PromptPost(*row) async for row in cur]
+        return [PromptPost(*row) for row in await self._all(sql, (posted_since,))]

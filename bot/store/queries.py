@@ -16,11 +16,11 @@ class Queries:
 
     # A query and its rows in one trip to the connection's thread (a cursor takes three:
     # execute, fetch, close). ``_one`` is for queries of one row (a key, an aggregate).
-    async def _one(self, sql: str, params: tuple = ()) -> aiosqlite.Row | None:
+    async def _one(self, sql: str, params: tuple | dict = ()) -> aiosqlite.Row | None:
         rows = await self.db.execute_fetchall(sql, params)
         return next(iter(rows), None)
 
-    async def _all(self, sql: str, params: tuple = ()) -> list[aiosqlite.Row]:
+    async def _all(self, sql: str, params: tuple | dict = ()) -> list[aiosqlite.Row]:
         return list(await self.db.execute_fetchall(sql, params))
 
     async def _write(self, sql: str, params: tuple) -> int:

@@ -8,9 +8,8 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Sequence
 
-import aiosqlite
-
 from bot.reports.types import MemberRow, PostAnswers, PromptFigures, WindowTotals
+from bot.store.queries import Queries
 
 log = logging.getLogger(__name__)
 
@@ -124,27 +123,23 @@ _SCHEDULED = (
 )
 
 
-class ReportsStore:
+class ReportsStore(Queries):
     """Read-only report queries on an open ``aiosqlite`` connection (``open_database``); each
     returns a typed record (``bot.reports.types``)."""
 
-    def __init__(self, db: aiosqlite.Connection) -> None:
-        self.db = db
-
-    async def _one(self, sql: str, params: dict | tuple) -> tuple:
-        """The one row of an aggregate query, in one trip to the connection's thread."""
-        (row,) = await self.db.execute_fetchall(sql, params)
-        return tuple(row)
+    async def _totals(self, sql: str, params: dict | tuple) -> tuple:
+        """The one row of an aggregate query."""
+        return tuple(await self._one(sql, params))
 
     async def kind_totals(self, guild_id: int, since: int, now: int) -> tuple[int, int]:
         """(answers, reactions) created in the window: whole UTC days from the day totals, the
         partial days at either end counted from the rows."""
         first, last = -(-since // DAY), now // DAY  # whole days: first <= day < last
         if first >= last:
-            return await self._one(_RAW_TOTALS, {"g": guild_id, "s": since, "n": now})
-        days = await self._one(_DAY_TOTALS, {"g": guild_id, "s": first, "n": last})
-        head = await self._one(_RAW_TOTALS, {"g": guild_id, "s": since, "n": first * DAY})
-        tail = await self._one(_RAW_TOTALS, {"g": guild_id, "s": last * DAY, "n": now})
+            return await self._totals(_RAW_TOTALS, {"g": guild_id, "s": since, "n": now})
+        days = await self._totals(_DAY_TOTALS, {"g": guild_id, "s": first, "n": last})
+        head = await self._totals(_RAW_TOTALS, {"g": guild_id, "s": since, "n": first * DAY})
+        tail = await self._totals(_RAW_TOTALS, {"g": guild_id, "s": last * DAY, "n": now})
         answers, reactions = (a + b + c for a, b, c in zip(days, head, tail, strict=True))
         return answers, reactions
 
@@ -153,9 +148,9 @@ class ReportsStore:
     ) -> tuple[int, int]:
         """(active members, new members) in the window; new = first participation ever in it."""
         params = {"g": guild_id, "s": since, "n": now}
-        (rows,) = await self._one(_PROBE, {**params, "limit": small_window})
+        (rows,) = await self._totals(_PROBE, {**params, "limit": small_window})
         sql = _MEMBERS_BY_ROWS if rows < small_window else _MEMBERS_BY_MEMBER
-        active, new = await self._one(sql, params)
+        active, new = await self._totals(sql, params)
         return active, new
 
     async def window_totals(self, guild_id: int, since: int, now: int) -> WindowTotals:
@@ -166,12 +161,12 @@ class ReportsStore:
 
     async def post_answers(self, guild_id: int, since: int, now: int) -> list[PostAnswers]:
         """Each post posted in the window with its answers so far."""
-        async with self.db.execute(_POST_ANSWERS, {"g": guild_id, "s": since, "n": now}) as cur:
-            return [PostAnswers(*row) async for row in cur]
+        rows = await self._all(_POST_ANSWERS, {"g": guild_id, "s": since, "n": now})
+        return [PostAnswers(*row) for row in rows]
 
     async def prompt_figures(self, guild_id: int, prompt_id: str) -> PromptFigures:
         """All-time figures of one prompt in a server."""
-        return PromptFigures(*await self._one(_PROMPT, (guild_id, prompt_id)))
+        return PromptFigures(*await self._totals(_PROMPT, (guild_id, prompt_id)))
 
     async def member_rows(
         self, guild_id: int, member_id: int, include_anonymous: bool = False
@@ -181,21 +176,19 @@ class ReportsStore:
         sql, params = _MEMBER, (guild_id, member_id)
         if include_anonymous:
             sql, params = sql + _MEMBER_ANONYMOUS, params * 2
-        async with self.db.execute(sql, params) as cur:
-            return [MemberRow(*row) async for row in cur]
+        return [MemberRow(*row) for row in await self._all(sql, params)]
 
     async def anonymous_answers(self, guild_id: int, since: int, now: int) -> int:
         """Anonymous answers in the window, all of them (no member: never linked in reports)."""
-        return (await self._one(_WINDOW_ANONYMOUS, (guild_id, since, now)))[0]
+        return (await self._totals(_WINDOW_ANONYMOUS, (guild_id, since, now)))[0]
 
     async def prompt_anonymous_answers(self, guild_id: int, prompt_id: str) -> int:
         """Anonymous answers on one prompt in a server, all of them."""
-        return (await self._one(_PROMPT_ANONYMOUS, (guild_id, prompt_id)))[0]
+        return (await self._totals(_PROMPT_ANONYMOUS, (guild_id, prompt_id)))[0]
 
     async def scheduled_posts(self, channel_id: int) -> list[int]:
         """Ids of a channel's posted scheduled prompts, oldest first (the streak sequence)."""
-        async with self.db.execute(_SCHEDULED, (channel_id,)) as cur:
-            return [row[0] async for row in cur]
+        return [post_id for (post_id,) in await self._all(_SCHEDULED, (channel_id,))]
 
     async def export_rows(
         self, guild_id: int, since: int, batch: int = 2000
@@ -203,7 +196,7 @@ class ReportsStore:
         """Rows as sequences in ``EXPORT_COLUMNS`` order, oldest first, ``batch`` at a time
         (memory stays flat)."""
         params = {"g": guild_id, "s": since}
-        (anonymous,) = await self._one(f"SELECT EXISTS (SELECT 1 {_ANONYMOUS})", params)
+        (anonymous,) = await self._totals(f"SELECT EXISTS (SELECT 1 {_ANONYMOUS})", params)
         async with self.db.execute(_EXPORT_WITH_ANONYMOUS if anonymous else _EXPORT, params) as cur:
             while rows := await cur.fetchmany(batch):
                 yield rows
