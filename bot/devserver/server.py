@@ -201,15 +201,7 @@ class DevServer:
         user = member["user"] if member else payloads.user(user_id)
         if message is None or not self.state.add_reaction(message, user, emoji):
             return
-        payload = events.reaction(
-            user_id,
-            message_id,
-            channel_id,
-            guild_id=guild_id,
-            emoji=emoji,
-            member=self.state.members.get((guild_id, user_id)) if guild_id else None,
-            message_author_id=int(message["author"]["id"]) if message else None,
-        )
+        payload = self.state.reaction_event(user_id, channel_id, message_id, emoji)
         await self.gateway.dispatch("MESSAGE_REACTION_ADD", payload)
 
     async def invoke(

@@ -183,6 +183,21 @@ class DiscordState:
         data["attachments"] = [_attachment(self.new_id(), n, b) for n, b in files]
         return data
 
+    def reaction_event(self, user_id: int, channel_id: int, message_id: int, emoji: str) -> Payload:
+        """A member's reaction as MESSAGE_REACTION_ADD delivers it (with member and the
+        message's author where known)."""
+        guild_id = self.guild_of(channel_id)
+        message = self.messages.get(message_id)
+        return events.reaction(
+            user_id,
+            message_id,
+            channel_id,
+            guild_id=guild_id,
+            emoji=emoji,
+            member=self.members.get((guild_id, user_id)) if guild_id else None,
+            message_author_id=int(message["author"]["id"]) if message else None,
+        )
+
     def add_reaction(self, message: Payload, user: Payload, emoji: str) -> bool:
         """A user reacts with a unicode emoji: the message's ``reactions`` counts follow, as
         Discord returns them, and the user is listed for that emoji. False if they already

@@ -63,20 +63,8 @@ class Actions:
 
     async def react(self, channel_id: int, message_id: int, user_id: int, emoji: str = "👍"):
         """A member adds a reaction (MESSAGE_REACTION_ADD)."""
-        guild_id = self.server.guild_of(channel_id)
-        message = self.server.messages.get(message_id)
-        await self.send(
-            "MESSAGE_REACTION_ADD",
-            events.reaction(
-                user_id,
-                message_id,
-                channel_id,
-                guild_id=guild_id,
-                emoji=emoji,
-                member=self.server.members.get((guild_id, user_id)) if guild_id else None,
-                message_author_id=int(message["author"]["id"]) if message else None,
-            ),
-        )
+        payload = self.server.reaction_event(user_id, channel_id, message_id, emoji)
+        await self.send("MESSAGE_REACTION_ADD", payload)
 
     async def delete(self, channel_id: int, message_id: int) -> None:
         """A message is deleted (MESSAGE_DELETE)."""
