@@ -56,7 +56,7 @@ def run_validate(args: argparse.Namespace) -> int:
     for warning in warnings:
         print(warning)
     prompts = [p for t in library.themes for p in t.prompts]
-    enabled = sum(p.enabled and not p.is_draft for p in prompts)
+    enabled = sum(p.may_post for p in prompts)
     drafts = sum(p.is_draft for p in prompts)
     print(
         f"{args.dir}: OK: {len(library.themes)} themes, {len(prompts)} prompts, {enabled} enabled"

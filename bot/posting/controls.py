@@ -157,7 +157,7 @@ def pick_prompt(
         theme = library.theme(theme_id)
         if theme is None:
             raise PostingError(f"There is no theme `{theme_id}`.")
-        pool = [p for p in theme.prompts if p.enabled and not p.is_draft]
+        pool = [p for p in theme.prompts if p.may_post]
         if not pool:
             raise PostingError(f"Theme `{theme_id}` has no enabled prompts.")
     else:

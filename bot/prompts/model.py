@@ -22,6 +22,11 @@ class Prompt:
     def is_draft(self) -> bool:
         return self.status == "draft"
 
+    @property
+    def may_post(self) -> bool:
+        """Enabled and not awaiting review: the scheduler and moderators may post it."""
+        return self.enabled and not self.is_draft
+
 
 @dataclass(frozen=True)
 class Theme:
@@ -48,7 +53,7 @@ class Library:
 
     def enabled_prompts(self) -> list[Prompt]:
         """Prompts that may be posted: enabled and not awaiting review."""
-        return [p for t in self.themes for p in t.prompts if p.enabled and not p.is_draft]
+        return [p for t in self.themes for p in t.prompts if p.may_post]
 
     def drafts(self) -> list[Prompt]:
         """Prompts awaiting a moderator's review."""
