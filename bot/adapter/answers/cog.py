@@ -104,10 +104,6 @@ class AnswersCog(commands.Cog, name="Answers"):
     def _open_since(self) -> int:
         return self.bot.now_seconds() - OPEN_DAYS * 86400
 
-    def track(self, post: PromptPost) -> None:
-        """Start recording answers to a newly posted prompt (and forget expired ones)."""
-        self.recorder.track(post)
-
     # --- answers: the message gate ---------------------------------------------------------
 
     def wants_message(self, message: discord.Message) -> bool:
@@ -119,10 +115,6 @@ class AnswersCog(commands.Cog, name="Answers"):
         """A message ``wants_message`` accepted, handed over by ``DiscussionBot.dispatch``
         without a listener task: queued at once."""
         self.recorder.take(message)
-
-    async def record(self, message: discord.Message) -> bool:
-        """Queue the message as an answer if it is one; True if queued."""
-        return await self.recorder.record(message)
 
     # --- prompt posts ----------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 - the posting code calls ``bot.dispatch("prompt_posted", post_id)`` once
   ``PostStore.mark_posted`` has run (a ``PromptPost`` is accepted too, and
-  ``AnswersCog.track(post)`` may be called directly);
+  ``AnswerRecorder.track(post)`` may be called directly);
 - as a fallback, a thread the bot opens on one of its own messages (THREAD_CREATE) is looked up
   in the posts table and tracked if it belongs to a posted prompt.
 
