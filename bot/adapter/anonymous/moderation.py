@@ -17,6 +17,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.adapter.checks import ModGroup
+from bot.adapter.endpoints import message_link
 from bot.anonymity.policy import may_reveal, reason_problem
 
 if TYPE_CHECKING:
@@ -122,7 +123,9 @@ class AnonymousModeration(commands.Cog, name="AnonymousModeration"):
             )
             return
         now = self.bot.now_seconds()
-        where = f"https://discord.com/channels/{link.guild_id}/{link.channel_id}/{link.message_id}"
+        where = message_link(
+            self.bot.settings.api_base, link.guild_id, link.channel_id, link.message_id
+        )
         logged = await self._mod_log(
             guild,
             f"<@{interaction.user.id}> revealed the author of the anonymous answer {where} "
