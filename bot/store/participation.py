@@ -56,6 +56,14 @@ def _insert_sql(n: int) -> str:
     return f"INSERT OR IGNORE INTO participation ({_COLUMNS}) VALUES " + ",".join([_ONE] * n)
 
 
+# Posts that carry a posted prompt, as PromptPost fields.
+_POSTED_PROMPTS = (
+    "SELECT id, guild_id, channel_id, prompt_id, coalesce(theme_id, ''), message_id, thread_id,"
+    " posted_at FROM posts WHERE status = 'posted' AND message_id IS NOT NULL"
+    " AND prompt_id IS NOT NULL"
+)
+
+
 class ParticipationStore(Queries):
     """Participation reads and writes on an open ``aiosqlite`` connection (``open_database``)."""
 
@@ -201,19 +209,10 @@ class ParticipationStore(Queries):
         """The posted prompt with this post id or prompt message id; None if there is none
         (or it is not posted, or carries no prompt)."""
         column, value = ("id", post_id) if post_id is not None else ("message_id", message_id)
-        sql = (
-            "SELECT id, guild_id, channel_id, prompt_id, coalesce(theme_id, ''), message_id,"
-            f" thread_id, posted_at FROM posts WHERE {column} = ? AND status = 'posted'"
-            " AND message_id IS NOT NULL AND prompt_id IS NOT NULL"
-        )
-        row = await self._one(sql, (value,))
+        row = await self._one(f"{_POSTED_PROMPTS} AND {column} = ?", (value,))
         return None if row is None else PromptPost(*row)
 
     async def open_posts(self, posted_since: int) -> list[PromptPost]:
         """Posted prompts (any guild) posted at or after ``posted_since``: the index at start."""
-        sql = (
-            "SELECT id, guild_id, channel_id, prompt_id, coalesce(theme_id, ''), message_id,"
-            " thread_id, posted_at FROM posts WHERE status = 'posted' AND posted_at >= ?"
-            " AND message_id IS NOT NULL AND prompt_id IS NOT NULL ORDER BY posted_at"
-        )
+        sql = f"{_POSTED_PROMPTS} AND posted_at >= ? ORDER BY posted_at"
         return [PromptPost(*row) for row in await self._all(sql, (posted_since,))]
