@@ -124,7 +124,7 @@ class BatchWriter:
         """A message was deleted: drop its queued answer and its stored row."""
         return await self._drop(
             lambda r: r.message_id == message_id and r.kind == ANSWER,
-            lambda: self.store.delete_message(message_id),
+            lambda _: self.store.delete_message(message_id),
         )
 
     async def delete_reaction(self, message_id: int, member_id: int) -> int:
@@ -134,7 +134,7 @@ class BatchWriter:
             lambda r: (
                 r.message_id == message_id and r.member_id == member_id and r.kind == REACTION
             ),
-            lambda: self.store.delete_reaction(message_id, member_id),
+            lambda _: self.store.delete_reaction(message_id, member_id),
         )
 
     async def clear_reactions(self, message_id: int) -> int:
@@ -143,21 +143,18 @@ class BatchWriter:
             self._cleared.add(message_id)
         return await self._drop(
             lambda r: r.message_id == message_id and r.kind == REACTION,
-            lambda: self.store.delete_reactions(message_id),
+            lambda _: self.store.delete_reactions(message_id),
         )
 
     async def forget(self, guild_id: int, member_id: int) -> int:
         """Erase a member's rows in a server, queued ones included; returns rows erased."""
         if self._remembering:
             self._forgotten.add((guild_id, member_id))
-        queued = {
-            r.post_id
-            for r in self._queue
-            if r.guild_id == guild_id and r.member_id == member_id and r.kind == REACTION
-        }
         return await self._drop(
             lambda r: r.guild_id == guild_id and r.member_id == member_id,
-            lambda: self.store.forget(guild_id, member_id, queued),
+            lambda dropped: self.store.forget(
+                guild_id, member_id, {r.post_id for r in dropped if r.kind == REACTION}
+            ),
         )
 
     def erased_this_run(self, post: PromptPost, member_id: int) -> bool:
@@ -182,12 +179,19 @@ class BatchWriter:
         self._cleared.clear()
 
     async def _drop(
-        self, match: Callable[[ParticipationRow], bool], delete: Callable[[], Awaitable[int]]
+        self,
+        match: Callable[[ParticipationRow], bool],
+        delete: Callable[[list[ParticipationRow]], Awaitable[int]],
     ) -> int:
+        """Under the lock (so no row queued meanwhile escapes): take the queued rows ``match``
+        picks out of the queue, then ``delete(dropped)`` the stored ones; returns both counts."""
         async with self._lock:
-            before = len(self._queue)
-            self._queue = [r for r in self._queue if not match(r)]
-            return before - len(self._queue) + await delete()
+            kept: list[ParticipationRow] = []
+            dropped: list[ParticipationRow] = []
+            for row in self._queue:
+                (dropped if match(row) else kept).append(row)
+            self._queue = kept
+            return len(dropped) + await delete(dropped)
 
     def start(self) -> None:
         """Run the delayed flush in the background (call once the event loop runs)."""

@@ -327,3 +327,18 @@ async def test_a_flush_cut_short_keeps_every_row_and_cursor_and_says_why_it_stop
     await writer.flush()
     assert await stored(db) == [(7, 300, ANSWER)]
     assert await store.cursors() == dict(list(seen.items())[:posts_seen])
+
+
+async def test_a_reaction_queued_while_forget_waits_for_a_flush_is_not_read_back_later(db, store):
+    """Forget waits while a flush writes; a reaction of the member queued meanwhile is dropped,
+    and its post is marked so the reaction is not read back from Discord after a restart."""
+    writer = BatchWriter(store, max_rows=500)
+    await store.opted_out_members(GUILD)  # read, so add_nowait can queue
+    async with writer._lock:  # a flush under way
+        forgetting = asyncio.create_task(writer.forget(GUILD, 7))
+        await asyncio.sleep(0)
+        assert not forgetting.done()  # waiting for the flush
+        assert writer.add_nowait(reaction(7))
+    assert await forgetting == 1
+    assert writer.pending == 0
+    assert await store.reactions_not_recovered() == {1}
