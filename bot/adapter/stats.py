@@ -17,6 +17,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.adapter.checks import ModGroup, mod_command
+from bot.adapter.mod_log import post_to_mod_log
 from bot.adapter.report_tasks import ReportTasks
 from bot.adapter.tree import bounded
 from bot.participation.types import Ranked
@@ -78,15 +79,8 @@ class StatsCog(commands.Cog, name="Stats"):
         """Tell the mod-log that a moderator read members' records (who, what, when); a
         missing or refusing mod-log does not stop the report."""
         guild = self.bot.guild_config(interaction.guild_id)
-        if guild is None or guild.mod_log_channel_id is None:
-            return
-        now = self.bot.now_seconds()
-        try:
-            await self.bot.get_partial_messageable(guild.mod_log_channel_id).send(
-                f"<@{interaction.user.id}> {text} (<t:{now}:f>).", allowed_mentions=NO_PINGS
-            )
-        except discord.HTTPException as exc:
-            log.warning("mod-log of guild %s refused: %s", guild.guild_id, exc)
+        note = f"<@{interaction.user.id}> {text} (<t:{self.bot.now_seconds()}:f>)."
+        await post_to_mod_log(self.bot, guild, note)
 
     async def _fresh(self) -> None:
         """Reports include what is still queued for writing."""

@@ -18,12 +18,12 @@ from discord.ext import commands
 
 from bot.adapter.checks import ModGroup
 from bot.adapter.endpoints import message_link
+from bot.adapter.mod_log import post_to_mod_log
 from bot.anonymity.policy import may_reveal, reason_problem
 
 if TYPE_CHECKING:
     from bot.adapter.client import DiscussionBot
     from bot.adapter.services import Services
-    from bot.config.settings import GuildConfig
 
 log = logging.getLogger(__name__)
 
@@ -57,26 +57,15 @@ class AnonymousModeration(commands.Cog, name="AnonymousModeration"):
         self.bot = bot
         self.store = services.anonymous
 
-    async def _mod_log(self, guild: GuildConfig | None, text: str) -> bool:
-        """Post to the guild's mod-log channel; False if there is none or Discord refused."""
-        if guild is None or guild.mod_log_channel_id is None:
-            return False
-        try:
-            await self.bot.get_partial_messageable(guild.mod_log_channel_id).send(
-                text[:2000], allowed_mentions=NO_PINGS
-            )
-        except discord.HTTPException as exc:
-            log.warning("mod-log of guild %s refused: %s", guild.guild_id, exc)
-            return False
-        return True
-
     @anonymous.command(name="stop", description="Stop all anonymous answers in this server now")
     async def stop(self, interaction: discord.Interaction) -> None:
         guild = self.bot.guild_config(interaction.guild_id)
         now = self.bot.now_seconds()
         if await self.store.stop(interaction.guild_id, interaction.user.id, now):
-            await self._mod_log(
-                guild, f"<@{interaction.user.id}> stopped anonymous answers (<t:{now}:f>)."
+            await post_to_mod_log(
+                self.bot,
+                guild,
+                f"<@{interaction.user.id}> stopped anonymous answers (<t:{now}:f>).",
             )
         await private(
             interaction,
@@ -89,8 +78,10 @@ class AnonymousModeration(commands.Cog, name="AnonymousModeration"):
         guild = self.bot.guild_config(interaction.guild_id)
         if await self.store.resume(interaction.guild_id):
             now = self.bot.now_seconds()
-            await self._mod_log(
-                guild, f"<@{interaction.user.id}> resumed anonymous answers (<t:{now}:f>)."
+            await post_to_mod_log(
+                self.bot,
+                guild,
+                f"<@{interaction.user.id}> resumed anonymous answers (<t:{now}:f>).",
             )
         await private(interaction, "Anonymous answers are accepted again in this server.")
 
@@ -126,7 +117,8 @@ class AnonymousModeration(commands.Cog, name="AnonymousModeration"):
         where = message_link(
             self.bot.settings.api_base, link.guild_id, link.channel_id, link.message_id
         )
-        logged = await self._mod_log(
+        logged = await post_to_mod_log(
+            self.bot,
             guild,
             f"<@{interaction.user.id}> revealed the author of the anonymous answer {where} "
             f"(<t:{now}:f>). Reason: {reason.strip()[:REASON_MAX]}",
