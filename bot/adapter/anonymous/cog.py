@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord.ext import commands
 
+from bot.adapter.anonymous.erase import delete_relayed
 from bot.adapter.anonymous.moderation import NO_PINGS, AnonymousModeration, private
 from bot.adapter.anonymous.post_care import COG_NAME, AnswerButton, DeleteButton
 from bot.anonymity.policy import (
@@ -220,16 +221,7 @@ class AnonymousCog(commands.Cog, name=COG_NAME):
         if link.member_id != interaction.user.id:
             await private(interaction, "This button belongs to someone else's answer.")
             return
-        try:
-            await (
-                self.bot.get_partial_messageable(link.channel_id)
-                .get_partial_message(message_id)
-                .delete()
-            )
-        except discord.NotFound:
-            pass  # already gone from Discord: only the record is left to remove
-        except discord.HTTPException as exc:
-            log.warning("anonymous answer %s not deleted: %s", message_id, exc)
+        if not await delete_relayed(self.bot, link.channel_id, message_id):
             await private(interaction, "Discord refused the deletion; please try again.")
             return
         await self.store.delete([message_id])
