@@ -25,6 +25,9 @@ def _answer(row: tuple) -> AnonymousAnswer:
     return AnonymousAnswer(m, g, p, c, member, bool(counted), at, length)
 
 
+_DELETE_CHUNK = 500  # ids per DELETE, well under SQLite's limit on bound values
+
+
 class AnonymousStore(Queries):
     async def post_target(self, post_id: int) -> PostTarget | None:
         """A posted prompt's guild, channel, message and thread; None if it was never posted."""
@@ -52,9 +55,11 @@ class AnonymousStore(Queries):
     async def delete(self, message_ids: list[int]) -> int:
         """Forget relayed messages that were deleted (by their author or a moderator)."""
         removed = 0
-        for message_id in message_ids:
+        for start in range(0, len(message_ids), _DELETE_CHUNK):  # one statement a chunk
+            chunk = tuple(message_ids[start : start + _DELETE_CHUNK])
+            marks = ", ".join("?" * len(chunk))
             removed += await self._write(
-                "DELETE FROM anonymous_answers WHERE message_id = ?", (message_id,)
+                f"DELETE FROM anonymous_answers WHERE message_id IN ({marks})", chunk
             )
         return removed
 

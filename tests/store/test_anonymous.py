@@ -122,3 +122,22 @@ async def test_retention_purges_old_links_with_the_participation(db_path):
         assert await store.answer(777_000) is None
     finally:
         await db.close()
+
+
+async def test_deleted_messages_take_their_records_and_only_theirs(db_path):
+    """A bulk delete (or an erasure deleting many answers) removes exactly those records, however
+    many there are."""
+    ids = await seed_history(db_path)
+    db = await open_database(db_path)
+    try:
+        store = AnonymousStore(db)
+        at = int(NOW.timestamp())
+        for n in range(1203):
+            await store.record(AnonymousAnswer(800_000 + n, G, ids[3], THREAD, ANA, True, at, 5))
+        gone = [800_000 + n for n in range(1203) if n % 3] + [1]  # and one unknown id
+        assert await store.delete(gone) == 802
+        left = await store.member_answers(G, ANA)
+        assert sorted(a.message_id for a in left) == [800_000 + n for n in range(0, 1203, 3)]
+        assert await store.delete([]) == 0
+    finally:
+        await db.close()
