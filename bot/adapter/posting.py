@@ -13,8 +13,6 @@ from typing import TYPE_CHECKING
 
 from discord.ext import commands
 
-from bot.prompts.loader import prepare_library
-
 if TYPE_CHECKING:
     from bot.adapter.client import DiscussionBot
     from bot.adapter.services import Services
@@ -71,9 +69,8 @@ class Posting(commands.Cog):
 
     async def run_once(self) -> None:
         """One scheduler pass at the bot's clock; an unexpected error is logged, never fatal.
-        Edited prompt files are parsed first, off the event loop."""
+        Edited prompt files are parsed first, off the event loop (``LibraryWatch``)."""
         try:
-            await prepare_library(self.bot.library_holder)
             for outcome in await self.service.tick(self.bot.clock()):
                 if outcome.status != "posted":  # a post is logged where it is recorded
                     why = f" ({outcome.reason})" if outcome.reason else ""

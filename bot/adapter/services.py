@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from bot.config.settings import Settings
 from bot.posting.service import PostingService
 from bot.posting.types import LibrarySource, Outcome, Publisher
-from bot.prompts.loader import prepare_library
 from bot.store import Connection
 from bot.store.anonymous import AnonymousStore
 from bot.store.batch import BatchWriter
@@ -58,14 +57,8 @@ def build_services(
     stores = PostingStores.over(db)
     participation = ParticipationStore(db)
     posting = PostingService(settings, stores, library, publisher, on_posted=on_posted)
-
-    async def reload_library() -> object:
-        """After a decision is written: the files parsed off the event loop, then swapped in."""
-        await prepare_library(library, force=True)
-        return await posting.library.reload()
-
     suggestions = SuggestionService(
-        SuggestionStore(db), settings.prompts_dir, library, reload_library
+        SuggestionStore(db), settings.prompts_dir, library, posting.library.reload
     )
     return Services(
         stores.posts,

@@ -20,7 +20,6 @@ from bot.adapter.review import start_review
 from bot.adapter.tree import CHOICES_MAX, bounded, matching_themes
 from bot.posting.rotation import PlannedPost
 from bot.posting.service import PostingError, PostingService
-from bot.prompts.loader import prepare_library
 
 if TYPE_CHECKING:
     from bot.adapter.client import DiscussionBot
@@ -204,7 +203,6 @@ class Topics(commands.Cog):
     @topic.command(name="reload", description="Read the prompt files again")
     async def reload(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)  # a large file takes time
-        await prepare_library(self.bot.library_holder, force=True)
         problems, library = await self.service.reload()
         if problems:
             text = without_host_paths("\n".join(map(str, problems)), self.bot.settings)

@@ -8,6 +8,7 @@ import logging
 from bot.posting.channels import ChannelDirectory
 from bot.posting.notices import ModNotices
 from bot.posting.types import LibrarySource
+from bot.prompts.loader import prepare_library
 from bot.prompts.model import Library
 
 log = logging.getLogger(__name__)
@@ -34,7 +35,9 @@ class LibraryWatch:
         return await self.reload()
 
     async def reload(self) -> list:
-        """Read the prompt files now; their problems (the last good library stays in use)."""
+        """Read the prompt files now, parsed off the event loop where the source can (a large
+        file takes a while); their problems (the last good library stays in use)."""
+        await prepare_library(self.source, force=True)
         problems = self.source.reload()
         text = tuple(str(p) for p in problems)
         if problems and text != self._reported_problems:
