@@ -17,7 +17,7 @@ from bot.adapter.checks import ModGroup
 from bot.adapter.endpoints import message_link
 from bot.adapter.host_paths import without_host_paths
 from bot.adapter.review import start_review
-from bot.adapter.tree import CHOICES_MAX, bounded, matching_themes
+from bot.adapter.tree import CHOICES_MAX, bounded, matching_themes, send_private
 from bot.posting.rotation import PlannedPost
 from bot.posting.service import PostingError, PostingService
 
@@ -58,13 +58,7 @@ class Topics(commands.Cog):
         self.suggestions = services.suggestions
 
     async def reply(self, interaction: discord.Interaction, text: str) -> None:
-        allowed = discord.AllowedMentions.none()
-        if interaction.response.is_done():
-            await interaction.followup.send(clip(text), ephemeral=True, allowed_mentions=allowed)
-        else:
-            await interaction.response.send_message(
-                clip(text), ephemeral=True, allowed_mentions=allowed
-            )
+        await send_private(interaction, clip(text))
 
     def target(
         self, interaction: discord.Interaction, channel: discord.abc.GuildChannel | None

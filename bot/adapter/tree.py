@@ -106,12 +106,19 @@ class BotTree(app_commands.CommandTree):
         await reply_privately(interaction, text)
 
 
+async def send_private(interaction: discord.Interaction, text: str, **kw: object) -> None:
+    """A reply only the member sees, pinging nobody, whether or not the interaction was
+    already answered (``kw``: a view, say)."""
+    none = discord.AllowedMentions.none()
+    if interaction.response.is_done():
+        await interaction.followup.send(text, ephemeral=True, allowed_mentions=none, **kw)
+    else:
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=none, **kw)
+
+
 async def reply_privately(interaction: discord.Interaction, text: str) -> None:
-    """An ephemeral reply, whether or not the interaction was already answered."""
+    """``send_private`` for an error's explanation: a refusal from Discord is logged."""
     try:
-        if interaction.response.is_done():
-            await interaction.followup.send(text, ephemeral=True)
-        else:
-            await interaction.response.send_message(text, ephemeral=True)
+        await send_private(interaction, text)
     except discord.HTTPException as exc:
         log.warning("could not tell user %s about an error: %s", interaction.user.id, exc)

@@ -18,8 +18,9 @@ import discord
 from discord.ext import commands
 
 from bot.adapter.anonymous.erase import delete_relayed
-from bot.adapter.anonymous.moderation import NO_PINGS, AnonymousModeration, private
+from bot.adapter.anonymous.moderation import NO_PINGS, AnonymousModeration
 from bot.adapter.anonymous.post_care import COG_NAME, AnswerButton, DeleteButton
+from bot.adapter.tree import send_private
 from bot.anonymity.policy import (
     ANSWER_MAX,
     MAY_NOT_POST,
@@ -152,7 +153,7 @@ class AnonymousCog(commands.Cog, name=COG_NAME):
         """The button: refuse at once when the answer could not be taken, else open the form."""
         refusal, _ = await self._refusal(interaction, post_id, sensitive)
         if refusal:
-            await private(interaction, refusal)
+            await send_private(interaction, refusal)
             return
         await interaction.response.send_modal(AnswerForm(post_id, sensitive))
 
@@ -175,14 +176,16 @@ class AnonymousCog(commands.Cog, name=COG_NAME):
         refusal, thread = await self._refusal(interaction, post_id, sensitive)
         text = text.strip()[:ANSWER_MAX]
         if refusal or not text:
-            await private(interaction, refusal or "Your answer was empty; nothing was posted.")
+            await send_private(interaction, refusal or "Your answer was empty; nothing was posted.")
             return
         embed = discord.Embed(title=TITLE, description=text)
         try:
             message = await thread.send(embed=embed, allowed_mentions=NO_PINGS)
         except discord.HTTPException as exc:
             log.warning("anonymous answer not posted in thread %s: %s", thread.id, exc)
-            await private(interaction, "Discord refused the post; nothing was posted or stored.")
+            await send_private(
+                interaction, "Discord refused the post; nothing was posted or stored."
+            )
             return
         guild_id, member_id = interaction.guild_id, interaction.user.id
         self.posted_at.setdefault((guild_id, member_id), []).append(self.bot.now_seconds())
@@ -196,7 +199,7 @@ class AnonymousCog(commands.Cog, name=COG_NAME):
         log.info("anonymous answer %s relayed in thread %s", message.id, thread.id)
         view = discord.ui.View(timeout=None)
         view.add_item(DeleteButton(message.id))
-        await private(
+        await send_private(
             interaction,
             f"Your answer is posted anonymously: {message.jump_url}\n"
             "Only you see this message. You can delete the answer with the button below.",
@@ -212,17 +215,17 @@ class AnonymousCog(commands.Cog, name=COG_NAME):
             )
             return
         if not link.linked:
-            await private(
+            await send_private(
                 interaction,
                 "You erased the link to this answer, so the bot can no longer tell it is yours; "
                 "a moderator can delete it for you.",
             )
             return
         if link.member_id != interaction.user.id:
-            await private(interaction, "This button belongs to someone else's answer.")
+            await send_private(interaction, "This button belongs to someone else's answer.")
             return
         if not await delete_relayed(self.bot, link.channel_id, message_id):
-            await private(interaction, "Discord refused the deletion; please try again.")
+            await send_private(interaction, "Discord refused the deletion; please try again.")
             return
         await self.store.delete([message_id])
         await interaction.response.edit_message(

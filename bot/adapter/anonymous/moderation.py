@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
@@ -19,6 +19,7 @@ from discord.ext import commands
 from bot.adapter.checks import ModGroup
 from bot.adapter.endpoints import message_link
 from bot.adapter.mod_log import post_to_mod_log
+from bot.adapter.tree import send_private
 from bot.anonymity.policy import may_reveal, reason_problem
 
 if TYPE_CHECKING:
@@ -36,16 +37,6 @@ def message_id_of(text: str) -> int | None:
     """A message id, or the id at the end of a message link."""
     match = MESSAGE_ID.search(text.strip())
     return int(match.group(1)) if match else None
-
-
-async def private(interaction: discord.Interaction, text: str, **kw: Any) -> None:
-    """Reply only the member sees, pinging nobody."""
-    if interaction.response.is_done():
-        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS, **kw)
-    else:
-        await interaction.response.send_message(
-            text, ephemeral=True, allowed_mentions=NO_PINGS, **kw
-        )
 
 
 class AnonymousModeration(commands.Cog, name="AnonymousModeration"):
@@ -67,7 +58,7 @@ class AnonymousModeration(commands.Cog, name="AnonymousModeration"):
                 guild,
                 f"<@{interaction.user.id}> stopped anonymous answers (<t:{now}:f>).",
             )
-        await private(
+        await send_private(
             interaction,
             "Anonymous answers are stopped in this server: every press of the button is "
             "refused until `/anonymous resume`.",
@@ -83,7 +74,7 @@ class AnonymousModeration(commands.Cog, name="AnonymousModeration"):
                 guild,
                 f"<@{interaction.user.id}> resumed anonymous answers (<t:{now}:f>).",
             )
-        await private(interaction, "Anonymous answers are accepted again in this server.")
+        await send_private(interaction, "Anonymous answers are accepted again in this server.")
 
     @anonymous.command(name="reveal", description="Look up who wrote an anonymous answer")
     @app_commands.describe(
@@ -94,7 +85,7 @@ class AnonymousModeration(commands.Cog, name="AnonymousModeration"):
         guild = self.bot.guild_config(interaction.guild_id)
         roles = [r.id for r in getattr(interaction.user, "roles", [])]
         if guild is None or not may_reveal(roles, guild.reveal_role_ids):
-            await private(
+            await send_private(
                 interaction,
                 "Only members with a role listed in `reveal_role_ids` may reveal an author "
                 "(none are listed: no one can). Nothing was revealed.",
@@ -102,12 +93,12 @@ class AnonymousModeration(commands.Cog, name="AnonymousModeration"):
             return
         problem = reason_problem(reason)
         if problem:
-            await private(interaction, problem)
+            await send_private(interaction, problem)
             return
         message_id = message_id_of(message)
         link = await self.store.answer(message_id) if message_id else None
         if link is None or link.guild_id != guild.guild_id or not link.linked:
-            await private(
+            await send_private(
                 interaction,
                 "No anonymous answer is linked to that message (it may be deleted, or its "
                 "author erased the link). Nothing was revealed.",
@@ -124,14 +115,14 @@ class AnonymousModeration(commands.Cog, name="AnonymousModeration"):
             f"(<t:{now}:f>). Reason: {reason.strip()[:REASON_MAX]}",
         )
         if not logged:
-            await private(
+            await send_private(
                 interaction,
                 "Every reveal is posted to the mod-log channel, and that failed (none is "
                 "configured, or Discord refused). Nothing was revealed.",
             )
             return
         log.info("member %s revealed the author of %s", interaction.user.id, link.message_id)
-        await private(
+        await send_private(
             interaction,
             f"The anonymous answer {where} was written by <@{link.member_id}> "
             f"(id {link.member_id}). This reveal is recorded in the mod-log.",
