@@ -9,6 +9,12 @@ but not the unused gap between the cell pointers and the cells, so a key copied 
 earlier page split may survive ``secure_delete``. The main file is therefore searched for the
 id afterwards (as SQLite stores an integer of that size in a record: 8 bytes, big-endian), and
 only if a copy is found, the file is rebuilt (``VACUUM``) and checkpointed again.
+
+The bot never opens the database file itself: closing any descriptor of a file drops every
+POSIX lock the process holds on it, and the next process to close the database would then
+take the bot for gone, checkpoint and delete its WAL, and what the bot writes afterwards would
+be lost. The search therefore runs in a short-lived separate process (its locks are its own;
+this SQLite build has no ``sqlite_dbpage`` table to read pages through).
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+import sys
 from pathlib import Path
 
 import aiosqlite
@@ -24,7 +31,7 @@ log = logging.getLogger(__name__)
 
 CHECKPOINT_TRIES = 20  # a reader in another process can hold the WAL for a moment
 CHECKPOINT_PAUSE = 0.1  # seconds between tries
-_CHUNK = 1 << 20
+SEARCH_TIMEOUT = 120.0  # seconds the separate search may take (a large file on a slow disk)
 
 
 def stored_bytes(value: int) -> bytes:
@@ -51,7 +58,7 @@ async def erase_traces(db: aiosqlite.Connection, member_id: int) -> None:
     if not await checkpoint(db) or await _still_stored(db, member_id):
         return
     path = await _main_file(db)
-    if path is None or not await asyncio.to_thread(_holds, path, stored_bytes(member_id)):
+    if path is None or not await _holds(path, stored_bytes(member_id)):
         return
     log.info("erased member id left in free space of the database file; rebuilding it")
     try:
@@ -96,12 +103,50 @@ async def _main_file(db: aiosqlite.Connection) -> Path | None:
     return None
 
 
-def _holds(path: Path, needle: bytes) -> bool:
-    """True if the file contains ``needle`` (read in chunks: memory stays flat)."""
-    tail = b""
-    with path.open("rb") as f:
-        while chunk := f.read(_CHUNK):
-            if needle in tail + chunk:
-                return True
-            tail = chunk[-(len(needle) - 1) :]
-    return False
+# Run as ``python -I -c _SEARCH path needle-hex``: prints 1 if the file holds the needle, else
+# 0 (read in chunks: memory stays flat). Standard library only, so it starts in a few ms.
+_SEARCH = """
+import sys
+path, needle = sys.argv[1], bytes.fromhex(sys.argv[2])
+tail = b""
+with open(path, "rb") as f:
+    while chunk := f.read(1 << 20):
+        if needle in tail + chunk:
+            print(1)
+            break
+        tail = chunk[-(len(needle) - 1):]
+    else:
+        print(0)
+"""
+
+
+async def _holds(path: Path, needle: bytes) -> bool:
+    """True if the file contains ``needle``, searched by a separate process (never by this
+    one, which would drop its SQLite locks). When the search cannot run, True: the file is
+    rebuilt rather than left with a copy."""
+    try:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-I",
+            "-c",
+            _SEARCH,
+            str(path),
+            needle.hex(),
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+    except OSError as exc:
+        log.warning("could not search the database file for an erased id: %s", exc)
+        return True
+    try:
+        out, err = await asyncio.wait_for(process.communicate(), SEARCH_TIMEOUT)
+    except TimeoutError:
+        process.kill()
+        await process.wait()
+        log.warning("the search of the database file for an erased id took too long")
+        return True
+    if process.returncode != 0 or out.strip() not in (b"0", b"1"):
+        log.warning("could not search the database file for an erased id: %s", err.decode()[-300:])
+        return True
+    return out.strip() == b"1"
