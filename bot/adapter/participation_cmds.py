@@ -16,6 +16,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.adapter.anonymous.erase import erase_links
+from bot.adapter.review import clear_cards
 from bot.reports.builders import member_report
 
 if TYPE_CHECKING:
@@ -116,9 +117,11 @@ class ForgetView(_OwnerView):
     async def erase(self, interaction: discord.Interaction, prefix: str, suffix: str = "") -> None:
         erased = await self.suggestions.forget(self.guild_id, self.owner_id)
         if erased:
-            prefix = f"Erased {erased} suggestion(s) of yours. "
-            log.info("member %s erased %d suggestions", self.owner_id, erased)
+            prefix = f"Erased {len(erased)} suggestion(s) of yours. "
+            log.info("member %s erased %d suggestions", self.owner_id, len(erased))
         await super().erase(interaction, prefix, suffix)
+        # after the reply (a member waits for it): their question and mention off the cards
+        await clear_cards(interaction.client, erased)
 
     async def forget(self, interaction: discord.Interaction, delete: bool) -> None:
         suffix = ""

@@ -1,11 +1,12 @@
 """The review card: a pending suggestion or a draft prompt shown exactly as it would be posted
 (the posting embed), with the buttons Accept, Edit, Turn off, Reject and Next.
 
-The buttons are persistent: their custom ids carry everything a press needs (action, item, and
-the hash of the prompt file the card showed), and ``ReviewButton`` is registered with the bot as
-a dynamic item, so a card keeps working after a restart. Every press checks that the presser is
-a moderator of the server; the decision itself is claimed in the database, so two moderators
-pressing at once make one decision.
+The buttons are persistent: their custom ids carry everything a press needs (action, item, the
+hash of the prompt file the card showed and, for a suggestion, a hash of the suggestion as shown:
+a press acts on that record only, never on another that got its number), and ``ReviewButton``
+is registered with the bot as a dynamic item, so a card keeps working after a restart. Every
+press checks that the presser is a moderator of the server; the decision itself is claimed in
+the database, so two moderators pressing at once make one decision.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from bot.adapter.anonymous.post_care import decorate_embed
 from bot.adapter.checks import member_is_moderator
 from bot.adapter.publisher import prompt_embed
 from bot.adapter.tree import MODERATOR_ONLY
-from bot.suggestions.types import SUGGESTION, Decision, ReviewItem, SuggestionError
+from bot.suggestions.service import CHANGED
+from bot.suggestions.types import SUGGESTION, Decision, ReviewItem, Suggestion, SuggestionError
 
 if TYPE_CHECKING:
     from bot.suggestions.service import SuggestionService
@@ -65,7 +67,7 @@ def card_text(item: ReviewItem, head: str = "") -> str:
 def card_view(item: ReviewItem) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     for action, _, _ in BUTTONS:
-        view.add_item(ReviewButton(action, item.kind, item.key, item.seen))
+        view.add_item(ReviewButton(action, item.kind, item.key, item.seen, item.shown))
     return view
 
 
@@ -98,22 +100,26 @@ async def start_review(interaction: discord.Interaction, service: SuggestionServ
 class ReviewButton(
     discord.ui.DynamicItem[discord.ui.Button],
     template=r"review:(?P<action>accept|edit|off|reject|next):(?P<kind>[sd]):(?P<key>[a-z0-9-]+)"
-    r":(?P<seen>[0-9a-f]{12}|new)",
+    r":(?P<seen>[0-9a-f]{12}|new)(?::(?P<shown>[0-9a-f]{10}))?",
 ):
-    def __init__(self, action: str, kind: str, key: str, seen: str) -> None:
+    def __init__(self, action: str, kind: str, key: str, seen: str, shown: str = "") -> None:
         label, style = LABELS[action]
-        super().__init__(
-            discord.ui.Button(
-                label=label, style=style, custom_id=f"review:{action}:{kind}:{key}:{seen}"
-            )
-        )
+        custom_id = f"review:{action}:{kind}:{key}:{seen}" + (f":{shown}" if shown else "")
+        super().__init__(discord.ui.Button(label=label, style=style, custom_id=custom_id))
         self.action, self.kind, self.key, self.seen = action, kind, key, seen
+        self.shown = shown
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
     ) -> ReviewButton:
-        return cls(match["action"], match["kind"], match["key"], match["seen"])
+        shown = match["shown"] or ""
+        return cls(match["action"], match["kind"], match["key"], match["seen"], shown)
+
+    @property
+    def checked(self) -> str | None:
+        """What a decision checks the suggestion against (a card without it matches none)."""
+        return self.shown if self.kind == SUGGESTION else None
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if member_is_moderator(interaction):
@@ -130,11 +136,16 @@ class ReviewButton(
             if current is None:
                 await _refuse(interaction, service, self.kind, self.key, "Already decided.")
                 return
+            if self.checked is not None and current.shown != self.checked:
+                await _refuse(interaction, service, self.kind, self.key, CHANGED)
+                return
             await interaction.response.send_modal(EditModal(current, self.seen))
         elif self.action == "reject":
-            await interaction.response.send_modal(RejectModal(self.kind, self.key, self.seen))
+            modal = RejectModal(self.kind, self.key, self.seen, self.checked)
+            await interaction.response.send_modal(modal)
         else:
-            await decide(interaction, self.kind, self.key, self.action, self.seen)
+            seen, shown = self.seen, self.checked
+            await decide(interaction, self.kind, self.key, self.action, seen, None, shown)
 
 
 async def decide(
@@ -144,11 +155,12 @@ async def decide(
     action: str,
     seen: str,
     reason: str | None = None,
+    shown: str | None = None,
 ) -> None:
     service = _service(interaction)
     try:
         decision = await service.decide(
-            kind, key, action, interaction.user.id, seen, _now(interaction), reason
+            kind, key, action, interaction.user.id, seen, _now(interaction), reason, shown
         )
     except SuggestionError as exc:
         await _refuse(interaction, service, kind, key, str(exc))
@@ -174,6 +186,38 @@ async def tell_member(client: discord.Client, member_id: int, text: str) -> None
             log.warning("could not tell member %s: %s", member_id, exc)
     except discord.HTTPException as exc:
         log.warning("could not tell member %s: %s", member_id, exc)
+
+
+def erased_card_text(suggestion: Suggestion) -> str:
+    """What a mod-log card says once its member erased the suggestion: no question, no
+    mention, no name."""
+    decided = f" (accepted as `{suggestion.prompt_id}`)" if suggestion.prompt_id else ""
+    return f"**Suggestion {suggestion.id}**{decided}: erased at the member's request."
+
+
+async def clear_cards(client: discord.Client, erased: list[Suggestion]) -> int:
+    """Take erased suggestions off their mod-log cards (text, embed and buttons replaced);
+    how many cards were cleared. A card deleted meanwhile is no error; another refusal is
+    logged (the card's buttons act on nothing anyway: the suggestion is gone)."""
+    cleared = 0
+    for suggestion in erased:
+        if suggestion.card_channel_id is None or suggestion.card_message_id is None:
+            continue
+        channel = client.get_partial_messageable(suggestion.card_channel_id)
+        message = channel.get_partial_message(suggestion.card_message_id)
+        try:
+            await message.edit(
+                content=erased_card_text(suggestion),
+                embeds=[],
+                view=None,
+                allowed_mentions=discord.AllowedMentions.none(),
+            )
+            cleared += 1
+        except discord.NotFound:
+            continue
+        except discord.HTTPException as exc:
+            log.warning("card of erased suggestion %s not cleared: %s", suggestion.id, exc)
+    return cleared
 
 
 class EditModal(discord.ui.Modal):
@@ -217,6 +261,7 @@ class EditModal(discord.ui.Modal):
                 question=self.question.value,
                 followups=self.followups.value,
                 theme=self.theme.value if self.theme else None,
+                shown=self.item.shown if self.item.kind == SUGGESTION else None,
             )
         except SuggestionError as exc:
             await _refuse(interaction, service, self.item.kind, self.item.key, str(exc))
@@ -225,9 +270,9 @@ class EditModal(discord.ui.Modal):
 
 
 class RejectModal(discord.ui.Modal):
-    def __init__(self, kind: str, key: str, seen: str) -> None:
+    def __init__(self, kind: str, key: str, seen: str, shown: str | None = None) -> None:
         super().__init__(title="Reject")
-        self.kind, self.key, self.seen = kind, key, seen
+        self.kind, self.key, self.seen, self.shown = kind, key, seen, shown
         self.reason = discord.ui.TextInput(
             label="Reason (optional; the member is told)",
             required=False,
@@ -241,7 +286,7 @@ class RejectModal(discord.ui.Modal):
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         reason = self.reason.value.strip() or None
-        await decide(interaction, self.kind, self.key, "reject", self.seen, reason)
+        await decide(interaction, self.kind, self.key, "reject", self.seen, reason, self.shown)
 
 
 # --- helpers ---------------------------------------------------------------------------------

@@ -183,9 +183,11 @@ class Suggestions(commands.Cog):
         item = self.service.suggestion_item(suggestion)
         try:
             channel = self.bot.get_channel(channel_id) or await self.bot.fetch_channel(channel_id)
-            await channel.send(**card(item, "New suggestion to review."))
+            message = await channel.send(**card(item, "New suggestion to review."))
         except discord.HTTPException as exc:
             log.warning("suggestion %s not announced in %s: %s", suggestion.id, channel_id, exc)
+            return
+        await self.service.card_posted(suggestion.id, channel_id, message.id)
 
 
 COGS = [Suggestions]

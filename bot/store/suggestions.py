@@ -141,6 +141,13 @@ class SuggestionStore(Queries):
         )
         return [_suggestion(r) for r in rows]
 
+    async def set_card(self, suggestion_id: int, channel_id: int, message_id: int) -> None:
+        """Remember the mod-log card that announced the suggestion (an erase edits it)."""
+        await self._write(
+            "UPDATE suggestions SET card_channel_id = ?, card_message_id = ? WHERE id = ?",
+            (channel_id, message_id, suggestion_id),
+        )
+
     async def claim_draft(self, prompt_id: str, moderator_id: int, now: int) -> bool:
         changed = await self._write(
             "INSERT INTO draft_decisions (prompt_id, decided_by, decided_at) VALUES (?, ?, ?)"
@@ -169,4 +176,6 @@ def _suggestion(row: aiosqlite.Row) -> Suggestion:
         prompt_id=row["prompt_id"],
         created_at=row["created_at"],
         decided_at=row["decided_at"],
+        card_channel_id=row["card_channel_id"],
+        card_message_id=row["card_message_id"],
     )

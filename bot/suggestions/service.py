@@ -35,6 +35,11 @@ from bot.suggestions.types import (
 log = logging.getLogger(__name__)
 
 ALREADY = "Already decided (another moderator, or earlier); nothing changed."
+CHANGED = (
+    "This card no longer matches the suggestion it showed (it was reworded, or the number now"
+    " belongs to another suggestion); nothing changed. Here it is as it is now."
+)
+GONE = "This suggestion is no longer there (its member erased it); nothing changed."
 ACCEPTED_TEXT = "Your suggestion was accepted: it will be posted as a discussion prompt."
 KEPT_TEXT = "Your suggestion was accepted into the prompts; moderators will choose when it posts."
 
@@ -103,8 +108,13 @@ class SuggestionService:
     async def withdraw(self, member_id: int, suggestion_id: int, now: int) -> bool:
         return await self.store.withdraw(suggestion_id, member_id, now)
 
-    async def forget(self, guild_id: int, member_id: int) -> int:
-        """Erase the member's suggestions; prompts made from them stay, uncredited."""
+    async def card_posted(self, suggestion_id: int, channel_id: int, message_id: int) -> None:
+        """The mod-log card announcing the suggestion (taken off it when the member erases)."""
+        await self.store.set_card(suggestion_id, channel_id, message_id)
+
+    async def forget(self, guild_id: int, member_id: int) -> list[Suggestion]:
+        """Erase the member's suggestions; prompts made from them stay, uncredited. Returns
+        what was erased (its mod-log cards are to be cleared)."""
         erased = await self.store.forget(guild_id, member_id)
         credited = [s for s in erased if s.status == ACCEPTED and s.credit_name]
         changed = False
@@ -118,7 +128,7 @@ class SuggestionService:
                 log.warning("could not uncredit %s: %s", prompt.id, exc.problems)
         if changed:
             await self._reload()
-        return len(erased)
+        return erased
 
     # --- review ----------------------------------------------------------------------------
 
@@ -179,10 +189,14 @@ class SuggestionService:
         seen: str,
         now: int,
         reason: str | None = None,
+        shown: str | None = None,
     ) -> Decision:
-        """Accept, turn off or reject one item, as the review showed it (``seen``)."""
+        """Accept, turn off or reject one item, as the review showed it (``seen``: the file;
+        ``shown``: the suggestion, checked when given)."""
         if kind == SUGGESTION:
-            return await self._decide_suggestion(int(key), action, moderator_id, seen, now, reason)
+            return await self._decide_suggestion(
+                int(key), action, moderator_id, seen, now, reason, shown
+            )
         return await self._decide_draft(key, action, moderator_id, seen, now)
 
     async def edit(
@@ -195,6 +209,7 @@ class SuggestionService:
         question: str,
         followups: str,
         theme: str | None = None,
+        shown: str | None = None,
     ) -> ReviewItem:
         """Reword an item (it stays to be decided); the item as it is now."""
         text = rules.checked_question(question)
@@ -202,6 +217,8 @@ class SuggestionService:
         current = await self.item(kind, key, now)
         if current is None:
             raise SuggestionError(ALREADY)
+        if kind == SUGGESTION and shown is not None and shown != current.shown:
+            raise SuggestionError(CHANGED)
         if kind == SUGGESTION:
             theme_id = rules.checked_theme(self.library, theme, new_allowed=True)
             await self.store.edit(int(key), text, more, theme_id)
@@ -213,10 +230,21 @@ class SuggestionService:
     # --- helpers ---------------------------------------------------------------------------
 
     async def _decide_suggestion(
-        self, sid: int, action: str, moderator_id: int, seen: str, now: int, reason: str | None
+        self,
+        sid: int,
+        action: str,
+        moderator_id: int,
+        seen: str,
+        now: int,
+        reason: str | None,
+        shown: str | None,
     ) -> Decision:
         suggestion = await self.store.get(sid)
-        if suggestion is None or suggestion.status not in (PENDING, DECIDING):
+        if suggestion is None:
+            return Decision(GONE, False)
+        if shown is not None and shown != suggestion.shown:
+            return Decision(CHANGED, False)
+        if suggestion.status not in (PENDING, DECIDING):
             return Decision(ALREADY, False)
         if action in ("accept", "off") and not suggestion.theme_id:
             return Decision("Choose a theme first: press Edit and name one.", False)

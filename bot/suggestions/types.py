@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from dataclasses import dataclass
 from typing import Literal
@@ -40,6 +42,21 @@ class Suggestion:
     prompt_id: str | None
     created_at: int
     decided_at: int | None
+    card_channel_id: int | None = None  # the mod-log card that announced it
+    card_message_id: int | None = None
+
+    @property
+    def shown(self) -> str:
+        """A short hash of what a card shows of this suggestion (whose, when, what it asks):
+        a button carries it, so it acts on this record only, never on another that got the
+        same number or on a later wording the card did not show."""
+        what = [self.guild_id, self.member_id, self.created_at, self.question]
+        what += [list(self.followups), self.theme_id]
+        digest = hashlib.sha256(json.dumps(what, ensure_ascii=False).encode("utf-8"))
+        return digest.hexdigest()[:SHOWN_LENGTH]
+
+
+SHOWN_LENGTH = 10
 
 
 @dataclass(frozen=True)
@@ -61,6 +78,11 @@ class ReviewItem:
     seen: str
     suggestion: Suggestion | None = None
     warnings: tuple[str, ...] = ()  # what the disclosure rules say of its question
+
+    @property
+    def shown(self) -> str:
+        """What the card's buttons check before acting ("" for a draft: its file hash does)."""
+        return self.suggestion.shown if self.suggestion is not None else ""
 
 
 @dataclass(frozen=True)
