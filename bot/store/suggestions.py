@@ -157,6 +157,13 @@ class SuggestionStore(Queries):
         )
         return changed == 1
 
+    async def draft_claimed_at(self, prompt_id: str) -> int | None:
+        """When the draft's decision was claimed (None: no claim)."""
+        row = await self._one(
+            "SELECT decided_at FROM draft_decisions WHERE prompt_id = ?", (prompt_id,)
+        )
+        return row[0] if row else None
+
     async def release_draft(self, prompt_id: str) -> None:
         await self._write("DELETE FROM draft_decisions WHERE prompt_id = ?", (prompt_id,))
 

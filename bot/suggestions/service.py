@@ -2,20 +2,28 @@
 
 A decision is claimed in the database first (one decision when two moderators press at once),
 then written into the prompt files; when the write is refused (a broken file, or one changed
-on disk since the review showed it) the claim is released and nothing is lost. After each
-written decision the library is reloaded, so the running bot uses it at once.
+on disk since the review showed it) or fails (a full disk), the claim is released, the
+moderator is told why and nothing is lost. A press while a claim is held is told the item is
+being decided and when to try again. After each written decision the library is reloaded, so
+the running bot uses it at once.
+
+Every file write runs in a worker thread, one at a time: a large prompt file takes a while to
+read, change and check, and the bot keeps answering members meanwhile.
 """
 
 from __future__ import annotations
 
+import asyncio
+import errno
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TypeVar
 
 from bot.errors import InputError
 from bot.posting.types import LibrarySource
 from bot.prompts.model import Library, Prompt
-from bot.store.suggestions import SuggestionStore
+from bot.store.suggestions import STALE_CLAIM, SuggestionStore
 from bot.suggestions import rules
 from bot.suggestions.files import SOURCE, PromptFiles
 from bot.suggestions.types import (
@@ -33,6 +41,7 @@ from bot.suggestions.types import (
 )
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 ALREADY = "Already decided (another moderator, or earlier); nothing changed."
 CHANGED = (
@@ -40,6 +49,15 @@ CHANGED = (
     " belongs to another suggestion); nothing changed. Here it is as it is now."
 )
 GONE = "This suggestion is no longer there (its member erased it); nothing changed."
+# How a failed write is named to the moderator (else the system's own words, lower case).
+_OS_REASONS = {
+    errno.ENOSPC: "disk full",
+    errno.EDQUOT: "disk quota exceeded",
+    errno.EROFS: "the folder is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.EIO: "input/output error",
+}
 ACCEPTED_TEXT = "Your suggestion was accepted: it will be posted as a discussion prompt."
 KEPT_TEXT = "Your suggestion was accepted into the prompts; moderators will choose when it posts."
 
@@ -56,6 +74,7 @@ class SuggestionService:
         self.files = PromptFiles(prompts_dir)
         self.holder = holder
         self._reload = reload
+        self._writing = asyncio.Lock()  # one file write at a time (ids, hashes, the state file)
 
     @property
     def library(self) -> Library:
@@ -122,10 +141,13 @@ class SuggestionService:
             prompt = self.library.prompt(suggestion.prompt_id or "")
             if prompt is None:
                 continue
+            credited_as = rules.credit_text(suggestion.credit_name)
             try:
-                changed |= self.files.uncredit(prompt, rules.credit_text(suggestion.credit_name))
-            except InputError as exc:
-                log.warning("could not uncredit %s: %s", prompt.id, exc.problems)
+                changed |= await self._write(
+                    prompt.theme_id, lambda p=prompt, c=credited_as: self.files.uncredit(p, c)
+                )
+            except SuggestionError as exc:
+                log.warning("could not uncredit %s: %s", prompt.id, exc)
         if changed:
             await self._reload()
         return erased
@@ -223,7 +245,10 @@ class SuggestionService:
             theme_id = rules.checked_theme(self.library, theme, new_allowed=True)
             await self.store.edit(int(key), text, more, theme_id)
         else:
-            self._write(lambda: self.files.edit_draft(current.prompt, text, more, seen))
+            theme_id = current.prompt.theme_id
+            await self._write(
+                theme_id, lambda: self.files.edit_draft(current.prompt, text, more, seen)
+            )
             await self._reload()
         return await self.item(kind, key, now) or current
 
@@ -249,7 +274,26 @@ class SuggestionService:
         if action in ("accept", "off") and not suggestion.theme_id:
             return Decision("Choose a theme first: press Edit and name one.", False)
         if not await self.store.claim(sid, moderator_id, now):
-            return Decision(ALREADY, False)
+            return Decision(await self._not_claimed(sid, now), False)
+        try:
+            return await self._decide_claimed(suggestion, action, seen, reason)
+        except BaseException:
+            await self.store.release(sid)  # a failed decision never holds the claim
+            raise
+
+    async def _not_claimed(self, sid: int, now: int) -> str:
+        """Why a claim was refused: decided already, or being decided right now."""
+        found = await self.store.get(sid)
+        if found is None:
+            return GONE
+        if found.status == DECIDING and found.decided_at is not None:
+            return being_decided(found.decided_at, now)
+        return ALREADY
+
+    async def _decide_claimed(
+        self, suggestion: Suggestion, action: str, seen: str, reason: str | None
+    ) -> Decision:
+        sid = suggestion.id
         if action == "reject":
             await self.store.finish(sid, REJECTED, reason, None)
             told = "Your suggestion was not accepted"
@@ -258,13 +302,11 @@ class SuggestionService:
                 f"Rejected suggestion {sid}.", True, suggestion.member_id, _quote(suggestion, told)
             )
         enabled = action == "accept"
-        try:
-            prompt = self._written_before(suggestion) or self._write(
-                lambda: self.files.add_suggestion(self.library, suggestion, enabled, seen)
-            )
-        except SuggestionError:
-            await self.store.release(sid)
-            raise
+        library = self.library
+        prompt = self._written_before(suggestion) or await self._write(
+            suggestion.theme_id or "",
+            lambda: self.files.add_suggestion(library, suggestion, enabled, seen),
+        )
         await self.store.finish(sid, ACCEPTED, None, prompt.id)
         await self._reload()
         state = "enabled" if prompt.enabled else "turned off for now"
@@ -282,14 +324,17 @@ class SuggestionService:
         if prompt is None or prompt.status != "draft":
             return Decision(ALREADY, False)
         if not await self.store.claim_draft(prompt_id, moderator_id, now):
-            return Decision(ALREADY, False)
+            claimed_at = await self.store.draft_claimed_at(prompt_id)
+            return Decision(being_decided(claimed_at, now) if claimed_at else ALREADY, False)
         try:
             if action == "reject":
-                self._write(lambda: self.files.reject_draft(prompt, seen))
+                await self._write(prompt.theme_id, lambda: self.files.reject_draft(prompt, seen))
                 done = f"Rejected draft `{prompt_id}`: removed from `{prompt.theme_id}.yaml`."
             else:
                 enabled = action == "accept"
-                self._write(lambda: self.files.accept_draft(prompt, seen, enabled))
+                await self._write(
+                    prompt.theme_id, lambda: self.files.accept_draft(prompt, seen, enabled)
+                )
                 done = f"{'Accepted' if enabled else 'Turned off'} draft `{prompt_id}`."
             await self._reload()
         finally:
@@ -309,20 +354,44 @@ class SuggestionService:
             None,
         )
 
-    def _write(self, write: Callable[[], object]) -> object:
-        """Run a file write; a refusal becomes the moderator's message (nothing written)."""
-        try:
-            return write()
-        except InputError as exc:
-            raise SuggestionError(
-                "Nothing was written: " + "\n".join(str(p) for p in exc.problems)
-            ) from None
+    async def _write(self, theme_id: str, write: Callable[[], T]) -> T:
+        """Run a write of the theme's file in a worker thread (one at a time); a refusal or a
+        failure becomes the moderator's message (nothing written, no temporary file left)."""
+        async with self._writing:
+            try:
+                return await asyncio.to_thread(write)
+            except InputError as exc:
+                raise SuggestionError(
+                    "Nothing was written: " + "\n".join(str(p) for p in exc.problems)
+                ) from None
+            except OSError as exc:
+                log.warning("could not write %s: %s", self.files.path(theme_id), exc)
+                shown = f"{self.files.directory.name}/{theme_id}.yaml"
+                raise SuggestionError(
+                    f"Nothing was written: could not write {shown}: {_os_reason(exc)}."
+                    " Try again once that is fixed."
+                ) from None
 
     def _theme_title(self, theme_id: str) -> str:
         theme = self.library.theme(theme_id)
         if theme is not None:
             return theme.title
         return f"{theme_id} (new theme)" if theme_id else "(no theme yet)"
+
+
+def being_decided(claimed_at: int, now: int) -> str:
+    """A press while another decision holds the claim (or one a stopped process left, until
+    the claim expires)."""
+    minutes = max(1, -(-(claimed_at + STALE_CLAIM - now) // 60))
+    return (
+        "Being decided (another moderator pressed just now, or a decision was cut short);"
+        f" nothing changed. If it is still waiting, try again in {minutes} min."
+    )
+
+
+def _os_reason(exc: OSError) -> str:
+    reason = _OS_REASONS.get(exc.errno or 0)
+    return reason or (exc.strerror or str(exc)).lower()
 
 
 def _quote(suggestion: Suggestion, text: str) -> str:

@@ -1,0 +1,201 @@
+"""A decision that cannot be written (a full disk) or is still being written: the moderator is
+told why, the claim is not left behind, no temporary file stays in the prompts folder, and the
+bot keeps answering members while a large file is written. Driven through the offline Discord
+fake on real files and a real SQLite database."""
+
+import asyncio
+import errno
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from bot.prompts import writer
+from tests.suggestion_world import (
+    ANA,
+    BEN,
+    GRIEF,
+    JOY,
+    MOD,
+    MOD2,
+    NOW,
+    C,
+    announcements,
+    buttons,
+    message_id,
+    running,
+    suggest,
+    write_prompts,
+)
+
+ASKS = "What song reminds you of home?"
+
+
+def status(tmp_path) -> str:
+    con = sqlite3.connect(tmp_path / "bot.sqlite3")
+    try:
+        return con.execute("SELECT status FROM suggestions WHERE id = 1").fetchone()[0]
+    finally:
+        con.close()
+
+
+def leftovers(folder: Path) -> list[str]:
+    """Temporary files or folders a write left in the prompts folder."""
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+
+
+@pytest.fixture
+def full_disk(tmp_path, monkeypatch):
+    """Once ``.fill()`` is called, every write into the prompts folder fails half-way with
+    ENOSPC, as on a full disk (the first bytes reach the file, then the filesystem refuses);
+    ``.free()`` ends it."""
+    folder = (tmp_path / "prompts").resolve()
+    original = Path.write_text
+
+    class Disk:
+        full = False
+
+        def fill(self):
+            self.full = True
+
+        def free(self):
+            self.full = False
+
+    disk = Disk()
+
+    def write_text(self, data, *args, **kwargs):
+        if disk.full and folder in Path(self).resolve().parents:
+            original(self, data[:10], *args, **kwargs)
+            raise OSError(errno.ENOSPC, "No space left on device", str(self))
+        return original(self, data, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", write_text)
+    return disk
+
+
+async def test_a_full_disk_during_accept_tells_the_moderator_and_releases_the_claim(
+    tmp_path, make_bot, full_disk
+):
+    async with running(tmp_path, make_bot) as (_bot, fd):
+        await suggest(fd, ANA, ASKS, theme="joy")
+        [card] = announcements(fd)
+        mid = int(card.response["id"])
+        accept = buttons(card.json)["Accept"]
+        full_disk.fill()
+
+        failed = await fd.click(accept, message_id=mid, user_id=MOD)
+
+        assert failed.ephemeral
+        assert "could not write prompts/joy.yaml: disk full" in failed.content
+        assert str(tmp_path) not in failed.content  # never the host's folders
+        assert status(tmp_path) == "pending"
+        assert leftovers(tmp_path / "prompts") == []
+        assert (tmp_path / "prompts" / "joy.yaml").read_text() == JOY
+
+        full_disk.free()  # the admin makes room; the next press decides
+        done = await fd.click(accept, message_id=mid, user_id=MOD2)
+        assert "Accepted suggestion 1 as `joy-2`" in done.content
+        assert status(tmp_path) == "accepted"
+        assert leftovers(tmp_path / "prompts") == []
+        assert fd.take_errors() == []
+
+
+async def test_a_full_disk_during_a_draft_decision_tells_why_and_the_draft_can_be_decided_again(
+    tmp_path, make_bot, full_disk
+):
+    async with running(tmp_path, make_bot) as (bot, fd):
+        replies = await fd.slash("topic review", user_id=MOD, channel_id=C)
+        body = replies.messages[0]
+        accept = buttons(body)["Accept"]
+        full_disk.fill()
+
+        failed = await fd.click(accept, message_id=message_id(replies), user_id=MOD)
+
+        assert "could not write prompts/grief.yaml: disk full" in failed.content
+        assert leftovers(tmp_path / "prompts") == []
+        assert (tmp_path / "prompts" / "grief.yaml").read_text() == GRIEF
+        full_disk.free()
+        done = await fd.click(accept, message_id=message_id(replies), user_id=MOD2)
+        assert "Accepted draft `grief-2`" in done.content
+        assert bot.library.prompt("grief-2").status != "draft"
+
+
+async def test_a_decision_still_being_made_says_so_and_when_to_try_again(tmp_path, make_bot):
+    """A press while another decision holds the claim (or one cut short by a crash until the
+    claim expires) is told it is being decided and when to try again, not that it is done."""
+    async with running(tmp_path, make_bot) as (_bot, fd):
+        await suggest(fd, ANA, ASKS, theme="joy")
+        [card] = announcements(fd)
+        con = sqlite3.connect(tmp_path / "bot.sqlite3")
+        with con:  # a process stopped in the middle of accepting it, a minute ago
+            claimed = int(NOW.timestamp()) - 60
+            con.execute(
+                "UPDATE suggestions SET status = 'deciding', decided_at = ?, decided_by = ?",
+                (claimed, MOD2),
+            )
+        con.close()
+
+        pressed = await fd.click(
+            buttons(card.json)["Accept"], message_id=int(card.response["id"]), user_id=MOD
+        )
+
+        assert "Being decided" in pressed.content and "try again in 4 min" in pressed.content
+        assert "Already decided" not in pressed.content
+        assert (tmp_path / "prompts" / "joy.yaml").read_text() == JOY
+
+
+async def test_a_draft_claim_in_progress_says_when_to_try_again(tmp_path, make_bot):
+    async with running(tmp_path, make_bot) as (_bot, fd):
+        con = sqlite3.connect(tmp_path / "bot.sqlite3")
+        with con:
+            con.execute(
+                "INSERT INTO draft_decisions (prompt_id, decided_by, decided_at) VALUES (?, ?, ?)",
+                ("grief-2", MOD2, int(NOW.timestamp()) - 150),
+            )
+        con.close()
+        replies = await fd.slash("topic review", user_id=MOD, channel_id=C)
+        accept = buttons(replies.messages[0])["Accept"]
+
+        pressed = await fd.click(accept, message_id=message_id(replies), user_id=MOD)
+
+        assert "Being decided" in pressed.content and "try again in 3 min" in pressed.content
+
+
+async def test_members_are_answered_while_a_decision_writes_a_large_prompt_file(
+    tmp_path, make_bot, monkeypatch
+):
+    """The round-trip write runs off the event loop: while it is held in the middle of
+    writing, a member's command is answered and the decision then completes."""
+    folder = write_prompts(tmp_path)
+    filler = "".join(
+        f"  - id: joy-{n}\n    question: What is joy number {n}?\n    followups: []\n"
+        f"    context: A quote.\n    enabled: true\n"
+        for n in range(2, 300)
+    )
+    (folder / "joy.yaml").write_text(JOY + filler)
+    held, release = threading.Event(), threading.Event()
+    original = writer.edit_theme_file
+
+    def slow_write(*args, **kwargs):
+        held.set()
+        release.wait(timeout=10)  # on the event loop this would hold every member up
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(writer, "edit_theme_file", slow_write)
+    async with running(tmp_path, make_bot) as (_bot, fd):
+        await suggest(fd, ANA, ASKS, theme="joy")
+        [card] = announcements(fd)
+        deciding = asyncio.create_task(
+            fd.click(buttons(card.json)["Accept"], message_id=int(card.response["id"]), user_id=MOD)
+        )
+        while not held.is_set():
+            await asyncio.sleep(0.01)
+
+        me = await fd.slash("participation me", user_id=BEN, channel_id=C)
+
+        assert me.ephemeral and "No participation" in me.content
+        assert not deciding.done()  # the member was answered while the file was being written
+        release.set()
+        done = await deciding
+        assert "Accepted suggestion 1 as `joy-300`" in done.content
