@@ -19,6 +19,7 @@ import discord
 
 from bot.adapter.anonymous.post_care import decorate_embed
 from bot.adapter.checks import member_is_moderator
+from bot.adapter.host_paths import without_host_paths
 from bot.adapter.publisher import prompt_embed
 from bot.adapter.tree import MODERATOR_ONLY
 from bot.suggestions.service import CHANGED
@@ -164,6 +165,14 @@ async def decide(
         )
     except SuggestionError as exc:
         await _refuse(interaction, service, kind, key, str(exc))
+        return
+    except Exception as exc:  # e.g. the database refused (a full disk): say so, nothing decided
+        log.exception("decision on %s %s failed", kind, key)
+        text = without_host_paths(str(exc), interaction.client.settings)
+        await interaction.response.send_message(
+            f"Nothing was decided: {text or type(exc).__name__}. Try again once that is fixed.",
+            ephemeral=True,
+        )
         return
     if not decision.decided:
         await _refuse(interaction, service, kind, key, decision.text)

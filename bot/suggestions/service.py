@@ -278,7 +278,7 @@ class SuggestionService:
         try:
             return await self._decide_claimed(suggestion, action, seen, reason)
         except BaseException:
-            await self.store.release(sid)  # a failed decision never holds the claim
+            await _unless_failing(self.store.release(sid))  # a failed decision frees the item
             raise
 
     async def _not_claimed(self, sid: int, now: int) -> str:
@@ -338,7 +338,7 @@ class SuggestionService:
                 done = f"{'Accepted' if enabled else 'Turned off'} draft `{prompt_id}`."
             await self._reload()
         finally:
-            await self.store.release_draft(prompt_id)
+            await _unless_failing(self.store.release_draft(prompt_id))
         return Decision(done, True)
 
     def _written_before(self, suggestion: Suggestion) -> Prompt | None:
@@ -387,6 +387,15 @@ def being_decided(claimed_at: int, now: int) -> str:
         "Being decided (another moderator pressed just now, or a decision was cut short);"
         f" nothing changed. If it is still waiting, try again in {minutes} min."
     )
+
+
+async def _unless_failing(release: Awaitable[object]) -> None:
+    """Free a claim after a failure without hiding why it failed: when the database refuses
+    this too (a full disk), the claim expires on its own after ``STALE_CLAIM``."""
+    try:
+        await release
+    except Exception as exc:
+        log.warning("a claim could not be released (it expires in %d s): %s", STALE_CLAIM, exc)
 
 
 def _os_reason(exc: OSError) -> str:

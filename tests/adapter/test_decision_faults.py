@@ -199,3 +199,28 @@ async def test_members_are_answered_while_a_decision_writes_a_large_prompt_file(
         release.set()
         done = await deciding
         assert "Accepted suggestion 1 as `joy-300`" in done.content
+
+
+async def test_a_database_that_refuses_the_claim_is_named_to_the_moderator(
+    tmp_path, make_bot, monkeypatch
+):
+    """A full disk refuses SQLite's write too: the moderator is told, nothing is decided."""
+    from bot.store.suggestions import SuggestionStore
+
+    async def refused(*args, **kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    async with running(tmp_path, make_bot) as (_bot, fd):
+        await suggest(fd, ANA, ASKS, theme="joy")
+        [card] = announcements(fd)
+        monkeypatch.setattr(SuggestionStore, "claim", refused)
+
+        pressed = await fd.click(
+            buttons(card.json)["Accept"], message_id=int(card.response["id"]), user_id=MOD
+        )
+
+        assert pressed.ephemeral
+        assert "Nothing was decided: database or disk is full" in pressed.content
+        assert status(tmp_path) == "pending"
+        assert (tmp_path / "prompts" / "joy.yaml").read_text() == JOY
+        assert len(fd.take_errors()) == 1  # logged with its traceback for the admins
