@@ -118,3 +118,32 @@ async def test_an_erased_id_left_in_free_space_is_still_found_and_the_file_rebui
         assert in_another_process(_ANSWERS, db_path, OTHER) == "2"
     finally:
         await db.close()
+
+
+async def test_when_the_search_cannot_run_the_file_is_rebuilt_rather_than_left_with_a_copy(
+    db_path, monkeypatch, caplog
+):
+    db = await open_database(db_path)
+    try:
+        store = ParticipationStore(db)
+        await add_post(db)
+        with contextlib.closing(sqlite3.connect(db_path, isolation_level=None)) as other:
+            other.execute("PRAGMA secure_delete = OFF")
+            other.execute(
+                "INSERT INTO participation (guild_id, post_id, prompt_id, theme_id, member_id,"
+                " message_id, kind, created_at) VALUES (1, 1, 'p', 't', ?, 5, 'answer', 1)",
+                (MEMBER,),
+            )
+            other.execute("DELETE FROM participation WHERE member_id = ?", (MEMBER,))
+            other.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        needle = stored_bytes(MEMBER).hex()
+        assert in_another_process(_FILE_HOLDS, db_path, needle) == "True"
+        monkeypatch.setattr(sys, "executable", str(db_path.with_name("no-such-python")))
+
+        await store.forget(GUILD, MEMBER)
+
+        monkeypatch.undo()
+        assert in_another_process(_FILE_HOLDS, db_path, needle) == "False"
+        assert "could not search the database file" in caplog.text
+    finally:
+        await db.close()
