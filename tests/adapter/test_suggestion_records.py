@@ -120,6 +120,8 @@ async def test_a_button_refuses_a_record_that_is_not_the_one_its_card_showed(tmp
             con.execute("UPDATE suggestions SET member_id = ?, question = ?", (BEN, BEN_ASKS))
         con.close()
 
+        edit = await fd.click(buttons(ana_card.json)["Edit"], message_id=card_id, user_id=MOD)
+        assert edit.callback_type != 9 and "no longer matches" in edit.content  # no form
         pressed = await fd.click(buttons(ana_card.json)["Accept"], message_id=card_id, user_id=MOD)
 
         assert "no longer matches" in pressed.content and pressed.ephemeral
