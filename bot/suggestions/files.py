@@ -10,6 +10,8 @@ Every write goes through the round-trip writer: checked, atomic, the rest of the
 from __future__ import annotations
 
 import logging
+import shutil
+import time
 from pathlib import Path
 
 from bot.prompts.model import Library, Prompt
@@ -29,6 +31,7 @@ log = logging.getLogger(__name__)
 
 SOURCE = "suggestion"
 NEW_FILE = "new"
+LEFTOVER_AGE = 300  # seconds: older temporary files of a write are a stopped process's leftovers
 
 
 class PromptFiles:
@@ -85,6 +88,29 @@ class PromptFiles:
             return False
         update_prompt(self.path(prompt.theme_id), prompt.id, {"context": credit_text(None)})
         return True
+
+    def sweep(self, now: float | None = None) -> list[str]:
+        """Remove what a process stopped in the middle of a write left in the folder (the
+        writer's ``.NAME.tmp`` files and ``.write-*`` folders), once older than any write
+        still under way; the names removed."""
+        cutoff = (time.time() if now is None else now) - LEFTOVER_AGE
+        removed = []
+        for entry in self.directory.glob(".*"):
+            is_leftover = entry.name.startswith(".write-") or entry.name.endswith(".tmp")
+            try:
+                if not is_leftover or entry.lstat().st_mtime > cutoff:
+                    continue
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry)
+                else:
+                    entry.unlink()
+            except OSError as exc:
+                log.warning("could not remove %s: %s", entry.name, exc)
+                continue
+            removed.append(entry.name)
+        if removed:
+            log.info("removed what an interrupted write left: %s", ", ".join(sorted(removed)))
+        return removed
 
     def _new_id(self, library: Library, theme_id: str) -> str:
         """The next id of the theme that was never issued; recorded before the file is

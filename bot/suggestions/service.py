@@ -359,7 +359,7 @@ class SuggestionService:
         failure becomes the moderator's message (nothing written, no temporary file left)."""
         async with self._writing:
             try:
-                return await asyncio.to_thread(write)
+                return await asyncio.to_thread(self._swept, write)
             except InputError as exc:
                 raise SuggestionError(
                     "Nothing was written: " + "\n".join(str(p) for p in exc.problems)
@@ -371,6 +371,11 @@ class SuggestionService:
                     f"Nothing was written: could not write {shown}: {_os_reason(exc)}."
                     " Try again once that is fixed."
                 ) from None
+
+    def _swept(self, write: Callable[[], T]) -> T:
+        """``write``, after clearing what an interrupted earlier write left in the folder."""
+        self.files.sweep()
+        return write()
 
     def _theme_title(self, theme_id: str) -> str:
         theme = self.library.theme(theme_id)

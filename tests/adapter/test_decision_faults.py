@@ -224,3 +224,32 @@ async def test_a_database_that_refuses_the_claim_is_named_to_the_moderator(
         assert status(tmp_path) == "pending"
         assert (tmp_path / "prompts" / "joy.yaml").read_text() == JOY
         assert len(fd.take_errors()) == 1  # logged with its traceback for the admins
+
+
+async def test_what_a_write_cut_short_by_a_crash_left_is_cleared_by_the_next_decision(
+    tmp_path, make_bot
+):
+    """A SIGKILL in the middle of a write leaves its temporary files: the next decision removes
+    them once they are older than any write under way, and leaves a recent one alone."""
+    import os
+    import time
+
+    folder = write_prompts(tmp_path)
+    stale = [folder / "._state.yaml.tmp", folder / ".write-x1y2" / "joy.yaml"]
+    stale[1].parent.mkdir()
+    for path in stale:
+        path.write_text("id: jo")
+    hour_ago = time.time() - 3600  # file times are the real clock's
+    for path in (stale[0], stale[1].parent):
+        os.utime(path, (hour_ago, hour_ago))
+    (folder / ".write-recent").mkdir()  # another process's write, under way
+    async with running(tmp_path, make_bot) as (_bot, fd):
+        await suggest(fd, ANA, ASKS, theme="joy")
+        [card] = announcements(fd)
+
+        done = await fd.click(
+            buttons(card.json)["Accept"], message_id=int(card.response["id"]), user_id=MOD
+        )
+
+        assert "Accepted suggestion 1" in done.content
+        assert leftovers(folder) == [".write-recent"]
