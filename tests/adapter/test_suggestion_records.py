@@ -101,7 +101,7 @@ async def test_forget_takes_the_question_and_the_mention_off_the_members_mod_log
             card = fd.server.messages[card_id]
             shown = json.dumps(card)
             assert ANA_ASKS not in shown and "What song" not in shown
-            assert str(ANA) not in shown and "Ana" not in shown
+            assert f"<@{ANA}>" not in shown and "Ana" not in shown
             assert not card.get("components") and not card.get("embeds")
             assert "erased at the member's request" in card["content"]
         assert BEN_ASKS in json.dumps(fd.server.messages[bens])  # other members' cards stay

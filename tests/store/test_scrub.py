@@ -6,6 +6,7 @@ Every look at the files here is made from another process, as a backup or the CL
 read of the file by the test process itself would drop the test's own locks."""
 
 import contextlib
+import logging
 import sqlite3
 import subprocess
 import sys
@@ -139,6 +140,7 @@ async def test_when_the_search_cannot_run_the_file_is_rebuilt_rather_than_left_w
         needle = stored_bytes(MEMBER).hex()
         assert in_another_process(_FILE_HOLDS, db_path, needle) == "True"
         monkeypatch.setattr(sys, "executable", str(db_path.with_name("no-such-python")))
+        caplog.set_level(logging.WARNING, logger="bot.store.scrub")
 
         await store.forget(GUILD, MEMBER)
 
