@@ -241,7 +241,8 @@ class SuggestionService:
         await self._reload()
         state = "enabled" if prompt.enabled else "turned off for now"
         return Decision(
-            f"Accepted suggestion {sid} as `{prompt.id}` ({state}) in `{prompt.theme_id}.yaml`.",
+            f"Accepted suggestion {sid} as `{prompt.id}` ({state})"
+            f" in `{self.files.path(prompt.theme_id).name}`.",
             True,
             suggestion.member_id,
             _quote(suggestion, ACCEPTED_TEXT if prompt.enabled else KEPT_TEXT),
@@ -258,7 +259,8 @@ class SuggestionService:
         try:
             if action == "reject":
                 self._write(lambda: self.files.reject_draft(prompt, seen))
-                done = f"Rejected draft `{prompt_id}`: removed from `{prompt.theme_id}.yaml`."
+                file = self.files.path(prompt.theme_id).name
+                done = f"Rejected draft `{prompt_id}`: removed from `{file}`."
             else:
                 enabled = action == "accept"
                 self._write(lambda: self.files.accept_draft(prompt, seen, enabled))
