@@ -18,6 +18,7 @@ import discord
 
 from bot.adapter.anonymous.post_care import decorate_embed
 from bot.adapter.checks import member_is_moderator
+from bot.adapter.host_paths import without_host_paths
 from bot.adapter.publisher import prompt_embed
 from bot.adapter.tree import MODERATOR_ONLY
 from bot.suggestions.types import SUGGESTION, Decision, ReviewItem, SuggestionError
@@ -43,10 +44,10 @@ def card_text(item: ReviewItem, head: str = "") -> str:
     """What the card says around the embed: what the item is, and what the post would add."""
     if item.kind == SUGGESTION and item.suggestion is not None:
         s = item.suggestion
-        credit = f"credited as {s.credit_name}" if s.credit_name else "not credited"
+        credit = f"credited as {_as_typed(s.credit_name)}" if s.credit_name else "not credited"
         lines = [f"**Suggestion {s.id}** from <@{s.member_id}> ({credit})"]
         if s.note:
-            lines.append(f"Note to moderators: {s.note}")
+            lines.append(f"Note to moderators: {_as_typed(s.note)}")
     else:
         lines = [f"**Draft prompt** `{item.prompt.id}` in `{item.prompt.theme_id}.yaml`"]
     lines += [f"Disclosure check: {warning}." for warning in item.warnings]
@@ -55,11 +56,17 @@ def card_text(item: ReviewItem, head: str = "") -> str:
             "Sensitive (a heavy subject): posted with the server's care note, "
             "without the role ping."
         )
-    followups = "; ".join(item.prompt.followups) or "none"
+    followups = "; ".join(map(_as_typed, item.prompt.followups)) or "none"
     lines.append(f"Follow-ups in the thread: {followups}")
     lines.append("As it would be posted:")
     text = "\n".join([head, *lines] if head else lines)
     return text if len(text) <= MESSAGE_MAX else text[: MESSAGE_MAX - 1] + "…"
+
+
+def _as_typed(text: str) -> str:
+    """A member's text with its Markdown shown, not rendered: no masked link, heading or
+    quote a member could dress up as the bot's own words."""
+    return discord.utils.escape_markdown(text)
 
 
 def card_view(item: ReviewItem) -> discord.ui.View:
@@ -311,6 +318,7 @@ async def _refuse(
     interaction: discord.Interaction, service: SuggestionService, kind: str, key: str, text: str
 ) -> None:
     """Nothing was decided: say why, privately, with the item as it is now to try again."""
+    text = without_host_paths(text, interaction.client.settings)
     current = await service.item(kind, key, _now(interaction))
     args = card(current, text) if current else {"content": text}
     args = {k: v for k, v in args.items() if v is not None}
