@@ -17,6 +17,7 @@ from discord.ext import commands
 
 from bot.adapter.anonymous.erase import erase_links
 from bot.reports.builders import member_report
+from bot.reports.digest import counted
 
 if TYPE_CHECKING:
     from bot.adapter.client import DiscussionBot
@@ -155,7 +156,7 @@ def me_text(report: MemberReport) -> str:
     if not report.answers and not report.reactions:
         return "No participation is recorded for you in this server."
     return (
-        f"Prompts answered: {report.prompts_answered} ({report.answers} answers)\n"
+        f"Prompts answered: {report.prompts_answered} ({counted(report.answers, 'answer')})\n"
         f"Themes touched: {report.themes_touched}\n"
         f"Current streak: {report.current_streak}, best streak: {report.best_streak}"
     )
