@@ -16,6 +16,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.adapter.anonymous.erase import erase_links
+from bot.adapter.ui_errors import BotView
 from bot.reports.builders import member_report
 from bot.reports.digest import counted
 
@@ -32,7 +33,7 @@ CONFIRM_TIMEOUT = 120.0  # seconds a confirm button stays usable
 NOT_YOURS = "These buttons belong to someone else's request."
 
 
-class _OwnerView(discord.ui.View):
+class _OwnerView(BotView):
     """Buttons only the member who ran the command may press."""
 
     unanswered = "No answer; nothing was erased."  # the reply's text once the buttons time out

@@ -21,6 +21,7 @@ from bot.adapter.checks import member_is_moderator
 from bot.adapter.host_paths import without_host_paths
 from bot.adapter.publisher import prompt_embed
 from bot.adapter.tree import MODERATOR_ONLY
+from bot.adapter.ui_errors import BotModal, BotView, answers_errors
 from bot.suggestions.types import SUGGESTION, Decision, ReviewItem, SuggestionError
 
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ def _as_typed(text: str) -> str:
 
 
 def card_view(item: ReviewItem) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
+    view = BotView(timeout=None)
     for action, _, _ in BUTTONS:
         view.add_item(ReviewButton(action, item.kind, item.key, item.seen))
     return view
@@ -128,6 +129,7 @@ class ReviewButton(
         await interaction.response.send_message(MODERATOR_ONLY, ephemeral=True)
         return False
 
+    @answers_errors
     async def callback(self, interaction: discord.Interaction) -> None:
         service = _service(interaction)
         if self.action == "next":
@@ -183,7 +185,7 @@ async def tell_member(client: discord.Client, member_id: int, text: str) -> None
         log.warning("could not tell member %s: %s", member_id, exc)
 
 
-class EditModal(discord.ui.Modal):
+class EditModal(BotModal):
     def __init__(self, item: ReviewItem, seen: str) -> None:
         super().__init__(title="Edit before deciding")
         self.item, self.seen = item, seen
@@ -231,7 +233,7 @@ class EditModal(discord.ui.Modal):
         await _show(interaction, card(item, "Edited; decide now:"))
 
 
-class RejectModal(discord.ui.Modal):
+class RejectModal(BotModal):
     def __init__(self, kind: str, key: str, seen: str) -> None:
         super().__init__(title="Reject")
         self.kind, self.key, self.seen = kind, key, seen
