@@ -81,6 +81,9 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_UNREACHABLE
     except Exception:
         return unexpected_error()
+    if bot.token_revoked:  # a REST call answered 401 while the gateway stayed open
+        print(TOKEN_REJECTED, file=sys.stderr)
+        return EXIT_NO_TOKEN
     return 0
 
 
