@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import discord
 
-from bot.adapter.tree import UNEXPECTED, reply_privately
+from bot.adapter.tree import UNEXPECTED, reply_privately, stopping
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +25,8 @@ Callback = Callable[[ItemT, discord.Interaction], Awaitable[None]]
 
 
 async def interaction_failed(interaction: discord.Interaction, error: Exception, what: str) -> None:
+    if stopping(interaction, what):
+        return
     log.error(
         "%s failed (guild %s, channel %s, user %s)",
         what,
