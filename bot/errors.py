@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 
 
@@ -24,3 +25,26 @@ class InputError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+NAME_MAX = 255  # bytes in one file or folder name, on every common filesystem
+
+
+def overlong_name(path: str) -> str | None:
+    """Why ``path`` cannot be a file's path (a name in it over 255 bytes), or None."""
+    for name in str(path).split("/"):
+        size = len(name.encode("utf-8", "surrogateescape"))
+        if size > NAME_MAX:
+            return (
+                f"the name {name[:12]}… is {size} bytes long;"
+                f" a file or folder name can be at most {NAME_MAX} bytes"
+            )
+    return None
+
+
+def name_too_long(exc: OSError) -> Problem | None:
+    """The one-line problem for the filesystem refusing a name as too long, or None."""
+    if exc.errno != errno.ENAMETOOLONG:
+        return None
+    path = str(exc.filename)
+    return Problem(path, None, overlong_name(path) or "the path is too long for the filesystem")

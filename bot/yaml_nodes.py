@@ -64,8 +64,50 @@ def compose_problem(text: str, exc: Exception) -> tuple[int | None, str]:
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
+        opened = _left_open(text, line) if line else None
+        if opened is not None:
+            where, what = opened
+            return where, (
+                f"YAML syntax error: {what} opened on this line is not closed"
+                f" ({exc.problem or exc.context} at line {line})"
+            )
         return line, f"YAML syntax error: {exc.problem or exc.context}"
     return None, "YAML error: " + " ".join(str(exc).split())
+
+
+_OPENERS = (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken)
+_CLOSERS = (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)
+
+
+def _left_open(text: str, error_line: int) -> tuple[int, str] | None:
+    """Where an unclosed bracket or quote that caused a syntax error at ``error_line`` opens:
+    the parser notices it only where the text stops making sense, often the file's end. Found
+    by scanning the tokens up to the error: a bracket still open, or a quoted text running
+    over several lines and ending just before the error."""
+    scanner = yaml.SafeLoader(text)  # the Python scanner: its tokens carry their marks
+    opened: list[yaml.Token] = []
+    quoted: yaml.ScalarToken | None = None
+    try:
+        while scanner.check_token():
+            token = scanner.get_token()
+            if isinstance(token, _OPENERS):
+                opened.append(token)
+            elif isinstance(token, _CLOSERS) and opened:
+                opened.pop()
+            elif isinstance(token, yaml.ScalarToken) and token.style in ("'", '"'):
+                spans = token.end_mark.line > token.start_mark.line
+                quoted = token if spans else quoted
+    except yaml.MarkedYAMLError as exc:
+        if exc.context == "while scanning a quoted scalar" and exc.context_mark is not None:
+            return exc.context_mark.line + 1, "the quote"
+    finally:
+        scanner.dispose()
+    if opened:
+        bracket = "[" if isinstance(opened[-1], yaml.FlowSequenceStartToken) else "{"
+        return opened[-1].start_mark.line + 1, f"the {bracket!r}"
+    if quoted is not None and quoted.end_mark.line + 2 >= error_line:
+        return quoted.start_mark.line + 1, "the quote"
+    return None
 
 
 class FileTooLarge(ValueError):

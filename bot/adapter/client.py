@@ -3,6 +3,7 @@ in reverse on shutdown."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -70,6 +71,8 @@ class DiscussionBot(commands.Bot):
         self.settings = settings
         self.library_holder = library_holder
         self.clock = clock
+        self.token_revoked = False  # Discord answered 401 while running: ``run`` exits 2
+        self._stopping: asyncio.Task | None = None
         self.cog_factories = list(default_cogs() if cogs is None else cogs)
         self.db: Connection | None = None
         self.services: Services | None = None
@@ -160,6 +163,16 @@ class DiscussionBot(commands.Bot):
         for factory in self.cog_factories:
             await self.add_cog(factory(self, self.services))
         await self.sync_commands()
+
+    def token_rejected(self) -> None:
+        """Discord answered a REST call with 401: the token was reset or revoked while the
+        gateway stays open. Every later call would fail the same way, so the bot stops, as for
+        a gateway close 4004; ``python -m bot run`` then exits 2 with the same line."""
+        if self.token_revoked:
+            return
+        self.token_revoked = True
+        log.critical("Discord answered 401 Unauthorized: the bot's token was reset; stopping")
+        self._stopping = asyncio.get_running_loop().create_task(self.close(), name="stop")
 
     def announce_post(self, outcome: Outcome) -> None:
         """A post was recorded (scheduled or a moderator's): whoever records answers starts at

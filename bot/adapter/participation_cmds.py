@@ -17,7 +17,9 @@ from discord.ext import commands
 
 from bot.adapter.anonymous.erase import erase_links
 from bot.adapter.review import clear_cards
+from bot.adapter.ui_errors import BotView
 from bot.reports.builders import member_report
+from bot.reports.digest import counted
 
 if TYPE_CHECKING:
     from bot.adapter.client import DiscussionBot
@@ -32,7 +34,7 @@ CONFIRM_TIMEOUT = 120.0  # seconds a confirm button stays usable
 NOT_YOURS = "These buttons belong to someone else's request."
 
 
-class _OwnerView(discord.ui.View):
+class _OwnerView(BotView):
     """Buttons only the member who ran the command may press."""
 
     unanswered = "No answer; nothing was erased."  # the reply's text once the buttons time out
@@ -158,7 +160,7 @@ def me_text(report: MemberReport) -> str:
     if not report.answers and not report.reactions:
         return "No participation is recorded for you in this server."
     return (
-        f"Prompts answered: {report.prompts_answered} ({report.answers} answers)\n"
+        f"Prompts answered: {report.prompts_answered} ({counted(report.answers, 'answer')})\n"
         f"Themes touched: {report.themes_touched}\n"
         f"Current streak: {report.current_streak}, best streak: {report.best_streak}"
     )

@@ -72,7 +72,8 @@ class Posting(commands.Cog):
         Edited prompt files are parsed first, off the event loop (``LibraryWatch``)."""
         try:
             for outcome in await self.service.tick(self.bot.clock()):
-                if outcome.status != "posted":  # a post is logged where it is recorded
+                # a post, and a failed one, is logged where it is recorded
+                if outcome.status not in ("posted", "failed"):
                     why = f" ({outcome.reason})" if outcome.reason else ""
                     log.info("channel %s: %s%s", outcome.channel_id, outcome.status, why)
         except Exception:

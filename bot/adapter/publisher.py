@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -98,9 +98,15 @@ def thread_name(prompt: Prompt) -> str:
     return question[: THREAD_NAME_MAX - 1].rstrip() + "…"
 
 
+class TokenRejected(PostUnavailable):
+    """Discord answered 401: the bot's token was reset or revoked while it runs (the gateway
+    may stay open). Nothing is marked failed; the bot stops, as for a gateway close 4004."""
+
+
 @contextmanager
-def discord_errors(where: str) -> Iterator[None]:
-    """Turn discord.py's exceptions into the core's two failure kinds."""
+def discord_errors(where: str, rejected: Callable[[], None] | None = None) -> Iterator[None]:
+    """Turn discord.py's exceptions into the core's two failure kinds; a 401 also calls
+    ``rejected`` (the bot's ``token_rejected``)."""
     try:
         yield
     except discord.Forbidden as exc:
@@ -112,6 +118,10 @@ def discord_errors(where: str) -> Iterator[None]:
     except discord.RateLimited as exc:
         raise PostUnavailable(f"rate limited for {exc.retry_after:.0f}s") from exc
     except discord.HTTPException as exc:
+        if exc.status == 401:
+            if rejected is not None:
+                rejected()
+            raise TokenRejected(f"Discord no longer accepts the bot's token ({where})") from exc
         raise PostRefused(
             f"Discord refused the post in {where} ({exc.status}: {exc.text})"
         ) from exc
@@ -128,6 +138,9 @@ class DiscordPublisher:
         self.settings = settings
         self.library = library
 
+    def _errors(self, where: str) -> AbstractContextManager[None]:
+        return discord_errors(where, getattr(self.client, "token_rejected", None))
+
     async def publish(
         self, guild: GuildConfig, channel: ChannelConfig, prompt: Prompt, post_id: int
     ) -> Published:
@@ -138,7 +151,7 @@ class DiscordPublisher:
         embed = prompt_embed(prompt, self._theme_title(prompt), post_id)
         embed = decorate_embed(embed, prompt, guild)
         view = answer_view(guild, prompt, post_id) if channel.thread else None  # answers go there
-        with discord_errors(f"<#{channel.channel_id}>"):
+        with self._errors(f"<#{channel.channel_id}>"):
             message = await target.send(
                 content=content,
                 embed=embed,
@@ -155,7 +168,7 @@ class DiscordPublisher:
     ) -> Published | None:
         target = await self._channel(channel.channel_id)
         after = datetime.fromtimestamp(since - 1, UTC)
-        with discord_errors(f"<#{channel.channel_id}>"):
+        with self._errors(f"<#{channel.channel_id}>"):
             async for message in target.history(after=after, limit=HISTORY_LOOKBACK):
                 if message.author.id == self.client.user.id and post_marker(message) == post_id:
                     break
@@ -173,7 +186,7 @@ class DiscordPublisher:
         text = without_host_paths(text, self.settings)
         try:
             target = await self._channel(guild.mod_log_channel_id)
-            with discord_errors(f"<#{guild.mod_log_channel_id}>"):
+            with self._errors(f"<#{guild.mod_log_channel_id}>"):
                 await target.send(
                     text[:MESSAGE_MAX], allowed_mentions=discord.AllowedMentions.none()
                 )
@@ -186,7 +199,7 @@ class DiscordPublisher:
         found = self.client.get_channel(channel_id)
         if found is None:
             try:
-                with discord_errors(f"channel {channel_id}"):
+                with self._errors(f"channel {channel_id}"):
                     found = await self.client.fetch_channel(channel_id)
             except PostRefused as exc:
                 raise PostRefused(
@@ -239,7 +252,7 @@ class DiscordPublisher:
         When Discord refuses it (no permission) or fails to create it (an outage), the post
         stands without one and moderators are told; it is never reported as failed."""
         try:
-            with discord_errors(f"<#{channel.channel_id}>"):
+            with self._errors(f"<#{channel.channel_id}>"):
                 if message.thread is not None:
                     return message.thread, False
                 try:
@@ -273,7 +286,7 @@ class DiscordPublisher:
         sent: set[str] = set()
         if parts and not fresh:
             try:
-                with discord_errors(f"thread {thread.id}"):
+                with self._errors(f"thread {thread.id}"):
                     async for m in thread.history(limit=THREAD_LOOKBACK, oldest_first=True):
                         if m.author.id == self.client.user.id:
                             sent.add(m.content)
@@ -284,7 +297,7 @@ class DiscordPublisher:
             if text in sent:
                 continue
             try:
-                with discord_errors(f"thread {thread.id}"):
+                with self._errors(f"thread {thread.id}"):
                     await thread.send(
                         text,
                         view=view,

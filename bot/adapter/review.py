@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -22,6 +23,7 @@ from bot.adapter.checks import member_is_moderator
 from bot.adapter.host_paths import without_host_paths
 from bot.adapter.publisher import prompt_embed
 from bot.adapter.tree import MODERATOR_ONLY
+from bot.adapter.ui_errors import BotModal, BotView, answers_errors
 from bot.suggestions.service import CHANGED
 from bot.suggestions.types import SUGGESTION, Decision, ReviewItem, Suggestion, SuggestionError
 
@@ -46,10 +48,10 @@ def card_text(item: ReviewItem, head: str = "") -> str:
     """What the card says around the embed: what the item is, and what the post would add."""
     if item.kind == SUGGESTION and item.suggestion is not None:
         s = item.suggestion
-        credit = f"credited as {s.credit_name}" if s.credit_name else "not credited"
+        credit = f"credited as {_as_typed(s.credit_name)}" if s.credit_name else "not credited"
         lines = [f"**Suggestion {s.id}** from <@{s.member_id}> ({credit})"]
         if s.note:
-            lines.append(f"Note to moderators: {s.note}")
+            lines.append(f"Note to moderators: {_as_typed(s.note)}")
     else:
         lines = [f"**Draft prompt** `{item.prompt.id}` in `{item.prompt.theme_id}.yaml`"]
     lines += [f"Disclosure check: {warning}." for warning in item.warnings]
@@ -58,15 +60,21 @@ def card_text(item: ReviewItem, head: str = "") -> str:
             "Sensitive (a heavy subject): posted with the server's care note, "
             "without the role ping."
         )
-    followups = "; ".join(item.prompt.followups) or "none"
+    followups = "; ".join(map(_as_typed, item.prompt.followups)) or "none"
     lines.append(f"Follow-ups in the thread: {followups}")
     lines.append("As it would be posted:")
     text = "\n".join([head, *lines] if head else lines)
     return text if len(text) <= MESSAGE_MAX else text[: MESSAGE_MAX - 1] + "…"
 
 
+def _as_typed(text: str) -> str:
+    """A member's text with its Markdown shown, not rendered: no masked link, heading or
+    quote a member could dress up as the bot's own words."""
+    return discord.utils.escape_markdown(text)
+
+
 def card_view(item: ReviewItem) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
+    view = BotView(timeout=None)
     for action, _, _ in BUTTONS:
         view.add_item(ReviewButton(action, item.kind, item.key, item.seen, item.shown))
     return view
@@ -128,6 +136,7 @@ class ReviewButton(
         await interaction.response.send_message(MODERATOR_ONLY, ephemeral=True)
         return False
 
+    @answers_errors
     async def callback(self, interaction: discord.Interaction) -> None:
         service = _service(interaction)
         if self.action == "next":
@@ -166,7 +175,7 @@ async def decide(
     except SuggestionError as exc:
         await _refuse(interaction, service, kind, key, str(exc))
         return
-    except Exception as exc:  # e.g. the database refused (a full disk): say so, nothing decided
+    except (sqlite3.Error, OSError) as exc:  # the database or disk refused: nothing decided
         log.exception("decision on %s %s failed", kind, key)
         text = without_host_paths(str(exc), interaction.client.settings)
         await interaction.response.send_message(
@@ -229,7 +238,7 @@ async def clear_cards(client: discord.Client, erased: list[Suggestion]) -> int:
     return cleared
 
 
-class EditModal(discord.ui.Modal):
+class EditModal(BotModal):
     def __init__(self, item: ReviewItem, seen: str) -> None:
         super().__init__(title="Edit before deciding")
         self.item, self.seen = item, seen
@@ -278,7 +287,7 @@ class EditModal(discord.ui.Modal):
         await _show(interaction, card(item, "Edited; decide now:"))
 
 
-class RejectModal(discord.ui.Modal):
+class RejectModal(BotModal):
     def __init__(self, kind: str, key: str, seen: str, shown: str | None = None) -> None:
         super().__init__(title="Reject")
         self.kind, self.key, self.seen, self.shown = kind, key, seen, shown
@@ -365,6 +374,7 @@ async def _refuse(
     interaction: discord.Interaction, service: SuggestionService, kind: str, key: str, text: str
 ) -> None:
     """Nothing was decided: say why, privately, with the item as it is now to try again."""
+    text = without_host_paths(text, interaction.client.settings)
     current = await service.item(kind, key, _now(interaction))
     args = card(current, text) if current else {"content": text}
     args = {k: v for k, v in args.items() if v is not None}

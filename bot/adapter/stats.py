@@ -22,7 +22,7 @@ from bot.adapter.report_tasks import ReportTasks
 from bot.adapter.tree import bounded
 from bot.participation.types import Ranked
 from bot.reports.builders import member_report, prompt_report, server_report
-from bot.reports.digest import anonymous_note, iso
+from bot.reports.digest import anonymous_note, counted, iso
 from bot.reports.export import export_csv
 
 if TYPE_CHECKING:
@@ -126,8 +126,9 @@ class StatsCog(commands.Cog, name="Stats"):
         r = await member_report(self.services.reports, interaction.guild_id, member.id)
         last = iso(r.last_at) if r.last_at else "never"
         text = (
-            f"{member.mention}: {r.answers} answers on {r.prompts_answered} prompts, "
-            f"{r.reactions} reactions, {r.themes_touched} themes; current streak "
+            f"{member.mention}: {counted(r.answers, 'answer')} on"
+            f" {counted(r.prompts_answered, 'prompt')}, {counted(r.reactions, 'reaction')},"
+            f" {counted(r.themes_touched, 'theme')}; current streak "
             f"{r.current_streak}, best {r.best_streak}; last seen {last}"
         )
         await self._reply(interaction, text)

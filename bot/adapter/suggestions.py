@@ -17,6 +17,7 @@ from discord.ext import commands
 
 from bot.adapter.review import ReviewButton, card
 from bot.adapter.tree import matching_themes
+from bot.adapter.ui_errors import BotModal, BotView
 from bot.suggestions.types import Limits, Suggestion, SuggestionError
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ def mine_text(suggestions: list[Suggestion]) -> str:
     return "\n".join(lines)[:1900]
 
 
-class SuggestModal(discord.ui.Modal, title="Suggest a discussion question"):
+class SuggestModal(BotModal, title="Suggest a discussion question"):
     question = discord.ui.TextInput(
         label="Your question (it ends with ?)", max_length=300, custom_id="question"
     )
@@ -71,7 +72,7 @@ class SuggestModal(discord.ui.Modal, title="Suggest a discussion question"):
         await self.cog.submitted(interaction, self.question.value, self.note.value, self)
 
 
-class WithdrawView(discord.ui.View):
+class WithdrawView(BotView):
     """One button per pending suggestion; only the member who asked may press them."""
 
     def __init__(

@@ -90,6 +90,8 @@ class BotTree(app_commands.CommandTree):
     ) -> None:
         text = user_message(error)
         name = interaction.command.qualified_name if interaction.command else "?"
+        if stopping(interaction, f"command /{name}"):
+            return
         if text is None:
             cause = getattr(error, "original", error)
             log.error(
@@ -104,6 +106,15 @@ class BotTree(app_commands.CommandTree):
         else:
             log.info("command /%s refused for user %s: %s", name, interaction.user.id, error)
         await reply_privately(interaction, text)
+
+
+def stopping(interaction: discord.Interaction, what: str) -> bool:
+    """True (and logged) when the bot is shutting down: an interaction that arrived meanwhile
+    fails because the connection is closed, and it can no longer be answered."""
+    if not interaction.client.is_closed():
+        return False
+    log.info("%s arrived while the bot was stopping; not answered", what)
+    return True
 
 
 async def send_private(interaction: discord.Interaction, text: str, **kw: object) -> None:

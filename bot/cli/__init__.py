@@ -8,7 +8,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bot.errors import InputError
+from bot.errors import InputError, name_too_long
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +64,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
+        return 1
+    except OSError as exc:
+        problem = name_too_long(exc)
+        if problem is None:
+            raise
+        print(problem, file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

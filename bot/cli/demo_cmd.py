@@ -6,28 +6,39 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import signal
+import sys
 from pathlib import Path
 
 from bot.errors import InputError, Problem
+
+# The prompt files shipped with the bot (the checkout's ``prompts/``), whatever the current
+# folder is.
+SHIPPED_PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
+EXIT_STOPPED = 128 + signal.SIGTERM  # the shell's code for a process ended by SIGTERM
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "demo", help="a simulated week of the bot on a local server (no Discord account needed)"
     )
-    parser.add_argument("--prompts", default="prompts", help="prompt folder (prompts)")
+    parser.add_argument(
+        "--prompts", type=Path, default=None, help="prompt folder (the shipped prompts)"
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.demo.week import run_week
-
-    prompts = Path(args.prompts)
+    prompts = args.prompts or SHIPPED_PROMPTS
     if not prompts.is_dir():
-        raise InputError([Problem(str(prompts), None, "no such prompt folder")])
+        raise InputError([Problem(str(prompts), None, "no such prompt folder (use --prompts)")])
     if args.log_level is None:  # the transcript only; warnings and errors still show
         logging.getLogger().setLevel(logging.ERROR)
-    result = asyncio.run(run_week(prompts))
+    try:
+        result = asyncio.run(_week_until_stopped(prompts))
+    except asyncio.CancelledError:
+        print("demo stopped", file=sys.stderr)
+        return EXIT_STOPPED
     print(
         f"\nA week in {result.seconds:.1f} s: {result.posts} prompts posted; members gave "
         f"{result.answers} answers and {result.reactions} reactions the bot may record "
@@ -35,3 +46,13 @@ def run(args: argparse.Namespace) -> int:
         "Next: run the bot on your own Discord server (README, Running the bot)."
     )
     return 0
+
+
+async def _week_until_stopped(prompts: Path) -> object:
+    """The demo's week; SIGTERM stops all of it (the bot and the local server) cleanly."""
+    from bot.cli.run_cmd import stop_once
+    from bot.demo.week import run_week
+
+    stop = stop_once(asyncio.current_task())
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop)
+    return await run_week(prompts)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.cli.stats_cmd import add_db_arguments, database_path, window
-from bot.errors import InputError, Problem
+from bot.errors import InputError, Problem, overlong_name
 from bot.reports.export import export_csv
 from bot.store.db import database_errors, open_database
 from bot.store.reports import ReportsStore
@@ -77,7 +77,8 @@ def check_target(target: Path, force: bool) -> None:
     except FileNotFoundError:
         return
     except OSError as exc:
-        raise _refuse(target, f"cannot use this path: {exc.strerror}") from None
+        too_long = overlong_name(str(target))
+        raise _refuse(target, too_long or f"cannot use this path: {exc.strerror}") from None
     if stat.S_ISLNK(mode):
         raise _refuse(target, "is a symbolic link; give the real file's path")
     if stat.S_ISDIR(mode):

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.cli.output import emit
+from bot.invisible import escaped
 from bot.prompts.loader import load_library, load_theme_files
 from bot.prompts.model import Library
 
@@ -74,13 +75,13 @@ def run_list(args: argparse.Namespace) -> int:
         return 1
     lines = []
     for theme in themes:
-        lines.append(f"{theme.id}: {theme.title}")
+        lines.append(f"{theme.id}: {escaped(theme.title)}")
         for prompt in theme.prompts:
             mark = "d" if prompt.is_draft else " " if prompt.enabled else "-"
             note = "  [sensitive]" if prompt.sensitive else ""
-            lines.append(f"  {mark} {prompt.id:<24} {prompt.question}{note}")
+            lines.append(f"  {mark} {prompt.id:<24} {escaped(prompt.question)}{note}")
             if prompt.source:
-                lines.append(f"    {'':<24} from “{prompt.source}”")
+                lines.append(f"    {'':<24} from “{escaped(prompt.source)}”")
     drafts = sum(p.is_draft for t in themes for p in t.prompts)
     lines.append(f"\nd: draft awaiting review ({drafts}), -: disabled")
     emit("\n".join(lines))

@@ -81,6 +81,9 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_UNREACHABLE
     except Exception:
         return unexpected_error()
+    if bot.token_revoked:  # a REST call answered 401 while the gateway stayed open
+        print(TOKEN_REJECTED, file=sys.stderr)
+        return EXIT_NO_TOKEN
     return 0
 
 
@@ -176,12 +179,15 @@ def stop_once(task: asyncio.Task) -> Callable[[], None]:
     return stop
 
 
-async def _run(bot: discord.Client, token: str) -> None:
+async def _run(bot: discord.Client, token: str, *, own_sigterm: bool = True) -> None:
     """Run until the connection ends or the process is asked to stop. SIGTERM (what service
     managers send) stops the bot like Ctrl-C: queued records are written and the database is
     closed before the process exits. A second SIGTERM while closing is ignored (logged), so it
-    cannot cut the close short; SIGKILL still ends the process at once."""
-    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop_once(asyncio.current_task()))
+    cannot cut the close short; SIGKILL still ends the process at once. Without
+    ``own_sigterm`` the caller (the demo) handles SIGTERM for the whole process."""
+    if own_sigterm:
+        stop = stop_once(asyncio.current_task())
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop)
     try:
         async with bot:
             await bot.start(token)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bot.config.settings import load_config
 from bot.errors import InputError, Problem
+from bot.invisible import escaped
 from bot.prompts.loader import LibraryHolder
 from bot.store.db import open_database
 from bot.store.suggestions import SuggestionStore
@@ -71,8 +72,8 @@ async def _run(args: argparse.Namespace, database: Path, holder: LibraryHolder) 
 def _list(pending: list) -> int:
     for s in pending:
         theme = s.theme_id or "no theme yet"
-        note = f"  (note: {s.note})" if s.note else ""
-        print(f"{s.id}  [{theme}]  {s.question}{note}")
+        note = f"  (note: {escaped(s.note)})" if s.note else ""
+        print(f"{s.id}  [{escaped(theme)}]  {escaped(s.question)}{note}")
     if not pending:
         print("No pending suggestions.")
     return 0

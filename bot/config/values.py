@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from yaml.nodes import Node
 
+from bot.errors import overlong_name
 from bot.yaml_nodes import NodeReader
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,10 @@ class ConfigValues:
             self.nodes.problem(
                 node, f"{key} holds invisible control or direction characters ({', '.join(hidden)})"
             )
+            return None
+        too_long = overlong_name(value)
+        if too_long:
+            self.nodes.problem(node, f"{key}: {too_long}")
             return None
         return value
 

@@ -95,7 +95,9 @@ async def _run(
         settings, holder = load_settings_and_library(config)
         apply_endpoints(settings.api_base, settings.gateway_url)
         bot = DiscussionBot(settings, holder, clock=clock)
-        running = asyncio.create_task(run_bot(bot, "demo-token"), name="demo-bot")
+        running = asyncio.create_task(
+            run_bot(bot, "demo-token", own_sigterm=False), name="demo-bot"
+        )
         try:
             transcript.say(
                 f"A week in a community, simulated: the bot runs against a local Discord-"

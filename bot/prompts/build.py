@@ -124,11 +124,12 @@ def _write(out: Path, theme: Theme, file: ThemeFile | None, added: list[Prompt])
             new_sources.append(
                 {"essay": s.essay, "item": s.item, "title": plain, "truncated": s.truncated}
             )
-    path = out / f"{theme.id}.yaml"
     if file is not None:
-        append_prompts(path, added, new_sources)
+        append_prompts(file.path, added, new_sources)
         return
-    write_atomically(path, render_theme_file(theme.id, title, new_sources, added))
+    write_atomically(
+        out / f"{theme.id}.yaml", render_theme_file(theme.id, title, new_sources, added)
+    )
 
 
 def _report_orphans(themes: list[Theme], files: dict[str, ThemeFile], report: Report) -> None:

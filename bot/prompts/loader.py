@@ -42,6 +42,7 @@ def load_theme_files(directory: Path) -> list[ThemeFile]:
         if parsed is not None:
             files.append(parsed)
     problems.extend(_duplicates(ids))
+    problems.extend(_themes_kept_twice(prompt_files(directory)))
     if problems:
         raise InputError(problems)
     return files
@@ -146,6 +147,26 @@ async def prepare_library(holder: object, *, force: bool = False) -> None:
     prepare = getattr(holder, "prepare", None)
     if prepare is not None:
         await prepare(force=force)
+
+
+def _themes_kept_twice(paths: list[Path]) -> list[Problem]:
+    """A theme in both ``<id>.yaml`` and ``<id>.yml`` (a theme id must match its file name):
+    the bot would show one and write into either."""
+    first: dict[str, Path] = {}
+    problems = []
+    for path in paths:
+        if path.stem in first:
+            problems.append(
+                Problem(
+                    str(path),
+                    1,
+                    f"theme id {path.stem!r} is also kept in {first[path.stem]};"
+                    " keep one file per theme",
+                )
+            )
+        else:
+            first[path.stem] = path
+    return problems
 
 
 def _duplicates(ids: list[tuple[Path, dict[str, int]]]) -> list[Problem]:

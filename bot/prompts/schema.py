@@ -32,6 +32,7 @@ from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
+from bot.invisible import unsafe_in
 from bot.prompts.model import Prompt, Theme
 from bot.prompts.yaml_nodes import Reader
 from bot.yaml_nodes import line_of
@@ -164,6 +165,8 @@ def _prompt(reader: Reader, node: Node, theme_id: str, theme_title: str) -> Prom
             reader.problem(node, f"prompt is missing {key!r}")
     pid = _id(reader, fields.get("id"), "prompt id")
     question = _checked(reader, fields.get("question"), "question", QUESTION_MAX)
+    if question is not None and not any(c.isalnum() for c in question):
+        reader.problem(fields["question"], "question must hold words, not only punctuation")
     context = _checked(reader, fields.get("context"), "context", CONTEXT_MAX)
     source = _checked(reader, fields.get("source"), "source", 256) if "source" in fields else ""
     followups = [
@@ -205,6 +208,12 @@ def _checked(reader: Reader, node: Node | None, what: str, limit: int) -> str | 
     value = reader.text(node, what, limit) if node is not None else None
     if value is not None and MENTION.search(value):
         reader.problem(node, f"{what} must not mention @everyone, @here, roles or members")
+        return None
+    unsafe = unsafe_in(value) if value is not None else []
+    if unsafe:
+        reader.problem(
+            node, f"{what} holds invisible control or direction characters ({', '.join(unsafe)})"
+        )
         return None
     return value
 

@@ -30,6 +30,7 @@ from ruamel.yaml.error import YAMLError as RoundTripError
 from ruamel.yaml.tokens import CommentToken
 
 from bot.errors import InputError, Problem
+from bot.prompts.layout import split_layout
 from bot.prompts.model import Prompt
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ HEADER = """\
 # prompts for new sources: it never changes or removes a prompt you edited and never reuses an id.
 # Format: README.md, "Themes and prompts".
 """
-_SEQUENCE_LINE = re.compile(r"^(?P<indent> *)- ", re.MULTILINE)
+_SEQUENCE_LINE = re.compile(r"^(?P<indent> *)-(?P<gap> +)\S", re.MULTILINE)
 
 
 def render_theme_file(theme_id: str, title: str, sources: list[dict], prompts: list[Prompt]) -> str:
@@ -91,7 +92,7 @@ def edit_theme_file(
     Refused (InputError, file untouched) when the file is broken, when its hash is no longer
     ``expected_hash`` (given), or when the changed file would not be a valid prompt file."""
     path = Path(path)
-    text = _current_text(path, expected_hash)
+    layout, text = split_layout(_current_text(path, expected_hash))
     rt = _round_trip(text)
     try:
         data = rt.load(text)
@@ -100,7 +101,7 @@ def edit_theme_file(
     change(data)
     out = io.StringIO()
     rt.dump(data, out)
-    _replace_checked(path, out.getvalue(), content_hash(path))
+    _replace_checked(path, layout.around(out.getvalue()), content_hash(path))
 
 
 def append_prompts(
@@ -182,7 +183,8 @@ def _current_text(path: Path, expected_hash: str | None) -> str:
         raise InputError(
             [*problems, Problem(str(path), None, "the file has problems; it was not overwritten")]
         )
-    return path.read_text(encoding="utf-8")
+    with open(path, encoding="utf-8", newline="") as f:  # line ends as they are
+        return f.read()
 
 
 def _replace_checked(path: Path, text: str, seen_hash: str | None) -> None:
@@ -214,8 +216,11 @@ def _round_trip(text: str) -> YAML:
     rt.preserve_quotes = True
     rt.width = 4096
     rt.allow_unicode = True
-    offset = min((len(m["indent"]) for m in _SEQUENCE_LINE.finditer(text)), default=0)
-    rt.indent(mapping=2, sequence=offset + 2, offset=offset)
+    # The outermost dash: its indent, and where the item's content starts after it
+    # ("- id" or "-   id").
+    dashes = [(len(m["indent"]), len(m["gap"])) for m in _SEQUENCE_LINE.finditer(text)]
+    offset, gap = min(dashes, key=lambda d: d[0], default=(0, 1))
+    rt.indent(mapping=2, sequence=offset + 1 + gap, offset=offset)
     return rt
 
 

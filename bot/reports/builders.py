@@ -17,8 +17,10 @@ TOP = 3  # prompts and themes listed as most and as least discussed
 
 def _most_least(ranked: list[Ranked], top: int) -> tuple[tuple[Ranked, ...], tuple[Ranked, ...]]:
     """The ``top`` most and least discussed; with fewer than ``2 * top`` items they are split
-    between the two lists (the upper half is "most"), so a small server still sees both ends."""
-    head = min(top, (len(ranked) + 1) // 2)
+    between the two lists (the upper half is "most"), so a small server still sees both ends.
+    A prompt or theme without answers is only ever among the least discussed."""
+    answered = sum(1 for r in ranked if r.answers)  # nothing unanswered is "most discussed"
+    head = min(top, (len(ranked) + 1) // 2, answered)
     rest = sorted(ranked[head:], key=lambda r: (r.per_post, r.answers, r.key))
     return tuple(ranked[:head]), tuple(rest[:top])
 

@@ -24,7 +24,8 @@ def _ranked_lines(title: str, ranked: tuple[Ranked, ...]) -> list[str]:
     lines = [f"{title} (answers per post):"]
     for r in ranked:
         key = r.key if len(r.key) <= 80 else r.key[:79] + "…"
-        lines.append(f"  {key}: {r.per_post:.1f} ({r.answers} answers, {r.posts} posts)")
+        counts = f"{counted(r.answers, 'answer')}, {counted(r.posts, 'post')}"
+        lines.append(f"  {key}: {r.per_post:.1f} ({counts})")
     return lines
 
 
@@ -48,6 +49,11 @@ def weekly_digest_text(report: ServerReport) -> str:
 def anonymous_note(count: int) -> str:
     """How reports mention anonymous answers: a count only, and only when there are some."""
     return f" (and {count} anonymous answer(s))" if count else ""
+
+
+def counted(n: int, word: str) -> str:
+    """``1 answer``, ``2 answers``: a count with its noun in the right number."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def iso(ts: int) -> str:

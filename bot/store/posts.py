@@ -99,7 +99,7 @@ class PostStore(Queries):
         self, post_id: int, error: str, now: int, *, claimed_at: int | None = None
     ) -> bool:
         """Record the post as failed; False under the same conditions as ``mark_posted``."""
-        log.info("post %s failed at %s: %s", post_id, now, error)
+        log.debug("post %s failed at %s: %s", post_id, now, error)  # the caller logs why
         return await self._settle("status = 'failed', error = ?", (error,), post_id, claimed_at)
 
     async def _settle(

@@ -39,6 +39,11 @@ class PromptFiles:
         self.directory = Path(directory)
 
     def path(self, theme_id: str) -> Path:
+        """The theme's file: ``<id>.yaml``, or ``<id>.yml`` where an admin named it so."""
+        for suffix in (".yaml", ".yml"):
+            kept = self.directory / f"{theme_id}{suffix}"
+            if kept.is_file():
+                return kept
         return self.directory / f"{theme_id}.yaml"
 
     def seen(self, theme_id: str | None) -> str:

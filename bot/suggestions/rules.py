@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot.errors import InputError
+from bot.invisible import without_invisible
 from bot.prompts.generate import load_heavy_topics
 from bot.prompts.lint import HEAVY_TOPICS, disclosure_rules
 from bot.prompts.model import Library
@@ -27,9 +28,11 @@ UNCREDITED = "Suggested by a member of the community."
 
 def checked_question(text: str) -> str:
     """The question as it will be stored, or SuggestionError saying what is wrong."""
-    question = " ".join(text.split())
+    question = " ".join(without_invisible(text).split())
     if not question:
         raise SuggestionError("Write a question to suggest.")
+    if not any(c.isalnum() for c in question):
+        raise SuggestionError("A question needs words: write what you would ask, ending with ?.")
     if len(question) > QUESTION_MAX:
         raise SuggestionError(
             f"The question is {len(question)} characters long; the limit is {QUESTION_MAX}."
@@ -41,7 +44,7 @@ def checked_question(text: str) -> str:
 
 
 def checked_note(text: str | None) -> str | None:
-    note = (text or "").strip()
+    note = without_invisible(text or "").strip()
     if len(note) > NOTE_MAX:
         raise SuggestionError(f"The note is {len(note)} characters long; the limit is {NOTE_MAX}.")
     _no_mentions(note, "The note")
@@ -50,7 +53,8 @@ def checked_note(text: str | None) -> str | None:
 
 def checked_followups(text: str | None) -> tuple[str, ...]:
     """One follow-up question per line."""
-    lines = tuple(" ".join(line.split()) for line in (text or "").splitlines() if line.strip())
+    text = without_invisible(text or "")
+    lines = tuple(" ".join(line.split()) for line in text.splitlines() if line.strip())
     if len(lines) > FOLLOWUPS_MAX:
         raise SuggestionError(f"At most {FOLLOWUPS_MAX} follow-ups, one per line.")
     for line in lines:
@@ -119,12 +123,14 @@ def _no_mentions(text: str, what: str) -> None:
 
 
 def _plain(text: str) -> str:
-    """Case, accents, spacing and punctuation ignored: how duplicates are compared."""
-    text = unicodedata.normalize("NFKD", text.casefold())
+    """Case, accents, spacing, punctuation and zero-width characters ignored: how duplicates
+    are compared."""
+    shown = (c for c in text.casefold() if c.isspace() or unicodedata.category(c)[0] != "C")
+    text = unicodedata.normalize("NFKD", "".join(shown))
     return " ".join(re.sub(r"[^\w\s]", " ", text).split())
 
 
 def clean_name(name: str) -> str:
     """A display name as it may appear in a prompt: no mention or markup characters."""
-    cleaned = re.sub(r"[@<>#*_`~|\\]", "", " ".join(name.split()))
+    cleaned = re.sub(r"[@<>#*_`~|\\]", "", " ".join(without_invisible(name).split()))
     return cleaned[:64].strip() or "a member"

@@ -311,7 +311,8 @@ class SuggestionService:
         await self._reload()
         state = "enabled" if prompt.enabled else "turned off for now"
         return Decision(
-            f"Accepted suggestion {sid} as `{prompt.id}` ({state}) in `{prompt.theme_id}.yaml`.",
+            f"Accepted suggestion {sid} as `{prompt.id}` ({state})"
+            f" in `{self.files.path(prompt.theme_id).name}`.",
             True,
             suggestion.member_id,
             _quote(suggestion, ACCEPTED_TEXT if prompt.enabled else KEPT_TEXT),
@@ -329,7 +330,8 @@ class SuggestionService:
         try:
             if action == "reject":
                 await self._write(prompt.theme_id, lambda: self.files.reject_draft(prompt, seen))
-                done = f"Rejected draft `{prompt_id}`: removed from `{prompt.theme_id}.yaml`."
+                file = self.files.path(prompt.theme_id).name
+                done = f"Rejected draft `{prompt_id}`: removed from `{file}`."
             else:
                 enabled = action == "accept"
                 await self._write(
@@ -365,8 +367,9 @@ class SuggestionService:
                     "Nothing was written: " + "\n".join(str(p) for p in exc.problems)
                 ) from None
             except OSError as exc:
-                log.warning("could not write %s: %s", self.files.path(theme_id), exc)
-                shown = f"{self.files.directory.name}/{theme_id}.yaml"
+                path = self.files.path(theme_id)
+                log.warning("could not write %s: %s", path, exc)
+                shown = f"{self.files.directory.name}/{path.name}"
                 raise SuggestionError(
                     f"Nothing was written: could not write {shown}: {_os_reason(exc)}."
                     " Try again once that is fixed."

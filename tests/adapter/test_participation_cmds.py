@@ -59,7 +59,7 @@ async def test_me_includes_an_answer_still_waiting_to_be_written(tmp_path, make_
         await fd.connect(guild(fd, [post]))
         await fd.say(post.thread_id, ANA)
         replies = await fd.slash("participation me", user_id=ANA, channel_id=20)
-        assert replies.content.startswith("Prompts answered: 1 (1 answers)")
+        assert replies.content.startswith("Prompts answered: 1 (1 answer)")
 
 
 async def test_opt_out_stops_recording_and_keeping_data_is_a_choice(tmp_path, make_bot):

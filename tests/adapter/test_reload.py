@@ -89,5 +89,5 @@ async def test_problems_in_edited_files_reach_the_mod_log_without_host_folders(t
         await bot.get_cog("Posting").run_once()
         await fd.settle()
         [notice] = fd.requests_to("POST", f"/channels/{MODLOG}/messages")
-        assert "prompts/joy.yaml:3: YAML syntax error" in notice.json["content"]
+        assert "prompts/joy.yaml:2: YAML syntax error" in notice.json["content"]
         assert str(tmp_path) not in notice.json["content"]

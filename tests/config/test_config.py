@@ -153,7 +153,9 @@ def test_token_in_the_file_is_refused(tmp_path):
 
 def test_yaml_syntax_error_points_at_its_line(tmp_path):
     found = problems(write(tmp_path, "log_level: INFO\nguilds: [\n  - x\n"))
-    assert len(found) == 1 and found[0].startswith(f"{tmp_path / 'config.yaml'}:3: YAML syntax")
+    assert len(found) == 1 and found[0].startswith(
+        f"{tmp_path / 'config.yaml'}:2: YAML syntax error: the '[' opened on this line"
+    )
 
 
 def test_missing_file_says_so(tmp_path):
@@ -277,7 +279,7 @@ def test_problem_lines_stay_right_with_the_fast_parser(tmp_path):
     assert found.startswith(f"{path}:3: character #x0007 is not allowed in YAML")
     path = write(tmp_path, "# café ☕\nlog_level: INFO\nguilds:\n  - guild_id: [1,\n")
     [found] = problems(path)
-    assert found.startswith(f"{path}:5: YAML syntax error")
+    assert found.startswith(f"{path}:4: YAML syntax error")  # where the '[' is left open
     path = write(tmp_path, "# café ☕\nguilds:\n  - guild_id: 1\n    channels: 3\n")
     assert problems(path) == [f"{path}:4: channels must be a list"]
 

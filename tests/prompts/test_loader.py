@@ -4,7 +4,8 @@ import os
 
 import pytest
 
-from bot.prompts.loader import LibraryHolder
+from bot.errors import InputError
+from bot.prompts.loader import LibraryHolder, load_library
 
 FILE = """\
 id: food
@@ -136,3 +137,17 @@ async def test_prepare_reads_nothing_when_no_file_changed(tmp_path, monkeypatch)
     monkeypatch.setattr(loader, "load_library", lambda d: reads.append(d))
     await holder.prepare()
     assert reads == [] and not holder.changed()
+
+
+def test_two_files_for_one_theme_are_refused_naming_both(tmp_path):
+    write(tmp_path / "food.yaml", "What dish do you cook when you miss home?")
+    (tmp_path / "food.yml").write_text(
+        FILE.replace("food-1", "food-2").format(question="Who taught you to cook?"),
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as refused:
+        load_library(tmp_path)
+    assert [str(p) for p in refused.value.problems] == [
+        f"{tmp_path / 'food.yml'}:1: theme id 'food' is also kept in {tmp_path / 'food.yaml'};"
+        " keep one file per theme"
+    ]

@@ -48,7 +48,7 @@ def test_a_good_file_loads_into_the_library(tmp_path):
 def test_yaml_syntax_error_names_its_line(tmp_path):
     path = write(tmp_path, "food.yaml", GOOD.replace("context: A quote.", "context: [unclosed"))
     [problem] = problems(tmp_path)
-    assert problem.startswith(f"{path}:8: YAML syntax error")
+    assert problem.startswith(f"{path}:7: YAML syntax error")  # where the [ is left open
 
 
 def test_unknown_key_wrong_type_and_too_long_text_each_name_their_line(tmp_path):

@@ -47,3 +47,24 @@ async def test_a_decision_interrupted_after_its_write_is_finished_once_after_the
         assert (await service.store.get(made.id)).status == "accepted"
     finally:
         await db.close()
+
+
+async def test_accepting_into_a_theme_kept_in_a_yml_file_appends_there(tmp_path):
+    db, service = await service_on(tmp_path)
+    folder = service.holder.directory
+    (folder / "joy.yaml").rename(folder / "joy.yml")
+    assert service.holder.reload() == []
+    try:
+        made = await service.suggest(
+            G, 30, "What song reminds you of home?", theme="joy", note=None,
+            credit_name=None, limits=Limits(), now=1000,
+        )  # fmt: skip
+        decided = await service.decide(
+            SUGGESTION, str(made.id), "accept", 33, service.files.seen("joy"), 1001
+        )
+        assert decided.decided and "`joy.yml`" in decided.text
+        assert sorted(p.name for p in folder.glob("joy.*")) == ["joy.yml"]
+        prompts = yaml.safe_load((folder / "joy.yml").read_text())["prompts"]
+        assert [p["id"] for p in prompts] == ["joy-1", "joy-2"]
+    finally:
+        await db.close()

@@ -21,6 +21,7 @@ from bot.adapter.anonymous.erase import delete_relayed
 from bot.adapter.anonymous.moderation import NO_PINGS, AnonymousModeration
 from bot.adapter.anonymous.post_care import COG_NAME, AnswerButton, DeleteButton
 from bot.adapter.tree import send_private
+from bot.adapter.ui_errors import BotModal, BotView
 from bot.anonymity.policy import (
     ANSWER_MAX,
     MAY_NOT_POST,
@@ -45,7 +46,7 @@ FORM_ID = re.compile(r"anon:form:(?P<post>[0-9]{1,20}):(?P<sensitive>[sn]):[0-9a
 TEXT_ID = "anon:text"
 
 
-class AnswerForm(discord.ui.Modal, title="Answer anonymously"):
+class AnswerForm(BotModal, title="Answer anonymously"):
     """What the member fills in; the sentence above the field says who can see what.
 
     Only the form's shape lives here: the post it answers is in its custom id (with a fresh
@@ -197,7 +198,7 @@ class AnonymousCog(commands.Cog, name=COG_NAME):
             )
         )  # fmt: skip
         log.info("anonymous answer %s relayed in thread %s", message.id, thread.id)
-        view = discord.ui.View(timeout=None)
+        view = BotView(timeout=None)
         view.add_item(DeleteButton(message.id))
         await send_private(
             interaction,

@@ -85,10 +85,12 @@ class AnonymousModeration(commands.Cog, name="AnonymousModeration"):
         guild = self.bot.guild_config(interaction.guild_id)
         roles = [r.id for r in getattr(interaction.user, "roles", [])]
         if guild is None or not may_reveal(roles, guild.reveal_role_ids):
+            listed = guild is not None and bool(guild.reveal_role_ids)
             await send_private(
                 interaction,
-                "Only members with a role listed in `reveal_role_ids` may reveal an author "
-                "(none are listed: no one can). Nothing was revealed.",
+                "Only members with a role listed in `reveal_role_ids` may reveal an author"
+                + ("; you have none of them." if listed else " (none are listed: no one can).")
+                + " Nothing was revealed.",
             )
             return
         problem = reason_problem(reason)

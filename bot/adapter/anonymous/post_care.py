@@ -9,6 +9,7 @@ import re
 
 import discord
 
+from bot.adapter.ui_errors import BotView, answers_errors
 from bot.anonymity.policy import offered
 from bot.config.settings import ChannelConfig, GuildConfig
 from bot.prompts.model import Prompt
@@ -64,7 +65,7 @@ def answer_view(
     else None. The button's custom id names the post, so it works after a restart."""
     if guild is None or post_id is None or not offered(guild.anonymous_answers, prompt.sensitive):
         return None
-    view = discord.ui.View(timeout=None)
+    view = BotView(timeout=None)
     view.add_item(AnswerButton(post_id, prompt.sensitive))
     return view
 
@@ -112,6 +113,7 @@ class AnswerButton(
     ) -> AnswerButton:
         return cls(int(match["post"]), bool(match["sensitive"]))
 
+    @answers_errors
     async def callback(self, interaction: discord.Interaction) -> None:
         cog = _cog(interaction)
         if cog is None:
@@ -141,6 +143,7 @@ class DeleteButton(
     ) -> DeleteButton:
         return cls(int(match["message"]))
 
+    @answers_errors
     async def callback(self, interaction: discord.Interaction) -> None:
         cog = _cog(interaction)
         if cog is None:

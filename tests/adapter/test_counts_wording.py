@@ -1,0 +1,38 @@
+"""Counts read as English ("1 answer", "2 answers"), and a prompt nobody answered is never
+listed as most discussed."""
+
+from bot.adapter.answers.cog import AnswersCog
+from bot.adapter.participation_cmds import ParticipationCommands
+from bot.adapter.stats import COGS as STATS_COGS
+from bot.reports.builders import server_report
+from bot.store.db import open_database
+from bot.store.reports import ReportsStore
+from tests.discord_harness import FakeDiscord
+from tests.participation_world import ANA, MOD, POSTED_AT, C, G, guild, seed_post, settings
+
+COGS = [AnswersCog, ParticipationCommands, *STATS_COGS]
+
+
+async def test_one_answer_is_one_answer_in_me_and_in_stats_member(tmp_path, make_bot):
+    post = await seed_post(tmp_path / "bot.sqlite3")
+    bot = make_bot(settings(tmp_path), cogs=COGS)
+    async with FakeDiscord(bot) as fd:
+        await fd.connect(guild(fd, [post]))
+        await fd.say(post.thread_id, ANA)
+        mine = await fd.slash("participation me", user_id=ANA, channel_id=C)
+        assert mine.content.startswith("Prompts answered: 1 (1 answer)\nThemes touched: 1\n")
+        member = await fd.slash("stats member", user_id=MOD, channel_id=C, member=ANA)
+        assert "1 answer on 1 prompt, 0 reactions, 1 theme;" in member.content
+
+
+async def test_prompts_nobody_answered_are_never_most_discussed(tmp_path):
+    for n in range(3):
+        await seed_post(tmp_path / "bot.sqlite3", f"p{n}", f"t{n}", POSTED_AT + n)
+    db = await open_database(tmp_path / "bot.sqlite3")
+    try:
+        report = await server_report(ReportsStore(db), G, 0, POSTED_AT + 10)
+    finally:
+        await db.close()
+    assert report.posts == 3
+    assert report.most_discussed_prompts == () and report.most_discussed_themes == ()
+    assert [r.key for r in report.least_discussed_prompts] == ["p0", "p1", "p2"]
