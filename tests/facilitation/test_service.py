@@ -92,7 +92,7 @@ class World:
                 ANSWER,
                 int(at.timestamp()),
                 None,
-            )  # fmt: skip
+            )
             for i, m in enumerate(members)
         ]
         await ParticipationStore(self.dbs[0]).record_many(rows)
