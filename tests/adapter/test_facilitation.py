@@ -302,3 +302,40 @@ async def test_welcome_is_off_by_default(tmp_path, make_bot):
             )
             == []
         )
+
+
+async def test_moderators_see_what_each_open_thread_waits_for(tmp_path, make_bot):
+    from bot.adapter.topics import Topics
+
+    clock = Clock(SLOT)
+    config = settings(tmp_path, channel(A, followups="paced", followup_after_answers=2))
+    mod_role, mod = 40, 33
+    holder = library_holder(tmp_path, {"grief": 3})
+    bot = make_bot(config, holder, cogs=[Posting, AnswersCog, Topics], clock=clock)
+    async with FakeDiscord(bot, clock=clock) as fd:
+        await fd.connect(
+            payloads.guild(
+                GUILD,
+                channels=[payloads.text_channel(c, GUILD, f"ch{c}") for c in (A, MODLOG)],
+                roles=[payloads.role(mod_role, "Moderators")],
+                members=[fd.bot_member(), payloads.member(ANA), payloads.member(mod, [mod_role])],
+            )
+        )
+        await fd.settle(set())
+        [thread] = [int(t["id"]) for t in fd.server.threads(A)]
+        nudge_at = int((SLOT + timedelta(hours=24)).timestamp())
+        quiet = await fd.slash("topic pending", user_id=mod, channel_id=A)
+        assert quiet.ephemeral
+        assert quiet.content == (
+            f"<#{thread}> `grief-1` · 0 answer(s), 2 follow-up(s) left: nudge at <t:{nudge_at}:f>"
+        )
+        clock.now = SLOT + timedelta(hours=1)
+        await answer(fd, thread, ANA)
+        moving = await fd.slash("topic pending", user_id=mod, channel_id=A)
+        silence = int((SLOT + timedelta(hours=7)).timestamp())
+        assert moving.content == (
+            f"<#{thread}> `grief-1` · 1 answer(s), 2 follow-up(s) left: next follow-up after 1"
+            f" more answer(s), or at <t:{silence}:f> if quiet"
+        )
+        refused = await fd.slash("topic pending", user_id=ANA, channel_id=A)
+        assert "grief-1" not in (refused.content or "")
