@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from bot.config.settings import ChannelConfig, GuildConfig, Settings
+from bot.facilitation.report import FacilitationFigures, facilitation_figures
 from bot.facilitation.rules import due_step, held
 from bot.facilitation.types import (
     NUDGE,
@@ -246,6 +247,11 @@ class FacilitationService:
                 await self._send(thread.thread_id, retaken, prompt, guild)
 
     # --- moderators ------------------------------------------------------------------------
+
+    async def figures(self, guild_id: int, since: int) -> FacilitationFigures:
+        """The server report's figures for prompts posted at or after ``since``."""
+        guild = self.settings.guild(guild_id)
+        return await facilitation_figures(self.store, guild, guild_id, since)
 
     async def pending(self, guild_id: int, now: datetime) -> list[PendingThread]:
         """Every open thread of the server's channels with the step it waits for."""

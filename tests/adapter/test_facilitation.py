@@ -339,3 +339,49 @@ async def test_moderators_see_what_each_open_thread_waits_for(tmp_path, make_bot
         )
         refused = await fd.slash("topic pending", user_id=ANA, channel_id=A)
         assert "grief-1" not in (refused.content or "")
+
+
+async def test_stats_server_compares_paced_and_at_once_channels_and_nudges(tmp_path, make_bot):
+    from bot.adapter.stats import COGS as STATS_COGS
+
+    paced_a, at_once_b, nudged_c, nudged_d, mod_role, mod = 20, 21, 22, 23, 40, 33
+    clock = Clock(SLOT)
+    config = settings(
+        tmp_path,
+        channel(paced_a, followups="paced"),
+        channel(at_once_b, followups="at_once"),
+        channel(nudged_c, followups="paced", nudge_after_hours=12.0),
+        channel(nudged_d, followups="paced", nudge_after_hours=12.0),
+    )
+    holder = library_holder(tmp_path, {"grief": 4, "joy": 4})
+    bot = make_bot(config, holder, cogs=[Posting, AnswersCog, *STATS_COGS], clock=clock)
+    async with FakeDiscord(bot, clock=clock) as fd:
+        channels = (paced_a, at_once_b, nudged_c, nudged_d, MODLOG)
+        await fd.connect(
+            payloads.guild(
+                GUILD,
+                channels=[payloads.text_channel(c, GUILD, f"ch{c}") for c in channels],
+                roles=[payloads.role(mod_role, "Moderators")],
+                members=[
+                    fd.bot_member(),
+                    *(payloads.member(m) for m in (ANA, BEN, CAT)),
+                    payloads.member(mod, [mod_role]),
+                ],
+            )
+        )
+        await fd.settle(set())
+        thread = {c: int(fd.server.threads(c)[0]["id"]) for c in channels[:4]}
+        for member in (ANA, BEN, CAT):
+            await answer(fd, thread[paced_a], member)
+        await answer(fd, thread[at_once_b], ANA)
+        await scheduler_pass(fd, clock, SLOT + timedelta(hours=12))
+        assert len(bot_lines(fd, thread[nudged_c])) == 1  # nudged
+        clock.now = SLOT + timedelta(hours=13)
+        await answer(fd, thread[nudged_c], BEN)
+
+        replies = await fd.slash("stats server", user_id=mod, channel_id=paced_a)
+        lines = replies.content.splitlines()
+        assert "Answers per post: 1.3 in paced channels (3 post(s)), 1.0 in at-once channels" in (
+            "\n".join(lines)
+        )
+        assert lines[-1] == "Nudged threads: 2, 1 (50%) got a first answer after the nudge"
