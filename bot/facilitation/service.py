@@ -80,14 +80,18 @@ class FacilitationService:
         self._channels = {
             c.channel_id: (g, c) for g in settings.guilds for c in g.channels if c.thread
         }
+        self._welcoming = {g.guild_id for g in settings.guilds if g.welcome_first_answer}
         self._locks: dict[int, asyncio.Lock] = {}
         self._tasks: set[asyncio.Task] = set()
         self._answer_channels: dict[int, int] = {}  # answer message -> its channel, until written
 
     # --- the two ways in -------------------------------------------------------------------
 
-    def answer_seen(self, message_id: int, channel_id: int) -> None:
-        """An answer was queued for writing: where it is, for the welcome reaction."""
+    def answer_seen(self, guild_id: int, message_id: int, channel_id: int) -> None:
+        """An answer was queued for writing: where it is, for the welcome reaction (kept only
+        for servers that welcome first answers)."""
+        if guild_id not in self._welcoming:
+            return
         self._answer_channels[message_id] = channel_id
         while len(self._answer_channels) > WELCOME_MEMORY:
             del self._answer_channels[next(iter(self._answer_channels))]

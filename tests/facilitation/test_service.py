@@ -183,7 +183,7 @@ async def test_welcome_only_for_the_members_earliest_recorded_answer(tmp_path):
         post_id = await world.post()
         rows = await world.answers(post_id, ANA, ANA, at=POSTED + timedelta(minutes=5))
         for row in rows:
-            one.answer_seen(row.message_id, THREAD)
+            one.answer_seen(GUILD, row.message_id, THREAD)
         one.answers_written(rows)
         await one.idle()
         assert world.sender.welcomed == [(THREAD, rows[0].message_id, "🌱")]

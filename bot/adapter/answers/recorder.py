@@ -38,7 +38,7 @@ class AnswerRecorder:
         writer: BatchWriter,
         open_since: Callable[[], int],
         fresh_own_thread: Callable[[object], bool] = lambda channel: False,
-        on_answer: Callable[[int, int], None] | None = None,
+        on_answer: Callable[[int, int, int], None] | None = None,
     ) -> None:
         self.store = store
         self.writer = writer
@@ -55,7 +55,7 @@ class AnswerRecorder:
         # tracked yet: members' messages there wait by thread id until it is (``track``).
         self.fresh_own_thread = fresh_own_thread
         self.early: dict[int, list[discord.Message]] = {}
-        # Told (message id, channel id) of each live answer queued (the welcome reaction).
+        # Told (guild, message, channel) of each live answer queued (the welcome reaction).
         self.on_answer = on_answer
 
     async def load(self) -> None:
@@ -104,7 +104,7 @@ class AnswerRecorder:
         if row is None:
             return
         if self.on_answer is not None:
-            self.on_answer(message.id, message.channel.id)
+            self.on_answer(row.guild_id, message.id, message.channel.id)
         if self.writer.add_nowait(row) is None:
             task = asyncio.create_task(self.writer.add(row), name="answer-record")
             self._adding.add(task)
