@@ -53,7 +53,7 @@ def pending_line(thread: PendingThread, now: int) -> str | None:
         return None
     what = "nudge" if due.kind == NUDGE else "next follow-up"
     if due.quiet_until is not None:
-        timing = f"due, held by quiet hours until <t:{due.quiet_until}:t>"
+        timing = f"held by quiet hours until <t:{due.quiet_until}:f>"
     elif due.at is None:
         timing = f"after {due.answers_needed} more answer(s)"
     elif due.answers_needed:

@@ -15,6 +15,7 @@ settings).
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -87,13 +88,8 @@ def quiet_until(channel: ChannelConfig, when: int) -> int | None:
 
 
 def held(due: Due, channel: ChannelConfig, now: int) -> Due:
-    """``due`` with the quiet hours applied at ``now``: when it is due now but the channel is
-    quiet, it waits for their end."""
-    if due.at is None or due.at > now:
-        start = due.at
-        if start is None:
-            return due
-        until = quiet_until(channel, start)
-        return Due(due.kind, due.followup, due.at, due.answers_needed, until)
-    until = quiet_until(channel, now)
-    return Due(due.kind, due.followup, due.at, due.answers_needed, until)
+    """``due`` with the channel's quiet hours applied: a step whose time (or now, once it is due)
+    falls inside them waits for their end (``quiet_until``)."""
+    if due.at is None:
+        return due
+    return replace(due, quiet_until=quiet_until(channel, max(due.at, now)))
