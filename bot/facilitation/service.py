@@ -20,7 +20,7 @@ import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from bot.config.settings import ChannelConfig, GuildConfig, Settings
+from bot.config.settings import ChannelConfig, Settings
 from bot.facilitation.report import FacilitationFigures, facilitation_figures
 from bot.facilitation.rules import due_step, held
 from bot.facilitation.types import (
@@ -55,12 +55,13 @@ def step_nonce(post_id: int, number: int) -> str:
     return f"post-{post_id}-s{number}"
 
 
-def step_text(kind: str, followup: int | None, prompt: Prompt) -> str:
+def step_text(kind: str, followup: int | None, prompt: Prompt, sensitive: bool = False) -> str:
+    """A follow-up's own text; a nudge's invitation (the gentle line for a heavy topic)."""
     if kind != NUDGE:
         return prompt.followups[followup] if followup is not None else NUDGE_PLAIN
     if followup is not None and followup < len(prompt.followups):
         return NUDGE_TEXT.format(followup=prompt.followups[followup])
-    return NUDGE_GENTLE if prompt.sensitive else NUDGE_PLAIN
+    return NUDGE_GENTLE if prompt.sensitive or sensitive else NUDGE_PLAIN
 
 
 class FacilitationService:
@@ -165,7 +166,7 @@ class FacilitationService:
         async with lock:
             if steps and steps[-1].status == "claimed":
                 return None  # being sent (here or elsewhere), or left for recovery
-            guild, channel = self._channels[thread.channel_id]
+            _, channel = self._channels[thread.channel_id]
             prompt = self.library.library.prompt(thread.prompt_id)
             due = self.due(thread, steps, prompt, channel, now)
             if due is None or due.at is None or due.at > now or due.quiet_until is not None:
@@ -181,7 +182,7 @@ class FacilitationService:
             step = Step(
                 thread.post_id, number, due.kind, due.followup, thread.answers, "claimed", now
             )
-            return await self._send(thread.thread_id, step, prompt, guild)
+            return await self._send(thread, step, prompt)
 
     def due(
         self,
@@ -193,15 +194,15 @@ class FacilitationService:
     ) -> Due | None:
         if prompt is None:
             return None
-        due = due_step(thread, steps, prompt.followups, prompt.sensitive, channel)
+        sensitive = prompt.sensitive or thread.sensitive
+        due = due_step(thread, steps, prompt.followups, sensitive, channel)
         return None if due is None else held(due, channel, now)
 
-    async def _send(
-        self, thread_id: int, step: Step, prompt: Prompt | None, guild: GuildConfig
-    ) -> Step | None:
+    async def _send(self, thread: OpenThread, step: Step, prompt: Prompt | None) -> Step | None:
         if prompt is None:
             return None
-        text = step_text(step.kind, step.followup, prompt)
+        thread_id = thread.thread_id
+        text = step_text(step.kind, step.followup, prompt, thread.sensitive)
         now = int(self.clock().timestamp())
         try:
             message_id = await self.sender.send_step(
@@ -231,7 +232,6 @@ class FacilitationService:
             ):
                 continue
             thread = threads[0]
-            guild, _ = self._channels[thread.channel_id]
             prompt = self.library.library.prompt(thread.prompt_id)
             retaken = Step(
                 step.post_id, step.number, step.kind, step.followup, step.answers_seen,
@@ -240,7 +240,7 @@ class FacilitationService:
             if prompt is None:
                 await self.store.mark_failed(step.post_id, step.number, now, now)
                 continue
-            text = step_text(step.kind, step.followup, prompt)
+            text = step_text(step.kind, step.followup, prompt, thread.sensitive)
             try:
                 found = await self.sender.find_step(thread.thread_id, text, step.claimed_at)
             except StepUnavailable:
@@ -248,7 +248,7 @@ class FacilitationService:
             if found is not None:
                 await self.store.mark_sent(step.post_id, step.number, found, now, now)
             else:
-                await self._send(thread.thread_id, retaken, prompt, guild)
+                await self._send(thread, retaken, prompt)
 
     # --- moderators ------------------------------------------------------------------------
 

@@ -39,6 +39,7 @@ class OpenThread:
     posted_at: int
     answers: int  # recorded answers, anonymous ones included
     last_answer_at: int | None
+    sensitive: bool = False  # posted as a heavy topic by a moderator
 
 
 @dataclass(frozen=True, slots=True)

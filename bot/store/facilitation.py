@@ -30,7 +30,8 @@ SELECT p.id, p.guild_id, p.channel_id, p.thread_id, p.prompt_id, p.posted_at,
          + (SELECT count(*) FROM anonymous_answers a WHERE a.post_id = p.id),
        max(coalesce((SELECT max(created_at) FROM participation r
                      WHERE r.post_id = p.id AND r.kind = 'answer'), 0),
-           coalesce((SELECT max(created_at) FROM anonymous_answers a WHERE a.post_id = p.id), 0))
+           coalesce((SELECT max(created_at) FROM anonymous_answers a WHERE a.post_id = p.id), 0)),
+       p.sensitive
 FROM posts p LEFT JOIN participation_post_totals t ON t.post_id = p.id
 WHERE p.status = 'posted' AND p.thread_id IS NOT NULL AND p.prompt_id IS NOT NULL
   AND p.posted_at >= ? AND p.channel_id IN (SELECT value FROM json_each(?))
@@ -51,7 +52,7 @@ class FacilitationStore(Queries):
             sql += " AND p.id IN (SELECT value FROM json_each(?))"
             params.append(json.dumps(list(post_ids)))
         rows = await self._all(sql + " ORDER BY p.id", tuple(params))
-        return [OpenThread(*r[:7], r[7] or None) for r in rows]
+        return [OpenThread(*r[:7], r[7] or None, bool(r[8])) for r in rows]
 
     async def steps(self, post_ids: Iterable[int]) -> dict[int, list[Step]]:
         """Each post's steps, in order."""

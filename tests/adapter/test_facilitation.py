@@ -385,3 +385,32 @@ async def test_stats_server_compares_paced_and_at_once_channels_and_nudges(tmp_p
             "\n".join(lines)
         )
         assert lines[-1] == "Nudged threads: 2, 1 (50%) got a first answer after the nudge"
+
+
+async def test_a_prompt_a_moderator_posts_as_sensitive_is_nudged_gently(tmp_path, make_bot):
+    from bot.adapter.topics import Topics
+
+    clock = Clock(SLOT - timedelta(hours=2))  # before the 09:00 slot
+    config = settings(tmp_path, channel(A, followups="paced"))
+    mod_role, mod = 40, 33
+    holder = library_holder(tmp_path, {"grief": 3})
+    bot = make_bot(config, holder, cogs=[Posting, AnswersCog, Topics], clock=clock)
+    async with FakeDiscord(bot, clock=clock) as fd:
+        await fd.connect(
+            payloads.guild(
+                GUILD,
+                channels=[payloads.text_channel(c, GUILD, f"ch{c}") for c in (A, MODLOG)],
+                roles=[payloads.role(mod_role, "Moderators")],
+                members=[fd.bot_member(), payloads.member(mod, [mod_role])],
+            )
+        )
+        await fd.settle(set())
+        done = await fd.slash("topic post", user_id=mod, channel_id=A, sensitive=True)
+        assert done.content.startswith("Posted `grief-1`")
+        [thread] = [int(t["id"]) for t in fd.server.threads(A)]
+        await scheduler_pass(fd, clock, SLOT - timedelta(hours=2) + timedelta(hours=24))
+        nudges = [line for line in bot_lines(fd, thread) if "rush" in line or A1 in line]
+        assert nudges == [
+            "There is no rush with this one. If and when it feels right, a line or two is"
+            " plenty, and reading along is welcome too."
+        ]

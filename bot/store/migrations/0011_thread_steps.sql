@@ -17,3 +17,7 @@ CREATE TABLE thread_steps (
 CREATE UNIQUE INDEX thread_steps_one_nudge ON thread_steps (post_id) WHERE kind = 'nudge';
 -- Claims a crash left unsent.
 CREATE INDEX thread_steps_claimed ON thread_steps (status, claimed_at);
+
+-- A prompt a moderator posted as a heavy topic (/topic post sensitive:true) though its file does
+-- not say so: its thread's nudge is then the gentle line too.
+ALTER TABLE posts ADD COLUMN sensitive INTEGER NOT NULL DEFAULT 0;
