@@ -111,10 +111,15 @@ class FacilitationService:
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
-    async def close(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
-        await self.idle()
+    async def close(self, grace: float = 10.0) -> None:
+        """Let what the last answers started finish (a claim cut short is sent after the next
+        start), for ``grace`` seconds at most."""
+        try:
+            await asyncio.wait_for(self.idle(), grace)
+        except TimeoutError:
+            for task in list(self._tasks):
+                task.cancel()
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     async def tick(self, now: datetime) -> list[Step]:
         """The scheduler's pass: interrupted claims, then every open thread. Returns the steps
