@@ -22,7 +22,7 @@ from datetime import datetime
 
 from bot.config.settings import ChannelConfig, Settings
 from bot.facilitation.report import FacilitationFigures, facilitation_figures
-from bot.facilitation.rules import due_step, held
+from bot.facilitation.rules import due_step, held, quiet_until
 from bot.facilitation.types import (
     NUDGE,
     Due,
@@ -232,11 +232,16 @@ class FacilitationService:
         there already), else send it, once."""
         for step in await self.store.stale(now - STALE_AFTER):
             threads = await self.store.open_threads(self._channels, 0, [step.post_id])
-            if not threads or not await self.store.retake(
-                step.post_id, step.number, step.claimed_at, now
-            ):
+            if not threads:
                 continue
             thread = threads[0]
+            _, channel = self._channels[thread.channel_id]
+            if quiet_until(channel, now) is not None:
+                continue  # it waits for the end of the quiet hours, like any step
+            if not await self.sender.thread_open(thread.thread_id):
+                continue
+            if not await self.store.retake(step.post_id, step.number, step.claimed_at, now):
+                continue
             prompt = self.library.library.prompt(thread.prompt_id)
             retaken = Step(
                 step.post_id, step.number, step.kind, step.followup, step.answers_seen,

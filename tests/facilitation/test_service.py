@@ -189,3 +189,22 @@ async def test_welcome_only_for_the_members_earliest_recorded_answer(tmp_path):
         assert world.sender.welcomed == [(THREAD, rows[0].message_id, "🌱")]
     finally:
         await world.close()
+
+
+async def test_an_interrupted_claim_waits_while_its_thread_is_archived_or_locked(tmp_path):
+    world = World(tmp_path, followup_after_answers=1)
+    one = await world.service()
+    try:
+        post_id = await world.post()
+        await world.answers(post_id, ANA, at=POSTED + timedelta(minutes=5))
+        world.now = POSTED + timedelta(minutes=6)
+        world.sender.fail_next = StepUnavailable("cannot reach Discord")
+        await one.tick(world.now)
+        world.sender.open = False
+        await one.tick(world.now + timedelta(seconds=STALE_AFTER + 1))
+        assert world.sender.sent == []
+        world.sender.open = True
+        await one.tick(world.now + timedelta(seconds=STALE_AFTER + 60))
+        assert [text for _, text, _ in world.sender.sent] == [A1]
+    finally:
+        await world.close()
