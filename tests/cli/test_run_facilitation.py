@@ -81,6 +81,10 @@ def bot_lines(server: DevServer, thread_id: int) -> list[str]:
     ]
 
 
+def posted(reply) -> bool:
+    return any(text.startswith("Posted `stories-1`") for text in reply.texts)
+
+
 def welcomed(server: DevServer, message: dict) -> bool:
     stored = next(
         m for m in server.messages(int(message["channel_id"])) if m["id"] == message["id"]
@@ -88,21 +92,31 @@ def welcomed(server: DevServer, message: dict) -> bool:
     return any(r["me"] and r["emoji"]["name"] == "🌱" for r in stored.get("reactions", []))
 
 
-async def test_paced_followups_and_welcomes_in_a_running_bot(server, tmp_path):
-    config = write_config(tmp_path, server)
-    proc = await asyncio.create_subprocess_exec(
+async def start(config: Path) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
         *[sys.executable, "-m", "bot", "run", "--config", str(config)],
-        cwd=tmp_path,
+        cwd=config.parent,
         env={**os.environ, "DISCORD_TOKEN": "fake-token"},
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
     )
+
+
+async def stop(proc: asyncio.subprocess.Process) -> str:
+    proc.terminate()
+    out, _ = await asyncio.wait_for(proc.communicate(), 20)
+    return out.decode(errors="replace")
+
+
+async def test_paced_followups_and_welcomes_in_a_running_bot(server, tmp_path):
+    config = write_config(tmp_path, server)
+    proc = await start(config)
     try:
         await server.wait_for_identify(1, timeout=20)
         await server.wait_for_request(r"/commands$", method="PUT", timeout=20)
         reply = await server.invoke("topic post", guild_id=GUILD, channel_id=CHANNEL, user_id=MOD)
         # The command defers, then says "Posted …" once the post and its thread are complete.
-        await server.wait_for(lambda: reply.messages, timeout=10, what="the reply")
+        await server.wait_for(lambda: posted(reply), timeout=10, what="the reply")
         [thread] = await server.wait_for(
             lambda: server.threads(CHANNEL), timeout=10, what="a thread"
         )
@@ -129,8 +143,44 @@ async def test_paced_followups_and_welcomes_in_a_running_bot(server, tmp_path):
         reactions = [r for r in server.requests if "/reactions/" in r.path and r.method == "PUT"]
         assert len(reactions) == 2
     finally:
-        proc.terminate()
-        out, _ = await asyncio.wait_for(proc.communicate(), 20)
-    output = out.decode(errors="replace")
+        output = await stop(proc)
     assert proc.returncode == 0, output
     assert "Traceback" not in output
+
+
+async def test_two_processes_on_one_database_send_each_followup_once(server, tmp_path):
+    config = write_config(tmp_path, server)
+    procs = [await start(config)]
+    try:
+        await server.wait_for_identify(1, timeout=20)  # the first has made the database
+        procs.append(await start(config))
+        await server.wait_for_identify(2, timeout=20)
+        await server.wait_for(
+            lambda: len([r for r in server.requests if r.path.endswith("/commands")]) >= 2,
+            timeout=30,
+            what="both processes' commands",
+        )
+        reply = await server.invoke("topic post", guild_id=GUILD, channel_id=CHANNEL, user_id=MOD)
+        await server.wait_for(lambda: posted(reply), timeout=10, what="the reply")
+        [thread] = server.threads(CHANNEL)
+        thread_id = int(thread["id"])
+        for member in (ANA, BEN):  # both processes see and record every answer
+            await server.send_as(member, thread_id, "")
+        await server.wait_for(lambda: bot_lines(server, thread_id), timeout=10, what="follow-up")
+        for member in (ANA, BEN):
+            await server.send_as(member, thread_id, "")
+        await server.wait_for(
+            lambda: len(bot_lines(server, thread_id)) > 1, timeout=10, what="the next follow-up"
+        )
+        # The first had the time of two more answers to be sent twice; it was not. And only one
+        # process sent each (the claim), not two sends merged by Discord's nonce.
+        assert bot_lines(server, thread_id) == FOLLOWUPS[:2]
+        sends = [
+            r
+            for r in server.requests
+            if r.method == "POST" and r.path == f"/channels/{thread_id}/messages"
+        ]
+        assert len(sends) == 2
+    finally:
+        outputs = [await stop(proc) for proc in procs]
+    assert [proc.returncode for proc in procs] == [0, 0], outputs
