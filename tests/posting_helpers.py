@@ -47,6 +47,7 @@ def library_holder(tmp_path: Path, themes: dict[str, int]) -> LibraryHolder:
 def channel(channel_id: int, cron: str = "0 9 * * *", **kw) -> ChannelConfig:
     kw.setdefault("timezone", "Europe/London")
     kw.setdefault("catch_up", timedelta(hours=1))
+    kw.setdefault("followups", "at_once")  # these tests look at the whole thread at once
     return ChannelConfig(channel_id=channel_id, cron=cron, **kw)
 
 

@@ -13,6 +13,7 @@ import discord
 from discord.ext import commands
 
 from bot.adapter.cogs import CogFactory, default_cogs
+from bot.adapter.facilitation import DiscordStepSender
 from bot.adapter.gateway_guard import guard_parsers
 from bot.adapter.publisher import DiscordPublisher
 from bot.adapter.services import Services, build_services
@@ -158,6 +159,8 @@ class DiscussionBot(commands.Bot):
             self.library_holder,
             DiscordPublisher(self, self.settings, self.library_holder),
             on_posted=self.announce_post,
+            sender=DiscordStepSender(self),
+            clock=self.clock,
         )
         self.services.writer.start()  # writes what is queued every second; close() stops it
         for factory in self.cog_factories:

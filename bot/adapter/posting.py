@@ -29,6 +29,7 @@ class Posting(commands.Cog):
     def __init__(self, bot: DiscussionBot, services: Services) -> None:
         self.bot = bot
         self.service = services.posting
+        self.facilitation = services.facilitation
         self._task: asyncio.Task | None = None
         self._passes: set[asyncio.Task] = set()
 
@@ -69,7 +70,8 @@ class Posting(commands.Cog):
 
     async def run_once(self) -> None:
         """One scheduler pass at the bot's clock; an unexpected error is logged, never fatal.
-        Edited prompt files are parsed first, off the event loop (``LibraryWatch``)."""
+        Edited prompt files are parsed first, off the event loop (``LibraryWatch``); then the
+        open threads get the follow-ups and nudges now due."""
         try:
             for outcome in await self.service.tick(self.bot.clock()):
                 # a post, and a failed one, is logged where it is recorded
@@ -78,6 +80,10 @@ class Posting(commands.Cog):
                     log.info("channel %s: %s%s", outcome.channel_id, outcome.status, why)
         except Exception:
             log.exception("scheduler pass failed; trying again at the next wake-up")
+        try:
+            await self.facilitation.tick(self.bot.clock())
+        except Exception:
+            log.exception("facilitation pass failed; trying again at the next wake-up")
 
 
 def scheduler_ended(task: asyncio.Task) -> None:

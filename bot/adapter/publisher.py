@@ -227,7 +227,7 @@ class DiscordPublisher:
         try:
             thread, fresh = await self._thread_of(guild, channel, message, prompt)
             if thread is not None:
-                await self._fill_thread(thread, guild, prompt, post_id, fresh=fresh)
+                await self._fill_thread(thread, guild, channel, prompt, post_id, fresh=fresh)
         except Exception as exc:
             log.exception(
                 "post %s: completing the thread of message %s failed", post_id, message.id
@@ -272,17 +272,20 @@ class DiscordPublisher:
         self,
         thread: discord.Thread,
         guild: GuildConfig | None,
+        channel: ChannelConfig,
         prompt: Prompt,
         post_id: int,
         *,
         fresh: bool,
     ) -> None:
         """Post the thread's messages it does not hold yet (an earlier, interrupted attempt may
-        have sent some): the care note and anonymous button first, if any, then the follow-ups;
-        each with its own nonce."""
+        have sent some): the care note and anonymous button first, if any, then the follow-ups
+        when the channel has them at once (paced ones are sent by facilitation); each with its
+        own nonce."""
         intro = thread_intro(guild, prompt, post_id)
         parts: list[tuple[str, discord.ui.View | None]] = [intro] if intro else []
-        parts += [(followup, None) for followup in prompt.followups]
+        if channel.followups == "at_once":  # paced ones come with the conversation
+            parts += [(followup, None) for followup in prompt.followups]
         sent: set[str] = set()
         if parts and not fresh:
             try:

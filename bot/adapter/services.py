@@ -10,13 +10,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.config.settings import Settings
+from bot.facilitation.service import FacilitationService
+from bot.facilitation.types import StepSender
 from bot.posting.service import PostingService
 from bot.posting.types import LibrarySource, Outcome, Publisher
 from bot.store import Connection
 from bot.store.anonymous import AnonymousStore
 from bot.store.batch import BatchWriter
+from bot.store.facilitation import FacilitationStore
 from bot.store.participation import ParticipationStore
 from bot.store.posting import PostingStores
 from bot.store.posts import PostStore
@@ -39,10 +43,13 @@ class Services:
     suggestions: SuggestionService
     anonymous: AnonymousStore  # links from relayed anonymous answers to their authors
     reports: ReportsStore
+    facilitation: FacilitationService  # paced follow-ups, nudges, welcomes
 
     async def close(self) -> None:
-        """Write what is still queued and stop the writer's timer."""
+        """Write what is still queued and stop the writer's timer, then stop what the last
+        answers started in their threads."""
         await self.writer.close()
+        await self.facilitation.close()
 
 
 def build_services(
@@ -51,6 +58,8 @@ def build_services(
     library: LibrarySource,
     publisher: Publisher,
     on_posted: Callable[[Outcome], None],
+    sender: StepSender,
+    clock: Callable[[], datetime],
 ) -> Services:
     """Everything on one database connection: one participation store, so an opt-out is seen by
     the writer at once, and one post store."""
@@ -60,12 +69,16 @@ def build_services(
     suggestions = SuggestionService(
         SuggestionStore(db), settings.prompts_dir, library, posting.library.reload
     )
+    writer = BatchWriter(participation)
+    facilitation = FacilitationService(settings, FacilitationStore(db), library, sender, clock)
+    writer.on_written = facilitation.answers_written
     return Services(
         stores.posts,
         posting,
         participation,
-        BatchWriter(participation),
+        writer,
         suggestions,
         AnonymousStore(db),
         ReportsStore(db),
+        facilitation,
     )

@@ -97,7 +97,9 @@ class StatsCog(commands.Cog, name="Stats"):
         report = await server_report(
             self.services.reports, interaction.guild_id, now - days * DAY, now
         )
-        await self._reply(interaction, server_text(report, days))
+        paced = await self.services.facilitation.figures(interaction.guild_id, now - days * DAY)
+        text = "\n".join([server_text(report, days), *paced.lines()])
+        await self._reply(interaction, text[:2000])
 
     @stats.command(name="prompt", description="All-time figures of one prompt")
     @app_commands.describe(prompt="The prompt's id (suggested as you type)")

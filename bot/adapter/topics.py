@@ -18,6 +18,7 @@ from bot.adapter.endpoints import message_link
 from bot.adapter.host_paths import without_host_paths
 from bot.adapter.review import start_review
 from bot.adapter.tree import CHOICES_MAX, bounded, matching_themes, send_private
+from bot.facilitation.types import NUDGE, PendingThread
 from bot.posting.rotation import PlannedPost
 from bot.posting.service import PostingError, PostingService
 
@@ -45,6 +46,25 @@ def plan_line(planned: PlannedPost) -> str:
     return f"{when(planned.slot)} · `{p.theme_id}/{p.id}` {question}"
 
 
+def pending_line(thread: PendingThread, now: int) -> str | None:
+    """What an open thread waits for, or None when it has nothing more to come."""
+    due = thread.due
+    if due is None:
+        return None
+    what = "nudge" if due.kind == NUDGE else "next follow-up"
+    if due.quiet_until is not None:
+        timing = f"held by quiet hours until <t:{due.quiet_until}:f>"
+    elif due.at is None:
+        timing = f"after {due.answers_needed} more answer(s)"
+    elif due.answers_needed:
+        timing = f"after {due.answers_needed} more answer(s), or at <t:{due.at}:f> if quiet"
+    else:
+        timing = "now (at the next pass)" if due.at <= now else f"at <t:{due.at}:f>"
+    left = f", {thread.followups_left} follow-up(s) left" if thread.followups_left else ""
+    head = f"<#{thread.thread_id}> `{thread.prompt_id}` · {thread.answers} answer(s){left}"
+    return f"{head}: {what} {timing}"
+
+
 def clip(text: str) -> str:
     return text if len(text) <= MESSAGE_MAX else text[: MESSAGE_MAX - 1] + "…"
 
@@ -56,6 +76,7 @@ class Topics(commands.Cog):
         self.bot = bot
         self.service: PostingService = services.posting
         self.suggestions = services.suggestions
+        self.facilitation = services.facilitation
 
     async def reply(self, interaction: discord.Interaction, text: str) -> None:
         await send_private(interaction, clip(text))
@@ -221,6 +242,17 @@ class Topics(commands.Cog):
             where = f"<#{s.channel.channel_id}> `{s.channel.cron}` ({s.channel.timezone})"
             lines.append(f"{where}: {state}{skips}")
         await self.reply(interaction, "\n".join(lines) or "No channels have a schedule.")
+
+    @topic.command(name="pending", description="Follow-ups and nudges due in open threads")
+    async def pending(self, interaction: discord.Interaction) -> None:
+        now = self.bot.clock()
+        threads = await self.facilitation.pending(interaction.guild_id, now)
+        at = int(now.timestamp())
+        lines = [line for line in (pending_line(t, at) for t in threads) if line]
+        rest = len(threads) - len(lines)
+        if rest:
+            lines.append(f"{rest} other open thread(s) have nothing more to come.")
+        await self.reply(interaction, "\n".join(lines) or "No open prompt threads.")
 
     @topic.command(name="review", description="Review member suggestions and draft prompts")
     async def review(self, interaction: discord.Interaction) -> None:

@@ -19,6 +19,12 @@ class ChannelConfig:
     ping_role_id: int | None = None
     catch_up: timedelta = timedelta(hours=1)
     ping_sensitive: bool = False  # ping the role with sensitive prompts too
+    # Follow-ups in the thread: "paced" by the conversation, or "at_once" with the post.
+    followups: str = "paced"
+    followup_after_answers: int = 3  # answers before the next follow-up
+    followup_after_hours: float = 6.0  # or this much silence after at least one answer
+    quiet_hours: tuple[int, int] | None = None  # (start, end) minutes after local midnight
+    nudge_after_hours: float | None = 24.0  # one nudge for a thread with no answer; None = off
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,8 @@ class GuildConfig:
     anonymous_per_hour: int = 5  # anonymous answers a member may post per hour
     care_note: str | None = None  # shown with sensitive prompts
     support_links: tuple[str, ...] = ()  # shown with sensitive prompts, under the care note
+    welcome_first_answer: bool = False  # react to a member's first recorded answer
+    welcome_emoji: str = "🌱"
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,11 @@ from typing import Any
 from yaml.nodes import Node
 
 from bot.config.care_values import CARE_KEYS, CareValues
+from bot.config.facilitation_values import (
+    CHANNEL_FACILITATION_KEYS,
+    GUILD_WELCOME_KEYS,
+    FacilitationValues,
+)
 from bot.config.model import ChannelConfig, DigestConfig, GuildConfig, Settings
 from bot.config.schedule_values import ScheduleValues
 from bot.config.values import ConfigValues
@@ -35,6 +40,7 @@ _GUILD_KEYS = (
     "max_pending_suggestions",
     "max_suggestions_per_day",
     *CARE_KEYS,
+    *GUILD_WELCOME_KEYS,
 )
 _CHANNEL_KEYS = (
     "channel_id",
@@ -47,6 +53,7 @@ _CHANNEL_KEYS = (
     "ping_role_id",
     "catch_up",
     "ping_sensitive",
+    *CHANNEL_FACILITATION_KEYS,
 )
 _DIGEST_KEYS = ("cron", "timezone")
 
@@ -70,6 +77,7 @@ class ConfigReader:
         self.values = ConfigValues(self.nodes)
         self.schedule = ScheduleValues(self.nodes)
         self.care = CareValues(self.nodes, self.values)
+        self.facilitation = FacilitationValues(self.nodes, self.values)
         self.known_themes = themes
         self.known_prompts = prompts
         self.guild_ids: set[int] = set()
@@ -120,6 +128,7 @@ class ConfigReader:
                 for key in ("max_pending_suggestions", "max_suggestions_per_day")
             },
             **self.care.care(fields, node),
+            **self.facilitation.guild(fields),
         )
         return guild if guild_id is not None else None
 
@@ -164,6 +173,7 @@ class ConfigReader:
             "ping_sensitive": nodes.get(
                 fields, "ping_sensitive", values.boolean, ChannelConfig.ping_sensitive
             ),
+            **self.facilitation.channel(fields),
         }
         if None in required.values():
             return None

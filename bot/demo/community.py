@@ -26,6 +26,13 @@ THEMES = {
     ],
     STORIES: ["stories", "voices", "traditions", "visibility", "self-expression"],
 }  # fmt: skip
+# #discussion asks its follow-ups as the conversation goes (after every two answers, or six hours
+# of quiet after one); #stories posts them with the prompt. Both nudge a thread quiet for a day.
+PACING = {
+    DISCUSSION: "        followups: paced\n        followup_after_answers: 2\n",
+    STORIES: "        followups: at_once\n",
+}
+QUIET_DAY = 4  # Friday: nobody answers the #stories prompt until the bot nudges its thread
 
 
 @dataclass(frozen=True)
@@ -58,7 +65,7 @@ def config_text(database: Path, prompts_dir: Path, api_base: str, gateway_url: s
         timezone: UTC
         catch_up: 30m
         themes: [{", ".join(THEMES[channel_id])}]
-"""
+{PACING[channel_id]}"""
         for channel_id, cron in SCHEDULE.items()
     )
     return f"""database: {database}

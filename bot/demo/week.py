@@ -4,6 +4,8 @@ local Discord-compatible server, with a clock the demo moves forward.
 At each scheduled slot the clock is set to the slot and the bot's scheduler makes one pass (what
 its own loop does when it wakes); members then answer in the threads and react, a moderator posts
 a prompt with ``/topic post``, one member opts out, and the week ends with ``/stats server``.
+#discussion paces its follow-ups by the answers; Friday's #stories prompt gets no answer until the
+bot nudges its thread a day later.
 """
 
 from __future__ import annotations
@@ -140,6 +142,8 @@ class Week:
         self.rng = random.Random(7)  # the same week every run
         self.posts = self.answers = self.reactions = 0
         self.opted_out = False
+        self.quiet_thread: int | None = None  # the thread nobody answers until it is nudged
+        self.quiet_said = 0  # the bot's messages in it when it was posted
 
     async def play(self) -> None:
         moderated = False
@@ -151,6 +155,12 @@ class Week:
             await self.bot.get_cog("Posting").run_once()
             await self.settle()
             self.t.show_new()
+            await self.answer_nudged_thread(when)
+            if channel_id == c.STORIES and when.weekday() == c.QUIET_DAY:
+                self.quiet_thread = self.newest_thread(channel_id)
+                self.quiet_said = len(self.bot_messages(self.quiet_thread or 0))
+                self.posts += 1
+                continue
             await self.members_take_part(channel_id, when)
             if not self.opted_out and when.weekday() == 3:  # Thursday
                 await self.member_opts_out(when + timedelta(hours=4))
@@ -158,8 +168,29 @@ class Week:
     async def settle(self) -> None:
         """Return once the bot has handled everything sent to it so far, before the clock moves
         on: a command's answer comes after every earlier gateway event has been read (the bot
-        stamps a reaction with its clock when it reads it)."""
+        stamps a reaction with its clock when it reads it); then the answers it queued are
+        written, as its one-second timer would, and the follow-ups they bring are sent."""
         await self.run_command(c.MODERATOR, "participation me", c.MODLOG)
+        await self.bot.services.writer.flush()
+        await self.bot.services.facilitation.idle()
+
+    async def answer_nudged_thread(self, when: datetime) -> None:
+        """Once the quiet thread has its nudge, a member gives it a first answer."""
+        if (
+            self.quiet_thread is None
+            or len(self.bot_messages(self.quiet_thread)) == self.quiet_said
+        ):
+            return
+        self.t.say(" " * 26 + "(that nudge is in Friday's #stories thread, quiet for a day)")
+        member = c.MEMBERS[0]
+        self.clock.now = when + timedelta(minutes=12)
+        text = c.ANSWERS[7]
+        await self.server.send_as(member.user_id, self.quiet_thread, text)
+        self.t.member_said(member.user_id, self.quiet_thread, text, self.note(member))
+        self.answers += self.counted(member)
+        await self.settle()
+        self.t.show_new()
+        self.quiet_thread = None
 
     async def run_command(self, user_id: int, name: str, channel_id: int, **options: Any) -> str:
         from bot.devserver.events import option
@@ -190,6 +221,14 @@ class Week:
         reply = await self.run_command(c.OPTS_OUT.user_id, "participation opt-out", c.DISCUSSION)
         self.t.reply(reply)
         self.opted_out = True
+        thread = self.newest_thread(c.DISCUSSION)
+        if thread is not None:  # Kai keeps talking: the answer stays, nothing is recorded
+            member, text = c.OPTS_OUT, c.ANSWERS[6]
+            self.clock.now = when + timedelta(minutes=5)
+            await self.server.send_as(member.user_id, thread, text)
+            self.t.member_said(member.user_id, thread, text, self.note(member))
+            await self.settle()
+            self.t.show_new()
 
     async def members_take_part(self, channel_id: int, posted: datetime) -> None:
         """Some members answer in the newest prompt's thread, some react to the prompt."""
@@ -213,7 +252,7 @@ class Week:
                 self.t.action(member.user_id, channel_id, what, self.note(member))
                 self.reactions += self.counted(member)
             await self.settle()
-        self.t.show_new()
+            self.t.show_new()  # a follow-up the answer brought shows right after it
 
     def note(self, member: c.Member) -> str:
         return " (opted out: not recorded)" if not self.counted(member) else ""
@@ -221,6 +260,14 @@ class Week:
     def counted(self, member: c.Member) -> int:
         """1 if the bot should record what the member just did."""
         return 0 if self.opted_out and member == c.OPTS_OUT else 1
+
+    def bot_messages(self, channel_id: int) -> list[dict]:
+        bot_id = str(self.server.bot_id)
+        return [m for m in self.server.messages(channel_id) if m["author"]["id"] == bot_id]
+
+    def newest_thread(self, channel_id: int) -> int | None:
+        prompt = self.newest_prompt(channel_id)
+        return int(prompt["id"]) if prompt is not None else None  # the thread shares its id
 
     def newest_prompt(self, channel_id: int) -> dict | None:
         mine = [

@@ -292,7 +292,7 @@ class ChannelRoutes:
             ("PUT", c + "/thread-members/@me"): _no_content,
             ("DELETE", c + "/thread-members/@me"): _no_content,
             ("GET", m + "/reactions/{emoji}"): self.reaction_users,
-            ("PUT", m + "/reactions/{emoji}/@me"): _no_content,
+            ("PUT", m + "/reactions/{emoji}/@me"): self.add_own_reaction,
             ("DELETE", m + "/reactions/{emoji}/@me"): _no_content,
             ("POST", c + "/typing"): _no_content,
         }
@@ -380,6 +380,16 @@ class ChannelRoutes:
         limit = max(1, min(100, int(req.params.get("limit", 25))))
         chosen = sorted((u for u in users if int(u["id"]) > after), key=lambda u: int(u["id"]))
         return 200, chosen[:limit]
+
+    @_needs("message")
+    def add_own_reaction(self, req: Request, message: Payload) -> Answer:
+        """The bot reacts: listed on the message (``me``) and announced, as Discord does."""
+        emoji = unquote(req.path.rsplit("/", 2)[-2])
+        if self.s.add_reaction(message, self.s.bot_user, emoji):
+            channel_id = int(message["channel_id"])
+            event = self.s.reaction_event(self.s.bot_id, channel_id, int(message["id"]), emoji)
+            self.s.announce("MESSAGE_REACTION_ADD", event)
+        return 204, ""
 
     @_needs("message")
     def edit_message(self, req: Request, data: Payload) -> Answer:

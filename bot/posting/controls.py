@@ -65,6 +65,8 @@ class ModeratorControls:
             prompt = replace(prompt, sensitive=True)
         post_id = await self.posts.claim_manual(guild_id, channel_id, ts(now))
         await self.posts.set_prompt(post_id, prompt.id, prompt.theme_id)
+        if sensitive:
+            await self.posts.mark_sensitive(post_id)
         log.info("channel %s: moderator post of %s (post %s)", channel_id, prompt.id, post_id)
         deadline = now + MANUAL_RETRY_WINDOW
         return await self.delivery.deliver(guild, channel, post_id, prompt, now, deadline)

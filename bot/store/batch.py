@@ -47,6 +47,8 @@ class BatchWriter:
         self._forgotten: set[tuple[int, int]] = set()
         self._taken_back: set[tuple[int, int]] = set()
         self._cleared: set[int] = set()
+        # Told of every batch right after it is stored (facilitation looks at its threads).
+        self.on_written: Callable[[list[ParticipationRow]], None] | None = None
 
     @property
     def pending(self) -> int:
@@ -118,7 +120,12 @@ class BatchWriter:
                 for post_id, message_id in seen.items():
                     self.saw(post_id, message_id)
                 raise
-            return written
+        if batch and self.on_written is not None:
+            try:
+                self.on_written(batch)
+            except Exception:
+                log.exception("telling of %d written rows failed", len(batch))
+        return written
 
     async def delete_message(self, message_id: int) -> int:
         """A message was deleted: drop its queued answer and its stored row."""

@@ -66,6 +66,10 @@ class PostStore(Queries):
         ) as cur:
             return cur.lastrowid
 
+    async def mark_sensitive(self, post_id: int) -> None:
+        """The post is made as a heavy topic whatever its prompt file says."""
+        await self._write("UPDATE posts SET sensitive = 1 WHERE id = ?", (post_id,))
+
     async def set_prompt(self, post_id: int, prompt_id: str, theme_id: str) -> None:
         """Record the prompt chosen for a claim, before anything is sent."""
         await self._write(

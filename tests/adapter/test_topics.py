@@ -12,7 +12,9 @@ from tests.posting_helpers import GUILD, MODLOG, channel, library_holder, settin
 
 A, ELSEWHERE, MEMBER, MOD, MOD_ROLE = 20, 23, 30, 31, 40
 NOW = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)  # 08:00 London; the 09:00 slot is an hour away
-SUBCOMMANDS = {"post", "next", "skip", "pause", "resume", "reload", "schedule", "review"}
+SUBCOMMANDS = {
+    "post", "next", "skip", "pause", "resume", "reload", "schedule", "review", "pending",
+}  # fmt: skip
 
 
 def files(tmp_path):

@@ -355,3 +355,68 @@ guilds:
     long_note = "guilds: [{guild_id: 1, care_note: " + "x" * 601 + "}]"
     [problem] = problems(write(tmp_path, long_note))
     assert "care_note is 601 characters long; the limit is 600" in problem
+
+
+PACED = """\
+guilds:
+  - guild_id: 1001
+    welcome_first_answer: true
+    welcome_emoji: "🌻"
+    channels:
+      - channel_id: 4001
+        cron: "0 9 * * *"
+        timezone: Europe/London
+      - channel_id: 4002
+        cron: "0 9 * * *"
+        timezone: Asia/Manila
+        followups: at_once
+        followup_after_answers: 2
+        followup_after_hours: 1.5
+        quiet_hours: "23:00-08:00"
+        nudge_after_hours: null
+"""
+
+
+def test_pacing_keys_and_their_defaults(tmp_path):
+    guild = load_config(write(tmp_path, PACED)).guilds[0]
+    assert (guild.welcome_first_answer, guild.welcome_emoji) == (True, "🌻")
+    default, chosen = guild.channels
+    assert (
+        default.followups,
+        default.followup_after_answers,
+        default.followup_after_hours,
+        default.quiet_hours,
+        default.nudge_after_hours,
+    ) == ("paced", 3, 6.0, None, 24.0)
+    assert (
+        chosen.followups,
+        chosen.followup_after_answers,
+        chosen.followup_after_hours,
+        chosen.quiet_hours,
+        chosen.nudge_after_hours,
+    ) == ("at_once", 2, 1.5, (23 * 60, 8 * 60), None)
+    plain = load_config(write(tmp_path, GOOD)).guilds[0]
+    assert (plain.welcome_first_answer, plain.welcome_emoji) == (False, "🌱")
+
+
+def test_bad_pacing_values_are_reported_with_their_lines(tmp_path):
+    text = (
+        PACED.replace("followups: at_once", "followups: sometimes")
+        .replace("followup_after_answers: 2", "followup_after_answers: 0")
+        .replace("followup_after_hours: 1.5", "followup_after_hours: soon")
+        .replace('"23:00-08:00"', '"23:00-25:00"')
+        .replace("nudge_after_hours: null", "nudge_after_hours: -1")
+        .replace('welcome_emoji: "🌻"', "welcome_emoji: sunflower")
+        .replace("welcome_first_answer: true", "welcome_first_answer: yes please")
+    )
+    found = problems(write(tmp_path, text))
+    path = tmp_path / "config.yaml"
+    assert found == [
+        f"{path}:3: welcome_first_answer must be true or false",
+        f"{path}:4: welcome_emoji must be one emoji (like 🌱) or a custom one written <:name:id>",
+        f"{path}:12: followups must be paced or at_once",
+        f"{path}:13: followup_after_answers must be a whole number greater than 0",
+        f"{path}:14: followup_after_hours must be a number of hours greater than 0",
+        f'{path}:15: quiet_hours must be two times like "23:00-08:00"',
+        f"{path}:16: nudge_after_hours must be a number of hours greater than 0",
+    ]

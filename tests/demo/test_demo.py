@@ -19,7 +19,20 @@ def test_demo_runs_a_week_and_its_report_counts_what_members_did(capsys):
     posts = [line for line in lines if "bot posts the prompt" in line]
     assert len(posts) == 11  # 7 evenings in #discussion, 3 middays in #stories, 1 moderator's
     assert len([line for line in lines if "bot opens the thread" in line]) == 11
-    assert len([line for line in lines if "↳ thread     bot:" in line]) == 22  # 2 follow-ups each
+    opened = [n for n, line in enumerate(lines) if "bot opens the thread" in line]
+    # #stories has its follow-ups at once; #discussion paces them: none before an answer.
+    stories = [n for n in opened if "#stories" in lines[n]]
+    assert stories and all("↳ thread     bot:" in lines[n + 1] for n in stories)
+    mod_thread = next(n for n in opened if n > lines.index(next(x for x in lines if "/topic" in x)))
+    first_answer = next(
+        n for n in range(mod_thread, len(lines)) if re.search(r"↳ thread     (?!bot)\w+", lines[n])
+    )
+    assert not [x for x in lines[mod_thread:first_answer] if "↳ thread     bot:" in x]
+    paced = [x for x in lines if "↳ thread     bot:" in x and "No answers here yet" not in x]
+    assert len(paced) > len(stories) * 2  # and yet the conversation brought its follow-ups
+    # Friday's #stories thread stays quiet for a day: one nudge, then a first answer.
+    [nudge] = [n for n, line in enumerate(lines) if "bot: No answers here yet." in line]
+    assert re.search(r"↳ thread     (?!bot)\w+", lines[nudge + 2])
     questions = [line.split("“")[1] for line in posts]
     assert len(set(questions)) == 11  # no question twice in the week
 
@@ -38,3 +51,5 @@ def test_demo_runs_a_week_and_its_report_counts_what_members_did(capsys):
     assert report, out
     assert (int(report[1]), int(report[2]), int(report[3])) == (int(shown[1]), int(shown[2]), 11)
     assert re.search(r"Last 7 day\(s\): 12 active members", out)
+    assert re.search(r"Answers per post: [\d.]+ in paced channels \(8 post\(s\)\), [\d.]+ in", out)
+    assert "Nudged threads: 1, 1 (100%) got a first answer after the nudge" in out

@@ -46,7 +46,11 @@ class AnswersCog(commands.Cog, name="Answers"):
         self.store = services.participation
         self.writer = services.writer
         self.recorder = AnswerRecorder(
-            self.store, self.writer, self._open_since, self._fresh_own_thread
+            self.store,
+            self.writer,
+            self._open_since,
+            self._fresh_own_thread,
+            services.facilitation.answer_seen,
         )
         self.backfill_runner = ThreadBackfill(bot, self.recorder, self.writer)
         self.reactions = ReactionRecovery(

@@ -38,6 +38,7 @@ class AnswerRecorder:
         writer: BatchWriter,
         open_since: Callable[[], int],
         fresh_own_thread: Callable[[object], bool] = lambda channel: False,
+        on_answer: Callable[[int, int, int], None] | None = None,
     ) -> None:
         self.store = store
         self.writer = writer
@@ -54,6 +55,8 @@ class AnswerRecorder:
         # tracked yet: members' messages there wait by thread id until it is (``track``).
         self.fresh_own_thread = fresh_own_thread
         self.early: dict[int, list[discord.Message]] = {}
+        # Told (guild, message, channel) of each live answer queued (the welcome reaction).
+        self.on_answer = on_answer
 
     async def load(self) -> None:
         """The open posts and the read cursors as stored; every thread still to be read."""
@@ -98,7 +101,11 @@ class AnswerRecorder:
                 del self.early[next(iter(self.early))]
             return
         row = self._answer_row(message)
-        if row is not None and self.writer.add_nowait(row) is None:
+        if row is None:
+            return
+        if self.on_answer is not None:
+            self.on_answer(row.guild_id, message.id, message.channel.id)
+        if self.writer.add_nowait(row) is None:
             task = asyncio.create_task(self.writer.add(row), name="answer-record")
             self._adding.add(task)
             task.add_done_callback(self._adding.discard)
