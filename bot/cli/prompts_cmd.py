@@ -96,9 +96,14 @@ def render_report(report: Report) -> str:
     lines.append(
         f"added {len(report.added)}, kept {len(report.kept)}, left alone {len(report.left_alone)}"
     )
+    if report.refused:
+        lines.append(
+            f"left out {report.refused} generated prompts that ask members for private facts"
+        )
     if report.drafts:
         lines.append(
-            f"{report.drafts} draft prompts await review: accept one by removing its"
-            " `status: draft` line and setting `enabled: true` (see `prompts list`)"
+            f"{report.drafts} draft prompts await review; {report.passing} pass every check of"
+            " `prompts validate --strict`. Accept them with `python -m bot prompts accept ID...`"
+            " (or `--theme T`), reject with `prompts reject ID...` (see `prompts list`)"
         )
     return "\n".join(lines)

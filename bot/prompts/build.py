@@ -8,11 +8,12 @@ hand-added ones "left alone"). A theme file the admins deleted is not recreated.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bot.essays.text import shorten
 from bot.prompts.generate import Bank, Draft, draft_for_source, initial_drafts, load_bank
+from bot.prompts.lint import disclosure_rules, prompt_warnings
 from bot.prompts.loader import load_theme_files
 from bot.prompts.model import Prompt
 from bot.prompts.schema import TITLE_MAX, ThemeFile, neutralise_mentions
@@ -25,6 +26,8 @@ from bot.prompts.state import (
     save_state,
 )
 from bot.prompts.writer import append_prompts, render_theme_file, write_atomically
+from bot.safety.disclosure import Checker
+from bot.safety.heavy import HeavyTopics, read_heavy_topics
 from bot.themes.types import Source, Theme
 
 log = logging.getLogger(__name__)
@@ -36,11 +39,39 @@ class Report:
     kept: list[str] = field(default_factory=list)
     left_alone: list[tuple[str, str]] = field(default_factory=list)  # (id, why)
     drafts: int = 0  # prompts in the folder awaiting review (status: draft)
+    passing: int = 0  # of those, the ones no check of ``validate --strict`` refuses
+    refused: int = 0  # generated prompts left out: the disclosure check refuses them
+
+
+@dataclass(frozen=True)
+class Checks:
+    """What ``prompts validate --strict`` checks, so the build never writes what it refuses."""
+
+    checker: Checker
+    heavy: HeavyTopics
+
+    @classmethod
+    def load(cls, out: Path) -> Checks:
+        return cls(disclosure_rules(out), read_heavy_topics())
+
+    def fit(self, draft: Draft) -> Draft | None:
+        """The draft marked sensitive if its words are on a heavy subject; None if the
+        disclosure check refuses it."""
+        texts = [draft.question, *draft.followups]
+        if self.checker.messages(texts):
+            return None
+        if not draft.sensitive and self.heavy.touches(*texts):
+            return replace(draft, sensitive=True)
+        return draft
+
+    def passes(self, prompt: Prompt) -> bool:
+        return not prompt_warnings(prompt, self.checker, self.heavy)
 
 
 def build_prompts(themes: list[Theme], out: Path, bank: Bank | None = None) -> Report:
     """Write or extend ``out/<theme-id>.yaml`` for every theme; returns what happened."""
     out = Path(out)
+    checks = Checks.load(out)  # a broken rules or heavy-topics file stops the build first
     files = {f.theme.id: f for f in load_theme_files(out)} if out.is_dir() else {}
     state, report, bank = load_state(out), Report(), bank or load_bank()
     taken = set(state.issued) | {p.id for f in files.values() for p in f.theme.prompts}
@@ -57,7 +88,9 @@ def build_prompts(themes: list[Theme], out: Path, bank: Bank | None = None) -> R
             _review(file, tstate, state, report)
             new = [s for s in theme.sources if s.ref not in tstate.sources]
             drafts = [_next_draft(theme, s, tstate, bank) for s in new]
-        added = [_issue(d, theme.id, tstate, state, taken) for d in drafts]
+        fitting = [f for f in (checks.fit(d) for d in drafts) if f is not None]
+        report.refused += len(drafts) - len(fitting)
+        added = [_issue(d, theme.id, tstate, state, taken) for d in fitting]
         tstate.sources = sorted({*tstate.sources, *(s.ref for s in theme.sources)})
         if added:
             _write(out, theme, file, added)
@@ -65,7 +98,9 @@ def build_prompts(themes: list[Theme], out: Path, bank: Bank | None = None) -> R
     _report_orphans(themes, files, report)
     out.mkdir(parents=True, exist_ok=True)
     save_state(out, state)
-    report.drafts = sum(p.is_draft for f in load_theme_files(out) for p in f.theme.prompts)
+    drafts = [p for f in load_theme_files(out) for p in f.theme.prompts if p.is_draft]
+    report.drafts = len(drafts)
+    report.passing = sum(checks.passes(p) for p in drafts)
     return report
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,6 +22,7 @@ import yaml
 
 from bot.essays.text import clip, sentences
 from bot.prompts.schema import neutralise_mentions
+from bot.safety.heavy import HeavyTopics, read_heavy_topics
 from bot.themes.types import Source, Theme
 
 log = logging.getLogger(__name__)
@@ -177,7 +178,7 @@ class Bank:
     gentle_forms: list[Form]
     gentle_quote_forms: list[Form]
     quote: Form
-    heavy: tuple[re.Pattern, ...] = ()
+    heavy: HeavyTopics = field(default_factory=HeavyTopics)
     avoid: tuple[str, ...] = ()  # phrases never quoted when another sentence will do
 
 
@@ -210,14 +211,9 @@ def load_bank(path: Path = DEFAULT_BANK, heavy: Path = DEFAULT_HEAVY) -> Bank:
     )
 
 
-def load_heavy_topics(path: Path = DEFAULT_HEAVY) -> tuple[re.Pattern, ...]:
-    """One pattern per heavy subject of the list (``*`` at the end of a word matches any ending)."""
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    patterns = []
-    for words in (data.get("topics") or {}).values():
-        parts = [re.escape(w.rstrip("*")) + (r"\w*" if w.endswith("*") else r"\b") for w in words]
-        patterns.append(re.compile(r"\b(?:" + "|".join(parts) + ")", re.IGNORECASE))
-    return tuple(patterns)
+def load_heavy_topics(path: Path = DEFAULT_HEAVY) -> HeavyTopics:
+    """The heavy subjects of the list, judged on a whole text (:mod:`bot.safety.heavy`)."""
+    return read_heavy_topics(path)
 
 
 def is_heavy(theme: Theme, bank: Bank, *, text: bool = True) -> bool:
@@ -227,7 +223,7 @@ def is_heavy(theme: Theme, bank: Bank, *, text: bool = True) -> bool:
     for source in theme.sources:
         texts += [source.title, source.subject]
         texts += [source.text or source.excerpt] if text else []
-    return any(p.search(t) for p in bank.heavy for t in texts if t)
+    return bank.heavy.touches(*texts)
 
 
 def questions_for(theme: Theme, bank: Bank) -> list[tuple[str, Form]]:

@@ -1,91 +1,59 @@
 """Disclosure-safety warnings for prompt files (``prompts validate``).
 
-A question can be valid and still push members to disclose what they may not want to: name
-people in their private life, say whether or to whom they are out, reveal their family situation
-or where they live. The rules are regular expressions in ``bot/data/disclosure_rules.yaml``;
-admins add their own in ``prompts/_disclosure.yaml`` (same format). A question on a heavy
-subject (``bot/data/heavy_topics.yaml``) that is not marked ``sensitive: true`` is warned about
-too, since it would be posted without the care note.
+A question can be valid and still push members to disclose what they may not want to: their
+health, immigration status, money, a criminal record, sexuality, outness, religion where it may
+put them at risk, where they live, or the names of people in their life. The check
+(:mod:`bot.safety.disclosure`) reads what the question asks of the member, from
+``bot/data/disclosure_rules.yaml``; admins add their own regular expressions in
+``prompts/_disclosure.yaml``. A question on a heavy subject (``bot/data/heavy_topics.yaml``,
+judged on the question and its follow-ups as a whole) that is not marked ``sensitive: true`` is
+warned about too, since it would be posted without the care note.
 """
 
 from __future__ import annotations
 
 import logging
-import re
-from dataclasses import dataclass
 from pathlib import Path
 
-from bot.errors import InputError, Problem
+from bot.errors import Problem
+from bot.prompts.model import Prompt
 from bot.prompts.schema import ThemeFile
-from bot.prompts.yaml_nodes import Reader
+from bot.safety.disclosure import ADMIN_RULES, Checker, load_checker
+from bot.safety.heavy import SHIPPED as HEAVY_TOPICS
+from bot.safety.heavy import HeavyTopics, read_heavy_topics
 
 log = logging.getLogger(__name__)
 
-DATA = Path(__file__).resolve().parent.parent / "data"
-DEFAULT_RULES = DATA / "disclosure_rules.yaml"
-HEAVY_TOPICS = DATA / "heavy_topics.yaml"
-ADMIN_RULES = "_disclosure.yaml"
+__all__ = ["ADMIN_RULES", "HEAVY_TOPICS", "disclosure_rules", "disclosure_warnings"]
+
+NOT_MARKED = "touches a heavy subject ({}) but is not marked sensitive: true"
 
 
-@dataclass(frozen=True)
-class Rule:
-    pattern: re.Pattern
-    message: str
+def disclosure_rules(directory: Path) -> Checker:
+    """The shipped check plus the admins' ``_disclosure.yaml`` in the prompt folder, if any;
+    InputError (``path:line: message``) for a broken file or a refused pattern."""
+    return load_checker(directory)
 
 
-def load_rules(path: Path) -> list[Rule]:
-    """The rules of one file; InputError (``path:line: message``) for a bad file or pattern."""
-    reader = Reader(path)
-    text = reader.read(path)
-    root = reader.compose(text) if text is not None else None
-    rules: list[Rule] = []
-    if root is not None:
-        top = reader.mapping(root, "the rules file", ("rules",)) or {}
-        for node in reader.sequence(top["rules"], "rules") if "rules" in top else []:
-            fields = reader.mapping(node, "a rule", ("pattern", "message")) or {}
-            if "pattern" not in fields or "message" not in fields:
-                reader.problem(node, "a rule needs 'pattern' and 'message'")
-                continue
-            pattern = reader.text(fields["pattern"], "pattern", 1000)
-            message = reader.text(fields["message"], "message", 300)
-            if pattern is None or message is None:
-                continue
-            try:
-                rules.append(Rule(re.compile(pattern, re.IGNORECASE), message))
-            except re.error as exc:
-                reader.problem(fields["pattern"], f"pattern is not a regular expression: {exc}")
-    if reader.problems:
-        raise InputError(reader.problems)
-    return rules
+def prompt_warnings(prompt: Prompt, checker: Checker, heavy: HeavyTopics) -> list[str]:
+    """What ``validate --strict`` refuses in one prompt, as messages."""
+    texts = [prompt.question, *prompt.followups]
+    found = checker.messages(texts)
+    subjects = heavy.subjects_of(*texts)
+    if subjects and not prompt.sensitive:
+        found.append(NOT_MARKED.format(", ".join(subjects)))
+    return found
 
 
-def disclosure_rules(directory: Path) -> list[Rule]:
-    """The shipped rules plus the admins' ``_disclosure.yaml`` in the prompt folder, if any."""
-    rules = load_rules(DEFAULT_RULES)
-    extra = Path(directory) / ADMIN_RULES
-    return rules + (load_rules(extra) if extra.is_file() else [])
-
-
-def disclosure_warnings(files: list[ThemeFile], rules: list[Rule]) -> list[Problem]:
-    """One warning per prompt and rule it breaks, at the prompt's line."""
-    from bot.prompts.generate import load_heavy_topics
-
-    heavy = load_heavy_topics(HEAVY_TOPICS)
+def disclosure_warnings(
+    files: list[ThemeFile], checker: Checker, heavy: HeavyTopics | None = None
+) -> list[Problem]:
+    """One warning per prompt and problem, at the prompt's line."""
+    heavy = heavy or read_heavy_topics()
     warnings = []
     for file in files:
         for prompt in file.theme.prompts:
             line = file.id_lines.get(prompt.id)
-            texts = [prompt.question, *prompt.followups]
-            for rule in rules:
-                if any(rule.pattern.search(t) for t in texts):
-                    warnings.append(
-                        Problem(str(file.path), line, _warning(prompt.id, rule.message))
-                    )
-            if not prompt.sensitive and any(p.search(prompt.question) for p in heavy):
-                message = "touches a heavy subject but is not marked sensitive: true"
-                warnings.append(Problem(str(file.path), line, _warning(prompt.id, message)))
+            for message in prompt_warnings(prompt, checker, heavy):
+                warnings.append(Problem(str(file.path), line, f"warning: {prompt.id}: {message}"))
     return warnings
-
-
-def _warning(prompt_id: str, message: str) -> str:
-    return f"warning: {prompt_id}: {message}"

@@ -12,10 +12,11 @@ from pathlib import Path
 
 from bot.errors import InputError
 from bot.invisible import without_invisible
-from bot.prompts.generate import load_heavy_topics
-from bot.prompts.lint import HEAVY_TOPICS, disclosure_rules
+from bot.prompts.lint import HEAVY_TOPICS
 from bot.prompts.model import Library
 from bot.prompts.schema import FOLLOWUP_MAX, ID_PATTERN, MENTION, QUESTION_MAX
+from bot.safety.disclosure import SHIPPED, Checker, load_checker
+from bot.safety.heavy import HeavyTopics, read_heavy_topics
 from bot.suggestions.types import Suggestion, SuggestionError
 
 log = logging.getLogger(__name__)
@@ -93,24 +94,35 @@ def duplicate_of(question: str, library: Library, pending: list[Suggestion]) -> 
 def is_heavy(texts: Iterable[str]) -> bool:
     """Whether a suggested question or its follow-ups touch a subject of the heavy-topics list;
     such a prompt is written ``sensitive: true``, as a generated one would be."""
-    return any(p.search(t) for p in _heavy_patterns() for t in texts)
+    return _heavy_topics().touches(*texts)
 
 
 @lru_cache(maxsize=1)
-def _heavy_patterns() -> tuple[re.Pattern, ...]:
-    return load_heavy_topics(HEAVY_TOPICS)
+def _heavy_topics() -> HeavyTopics:
+    try:
+        return read_heavy_topics(HEAVY_TOPICS)
+    except InputError as exc:
+        log.warning("heavy topics not read: %s", "; ".join(map(str, exc.problems)))
+        return HeavyTopics()
 
 
 def disclosure_warnings(texts: Iterable[str], prompts_dir: Path) -> tuple[str, ...]:
-    """What the disclosure rules of ``prompts validate`` (shipped, and the admins' own in the
-    prompt folder) say of a question and its follow-ups, for the moderator deciding on it."""
+    """What the disclosure check of ``prompts validate`` (shipped, and the admins' own rules in
+    the prompt folder) says of a question and its follow-ups, for the moderator deciding on it.
+    Slow work: the running bot calls it in a worker thread. Broken admin rules are left out
+    (and logged) rather than leaving the card without the shipped check."""
+    return tuple(_checker(prompts_dir).messages(tuple(texts)))
+
+
+def _checker(prompts_dir: Path) -> Checker:
     try:
-        rules = disclosure_rules(prompts_dir)
+        return load_checker(prompts_dir)
     except InputError as exc:
         log.warning("disclosure rules not read: %s", "; ".join(map(str, exc.problems)))
-        return ()
-    texts = tuple(texts)
-    return tuple(r.message for r in rules if any(r.pattern.search(t) for t in texts))
+    try:
+        return load_checker(None, SHIPPED)
+    except InputError:
+        return Checker()
 
 
 def credit_text(name: str | None) -> str:

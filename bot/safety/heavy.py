@@ -1,0 +1,126 @@
+"""Heavy subjects, judged on what a whole text is about rather than on one word in it.
+
+``bot/data/heavy_topics.yaml`` lists, per subject, *strong* cues (a word or phrase that alone
+says the text is about it: "evicted", "self-harm", "in hospital") and *weak* ones (words that
+also appear in light texts: "rent", "hospital", "shelter"). A text is on a subject when it holds
+one strong cue or two different weak ones of that subject; phrases under ``never`` ("dying to",
+"technical debt") are read as no cue at all. So "the choir raises money" or "the hospital rota"
+is light, while "behind on rent and the bills pile up" is about debt.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.errors import InputError
+from bot.safety.cues import alternation, normalised
+from bot.yaml_nodes import NodeReader
+
+log = logging.getLogger(__name__)
+
+SHIPPED = Path(__file__).resolve().parent.parent / "data" / "heavy_topics.yaml"
+CUE_MAX = 80
+
+
+@dataclass(frozen=True)
+class Subject:
+    name: str
+    strong: re.Pattern
+    weak: re.Pattern
+
+
+@dataclass(frozen=True)
+class HeavyTopics:
+    subjects: tuple[Subject, ...] = ()
+    never: re.Pattern | None = None
+
+    def subjects_of(self, *texts: str | None) -> tuple[str, ...]:
+        """The heavy subjects the texts (read as one) are about, in the list's order."""
+        text = normalised(" \n ".join(t for t in texts if t))
+        if self.never is not None:
+            text = self.never.sub(" ", text)
+        found = []
+        for subject in self.subjects:
+            if subject.strong.search(text):
+                found.append(subject.name)
+                continue
+            weak = {_key(m.group(0)) for m in subject.weak.finditer(text)}
+            if len(weak) >= 2:
+                found.append(subject.name)
+        return tuple(found)
+
+    def touches(self, *texts: str | None) -> bool:
+        return bool(self.subjects_of(*texts))
+
+
+def _key(cue: str) -> str:
+    """ "loans" and "loan" are one cue, not two."""
+    return " ".join(w[:5] for w in re.split(r"[\s-]+", cue))
+
+
+def read_heavy_topics(path: Path | None = None) -> HeavyTopics:
+    """The subjects of the file (the shipped list by default); InputError
+    (``path:line: message``) for a badly edited one."""
+    path = path or SHIPPED
+    reader = NodeReader(path)
+    text = reader.read(path)
+    root = reader.compose(text) if text is not None else None
+    subjects: list[Subject] = []
+    never: list[str] = []
+    if root is None and not reader.problems:
+        reader.problem(None, "the file is empty; it needs `topics:`")
+    if root is not None:
+        top = reader.mapping(root, "the heavy-topics file", ("topics", "never")) or {}
+        if "topics" not in top:
+            reader.problem(root, "the file needs `topics:` (subject: {strong: [...], weak: [...]})")
+        else:
+            subjects = _subjects(reader, top["topics"])
+        if "never" in top:
+            never = _cues(reader, top["never"], "never")
+    if reader.problems:
+        raise InputError(reader.problems)
+    pattern = re.compile(alternation(never)) if never else None
+    return HeavyTopics(tuple(subjects), pattern)
+
+
+def _subjects(reader: NodeReader, node: object) -> list[Subject]:
+    fields = reader.mapping(node, "topics", tuple(_keys(node))) if node is not None else None
+    subjects = []
+    for name, value in (fields or {}).items():
+        what = f"topic {name!r}"
+        parts = reader.mapping(value, what, ("strong", "weak")) or {}
+        strong = _cues(reader, parts["strong"], f"{what} strong") if "strong" in parts else []
+        weak = _cues(reader, parts["weak"], f"{what} weak") if "weak" in parts else []
+        if not strong and not weak and parts is not None and not reader.problems:
+            reader.problem(value, f"{what} needs `strong:` or `weak:` words")
+        subjects.append(
+            Subject(name, re.compile(alternation(strong)), re.compile(alternation(weak)))
+        )
+    return subjects
+
+
+def _keys(node: object) -> list[str]:
+    """Every text key of a mapping node (the subjects are the admins' own names)."""
+    from yaml.nodes import MappingNode, ScalarNode
+
+    if not isinstance(node, MappingNode):
+        return []
+    return [k.value for k, _ in node.value if isinstance(k, ScalarNode)]
+
+
+def _cues(reader: NodeReader, node: object, what: str) -> list[str]:
+    cues = []
+    for entry in reader.sequence(node, what):
+        value = reader.scalar(entry)
+        if not isinstance(value, str) or not value.strip():
+            reader.problem(entry, f"{what}: each entry must be a word or phrase, not {value!r}")
+        elif len(value) > CUE_MAX or not re.fullmatch(r"[\w' -]+\*?", value.strip()):
+            reader.problem(
+                entry, f"{what}: {value!r} must be words (letters, ' and -), with * only at the end"
+            )
+        else:
+            cues.append(value)
+    return cues
