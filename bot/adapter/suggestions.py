@@ -181,7 +181,7 @@ class Suggestions(commands.Cog):
         """The new suggestion in the mod-log channel, with the review buttons."""
         if channel_id is None:
             return
-        item = self.service.suggestion_item(suggestion)
+        item = await self.service.suggestion_item(suggestion)
         try:
             channel = self.bot.get_channel(channel_id) or await self.bot.fetch_channel(channel_id)
             message = await channel.send(**card(item, "New suggestion to review."))

@@ -1,4 +1,4 @@
-"""``python -m bot prompts build|validate|list``: the admin-owned prompt files."""
+"""``python -m bot prompts build|validate|list|accept|reject``: the admin-owned prompt files."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.cli.output import emit
+from bot.errors import InputError, Problem
 from bot.invisible import escaped
 from bot.prompts.loader import load_library, load_theme_files
 from bot.prompts.model import Library
@@ -31,6 +32,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--strict", action="store_true", help="exit 1 when a disclosure-safety warning is found"
     )
     validate.set_defaults(func=run_validate)
+    accept = actions.add_parser("accept", help="accept draft prompts (they may be posted)")
+    reject = actions.add_parser("reject", help="reject draft prompts (removed from their file)")
+    for action in (accept, reject):
+        action.add_argument("ids", nargs="*", metavar="ID", help="draft prompt ids")
+        action.add_argument("--theme", help="every draft of this theme id")
+        action.add_argument("--dir", type=Path, default=Path("prompts"), help="prompt folder")
+        action.set_defaults(func=run_decide)
+    accept.add_argument("--off", action="store_true", help="accept but leave disabled")
     listing = actions.add_parser("list", help="list prompts")
     listing.add_argument("--dir", type=Path, default=Path("prompts"), help="prompt folder")
     listing.add_argument("--theme", help="only this theme id")
@@ -65,6 +74,62 @@ def run_validate(args: argparse.Namespace) -> int:
         + (f", {len(warnings)} warnings" if warnings else "")
     )
     return 1 if warnings and args.strict else 0
+
+
+def run_decide(args: argparse.Namespace) -> int:
+    """Accept or reject drafts through the same round-trip writes as the review in Discord
+    (each file checked unchanged since it was read, admins' comments and layout kept)."""
+    from bot.prompts.lint import disclosure_rules, prompt_warnings
+    from bot.safety.heavy import read_heavy_topics
+    from bot.suggestions.files import PromptFiles
+
+    library = load_library(args.dir)
+    drafts = _chosen_drafts(library, args)
+    checker, heavy = disclosure_rules(args.dir), read_heavy_topics()
+    files, problems = PromptFiles(args.dir), []
+    for prompt in drafts:
+        seen = files.seen(prompt.theme_id)
+        try:
+            if args.prompts_action == "reject":
+                files.reject_draft(prompt, seen)
+                print(f"rejected {prompt.id}: removed from {prompt.theme_id}.yaml")
+                continue
+            files.accept_draft(prompt, seen, enabled=not args.off)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        print(f"accepted {prompt.id}" + (" (disabled)" if args.off else ""))
+        for message in prompt_warnings(prompt, checker, heavy):
+            print(f"  warning: {prompt.id}: {message}")
+    if problems:
+        raise InputError(problems)
+    return 0
+
+
+def _chosen_drafts(library: Library, args: argparse.Namespace) -> list:
+    """The drafts named on the command line; InputError naming every id that is not one."""
+    if bool(args.ids) == bool(args.theme):
+        raise InputError([Problem("prompts", None, "name draft ids, or --theme T (not both)")])
+    if args.theme:
+        theme = library.theme(args.theme)
+        if theme is None:
+            raise InputError([Problem(str(args.dir), None, f"no theme has id {args.theme!r}")])
+        chosen = [p for p in theme.prompts if p.is_draft]
+        if not chosen:
+            raise InputError([Problem(str(args.dir), None, f"{args.theme}: no drafts to decide")])
+        return chosen
+    chosen, problems = [], []
+    for prompt_id in dict.fromkeys(args.ids):
+        prompt = library.prompt(prompt_id)
+        if prompt is None:
+            problems.append(Problem(str(args.dir), None, f"no prompt has id {prompt_id!r}"))
+        elif not prompt.is_draft:
+            problems.append(Problem(str(args.dir), None, f"{prompt_id} is not a draft"))
+        else:
+            chosen.append(prompt)
+    if problems:
+        raise InputError(problems)
+    return chosen
 
 
 def run_list(args: argparse.Namespace) -> int:

@@ -156,19 +156,21 @@ class SuggestionService:
 
     async def review_items(self, guild_id: int, now: int) -> list[ReviewItem]:
         """Pending suggestions of the server (oldest first), then draft prompts."""
-        items = [self.suggestion_item(s) for s in await self.store.pending(guild_id, now)]
-        return items + [self.draft_item(p) for p in self.library.drafts()]
+        items = [await self.suggestion_item(s) for s in await self.store.pending(guild_id, now)]
+        return items + [await self.draft_item(p) for p in self.library.drafts()]
 
     async def item(self, kind: str, key: str, now: int) -> ReviewItem | None:
         """The item as it is now, or None when it is no longer waiting for a decision."""
         if kind == SUGGESTION:
             found = await self.store.get(int(key)) if key.isdigit() else None
-            return self.suggestion_item(found) if found and found.status == PENDING else None
+            return await self.suggestion_item(found) if found and found.status == PENDING else None
         prompt = self.library.prompt(key)
-        return self.draft_item(prompt) if prompt and prompt.status == "draft" else None
+        return await self.draft_item(prompt) if prompt and prompt.status == "draft" else None
 
-    def suggestion_item(self, suggestion: Suggestion) -> ReviewItem:
+    async def suggestion_item(self, suggestion: Suggestion) -> ReviewItem:
         theme_id = suggestion.theme_id or ""
+        texts = (suggestion.question, *suggestion.followups)
+        heavy, warnings = await self._checked(texts)
         prompt = Prompt(
             f"suggestion-{suggestion.id}",
             theme_id,
@@ -176,7 +178,7 @@ class SuggestionService:
             suggestion.followups,
             rules.credit_text(suggestion.credit_name),
             SOURCE,
-            sensitive=rules.is_heavy((suggestion.question, *suggestion.followups)),
+            sensitive=heavy,
         )
         return ReviewItem(
             SUGGESTION,
@@ -185,22 +187,30 @@ class SuggestionService:
             self._theme_title(theme_id),
             self.files.seen(suggestion.theme_id),
             suggestion,
-            self._warnings(prompt),
+            warnings,
         )
 
-    def draft_item(self, prompt: Prompt) -> ReviewItem:
+    async def draft_item(self, prompt: Prompt) -> ReviewItem:
+        _, warnings = await self._checked((prompt.question, *prompt.followups))
         return ReviewItem(
             DRAFT,
             prompt.id,
             prompt,
             self._theme_title(prompt.theme_id),
             self.files.seen(prompt.theme_id),
-            warnings=self._warnings(prompt),
+            warnings=warnings,
         )
 
-    def _warnings(self, prompt: Prompt) -> tuple[str, ...]:
-        texts = (prompt.question, *prompt.followups)
-        return rules.disclosure_warnings(texts, self.files.directory)
+    async def _checked(self, texts: tuple[str, ...]) -> tuple[bool, tuple[str, ...]]:
+        """Whether the texts are on a heavy subject, and what the disclosure check says of
+        them. In a worker thread: the admins' rules may be slow, and members' commands are
+        answered meanwhile (each rule also stops at its time limit)."""
+
+        def check() -> tuple[bool, tuple[str, ...]]:
+            warnings = rules.disclosure_warnings(texts, self.files.directory)
+            return rules.is_heavy(texts), warnings
+
+        return await asyncio.to_thread(check)
 
     async def decide(
         self,

@@ -1,0 +1,83 @@
+"""Admins' disclosure rules: a rule that may never finish is refused where it is written, and
+no rule holds up the bot while it is checked."""
+
+import asyncio
+import time
+
+from bot.cli import main
+from bot.prompts.loader import LibraryHolder
+from bot.store.db import open_database
+from bot.store.suggestions import SuggestionStore
+from bot.suggestions.service import SuggestionService
+from bot.suggestions.types import Limits
+from tests.suggestion_world import G, write_prompts
+
+
+def test_a_rule_repeating_a_repeating_group_is_refused_at_its_line(tmp_path, capsys):
+    prompts = write_prompts(tmp_path)
+    (prompts / "_disclosure.yaml").write_text(
+        "rules:\n  - pattern: '(\\w+\\s?)+ address'\n    message: asks for an address\n"
+    )
+    started = time.monotonic()
+    assert main(["prompts", "validate", "--dir", str(prompts)]) == 1
+    assert time.monotonic() - started < 5
+    err = capsys.readouterr().err
+    assert f"{prompts / '_disclosure.yaml'}:2: pattern repeats a group" in err
+    assert "(\\w+\\s?)+" in err
+
+
+async def service_on(tmp_path, rule: str):
+    prompts = write_prompts(tmp_path)
+    (prompts / "_disclosure.yaml").write_text(
+        f"rules:\n  - pattern: '{rule}'\n    message: an admin's rule\n"
+    )
+    holder = LibraryHolder(prompts)
+    holder.reload()
+    db = await open_database(tmp_path / "bot.sqlite3")
+
+    async def reload():
+        return holder.reload()
+
+    return db, SuggestionService(SuggestionStore(db), prompts, holder, reload)
+
+
+async def longest_pause_while(work):
+    """How long the event loop was kept from running other work while ``work`` ran."""
+    task = asyncio.ensure_future(work)
+    longest, last = 0.0, time.monotonic()
+    while not task.done():
+        await asyncio.sleep(0.01)
+        now = time.monotonic()
+        longest, last = max(longest, now - last), now
+    return longest, await task
+
+
+async def test_a_slow_rule_is_stopped_and_never_holds_up_the_event_loop(tmp_path):
+    """``(x|x)+y`` is no nested repeat, but backtracks for seconds on 26 x's: the review still
+    answers, the loop keeps serving members, and the card says the rule was stopped."""
+    db, service = await service_on(tmp_path, "(x|x)+y")
+    try:
+        await service.suggest(
+            G, 30, "x" * 26 + "?", theme="joy", note=None, credit_name=None,
+            limits=Limits(), now=1000,
+        )  # fmt: skip
+        pause, items = await longest_pause_while(service.review_items(G, 1000))
+        assert pause < 1.0
+        [item] = [i for i in items if i.suggestion]
+        assert any("took too long and was stopped" in w for w in item.warnings)
+    finally:
+        await db.close()
+
+
+async def test_a_refused_admin_rule_leaves_the_shipped_check_on_the_card(tmp_path):
+    db, service = await service_on(tmp_path, "(\\w+\\s?)+ address")
+    try:
+        await service.suggest(
+            G, 30, "What is your home address, roughly?", theme="joy", note=None,
+            credit_name=None, limits=Limits(), now=1000,
+        )  # fmt: skip
+        pause, items = await longest_pause_while(service.review_items(G, 1000))
+        assert pause < 1.0
+        assert "asks for where a member lives or can be found" in items[0].warnings
+    finally:
+        await db.close()
