@@ -81,3 +81,27 @@ async def test_a_refused_admin_rule_leaves_the_shipped_check_on_the_card(tmp_pat
         assert "asks for where a member lives or can be found" in items[0].warnings
     finally:
         await db.close()
+
+
+async def test_a_member_is_answered_within_a_second_while_a_review_card_is_checked(
+    tmp_path, make_bot
+):
+    """Through discord.py's own interaction code: a moderator opens ``/topic review`` on a
+    suggestion that a slow admin rule takes seconds to check; a member's ``/participation me``
+    sent meanwhile is answered in under a second, and the card says the rule was stopped."""
+    from tests.suggestion_world import ANA, BEN, C, running, suggest
+
+    (write_prompts(tmp_path) / "_disclosure.yaml").write_text(
+        "rules:\n  - pattern: '(x|x)+y'\n    message: an admin's rule\n"
+    )
+    async with running(tmp_path, make_bot) as (_bot, fd):
+        await suggest(fd, ANA, "x" * 26 + "?", theme="joy")
+        review = asyncio.ensure_future(fd.slash("topic review", user_id=32, channel_id=C))
+        await asyncio.sleep(0)
+        sent = time.monotonic()
+        answered = await fd.slash("participation me", user_id=BEN, channel_id=C)
+        waited = time.monotonic() - sent
+        card = (await review).messages[0]
+    assert answered.messages
+    assert waited < 1.0
+    assert "took too long and was stopped" in card["content"]
