@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.errors import InputError
-from bot.safety.cues import alternation, normalised
+from bot.safety.cues import CueSet, alternation, normalised
 from bot.yaml_nodes import NodeReader
 
 log = logging.getLogger(__name__)
@@ -28,37 +28,42 @@ CUE_MAX = 80
 @dataclass(frozen=True)
 class Subject:
     name: str
-    strong: re.Pattern
-    weak: re.Pattern
+    strong: tuple[str, ...]
+    weak: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class HeavyTopics:
     subjects: tuple[Subject, ...] = ()
     never: re.Pattern | None = None
+    cues: CueSet = field(default_factory=lambda: CueSet(()))
 
     def subjects_of(self, *texts: str | None) -> tuple[str, ...]:
         """The heavy subjects the texts (read as one) are about, in the list's order."""
+        found = self._found(texts, stop=False)
+        return tuple(s.name for s in self.subjects if s.name in found)
+
+    def touches(self, *texts: str | None) -> bool:
+        """Whether the texts (read as one) are about any heavy subject."""
+        return bool(self._found(texts, stop=True))
+
+    def _found(self, texts: tuple[str | None, ...], *, stop: bool) -> set[str]:
+        """The subjects found (with ``stop``, only the first one)."""
         text = normalised(" \n ".join(t for t in texts if t))
         if self.never is not None:
             text = self.never.sub(" ", text)
-        found = []
-        for subject in self.subjects:
-            if subject.strong.search(text):
-                found.append(subject.name)
+        found: set[str] = set()
+        weak: dict[str, set[str]] = {}
+        for (name, strong), cue in self.cues.found(text):
+            if name in found:
                 continue
-            weak = {_key(m.group(0)) for m in subject.weak.finditer(text)}
-            if len(weak) >= 2:
-                found.append(subject.name)
-        return tuple(found)
-
-    def touches(self, *texts: str | None) -> bool:
-        return bool(self.subjects_of(*texts))
-
-
-def _key(cue: str) -> str:
-    """ "loans" and "loan" are one cue, not two."""
-    return " ".join(w[:5] for w in re.split(r"[\s-]+", cue))
+            seen = weak.setdefault(name, set())
+            seen.add(cue)
+            if strong or len(seen) >= 2:
+                found.add(name)
+                if stop:
+                    break
+        return found
 
 
 def read_heavy_topics(path: Path | None = None) -> HeavyTopics:
@@ -83,7 +88,9 @@ def read_heavy_topics(path: Path | None = None) -> HeavyTopics:
     if reader.problems:
         raise InputError(reader.problems)
     pattern = re.compile(alternation(never)) if never else None
-    return HeavyTopics(tuple(subjects), pattern)
+    labelled = [(c, (s.name, True)) for s in subjects for c in s.strong]
+    labelled += [(c, (s.name, False)) for s in subjects for c in s.weak]
+    return HeavyTopics(tuple(subjects), pattern, CueSet(labelled))
 
 
 def _subjects(reader: NodeReader, node: object) -> list[Subject]:
@@ -96,9 +103,7 @@ def _subjects(reader: NodeReader, node: object) -> list[Subject]:
         weak = _cues(reader, parts["weak"], f"{what} weak") if "weak" in parts else []
         if not strong and not weak and parts is not None and not reader.problems:
             reader.problem(value, f"{what} needs `strong:` or `weak:` words")
-        subjects.append(
-            Subject(name, re.compile(alternation(strong)), re.compile(alternation(weak)))
-        )
+        subjects.append(Subject(name, tuple(strong), tuple(weak)))
     return subjects
 
 
