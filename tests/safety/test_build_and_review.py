@@ -112,3 +112,39 @@ def test_an_unknown_id_or_an_enabled_prompt_is_refused_and_nothing_changes(tmp_p
     assert {p.name: p.read_text() for p in out.glob("*.yaml")} == before
     assert main(["prompts", "accept", "--dir", str(out)]) == 1
     assert main(["prompts", "reject", "--theme", "nope", "--dir", str(out)]) == 1
+
+
+def test_a_heavy_subject_in_a_quoted_title_is_marked_sensitive(tmp_path, capsys):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "night.md").write_text(
+        "# Notes from the night shift\n\n"
+        "1. **My brother died the week I started here.** The team swapped shifts so I could"
+        " travel home. Nobody asked for anything back.\n"
+        "2. **Ask before you help.** New volunteers want to fix things quickly. The people who"
+        " trusted us most were the ones we asked first what they wanted.\n"
+        "3. **Small steps add up.** A tidy cupboard and a clear handover note made every night"
+        " calmer for the next person.\n"
+    )
+    out = tmp_path / "prompts"
+    assert main(["prompts", "build", "--seeds", str(seeds), "--out", str(out)]) == 0
+    prompts = [p for t in load_library(out).themes for p in t.prompts]
+    quoting = [p for p in prompts if "died" in p.question]
+    assert quoting and all(p.sensitive for p in quoting)
+    assert main(["prompts", "validate", "--dir", str(out), "--strict"]) == 0
+
+
+def test_the_build_marks_a_generated_question_by_its_own_words_and_drops_a_disclosing_one(
+    tmp_path,
+):
+    from bot.prompts.build import Checks
+    from bot.prompts.generate import Draft
+
+    checks = Checks.load(tmp_path)
+    quoted = Draft("q1", "“After the eviction we slept in the car.” What helps?", ("Why?",),
+                   "", "An essay", "e.md#1")  # fmt: skip
+    assert checks.fit(quoted).sensitive
+    asking = Draft("q2", "Have you ever been evicted?", (), "", "An essay", "e.md#1")
+    assert checks.fit(asking) is None
+    light = Draft("q3", "What helps you with stage fright?", (), "", "An essay", "e.md#1")
+    assert checks.fit(light) == light

@@ -14,12 +14,12 @@ def flagged(question: str) -> list[str]:
 
 def test_the_probe_set_is_large_and_varied_enough_to_mean_something():
     assert len(RISKY) >= 24 and len(HARMLESS) >= 12
-    assert len({q for q, _ in RISKY}) == len(RISKY)
+    assert len(set(RISKY)) == len(RISKY)
 
 
 def test_at_least_nine_in_ten_risky_questions_are_caught():
-    caught = [q for q, _ in RISKY if flagged(q)]
-    missed = [q for q, _ in RISKY if q not in caught]
+    caught = [q for q in RISKY if flagged(q)]
+    missed = [q for q in RISKY if q not in caught]
     assert len(caught) / len(RISKY) >= 0.9, missed
 
 
