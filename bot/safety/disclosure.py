@@ -34,7 +34,11 @@ _OTHERS = (
     r"|relatives?|partner|colleagues?|coworkers?|kids?|children|child|mum|mom|dad|mother"
     r"|father|brother|sister|grandparents?|grandmother|grandfather|son|daughter"
 )
-_WORD = rf"(?!(?:{_OTHERS})(?![\w'-]))[\w'-]+"
+# Words that make a fact a topic rather than the member's own: "think about a record".
+_TOPIC = r"about|of|regarding|around|towards?|on|concerning"
+_WORD = rf"(?!(?:{_OTHERS}|{_TOPIC})(?![\w'-]))[\w'-]+"
+_OWN = rf"(?!(?:{_TOPIC})(?![\w'-]))[\w'-]+"  # "your current visa", not "your view of visas"
+_ASKING = r"(?<![\w'])(?:what|which|how\s+much|how\s+many|whose)"
 _AS_IS = (
     r"still|openly|already|now|currently|really|actually|fully|ever|not|also|publicly"
     r"|secretly|yet|totally|completely|even|maybe|both|out|a|an"
@@ -109,8 +113,11 @@ def _compile(your: list[str], you: list[str], close: list[str], phrases: list[st
     out = []
     if your:
         things = alternation(your)
-        out.append(rf"(?<![\w'])(?:your|ur)(?:\s+[\w'-]+){{0,2}}?\s+{things}")
-        out.append(rf"{things}(?:\s+{_WORD}){{0,3}}?\s+(?:{_AUX})\s+you(?![\w'])")
+        out.append(rf"(?<![\w'])(?:your|ur)(?:\s+{_OWN}){{0,2}}?\s+{things}")
+        out.append(
+            rf"{_ASKING}(?:\s+[\w'-]+){{0,2}}?\s+{things}(?:\s+{_WORD}){{0,2}}?"
+            rf"\s+(?:{_AUX})\s+you(?![\w'])"
+        )
     if you:
         out.append(
             rf"(?<![\w'])(?:you|you're|you've|you'd)(?:\s+{_WORD}){{0,5}}?\s+{alternation(you)}"
@@ -129,7 +136,7 @@ def _first_person(your: list[str], you: list[str]) -> list[re.Pattern]:
     """The same facts said of oneself ("I was diagnosed", "my visa"), for quotes."""
     out = []
     if your:
-        out.append(rf"(?<![\w'])(?:my|our)(?:\s+[\w'-]+){{0,2}}?\s+{alternation(your)}")
+        out.append(rf"(?<![\w'])(?:my|our)(?:\s+{_OWN}){{0,2}}?\s+{alternation(your)}")
     if you:
         subject = r"i|i'm|i've|i'd|we|we're|we've"
         out.append(rf"(?<![\w'])(?:{subject})(?:\s+{_WORD}){{0,5}}?\s+{alternation(you)}")

@@ -63,3 +63,24 @@ def test_validate_warns_about_a_reworded_disclosure_question_at_its_line(tmp_pat
     assert main(["prompts", "validate", "--dir", str(tmp_path), "--strict"]) == 1
     out = capsys.readouterr().out
     assert f"{path}:3: warning: visa-1: asks about a member's immigration status" in out
+
+
+def test_the_banks_own_questions_about_a_private_subject_ask_no_member_for_it():
+    """ "Has your view of debt changed?" or "what do you think about a criminal record?" talk
+    about a subject; they do not ask the member for their own debts or record."""
+    from bot.prompts.generate import load_bank
+
+    bank, checker = load_bank(), load_checker()
+    forms = [f for fs in bank.concepts.values() for f in fs]
+    forms += [*bank.forms, *bank.quote_forms, *bank.gentle_forms, *bank.gentle_quote_forms]
+    subjects = ["debt and shame", "immigration status", "a criminal record", "depression",
+                "coming out", "religion", "sexuality", "rent", "visas"]  # fmt: skip
+    asked = []
+    for phrase in subjects:
+        values = {"phrase": phrase, "the_phrase": phrase, "does": "does", "subject": "money"}
+        values |= {"quote": "We met at the market every Sunday.", "title": "An essay"}
+        for form in forms:
+            texts = [form.question.format(**values), *(f.format(**values) for f in form.followups)]
+            if checker.messages(texts):
+                asked.append(texts[0])
+    assert not asked, asked
