@@ -18,13 +18,10 @@ from pathlib import Path
 from bot.errors import Problem
 from bot.prompts.model import Prompt
 from bot.prompts.schema import ThemeFile
-from bot.safety.disclosure import ADMIN_RULES, Checker, load_checker
-from bot.safety.heavy import SHIPPED as HEAVY_TOPICS
+from bot.safety.disclosure import Checker, load_checker
 from bot.safety.heavy import HeavyTopics, read_heavy_topics
 
 log = logging.getLogger(__name__)
-
-__all__ = ["ADMIN_RULES", "HEAVY_TOPICS", "disclosure_rules", "disclosure_warnings"]
 
 NOT_MARKED = "touches a heavy subject ({}) but is not marked sensitive: true"
 

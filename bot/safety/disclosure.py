@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
+import regex
 from yaml.nodes import Node
 
 from bot.errors import InputError
@@ -64,7 +65,7 @@ class Fact:
 class Rule:
     """An admin's (or the shipped) regular expression and where it was written."""
 
-    pattern: object  # a compiled ``regex`` pattern
+    pattern: regex.Pattern
     message: str
     where: str  # path:line
 
@@ -73,7 +74,6 @@ class Rule:
 class Checker:
     facts: tuple[Fact, ...] = ()
     rules: tuple[Rule, ...] = ()
-    notes: tuple[str, ...] = field(default=())  # rules files that could not be used
 
     def messages(self, texts: tuple[str, ...] | list[str]) -> list[str]:
         """What the question and follow-ups ask that they should not, one message each.

@@ -12,7 +12,6 @@ from pathlib import Path
 
 from bot.errors import InputError
 from bot.invisible import without_invisible
-from bot.prompts.lint import HEAVY_TOPICS
 from bot.prompts.model import Library
 from bot.prompts.schema import FOLLOWUP_MAX, ID_PATTERN, MENTION, QUESTION_MAX
 from bot.safety.disclosure import SHIPPED, Checker, load_checker
@@ -100,7 +99,7 @@ def is_heavy(texts: Iterable[str]) -> bool:
 @lru_cache(maxsize=1)
 def _heavy_topics() -> HeavyTopics:
     try:
-        return read_heavy_topics(HEAVY_TOPICS)
+        return read_heavy_topics()
     except InputError as exc:
         log.warning("heavy topics not read: %s", "; ".join(map(str, exc.problems)))
         return HeavyTopics()

@@ -74,14 +74,13 @@ def test_validate_and_build_say_where_the_list_is_broken_without_a_traceback(
     broken = tmp_path / "heavy_topics.yaml"
     broken.write_text("topics:\n  grief:\n    strong: grief\n")
     monkeypatch.setattr(heavy, "SHIPPED", broken)
-    monkeypatch.setattr("bot.prompts.lint.HEAVY_TOPICS", broken)
-    monkeypatch.setattr("bot.prompts.generate.DEFAULT_HEAVY", broken)
     seeds, out = tmp_path / "seeds", tmp_path / "prompts"
     seeds.mkdir()
-    (seeds / "a.md").write_text("1. Quiet rooms: Nobody pinged anyone. It was calm there.\n")
-    from bot.prompts.generate import load_bank
-
-    load_bank.cache_clear()
+    (seeds / "a.md").write_text(
+        "1. Quiet rooms: Nobody pinged anyone. It was calm there all evening.\n"
+        "2. Loud rooms: Everyone talked at once. Nobody heard the answer.\n"
+        "3. Shared tables: Strangers passed the bread. Some stayed to wash up.\n"
+    )
     assert main(["prompts", "build", "--seeds", str(seeds), "--out", str(out)]) == 1
     err = capsys.readouterr().err
     assert f"{broken}:3: topic 'grief' strong must be a list" in err
@@ -92,4 +91,3 @@ def test_validate_and_build_say_where_the_list_is_broken_without_a_traceback(
     )
     assert main(["prompts", "validate", "--dir", str(out)]) == 1
     assert f"{broken}:3: topic 'grief' strong must be a list" in capsys.readouterr().err
-    load_bank.cache_clear()
