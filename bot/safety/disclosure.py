@@ -72,6 +72,8 @@ class Rule:
 
 @dataclass(frozen=True)
 class Checker:
+    """The private facts and the regular-expression rules, checked together."""
+
     facts: tuple[Fact, ...] = ()
     rules: tuple[Rule, ...] = ()
 
@@ -109,7 +111,8 @@ def _asks(fact: Fact, question: str) -> bool:
 
 
 def _compile(your: list[str], you: list[str], close: list[str], phrases: list[str]) -> list[str]:
-    """The patterns of one fact for a speaker ("you"/"your"; "i"/"my" for a quote)."""
+    """The patterns asking the member for one fact: "your <thing>", "what <thing> are you…",
+    "you … <what they are or did>", "are you <close>", and phrases that ask it outright."""
     out = []
     if your:
         things = alternation(your)
