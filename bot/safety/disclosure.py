@@ -150,22 +150,22 @@ def load_checker(directory: Path | None = None, shipped: Path = SHIPPED) -> Chec
     """The shipped facts and rules, plus the admins' ``_disclosure.yaml`` in ``directory``.
 
     InputError (``path:line: message``) for a broken file or a refused pattern."""
-    facts, rules = _read(shipped, with_facts=True)
+    facts, rules = _read(shipped)
     extra = Path(directory) / ADMIN_RULES if directory is not None else None
     if extra is not None and extra.is_file():
-        rules += _read(extra, with_facts=False)[1]
+        more_facts, more_rules = _read(extra)
+        facts, rules = facts + more_facts, rules + more_rules
     return Checker(tuple(facts), tuple(rules))
 
 
-def _read(path: Path, *, with_facts: bool) -> tuple[list[Fact], list[Rule]]:
+def _read(path: Path) -> tuple[list[Fact], list[Rule]]:
     reader = NodeReader(path)
     text = reader.read(path)
     root = reader.compose(text) if text is not None else None
     facts: list[Fact] = []
     rules: list[Rule] = []
     if root is not None:
-        keys = ("asks", "rules") if with_facts else ("rules",)
-        top = reader.mapping(root, "the rules file", keys) or {}
+        top = reader.mapping(root, "the rules file", ("asks", "rules")) or {}
         for node in reader.items(top.get("rules"), "rules"):
             rule = _rule(reader, node)
             if rule is not None:

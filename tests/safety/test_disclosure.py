@@ -84,3 +84,14 @@ def test_the_banks_own_questions_about_a_private_subject_ask_no_member_for_it():
             if checker.messages(texts):
                 asked.append(texts[0])
     assert not asked, asked
+
+
+def test_admins_add_private_facts_as_word_lists(tmp_path):
+    (tmp_path / "_disclosure.yaml").write_text(
+        "asks:\n  - about: work\n    message: asks where a member works\n"
+        "    your: [employer, office]\n    you: [work at, work for]\n"
+    )
+    checker = load_checker(tmp_path)
+    assert checker.messages(["Who do you work for these days?"]) == ["asks where a member works"]
+    assert "asks where a member works" in checker.messages(["What's your office like?"])
+    assert not checker.messages(["What would you tell someone who works for a charity?"])
