@@ -49,7 +49,7 @@ def test_a_text_is_judged_whole_two_light_words_of_one_subject_make_it_heavy():
 
 
 BAD_FILES = {
-    "topics:\n  grief: [grief\n": 3,  # unclosed list
+    "topics:\n  grief: [grief\n": 2,  # unclosed list: the line of its bracket
     "topics:\n  grief:\n    strong: grief\n": 3,  # a word, not a list
     "topics:\n  grief:\n    strong: [grief]\n    light: [loss]\n": 4,  # unknown key
     "topics:\n  grief:\n    strong: [grief, 12]\n": 3,  # not a word
