@@ -91,3 +91,20 @@ def test_validate_and_build_say_where_the_list_is_broken_without_a_traceback(
     )
     assert main(["prompts", "validate", "--dir", str(out)]) == 1
     assert f"{broken}:3: topic 'grief' strong must be a list" in capsys.readouterr().err
+
+
+def test_heavy_texts_in_many_wordings_are_found_and_light_ones_left_alone():
+    from tests.safety.heavy_probes import HEAVY_TEXTS, LIGHT_TEXTS
+
+    topics = read_heavy_topics()
+    found = [t for t in HEAVY_TEXTS if topics.touches(t)]
+    assert len(found) / len(HEAVY_TEXTS) >= 0.85, [t for t in HEAVY_TEXTS if t not in found]
+    wrongly = [(t, topics.subjects_of(t)) for t in LIGHT_TEXTS if topics.touches(t)]
+    assert len(wrongly) <= 2, wrongly
+
+
+def test_inflections_and_people_are_read_as_the_same_cue():
+    topics = read_heavy_topics()
+    assert "self-harm and suicide" in topics.subjects_of("He tried to end his life in May.")
+    assert "bereavement" in topics.subjects_of("We buried our grandmother in the hills.")
+    assert not topics.touches("We sold out of tickets, and the outing was scary fun.")
