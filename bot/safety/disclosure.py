@@ -121,6 +121,15 @@ def _compile(your: list[str], you: list[str], close: list[str], phrases: list[st
             rf"{_ASKING}(?:\s+[\w'-]+){{0,2}}?\s+{things}(?:\s+{_WORD}){{0,2}}?"
             rf"\s+(?:{_AUX})\s+you(?![\w'])"
         )
+        out.append(  # "which antidepressant works best for you"
+            rf"{_ASKING}(?:\s+(?!(?:{_AUX})\s)[\w'-]+)?\s+{things}(?:\s+{_WORD}){{0,4}}?"
+            rf"\s+(?:for|to)\s+you(?![\w'])"
+        )
+        out.append(  # "do you have any convictions", "have you got a visa"
+            rf"(?<![\w'])(?:you|you've)(?:\s+(?:ever|still|now|currently|already))?\s+"
+            rf"(?:have|had|got|carry|carried|hold|held|take|took|taking|use|used|need|needed)"
+            rf"(?:\s+{_OWN}){{0,2}}?\s+{things}"
+        )
     if you:
         out.append(
             rf"(?<![\w'])(?:you|you're|you've|you'd)(?:\s+{_WORD}){{0,5}}?\s+{alternation(you)}"
@@ -128,7 +137,8 @@ def _compile(your: list[str], you: list[str], close: list[str], phrases: list[st
     if close:
         out.append(
             r"(?<![\w'])(?:(?:are|were)\s+you|you're|you\s+are|you\s+were|you've\s+been"
-            rf"|have\s+you\s+been)(?:\s+(?:{_AS_IS})){{0,3}}\s+{alternation(close)}"
+            r"|have\s+you\s+been|(?:consider|call|describe|see)\s+yourself(?:\s+as)?"
+            rf"|identify\s+as)(?:\s+(?:{_AS_IS})){{0,3}}\s+{alternation(close)}"
         )
     if phrases:
         out.append(alternation(phrases))
@@ -246,7 +256,7 @@ def _words(reader: NodeReader, node: Node | None, what: str) -> list[str]:
     words = []
     for entry in reader.items(node, what):
         value = reader.scalar(entry)
-        if not isinstance(value, str) or not re.fullmatch(r"[\w' -]+\*?", value.strip()):
+        if not isinstance(value, str) or not re.fullmatch(r"[\w'& -]+\*?", value.strip()):
             reader.problem(entry, f"{what}: {value!r} must be words, with * only at the end")
         else:
             words.append(value)
