@@ -87,6 +87,7 @@ def run_decide(args: argparse.Namespace) -> int:
     drafts = _chosen_drafts(library, args)
     checker, heavy = disclosure_rules(args.dir), read_heavy_topics()
     files, problems = PromptFiles(args.dir), []
+    files.sweep()  # what an interrupted write left, as the review clears it before a decision
     for prompt in drafts:
         seen = files.seen(prompt.theme_id)
         try:
@@ -97,6 +98,12 @@ def run_decide(args: argparse.Namespace) -> int:
             files.accept_draft(prompt, seen, enabled=not args.off)
         except InputError as exc:
             problems.extend(exc.problems)
+            continue
+        except OSError as exc:  # a full disk: nothing half-written is left (the writer's promise)
+            reason = (exc.strerror or str(exc)).lower()
+            problems.append(
+                Problem(str(files.path(prompt.theme_id)), None, f"not written: {reason}")
+            )
             continue
         print(f"accepted {prompt.id}" + (" (disabled)" if args.off else ""))
         for message in prompt_warnings(prompt, checker, heavy):

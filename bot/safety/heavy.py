@@ -3,9 +3,11 @@
 ``bot/data/heavy_topics.yaml`` lists, per subject, *strong* cues (a word or phrase that alone
 says the text is about it: "evicted", "self-harm", "in hospital") and *weak* ones (words that
 also appear in light texts: "rent", "hospital", "shelter"). A text is on a subject when it holds
-one strong cue or two different weak ones of that subject; phrases under ``never`` ("dying to",
-"technical debt") are read as no cue at all. So "the choir raises money" or "the hospital rota"
-is light, while "behind on rent and the bills pile up" is about debt.
+one strong cue or two different weak ones of that subject, in any inflection and for any person
+("end my life" also finds "tried to end his life"; :class:`bot.safety.cues.CueSet`); phrases
+under ``never`` ("dying to", "technical debt") are read as no cue at all. So "the choir raises
+money" or "the hospital rota" is light, while "behind on rent and the bills pile up" is about
+debt.
 """
 
 from __future__ import annotations

@@ -148,3 +148,28 @@ def test_the_build_marks_a_generated_question_by_its_own_words_and_drops_a_discl
     assert checks.fit(asking) is None
     light = Draft("q3", "What helps you with stage fright?", (), "", "An essay", "e.md#1")
     assert checks.fit(light) == light
+
+
+def test_a_full_disk_during_accept_is_one_clear_message_and_the_file_is_untouched(
+    tmp_path, capsys, monkeypatch
+):
+    import errno
+
+    out, _ = build(tmp_path, HEAVY, capsys)
+    draft = drafts_of(out)[0]
+    path = out / f"{draft.theme_id}.yaml"
+    before = path.read_text()
+    original = Path.write_text
+
+    def full(self, data, *args, **kwargs):  # the first bytes land, then the disk is full
+        if out.resolve() in Path(self).resolve().parents:
+            original(self, data[:10], *args, **kwargs)
+            raise OSError(errno.ENOSPC, "No space left on device", str(self))
+        return original(self, data, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", full)
+    assert main(["prompts", "accept", draft.id, "--dir", str(out)]) == 1
+    assert f"{path}: not written: no space left on device" in capsys.readouterr().err
+    monkeypatch.undo()
+    assert path.read_text() == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
