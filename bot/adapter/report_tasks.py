@@ -18,8 +18,10 @@ from typing import TYPE_CHECKING
 import discord
 from discord.ext import commands
 
+from bot.adapter.charts import chart_file, draw_chart
+from bot.charts.types import CHART_KINDS, DEFAULT_DAYS
 from bot.reports.builders import server_report
-from bot.reports.digest import weekly_digest_text
+from bot.reports.digest import MAX_MESSAGE, weekly_digest_text
 from bot.schedule.cron import next_slot
 
 if TYPE_CHECKING:
@@ -102,17 +104,33 @@ class ReportTasks(commands.Cog, name="ReportTasks"):
         end = int(now.timestamp())
         since = int((now - WEEK).timestamp())
         report = await server_report(self.services.reports, guild.guild_id, since, end)
+        text, files = await self.digest_charts(guild, weekly_digest_text(report), end)
         channel = self.bot.get_channel(guild.mod_log_channel_id) or (
             self.bot.get_partial_messageable(guild.mod_log_channel_id, guild_id=guild.guild_id)
         )
         try:
-            await channel.send(
-                weekly_digest_text(report), allowed_mentions=discord.AllowedMentions.none()
-            )
+            await channel.send(text, files=files, allowed_mentions=discord.AllowedMentions.none())
         except discord.HTTPException as exc:
             log.error("weekly digest for guild %s not posted: %s", guild.guild_id, exc)
             return
         log.info("weekly digest posted in guild %s", guild.guild_id)
+
+    async def digest_charts(
+        self, guild: GuildConfig, text: str, now: int
+    ) -> tuple[str, list[discord.File]]:
+        """The three charts of the last 28 days for the digest; a line under the text for those
+        that cannot be drawn (too little activity, or the drawing failed)."""
+        files, notes = [], []
+        for kind in CHART_KINDS:
+            drawn = await draw_chart(self.services, guild, kind, now, DEFAULT_DAYS)
+            if drawn.chart is not None:
+                files.append(chart_file(drawn.chart))
+            elif drawn.note not in notes:
+                notes.append(drawn.note)
+        for note in notes:
+            if len(text) + 1 + len(note) <= MAX_MESSAGE:
+                text += "\n" + note
+        return text, files
 
     async def purge(self, now: datetime) -> int:
         """Delete participation older than ``retention_days``; returns rows deleted."""

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.charts.worker import ChartRenderer
 from bot.config.settings import Settings
 from bot.facilitation.service import FacilitationService
 from bot.facilitation.types import StepSender
@@ -20,6 +21,7 @@ from bot.posting.types import LibrarySource, Outcome, Publisher
 from bot.store import Connection
 from bot.store.anonymous import AnonymousStore
 from bot.store.batch import BatchWriter
+from bot.store.charts import ChartsStore
 from bot.store.facilitation import FacilitationStore
 from bot.store.participation import ParticipationStore
 from bot.store.posting import PostingStores
@@ -44,12 +46,17 @@ class Services:
     anonymous: AnonymousStore  # links from relayed anonymous answers to their authors
     reports: ReportsStore
     facilitation: FacilitationService  # paced follow-ups, nudges, welcomes
+    charts: ChartsStore
+    chart_renderer: ChartRenderer  # draws charts in a worker process, started on first use
 
     async def close(self) -> None:
         """Write what is still queued and stop the writer's timer, then stop what the last
-        answers started in their threads."""
-        await self.writer.close()
-        await self.facilitation.close()
+        answers started in their threads, and the chart worker."""
+        try:
+            await self.writer.close()
+            await self.facilitation.close()
+        finally:
+            await self.chart_renderer.close()
 
 
 def build_services(
@@ -81,4 +88,6 @@ def build_services(
         AnonymousStore(db),
         ReportsStore(db),
         facilitation,
+        ChartsStore(db),
+        ChartRenderer(),
     )

@@ -10,16 +10,18 @@ import io
 import logging
 import tempfile
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Literal, Optional
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.adapter.charts import chart_file, draw_chart
 from bot.adapter.checks import ModGroup, mod_command
 from bot.adapter.mod_log import post_to_mod_log
 from bot.adapter.report_tasks import ReportTasks
 from bot.adapter.tree import bounded
+from bot.charts.types import DEFAULT_DAYS
 from bot.participation.types import Ranked
 from bot.reports.builders import member_report, prompt_report, server_report
 from bot.reports.digest import anonymous_note, counted, iso
@@ -90,16 +92,44 @@ class StatsCog(commands.Cog, name="Stats"):
         await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_PINGS)
 
     @stats.command(name="server", description="Activity over the last days (default 7)")
-    @app_commands.describe(days="How many days back (1-3650, default 7)")
-    async def server(self, interaction: discord.Interaction, days: Days = 7) -> None:
+    @app_commands.describe(
+        days="How many days back (1-3650, default 7; a chart: default 28, at most 90)",
+        chart="Also attach a chart: activity per day, themes, or when members answer",
+    )
+    async def server(
+        self,
+        interaction: discord.Interaction,
+        days: Optional[Days] = None,  # noqa: UP045 (a transformer does not support |)
+        chart: Optional[Literal["activity", "themes", "times"]] = None,  # noqa: UP045
+    ) -> None:
+        if chart is not None:
+            await interaction.response.defer(ephemeral=True, thinking=True)
         await self._fresh()
         now = self.bot.now_seconds()
+        shown = days or 7
         report = await server_report(
-            self.services.reports, interaction.guild_id, now - days * DAY, now
+            self.services.reports, interaction.guild_id, now - shown * DAY, now
         )
-        paced = await self.services.facilitation.figures(interaction.guild_id, now - days * DAY)
-        text = "\n".join([server_text(report, days), *paced.lines()])
-        await self._reply(interaction, text[:2000])
+        paced = await self.services.facilitation.figures(interaction.guild_id, now - shown * DAY)
+        text = "\n".join([server_text(report, shown), *paced.lines()])
+        if chart is None:
+            await self._reply(interaction, text[:2000])
+            return
+        await self._send_chart(interaction, text, chart, now, days)
+
+    async def _send_chart(
+        self, interaction: discord.Interaction, text: str, kind: str, now: int, days: int | None
+    ) -> None:
+        """The report with the chart attached, or with a line saying why there is none."""
+        guild = self.bot.guild_config(interaction.guild_id)
+        drawn = await draw_chart(self.services, guild, kind, now, days or DEFAULT_DAYS)
+        if drawn.chart is None:
+            text = text[: 2000 - len(drawn.note) - 1] + "\n" + drawn.note
+            await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS)
+            return
+        await interaction.followup.send(
+            text[:2000], file=chart_file(drawn.chart), ephemeral=True, allowed_mentions=NO_PINGS
+        )
 
     @stats.command(name="prompt", description="All-time figures of one prompt")
     @app_commands.describe(prompt="The prompt's id (suggested as you type)")

@@ -75,13 +75,16 @@ def window(days: int | None, now: int | None = None) -> tuple[int, int]:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("stats", help="participation report for a server")
-    add_db_arguments(parser)
+    parser = sub.add_parser("stats", help="participation report (or chart) for a server")
+    add_db_arguments(parser, days_default="7; 28 for a chart")
+    importlib.import_module("bot.cli.stats_chart").add_chart_arguments(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     path = database_path(args)
+    if args.chart is not None:
+        return importlib.import_module("bot.cli.stats_chart").run_chart(args, path)
     since, now = window(args.days)
 
     async def go() -> ServerReport:

@@ -50,6 +50,15 @@ class GuildConfig:
     support_links: tuple[str, ...] = ()  # shown with sensitive prompts, under the care note
     welcome_first_answer: bool = False  # react to a member's first recorded answer
     welcome_emoji: str = "🌱"
+    timezone: str | None = None  # charts' display timezone; None = the first channel's
+
+    @property
+    def display_timezone(self) -> str:
+        """The IANA timezone charts show times in: ``timezone``, else the first channel's,
+        else UTC."""
+        if self.timezone:
+            return self.timezone
+        return self.channels[0].timezone if self.channels else "UTC"
 
 
 @dataclass(frozen=True)

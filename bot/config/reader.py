@@ -39,6 +39,7 @@ _GUILD_KEYS = (
     "channels",
     "max_pending_suggestions",
     "max_suggestions_per_day",
+    "timezone",
     *CARE_KEYS,
     *GUILD_WELCOME_KEYS,
 )
@@ -123,6 +124,7 @@ class ConfigReader:
             mod_log_channel_id=nodes.get(fields, "mod_log_channel_id", values.snowflake, None),
             channels=tuple(c for c in channels if c),
             digest=nodes.get(fields, "digest", self.digest, None),
+            timezone=nodes.get(fields, "timezone", self.schedule.timezone, None),
             **{
                 key: nodes.get(fields, key, values.positive, getattr(GuildConfig, key))
                 for key in ("max_pending_suggestions", "max_suggestions_per_day")
