@@ -9,7 +9,12 @@ members, then prints, each measured in this run:
   a plain ``SELECT count(*)`` over the table (the cheapest full pass SQLite can do);
 - the CSV export time and rows/s, and its peak traced memory for ~10% of the rows vs all of them
   (flat: it streams);
-- rows/s that ``BatchWriter`` (batches of 500) stores into the same file.
+- rows/s that ``BatchWriter`` (batches of 500) stores into the same file;
+- each chart (activity, themes, times) over the last 28 days: its queries, its drawing, and both
+  together (median of 5), against a target of 500 ms;
+- the longest the event loop waits while the bot draws charts (queries on the loop, drawing in
+  its worker process), against the same charts drawn in a thread of the bot's process (baseline)
+  and the loop with nothing to draw; target 50 ms.
 """
 
 from __future__ import annotations
@@ -27,10 +32,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bot.charts.data import chart_data, chart_window
+from bot.charts.render import render_chart
+from bot.charts.types import CHART_KINDS
+from bot.charts.worker import ChartRenderer
 from bot.participation.types import ANSWER, ParticipationRow
 from bot.reports.builders import server_report
 from bot.reports.export import export_csv
 from bot.store.batch import BatchWriter
+from bot.store.charts import ChartsStore
 from bot.store.db import open_database
 from bot.store.participation import ParticipationStore
 from bot.store.reports import ReportsStore
@@ -152,11 +162,110 @@ async def bench_writer(db, posts: int, rows: int = 100_000) -> None:
               f" = {rows / took:,.0f} rows/s")  # fmt: skip
 
 
+CHART_TZ = "America/New_York"  # a display timezone off UTC, with daylight saving
+
+
+async def bench_charts(db, now: int) -> None:
+    window = chart_window(CHART_TZ, now, 28)
+    store, reports = ChartsStore(db), ReportsStore(db)
+    render_chart(await chart_data("times", store, reports, GUILD, window))  # load matplotlib
+    for kind in CHART_KINDS:
+        queries = await timed(lambda kind=kind: chart_data(kind, store, reports, GUILD, window))
+        data = await chart_data(kind, store, reports, GUILD, window)
+        draws = []
+        for _ in range(5):
+            start = time.perf_counter()
+            chart = render_chart(data)
+            draws.append(time.perf_counter() - start)
+        drawing = statistics.median(draws)
+
+        async def both(kind=kind):
+            render_chart(await chart_data(kind, store, reports, GUILD, window))
+
+        total = await timed(both)
+        size = f"{chart.width}x{chart.height} px, {len(chart.png) / 1024:.0f} KiB"
+        print(f"chart {kind:8}: queries {queries * 1000:6.1f} ms + drawing"
+              f" {drawing * 1000:6.1f} ms = {total * 1000:6.1f} ms together (target < 500 ms);"
+              f" {size}, {data.total:,} answers and reactions")  # fmt: skip
+
+
+class LoopWatch:
+    """The longest gap between wake-ups of a task that sleeps 1 ms at a time: how long the
+    event loop was kept from running anything else."""
+
+    def __init__(self) -> None:
+        self.longest = 0.0
+        self._stop = False
+
+    async def _tick(self) -> None:
+        last = time.perf_counter()
+        while not self._stop:
+            await asyncio.sleep(0.001)
+            now = time.perf_counter()
+            self.longest = max(self.longest, now - last - 0.001)
+            last = now
+
+    async def during(self, work) -> float:
+        self.longest, self._stop = 0.0, False
+        task = asyncio.create_task(self._tick())
+        await asyncio.sleep(0.01)
+        try:
+            await work()
+        finally:
+            self._stop = True
+            await task
+        return self.longest
+
+
+async def bench_chart_loop(db, now: int, rounds: int = 5) -> None:
+    """Rounds of: the three charts as the bot draws them (worker process), the same drawn in a
+    thread (baseline), and the loop left alone as long (what the machine itself costs)."""
+    window = chart_window(CHART_TZ, now, 28)
+    store, reports = ChartsStore(db), ReportsStore(db)
+    renderer, watch = ChartRenderer(), LoopWatch()
+
+    async def charts(draw, kinds=CHART_KINDS) -> None:
+        for kind in kinds:
+            await draw(await chart_data(kind, store, reports, GUILD, window))
+
+    worker, thread, idle, took = [], [], [], []
+    try:
+        start = time.perf_counter()
+        cold = await watch.during(lambda: charts(renderer.render, ("activity",)))
+        first = time.perf_counter() - start
+        for _ in range(rounds):
+            start = time.perf_counter()
+            worker.append(await watch.during(lambda: charts(renderer.render)))
+            took.append((time.perf_counter() - start) / len(CHART_KINDS))
+            thread.append(await watch.during(lambda: charts(_in_thread)))
+            idle.append(await watch.during(lambda: asyncio.sleep(took[-1] * len(CHART_KINDS))))
+    finally:
+        await renderer.close()
+    print(f"first chart in the bot, its worker process started: {first:.2f} s,"
+          f" loop blocked at most {cold * 1000:.1f} ms")  # fmt: skip
+
+    def ms(values: list[float]) -> str:
+        return (
+            f"{max(values) * 1000:5.1f} ms (median round {statistics.median(values) * 1000:4.1f})"
+        )
+
+    per_chart = statistics.median(took) * 1000
+    print(f"event loop blocked at most, {rounds} rounds of the 3 charts ({per_chart:.0f} ms a"
+          f" chart with queries): worker process {ms(worker)} (target <= 50 ms);"
+          f" drawn in a thread (baseline) {ms(thread)}; nothing drawn {ms(idle)};"
+          f" ratio worker / thread {max(worker) / max(thread):.2f}")  # fmt: skip
+
+
+async def _in_thread(data) -> None:
+    await asyncio.to_thread(render_chart, data)
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--posts", type=int, default=2_000)
     parser.add_argument("--members", type=int, default=20_000)
+    parser.add_argument("--charts-only", action="store_true", help="only the report and charts")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.sqlite3"
@@ -172,8 +281,11 @@ async def main() -> None:
         db = await open_database(path)
         try:
             await bench_reports(db, now, total)
-            await bench_export(db, now, total, days_for_tenth=args.posts // CHANNELS // 10)
-            await bench_writer(db, args.posts)
+            await bench_charts(db, now)
+            await bench_chart_loop(db, now)
+            if not args.charts_only:
+                await bench_export(db, now, total, days_for_tenth=args.posts // CHANNELS // 10)
+                await bench_writer(db, args.posts)
         finally:
             await db.close()
 

@@ -120,8 +120,8 @@ async def times_data(
             grid[t.weekday()][t.hour] += count
     first = [0] * 24
     within = FIRST_ANSWER_HOURS * HOUR
-    for at in await store.first_answers(guild_id, window.since, window.now, within):
-        first[local.at(at).hour] += 1
+    for at, count in await store.first_answers(guild_id, window.since, window.now, within):
+        first[local.at(at).hour] += count
     return TimesData(
         window,
         tuple(map(tuple, grid)),

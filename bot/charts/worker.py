@@ -9,8 +9,10 @@ with the bot. It is a fresh interpreter ("spawn"), never a fork of the running b
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import multiprocessing
+import os
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -22,6 +24,15 @@ log = logging.getLogger(__name__)
 
 class ChartError(Exception):
     """A chart could not be drawn (the worker process died or failed)."""
+
+
+WORKER_NICENESS = 10  # on a busy machine the bot's own process gets the CPU first
+
+
+def _worker_start() -> None:
+    """The worker runs at a lower priority than the bot: a chart can wait, members cannot."""
+    with contextlib.suppress(AttributeError, OSError):
+        os.nice(WORKER_NICENESS)
 
 
 def _warm() -> bool:
@@ -39,7 +50,9 @@ class ChartRenderer:
         self._lock = asyncio.Lock()
 
     def _start(self) -> ProcessPoolExecutor:
-        pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        pool = ProcessPoolExecutor(
+            1, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_start
+        )
         pool.submit(_warm).result()  # the process starts here, in a thread, not on the loop
         return pool
 

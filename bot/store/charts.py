@@ -43,15 +43,18 @@ WHERE guild_id = :g AND status = 'posted' AND kind = 'scheduled' AND slot IS NOT
   AND slot >= :s AND slot < :n"""
 
 # Each member's first answer to each prompt posted in the window, when it came within
-# ``:within`` seconds of the post: the rows of those posts only (by the post index).
-_FIRST_ANSWERS = """
-SELECT min(p.created_at)
-FROM posts po JOIN participation p INDEXED BY participation_post
+# ``:within`` seconds of the post, counted per quarter-hour: the rows of those posts only (the
+# posts first, then each one's entries of the post index; CROSS JOIN keeps that order).
+_FIRST_ANSWERS = f"""
+SELECT first / {QUARTER}, count(*) FROM (
+SELECT min(p.created_at) AS first
+FROM posts po CROSS JOIN participation p INDEXED BY participation_post
   ON p.post_id = po.id AND p.kind = 'answer'
 WHERE po.guild_id = :g AND po.status = 'posted' AND po.prompt_id IS NOT NULL
   AND po.posted_at >= :s AND po.posted_at < :n
   AND p.created_at >= po.posted_at AND p.created_at < po.posted_at + :within
-GROUP BY po.id, p.member_id"""
+GROUP BY po.id, p.member_id)
+GROUP BY 1"""
 
 
 class ChartsStore(Queries):
@@ -85,8 +88,10 @@ class ChartsStore(Queries):
         rows = await self._all(_SCHEDULED_SLOTS, {"g": guild_id, "s": since, "n": now})
         return [slot for (slot,) in rows]
 
-    async def first_answers(self, guild_id: int, since: int, now: int, within: int) -> list[int]:
-        """When each member first answered each prompt posted in the window, for the first
-        answers that came within ``within`` seconds of their post."""
+    async def first_answers(
+        self, guild_id: int, since: int, now: int, within: int
+    ) -> list[tuple[int, int]]:
+        """(quarter-hour start, first answers): each member's first answer to each prompt
+        posted in the window, when it came within ``within`` seconds of the post."""
         params = {"g": guild_id, "s": since, "n": now, "within": within}
-        return [at for (at,) in await self._all(_FIRST_ANSWERS, params)]
+        return [(q * QUARTER, n) for q, n in await self._all(_FIRST_ANSWERS, params)]
