@@ -52,7 +52,7 @@ def activity_alt(data: ActivityData) -> str:
     d = data.days
     answers, anonymous = sum(x.answers for x in d), sum(x.anonymous for x in d)
     reactions = sum(x.reactions for x in d)
-    busiest = max(d, key=lambda x: (x.answers + x.anonymous, x.day))
+    busiest = max(d, key=lambda x: (x.answers + x.anonymous, -x.day.toordinal()))  # first
     most_active = max(x.active_members for x in d)
     post_days = sum(1 for x in d if x.posts)
     anon = f" and {anonymous} anonymous answer(s)" if anonymous else ""
