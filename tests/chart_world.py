@@ -76,28 +76,30 @@ REACTIONS = [("A", ANA, local(9, 9, 30)), ("B", DAN, local(10, 21, 0))]
 ANONYMOUS = [("B", local(10, 20, 30)), ("C", local(11, 9, 45))]
 
 
-async def seed(path: Path) -> dict[str, int]:
-    """Write the data set into the database at ``path``; the post ids by name."""
+async def seed(path: Path, guild_id: int = G) -> dict[str, int]:
+    """Write the data set into the database at ``path`` (as the server ``guild_id``); the post
+    ids by name."""
+    g = guild_id
     db = await open_database(path)
     try:
         posts, ids = PostStore(db), {}
         for n, (name, (theme, at)) in enumerate(POSTS.items()):
-            post_id = await posts.claim_slot(G, CHANNEL, at, at)
+            post_id = await posts.claim_slot(g, CHANNEL, at, at)
             await posts.mark_posted(post_id, f"{theme}-1", theme, 500 + n, 500 + n, at)
             ids[name] = post_id
         rows = [
-            ParticipationRow(G, ids[p], f"{POSTS[p][0]}-1", POSTS[p][0], who, 9000 + i, ANSWER,
+            ParticipationRow(g, ids[p], f"{POSTS[p][0]}-1", POSTS[p][0], who, 9000 + i, ANSWER,
                              at, None)
             for i, (p, who, at) in enumerate(ANSWERS)
         ] + [
-            ParticipationRow(G, ids[p], f"{POSTS[p][0]}-1", POSTS[p][0], who,
+            ParticipationRow(g, ids[p], f"{POSTS[p][0]}-1", POSTS[p][0], who,
                              500 + list(POSTS).index(p), REACTION, at, None)
             for p, who, at in REACTIONS
         ]  # fmt: skip
         await ParticipationStore(db).record_many(rows)
         for i, (p, at) in enumerate(ANONYMOUS):
             await AnonymousStore(db).record(
-                AnonymousAnswer(7000 + i, G, ids[p], 500 + i, DAN, True, at, 100)
+                AnonymousAnswer(7000 + i, g, ids[p], 500 + i, DAN, True, at, 100)
             )
     finally:
         await db.close()

@@ -180,7 +180,11 @@ class DiscordState:
         data["mention_everyone"] = pings.everyone
         data["mention_roles"] = [str(r) for r in sorted(pings.roles)]
         data["mentions"] = [payloads.user(u) for u in sorted(pings.users)]
-        data["attachments"] = [_attachment(self.new_id(), n, b) for n, b in files]
+        described = body.get("attachments") or []
+        data["attachments"] = [
+            _attachment(self.new_id(), n, b, described[i] if i < len(described) else {})
+            for i, (n, b) in enumerate(files)
+        ]
         return data
 
     def reaction_event(self, user_id: int, channel_id: int, message_id: int, emoji: str) -> Payload:
@@ -236,16 +240,24 @@ class DiscordState:
         return taken
 
 
-def _attachment(attachment_id: int, filename: str, content: bytes) -> Payload:
+CONTENT_TYPES = {".csv": "text/csv", ".png": "image/png"}
+
+
+def _attachment(attachment_id: int, filename: str, content: bytes, sent: Payload) -> Payload:
+    """The attachment Discord makes of an uploaded file; ``sent`` is what the message body said
+    of it (its ``description``, the alt text)."""
     url = f"https://cdn.discordapp.com/attachments/{attachment_id}/{filename}"
-    return {
+    data = {
         "id": str(attachment_id),
         "filename": filename,
         "size": len(content),
         "url": url,
         "proxy_url": url,
-        "content_type": "text/csv" if filename.endswith(".csv") else None,
+        "content_type": CONTENT_TYPES.get(filename[filename.rfind(".") :].lower()),
     }
+    if sent.get("description"):
+        data["description"] = sent["description"]
+    return data
 
 
 def _needs(what: str) -> Callable[[Found], Route]:

@@ -420,3 +420,20 @@ def test_bad_pacing_values_are_reported_with_their_lines(tmp_path):
         f'{path}:15: quiet_hours must be two times like "23:00-08:00"',
         f"{path}:16: nudge_after_hours must be a number of hours greater than 0",
     ]
+
+
+def test_charts_display_timezone_of_a_guild(tmp_path):
+    """``timezone`` sets it; without it, the guild's first channel's; with no channel, UTC; an
+    unknown name is reported at its line."""
+    settings = load_config(write(tmp_path, GOOD))
+    assert settings.guilds[0].timezone is None
+    assert settings.guilds[0].display_timezone == "Europe/London"
+    text = GOOD.replace("    mod_log_channel_id: 3001\n", "    timezone: Asia/Kolkata\n")
+    assert load_config(write(tmp_path, text)).guilds[0].display_timezone == "Asia/Kolkata"
+    bare = load_config(write(tmp_path, "guilds:\n  - guild_id: 1001\n"))
+    assert bare.guilds[0].display_timezone == "UTC"
+    bad = GOOD.replace("    mod_log_channel_id: 3001\n", "    timezone: Asia/Atlantis\n")
+    assert any(
+        p.startswith(f"{tmp_path / 'config.yaml'}:7:") and "Asia/Atlantis" in p
+        for p in problems(write(tmp_path, bad))
+    )
