@@ -13,6 +13,8 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -30,9 +32,18 @@ WORKER_NICENESS = 10  # on a busy machine the bot's own process gets the CPU fir
 
 
 def _worker_start() -> None:
-    """The worker runs at a lower priority than the bot: a chart can wait, members cannot."""
+    """The worker runs at a lower priority than the bot (a chart can wait, members cannot), and
+    ends when the bot's process is gone, however it ended (even killed, with no goodbye)."""
     with contextlib.suppress(AttributeError, OSError):
         os.nice(WORKER_NICENESS)
+    parent = os.getppid()
+    threading.Thread(target=_exit_with, args=(parent,), name="parent-watch", daemon=True).start()
+
+
+def _exit_with(parent: int, every: float = 1.0) -> None:
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(0)
 
 
 def _warm() -> bool:
@@ -70,6 +81,12 @@ class ChartRenderer:
             except Exception as exc:
                 log.exception("drawing the %s chart failed", data.kind)
                 raise ChartError(f"drawing the chart failed: {exc}") from exc
+
+    def worker_pid(self) -> int | None:
+        """The worker process's id while one runs."""
+        if self._pool is None:
+            return None
+        return next((p.pid for p in self._pool._processes.values() if p.is_alive()), None)
 
     def _drop(self) -> None:
         if self._pool is not None:
