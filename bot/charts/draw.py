@@ -13,12 +13,14 @@ import io
 import logging
 from typing import TYPE_CHECKING
 
-from bot.charts.alt_text import TITLES, busiest_line, not_enough_text
+from bot.charts.alt_text import TITLES, busiest_line, not_enough_text, plural
 from bot.charts.types import WEEKDAYS, ActivityData, ChartData, ThemesData, TimesData
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+
+    from bot.participation.types import Ranked
 
 log = logging.getLogger(__name__)
 
@@ -128,30 +130,30 @@ def _activity(data: ActivityData) -> Figure:
 
 
 def _themes(data: ThemesData) -> Figure:
-    themes = list(data.themes)
-    hidden = 0
-    if len(themes) > THEMES_SHOWN:
+    shown: list[Ranked | None] = list(data.themes)
+    hidden = len(shown) - THEMES_SHOWN
+    if hidden > 0:  # the most and the least discussed, a row between saying how many are left
         half = THEMES_SHOWN // 2
-        hidden = len(themes) - THEMES_SHOWN
-        themes = themes[:half] + themes[-half:]
-    rows = max(len(themes), 1)
+        shown = [*shown[:half], None, *shown[-half:]]
+    rows = max(len(shown), 1)
     height = max(3.5, 1.6 + 0.32 * rows)
     fig = _figure(height)
     ax = fig.add_axes((0.24, 0.6 / height, 0.52, 1 - 1.3 / height))
     _style(ax)
-    y = list(range(rows))
-    values = [r.per_post for r in themes]
-    ax.barh(y, values, 0.65, color=ANSWERS, zorder=2)
-    labels = [r.key if len(r.key) <= 32 else r.key[:31] + "…" for r in themes]
-    if hidden:
-        labels[len(labels) // 2] = f"… {hidden} more …\n" + labels[len(labels) // 2]
-    ax.set_yticks(y, labels)
-    ax.invert_yaxis()
-    top = max(values, default=0) or 1
-    for i, r in enumerate(themes):
+    top = max((r.per_post for r in shown if r), default=0) or 1
+    for i, r in enumerate(shown):
+        if r is None:
+            continue
+        ax.barh(i, r.per_post, 0.65, color=ANSWERS, zorder=2)
         ax.text(r.per_post + top * 0.01, i, f"{r.per_post:.1f}  ({r.answers} answers, "
-                f"{r.posts} post{'s' if r.posts != 1 else ''})", va="center", color=TEXT,
-                fontsize=9, clip_on=False)  # fmt: skip
+                f"{r.posts} {plural(r.posts, 'post')})", va="center", color=TEXT, fontsize=9,
+                clip_on=False)  # fmt: skip
+    labels = [
+        f"… {hidden} more …" if r is None else r.key if len(r.key) <= 26 else r.key[:25] + "…"
+        for r in shown
+    ]
+    ax.set_yticks(range(len(shown)), labels)
+    ax.set_ylim(len(shown) - 0.5, -0.5)
     ax.set_xlim(0, top * 1.05)
     ax.set_xlabel("answers per post")
     ax.grid(axis="x", color=GRID, zorder=0)

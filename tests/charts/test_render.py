@@ -188,3 +188,20 @@ async def test_a_chart_of_many_themes_and_days_stays_under_the_size_limit(db_pat
     finally:
         await db.close()
     assert_readable_png(render_chart(data))
+
+
+def test_many_themes_show_the_most_and_the_least_discussed():
+    from datetime import date
+
+    from bot.charts.types import ChartWindow, ThemesData
+    from bot.participation.types import Ranked
+
+    window = ChartWindow("UTC", date(2026, 6, 1), date(2026, 6, 28), 0, 1)
+    themes = tuple(Ranked(f"theme-{i:02d}", 1, 100 - i) for i in range(34))  # most first
+    chart = render_chart(ThemesData(window, themes, 5000))
+    assert_readable_png(chart)
+    shown = list(dict.fromkeys(t for t in chart.texts if t.startswith("theme-")))
+    assert shown == [f"theme-{i:02d}" for i in (*range(10), *range(24, 34))]
+    assert "… 14 more …" in chart.texts
+    assert "34 theme(s). theme-00 100.0 (100 answers, 1 post)" in chart.alt_text
+    assert chart.alt_text.endswith("; least: theme-33 67.0.")
