@@ -24,10 +24,13 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class ChartReply:
-    """A drawn chart, or why there is none (``note``)."""
+    """A drawn chart, or why there is none (``note``; ``quiet``: too little activity)."""
 
     chart: Chart | None
     note: str | None = None
+    quiet: bool = False
+    activity: int = 0  # answers and reactions in the window
+    days: int = 0  # the window's days
 
 
 def chart_file(chart: Chart) -> discord.File:
@@ -35,19 +38,32 @@ def chart_file(chart: Chart) -> discord.File:
     return discord.File(io.BytesIO(chart.png), filename=chart.filename, description=chart.alt_text)
 
 
+def quiet_note(total: int, days: int, kind: str | None = None) -> str:
+    """Why there is no chart: too little activity in the window."""
+    what = f"the {kind} chart" if kind else "charts"
+    return f"Not enough activity yet for {what} ({total} answer(s) and reaction(s) in {days} days)."
+
+
 async def draw_chart(
-    services: Services, guild: GuildConfig, kind: ChartKind, now: int, days: int = DEFAULT_DAYS
+    services: Services,
+    guild: GuildConfig | None,
+    guild_id: int,
+    kind: ChartKind,
+    now: int,
+    days: int = DEFAULT_DAYS,
 ) -> ChartReply:
-    """One chart of ``guild`` over the last ``days`` (at most ``MAX_DAYS``) local days."""
+    """One chart of the server over the last ``days`` (at most ``MAX_DAYS``) local days, in
+    its display timezone (UTC for a server missing from the config)."""
     from bot.charts.worker import ChartError
 
-    tz = guild.display_timezone
+    tz = guild.display_timezone if guild else "UTC"
     window = chart_window(tz, now, min(days, MAX_DAYS))
-    times = posting_times([(c.cron, c.timezone) for c in guild.channels], tz, now)
-    data = await chart_data(kind, services.charts, services.reports, guild.guild_id, window, times)
+    channels = guild.channels if guild else ()
+    times = posting_times([(c.cron, c.timezone) for c in channels], tz, now)
+    data = await chart_data(kind, services.charts, services.reports, guild_id, window, times)
     if not enough_activity(data):
-        counts = f"{data.total} answer(s) and reaction(s) in {window.days} days"
-        return ChartReply(None, f"Not enough activity yet for the {kind} chart ({counts}).")
+        note = quiet_note(data.total, window.days, kind)
+        return ChartReply(None, note, quiet=True, activity=data.total, days=window.days)
     try:
         return ChartReply(await services.chart_renderer.render(data))
     except ChartError as exc:

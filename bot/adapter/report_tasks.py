@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 import discord
 from discord.ext import commands
 
-from bot.adapter.charts import chart_file, draw_chart
-from bot.charts.types import CHART_KINDS, DEFAULT_DAYS
+from bot.adapter.charts import chart_file, draw_chart, quiet_note
+from bot.charts.types import CHART_KINDS
 from bot.reports.builders import server_report
 from bot.reports.digest import MAX_MESSAGE, weekly_digest_text
 from bot.schedule.cron import next_slot
@@ -119,14 +119,16 @@ class ReportTasks(commands.Cog, name="ReportTasks"):
         self, guild: GuildConfig, text: str, now: int
     ) -> tuple[str, list[discord.File]]:
         """The three charts of the last 28 days for the digest; a line under the text for those
-        that cannot be drawn (too little activity, or the drawing failed)."""
-        files, notes = [], []
+        that cannot be drawn (one line when the server was too quiet for any)."""
+        files, drawn = [], []
         for kind in CHART_KINDS:
-            drawn = await draw_chart(self.services, guild, kind, now, DEFAULT_DAYS)
-            if drawn.chart is not None:
-                files.append(chart_file(drawn.chart))
-            elif drawn.note not in notes:
-                notes.append(drawn.note)
+            reply = await draw_chart(self.services, guild, guild.guild_id, kind, now)
+            drawn.append(reply)
+            if reply.chart is not None:
+                files.append(chart_file(reply.chart))
+        notes = [r.note for r in drawn if r.note]
+        if all(r.quiet for r in drawn):
+            notes = [quiet_note(drawn[0].activity, drawn[0].days)]
         for note in notes:
             if len(text) + 1 + len(note) <= MAX_MESSAGE:
                 text += "\n" + note

@@ -122,7 +122,9 @@ class StatsCog(commands.Cog, name="Stats"):
     ) -> None:
         """The report with the chart attached, or with a line saying why there is none."""
         guild = self.bot.guild_config(interaction.guild_id)
-        drawn = await draw_chart(self.services, guild, kind, now, days or DEFAULT_DAYS)
+        drawn = await draw_chart(
+            self.services, guild, interaction.guild_id, kind, now, days or DEFAULT_DAYS
+        )
         if drawn.chart is None:
             text = text[: 2000 - len(drawn.note) - 1] + "\n" + drawn.note
             await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS)

@@ -69,7 +69,7 @@ async def test_too_little_activity_says_so_instead_of_a_chart(tmp_path, make_bot
             "Not enough activity yet for the activity chart (0 answer(s) and reaction(s) in "
             "28 days)."
         )
-        assert bot.services.chart_renderer._pool is None  # nothing drawn, no worker started
+        assert bot.services.chart_renderer.worker_pid() is None  # nothing drawn, no worker
 
 
 async def test_the_weekly_digest_carries_the_three_charts(tmp_path, make_bot):
@@ -97,3 +97,17 @@ async def test_the_weekly_digest_carries_the_three_charts(tmp_path, make_bot):
         # the devserver's model of Discord keeps each attachment's description
         [message] = [m for m in fd.server.messages.values() if m.get("attachments")]
         assert [a["description"] for a in message["attachments"]] == descriptions
+
+
+async def test_a_quiet_week_digest_says_so_once_without_images(tmp_path, make_bot):
+    bot = make_bot(chart_settings(tmp_path), cogs=STATS_COGS, clock=lambda: utc(CHART_NOW))
+    async with FakeDiscord(bot) as fd:
+        await fd.connect(guild(fd))
+        tasks = bot.get_cog("ReportTasks")
+        await tasks.run_due(tasks.next_digest[G])
+        [post] = fd.requests_to("POST", f"/channels/{MODLOG}/messages")
+        assert post.files == []
+        assert post.json["content"].splitlines()[-1] == (
+            "Not enough activity yet for charts (0 answer(s) and reaction(s) in 28 days)."
+        )
+        assert bot.services.chart_renderer.worker_pid() is None
