@@ -99,7 +99,7 @@ async def activity_data(store: ChartsStore, guild_id: int, window: ChartWindow) 
 async def themes_data(reports: ReportsStore, guild_id: int, window: ChartWindow) -> ThemesData:
     """Themes by answers per post over the prompts posted in the window (the post totals)."""
     posts = await reports.post_answers(guild_id, window.since, window.now)
-    ranked = rank_by_answers_per_post((p.theme_id, p.answers) for p in posts)
+    ranked = rank_by_answers_per_post((p.theme_id or "(no theme)", p.answers) for p in posts)
     return ThemesData(window, tuple(ranked), await _activity_count(reports, guild_id, window))
 
 
