@@ -71,11 +71,13 @@ def _guild_settings(args: argparse.Namespace) -> tuple[str, tuple[PostingTime, .
 def check_png_target(target: Path, force: bool) -> None:
     """As the export: only a regular file in an existing folder; an existing file is replaced
     when it is a PNG (a chart drawn before), anything else only with ``--force``."""
-    try:
-        is_png = target.is_file() and not target.is_symlink()
-        is_png = is_png and target.open("rb").read(8) == PNG_SIGNATURE
-    except OSError:
-        is_png = False
+    is_png = False
+    if target.is_file() and not target.is_symlink():
+        try:
+            with target.open("rb") as f:
+                is_png = f.read(8) == PNG_SIGNATURE
+        except OSError:
+            pass
     check_target(target, force or is_png)
 
 
