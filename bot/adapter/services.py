@@ -21,9 +21,11 @@ from bot.store import Connection
 from bot.store.anonymous import AnonymousStore
 from bot.store.batch import BatchWriter
 from bot.store.facilitation import FacilitationStore
+from bot.store.interactions import InteractionClaims
 from bot.store.participation import ParticipationStore
 from bot.store.posting import PostingStores
 from bot.store.posts import PostStore
+from bot.store.relays import RelayStore
 from bot.store.reports import ReportsStore
 from bot.store.suggestions import SuggestionStore
 from bot.suggestions.service import SuggestionService
@@ -44,6 +46,8 @@ class Services:
     anonymous: AnonymousStore  # links from relayed anonymous answers to their authors
     reports: ReportsStore
     facilitation: FacilitationService  # paced follow-ups, nudges, welcomes
+    relays: RelayStore  # anonymous answers being posted, and the hourly limit
+    claims: InteractionClaims  # which process on this database handles an interaction
 
     async def close(self) -> None:
         """Write what is still queued and stop the writer's timer, then stop what the last
@@ -81,4 +85,6 @@ def build_services(
         AnonymousStore(db),
         ReportsStore(db),
         facilitation,
+        RelayStore(db),
+        InteractionClaims(db),
     )

@@ -1,0 +1,35 @@
+"""Which bot process handles an interaction, when several run on one database file.
+
+Discord may deliver one interaction to every connected process of the bot and accepts one
+acknowledgement; whatever a process did before its acknowledgement was refused would be done
+twice. The first process to write the interaction's id here handles it; the others leave it
+alone. Only the id and the time are kept, for an hour (Discord's tokens last 15 minutes).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.store.queries import Queries
+
+log = logging.getLogger(__name__)
+
+KEEP_SECONDS = 3600
+PRUNE_EVERY = 100  # claims between two deletions of old ones
+
+
+class InteractionClaims(Queries):
+    _claims = 0
+
+    async def claim(self, interaction_id: int, now: int) -> bool:
+        """True if this process is the first to take the interaction."""
+        self._claims += 1
+        if self._claims % PRUNE_EVERY == 1:
+            await self._write(
+                "DELETE FROM interaction_claims WHERE claimed_at < ?", (now - KEEP_SECONDS,)
+            )
+        taken = await self._write(
+            "INSERT OR IGNORE INTO interaction_claims (interaction_id, claimed_at) VALUES (?, ?)",
+            (interaction_id, now),
+        )
+        return taken == 1
