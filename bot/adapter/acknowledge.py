@@ -9,6 +9,7 @@ before it acts, and stops when refused, cannot act twice.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 import discord
 
@@ -25,22 +26,27 @@ def acknowledged_elsewhere(error: BaseException) -> bool:
     return isinstance(cause, discord.HTTPException) and cause.code == ALREADY_ACKNOWLEDGED
 
 
+@dataclass(frozen=True, slots=True)
+class Acknowledged:
+    reply_id: int | None  # the reply the member sees (when Discord said), to edit it later
+
+
 async def acknowledge(
     interaction: discord.Interaction, *, ephemeral: bool = True, thinking: bool = True
-) -> bool:
-    """Defer the interaction (the member sees the bot thinking); False when Discord refuses
+) -> Acknowledged | None:
+    """Defer the interaction (the member sees the bot thinking); None when Discord refuses
     because another process took it, or it expired: the caller must then do nothing."""
     try:
-        await interaction.response.defer(ephemeral=ephemeral, thinking=thinking)
+        callback = await interaction.response.defer(ephemeral=ephemeral, thinking=thinking)
     except discord.HTTPException as exc:
         if exc.code == ALREADY_ACKNOWLEDGED:
             log.info("interaction %s was acknowledged by another process", interaction.id)
-            return False
+            return None
         if exc.code == UNKNOWN_INTERACTION:
             log.warning("interaction %s expired before it was acknowledged", interaction.id)
-            return False
+            return None
         raise
-    return True
+    return Acknowledged(callback.message_id if callback is not None else None)
 
 
 async def tell(

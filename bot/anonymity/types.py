@@ -56,3 +56,4 @@ class PendingRelay:
     token: str  # random; the send's nonce and the digest come from it
     digest: str  # of the token and the answer's text
     interaction_token: str | None  # to tell the member (Discord accepts it for 15 minutes)
+    reply_id: int | None  # the reply the member sees ("thinking" until told)

@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 _PENDING = (
     "SELECT id, guild_id, member_id, created_at, post_id, channel_id, length, token, digest,"
-    " interaction_token FROM anonymous_relays WHERE state = 'pending'"
+    " interaction_token, reply_id FROM anonymous_relays WHERE state = 'pending'"
 )
 
 
@@ -28,10 +28,12 @@ def _pending(row: tuple) -> PendingRelay:
 
 class RelayStore(Queries):
     async def used(self, guild_id: int, member_id: int, since: int) -> int:
-        """The member's relays in a server after ``since`` (posted, deleted or in flight)."""
+        """The member's finished relays in a server after ``since`` (posted, deleted or not).
+        Unfinished ones count only when a relay is reserved: the member may be sending one of
+        them again."""
         row = await self._one(
             "SELECT count(*) FROM anonymous_relays"
-            " WHERE guild_id = ? AND member_id = ? AND created_at > ?",
+            " WHERE guild_id = ? AND member_id = ? AND created_at > ? AND state = 'done'",
             (guild_id, member_id, since),
         )
         return row[0]
@@ -45,14 +47,15 @@ class RelayStore(Queries):
         )
         async with self.db.execute(
             "INSERT INTO anonymous_relays (guild_id, member_id, created_at, state, post_id,"
-            " channel_id, length, token, digest, interaction_token)"
-            " SELECT ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?"
+            " channel_id, length, token, digest, interaction_token, reply_id)"
+            " SELECT ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?"
             " WHERE (SELECT count(*) FROM anonymous_relays"
             "        WHERE guild_id = ? AND member_id = ? AND created_at > ?) < ?",
             (
                 relay.guild_id, relay.member_id, relay.created_at, relay.post_id,
                 relay.channel_id, relay.length, relay.token, relay.digest,
-                relay.interaction_token, relay.guild_id, relay.member_id, since, limit,
+                relay.interaction_token, relay.reply_id,
+                relay.guild_id, relay.member_id, since, limit,
             ),
         ) as cur:  # fmt: skip
             if cur.rowcount != 1:
@@ -90,7 +93,8 @@ class RelayStore(Queries):
     async def finish(self, relay_id: int) -> None:
         await self._write(
             "UPDATE anonymous_relays SET state = 'done', post_id = NULL, channel_id = NULL,"
-            " length = NULL, token = NULL, digest = NULL, interaction_token = NULL"
+            " length = NULL, token = NULL, digest = NULL, interaction_token = NULL,"
+            " reply_id = NULL"
             " WHERE id = ? AND state = 'pending'",
             (relay_id,),
         )
@@ -107,7 +111,8 @@ class RelayStore(Queries):
     async def forget_token(self, relay_id: int) -> None:
         """The member was told (or can no longer be): the interaction's token is not kept."""
         await self._write(
-            "UPDATE anonymous_relays SET interaction_token = NULL WHERE id = ?", (relay_id,)
+            "UPDATE anonymous_relays SET interaction_token = NULL, reply_id = NULL WHERE id = ?",
+            (relay_id,),
         )
 
     async def link_of(self, message_id: int) -> AnonymousAnswer | None:

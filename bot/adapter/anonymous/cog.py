@@ -170,7 +170,8 @@ class AnonymousCog(commands.Cog, name=COG_NAME):
         """The form was sent. Acknowledged first: a second process of the bot that got the same
         form is refused by Discord and stops there. Then checked again (time has passed), the
         hourly limit reserved with a pending record, posted under no name, and linked."""
-        if not await acknowledge(interaction, ephemeral=True, thinking=True):
+        acknowledged = await acknowledge(interaction, ephemeral=True, thinking=True)
+        if acknowledged is None:
             return
         text = text.strip()[:ANSWER_MAX]
         refusal, thread = await self._refusal(interaction, post_id, sensitive, limit=False)
@@ -187,7 +188,7 @@ class AnonymousCog(commands.Cog, name=COG_NAME):
         relay = await self.relays.reserve(
             PendingRelay(
                 0, guild.guild_id, member_id, now, post_id, thread.id, len(text), token,
-                answer_digest(token, text), interaction.token,
+                answer_digest(token, text), interaction.token, acknowledged.reply_id,
             ),
             since=now - RATE_WINDOW,
             limit=guild.anonymous_per_hour,

@@ -150,7 +150,7 @@ class RelayReconciler:
         Discord accepts it; the token is not kept afterwards. False if the member could not be
         told."""
         token, app_id = relay.interaction_token, self.bot.application_id
-        if not token or app_id is None:
+        if not token or app_id is None or relay.reply_id is None:
             return False
         await self.relays.forget_token(relay.relay_id)
         if self.bot.now_seconds() - relay.created_at > INTERACTION_TOKEN_LIFE:
@@ -159,7 +159,7 @@ class RelayReconciler:
         kwargs = {"view": view} if view is not None else {}
         try:
             await webhook.edit_message(
-                "@original",  # type: ignore[arg-type]  # Discord's name for the first reply
+                relay.reply_id,
                 content=text,
                 allowed_mentions=NO_PINGS,
                 **kwargs,

@@ -3,7 +3,7 @@
 -- before the act, never counted after it). While ``state`` is 'pending' it holds what is needed
 -- to find the relayed message again after a crash: a random token (the send's nonce comes from
 -- it) and a digest of the token and the answer (the text itself is never stored), and the
--- interaction's token (valid 15 minutes), to tell the member. Once the answer is linked in
+-- interaction's token (valid 15 minutes) and the id of the reply the member sees, to tell them. Once the answer is linked in
 -- ``anonymous_answers`` the row keeps only the member and the time, for the hourly limit, and
 -- is deleted when the hour is over.
 CREATE TABLE anonymous_relays (
@@ -17,7 +17,8 @@ CREATE TABLE anonymous_relays (
     length              INTEGER,
     token               TEXT,
     digest              TEXT,
-    interaction_token   TEXT
+    interaction_token   TEXT,
+    reply_id            INTEGER                  -- the member's acknowledged reply
 );
 CREATE INDEX anonymous_relays_member ON anonymous_relays (guild_id, member_id, created_at);
 CREATE INDEX anonymous_relays_pending ON anonymous_relays (state, created_at);
