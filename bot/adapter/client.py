@@ -70,7 +70,9 @@ class DiscussionBot(commands.Bot):
             **options,
         )
         guard_parsers(self._connection.parsers)
-        self.interaction_gate = InteractionGate(self._connection.parsers, self._claim)
+        self.interaction_gate = InteractionGate(
+            self._connection.parsers, self._claim, self._connection._view_store
+        )
         self.settings = settings
         self.library_holder = library_holder
         self.clock = clock
