@@ -15,6 +15,7 @@ from bot.store.queries import Queries
 log = logging.getLogger(__name__)
 
 KEEP_SECONDS = 3600
+ACT_KEEP_SECONDS = 7 * 86400  # a weekly act's claim outlives its slot by far
 PRUNE_EVERY = 100  # claims between two deletions of old ones
 
 
@@ -31,5 +32,14 @@ class InteractionClaims(Queries):
         taken = await self._write(
             "INSERT OR IGNORE INTO interaction_claims (interaction_id, claimed_at) VALUES (?, ?)",
             (interaction_id, now),
+        )
+        return taken == 1
+
+    async def claim_act(self, act: str, now: int) -> bool:
+        """True if this process is the first to do ``act`` (a scheduled act's name, with its
+        slot); old claims are deleted on the way."""
+        await self._write("DELETE FROM act_claims WHERE claimed_at < ?", (now - ACT_KEEP_SECONDS,))
+        taken = await self._write(
+            "INSERT OR IGNORE INTO act_claims (act, claimed_at) VALUES (?, ?)", (act, now)
         )
         return taken == 1

@@ -6,6 +6,7 @@ gets one reply, and neither process logs an error."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import sqlite3
 from collections.abc import Callable
@@ -235,3 +236,26 @@ async def test_a_draft_review_and_a_rejection_with_a_reason_are_made_once(tmp_pa
         answered_once(fd, accepted)
         grief = (tmp_path / "prompts" / "grief.yaml").read_text()
         assert grief.count("- id: grief-2") == 1 and "status: draft" not in grief
+
+
+# --- scheduled acts --------------------------------------------------------------------------
+
+
+async def test_the_weekly_digest_is_posted_once_by_two_processes(tmp_path, make_bot):
+    from bot.adapter.stats import COGS as STATS_COGS
+    from tests.participation_world import MODLOG as PMODLOG
+    from tests.participation_world import guild as participation_guild
+    from tests.participation_world import settings
+
+    make = lambda: make_bot(settings(tmp_path), cogs=STATS_COGS)  # noqa: E731
+    async with two_processes(make, participation_guild) as fd:
+        other = fd.peers[1].bot.get_cog("ReportTasks")
+        tasks = fd.bot.get_cog("ReportTasks")
+        monday = tasks.next_digest[10]
+        assert other.next_digest[10] == monday
+        await asyncio.gather(tasks.run_due(monday), other.run_due(monday))
+        [digest] = mod_log(fd, PMODLOG)
+        assert digest.startswith("Discussion digest")
+        next_monday = tasks.next_digest[10]
+        await asyncio.gather(tasks.run_due(next_monday), other.run_due(next_monday))
+        assert len(mod_log(fd, PMODLOG)) == 2  # the next week's, once too

@@ -36,3 +36,10 @@ CREATE TABLE interaction_claims (
     claimed_at      INTEGER NOT NULL
 );
 CREATE INDEX interaction_claims_time ON interaction_claims (claimed_at);
+
+-- Scheduled acts every process of the bot plans for the same moment (the weekly digest of a
+-- server at a given slot): the first process to write the act's name does it.
+CREATE TABLE act_claims (
+    act         TEXT PRIMARY KEY,        -- e.g. digest:GUILD:SLOT
+    claimed_at  INTEGER NOT NULL
+);
