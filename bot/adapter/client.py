@@ -71,7 +71,7 @@ class DiscussionBot(commands.Bot):
         )
         guard_parsers(self._connection.parsers)
         self.interaction_gate = InteractionGate(
-            self._connection.parsers, self._claim, self._connection._view_store
+            self._connection.parsers, self._claim, self._connection._view_store, self.is_closed
         )
         self.settings = settings
         self.library_holder = library_holder

@@ -41,10 +41,12 @@ class InteractionGate:
         parsers: dict[str, Callable[[Any], None]],
         claim_of: Callable[[], Claim | None],
         views: ViewStore,
+        closing: Callable[[], bool] = lambda: False,
     ) -> None:
         self._parse = parsers[EVENT]
         self._claim_of = claim_of
         self._views = views
+        self._closing = closing
         self._tasks: set[asyncio.Task] = set()
         parsers[EVENT] = self.receive
 
@@ -54,11 +56,15 @@ class InteractionGate:
         task.add_done_callback(self._tasks.discard)
 
     async def _claimed(self, data: Any) -> None:
+        if self._closing():  # a stopping process takes nothing new; another one may
+            return
         claim = self._claim_of() if handled_here(self._views, data) else None
         if claim is not None:
             try:
                 first = await claim(int(data["id"]))
             except Exception:  # the database failing must not cost the member their answer
+                if self._closing():
+                    return
                 log.exception("could not claim interaction %s; handling it here", data.get("id"))
                 first = True
             if not first:
