@@ -259,3 +259,15 @@ async def test_the_weekly_digest_is_posted_once_by_two_processes(tmp_path, make_
         next_monday = tasks.next_digest[10]
         await asyncio.gather(tasks.run_due(next_monday), other.run_due(next_monday))
         assert len(mod_log(fd, PMODLOG)) == 2  # the next week's, once too
+
+
+async def test_a_reply_refused_as_already_acknowledged_is_no_error_and_not_retried(
+    tmp_path, make_bot
+):
+    """Discord's 40060 means another process answered: nothing to log as a failure, and no
+    second reply to try (the harness fails a test on any logged error)."""
+    async with anon.running(tmp_path, make_bot) as (_bot, fd):
+        callback = ("POST", "/interactions/{webhook_id}/{webhook_token}/callback")
+        fd.fail_next(*callback, status=400, code=40060, message="already acknowledged")
+        refused = await fd.slash("topic next", user_id=anon.MOD, channel_id=anon.C)
+        assert [r.status for r in refused.requests] == [400]
