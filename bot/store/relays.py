@@ -38,13 +38,17 @@ class RelayStore(Queries):
         )
         return row[0]
 
+    async def expire(self, since: int) -> int:
+        """Finished relays older than ``since`` no longer count toward the limit: deleted."""
+        return await self._write(
+            "DELETE FROM anonymous_relays WHERE state = 'done' AND created_at <= ?", (since,)
+        )
+
     async def reserve(self, relay: PendingRelay, *, since: int, limit: int) -> PendingRelay | None:
         """Record ``relay`` as pending if the member has fewer than ``limit`` relays after
         ``since``, in one statement; None when the limit is reached. Finished relays older than
         ``since`` are deleted first (they no longer count)."""
-        await self._write(
-            "DELETE FROM anonymous_relays WHERE state = 'done' AND created_at <= ?", (since,)
-        )
+        await self.expire(since)
         async with self.db.execute(
             "INSERT INTO anonymous_relays (guild_id, member_id, created_at, state, post_id,"
             " channel_id, length, token, digest, interaction_token, reply_id)"

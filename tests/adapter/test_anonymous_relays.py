@@ -268,3 +268,17 @@ async def test_forget_erases_the_hourly_times_and_unfinished_relays(tmp_path, ma
         assert len(await relay_rows(bot)) == 1
         await bot.services.anonymous.forget(G, ANA)
         assert await relay_rows(bot) == []
+
+
+async def test_the_times_kept_for_the_limit_go_when_their_hour_is_over(tmp_path, make_bot):
+    async with running(tmp_path, make_bot) as (bot, fd):
+        posted = await post(fd)
+        form_id, field = await open_form(fd, posted, ANA)
+        await fd.submit(form_id, {field: "First."}, user_id=ANA, channel_id=C)
+        reconciler = bot.get_cog("Anonymous").reconciler
+        bot.clock.now += timedelta(minutes=59)
+        await reconciler.run_once()
+        assert len(await relay_rows(bot)) == 1
+        bot.clock.now += timedelta(minutes=2)
+        await reconciler.run_once()
+        assert await relay_rows(bot) == [] and len(await links(bot)) == 1

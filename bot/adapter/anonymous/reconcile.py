@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.adapter.acknowledge import NO_PINGS
+from bot.anonymity.policy import RATE_WINDOW
 from bot.anonymity.relay import INTERACTION_TOKEN_LIFE, STALE_AFTER, answer_digest
 from bot.anonymity.types import PendingRelay
 
@@ -78,8 +79,10 @@ class RelayReconciler:
             await self._sleep(PASS_EVERY)
 
     async def run_once(self) -> int:
-        """Settle every stale relay; returns how many were settled (linked or dropped)."""
+        """Settle every stale relay; returns how many were settled (linked or dropped). The
+        times kept for the hourly limit go once their hour is over."""
         now = self.bot.now_seconds()
+        await self.relays.expire(now - RATE_WINDOW)
         settled = 0
         for relay in await self.relays.pending_before(now - STALE_AFTER):
             if relay.relay_id not in self._sending and await self._settle(relay):
