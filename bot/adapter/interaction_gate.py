@@ -70,6 +70,8 @@ class InteractionGate:
             if not first:
                 log.info("interaction %s is handled by another process", data.get("id"))
                 return
+        if self._closing():  # the bot stopped while the claim was written
+            return
         self._parse(data)
 
 
