@@ -198,6 +198,8 @@ async def test_an_answer_posted_just_before_a_crash_is_linked_after_the_restart(
             reason="Checking an abuse report",
         )
         assert f"<@{BEN}>" in revealed.content
+        since = int(bot.clock.now.timestamp()) - 3600
+        assert await bot.services.relays.used(G, ANA, since) == 1  # counted toward the limit
         pressed = await fd.click(posted.button(), message_id=posted.message_id, user_id=ANA)
         form(pressed)  # one of two used: Ana may answer once more
         done = await fd.click(
