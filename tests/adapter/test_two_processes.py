@@ -271,3 +271,68 @@ async def test_a_reply_refused_as_already_acknowledged_is_no_error_and_not_retri
         fd.fail_next(*callback, status=400, code=40060, message="already acknowledged")
         refused = await fd.slash("topic next", user_id=anon.MOD, channel_id=anon.C)
         assert [r.status for r in refused.requests] == [400]
+
+
+async def test_every_other_command_is_answered_once(tmp_path, make_bot):
+    async with anonymous_world(make_bot, tmp_path) as fd:
+        await anon.post(fd)
+        steps = [
+            ("topic next", anon.MOD, {}),
+            ("topic pause", anon.MOD, {}),
+            ("topic resume", anon.MOD, {}),
+            ("topic reload", anon.MOD, {}),
+            ("topic schedule", anon.MOD, {}),
+            ("export", anon.MOD, {}),
+            ("stats server", anon.MOD, {}),
+            ("stats prompt", anon.MOD, {"prompt": "family-1"}),
+            ("anonymous stop", anon.MOD, {}),
+            ("anonymous resume", anon.MOD, {}),
+            ("participation me", anon.ANA, {}),
+            ("participation opt-in", anon.ANA, {}),
+        ]
+        for path, user, options in steps:
+            replies = await fd.slash(path, user_id=user, channel_id=anon.C, **options)
+            answered_once(fd, replies)
+            assert replies.content, path
+        notes = mod_log(fd, anon.MODLOG)
+        assert len([t for t in notes if "stopped anonymous" in t]) == 1
+        assert len([t for t in notes if "resumed anonymous" in t]) == 1
+
+        asked = await fd.slash("participation opt-out", user_id=anon.ANA, channel_id=anon.C)
+        answered_once(fd, asked)
+        erased = await anon.press(fd, asked, "Erase my records", anon.ANA)
+        answered_once(fd, erased)
+
+
+async def test_edit_turn_off_and_withdraw_are_made_once(tmp_path, make_bot):
+    async with suggestion_world(make_bot, tmp_path) as fd:
+        await suggest(fd, ANA, "What is a place you love?", theme="joy")
+        await suggest(fd, ANA, "What do you cook on Sundays?", theme="joy")
+        mine = await fd.slash("suggest mine", user_id=ANA, channel_id=SC)
+        withdrawn = await fd.click(
+            buttons(mine.messages[0])["Withdraw 2"], message_id=message_id(mine), user_id=ANA
+        )
+        answered_once(fd, withdrawn)
+        assert [status for _, _, status, _ in rows(tmp_path)] == ["pending", "withdrawn"]
+
+        shown = await fd.slash("topic review", user_id=MOD, channel_id=SC)
+        opened = await fd.click(
+            buttons(shown.messages[0])["Edit"], message_id=message_id(shown), user_id=MOD
+        )
+        answered_once(fd, opened)
+        edited = await fd.submit(
+            opened.callback.json["data"]["custom_id"],
+            {"question": "What place do you love most?", "followups": "", "theme": "joy"},
+            user_id=MOD,
+            channel_id=SC,
+            message_id=message_id(shown),
+        )
+        answered_once(fd, edited)
+        card = fd.server.messages[message_id(shown)]
+        assert card["embeds"][0]["title"] == "What place do you love most?"
+        off = await fd.click(buttons(card)["Turn off"], message_id=message_id(shown), user_id=MOD)
+        answered_once(fd, off)
+        made = [p for p in prompts_of(tmp_path, "joy") if p["id"] != "joy-1"]
+        assert [(p["question"], p["enabled"]) for p in made] == [
+            ("What place do you love most?", False)
+        ]
