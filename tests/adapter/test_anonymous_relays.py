@@ -284,3 +284,24 @@ async def test_the_times_kept_for_the_limit_go_when_their_hour_is_over(tmp_path,
         bot.clock.now += timedelta(minutes=2)
         await reconciler.run_once()
         assert await relay_rows(bot) == [] and len(await links(bot)) == 1
+
+
+async def test_an_unanswered_post_is_settled_later_and_the_member_told(tmp_path, make_bot):
+    """Discord answering 500 to every retry: the member is told it is unconfirmed, nothing is
+    linked yet; later the thread shows no such answer, so the relay is dropped (the hour is not
+    used up) and the member told to send it again."""
+    async with running(tmp_path, make_bot, anonymous_per_hour=1) as (bot, fd):
+        posted = await post(fd)
+        form_id, field = await open_form(fd, posted, ANA)
+        fd.fail_next("POST", f"/channels/{posted.thread_id}/messages", 500, times=5)
+        sent = await fd.submit(form_id, {field: "Are you there?"}, user_id=ANA, channel_id=C)
+        assert "did not confirm" in sent.content and await links(bot) == []
+        assert [(m, s) for m, s, _ in await relay_rows(bot)] == [(ANA, "pending")]
+
+        bot.clock.now += timedelta(seconds=STALE_AFTER + 1)
+        assert await bot.get_cog("Anonymous").reconciler.run_once() == 1
+        await fd.settle()
+        assert [e["content"] for e in original_edits(fd, sent)] == [NOT_POSTED]
+        assert await relay_rows(bot) == []
+        again = await fd.submit(form_id, {field: "Are you there?"}, user_id=ANA, channel_id=C)
+        assert "posted anonymously" in again.content and len(in_thread(fd, posted)) == 1
