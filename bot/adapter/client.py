@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,6 +15,7 @@ from discord.ext import commands
 from bot.adapter.cogs import CogFactory, default_cogs
 from bot.adapter.facilitation import DiscordStepSender
 from bot.adapter.gateway_guard import guard_parsers
+from bot.adapter.interaction_gate import InteractionGate
 from bot.adapter.publisher import DiscordPublisher
 from bot.adapter.services import Services, build_services
 from bot.adapter.tree import BotTree
@@ -69,6 +70,9 @@ class DiscussionBot(commands.Bot):
             **options,
         )
         guard_parsers(self._connection.parsers)
+        self.interaction_gate = InteractionGate(
+            self._connection.parsers, self._claim, self._connection._view_store, self.is_closed
+        )
         self.settings = settings
         self.library_holder = library_holder
         self.clock = clock
@@ -79,6 +83,14 @@ class DiscussionBot(commands.Bot):
         self.services: Services | None = None
         self._message_gates: tuple[tuple[Callable[..., bool], Callable[..., None] | None], ...]
         self._message_gates = ()
+
+    def _claim(self) -> Callable[[int], Awaitable[bool]] | None:
+        """How an interaction is claimed among the processes on this database (None before the
+        database is open)."""
+        if self.services is None:
+            return None
+        claims = self.services.claims
+        return lambda interaction_id: claims.claim(interaction_id, self.now_seconds())
 
     def now_seconds(self) -> int:
         """The bot's clock as Unix seconds, the unit the store keeps times in."""

@@ -93,7 +93,10 @@ class ReportTasks(commands.Cog, name="ReportTasks"):
                 self.next_digest[guild_id] = next_slot(
                     guild.digest.cron, guild.digest.timezone, now
                 )
-                await self.post_digest(guild, now)
+                # Another process of the bot on this database plans the same slot: once.
+                act = f"digest:{guild_id}:{int(due.timestamp())}"
+                if await self.services.claims.claim_act(act, int(now.timestamp())):
+                    await self.post_digest(guild, now)
         if self.next_purge is not None and self.next_purge <= now:
             self.next_purge = now + PURGE_EVERY
             await self.purge(now)

@@ -23,9 +23,11 @@ from bot.store.anonymous import AnonymousStore
 from bot.store.batch import BatchWriter
 from bot.store.charts import ChartsStore
 from bot.store.facilitation import FacilitationStore
+from bot.store.interactions import InteractionClaims
 from bot.store.participation import ParticipationStore
 from bot.store.posting import PostingStores
 from bot.store.posts import PostStore
+from bot.store.relays import RelayStore
 from bot.store.reports import ReportsStore
 from bot.store.suggestions import SuggestionStore
 from bot.suggestions.service import SuggestionService
@@ -48,6 +50,8 @@ class Services:
     facilitation: FacilitationService  # paced follow-ups, nudges, welcomes
     charts: ChartsStore
     chart_renderer: ChartRenderer  # draws charts in a worker process, started on first use
+    relays: RelayStore  # anonymous answers being posted, and the hourly limit
+    claims: InteractionClaims  # which process on this database handles an interaction
 
     async def close(self) -> None:
         """Write what is still queued and stop the writer's timer, then stop what the last
@@ -90,4 +94,6 @@ def build_services(
         facilitation,
         ChartsStore(db),
         ChartRenderer(),
+        RelayStore(db),
+        InteractionClaims(db),
     )

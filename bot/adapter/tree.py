@@ -10,6 +10,7 @@ import discord
 from discord import app_commands
 from discord.enums import AppCommandOptionType
 
+from bot.adapter.acknowledge import acknowledged_elsewhere
 from bot.prompts.model import Library
 
 log = logging.getLogger(__name__)
@@ -88,10 +89,13 @@ class BotTree(app_commands.CommandTree):
     async def on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
-        text = user_message(error)
         name = interaction.command.qualified_name if interaction.command else "?"
         if stopping(interaction, f"command /{name}"):
             return
+        if acknowledged_elsewhere(error):  # another process of the bot answered it first
+            log.info("command /%s was answered by another process", name)
+            return
+        text = user_message(error)
         if text is None:
             cause = getattr(error, "original", error)
             log.error(

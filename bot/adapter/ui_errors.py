@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import discord
 
+from bot.adapter.acknowledge import acknowledged_elsewhere
 from bot.adapter.tree import UNEXPECTED, reply_privately, stopping
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,9 @@ Callback = Callable[[ItemT, discord.Interaction], Awaitable[None]]
 
 async def interaction_failed(interaction: discord.Interaction, error: Exception, what: str) -> None:
     if stopping(interaction, what):
+        return
+    if acknowledged_elsewhere(error):  # another process of the bot answered it first
+        log.info("%s was answered by another process", what)
         return
     log.error(
         "%s failed (guild %s, channel %s, user %s)",

@@ -39,3 +39,21 @@ class PostTarget:
     channel_id: int
     message_id: int | None
     thread_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class PendingRelay:
+    """An anonymous answer about to be posted, or posted but not yet linked (the bot stopped in
+    between): enough to find the relayed message again, never the text."""
+
+    relay_id: int
+    guild_id: int
+    member_id: int
+    created_at: int  # Unix seconds, UTC
+    post_id: int
+    channel_id: int  # the prompt's thread
+    length: int
+    token: str  # random; the send's nonce and the digest come from it
+    digest: str  # of the token and the answer's text
+    interaction_token: str | None  # to tell the member (Discord accepts it for 15 minutes)
+    reply_id: int | None  # the reply the member sees ("thinking" until told)

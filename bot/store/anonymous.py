@@ -88,7 +88,13 @@ class AnonymousStore(Queries):
     async def forget(self, guild_id: int, member_id: int) -> int:
         """Erase every link to the member in a server: the messages stay, unsigned, and so do
         their rows, with no member (``UNLINKED``) and uncounted, so the moderators' counts and
-        export do not change and cannot show which answers were the member's."""
+        export do not change and cannot show which answers were the member's. The member's
+        relays of the last hour go too (their times would match the answers'), and so do
+        relays not yet linked: those answers stay unsigned."""
+        await self._write(
+            "DELETE FROM anonymous_relays WHERE guild_id = ? AND member_id = ?",
+            (guild_id, member_id),
+        )
         return await self._write(
             "UPDATE anonymous_answers SET member_id = ?, counted = 0"
             " WHERE guild_id = ? AND member_id = ?",

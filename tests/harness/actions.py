@@ -22,7 +22,7 @@ class Actions:
         for data in guilds:
             if not any(m["user"]["id"] == self.bot_user["id"] for m in data["members"]):
                 raise ValueError("the guild must list the bot member: use fd.bot_member(...)")
-            await self._feed("GUILD_CREATE", data)
+            await self._feed("GUILD_CREATE", data, to_peers=False)
         self.bot._ready.set()
         self.bot.dispatch("ready")
         await self.settle(before)
@@ -110,9 +110,41 @@ class Actions:
         data = events.modal_data(custom_id, values)
         return await self._interact(5, "", user_id, channel_id, {}, message=message, data=data)
 
+    def form(
+        self, custom_id: str, values: dict[str, str], *, user_id: int, channel_id: int
+    ) -> Payload:
+        """The INTERACTION_CREATE of a submitted modal, to send with ``at_once``."""
+        data = events.modal_data(custom_id, values)
+        return self._interaction(5, "", user_id, channel_id, {}, data=data)
+
+    async def at_once(self, interactions: list[Payload]) -> list[Replies]:
+        """Several interactions arriving together: all are delivered before any is handled."""
+        before = asyncio.all_tasks()
+        start = len(self.requests)
+        await self._flush_echo()
+        for payload in interactions:
+            await self._feed("INTERACTION_CREATE", payload)
+        await self.settle(before)
+        return [self._replies(payload, start) for payload in interactions]
+
+    def _replies(self, payload: Payload, start: int) -> Replies:
+        token = payload["token"]
+        mine = [r for r in self.requests[start:] if r.via == "webhook" and token in r.path]
+        return Replies(int(payload["id"]), mine)
+
     async def _interact(
         self, kind, path, user_id, channel_id, options, *, focused=None, message=None, data=None
     ) -> Replies:
+        payload = self._interaction(
+            kind, path, user_id, channel_id, options, focused=focused, message=message, data=data
+        )
+        start = len(self.requests)
+        await self.send("INTERACTION_CREATE", payload)
+        return self._replies(payload, start)
+
+    def _interaction(
+        self, kind, path, user_id, channel_id, options, *, focused=None, message=None, data=None
+    ) -> Payload:
         builder = InteractionBuilder(self.bot, self.server)
         guild_id = self.server.guild_of(channel_id)
         member = builder.member(guild_id, user_id, channel_id) if guild_id else None
@@ -138,11 +170,7 @@ class Actions:
             message=message,
             app_permissions=int(bot_perms.get("permissions", 0)),
         )
-        start = len(self.requests)
-        await self.send("INTERACTION_CREATE", payload)
-        token = payload["token"]
-        mine = [r for r in self.requests[start:] if r.via == "webhook" and token in r.path]
-        return Replies(int(payload["id"]), mine)
+        return payload
 
     def _synced_command(self, path: str, guild_id: int | None) -> tuple[int, int | None]:
         """The id Discord gave the command at sync, and the guild it is scoped to (if any)."""

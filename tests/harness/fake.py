@@ -45,14 +45,24 @@ class FakeDiscord(Actions):
         clock: Callable[[], datetime] | None = None,
         echo: bool = True,
         settle_timeout: float = 5.0,
+        join: FakeDiscord | None = None,
     ) -> None:
+        """``join``: another process of the same bot, connected to the same Discord (its model,
+        REST answers and recording are shared); every gateway event then goes to both, as
+        Discord sends events to every connection of a bot."""
         self.bot = bot
         self.clock = clock
-        self.bot_user = payloads.user(bot_user_id, "DiscussionBot", bot=True)
-        self.server = DiscordState(self.bot_user, application_id, self._new_id)
-        self.server.echo = echo
-        self.apps = AppRoutes(self.server)
-        self.transport = Transport({**ChannelRoutes(self.server).routes(), **self.apps.routes()})
+        if join is None:
+            self.bot_user = payloads.user(bot_user_id, "DiscussionBot", bot=True)
+            self.server = DiscordState(self.bot_user, application_id, self._new_id)
+            self.server.echo = echo
+            self.apps = AppRoutes(self.server)
+            routes = {**ChannelRoutes(self.server).routes(), **self.apps.routes()}
+            self.transport = Transport(routes)
+            self.peers: list[FakeDiscord] = []
+        else:
+            self.bot_user, self.server, self.apps = join.bot_user, join.server, join.apps
+            self.transport, self.peers = join.transport, join.peers
         self.errors = ErrorLog()
         self.settle_timeout = settle_timeout
         self._seq = 0
@@ -73,8 +83,11 @@ class FakeDiscord(Actions):
         _install_webhook_router(self)
         await self.bot.login("fake-token")  # GET /users/@me, application info, then setup_hook
         self._ws = self._gateway()
+        self.peers.append(self)
 
     async def stop(self, *, check: bool = True) -> None:
+        if self in self.peers:
+            self.peers.remove(self)
         try:
             if not self.bot.is_closed():
                 await self.bot.close()
@@ -111,7 +124,7 @@ class FakeDiscord(Actions):
         while self.server.gateway_echo:
             await self._feed(*self.server.gateway_echo.pop(0))
 
-    async def _feed(self, event: str, data: dict[str, Any]) -> None:
+    async def _feed(self, event: str, data: dict[str, Any], *, to_peers: bool = True) -> None:
         if event == "GUILD_CREATE":
             self.server.learn_guild(data)
         elif event in ("THREAD_CREATE", "CHANNEL_CREATE", "THREAD_UPDATE"):
@@ -121,6 +134,11 @@ class FakeDiscord(Actions):
             self.server.store_message(data)
         elif event == "INTERACTION_CREATE":
             self.apps.record(data)
+        for fd in self.peers if to_peers else [self]:
+            await fd._receive(event, data)
+
+    async def _receive(self, event: str, data: dict[str, Any]) -> None:
+        """One dispatch on this process's gateway connection."""
         self._seq += 1
         frame = {"op": 0, "t": event, "s": self._seq, "d": data}
         await self._ws.received_message(json.dumps(frame))

@@ -17,9 +17,12 @@ from typing import TYPE_CHECKING
 import discord
 from discord.ext import commands
 
+from bot.adapter.acknowledge import acknowledge, tell
 from bot.adapter.anonymous.erase import delete_relayed
 from bot.adapter.anonymous.moderation import NO_PINGS, AnonymousModeration
 from bot.adapter.anonymous.post_care import COG_NAME, AnswerButton, DeleteButton
+from bot.adapter.anonymous.reconcile import TITLE, RelayReconciler
+from bot.adapter.endpoints import message_link
 from bot.adapter.tree import send_private
 from bot.adapter.ui_errors import BotModal, BotView
 from bot.anonymity.policy import (
@@ -33,7 +36,8 @@ from bot.anonymity.policy import (
     offered,
     rate_limited_text,
 )
-from bot.anonymity.types import AnonymousAnswer
+from bot.anonymity.relay import answer_digest, new_token, relay_nonce
+from bot.anonymity.types import PendingRelay
 
 if TYPE_CHECKING:
     from bot.adapter.client import DiscussionBot
@@ -41,7 +45,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-TITLE = "Anonymous member"
+UNCONFIRMED = (
+    "Discord did not confirm the post. If your answer appears in the thread it will be linked "
+    "to you and you will be told here; if not, nothing is stored."
+)
 FORM_ID = re.compile(r"anon:form:(?P<post>[0-9]{1,20}):(?P<sensitive>[sn]):[0-9a-f]{16}")
 TEXT_ID = "anon:text"
 
@@ -84,26 +91,26 @@ class AnonymousCog(commands.Cog, name=COG_NAME):
     def __init__(self, bot: DiscussionBot, services: Services) -> None:
         self.bot = bot
         self.store = services.anonymous
+        self.relays = services.relays
         self.participation = services.participation
-        # When each member last posted anonymously per server, for the rate limit only: the
-        # stored links go when an answer is deleted or unlinked, and a deleted answer must
-        # still count (a moderator removing abuse must not hand its author a fresh hour).
-        # Held in memory for at most an hour; it names no message.
-        self.posted_at: dict[tuple[int, int], list[int]] = {}
+        self.reconciler = RelayReconciler(bot, services.relays, self.link_and_confirm)
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(AnswerButton, DeleteButton)
+        self.reconciler.start()
 
     async def cog_unload(self) -> None:
+        await self.reconciler.stop()
         self.bot.remove_dynamic_items(AnswerButton, DeleteButton)
 
     # --- answering ---------------------------------------------------------------------------
 
     async def _refusal(
-        self, interaction: discord.Interaction, post_id: int, sensitive: bool
+        self, interaction: discord.Interaction, post_id: int, sensitive: bool, *, limit: bool
     ) -> tuple[str | None, discord.Thread | None]:
         """Why this member cannot answer this post anonymously now (None: they can), and the
-        thread the answer goes to."""
+        thread the answer goes to. ``limit``: also refuse a member at their hourly limit (the
+        limit itself is reserved with the relay, see ``RelayStore.reserve``)."""
         guild = self.bot.guild_config(interaction.guild_id)
         if guild is None or not offered(guild.anonymous_answers, sensitive):
             return TURNED_OFF, None
@@ -114,24 +121,11 @@ class AnonymousCog(commands.Cog, name=COG_NAME):
         if not interaction.permissions.send_messages_in_threads:
             return MAY_NOT_POST, None
         since = self.bot.now_seconds() - RATE_WINDOW
-        used = max(
-            await self.store.recent_count(guild.guild_id, interaction.user.id, since),
-            self._posted_since(guild.guild_id, interaction.user.id, since),
-        )
-        if used >= guild.anonymous_per_hour:
+        used = await self.relays.used(guild.guild_id, interaction.user.id, since)
+        if limit and used >= guild.anonymous_per_hour:
             return rate_limited_text(guild.anonymous_per_hour), None
         thread = await self._open_thread(post_id, guild.guild_id)
         return (THREAD_CLOSED, None) if thread is None else (None, thread)
-
-    def _posted_since(self, guild_id: int, member_id: int, since: int) -> int:
-        """The member's anonymous posts in the server after ``since`` (older ones forgotten)."""
-        key = (guild_id, member_id)
-        recent = [at for at in self.posted_at.get(key, ()) if at > since]
-        if recent:
-            self.posted_at[key] = recent
-        else:
-            self.posted_at.pop(key, None)
-        return len(recent)
 
     async def _open_thread(self, post_id: int, guild_id: int) -> discord.Thread | None:
         """The post's thread if it still takes answers (exists, not archived, not locked)."""
@@ -152,7 +146,7 @@ class AnonymousCog(commands.Cog, name=COG_NAME):
         self, interaction: discord.Interaction, post_id: int, sensitive: bool
     ) -> None:
         """The button: refuse at once when the answer could not be taken, else open the form."""
-        refusal, _ = await self._refusal(interaction, post_id, sensitive)
+        refusal, _ = await self._refusal(interaction, post_id, sensitive, limit=True)
         if refusal:
             await send_private(interaction, refusal)
             return
@@ -173,39 +167,128 @@ class AnonymousCog(commands.Cog, name=COG_NAME):
     async def relay(
         self, interaction: discord.Interaction, post_id: int, sensitive: bool, text: str
     ) -> None:
-        """The form was sent: checked again (time has passed), posted under no name, linked."""
-        refusal, thread = await self._refusal(interaction, post_id, sensitive)
-        text = text.strip()[:ANSWER_MAX]
-        if refusal or not text:
-            await send_private(interaction, refusal or "Your answer was empty; nothing was posted.")
+        """The form was sent. Acknowledged first: a second process of the bot that got the same
+        form is refused by Discord and stops there. Then checked again (time has passed), the
+        hourly limit reserved with a pending record, posted under no name, and linked."""
+        acknowledged = await acknowledge(interaction, ephemeral=True, thinking=True)
+        if acknowledged is None:
             return
+        text = text.strip()[:ANSWER_MAX]
+        refusal, thread = await self._refusal(interaction, post_id, sensitive, limit=False)
+        if refusal or not text:
+            await tell(interaction, refusal or "Your answer was empty; nothing was posted.")
+            return
+        guild = self.bot.guild_config(interaction.guild_id)
+        member_id, now = interaction.user.id, self.bot.now_seconds()
+        pending = await self._same_answer(guild.guild_id, member_id, post_id, text)
+        if pending is not None:  # the member sends again an answer that was interrupted
+            await self._resend(interaction, pending, thread, text)
+            return
+        token = new_token()
+        relay = await self.relays.reserve(
+            PendingRelay(
+                0, guild.guild_id, member_id, now, post_id, thread.id, len(text), token,
+                answer_digest(token, text), interaction.token, acknowledged.reply_id,
+            ),
+            since=now - RATE_WINDOW,
+            limit=guild.anonymous_per_hour,
+        )  # fmt: skip
+        if relay is None:
+            await tell(interaction, rate_limited_text(guild.anonymous_per_hour))
+            return
+        message = await self._send(interaction, relay, thread, text)
+        if message is not None:
+            await self.link_and_confirm(relay, message, interaction)
+
+    async def _same_answer(
+        self, guild_id: int, member_id: int, post_id: int, text: str
+    ) -> PendingRelay | None:
+        """The member's unfinished relay of this very text to this post, if any."""
+        for relay in await self.relays.pending_of(guild_id, member_id, post_id):
+            if answer_digest(relay.token, text) == relay.digest:
+                return relay
+        return None
+
+    async def _resend(
+        self,
+        interaction: discord.Interaction,
+        relay: PendingRelay,
+        thread: discord.Thread,
+        text: str,
+    ) -> None:
+        """The same answer again while its first relay is unfinished: posted at most once.
+        Found in the thread, it is linked; else it is sent with the first relay's nonce, so
+        Discord returns the message if the first send did reach it."""
+        if self.reconciler.in_flight(relay.relay_id):
+            await tell(
+                interaction,
+                "Your answer is being posted already; it will appear in the thread in a moment. "
+                "Nothing more was posted.",
+            )
+            return
+        try:
+            message = await self.reconciler.find(relay, thread)
+        except discord.HTTPException as exc:
+            log.warning("history of thread %s not read: %s", thread.id, exc)
+            message = None
+        if message is None:
+            message = await self._send(interaction, relay, thread, text)
+        if message is not None:
+            await self.link_and_confirm(relay, message, interaction)
+
+    async def _send(
+        self,
+        interaction: discord.Interaction,
+        relay: PendingRelay,
+        thread: discord.Thread,
+        text: str,
+    ) -> discord.Message | None:
+        """Post the answer; None when it was not posted (the member is told). Refused by
+        Discord, the relay is dropped; unanswered, it stays pending for the reconciler."""
         embed = discord.Embed(title=TITLE, description=text)
         try:
-            message = await thread.send(embed=embed, allowed_mentions=NO_PINGS)
+            with self.reconciler.sending(relay.relay_id):
+                return await thread.send(
+                    embed=embed, allowed_mentions=NO_PINGS, nonce=relay_nonce(relay.token)
+                )
         except discord.HTTPException as exc:
+            if isinstance(exc, discord.DiscordServerError):
+                log.warning("anonymous answer in thread %s unconfirmed: %s", thread.id, exc)
+                await tell(interaction, UNCONFIRMED)
+                return None
             log.warning("anonymous answer not posted in thread %s: %s", thread.id, exc)
-            await send_private(
-                interaction, "Discord refused the post; nothing was posted or stored."
-            )
-            return
-        guild_id, member_id = interaction.guild_id, interaction.user.id
-        self.posted_at.setdefault((guild_id, member_id), []).append(self.bot.now_seconds())
-        opted_out = await self.participation.is_opted_out(guild_id, member_id)
-        await self.store.record(
-            AnonymousAnswer(
-                message.id, guild_id, post_id, thread.id, member_id, not opted_out,
-                self.bot.now_seconds(), len(text),
-            )
-        )  # fmt: skip
-        log.info("anonymous answer %s relayed in thread %s", message.id, thread.id)
+            await self.relays.release(relay.relay_id)
+            await tell(interaction, "Discord refused the post; nothing was posted or stored.")
+            return None
+        except (OSError, TimeoutError) as exc:
+            log.warning("anonymous answer in thread %s unconfirmed: %s", thread.id, exc)
+            await tell(interaction, UNCONFIRMED)
+            return None
+
+    async def link_and_confirm(
+        self,
+        relay: PendingRelay,
+        message: discord.Message,
+        interaction: discord.Interaction | None = None,
+    ) -> None:
+        """Link the relayed message to its author and tell them, with the Delete button: on
+        ``interaction``, or later through the relay's interaction token while Discord takes it."""
+        opted_out = await self.participation.is_opted_out(relay.guild_id, relay.member_id)
+        await self.relays.link(relay, message.id, not opted_out, self.bot.now_seconds())
+        log.info("anonymous answer %s relayed in thread %s", message.id, relay.channel_id)
+        where = message_link(
+            self.bot.settings.api_base, relay.guild_id, relay.channel_id, message.id
+        )
+        text = (
+            f"Your answer is posted anonymously: {where}\n"
+            "Only you see this message. You can delete the answer with the button below."
+        )
         view = BotView(timeout=None)
         view.add_item(DeleteButton(message.id))
-        await send_private(
-            interaction,
-            f"Your answer is posted anonymously: {message.jump_url}\n"
-            "Only you see this message. You can delete the answer with the button below.",
-            view=view,
-        )
+        if interaction is not None:
+            await tell(interaction, text, view=view)
+        else:
+            await self.reconciler.tell_later(relay, text, view)
 
     async def delete_own(self, interaction: discord.Interaction, message_id: int) -> None:
         """The author's delete button: the relayed message and its record both go."""

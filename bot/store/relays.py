@@ -1,0 +1,131 @@
+"""Anonymous relays in SQLite: the hourly limit reserved before a post, the pending record that
+lets an interrupted relay be found and linked again, and the link written once it is posted.
+
+A relay row is written in the statement that counts the member's relays of the last hour, so
+answers submitted at once (in one process or several on the same file) cannot all pass the
+limit: SQLite takes the write lock before that statement reads. Rows of finished relays keep only
+the member and the time, and go when their hour is over.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.anonymity.types import AnonymousAnswer, PendingRelay
+from bot.store.queries import Queries
+
+log = logging.getLogger(__name__)
+
+_PENDING = (
+    "SELECT id, guild_id, member_id, created_at, post_id, channel_id, length, token, digest,"
+    " interaction_token, reply_id FROM anonymous_relays WHERE state = 'pending'"
+)
+
+
+def _pending(row: tuple) -> PendingRelay:
+    return PendingRelay(*row)
+
+
+class RelayStore(Queries):
+    async def used(self, guild_id: int, member_id: int, since: int) -> int:
+        """The member's finished relays in a server after ``since`` (posted, deleted or not).
+        Unfinished ones count only when a relay is reserved: the member may be sending one of
+        them again."""
+        row = await self._one(
+            "SELECT count(*) FROM anonymous_relays"
+            " WHERE guild_id = ? AND member_id = ? AND created_at > ? AND state = 'done'",
+            (guild_id, member_id, since),
+        )
+        return row[0]
+
+    async def expire(self, since: int) -> int:
+        """Finished relays older than ``since`` no longer count toward the limit: deleted."""
+        return await self._write(
+            "DELETE FROM anonymous_relays WHERE state = 'done' AND created_at <= ?", (since,)
+        )
+
+    async def reserve(self, relay: PendingRelay, *, since: int, limit: int) -> PendingRelay | None:
+        """Record ``relay`` as pending if the member has fewer than ``limit`` relays after
+        ``since``, in one statement; None when the limit is reached. Finished relays older than
+        ``since`` are deleted first (they no longer count)."""
+        await self.expire(since)
+        async with self.db.execute(
+            "INSERT INTO anonymous_relays (guild_id, member_id, created_at, state, post_id,"
+            " channel_id, length, token, digest, interaction_token, reply_id)"
+            " SELECT ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?"
+            " WHERE (SELECT count(*) FROM anonymous_relays"
+            "        WHERE guild_id = ? AND member_id = ? AND created_at > ?) < ?",
+            (
+                relay.guild_id, relay.member_id, relay.created_at, relay.post_id,
+                relay.channel_id, relay.length, relay.token, relay.digest,
+                relay.interaction_token, relay.reply_id,
+                relay.guild_id, relay.member_id, since, limit,
+            ),
+        ) as cur:  # fmt: skip
+            if cur.rowcount != 1:
+                return None
+            relay_id = cur.lastrowid
+        row = await self._one(_PENDING + " AND id = ?", (relay_id,))
+        return _pending(row)
+
+    async def pending_of(self, guild_id: int, member_id: int, post_id: int) -> list[PendingRelay]:
+        """The member's unfinished relays to one post, oldest first."""
+        rows = await self._all(
+            _PENDING + " AND guild_id = ? AND member_id = ? AND post_id = ? ORDER BY id",
+            (guild_id, member_id, post_id),
+        )
+        return [_pending(r) for r in rows]
+
+    async def pending_before(self, before: int) -> list[PendingRelay]:
+        """Unfinished relays started at or before ``before``, oldest first."""
+        rows = await self._all(_PENDING + " AND created_at <= ? ORDER BY id", (before,))
+        return [_pending(r) for r in rows]
+
+    async def link(self, relay: PendingRelay, message_id: int, counted: bool, now: int) -> None:
+        """The relayed message is posted: link it to its author and keep of the relay only what
+        the hourly limit needs. (Stopped between the two, the relay is found linked later.)"""
+        await self._write(
+            "INSERT OR IGNORE INTO anonymous_answers (message_id, guild_id, post_id, channel_id,"
+            " member_id, counted, created_at, length) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                message_id, relay.guild_id, relay.post_id, relay.channel_id, relay.member_id,
+                int(counted), now, relay.length,
+            ),
+        )  # fmt: skip
+        await self.finish(relay.relay_id)
+
+    async def finish(self, relay_id: int) -> None:
+        await self._write(
+            "UPDATE anonymous_relays SET state = 'done', post_id = NULL, channel_id = NULL,"
+            " length = NULL, token = NULL, digest = NULL, interaction_token = NULL,"
+            " reply_id = NULL"
+            " WHERE id = ? AND state = 'pending'",
+            (relay_id,),
+        )
+
+    async def release(self, relay_id: int) -> bool:
+        """Nothing was posted: the relay is dropped and no longer counts toward the limit."""
+        return (
+            await self._write(
+                "DELETE FROM anonymous_relays WHERE id = ? AND state = 'pending'", (relay_id,)
+            )
+            == 1
+        )
+
+    async def forget_token(self, relay_id: int) -> None:
+        """The member was told (or can no longer be): the interaction's token is not kept."""
+        await self._write(
+            "UPDATE anonymous_relays SET interaction_token = NULL, reply_id = NULL WHERE id = ?",
+            (relay_id,),
+        )
+
+    async def link_of(self, message_id: int) -> AnonymousAnswer | None:
+        row = await self._one(
+            "SELECT message_id, guild_id, post_id, channel_id, member_id, counted, created_at,"
+            " length FROM anonymous_answers WHERE message_id = ?",
+            (message_id,),
+        )
+        if row is None:
+            return None
+        m, g, p, c, member, counted, at, length = row
+        return AnonymousAnswer(m, g, p, c, member, bool(counted), at, length)

@@ -1,0 +1,168 @@
+"""Two ``python -m bot run`` processes on one database file against the local Discord server,
+which sends every event to both connections and accepts one acknowledgement per interaction:
+a moderator's ``/topic post`` is posted once, and a member's anonymous answer is relayed once,
+linked once, and confirmed with a link to this server (not discord.com)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.devserver import DevServer, events, payloads
+
+pytestmark = pytest.mark.slow  # real bot processes; see tests/conftest.py
+
+REPO = Path(__file__).resolve().parents[2]
+GUILD, CHANNEL, MODLOG = 840000000000000001, 840000000000000002, 840000000000000003
+MEMBER, MOD, MOD_ROLE = 840000000000000004, 840000000000000005, 840000000000000006
+MANAGE_MESSAGES = 1 << 13
+
+
+@pytest.fixture
+async def server():
+    server = DevServer()
+    moderators = payloads.role(MOD_ROLE, "Moderators", permissions=MANAGE_MESSAGES, position=2)
+    server.add_guild(GUILD, {CHANNEL: "prompts", MODLOG: "mod-log"}, roles=[moderators])
+    server.add_member(GUILD, MEMBER, "ada")
+    server.add_member(GUILD, MOD, "mo", roles=(MOD_ROLE,))
+    async with server:
+        yield server
+
+
+def write_config(tmp_path: Path, server: DevServer) -> Path:
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        f"""database: {tmp_path / "bot.sqlite3"}
+prompts_dir: {REPO / "prompts"}
+api_base: {server.api_base}
+gateway_url: {server.gateway_url}
+guilds:
+  - guild_id: {GUILD}
+    moderator_role_ids: [{MOD_ROLE}]
+    mod_log_channel_id: {MODLOG}
+    anonymous_answers: true
+    channels:
+      - {{channel_id: {CHANNEL}, cron: "0 0 1 1 *", timezone: UTC, catch_up: 1m}}
+""",
+        encoding="utf-8",
+    )
+    return config
+
+
+async def start(config: Path) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        *[sys.executable, "-m", "bot", "run", "--config", str(config)],
+        cwd=config.parent,
+        env={**os.environ, "DISCORD_TOKEN": "fake-token"},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+
+
+async def stop(proc: asyncio.subprocess.Process) -> str:
+    if proc.returncode is None:
+        proc.send_signal(signal.SIGTERM)
+    try:
+        out, _ = await asyncio.wait_for(proc.communicate(), 15)
+    except TimeoutError:
+        proc.kill()
+        out, _ = await proc.communicate()
+    return out.decode(errors="replace")
+
+
+async def interact(server: DevServer, kind: int, data: dict, user_id: int, message=None):
+    """A member's button press (3) or form (5), sent to every connected process."""
+    member = {
+        **server.state.members[(GUILD, user_id)],
+        "permissions": str(server.permissions(GUILD, user_id)),
+    }
+    channel = {**server.state.channels[CHANNEL], "permissions": member["permissions"]}
+    payload = events.interaction(
+        kind,
+        data,
+        application_id=server.state.application_id,
+        channel=channel,
+        member=member,
+        guild_id=GUILD,
+        message=message,
+        interaction_id=server.state.new_id(),
+    )
+    record = server.apps.record(payload)
+    assert await server.inject("INTERACTION_CREATE", payload) == 2
+    return record
+
+
+def recorded(tmp_path: Path) -> bool:
+    """The post is recorded with its thread (read through SQLite, as another process would)."""
+    database = sqlite3.connect(tmp_path / "bot.sqlite3")
+    try:
+        sql = "SELECT count(*) FROM posts WHERE status = 'posted' AND thread_id IS NOT NULL"
+        return database.execute(sql).fetchone()[0] == 1
+    finally:
+        database.close()
+
+
+def anonymous_answers(server: DevServer, thread_id: int) -> list[dict]:
+    return [
+        m
+        for m in server.messages(thread_id)
+        if any(e.get("title") == "Anonymous member" for e in m.get("embeds") or [])
+    ]
+
+
+async def test_two_processes_post_once_and_relay_an_anonymous_answer_once(server, tmp_path):
+    config = write_config(tmp_path, server)
+    first = await start(config)
+    second = await start(config)
+    outputs = []
+    try:
+        await server.wait_for_identify(2, timeout=30)
+        await server.wait_for_request(r"/commands$", method="PUT", count=2, timeout=30)
+
+        posted = await server.invoke("topic post", guild_id=GUILD, channel_id=CHANNEL, user_id=MOD)
+        await server.wait_for(lambda: posted.messages, timeout=15, what="the moderator's reply")
+        await server.wait_for(lambda: server.threads(CHANNEL), timeout=15, what="the thread")
+        [prompt] = [m for m in server.messages(CHANNEL) if m.get("components")]
+        [thread] = server.threads(CHANNEL)
+        thread_id = int(thread["id"])
+        button = prompt["components"][0]["components"][0]["custom_id"]
+        assert len(posted.callbacks) == 1
+        await server.wait_for(
+            lambda: recorded(tmp_path), timeout=15, what="the post recorded as posted"
+        )
+
+        pressed = await interact(server, 3, events.button_data(button), MEMBER, prompt)
+        await server.wait_for(lambda: pressed.callbacks, timeout=15, what="the form")
+        assert pressed.callbacks[0]["type"] == 9, pressed.callbacks
+        form = pressed.callbacks[0]["data"]["custom_id"]
+        sent = await interact(
+            server, 5, events.modal_data(form, {"anon:text": "Only once, please."}), MEMBER
+        )
+
+        def confirmed() -> bool:
+            return any("posted anonymously" in (m.get("content") or "") for m in sent.messages)
+
+        await server.wait_for(confirmed, timeout=15, what="the confirmation")
+        [relayed] = anonymous_answers(server, thread_id)
+        text = next(m["content"] for m in sent.messages if "posted anonymously" in m["content"])
+        web = server.api_base.removesuffix("/api/v10")
+        assert f"{web}/channels/{GUILD}/{thread_id}/{relayed['id']}" in text
+        assert "discord.com" not in text
+        assert len(sent.callbacks) == 1 and len(pressed.callbacks) == 1
+    finally:
+        outputs = [await stop(first), await stop(second)]
+    assert len(anonymous_answers(server, thread_id)) == 1
+    database = sqlite3.connect(tmp_path / "bot.sqlite3")
+    try:
+        links = database.execute("SELECT message_id, member_id FROM anonymous_answers").fetchall()
+    finally:
+        database.close()
+    assert links == [(int(relayed["id"]), MEMBER)]
+    assert len([m for m in server.messages(CHANNEL) if m.get("components")]) == 1
+    assert all("Traceback" not in out for out in outputs), outputs
