@@ -28,6 +28,7 @@ FEATURES = (
     "stats",
     "suggestions",
     "anonymous.cog",
+    "self_check",
 )
 
 

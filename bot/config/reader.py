@@ -40,6 +40,9 @@ _GUILD_KEYS = (
     "max_pending_suggestions",
     "max_suggestions_per_day",
     "timezone",
+    "starter_channels",
+    "starter_cooldown",
+    "starter_daily_limit",
     *CARE_KEYS,
     *GUILD_WELCOME_KEYS,
 )
@@ -55,6 +58,7 @@ _CHANNEL_KEYS = (
     "catch_up",
     "ping_sensitive",
     *CHANNEL_FACILITATION_KEYS,
+    "pin",
 )
 _DIGEST_KEYS = ("cron", "timezone")
 
@@ -131,8 +135,24 @@ class ConfigReader:
             },
             **self.care.care(fields, node),
             **self.facilitation.guild(fields),
+            **self.starters(fields),
         )
         return guild if guild_id is not None else None
+
+    def starters(self, fields: dict[str, Node]) -> dict[str, Any]:
+        """Where and how often members may ask for a conversation starter (``/starter``)."""
+        nodes, values = self.nodes, self.values
+        return {
+            "starter_channels": values.snowflakes(
+                fields.get("starter_channels"), "starter_channels"
+            ),
+            "starter_cooldown": nodes.get(
+                fields, "starter_cooldown", self.schedule.duration, GuildConfig.starter_cooldown
+            ),
+            "starter_daily_limit": nodes.get(
+                fields, "starter_daily_limit", values.positive, GuildConfig.starter_daily_limit
+            ),
+        }
 
     def digest(self, node: Node, key: str) -> DigestConfig | None:
         nodes, schedule = self.nodes, self.schedule
@@ -176,6 +196,7 @@ class ConfigReader:
                 fields, "ping_sensitive", values.boolean, ChannelConfig.ping_sensitive
             ),
             **self.facilitation.channel(fields),
+            "pin": nodes.get(fields, "pin", values.boolean, ChannelConfig.pin),
         }
         if None in required.values():
             return None
