@@ -29,6 +29,7 @@ FEATURES = (
     "suggestions",
     "anonymous.cog",
     "self_check",
+    "pins",
 )
 
 

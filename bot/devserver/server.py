@@ -23,6 +23,7 @@ from . import events, payloads
 from .app_routes import AppRoutes, Interaction
 from .control import BODY, Failure, Hold, LoggedRequest, error, reply
 from .gateway import Gateway
+from .pins import PinRoutes
 from .pipeline import Pipeline
 from .requests import Request
 from .state import ChannelRoutes, DiscordState, Handler, route_params
@@ -49,7 +50,9 @@ class DevServer:
         bot_user = payloads.user(bot_id, bot_name, bot=True)
         self.state = DiscordState(bot_user, application_id, new_id or payloads.Snowflakes().next)
         self.apps = AppRoutes(self.state)
+        self.pins = PinRoutes(self.state)
         self.routes: dict[tuple[str, str], Handler] = {
+            **self.pins.routes(),  # before /messages/{message_id}, which "pins" would match
             **ChannelRoutes(self.state).routes(),
             **self.apps.routes(),
             ("GET", "/gateway"): self._gateway_info,
@@ -163,6 +166,10 @@ class DevServer:
 
     def threads(self, parent_id: int | None = None) -> list[dict]:
         return self.state.threads(parent_id)
+
+    def pinned(self, channel_id: int) -> list[int]:
+        """Ids of the channel's pinned messages, the latest pinned first."""
+        return self.pins.pinned(channel_id)
 
     def commands(self, guild_id: int | None = None) -> list[dict]:
         """Application commands as last synced (guild_id None = global)."""

@@ -54,6 +54,7 @@ class DiscordState:
         self.echo = True
         self.nonces: dict[tuple[int, str], int] = {}  # (channel, nonce) → message id
         self.reactors: dict[int, dict[str, list[Payload]]] = {}  # message → emoji → users
+        self.pins: dict[int, list[tuple[int, str]]] = {}  # channel → (message, pinned at)
 
     @property
     def bot_id(self) -> int:

@@ -20,6 +20,7 @@ from discord.webhook.async_ import async_context
 
 from bot.devserver import payloads
 from bot.devserver.app_routes import AppRoutes
+from bot.devserver.pins import PinRoutes
 from bot.devserver.requests import Request
 from bot.devserver.state import ChannelRoutes, DiscordState, Handler
 
@@ -52,7 +53,9 @@ class FakeDiscord(Actions):
         self.server = DiscordState(self.bot_user, application_id, self._new_id)
         self.server.echo = echo
         self.apps = AppRoutes(self.server)
-        self.transport = Transport({**ChannelRoutes(self.server).routes(), **self.apps.routes()})
+        self.pins = PinRoutes(self.server)
+        routes = {**ChannelRoutes(self.server).routes(), **self.pins.routes()}
+        self.transport = Transport({**routes, **self.apps.routes()})
         self.errors = ErrorLog()
         self.settle_timeout = settle_timeout
         self._seq = 0
