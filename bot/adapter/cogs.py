@@ -30,6 +30,7 @@ FEATURES = (
     "anonymous.cog",
     "self_check",
     "pins",
+    "starter",
 )
 
 

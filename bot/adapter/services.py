@@ -18,6 +18,7 @@ from bot.facilitation.service import FacilitationService
 from bot.facilitation.types import StepSender
 from bot.posting.service import PostingService
 from bot.posting.types import LibrarySource, Outcome, Publisher
+from bot.starters.service import StarterService
 from bot.store import Connection
 from bot.store.anonymous import AnonymousStore
 from bot.store.batch import BatchWriter
@@ -27,6 +28,7 @@ from bot.store.participation import ParticipationStore
 from bot.store.posting import PostingStores
 from bot.store.posts import PostStore
 from bot.store.reports import ReportsStore
+from bot.store.starters import StarterStore
 from bot.store.suggestions import SuggestionStore
 from bot.suggestions.service import SuggestionService
 
@@ -48,6 +50,7 @@ class Services:
     facilitation: FacilitationService  # paced follow-ups, nudges, welcomes
     charts: ChartsStore
     chart_renderer: ChartRenderer  # draws charts in a worker process, started on first use
+    starters: StarterService  # /starter: conversation starters on demand
 
     async def close(self) -> None:
         """Write what is still queued and stop the writer's timer, then stop what the last
@@ -90,4 +93,5 @@ def build_services(
         facilitation,
         ChartsStore(db),
         ChartRenderer(),
+        StarterService(settings, StarterStore(db), lambda: library.library),
     )
