@@ -242,6 +242,31 @@ class DevServer:
         await self.gateway.dispatch("INTERACTION_CREATE", payload)
         return interaction
 
+    async def click(self, custom_id: str, *, message_id: int, user_id: int) -> Interaction:
+        """A member presses the button ``custom_id`` on a message the bot sent; the record
+        returned fills with the replies (an edit in place is callback type 7)."""
+        message = self.state.messages[message_id]
+        channel_id = int(message["channel_id"])
+        guild_id = self.state.guild_of(channel_id)
+        member = {
+            **self.state.members[(guild_id, user_id)],
+            "permissions": str(self.permissions(guild_id, user_id)),
+        }
+        payload = events.interaction(
+            3,
+            events.button_data(custom_id),
+            application_id=self.state.application_id,
+            channel={**self.state.channels[channel_id], "permissions": member["permissions"]},
+            member=member,
+            guild_id=guild_id,
+            app_permissions=ALL_PERMISSIONS,
+            message=message,
+            interaction_id=self.state.new_id(),
+        )
+        interaction = self.apps.record(payload)
+        await self.gateway.dispatch("INTERACTION_CREATE", payload)
+        return interaction
+
     def fail_next(
         self,
         method: str,
