@@ -14,7 +14,7 @@ category) is named as such.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import discord
 
@@ -41,18 +41,19 @@ class ChannelCheck:
     role: str  # "prompts", "starters" or "mod-log"
     missing: tuple[str, ...] = ()
     problem: str | None = None
+    notes: tuple[str, ...] = ()  # e.g. a configured forum tag the forum does not have
 
     @property
     def ok(self) -> bool:
-        return not self.missing and self.problem is None
+        return not self.missing and self.problem is None and not self.notes
 
     def line(self) -> str:
         where = f"<#{self.channel_id}> ({self.role})"
         if self.problem:
             return f"{where}: {self.problem}"
-        if self.missing:
-            return f"{where}: missing {', '.join(self.missing)}"
-        return f"{where}: all permissions present"
+        parts = [f"missing {', '.join(self.missing)}"] if self.missing else []
+        parts += self.notes
+        return f"{where}: {'; '.join(parts)}" if parts else f"{where}: all permissions present"
 
 
 def needed_for_prompts(channel: ChannelConfig, forum: bool) -> list[tuple[str, str]]:
@@ -108,7 +109,10 @@ def check_guild(client: discord.Client, config: GuildConfig) -> list[ChannelChec
             continue
         forum = isinstance(found, discord.ForumChannel)
         needed = needed_for_prompts(channel, forum)
-        checks.append(check_channel(guild, channel.channel_id, "prompts", needed))
+        check = check_channel(guild, channel.channel_id, "prompts", needed)
+        if forum and channel.forum_tags:
+            check = replace(check, notes=unknown_tags(found, channel))
+        checks.append(check)
     prompt_ids = {c.channel_id for c in config.channels}
     for channel_id in config.starter_channels:
         if channel_id not in prompt_ids:
@@ -116,6 +120,16 @@ def check_guild(client: discord.Client, config: GuildConfig) -> list[ChannelChec
     if config.mod_log_channel_id is not None:
         checks.append(check_channel(guild, config.mod_log_channel_id, "mod-log", [VIEW, SEND]))
     return checks
+
+
+def unknown_tags(forum: discord.ForumChannel, channel: ChannelConfig) -> tuple[str, ...]:
+    """A note for each ``forum_tags`` name the forum has no tag of (posts go without it)."""
+    known = {t.name.strip().casefold() for t in forum.available_tags}
+    return tuple(
+        f"no forum tag named {tag!r} (for theme {theme}); its posts go untagged"
+        for theme, tag in channel.forum_tags
+        if tag.strip().casefold() not in known
+    )
 
 
 def report(checks: list[ChannelCheck], *, everything: bool) -> str:

@@ -68,10 +68,18 @@ class Pins(commands.Cog):
             post.channel_id
         )
         previous = await self.posts.previous_prompt(post)
+        forum = isinstance(target, discord.ForumChannel)  # a forum pins the post itself
         if previous is not None:
-            await self._unpin(target, previous)
+            await (self._unpin_post(previous) if forum else self._unpin(target, previous))
         try:
-            await target.get_partial_message(post.message_id).pin(reason="discussion prompt")
+            if forum:
+                thread = await self._thread(post.thread_id)
+                if thread is None:
+                    log.warning("post %s: forum post %s not found to pin", post.id, post.thread_id)
+                    return
+                await thread.edit(pinned=True, reason="discussion prompt")
+            else:
+                await target.get_partial_message(post.message_id).pin(reason="discussion prompt")
         except discord.HTTPException as exc:
             await self._failed(post, exc)
             return
@@ -87,6 +95,27 @@ class Pins(commands.Cog):
             pass  # deleted meanwhile
         except discord.HTTPException as exc:
             log.warning("could not unpin message %s: %s", previous.message_id, exc)
+
+    async def _thread(self, thread_id: int | None) -> discord.Thread | None:
+        if thread_id is None:
+            return None
+        found = self.bot.get_channel(thread_id)
+        if found is None:
+            try:
+                found = await self.bot.fetch_channel(thread_id)
+            except discord.HTTPException as exc:
+                log.info("forum post %s not found: %s", thread_id, exc)
+                return None
+        return found if isinstance(found, discord.Thread) else None
+
+    async def _unpin_post(self, previous: PostRecord) -> None:
+        thread = await self._thread(previous.thread_id)
+        if thread is None or not thread.flags.pinned:
+            return
+        try:
+            await thread.edit(pinned=False, reason="a newer discussion prompt is pinned")
+        except discord.HTTPException as exc:
+            log.info("could not unpin forum post %s: %s", previous.thread_id, exc)
 
     async def _failed(self, post: PostRecord, exc: discord.HTTPException) -> None:
         if isinstance(exc, discord.Forbidden):

@@ -26,6 +26,11 @@ class ChannelConfig:
     quiet_hours: tuple[int, int] | None = None  # (start, end) minutes after local midnight
     nudge_after_hours: float | None = 24.0  # one nudge for a thread with no answer; None = off
     pin: bool = False  # pin each new prompt, unpin the bot's previous one in the channel
+    forum_tags: tuple[tuple[str, str], ...] = ()  # (theme id, tag name) for a forum's posts
+
+    def forum_tag(self, theme_id: str) -> str | None:
+        """The name of the forum tag a prompt of this theme is posted with, if any."""
+        return next((tag for theme, tag in self.forum_tags if theme == theme_id), None)
 
 
 @dataclass(frozen=True)
