@@ -31,6 +31,7 @@ FEATURES = (
     "self_check",
     "pins",
     "starter",
+    "polls",
 )
 
 

@@ -24,7 +24,7 @@ import logging
 import re
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import aiohttp
@@ -96,6 +96,32 @@ def thread_name(prompt: Prompt) -> str:
     if len(question) <= THREAD_NAME_MAX:
         return question
     return question[: THREAD_NAME_MAX - 1].rstrip() + "…"
+
+
+def discord_poll(prompt: Prompt) -> discord.Poll | None:
+    """The prompt's poll as Discord takes it: the question, its answers, one or several
+    choices, open for its hours."""
+    if prompt.poll is None:
+        return None
+    poll = discord.Poll(
+        question=prompt.question,
+        duration=timedelta(hours=prompt.poll.hours),
+        multiple=prompt.poll.multiselect,
+    )
+    for answer in prompt.poll.answers:
+        poll.add_answer(text=answer)
+    return poll
+
+
+def with_poll_preview(embed: discord.Embed, prompt: Prompt) -> discord.Embed:
+    """For a card that shows a prompt as it would post (``/topic review``): its poll as a
+    field, since a poll cannot be shown without being one."""
+    if prompt.poll is None:
+        return embed
+    poll = prompt.poll
+    choice = "several answers" if poll.multiselect else "one answer"
+    name = f"Poll · {choice} · open {poll.hours} hour{'s' if poll.hours != 1 else ''}"
+    return embed.add_field(name=name, value="\n".join(f"▫️ {a}" for a in poll.answers), inline=False)
 
 
 def post_title(prompt: Prompt) -> str:
@@ -182,6 +208,7 @@ class DiscordPublisher:
                 allowed_mentions=allowed,
                 view=view,
                 nonce=post_nonce(post_id),
+                poll=discord_poll(prompt) or discord.utils.MISSING,
             )
         log.info("post %s: message %s in channel %s", post_id, message.id, channel.channel_id)
         thread = await self._completed(guild, channel, message, prompt, post_id)

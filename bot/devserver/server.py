@@ -15,6 +15,7 @@ import contextlib
 import logging
 import re
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
@@ -25,6 +26,7 @@ from .control import BODY, Failure, Hold, LoggedRequest, error, reply
 from .gateway import Gateway
 from .pins import PinRoutes
 from .pipeline import Pipeline
+from .polls import count_vote, finalise, vote_event
 from .requests import Request
 from .state import ChannelRoutes, DiscordState, Handler, route_params
 
@@ -210,6 +212,23 @@ class DevServer:
             return
         payload = self.state.reaction_event(user_id, channel_id, message_id, emoji)
         await self.gateway.dispatch("MESSAGE_REACTION_ADD", payload)
+
+    async def vote(
+        self, user_id: int, message_id: int, answer_id: int, *, remove: bool = False
+    ) -> None:
+        """A member votes for (or takes back a vote for) an answer of a poll the bot posted:
+        the poll's counts follow, and MESSAGE_POLL_VOTE_ADD (or _REMOVE) is sent."""
+        message = self.state.messages[message_id]
+        if not count_vote(message, answer_id, user_id, self.state.votes, add=not remove):
+            return
+        guild_id = self.state.guild_of(int(message["channel_id"]))
+        event = "MESSAGE_POLL_VOTE_REMOVE" if remove else "MESSAGE_POLL_VOTE_ADD"
+        await self.gateway.dispatch(event, vote_event(user_id, message, answer_id, guild_id))
+
+    async def end_poll(self, message_id: int) -> None:
+        """The poll of a message ends: its results are final, sent as MESSAGE_UPDATE."""
+        message = finalise(self.state.messages[message_id], datetime.now(UTC))
+        await self.gateway.dispatch("MESSAGE_UPDATE", self.state.with_bot_member(message))
 
     async def invoke(
         self,

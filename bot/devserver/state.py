@@ -18,6 +18,7 @@ from urllib.parse import unquote
 
 from . import events, payloads
 from .payloads import Payload
+from .polls import poll_object
 from .requests import Request, pings_of
 
 Answer = tuple[int, Any]
@@ -56,6 +57,7 @@ class DiscordState:
         self.nonces: dict[tuple[int, str], int] = {}  # (channel, nonce) → message id
         self.reactors: dict[int, dict[str, list[Payload]]] = {}  # message → emoji → users
         self.pins: dict[int, list[tuple[int, str]]] = {}  # channel → (message, pinned at)
+        self.votes: dict[int, dict[int, set[int]]] = {}  # poll message → answer → voters
 
     @property
     def bot_id(self) -> int:
@@ -187,6 +189,8 @@ class DiscordState:
             _attachment(self.new_id(), n, b, described[i] if i < len(described) else {})
             for i, (n, b) in enumerate(files)
         ]
+        if body.get("poll"):
+            data["poll"] = poll_object(body["poll"], payloads.snowflake_time(data["id"]))
         return data
 
     def reaction_event(self, user_id: int, channel_id: int, message_id: int, emoji: str) -> Payload:
@@ -343,7 +347,8 @@ class ChannelRoutes:
     @_needs("channel")
     def send_message(self, req: Request, channel: Payload) -> Answer:
         body = req.json or {}
-        if not (body.get("content") or body.get("embeds") or body.get("components") or req.files):
+        sent = ("content", "embeds", "components", "poll")
+        if not (any(body.get(k) for k in sent) or req.files):
             return EMPTY_MESSAGE
         channel_id = int(channel["id"])
         nonce = body.get("nonce")
