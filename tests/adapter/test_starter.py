@@ -165,3 +165,20 @@ async def test_starters_leave_the_scheduled_rotation_alone(tmp_path, make_bot):
         assert [h.prompt_id for h in history] == ["grief-1", "joy-1", "grief-2"]
         counted = await bot.services.starters.store.count(GUILD, 0, int(clock.now.timestamp()))
         assert counted == 1
+
+
+async def test_starters_are_their_own_kind_in_the_server_report(tmp_path, make_bot):
+    from bot.adapter.stats import StatsCog
+
+    clock = Clock()
+    bot = make_bot(*world(tmp_path), cogs=[*COGS, StatsCog], clock=clock)
+    async with FakeDiscord(bot, clock=clock) as fd:
+        await start(fd)
+        await fd.slash("starter", user_id=ASKER, channel_id=S)
+        message = fd.server.channel_messages(S)[-1]
+        custom_id = message["components"][0]["components"][0]["custom_id"]
+        await fd.click(custom_id, message_id=int(message["id"]), user_id=ASKER)  # not another
+        report = await fd.slash("stats server", user_id=MOD, channel_id=A)
+        assert report.content.splitlines()[1] == (
+            "Answers: 0, reactions: 0, prompts posted: 0, conversation starters: 1"
+        )
