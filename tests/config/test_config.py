@@ -75,7 +75,7 @@ def test_the_shipped_example_is_valid_against_the_shipped_prompts(tmp_path):
         known_themes={t.id for t in library.themes},
         known_prompts={p.id for t in library.themes for p in t.prompts},
     )
-    assert len(settings.guilds[0].channels) == 2
+    assert len(settings.guilds[0].channels) == 3
 
 
 @pytest.mark.parametrize(
