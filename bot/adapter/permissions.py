@@ -5,7 +5,8 @@ a failed post.
 
 Needed in a prompt channel: View Channel, Send Messages, Embed Links, Read Message History, Add
 Reactions; with threads (or in a forum, where every prompt is a post) Create Public Threads (for
-a forum: Create Posts) and Send Messages in Threads; with ``pin: true`` Manage Messages. A
+a forum: Create Posts) and Send Messages in Threads; with ``pin: true`` Manage Messages (in a
+forum, where the post itself is pinned: Manage Threads). A
 ``/starter`` channel needs View Channel, Send Messages and Embed Links; the mod-log channel View
 Channel and Send Messages. A channel of a kind the bot cannot post prompts into (voice, stage,
 category) is named as such.
@@ -30,6 +31,7 @@ THREADS = ("create_public_threads", "Create Public Threads")
 FORUM_POSTS = ("send_messages", "Create Posts")
 IN_THREADS = ("send_messages_in_threads", "Send Messages in Threads")
 PIN = ("manage_messages", "Manage Messages")
+PIN_POSTS = ("manage_threads", "Manage Threads")  # pinning a forum post
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,7 @@ def needed_for_prompts(channel: ChannelConfig, forum: bool) -> list[tuple[str, s
         if channel.thread:
             needed += [THREADS, IN_THREADS]
     if channel.pin:
-        needed.append(PIN)
+        needed.append(PIN_POSTS if forum else PIN)
     return needed
 
 

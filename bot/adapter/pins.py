@@ -26,8 +26,8 @@ log = logging.getLogger(__name__)
 
 TOO_MANY_PINS = 30003  # Discord: maximum number of pins reached (50)
 NO_PERMISSION = (
-    "Could not pin the prompt in <#{channel}>: the bot lacks the Manage Messages permission"
-    " there. Prompts are still posted; give the bot Manage Messages in that channel, or set"
+    "Could not pin the prompt in <#{channel}>: the bot lacks the {permission} permission"
+    " there. Prompts are still posted; give the bot {permission} in that channel, or set"
     " `pin: false`."
 )
 FULL = (
@@ -81,7 +81,7 @@ class Pins(commands.Cog):
             else:
                 await target.get_partial_message(post.message_id).pin(reason="discussion prompt")
         except discord.HTTPException as exc:
-            await self._failed(post, exc)
+            await self._failed(post, exc, "Manage Threads" if forum else "Manage Messages")
             return
         self.reported = {r for r in self.reported if r[0] != post.channel_id}
         log.info("post %s: message %s pinned", post.id, post.message_id)
@@ -117,7 +117,7 @@ class Pins(commands.Cog):
         except discord.HTTPException as exc:
             log.info("could not unpin forum post %s: %s", previous.thread_id, exc)
 
-    async def _failed(self, post: PostRecord, exc: discord.HTTPException) -> None:
+    async def _failed(self, post: PostRecord, exc: discord.HTTPException, permission: str) -> None:
         if isinstance(exc, discord.Forbidden):
             reason, text = "permission", NO_PERMISSION
         elif exc.code == TOO_MANY_PINS:
@@ -131,7 +131,9 @@ class Pins(commands.Cog):
         self.reported.add((post.channel_id, reason))
         guild = self.bot.guild_config(post.guild_id)
         if guild is not None:
-            await self.notices.send(guild, text.format(channel=post.channel_id))
+            await self.notices.send(
+                guild, text.format(channel=post.channel_id, permission=permission)
+            )
 
 
 COGS = [Pins]

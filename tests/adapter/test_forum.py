@@ -193,3 +193,19 @@ async def test_pin_in_a_forum_pins_the_newest_post_and_unpins_the_previous(tmp_p
             (f"/channels/{second}", {"flags": 2}),
         ]
         assert bot.get_channel(second).flags.pinned and not bot.get_channel(first).flags.pinned
+
+
+async def test_the_check_names_what_a_forum_needs(tmp_path, make_bot):
+    conf, holder = world(tmp_path, pin=True)
+    bot = make_bot(conf, holder, cogs=[Topics], clock=lambda: NOW)
+    async with FakeDiscord(bot, clock=bot.clock) as fd:
+        data = guild(fd)
+        no_posts = payloads.overwrite(GUILD, deny=1 << 11)  # Send Messages: Create Posts here
+        data["channels"][0]["permission_overwrites"] = [no_posts]
+        await fd.connect(data)
+        answer = await fd.slash("topic check", user_id=MOD, channel_id=MODLOG)
+        # Without Send Messages Discord also withholds Embed Links (discord.py computes it so).
+        assert answer.content.splitlines()[1] == (
+            f"<#{F}> (prompts): missing Embed Links, Create Posts, Manage Threads; no forum tag"
+            " named 'Heavy' (for theme grief); its posts go untagged"
+        )
