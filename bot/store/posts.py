@@ -166,6 +166,15 @@ class PostStore(Queries):
         row = await self._one("SELECT MAX(slot) FROM posts WHERE channel_id = ?", (channel_id,))
         return row[0]
 
+    async def posted_since(self, since: int) -> list[PostRecord]:
+        """Prompts posted at or after ``since`` (Unix seconds) with a thread, oldest first."""
+        rows = await self._all(
+            f"SELECT {POST_COLUMNS} FROM posts WHERE status = 'posted' AND posted_at >= ?"
+            " AND thread_id IS NOT NULL ORDER BY posted_at, id",
+            (since,),
+        )
+        return [post_record(r) for r in rows]
+
     async def post_by_message(self, message_id: int) -> PostRecord | None:
         row = await self._one(
             f"SELECT {POST_COLUMNS} FROM posts WHERE message_id = ? ORDER BY id LIMIT 1",

@@ -178,3 +178,52 @@ async def test_topic_review_shows_a_draft_poll_as_it_would_post(tmp_path, make_b
             "inline": False,
         }
         assert "poll" not in card  # shown, never a live poll on a card
+
+
+async def test_a_poll_that_ended_while_the_bot_was_down_is_summarised_at_start_once(
+    tmp_path, make_bot
+):
+    from bot.devserver import polls
+
+    conf = settings(tmp_path, channel(A))
+    bot = make_bot(conf, poll_library(tmp_path), cogs=[Posting, Topics], clock=lambda: NOW)
+    async with FakeDiscord(bot, clock=bot.clock) as fd:
+        await start(fd)
+        message_id = int((await posted(fd)).response["id"])
+        for member, answer in ((ANA, 2), (BEN, 2)):
+            await fd.vote(message_id, member, answer)
+        message = polls.finalise(fd.server.messages[message_id], NOW + timedelta(hours=48))
+        thread = fd.server.channels[message_id]
+
+    later = NOW + timedelta(hours=50)
+    summaries: list[dict] = []  # what the thread holds after the first start
+    for run in (1, 2):  # the second start finds the summary in the thread
+        bot = make_bot(conf, poll_library_again(tmp_path), cogs=[PollResults], clock=lambda: later)
+        async with FakeDiscord(bot, clock=bot.clock) as fd:
+            fd.set_history(A, [message])
+            fd.set_history(message_id, summaries)
+            data = payloads.guild(
+                GUILD,
+                channels=[payloads.text_channel(c, GUILD, f"ch{c}") for c in (A, MODLOG)],
+                members=[fd.bot_member()],
+                threads=[thread],
+            )
+            await fd.connect(data)
+            sent = fd.requests_to("POST", f"/channels/{message_id}/messages")
+            if run == 1:
+                [summary] = sent
+                assert summary.json["content"] == (
+                    "The poll has ended: 2 votes.\n"
+                    "• Rice: 0 (0%)\n"
+                    "• Noodles: 2 (100%) ← most votes\n"
+                    "• Dumplings: 0 (0%)"
+                )
+                summaries.append(summary.response)
+            else:
+                assert sent == []
+
+
+def poll_library_again(tmp_path) -> LibraryHolder:
+    holder = LibraryHolder(tmp_path / "prompts")
+    assert holder.reload() == []
+    return holder
