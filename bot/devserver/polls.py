@@ -5,6 +5,7 @@ the end of a poll (its results finalised, announced as MESSAGE_UPDATE)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from . import payloads
 from .payloads import Payload
@@ -58,3 +59,30 @@ def finalise(message: Payload, now: datetime) -> Payload:
     message["poll"]["results"]["is_finalized"] = True
     message["poll"]["expiry"] = payloads.iso(now)
     return message
+
+
+class PollRoutes:
+    """``GET /channels/{id}/polls/{message_id}/answers/{answer_id}``: who voted for an answer,
+    by user id, ``limit`` (at most 100) after ``after``, as ``{"users": [...]}``."""
+
+    def __init__(self, state: Any) -> None:
+        self.s = state
+
+    def routes(self) -> dict[tuple[str, str], Any]:
+        route = "/channels/{channel_id}/polls/{message_id}/answers/{answer_id}"
+        return {("GET", route): self.voters}
+
+    def voters(self, req: Any, p: dict[str, str]) -> tuple[int, Any]:
+        message = self.s.messages.get(int(p["message_id"]))
+        if message is None or "poll" not in message:
+            return 404, {"message": "Unknown Message", "code": 10008}
+        guild_id = self.s.guild_of(int(message["channel_id"]))
+        voted = self.s.votes.get(int(message["id"]), {}).get(int(p["answer_id"]), set())
+        after = int(req.params.get("after", 0))
+        limit = max(1, min(100, int(req.params.get("limit", 25))))
+        chosen = sorted(u for u in voted if u > after)[:limit]
+        users = []
+        for user_id in chosen:
+            member = self.s.members.get((guild_id, user_id)) if guild_id else None
+            users.append(member["user"] if member else payloads.user(user_id))
+        return 200, {"users": users}

@@ -26,7 +26,7 @@ from .control import BODY, Failure, Hold, LoggedRequest, error, reply
 from .gateway import Gateway
 from .pins import PinRoutes
 from .pipeline import Pipeline
-from .polls import count_vote, finalise, vote_event
+from .polls import PollRoutes, count_vote, finalise, vote_event
 from .requests import Request
 from .state import ChannelRoutes, DiscordState, Handler, route_params
 
@@ -56,6 +56,7 @@ class DevServer:
         self.routes: dict[tuple[str, str], Handler] = {
             **self.pins.routes(),  # before /messages/{message_id}, which "pins" would match
             **ChannelRoutes(self.state).routes(),
+            **PollRoutes(self.state).routes(),
             **self.apps.routes(),
             ("GET", "/gateway"): self._gateway_info,
             ("GET", "/gateway/bot"): self._gateway_info,

@@ -11,6 +11,7 @@ from bot.adapter.polls import PollResults
 from bot.adapter.posting import Posting
 from bot.adapter.publisher import with_poll_preview
 from bot.adapter.topics import Topics
+from bot.devserver import polls
 from bot.prompts.loader import LibraryHolder
 from bot.prompts.model import Poll, Prompt
 from tests.discord_harness import FakeDiscord, payloads
@@ -227,3 +228,36 @@ def poll_library_again(tmp_path) -> LibraryHolder:
     holder = LibraryHolder(tmp_path / "prompts")
     assert holder.reload() == []
     return holder
+
+
+async def test_votes_cast_while_the_bot_was_down_are_read_back_at_start(tmp_path, make_bot):
+    conf = settings(tmp_path, channel(A))
+    bot = make_bot(conf, poll_library(tmp_path), cogs=[Posting, Topics], clock=lambda: NOW)
+    async with FakeDiscord(bot, clock=bot.clock) as fd:
+        await start(fd)
+        message_id = int((await posted(fd)).response["id"])
+        thread = fd.server.channels[message_id]
+        message = fd.server.messages[message_id]
+
+    later = NOW + timedelta(hours=1)
+    bot = make_bot(conf, poll_library_again(tmp_path), cogs=[AnswersCog], clock=lambda: later)
+    async with FakeDiscord(bot, clock=bot.clock) as fd:
+        fd.set_history(A, [message])
+        await start_with(fd, [thread])
+        for member, answer in ((ANA, 1), (BEN, 3), (BEN, 2)):  # while the bot was down
+            polls.count_vote(message, answer, member, fd.server.votes, add=True)
+        await bot.get_cog("Answers").backfill()
+        assert await rows(bot) == [(ANA, message_id, "reaction"), (BEN, message_id, "reaction")]
+        voters = fd.requests_to("GET", f"/channels/{A}/polls/{message_id}/answers/{{id}}")
+        assert sorted(r.path.rsplit("/", 1)[1] for r in voters) == ["1", "2", "3"]
+
+
+async def start_with(fd, threads):
+    await fd.connect(
+        payloads.guild(
+            GUILD,
+            channels=[payloads.text_channel(c, GUILD, f"ch{c}") for c in (A, MODLOG)],
+            members=[fd.bot_member(), payloads.member(ANA), payloads.member(BEN)],
+            threads=threads,
+        )
+    )

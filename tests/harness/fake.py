@@ -21,6 +21,7 @@ from discord.webhook.async_ import async_context
 from bot.devserver import payloads
 from bot.devserver.app_routes import AppRoutes
 from bot.devserver.pins import PinRoutes
+from bot.devserver.polls import PollRoutes
 from bot.devserver.requests import Request
 from bot.devserver.state import ChannelRoutes, DiscordState, Handler
 
@@ -55,6 +56,7 @@ class FakeDiscord(Actions):
         self.apps = AppRoutes(self.server)
         self.pins = PinRoutes(self.server)
         routes = {**ChannelRoutes(self.server).routes(), **self.pins.routes()}
+        routes |= PollRoutes(self.server).routes()
         self.transport = Transport({**routes, **self.apps.routes()})
         self.errors = ErrorLog()
         self.settle_timeout = settle_timeout

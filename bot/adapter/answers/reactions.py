@@ -104,6 +104,11 @@ class ReactionRecovery:
                 async for user in reaction.users(limit=None, type=kind):
                     if not user.bot:
                         members.add(user.id)
+        for answer in message.poll.answers if message.poll is not None else ():
+            if answer.vote_count:  # a vote is the member's reaction record, like an emoji
+                async for user in answer.voters():
+                    if not user.bot:
+                        members.add(user.id)
         now = self.now_seconds()
         queued = 0
         for member_id in sorted(members):
