@@ -114,6 +114,8 @@ def check_guild(client: discord.Client, config: GuildConfig) -> list[ChannelChec
         check = check_channel(guild, channel.channel_id, "prompts", needed)
         if forum and channel.forum_tags:
             check = replace(check, notes=unknown_tags(found, channel))
+        elif found is not None and channel.forum_tags:
+            check = replace(check, notes=("forum_tags is set but this is not a forum channel",))
         checks.append(check)
     prompt_ids = {c.channel_id for c in config.channels}
     for channel_id in config.starter_channels:

@@ -26,7 +26,8 @@ def voice_channel(channel_id: int) -> dict:
 
 
 def world(tmp_path):
-    conf = settings(tmp_path, channel(A, pin=True), channel(B), channel(VOICE), channel(GONE))
+    tagged = channel(B, forum_tags=(("joy", "Joy"),))  # not a forum: the tags cannot apply
+    conf = settings(tmp_path, channel(A, pin=True), tagged, channel(VOICE), channel(GONE))
     guild = replace(conf.guilds[0], starter_channels=(STARTERS,))
     conf = replace(conf, guilds=(guild,))
     return conf, library_holder(tmp_path, {"joy": 2})
@@ -56,7 +57,8 @@ async def start(fd):
 
 EXPECTED = [
     f"<#{A}> (prompts): missing Embed Links, Add Reactions, Manage Messages",
-    f"<#{B}> (prompts): missing Embed Links, Add Reactions, Send Messages in Threads",
+    f"<#{B}> (prompts): missing Embed Links, Add Reactions, Send Messages in Threads; forum_tags"
+    " is set but this is not a forum channel",
     f"<#{VOICE}> (prompts): a voice channel: the bot cannot post prompts there",
     f"<#{GONE}> (prompts): not found, or the bot cannot see it (check the id and the bot's access)",
     f"<#{STARTERS}> (starters): missing Send Messages, Embed Links",
