@@ -44,13 +44,17 @@ class ChannelCheck:
     missing: tuple[str, ...] = ()
     problem: str | None = None
     notes: tuple[str, ...] = ()  # e.g. a configured forum tag the forum does not have
+    name: str | None = None  # the channel's name, for the log (Discord shows the mention)
 
     @property
     def ok(self) -> bool:
         return not self.missing and self.problem is None and not self.notes
 
-    def line(self) -> str:
-        where = f"<#{self.channel_id}> ({self.role})"
+    def line(self, *, for_log: bool = False) -> str:
+        """As the mod-log and moderators read it (a channel mention), or for the log, where a
+        mention would not show the channel: ``#name (id)``."""
+        shown = f"#{self.name} ({self.channel_id})" if self.name else f"channel {self.channel_id}"
+        where = f"{shown if for_log else f'<#{self.channel_id}>'} ({self.role})"
         if self.problem:
             return f"{where}: {self.problem}"
         parts = [f"missing {', '.join(self.missing)}"] if self.missing else []
@@ -92,11 +96,11 @@ def check_channel(
         return ChannelCheck(channel_id, role, problem=problem)
     if not isinstance(channel, discord.abc.Messageable | discord.ForumChannel):
         problem = f"{kind_name(channel)}: the bot cannot post messages there"
-        return ChannelCheck(channel_id, role, problem=problem)
+        return ChannelCheck(channel_id, role, problem=problem, name=channel.name)
     allowed = channel.permissions_for(guild.me)
     lacking = (name for flag, name in needed or [] if not getattr(allowed, flag))
     missing = tuple(dict.fromkeys(lacking))
-    return ChannelCheck(channel_id, role, missing)
+    return ChannelCheck(channel_id, role, missing, name=channel.name)
 
 
 def check_guild(client: discord.Client, config: GuildConfig) -> list[ChannelCheck]:
@@ -107,7 +111,9 @@ def check_guild(client: discord.Client, config: GuildConfig) -> list[ChannelChec
         found = guild.get_channel(channel.channel_id) if guild is not None else None
         if found is not None and not postable(found):
             problem = f"{kind_name(found)}: the bot cannot post prompts there"
-            checks.append(ChannelCheck(channel.channel_id, "prompts", problem=problem))
+            checks.append(
+                ChannelCheck(channel.channel_id, "prompts", problem=problem, name=found.name)
+            )
             continue
         forum = isinstance(found, discord.ForumChannel)
         needed = needed_for_prompts(channel, forum)

@@ -36,7 +36,7 @@ class SelfCheck(commands.Cog):
             checks = check_guild(self.bot, config)
             problems = [c for c in checks if not c.ok]
             for c in problems:
-                log.warning("permission check, guild %s: %s", config.guild_id, c.line())
+                log.warning("permission check, guild %s: %s", config.guild_id, c.line(for_log=True))
             if problems:
                 text = "Permission check: the bot cannot do everything it needs here.\n"
                 await self.notices.send(config, text + report(checks, everything=False))

@@ -77,7 +77,18 @@ async def test_start_names_each_missing_permission_in_the_log_and_the_mod_log(
         assert lines[0] == "Permission check: the bot cannot do everything it needs here."
         assert lines[1:] == EXPECTED
         logged = [r.getMessage() for r in caplog.records]
-        assert [line.split(": ", 1)[1] for line in logged] == EXPECTED
+        assert logged == [
+            f"permission check, guild {GUILD}: {line}"
+            for line in (
+                f"#a ({A}) (prompts): missing Embed Links, Add Reactions, Manage Messages",
+                f"#b ({B}) (prompts): missing Embed Links, Add Reactions, Send Messages in"
+                " Threads; forum_tags is set but this is not a forum channel",
+                f"#voice ({VOICE}) (prompts): a voice channel: the bot cannot post prompts there",
+                f"channel {GONE} (prompts): not found, or the bot cannot see it (check the id and"
+                " the bot's access)",
+                f"#starters ({STARTERS}) (starters): missing Send Messages, Embed Links",
+            )
+        ]
         # A second READY (a reconnect) does not repeat it.
         bot.dispatch("ready")
         await fd.settle()
