@@ -28,6 +28,10 @@ FEATURES = (
     "stats",
     "suggestions",
     "anonymous.cog",
+    "self_check",
+    "pins",
+    "starter",
+    "polls",
 )
 
 

@@ -24,7 +24,7 @@ import logging
 import re
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import aiohttp
@@ -98,6 +98,51 @@ def thread_name(prompt: Prompt) -> str:
     return question[: THREAD_NAME_MAX - 1].rstrip() + "…"
 
 
+def discord_poll(prompt: Prompt) -> discord.Poll | None:
+    """The prompt's poll as Discord takes it: the question, its answers, one or several
+    choices, open for its hours."""
+    if prompt.poll is None:
+        return None
+    poll = discord.Poll(
+        question=prompt.question,
+        duration=timedelta(hours=prompt.poll.hours),
+        multiple=prompt.poll.multiselect,
+    )
+    for answer in prompt.poll.answers:
+        poll.add_answer(text=answer)
+    return poll
+
+
+def with_poll_preview(embed: discord.Embed, prompt: Prompt) -> discord.Embed:
+    """For a card that shows a prompt as it would post (``/topic review``): its poll as a
+    field, since a poll cannot be shown without being one."""
+    if prompt.poll is None:
+        return embed
+    poll = prompt.poll
+    choice = "several answers" if poll.multiselect else "one answer"
+    name = f"Poll · {choice} · open {poll.hours} hour{'s' if poll.hours != 1 else ''}"
+    return embed.add_field(name=name, value="\n".join(f"▫️ {a}" for a in poll.answers), inline=False)
+
+
+def post_title(prompt: Prompt) -> str:
+    """A forum post's title: the question (or its content warning), cut at a word to at most
+    100 characters."""
+    shown = f"Content warning: {prompt.content_warning}" if prompt.content_warning else None
+    text = " ".join((shown or prompt.question).split())
+    if len(text) <= THREAD_NAME_MAX:
+        return text
+    cut = text[: THREAD_NAME_MAX - 1]
+    if " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:-") + "…"
+
+
+def forum_tag_named(forum: discord.ForumChannel, name: str) -> discord.ForumTag | None:
+    """The forum's tag of that name (case and surrounding spaces aside)."""
+    wanted = name.strip().casefold()
+    return next((t for t in forum.available_tags if t.name.strip().casefold() == wanted), None)
+
+
 class TokenRejected(PostUnavailable):
     """Discord answered 401: the bot's token was reset or revoked while it runs (the gateway
     may stay open). Nothing is marked failed; the bot stops, as for a gateway close 4004."""
@@ -150,6 +195,11 @@ class DiscordPublisher:
             content, allowed = None, discord.AllowedMentions.none()
         embed = prompt_embed(prompt, self._theme_title(prompt), post_id)
         embed = decorate_embed(embed, prompt, guild)
+        if isinstance(target, discord.ForumChannel):  # every prompt is a post of its own
+            view = answer_view(guild, prompt, post_id)
+            return await self._forum_post(
+                target, guild, channel, prompt, post_id, content, allowed, embed, view
+            )
         view = answer_view(guild, prompt, post_id) if channel.thread else None  # answers go there
         with self._errors(f"<#{channel.channel_id}>"):
             message = await target.send(
@@ -158,6 +208,7 @@ class DiscordPublisher:
                 allowed_mentions=allowed,
                 view=view,
                 nonce=post_nonce(post_id),
+                poll=discord_poll(prompt) or discord.utils.MISSING,
             )
         log.info("post %s: message %s in channel %s", post_id, message.id, channel.channel_id)
         thread = await self._completed(guild, channel, message, prompt, post_id)
@@ -168,6 +219,8 @@ class DiscordPublisher:
     ) -> Published | None:
         target = await self._channel(channel.channel_id)
         after = datetime.fromtimestamp(since - 1, UTC)
+        if isinstance(target, discord.ForumChannel):
+            return await self._find_forum_post(target, channel, prompt, after, post_id)
         with self._errors(f"<#{channel.channel_id}>"):
             async for message in target.history(after=after, limit=HISTORY_LOOKBACK):
                 if message.author.id == self.client.user.id and post_marker(message) == post_id:
@@ -195,7 +248,7 @@ class DiscordPublisher:
 
     # --- helpers -----------------------------------------------------------------------------
 
-    async def _channel(self, channel_id: int) -> discord.abc.Messageable:
+    async def _channel(self, channel_id: int) -> discord.abc.Messageable | discord.ForumChannel:
         found = self.client.get_channel(channel_id)
         if found is None:
             try:
@@ -206,9 +259,92 @@ class DiscordPublisher:
                     f"channel {channel_id} does not exist or the bot cannot see it"
                     " (check channel_id in config.yaml and the bot's access)"
                 ) from exc
-        if not isinstance(found, discord.abc.Messageable):
+        if not isinstance(found, discord.abc.Messageable | discord.ForumChannel):
             raise PostRefused(f"<#{channel_id}> is not a channel the bot can post messages in")
         return found
+
+    async def _forum_post(
+        self,
+        forum: discord.ForumChannel,
+        guild: GuildConfig,
+        channel: ChannelConfig,
+        prompt: Prompt,
+        post_id: int,
+        content: str | None,
+        allowed: discord.AllowedMentions,
+        embed: discord.Embed,
+        view: discord.ui.View | None,
+    ) -> Published:
+        """A forum (or media) channel: the prompt is a post titled with its question, the
+        embed its first message, with the theme's tag; follow-ups go inside. Discord takes no
+        nonce for a post: recovery finds it by the ``post N`` marker of its first message."""
+        tag = self._tag(forum, channel, prompt)
+        with self._errors(f"<#{channel.channel_id}>"):
+            created = await forum.create_thread(
+                name=post_title(prompt),
+                content=content,
+                embed=embed,
+                view=view or discord.utils.MISSING,
+                allowed_mentions=allowed,
+                applied_tags=[tag] if tag else [],
+                auto_archive_duration=channel.auto_archive_minutes,
+            )
+        thread, message = created.thread, created.message
+        log.info("post %s: forum post %s in channel %s", post_id, thread.id, channel.channel_id)
+        try:
+            await self._fill_thread(
+                thread, guild, channel, prompt, post_id, fresh=True, intro=False
+            )
+        except Exception as exc:
+            log.exception("post %s: the follow-ups of forum post %s failed", post_id, thread.id)
+            await self.notify_mods(
+                guild, f"Posted `{prompt.id}` but its follow-ups failed ({exc!r})"
+            )
+        return Published(message.id, thread.id)
+
+    async def _find_forum_post(
+        self,
+        forum: discord.ForumChannel,
+        channel: ChannelConfig,
+        prompt: Prompt,
+        after: datetime,
+        post_id: int,
+    ) -> Published | None:
+        """The forum post of ``post_id`` among the forum's open posts the bot made since
+        ``after`` (a post's first message has the post's id)."""
+        with self._errors(f"<#{channel.channel_id}>"):
+            for thread in sorted(forum.threads, key=lambda t: t.id):
+                if thread.owner_id != self.client.user.id or thread.created_at < after:
+                    continue
+                try:
+                    first = await thread.fetch_message(thread.id)
+                except discord.NotFound:
+                    continue
+                if post_marker(first) == post_id:
+                    break
+            else:
+                return None
+        log.info("found earlier post %s of %s: forum post %s", post_id, prompt.id, thread.id)
+        guild = self.settings.guild(forum.guild.id)
+        try:
+            await self._fill_thread(
+                thread, guild, channel, prompt, post_id, fresh=False, intro=False
+            )
+        except Exception:
+            log.exception("post %s: completing forum post %s failed", post_id, thread.id)
+        return Published(first.id, thread.id)
+
+    @staticmethod
+    def _tag(
+        forum: discord.ForumChannel, channel: ChannelConfig, prompt: Prompt
+    ) -> discord.ForumTag | None:
+        name = channel.forum_tag(prompt.theme_id)
+        if name is None:
+            return None
+        tag = forum_tag_named(forum, name)
+        if tag is None:
+            log.warning("forum %s has no tag %r (theme %s)", forum.id, name, prompt.theme_id)
+        return tag
 
     async def _completed(
         self,
@@ -277,13 +413,14 @@ class DiscordPublisher:
         post_id: int,
         *,
         fresh: bool,
+        intro: bool = True,
     ) -> None:
         """Post the thread's messages it does not hold yet (an earlier, interrupted attempt may
         have sent some): the care note and anonymous button first, if any, then the follow-ups
         when the channel has them at once (paced ones are sent by facilitation); each with its
         own nonce."""
-        intro = thread_intro(guild, prompt, post_id)
-        parts: list[tuple[str, discord.ui.View | None]] = [intro] if intro else []
+        first = thread_intro(guild, prompt, post_id) if intro else None  # a forum post has it
+        parts: list[tuple[str, discord.ui.View | None]] = [first] if first else []
         if channel.followups == "at_once":  # paced ones come with the conversation
             parts += [(followup, None) for followup in prompt.followups]
         sent: set[str] = set()

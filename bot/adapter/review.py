@@ -21,7 +21,7 @@ import discord
 from bot.adapter.anonymous.post_care import decorate_embed
 from bot.adapter.checks import member_is_moderator
 from bot.adapter.host_paths import without_host_paths
-from bot.adapter.publisher import prompt_embed
+from bot.adapter.publisher import prompt_embed, with_poll_preview
 from bot.adapter.tree import MODERATOR_ONLY
 from bot.adapter.ui_errors import BotModal, BotView, answers_errors
 from bot.suggestions.service import CHANGED
@@ -85,7 +85,10 @@ def card(item: ReviewItem, head: str = "") -> dict[str, Any]:
     return {
         "content": card_text(item, head),
         # with its content warning as posted (the server's care note is named in the text)
-        "embed": decorate_embed(prompt_embed(item.prompt, item.theme_title), item.prompt, None),
+        "embed": with_poll_preview(
+            decorate_embed(prompt_embed(item.prompt, item.theme_title), item.prompt, None),
+            item.prompt,
+        ),
         "view": card_view(item),
         "allowed_mentions": discord.AllowedMentions.none(),
     }

@@ -18,6 +18,7 @@ from bot.facilitation.service import FacilitationService
 from bot.facilitation.types import StepSender
 from bot.posting.service import PostingService
 from bot.posting.types import LibrarySource, Outcome, Publisher
+from bot.starters.service import StarterService
 from bot.store import Connection
 from bot.store.anonymous import AnonymousStore
 from bot.store.batch import BatchWriter
@@ -29,6 +30,7 @@ from bot.store.posting import PostingStores
 from bot.store.posts import PostStore
 from bot.store.relays import RelayStore
 from bot.store.reports import ReportsStore
+from bot.store.starters import StarterStore
 from bot.store.suggestions import SuggestionStore
 from bot.suggestions.service import SuggestionService
 
@@ -52,6 +54,7 @@ class Services:
     chart_renderer: ChartRenderer  # draws charts in a worker process, started on first use
     relays: RelayStore  # anonymous answers being posted, and the hourly limit
     claims: InteractionClaims  # which process on this database handles an interaction
+    starters: StarterService  # /starter: conversation starters on demand
 
     async def close(self) -> None:
         """Write what is still queued and stop the writer's timer, then stop what the last
@@ -96,4 +99,5 @@ def build_services(
         ChartRenderer(),
         RelayStore(db),
         InteractionClaims(db),
+        StarterService(settings, StarterStore(db), lambda: library.library),
     )

@@ -24,7 +24,7 @@ from bot.adapter.tree import bounded
 from bot.charts.types import DEFAULT_DAYS
 from bot.participation.types import Ranked
 from bot.reports.builders import member_report, prompt_report, server_report
-from bot.reports.digest import anonymous_note, counted, iso
+from bot.reports.digest import anonymous_note, counted, iso, starters_note
 from bot.reports.export import export_csv
 
 if TYPE_CHECKING:
@@ -49,7 +49,8 @@ def server_text(r: ServerReport, days: int) -> str:
         f"Last {days} day(s): {r.active_members} active members ({r.new_members} new, "
         f"{r.returning_members} returning)",
         f"Answers: {r.answers}, reactions: {r.reactions}, prompts posted: {r.posts}"
-        + anonymous_note(r.anonymous_answers),
+        + anonymous_note(r.anonymous_answers)
+        + starters_note(r.starters),
     ]
     for title, ranked in r.rankings():
         if ranked:

@@ -16,6 +16,7 @@ from discord.ext import commands
 from bot.adapter.checks import ModGroup
 from bot.adapter.endpoints import message_link
 from bot.adapter.host_paths import without_host_paths
+from bot.adapter.permissions import check_guild, report
 from bot.adapter.review import start_review
 from bot.adapter.tree import CHOICES_MAX, bounded, matching_themes, send_private
 from bot.facilitation.types import NUDGE, PendingThread
@@ -253,6 +254,20 @@ class Topics(commands.Cog):
         if rest:
             lines.append(f"{rest} other open thread(s) have nothing more to come.")
         await self.reply(interaction, "\n".join(lines) or "No open prompt threads.")
+
+    @topic.command(name="check", description="Check the bot's permissions in every channel")
+    async def check(self, interaction: discord.Interaction) -> None:
+        config = self.bot.guild_config(interaction.guild_id)
+        if config is None:
+            await self.reply(interaction, "This server is not in the bot's config.")
+            return
+        checks = check_guild(self.bot, config)
+        head = (
+            "Every channel is ready."
+            if all(c.ok for c in checks)
+            else "Some channels need attention:"
+        )
+        await self.reply(interaction, "\n".join([head, report(checks, everything=True)]))
 
     @topic.command(name="review", description="Review member suggestions and draft prompts")
     async def review(self, interaction: discord.Interaction) -> None:

@@ -109,6 +109,8 @@ def format_report(r: ServerReport, days: int) -> str:
         f"  reactions        {r.reactions}",
         f"  prompts posted   {r.posts}",
     ]
+    if r.starters:
+        lines.append(f"  starters asked   {r.starters}  (/starter; not posts)")
     for title, ranked in r.rankings():
         lines.append(f"  {title.lower()} (answers per post):")
         lines += [f"    {x.key}  {x.per_post:.1f}  ({x.answers}/{x.posts})" for x in ranked]

@@ -25,6 +25,12 @@ class ChannelConfig:
     followup_after_hours: float = 6.0  # or this much silence after at least one answer
     quiet_hours: tuple[int, int] | None = None  # (start, end) minutes after local midnight
     nudge_after_hours: float | None = 24.0  # one nudge for a thread with no answer; None = off
+    pin: bool = False  # pin each new prompt, unpin the bot's previous one in the channel
+    forum_tags: tuple[tuple[str, str], ...] = ()  # (theme id, tag name) for a forum's posts
+
+    def forum_tag(self, theme_id: str) -> str | None:
+        """The name of the forum tag a prompt of this theme is posted with, if any."""
+        return next((tag for theme, tag in self.forum_tags if theme == theme_id), None)
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,10 @@ class GuildConfig:
     welcome_first_answer: bool = False  # react to a member's first recorded answer
     welcome_emoji: str = "🌱"
     timezone: str | None = None  # charts' display timezone; None = the first channel's
+    # /starter: where members may ask for a conversation starter, how often.
+    starter_channels: tuple[int, ...] = ()
+    starter_cooldown: timedelta = timedelta(minutes=10)  # per channel
+    starter_daily_limit: int = 5  # starters one member may ask for in any 24 hours
 
     @property
     def display_timezone(self) -> str:

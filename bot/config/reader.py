@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from yaml.nodes import Node
+from yaml.nodes import MappingNode, Node
 
 from bot.config.care_values import CARE_KEYS, CareValues
 from bot.config.facilitation_values import (
@@ -40,6 +40,9 @@ _GUILD_KEYS = (
     "max_pending_suggestions",
     "max_suggestions_per_day",
     "timezone",
+    "starter_channels",
+    "starter_cooldown",
+    "starter_daily_limit",
     *CARE_KEYS,
     *GUILD_WELCOME_KEYS,
 )
@@ -55,8 +58,11 @@ _CHANNEL_KEYS = (
     "catch_up",
     "ping_sensitive",
     *CHANNEL_FACILITATION_KEYS,
+    "pin",
+    "forum_tags",
 )
 _DIGEST_KEYS = ("cron", "timezone")
+FORUM_TAG_MAX = 20  # Discord's limit on a tag's name
 
 
 class ConfigNodes(NodeReader):
@@ -131,8 +137,48 @@ class ConfigReader:
             },
             **self.care.care(fields, node),
             **self.facilitation.guild(fields),
+            **self.starters(fields),
         )
         return guild if guild_id is not None else None
+
+    def starters(self, fields: dict[str, Node]) -> dict[str, Any]:
+        """Where and how often members may ask for a conversation starter (``/starter``)."""
+        nodes, values = self.nodes, self.values
+        return {
+            "starter_channels": values.snowflakes(
+                fields.get("starter_channels"), "starter_channels"
+            ),
+            "starter_cooldown": nodes.get(
+                fields, "starter_cooldown", self.schedule.duration, GuildConfig.starter_cooldown
+            ),
+            "starter_daily_limit": nodes.get(
+                fields, "starter_daily_limit", values.positive, GuildConfig.starter_daily_limit
+            ),
+        }
+
+    def forum_tags(self, node: Node | None) -> tuple[tuple[str, str], ...]:
+        """``{theme-id: tag name}``: the forum tag each theme's posts carry (names are looked
+        up among the forum's tags at start)."""
+        if node is None or self.nodes.is_null(node):
+            return ()
+        if not isinstance(node, MappingNode):
+            self.nodes.problem(node, "forum_tags must map theme ids to forum tag names")
+            return ()
+        pairs = []
+        for key_node, value_node in node.value:
+            theme = self.nodes.string(key_node, "a theme id in forum_tags")
+            tag = self.nodes.string(value_node, f"the forum tag of {theme}")
+            if theme is None or tag is None:
+                continue
+            if self.known_themes is not None and theme not in self.known_themes:
+                self.nodes.problem(key_node, f"unknown theme {theme!r}")
+            elif not 0 < len(tag) <= FORUM_TAG_MAX:
+                self.nodes.problem(
+                    value_node, f"a forum tag name is 1 to {FORUM_TAG_MAX} characters long"
+                )
+            else:
+                pairs.append((theme, tag))
+        return tuple(pairs)
 
     def digest(self, node: Node, key: str) -> DigestConfig | None:
         nodes, schedule = self.nodes, self.schedule
@@ -176,6 +222,8 @@ class ConfigReader:
                 fields, "ping_sensitive", values.boolean, ChannelConfig.ping_sensitive
             ),
             **self.facilitation.channel(fields),
+            "pin": nodes.get(fields, "pin", values.boolean, ChannelConfig.pin),
+            "forum_tags": self.forum_tags(fields.get("forum_tags")),
         }
         if None in required.values():
             return None

@@ -68,6 +68,7 @@ def placeholder_ids(settings: Settings) -> list[int]:
     ids = []
     for guild in settings.guilds:
         ids += [guild.guild_id, *guild.moderator_role_ids, guild.mod_log_channel_id]
+        ids += guild.starter_channels
         for channel in guild.channels:
             ids += [channel.channel_id, channel.ping_role_id]
     return [i for i in dict.fromkeys(ids) if i is not None and i > 9 and len(set(str(i))) == 1]

@@ -1,5 +1,6 @@
-"""The demo's community: one server with two prompt channels and a mod-log, a moderator and a
-dozen members, and the config that points the bot at the local server."""
+"""The demo's community: one server with two prompt channels, a lounge for conversation starters
+and a mod-log, a moderator and a dozen members, and the config that points the bot at the local
+server."""
 
 from __future__ import annotations
 
@@ -9,12 +10,15 @@ from pathlib import Path
 
 GUILD = 900000000000000001
 DISCUSSION, STORIES, MODLOG = 900000000000000011, 900000000000000012, 900000000000000013
+LOUNGE = 900000000000000014  # where members ask for a conversation starter (/starter)
 MOD_ROLE = 900000000000000021
 MODERATOR = 900000000000000100
 MANAGE_MESSAGES = 1 << 13
 START = datetime(2026, 6, 1, 0, 0, tzinfo=UTC)  # a Monday; the demo runs Monday to Sunday
 DAYS = 7
-CHANNEL_NAMES = {DISCUSSION: "discussion", STORIES: "stories", MODLOG: "mod-log"}
+CHANNEL_NAMES = {
+    DISCUSSION: "discussion", STORIES: "stories", MODLOG: "mod-log", LOUNGE: "lounge",
+}  # fmt: skip
 # When the demo config posts (UTC): every evening in #discussion, three middays in #stories,
 # each channel from its own themes (ids of the shipped prompt files).
 SCHEDULE = {DISCUSSION: "0 18 * * *", STORIES: "0 12 * * MON,WED,FRI"}
@@ -28,8 +32,8 @@ THEMES = {
 }  # fmt: skip
 # #discussion asks its follow-ups as the conversation goes (after every two answers, or six hours
 # of quiet after one); #stories posts them with the prompt. Both nudge a thread quiet for a day.
-PACING = {
-    DISCUSSION: "        followups: paced\n        followup_after_answers: 2\n",
+PACING = {  # #discussion also pins its newest prompt (and unpins the one before)
+    DISCUSSION: "        followups: paced\n        followup_after_answers: 2\n        pin: true\n",
     STORIES: "        followups: at_once\n",
 }
 QUIET_DAY = 4  # Friday: nobody answers the #stories prompt until the bot nudges its thread
@@ -77,5 +81,6 @@ guilds:
   - guild_id: {GUILD}
     moderator_role_ids: [{MOD_ROLE}]
     mod_log_channel_id: {MODLOG}
+    starter_channels: [{LOUNGE}]
     channels:
 {channels}"""

@@ -27,6 +27,7 @@ class Transcript:
         self.out = out
         self.lines: list[str] = []
         self.seen: set[str] = set()
+        self.pins_shown = 0
 
     def _emit(self, when: datetime | None, where: str, text: str, *, cut: bool = True) -> None:
         stamp = when.strftime("%a %H:%M") if when else " " * 9
@@ -58,6 +59,9 @@ class Transcript:
             prefix = "bot (only you can see this): " if n == 0 else "    "
             self._emit(None, "", prefix + line, cut=False)
 
+    def edited(self, channel_id: int, text: str) -> None:
+        self._emit(self.clock(), self.where(channel_id), text)
+
     def show_new(self) -> None:
         """Print the bot's messages and threads that appeared since the last call, in order."""
         new = []
@@ -78,6 +82,14 @@ class Transcript:
         if content:
             self._emit(when, where, f"{author}: {content}")
         for embed in message.get("embeds") or []:
+            footer = (embed.get("footer") or {}).get("text") or ""
+            if footer.endswith("a /starter"):  # an answer to /starter, for everyone to see
+                buttons = [
+                    b["label"] for row in message.get("components", []) for b in row["components"]
+                ]
+                shown = f"{author} offers a starter: “{embed.get('title', '')}”"
+                self._emit(when, where, shown + "".join(f" [{b}]" for b in buttons))
+                continue
             self._emit(when, where, f"{author} posts the prompt: “{embed.get('title', '')}”")
             footer = (embed.get("footer") or {}).get("text")
             if footer:
@@ -85,3 +97,7 @@ class Transcript:
         thread = message.get("thread")
         if thread:
             self._emit(when, where, f"bot opens the thread “{thread['name']}”")
+        if int(message["id"]) in self.server.pinned(int(message["channel_id"])):
+            before = " and unpins the one before" if self.pins_shown else ""
+            self._emit(when, where, f"bot pins the prompt{before} 📌")
+            self.pins_shown += 1

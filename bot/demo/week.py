@@ -4,6 +4,8 @@ local Discord-compatible server, with a clock the demo moves forward.
 At each scheduled slot the clock is set to the slot and the bot's scheduler makes one pass (what
 its own loop does when it wakes); members then answer in the threads and react, a moderator posts
 a prompt with ``/topic post``, one member opts out, and the week ends with ``/stats server``.
+#discussion pins its newest prompt; on Tuesday night a member asks for a conversation starter in
+#lounge and re-rolls it (another member may not), and a second ``/starter`` waits its turn.
 #discussion paces its follow-ups by the answers; Friday's #stories prompt gets no answer until the
 bot nudges its thread a day later.
 """
@@ -144,6 +146,7 @@ class Week:
         self.opted_out = False
         self.quiet_thread: int | None = None  # the thread nobody answers until it is nudged
         self.quiet_said = 0  # the bot's messages in it when it was posted
+        self.started = False  # a member has asked for a conversation starter
 
     async def play(self) -> None:
         moderated = False
@@ -154,6 +157,8 @@ class Week:
             self.clock.now = when
             await self.bot.get_cog("Posting").run_once()
             await self.settle()
+            if channel_id == c.DISCUSSION:
+                await self.pinned()
             self.t.show_new()
             await self.answer_nudged_thread(when)
             if channel_id == c.STORIES and when.weekday() == c.QUIET_DAY:
@@ -162,6 +167,8 @@ class Week:
                 self.posts += 1
                 continue
             await self.members_take_part(channel_id, when)
+            if not self.started and channel_id == c.DISCUSSION and when.weekday() == 1:
+                await self.starter(when + timedelta(hours=3))  # Tuesday night in #lounge
             if not self.opted_out and when.weekday() == 3:  # Thursday
                 await self.member_opts_out(when + timedelta(hours=4))
 
@@ -211,9 +218,52 @@ class Week:
         self.t.action(c.MODERATOR, c.DISCUSSION, "runs /topic post")
         reply = await self.run_command(c.MODERATOR, "topic post", c.DISCUSSION)
         await self.settle()
+        await self.pinned()
         self.t.show_new()
         self.t.reply(reply)
         await self.members_take_part(c.DISCUSSION, when)
+
+    async def pinned(self) -> None:
+        """Wait until #discussion has pinned its newest prompt (and unpinned the one before);
+        the transcript shows it with the prompt."""
+        newest = self.newest_prompt(c.DISCUSSION)
+        if newest is not None:
+            await self.server.wait_for(
+                lambda: self.server.pinned(c.DISCUSSION) == [int(newest["id"])],
+                timeout=WAIT,
+                what="the newest prompt pinned",
+            )
+
+    async def starter(self, when: datetime) -> None:
+        """A member asks for a conversation starter in #lounge; another cannot re-roll it, the
+        asker can; a second /starter straight after waits for the channel's cooldown."""
+        asker, other = c.MEMBERS[1], c.MEMBERS[2]
+        self.clock.now = when
+        self.t.action(asker.user_id, c.LOUNGE, "runs /starter")
+        asked = await self.server.invoke(
+            "starter", guild_id=c.GUILD, channel_id=c.LOUNGE, user_id=asker.user_id
+        )
+        await self.server.wait_for(lambda: asked.messages, timeout=WAIT, what="a starter")
+        self.t.show_new()
+        message = asked.messages[0]
+        [[button]] = [row["components"] for row in message["components"]]
+        self.clock.now = when + timedelta(minutes=1)
+        for member in (other, asker):
+            self.t.action(member.user_id, c.LOUNGE, f"presses “{button['label']}”")
+            pressed = await self.server.click(
+                button["custom_id"], message_id=int(message["id"]), user_id=member.user_id
+            )
+            await self.server.wait_for(lambda p=pressed: p.callbacks, timeout=WAIT, what="a press")
+            answer = pressed.callbacks[0]
+            if answer["type"] == 7:  # the starter changed in place
+                title = answer["data"]["embeds"][0]["title"]
+                self.t.edited(c.LOUNGE, f"bot changes the starter in place: “{title}”")
+            else:
+                self.t.reply(answer["data"]["content"])
+        self.clock.now = when + timedelta(minutes=2)
+        self.t.action(other.user_id, c.LOUNGE, "runs /starter")
+        self.t.reply(await self.run_command(other.user_id, "starter", c.LOUNGE))
+        self.started = True
 
     async def member_opts_out(self, when: datetime) -> None:
         self.clock.now = when

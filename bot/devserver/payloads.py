@@ -136,6 +136,47 @@ def text_channel(
     }
 
 
+def forum_tag(tag_id: int, name: str, *, moderated: bool = False) -> Payload:
+    """A tag a forum's posts may carry (``available_tags``)."""
+    return {
+        "id": str(tag_id), "name": name, "moderated": moderated,
+        "emoji_id": None, "emoji_name": None,
+    }  # fmt: skip
+
+
+def forum_channel(
+    channel_id: int,
+    guild_id: int,
+    name: str = "forum",
+    *,
+    position: int = 0,
+    tags: list[Payload] = (),
+    overwrites: list[Payload] | None = None,
+    media: bool = False,
+) -> Payload:
+    """A forum channel (type 15), or a media channel (type 16): every message starts a post."""
+    return {
+        "id": str(channel_id),
+        "type": 16 if media else 15,
+        "guild_id": str(guild_id),
+        "name": name,
+        "position": position,
+        "permission_overwrites": list(overwrites or []),
+        "nsfw": False,
+        "topic": None,
+        "last_message_id": None,
+        "rate_limit_per_user": 0,
+        "parent_id": None,
+        "default_auto_archive_duration": 1440,
+        "default_thread_rate_limit_per_user": 0,
+        "available_tags": list(tags),
+        "default_reaction_emoji": None,
+        "default_sort_order": None,
+        "default_forum_layout": 0,
+        "flags": 0,
+    }
+
+
 def thread(
     thread_id: int,
     guild_id: int,

@@ -15,6 +15,7 @@ import contextlib
 import logging
 import re
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
@@ -23,7 +24,9 @@ from . import events, payloads
 from .app_routes import AppRoutes, Interaction
 from .control import BODY, Failure, Hold, LoggedRequest, error, reply
 from .gateway import Gateway
+from .pins import PinRoutes
 from .pipeline import Pipeline
+from .polls import PollRoutes, count_vote, finalise, vote_event
 from .requests import Request
 from .state import ChannelRoutes, DiscordState, Handler, route_params
 
@@ -49,8 +52,11 @@ class DevServer:
         bot_user = payloads.user(bot_id, bot_name, bot=True)
         self.state = DiscordState(bot_user, application_id, new_id or payloads.Snowflakes().next)
         self.apps = AppRoutes(self.state)
+        self.pins = PinRoutes(self.state)
         self.routes: dict[tuple[str, str], Handler] = {
+            **self.pins.routes(),  # before /messages/{message_id}, which "pins" would match
             **ChannelRoutes(self.state).routes(),
+            **PollRoutes(self.state).routes(),
             **self.apps.routes(),
             ("GET", "/gateway"): self._gateway_info,
             ("GET", "/gateway/bot"): self._gateway_info,
@@ -164,6 +170,10 @@ class DevServer:
     def threads(self, parent_id: int | None = None) -> list[dict]:
         return self.state.threads(parent_id)
 
+    def pinned(self, channel_id: int) -> list[int]:
+        """Ids of the channel's pinned messages, the latest pinned first."""
+        return self.pins.pinned(channel_id)
+
     def commands(self, guild_id: int | None = None) -> list[dict]:
         """Application commands as last synced (guild_id None = global)."""
         return list(self.apps.commands.get(guild_id, []))
@@ -204,6 +214,23 @@ class DevServer:
         payload = self.state.reaction_event(user_id, channel_id, message_id, emoji)
         await self.gateway.dispatch("MESSAGE_REACTION_ADD", payload)
 
+    async def vote(
+        self, user_id: int, message_id: int, answer_id: int, *, remove: bool = False
+    ) -> None:
+        """A member votes for (or takes back a vote for) an answer of a poll the bot posted:
+        the poll's counts follow, and MESSAGE_POLL_VOTE_ADD (or _REMOVE) is sent."""
+        message = self.state.messages[message_id]
+        if not count_vote(message, answer_id, user_id, self.state.votes, add=not remove):
+            return
+        guild_id = self.state.guild_of(int(message["channel_id"]))
+        event = "MESSAGE_POLL_VOTE_REMOVE" if remove else "MESSAGE_POLL_VOTE_ADD"
+        await self.gateway.dispatch(event, vote_event(user_id, message, answer_id, guild_id))
+
+    async def end_poll(self, message_id: int) -> None:
+        """The poll of a message ends: its results are final, sent as MESSAGE_UPDATE."""
+        message = finalise(self.state.messages[message_id], datetime.now(UTC))
+        await self.gateway.dispatch("MESSAGE_UPDATE", self.state.with_bot_member(message))
+
     async def invoke(
         self,
         name: str,
@@ -229,6 +256,31 @@ class DevServer:
             member=member,
             guild_id=guild_id,
             app_permissions=ALL_PERMISSIONS,
+            interaction_id=self.state.new_id(),
+        )
+        interaction = self.apps.record(payload)
+        await self.gateway.dispatch("INTERACTION_CREATE", payload)
+        return interaction
+
+    async def click(self, custom_id: str, *, message_id: int, user_id: int) -> Interaction:
+        """A member presses the button ``custom_id`` on a message the bot sent; the record
+        returned fills with the replies (an edit in place is callback type 7)."""
+        message = self.state.messages[message_id]
+        channel_id = int(message["channel_id"])
+        guild_id = self.state.guild_of(channel_id)
+        member = {
+            **self.state.members[(guild_id, user_id)],
+            "permissions": str(self.permissions(guild_id, user_id)),
+        }
+        payload = events.interaction(
+            3,
+            events.button_data(custom_id),
+            application_id=self.state.application_id,
+            channel={**self.state.channels[channel_id], "permissions": member["permissions"]},
+            member=member,
+            guild_id=guild_id,
+            app_permissions=ALL_PERMISSIONS,
+            message=message,
             interaction_id=self.state.new_id(),
         )
         interaction = self.apps.record(payload)

@@ -18,6 +18,7 @@ from urllib.parse import unquote
 
 from . import events, payloads
 from .payloads import Payload
+from .polls import poll_object
 from .requests import Request, pings_of
 
 Answer = tuple[int, Any]
@@ -32,6 +33,7 @@ THREAD_EXISTS = (
 )
 EPHEMERAL = 64
 THREAD_TYPES = (10, 11, 12)
+FORUM_TYPES = (15, 16)  # forum and media channels
 ADMINISTRATOR = 1 << 3
 Found = Callable[[Any, Request, Payload], Answer]  # a route given the object it acts on
 Route = Callable[[Any, Request, dict[str, str]], Answer]  # the method that looks it up
@@ -54,6 +56,8 @@ class DiscordState:
         self.echo = True
         self.nonces: dict[tuple[int, str], int] = {}  # (channel, nonce) → message id
         self.reactors: dict[int, dict[str, list[Payload]]] = {}  # message → emoji → users
+        self.pins: dict[int, list[tuple[int, str]]] = {}  # channel → (message, pinned at)
+        self.votes: dict[int, dict[int, set[int]]] = {}  # poll message → answer → voters
 
     @property
     def bot_id(self) -> int:
@@ -185,6 +189,8 @@ class DiscordState:
             _attachment(self.new_id(), n, b, described[i] if i < len(described) else {})
             for i, (n, b) in enumerate(files)
         ]
+        if body.get("poll"):
+            data["poll"] = poll_object(body["poll"], payloads.snowflake_time(data["id"]))
         return data
 
     def reaction_event(self, user_id: int, channel_id: int, message_id: int, emoji: str) -> Payload:
@@ -341,7 +347,8 @@ class ChannelRoutes:
     @_needs("channel")
     def send_message(self, req: Request, channel: Payload) -> Answer:
         body = req.json or {}
-        if not (body.get("content") or body.get("embeds") or body.get("components") or req.files):
+        sent = ("content", "embeds", "components", "poll")
+        if not (any(body.get(k) for k in sent) or req.files):
             return EMPTY_MESSAGE
         channel_id = int(channel["id"])
         nonce = body.get("nonce")
@@ -436,7 +443,32 @@ class ChannelRoutes:
     @_needs("channel")
     def thread_without_message(self, req: Request, channel: Payload) -> Answer:
         body = req.json or {}
+        if channel["type"] in FORUM_TYPES:
+            return self._forum_post(channel, body, req.files)
         return 201, self._new_thread(self.s.new_id(), int(channel["id"]), body)
+
+    def _forum_post(self, forum: Payload, body: Payload, files: list) -> Answer:
+        """A post in a forum or media channel: a thread and its first message, which has the
+        thread's id, answered together (the thread with ``message``), as Discord does. Tags
+        must be the forum's own (at most 5)."""
+        first = body.get("message") or {}
+        if not (first.get("content") or first.get("embeds") or first.get("components") or files):
+            return EMPTY_MESSAGE
+        known = {t["id"] for t in forum.get("available_tags", [])}
+        tags = [str(t) for t in body.get("applied_tags") or []]
+        if len(tags) > 5 or any(t not in known for t in tags):
+            return 400, {"message": "Invalid Form Body", "code": 50035}
+        thread_id = self.s.new_id()
+        thread = self._new_thread(thread_id, int(forum["id"]), {**body, "type": 11})
+        thread["applied_tags"] = tags
+        message = self.s.bot_message(thread_id, first, files)
+        message["id"] = str(thread_id)  # a post's first message has the thread's id
+        message["position"] = 0
+        self.s.store_message(message)
+        thread["message_count"] = thread["total_message_sent"] = 1
+        forum["last_message_id"] = str(thread_id)
+        self.s.announce("MESSAGE_CREATE", self.s.with_bot_member(message))
+        return 201, {**thread, "message": message}
 
     def _new_thread(self, thread_id: int, parent_id: int, body: Payload) -> Payload:
         guild_id = self.s.guild_of(parent_id)

@@ -6,6 +6,15 @@ from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
+class Poll:
+    """A prompt posted as a Discord poll: its answers, one or several choices, open how long."""
+
+    answers: tuple[str, ...]
+    multiselect: bool = False
+    hours: int = 24
+
+
+@dataclass(frozen=True)
 class Prompt:
     id: str
     theme_id: str
@@ -17,6 +26,7 @@ class Prompt:
     status: str | None = None  # "draft": generated, awaiting review; None: accepted
     sensitive: bool = False  # a heavy subject: posted with the care note, pinged only if allowed
     content_warning: str | None = None  # the question is posted behind a spoiler after it
+    poll: Poll | None = None  # posted as a Discord poll (the question is the poll's)
 
     @property
     def is_draft(self) -> bool:

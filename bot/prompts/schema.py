@@ -17,6 +17,10 @@ A prompt file ``prompts/<theme-id>.yaml``::
         sensitive: true                    # optional, default false: a heavy subject
         content_warning: family rejection  # optional, <= 100: shown before the question,
                                            # which is then hidden behind a spoiler
+        poll:                              # optional: posted as a Discord poll
+          answers: [Yes, No, It depends]   # 2 to 10, each <= 55
+          multiselect: false               # optional, default false
+          hours: 24                        # optional, 1 to 768, default 24
 
 The bot posts a prompt as an embed: the question as title, the context as a field, theme and source
 in the footer, and the follow-ups as thread messages. The limits below keep all of that within
@@ -33,7 +37,7 @@ from pathlib import Path
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from bot.invisible import unsafe_in
-from bot.prompts.model import Prompt, Theme
+from bot.prompts.model import Poll, Prompt, Theme
 from bot.prompts.yaml_nodes import Reader
 from bot.yaml_nodes import line_of
 
@@ -60,7 +64,12 @@ PROMPT_KEYS = (
     "status",
     "sensitive",
     "content_warning",
+    "poll",
 )
+POLL_KEYS = ("answers", "multiselect", "hours")
+POLL_ANSWERS = (2, 10)  # Discord: a poll has 1 to 10 answers; one answer is no choice
+POLL_ANSWER_MAX = 55
+POLL_HOURS = (1, 768)  # Discord: up to 32 days
 STATUSES = ("draft",)
 _MENTION_TEXT = {"@everyone": "everyone", "@here": "here"}
 
@@ -184,6 +193,12 @@ def _prompt(reader: Reader, node: Node, theme_id: str, theme_title: str) -> Prom
     )
     warning = fields.get("content_warning")
     warning = _checked(reader, warning, "content_warning", CONTENT_WARNING_MAX) if warning else None
+    poll = _poll(reader, fields["poll"]) if "poll" in fields else None
+    if poll is not None and warning:
+        reader.problem(
+            fields["poll"],
+            "a prompt with a content_warning cannot be a poll: the poll shows its question openly",
+        )
     if len(reader.problems) > count or not isinstance(node, MappingNode):
         return None
     footer = f"{theme_title} · {source}"
@@ -201,7 +216,36 @@ def _prompt(reader: Reader, node: Node, theme_id: str, theme_title: str) -> Prom
         status,
         sensitive,
         content_warning=warning,
+        poll=poll,
     )
+
+
+def _poll(reader: Reader, node: Node) -> Poll | None:
+    """``poll: {answers: [...], multiselect: bool, hours: n}`` within Discord's limits."""
+    fields = reader.mapping(node, "poll", POLL_KEYS)
+    if fields is None:
+        return None
+    if "answers" not in fields:
+        reader.problem(node, "poll is missing 'answers'")
+        return None
+    items = reader.sequence(fields["answers"], "poll answers")
+    low, high = POLL_ANSWERS
+    if not low <= len(items) <= high:
+        reader.problem(fields["answers"], f"a poll has {low} to {high} answers, not {len(items)}")
+    answers = [_checked(reader, item, "poll answer", POLL_ANSWER_MAX) for item in items]
+    multiselect = (
+        reader.typed(fields["multiselect"], "multiselect", bool)
+        if "multiselect" in fields
+        else False
+    )
+    hours = 24
+    if "hours" in fields:
+        hours = reader.typed(fields["hours"], "hours", int)
+        if hours is not None and not POLL_HOURS[0] <= hours <= POLL_HOURS[1]:
+            reader.problem(fields["hours"], "a poll is open for 1 to 768 hours (32 days)")
+    if None in answers or hours is None or multiselect is None:
+        return None
+    return Poll(tuple(answers), multiselect, hours)
 
 
 def _checked(reader: Reader, node: Node | None, what: str, limit: int) -> str | None:

@@ -34,10 +34,11 @@ async def server_report(
     prompts = _most_least(rank_by_answers_per_post((p.prompt_id, p.answers) for p in posts), top)
     themes = _most_least(rank_by_answers_per_post((p.theme_id, p.answers) for p in posts), top)
     anonymous = await store.anonymous_answers(guild_id, since, now)
+    starters = await store.starters(guild_id, since, now)
     active, new = totals.active_members, totals.new_members
     return ServerReport(
         guild_id, since, now, active, new, active - new, totals.answers, totals.reactions,
-        len(posts), *prompts, *themes, anonymous,
+        len(posts), *prompts, *themes, anonymous, starters,
     )  # fmt: skip
 
 

@@ -36,7 +36,8 @@ def weekly_digest_text(report: ServerReport) -> str:
         f"Active members: {report.active_members} ({report.new_members} new,"
         f" {report.returning_members} returning)",
         f"Answers: {report.answers}, reactions: {report.reactions}, prompts posted: {report.posts}"
-        + anonymous_note(report.anonymous_answers),
+        + anonymous_note(report.anonymous_answers)
+        + starters_note(report.starters),
     ]
     for title, ranked in report.rankings():
         lines += _ranked_lines(title, ranked)
@@ -49,6 +50,11 @@ def weekly_digest_text(report: ServerReport) -> str:
 def anonymous_note(count: int) -> str:
     """How reports mention anonymous answers: a count only, and only when there are some."""
     return f" (and {count} anonymous answer(s))" if count else ""
+
+
+def starters_note(count: int) -> str:
+    """Starters asked for with /starter: their own kind, never counted as posts."""
+    return f", conversation starters: {count}" if count else ""
 
 
 def counted(n: int, word: str) -> str:

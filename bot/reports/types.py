@@ -66,6 +66,7 @@ class ServerReport:
     most_discussed_themes: tuple[Ranked, ...]
     least_discussed_themes: tuple[Ranked, ...]
     anonymous_answers: int = 0  # relayed anonymous answers (not in ``answers``, never linked)
+    starters: int = 0  # conversation starters members asked for (/starter), not posts
 
     def rankings(self) -> list[tuple[str, tuple[Ranked, ...]]]:
         """The four rankings with their headings, in the order every report shows them."""

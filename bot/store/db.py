@@ -45,8 +45,8 @@ def migrations() -> tuple[tuple[int, str, str], ...]:
             found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
     found.sort()
     versions = [v for v, _, _ in found]
-    if len(set(versions)) != len(versions) or (versions and versions[0] < 1):
-        raise RuntimeError(f"migration versions must be distinct numbers from 1, found {versions}")
+    if versions != list(range(1, len(versions) + 1)):
+        raise RuntimeError(f"migration versions must run 1, 2, 3 … without a gap, found {versions}")
     return tuple(found)
 
 

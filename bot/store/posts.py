@@ -140,6 +140,17 @@ class PostStore(Queries):
         row = await self._one(f"SELECT {POST_COLUMNS} FROM posts WHERE id = ?", (post_id,))
         return post_record(row) if row is not None else None
 
+    async def previous_prompt(self, post: PostRecord) -> PostRecord | None:
+        """The channel's prompt (scheduled or a moderator's) posted last before ``post``."""
+        row = await self._one(
+            f"SELECT {POST_COLUMNS} FROM posts WHERE channel_id = ? AND id != ?"
+            " AND status = 'posted' AND message_id IS NOT NULL"
+            " AND (posted_at < ? OR (posted_at = ? AND id < ?))"
+            " ORDER BY posted_at DESC, id DESC LIMIT 1",
+            (post.channel_id, post.id, post.posted_at, post.posted_at, post.id),
+        )
+        return post_record(row) if row is not None else None
+
     async def history(self, channel_id: int) -> list[HistoryEntry]:
         """What the rotation counts as used in this channel, oldest first."""
         rows = await self._all(
@@ -154,6 +165,15 @@ class PostStore(Queries):
         """The latest slot claimed in the channel (None: none yet)."""
         row = await self._one("SELECT MAX(slot) FROM posts WHERE channel_id = ?", (channel_id,))
         return row[0]
+
+    async def posted_since(self, since: int) -> list[PostRecord]:
+        """Prompts posted at or after ``since`` (Unix seconds) with a thread, oldest first."""
+        rows = await self._all(
+            f"SELECT {POST_COLUMNS} FROM posts WHERE status = 'posted' AND posted_at >= ?"
+            " AND thread_id IS NOT NULL ORDER BY posted_at, id",
+            (since,),
+        )
+        return [post_record(r) for r in rows]
 
     async def post_by_message(self, message_id: int) -> PostRecord | None:
         row = await self._one(

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Sequence
 
 from bot.reports.types import MemberRow, PostAnswers, PromptFigures, WindowTotals
 from bot.store.queries import Queries
+from bot.store.starters import StarterStore
 
 log = logging.getLogger(__name__)
 
@@ -181,6 +182,11 @@ class ReportsStore(Queries):
     async def anonymous_answers(self, guild_id: int, since: int, now: int) -> int:
         """Anonymous answers in the window, all of them (no member: never linked in reports)."""
         return (await self._totals(_WINDOW_ANONYMOUS, (guild_id, since, now)))[0]
+
+    async def starters(self, guild_id: int, since: int, now: int) -> int:
+        """Conversation starters asked for with /starter in the window (not posts: a kind of
+        their own, never in the post counts or the rankings)."""
+        return await StarterStore(self.db).count(guild_id, since, now)
 
     async def prompt_anonymous_answers(self, guild_id: int, prompt_id: str) -> int:
         """Anonymous answers on one prompt in a server, all of them."""

@@ -14,6 +14,7 @@ A, ELSEWHERE, MEMBER, MOD, MOD_ROLE = 20, 23, 30, 31, 40
 NOW = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)  # 08:00 London; the 09:00 slot is an hour away
 SUBCOMMANDS = {
     "post", "next", "skip", "pause", "resume", "reload", "schedule", "review", "pending",
+    "check",
 }  # fmt: skip
 
 

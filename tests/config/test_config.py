@@ -75,7 +75,7 @@ def test_the_shipped_example_is_valid_against_the_shipped_prompts(tmp_path):
         known_themes={t.id for t in library.themes},
         known_prompts={p.id for t in library.themes for p in t.prompts},
     )
-    assert len(settings.guilds[0].channels) == 2
+    assert len(settings.guilds[0].channels) == 3
 
 
 @pytest.mark.parametrize(
@@ -437,3 +437,55 @@ def test_charts_display_timezone_of_a_guild(tmp_path):
         p.startswith(f"{tmp_path / 'config.yaml'}:7:") and "Asia/Atlantis" in p
         for p in problems(write(tmp_path, bad))
     )
+
+
+PLACES = """\
+guilds:
+  - guild_id: 1001
+    starter_channels: [4003]
+    starter_cooldown: 5m
+    starter_daily_limit: 2
+    channels:
+      - channel_id: 4001
+        cron: "0 9 * * *"
+        timezone: UTC
+        pin: true
+        forum_tags: {care: Self care, stories: "Stories"}
+      - {channel_id: 4002, cron: "0 9 * * *", timezone: UTC}
+"""
+
+
+def test_pin_forum_tags_and_starter_keys_with_their_defaults(tmp_path):
+    settings = load_config(write(tmp_path, PLACES), known_themes={"care", "stories"})
+    guild = settings.guilds[0]
+    assert guild.starter_channels == (4003,)
+    assert (guild.starter_cooldown, guild.starter_daily_limit) == (timedelta(minutes=5), 2)
+    tagged, plain = guild.channels
+    assert tagged.pin and tagged.forum_tags == (("care", "Self care"), ("stories", "Stories"))
+    assert tagged.forum_tag("care") == "Self care" and tagged.forum_tag("joy") is None
+    assert (plain.pin, plain.forum_tags) == (False, ())
+    defaults = load_config(write(tmp_path, GOOD), known_themes={"care"}, known_prompts={"s1"})
+    first = defaults.guilds[0]
+    assert first.starter_channels == () and first.starter_cooldown == timedelta(minutes=10)
+    assert first.starter_daily_limit == 5
+
+
+def test_bad_pin_forum_tags_and_starter_values_name_their_lines(tmp_path):
+    text = (
+        PLACES.replace("pin: true", "pin: sometimes")
+        .replace("Self care", "A tag name far longer than twenty")
+        .replace("stories: ", "nope: ")
+        .replace("starter_daily_limit: 2", "starter_daily_limit: 0")
+        .replace("starter_cooldown: 5m", "starter_cooldown: soon")
+        .replace("starter_channels: [4003]", "starter_channels: [general]")
+    )
+    found = problems(write(tmp_path, text), known_themes={"care", "stories"})
+    assert [p.split(": ", 1)[1] for p in found] == [
+        "each entry of starter_channels must be a Discord id (a positive whole number)",
+        "starter_cooldown must be a duration like 1h, 30m, 90s or 1h30m (or minutes)",
+        "starter_daily_limit must be a whole number greater than 0",
+        "pin must be true or false",
+        "a forum tag name is 1 to 20 characters long",
+        "unknown theme 'nope'",
+    ]
+    assert [p.split(":")[1] for p in found] == ["3", "4", "5", "10", "11", "11"]

@@ -36,6 +36,25 @@ def test_demo_runs_a_week_and_its_report_counts_what_members_did(capsys):
     questions = [line.split("“")[1] for line in posts]
     assert len(set(questions)) == 11  # no question twice in the week
 
+    # #discussion pins each new prompt, the moderator's too, and unpins the one before.
+    pins = [n for n, line in enumerate(lines) if "bot pins the prompt" in line]
+    assert len(pins) == 8 and all("#discussion" in lines[n] for n in pins)
+    assert "unpins" not in lines[pins[0]] and all(
+        "unpins the one before" in lines[n] for n in pins[1:]
+    )
+    assert all("bot opens the thread" in lines[n - 1] for n in pins)
+    # A member asks for a starter in #lounge: public, with "Another one" only they may press.
+    asked = lines.index(next(line for line in lines if "runs /starter" in line))
+    offered = lines[asked + 1]
+    assert "#lounge" in offered and "bot offers a starter: “" in offered
+    assert "Hana presses “Another one”" in lines[asked + 2]
+    assert "Only the member who asked for this starter" in lines[asked + 3]
+    assert "Arjun presses “Another one”" in lines[asked + 4]
+    assert "bot changes the starter in place: “" in lines[asked + 5]
+    assert lines[asked + 5].split("“")[1] != offered.split("“")[1]
+    assert "Hana runs /starter" in lines[asked + 6]
+    assert "the next one can be asked for" in lines[asked + 7]
+    assert "conversation starters: 1" in out
     moderator = lines.index(next(line for line in lines if "runs /topic post" in line))
     assert "Posted `" in "\n".join(lines[moderator : moderator + 10])
     opt_out = next(n for n, line in enumerate(lines) if "runs /participation opt-out" in line)

@@ -6,7 +6,7 @@ import asyncio
 from datetime import datetime
 from typing import Any
 
-from bot.devserver import events, payloads
+from bot.devserver import events, payloads, polls
 from bot.devserver.payloads import Payload
 
 from .interactions import InteractionBuilder, Replies
@@ -65,6 +65,23 @@ class Actions:
         """A member adds a reaction (MESSAGE_REACTION_ADD)."""
         payload = self.server.reaction_event(user_id, channel_id, message_id, emoji)
         await self.send("MESSAGE_REACTION_ADD", payload)
+
+    async def vote(
+        self, message_id: int, user_id: int, answer_id: int = 1, *, remove: bool = False
+    ) -> None:
+        """A member votes for a poll answer, or takes the vote back (MESSAGE_POLL_VOTE_ADD /
+        _REMOVE); the poll's counts follow."""
+        message = self.server.messages[message_id]
+        if not polls.count_vote(message, answer_id, user_id, self.server.votes, add=not remove):
+            return
+        guild_id = self.server.guild_of(int(message["channel_id"]))
+        event = "MESSAGE_POLL_VOTE_REMOVE" if remove else "MESSAGE_POLL_VOTE_ADD"
+        await self.send(event, polls.vote_event(user_id, message, answer_id, guild_id))
+
+    async def end_poll(self, message_id: int, at: datetime) -> None:
+        """The message's poll ends: MESSAGE_UPDATE with its results final."""
+        message = polls.finalise(self.server.messages[message_id], at)
+        await self.send("MESSAGE_UPDATE", self.server.with_bot_member(message))
 
     async def delete(self, channel_id: int, message_id: int) -> None:
         """A message is deleted (MESSAGE_DELETE)."""

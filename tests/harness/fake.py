@@ -20,6 +20,8 @@ from discord.webhook.async_ import async_context
 
 from bot.devserver import payloads
 from bot.devserver.app_routes import AppRoutes
+from bot.devserver.pins import PinRoutes
+from bot.devserver.polls import PollRoutes
 from bot.devserver.requests import Request
 from bot.devserver.state import ChannelRoutes, DiscordState, Handler
 
@@ -57,11 +59,14 @@ class FakeDiscord(Actions):
             self.server = DiscordState(self.bot_user, application_id, self._new_id)
             self.server.echo = echo
             self.apps = AppRoutes(self.server)
-            routes = {**ChannelRoutes(self.server).routes(), **self.apps.routes()}
-            self.transport = Transport(routes)
+            self.pins = PinRoutes(self.server)
+            routes = {**ChannelRoutes(self.server).routes(), **self.pins.routes()}
+            routes |= PollRoutes(self.server).routes()
+            self.transport = Transport({**routes, **self.apps.routes()})
             self.peers: list[FakeDiscord] = []
         else:
             self.bot_user, self.server, self.apps = join.bot_user, join.server, join.apps
+            self.pins = join.pins
             self.transport, self.peers = join.transport, join.peers
         self.errors = ErrorLog()
         self.settle_timeout = settle_timeout

@@ -61,7 +61,7 @@ def test_unknown_key_wrong_type_and_too_long_text_each_name_their_line(tmp_path)
     assert problems(tmp_path) == [
         f"{path}:8: unknown key 'colour' in a prompt "
         "(allowed: id, question, followups, context, source, enabled, status, sensitive, "
-        "content_warning)",
+        "content_warning, poll)",
         f"{path}:10: question is 304 characters long (limit 300)",
         f"{path}:13: enabled must be true or false, not 'sometimes'",
     ]

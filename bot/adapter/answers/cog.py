@@ -168,6 +168,17 @@ class AnswersCog(commands.Cog, name="Answers"):
     async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
         await self.removals.reaction_removed(payload.message_id, payload.user_id)
 
+    # A vote in a prompt's poll is light participation, like a reaction: it is the member's
+    # reaction record on that prompt, and taking a vote back removes it.
+
+    @commands.Cog.listener()
+    async def on_raw_poll_vote_add(self, payload: discord.RawPollVoteActionEvent) -> None:
+        await self.removals.vote_added(payload.message_id, payload.user_id)
+
+    @commands.Cog.listener()
+    async def on_raw_poll_vote_remove(self, payload: discord.RawPollVoteActionEvent) -> None:
+        await self.removals.reaction_removed(payload.message_id, payload.user_id)
+
     @commands.Cog.listener()
     async def on_raw_reaction_clear(self, payload: discord.RawReactionClearEvent) -> None:
         await self.removals.reactions_cleared(payload.message_id)

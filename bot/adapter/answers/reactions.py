@@ -89,8 +89,11 @@ class ReactionRecovery:
         return post.posted_at >= self.now_seconds() - self.retention_days * DAY
 
     async def _recover_one(self, post: PromptPost) -> int:
-        channel = self.client.get_channel(post.channel_id) or (
-            self.client.get_partial_messageable(post.channel_id, guild_id=post.guild_id)
+        where = post.channel_id
+        if isinstance(self.client.get_channel(where), discord.ForumChannel):
+            where = post.thread_id or where  # a forum post's first message is inside it
+        channel = self.client.get_channel(where) or (
+            self.client.get_partial_messageable(where, guild_id=post.guild_id)
         )
         message = await channel.fetch_message(post.message_id)
         members: set[int] = set()
@@ -99,6 +102,11 @@ class ReactionRecovery:
             kinds += [discord.ReactionType.burst] if reaction.burst_count else []
             for kind in kinds:
                 async for user in reaction.users(limit=None, type=kind):
+                    if not user.bot:
+                        members.add(user.id)
+        for answer in message.poll.answers if message.poll is not None else ():
+            if answer.vote_count:  # a vote is the member's reaction record, like an emoji
+                async for user in answer.voters():
                     if not user.bot:
                         members.add(user.id)
         now = self.now_seconds()

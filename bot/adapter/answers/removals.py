@@ -45,6 +45,13 @@ class ReactionsAndDeletions:
         if post is not None:
             await self.writer.add(reaction_row(post, payload.user_id, self.now_seconds()))
 
+    async def vote_added(self, message_id: int, member_id: int) -> None:
+        """A vote in a prompt's poll (bots cannot vote): recorded as the member's reaction on
+        the prompt."""
+        post = classify_reaction(member_id == self.client.user.id, message_id, self.recorder.index)
+        if post is not None:
+            await self.writer.add(reaction_row(post, member_id, self.now_seconds()))
+
     async def reaction_removed(self, message_id: int, member_id: int) -> None:
         """Any reaction taken back removes the member's reaction record on that prompt: Discord
         does not say whether the member still has another emoji there."""

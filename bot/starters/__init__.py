@@ -1,0 +1,1 @@
+"""Conversation starters on demand (``/starter``): which prompt, where, and how often."""
