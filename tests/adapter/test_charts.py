@@ -26,6 +26,11 @@ def chart_settings(tmp_path):
     return replace(base, guilds=(replace(base.guilds[0], channels=(channel,)),))
 
 
+# The first chart starts the worker process and imports matplotlib: a few seconds on a busy
+# machine. The harness still waits for the bot's tasks to finish, only for longer.
+DRAWING = 60.0
+
+
 def png_size(data: bytes) -> tuple[int, int]:
     image = Image.open(io.BytesIO(data))
     image.load()
@@ -35,7 +40,7 @@ def png_size(data: bytes) -> tuple[int, int]:
 async def test_stats_server_attaches_the_chart_with_its_alt_text(tmp_path, make_bot):
     await seed(tmp_path / "bot.sqlite3", guild_id=G)
     bot = make_bot(chart_settings(tmp_path), cogs=STATS_COGS, clock=lambda: utc(CHART_NOW))
-    async with FakeDiscord(bot) as fd:
+    async with FakeDiscord(bot, settle_timeout=DRAWING) as fd:
         await fd.connect(guild(fd))
         replies = await fd.slash("stats server", user_id=MOD, channel_id=C, chart="times", days=7)
         assert replies.ephemeral
@@ -61,7 +66,7 @@ async def test_stats_server_attaches_the_chart_with_its_alt_text(tmp_path, make_
 
 async def test_too_little_activity_says_so_instead_of_a_chart(tmp_path, make_bot):
     bot = make_bot(chart_settings(tmp_path), cogs=STATS_COGS, clock=lambda: utc(CHART_NOW))
-    async with FakeDiscord(bot) as fd:
+    async with FakeDiscord(bot, settle_timeout=DRAWING) as fd:
         await fd.connect(guild(fd))
         replies = await fd.slash("stats server", user_id=MOD, channel_id=C, chart="activity")
         assert not any(r.files for r in replies.requests)
@@ -75,7 +80,7 @@ async def test_too_little_activity_says_so_instead_of_a_chart(tmp_path, make_bot
 async def test_the_weekly_digest_carries_the_three_charts(tmp_path, make_bot):
     await seed(tmp_path / "bot.sqlite3", guild_id=G)
     bot = make_bot(chart_settings(tmp_path), cogs=STATS_COGS, clock=lambda: utc(CHART_NOW))
-    async with FakeDiscord(bot) as fd:
+    async with FakeDiscord(bot, settle_timeout=DRAWING) as fd:
         await fd.connect(guild(fd))
         tasks = bot.get_cog("ReportTasks")
         monday = tasks.next_digest[G]
@@ -101,7 +106,7 @@ async def test_the_weekly_digest_carries_the_three_charts(tmp_path, make_bot):
 
 async def test_a_quiet_week_digest_says_so_once_without_images(tmp_path, make_bot):
     bot = make_bot(chart_settings(tmp_path), cogs=STATS_COGS, clock=lambda: utc(CHART_NOW))
-    async with FakeDiscord(bot) as fd:
+    async with FakeDiscord(bot, settle_timeout=DRAWING) as fd:
         await fd.connect(guild(fd))
         tasks = bot.get_cog("ReportTasks")
         await tasks.run_due(tasks.next_digest[G])
