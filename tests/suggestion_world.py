@@ -125,4 +125,9 @@ def announcements(fd) -> list:
 
 
 def message_id(replies) -> int:
-    return int(replies.callback.response["resource"]["message"]["id"])
+    """The reply's message: the interaction's answer, or its first follow-up once deferred."""
+    resource = (replies.callback.response or {}).get("resource")
+    if resource:
+        return int(resource["message"]["id"])
+    [first, *_] = [r for r in replies.requests if r.method == "POST" and "/webhooks/" in r.path]
+    return int(first.response["id"])

@@ -15,6 +15,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.adapter.acknowledge import acknowledge
 from bot.adapter.anonymous.erase import erase_links
 from bot.adapter.review import clear_cards
 from bot.adapter.ui_errors import BotView
@@ -78,7 +79,10 @@ class _OwnerView(BotView):
         )
         self.stop()
         text = f"{prefix}Erased {self.erased} participation record(s) about you in this server."
-        await interaction.response.edit_message(content=text + suffix, view=None)
+        if interaction.response.is_done():  # acknowledged first: see ForgetView.forget
+            await interaction.edit_original_response(content=text + suffix, view=None)
+        else:
+            await interaction.response.edit_message(content=text + suffix, view=None)
 
     async def close(self, interaction: discord.Interaction, text: str) -> None:
         self.stop()
@@ -126,6 +130,10 @@ class ForgetView(_OwnerView):
         await clear_cards(interaction.client, erased)
 
     async def forget(self, interaction: discord.Interaction, delete: bool) -> None:
+        # Un-crediting the member's accepted prompts rewrites their theme files, which can take
+        # longer than the 3 s Discord gives a first answer: acknowledge the press first.
+        if await acknowledge(interaction, thinking=False) is None:
+            return  # another process of the bot took it
         suffix = ""
         if self.anonymous is not None and self.bot is not None:
             links, deleted = await erase_links(

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.adapter.acknowledge import acknowledge
 from bot.adapter.anonymous.post_care import decorate_embed
 from bot.adapter.checks import member_is_moderator
 from bot.adapter.host_paths import without_host_paths
@@ -170,6 +171,10 @@ async def decide(
     reason: str | None = None,
     shown: str | None = None,
 ) -> None:
+    # Writing a large prompt file takes longer than the 3 s Discord gives a first answer: the
+    # press is acknowledged first ("updating the card"), and answered when decided.
+    if await acknowledge(interaction, thinking=False) is None:
+        return  # another process of the bot took it
     service = _service(interaction)
     try:
         decision = await service.decide(
@@ -181,9 +186,9 @@ async def decide(
     except (sqlite3.Error, OSError) as exc:  # the database or disk refused: nothing decided
         log.exception("decision on %s %s failed", kind, key)
         text = without_host_paths(str(exc), interaction.client.settings)
-        await interaction.response.send_message(
-            f"Nothing was decided: {text or type(exc).__name__}. Try again once that is fixed.",
-            ephemeral=True,
+        reason = text or type(exc).__name__
+        await _reply_privately(
+            interaction, content=f"Nothing was decided: {reason}. Try again once that is fixed."
         )
         return
     if not decision.decided:
@@ -272,6 +277,8 @@ class EditModal(BotModal):
         return await _moderator(interaction)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
+        if await acknowledge(interaction, thinking=False) is None:
+            return  # another process of the bot took it
         service = _service(interaction)
         try:
             item = await service.edit(
@@ -337,10 +344,27 @@ def _private(interaction: discord.Interaction) -> bool:
 async def _show(interaction: discord.Interaction, args: dict[str, Any]) -> None:
     """Show a card: in place on the moderator's own card, else as a new private one."""
     if _private(interaction):
-        await interaction.response.edit_message(**args)
+        await _edit_in_place(interaction, args)
         return
+    await _reply_privately(interaction, **args)
+
+
+async def _edit_in_place(interaction: discord.Interaction, args: dict[str, Any]) -> None:
+    """Edit the message whose button was pressed, before or after acknowledging the press."""
+    if interaction.response.is_done():
+        await interaction.edit_original_response(**args)
+    else:
+        await interaction.response.edit_message(**args)
+
+
+async def _reply_privately(interaction: discord.Interaction, **args: Any) -> None:
+    """A new private message: the press's answer, or a follow-up once it was acknowledged."""
     args = {k: v for k, v in args.items() if v is not None}
-    await interaction.response.send_message(ephemeral=True, **args)
+    args.setdefault("allowed_mentions", discord.AllowedMentions.none())
+    if interaction.response.is_done():
+        await interaction.followup.send(ephemeral=True, **args)
+    else:
+        await interaction.response.send_message(ephemeral=True, **args)
 
 
 async def _show_next(
@@ -366,11 +390,8 @@ async def _after_decision(
         return
     message = interaction.message
     text = f"{message.content if message else ''}\n**Decided** by <@{interaction.user.id}>: "
-    await interaction.response.edit_message(
-        content=(text + decision.text)[:MESSAGE_MAX],
-        view=None,
-        allowed_mentions=discord.AllowedMentions.none(),
-    )
+    args = {"content": (text + decision.text)[:MESSAGE_MAX], "view": None}
+    await _edit_in_place(interaction, {**args, "allowed_mentions": discord.AllowedMentions.none()})
 
 
 async def _refuse(
@@ -379,6 +400,4 @@ async def _refuse(
     """Nothing was decided: say why, privately, with the item as it is now to try again."""
     text = without_host_paths(text, interaction.client.settings)
     current = await service.item(kind, key, _now(interaction))
-    args = card(current, text) if current else {"content": text}
-    args = {k: v for k, v in args.items() if v is not None}
-    await interaction.response.send_message(ephemeral=True, **args)
+    await _reply_privately(interaction, **(card(current, text) if current else {"content": text}))

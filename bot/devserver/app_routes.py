@@ -11,6 +11,7 @@ from .state import Answer, DiscordState, Handler
 
 EPHEMERAL, LOADING = 64, 128
 MESSAGE_CALLBACKS = {4, 5, 7}  # channel message, deferred channel message, update message
+DEFERRED_UPDATE = 6  # a component's message to be edited later
 
 
 @dataclass
@@ -144,6 +145,9 @@ class AppRoutes:
                 response_message_ephemeral=bool(message["flags"] & EPHEMERAL),
             )
             answer["resource"] = {"type": kind, "message": message}
+        elif kind == DEFERRED_UPDATE and "message" in interaction:
+            # as Discord: the original response of a deferred update is the pressed message
+            self.original[token] = int(interaction["message"]["id"])
         else:
             self.original[token] = 0
         if "with_response" not in req.params:

@@ -232,7 +232,9 @@ async def test_members_are_answered_while_a_decision_writes_a_prompt_file(
     tmp_path, make_bot, monkeypatch, decision
 ):
     """Every round-trip write runs off the event loop: while it is held in the middle of
-    writing, a member's command is answered, and the decision then completes. (How long a
+    writing, a member's command is answered; the press itself was acknowledged before the write
+    began (Discord takes a first answer within 3 s only, and writing a large file takes longer),
+    and the decision then completes in the same reply. (How long a
     write of a 1 MB file takes, and members' answer times meanwhile: benchmarks/decisions.py.)"""
     folder = write_prompts(tmp_path)
     filler = "".join(
@@ -246,14 +248,17 @@ async def test_members_are_answered_while_a_decision_writes_a_prompt_file(
     async with running(tmp_path, make_bot) as (_bot, fd):
         press, outcome = await decision(fd, tmp_path)
         hold.armed = True
+        start = len(fd.requests)
         deciding = asyncio.create_task(press())
         while not hold.held.is_set() and not deciding.done():
             await asyncio.sleep(0.01)
+        acknowledged = [r for r in fd.requests[start:] if r.path.endswith("/callback")]
 
         me = await fd.slash("participation me", user_id=BEN, channel_id=C)
 
         assert me.ephemeral and "No participation" in me.content
         assert not deciding.done()  # the member was answered while the file was being written
+        assert [r.json["type"] for r in acknowledged] == [6]  # the press: "updating the card"
         hold.release.set()
         done = await deciding
         assert outcome in json.dumps(done.messages + [r.json for r in done.requests])

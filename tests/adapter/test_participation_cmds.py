@@ -101,7 +101,7 @@ async def test_forget_asks_then_erases_everything_about_the_member(tmp_path, mak
         clicked = await press(fd, replies, "Erase everything", BEN)
 
         assert clicked.content == "Erased 3 participation record(s) about you in this server."
-        assert clicked.callback.json["data"]["components"] == []
+        assert clicked.messages[-1]["components"] == []  # the reply edited: its buttons gone
         assert [r[0] for r in await rows(bot)] == [ANA] * 4
         me = await fd.slash("participation me", user_id=BEN, channel_id=20)
         assert "No participation is recorded" in me.content
