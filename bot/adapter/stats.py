@@ -108,8 +108,9 @@ class StatsCog(commands.Cog, name="Stats"):
         await self._fresh()
         now = self.bot.now_seconds()
         shown = days or 7
+        end = now + 1  # what was recorded in the current second counts (the end is excluded)
         report = await server_report(
-            self.services.reports, interaction.guild_id, now - shown * DAY, now
+            self.services.reports, interaction.guild_id, end - shown * DAY, end
         )
         paced = await self.services.facilitation.figures(interaction.guild_id, now - shown * DAY)
         text = "\n".join([server_text(report, shown), *paced.lines()])

@@ -70,8 +70,10 @@ def database_path(args: argparse.Namespace) -> Path:
 
 
 def window(days: int | None, now: int | None = None) -> tuple[int, int]:
-    now = int(time.time()) if now is None else now
-    return now - (days or 7) * DAY, now
+    """The last ``days`` (default 7), up to the end of the current second: a report asked for
+    right after a post and its answers counts them (a window's end is excluded)."""
+    end = (int(time.time()) if now is None else now) + 1
+    return end - (days or 7) * DAY, end
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -1,6 +1,8 @@
 """Counts read as English ("1 answer", "2 answers"), and a prompt nobody answered is never
 listed as most discussed."""
 
+from datetime import UTC, datetime
+
 from bot.adapter.answers.cog import AnswersCog
 from bot.adapter.participation_cmds import ParticipationCommands
 from bot.adapter.stats import COGS as STATS_COGS
@@ -36,3 +38,16 @@ async def test_prompts_nobody_answered_are_never_most_discussed(tmp_path):
     assert report.posts == 3
     assert report.most_discussed_prompts == () and report.most_discussed_themes == ()
     assert [r.key for r in report.least_discussed_prompts] == ["p0", "p1", "p2"]
+
+
+async def test_stats_server_counts_what_was_recorded_in_the_current_second(tmp_path, make_bot):
+    """Asked for in the second of the post and its answer, the report shows both."""
+    post = await seed_post(tmp_path / "bot.sqlite3")
+    at = datetime.fromtimestamp(POSTED_AT, UTC)
+    bot = make_bot(settings(tmp_path), cogs=COGS, clock=lambda: at)
+    async with FakeDiscord(bot) as fd:
+        await fd.connect(guild(fd, [post]))
+        await fd.say(post.thread_id, ANA, at=at)
+        report = await fd.slash("stats server", user_id=MOD, channel_id=C)
+    assert "Answers: 1, reactions: 0, prompts posted: 1" in report.content
+    assert "p1 (1.0/post)" in report.content

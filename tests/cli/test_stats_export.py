@@ -49,6 +49,18 @@ def test_stats_prints_the_server_report(tmp_path, capsys):
     assert "why-stories  3.0  (3/1)" in out
 
 
+def test_what_was_recorded_in_the_current_second_is_counted(tmp_path, capsys, monkeypatch):
+    """A report asked for right after a post and its answers shows them, everywhere in it."""
+    now = int(time.time())
+    monkeypatch.setattr(time, "time", lambda: float(now))
+    make_db(tmp_path / "bot.sqlite3", days_ago=0)  # posts at now+1, now+2; answers up to now+3
+    monkeypatch.setattr(time, "time", lambda: float(now + 3))  # the third answer's second
+    assert main(["stats", "--guild", "1", "--db", str(tmp_path / "bot.sqlite3")]) == 0
+    out = capsys.readouterr().out
+    assert "answers          3" in out and "prompts posted   2" in out
+    assert "why-stories  3.0  (3/1)" in out
+
+
 def test_stats_window_excludes_older_rows(tmp_path, capsys):
     make_db(tmp_path / "bot.sqlite3", days_ago=30)
     assert main(["stats", "--guild", "1", "--db", str(tmp_path / "bot.sqlite3")]) == 0
