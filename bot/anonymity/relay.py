@@ -1,7 +1,9 @@
 """How a relayed anonymous answer is found again: each relay gets a random token; the message is
 sent with a nonce made from it (a repeated send within Discord's few minutes returns the message
 already made), and a digest of the token and the text identifies the message in the thread's
-history later (history does not carry nonces). The text itself is never stored. Pure."""
+history later (history does not carry nonces). The digest stays with the member's relay for the
+hour the relay counts toward the limit, so the same words sent again are recognised as the answer
+already posted. The text itself is never stored. Pure."""
 
 from __future__ import annotations
 
@@ -11,8 +13,13 @@ import secrets
 
 log = logging.getLogger(__name__)
 
-# A relay not finished after this long is taken as interrupted (its process stopped): a send is
-# retried by discord.py for well under a minute, and a longer rate limit is raised, not waited.
+# A relay not finished after this long, and not being sent by this process, is looked for in its
+# thread and linked if found (a relay pending when this process started is looked for at once):
+# a process that is sending it has its answer from Discord by then, save on a slow Discord, and
+# linking it twice is harmless (one link, the same confirmation).
+LOOK_AFTER = 10
+# A relay not found after this long is taken as never posted and dropped: a send is retried by
+# discord.py for well under a minute, and a longer rate limit is raised, not waited.
 STALE_AFTER = 120
 # How long Discord accepts an interaction's token for follow-ups and edits (15 minutes), less a
 # margin for the request itself.

@@ -25,6 +25,11 @@ def _answer(row: tuple) -> AnonymousAnswer:
     return AnonymousAnswer(m, g, p, c, member, bool(counted), at, length)
 
 
+# A deleted answer's relay keeps only the member and the time (its hour still counts).
+_FORGET_WORDS = (
+    "UPDATE anonymous_relays SET message_id = NULL, post_id = NULL, channel_id = NULL,"
+    " token = NULL, digest = NULL"
+)
 _DELETE_CHUNK = 500  # ids per DELETE, well under SQLite's limit on bound values
 
 
@@ -61,10 +66,12 @@ class AnonymousStore(Queries):
             removed += await self._write(
                 f"DELETE FROM anonymous_answers WHERE message_id IN ({marks})", chunk
             )
+            await self._write(_FORGET_WORDS + f" WHERE message_id IN ({marks})", chunk)
         return removed
 
     async def delete_in_channel(self, channel_id: int) -> int:
         """Forget every relayed message of a deleted thread."""
+        await self._write(_FORGET_WORDS + " WHERE state = 'done' AND channel_id = ?", (channel_id,))
         return await self._write(
             "DELETE FROM anonymous_answers WHERE channel_id = ?", (channel_id,)
         )

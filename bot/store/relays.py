@@ -3,8 +3,9 @@ lets an interrupted relay be found and linked again, and the link written once i
 
 A relay row is written in the statement that counts the member's relays of the last hour, so
 answers submitted at once (in one process or several on the same file) cannot all pass the
-limit: SQLite takes the write lock before that statement reads. Rows of finished relays keep only
-the member and the time, and go when their hour is over.
+limit: SQLite takes the write lock before that statement reads. Rows of finished relays keep the
+member, the time, the message and the digest of its words (never the words), and go when their
+hour is over; a deleted message's row keeps only the member and the time.
 """
 
 from __future__ import annotations
@@ -92,16 +93,31 @@ class RelayStore(Queries):
                 int(counted), now, relay.length,
             ),
         )  # fmt: skip
-        await self.finish(relay.relay_id)
+        await self.finish(relay.relay_id, message_id)
 
-    async def finish(self, relay_id: int) -> None:
+    async def finish(self, relay_id: int, message_id: int) -> None:
+        """Done: the relay keeps the member and the time, and (for its hour, until the message
+        is deleted) the post, the message and the token and digest that recognise its words."""
         await self._write(
-            "UPDATE anonymous_relays SET state = 'done', post_id = NULL, channel_id = NULL,"
-            " length = NULL, token = NULL, digest = NULL, interaction_token = NULL,"
-            " reply_id = NULL"
+            "UPDATE anonymous_relays SET state = 'done', message_id = ?, length = NULL,"
+            " interaction_token = NULL, reply_id = NULL"
             " WHERE id = ? AND state = 'pending'",
-            (relay_id,),
+            (message_id, relay_id),
         )
+
+    async def posted_of(
+        self, guild_id: int, member_id: int, post_id: int, since: int
+    ) -> list[tuple[int, str, str]]:
+        """The member's answers to one post relayed after ``since`` and not deleted: (message
+        id, token, digest), newest first."""
+        rows = await self._all(
+            "SELECT message_id, token, digest FROM anonymous_relays"
+            " WHERE state = 'done' AND guild_id = ? AND member_id = ? AND post_id = ?"
+            " AND created_at > ? AND message_id IS NOT NULL AND digest IS NOT NULL"
+            " ORDER BY id DESC",
+            (guild_id, member_id, post_id, since),
+        )
+        return [tuple(r) for r in rows]
 
     async def release(self, relay_id: int) -> bool:
         """Nothing was posted: the relay is dropped and no longer counts toward the limit."""

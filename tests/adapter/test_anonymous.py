@@ -402,7 +402,7 @@ async def test_the_rate_limit_refuses_with_one_private_message_and_stores_nothin
         posted = await post(fd)
         pending = await fd.click(posted.button(), message_id=posted.message_id, user_id=ANA)
         await answer(fd, posted, ANA)
-        await answer(fd, posted, ANA)
+        await answer(fd, posted, ANA, "And another thing.")
 
         refused = await fd.click(posted.button(), message_id=posted.message_id, user_id=ANA)
         assert refused.ephemeral and len(refused.messages) == 1
@@ -424,7 +424,7 @@ async def test_deleting_answers_does_not_give_their_author_a_fresh_rate_limit(tm
     async with running(tmp_path, make_bot, anonymous_per_hour=2) as (bot, fd):
         posted = await post(fd)
         first = await answer(fd, posted, ANA)
-        await answer(fd, posted, ANA)
+        await answer(fd, posted, ANA, "And another thing.")
         [_, two] = relayed(fd, posted)
         await fd.click(delete_button(first), message_id=confirmation_id(first), user_id=ANA)
         await fd.delete(posted.thread_id, int(two.response["id"]))  # a moderator

@@ -15,7 +15,7 @@ from datetime import timedelta
 import pytest
 
 from bot.adapter.anonymous.reconcile import NOT_POSTED
-from bot.anonymity.relay import STALE_AFTER
+from bot.anonymity.relay import LOOK_AFTER, STALE_AFTER
 from bot.devserver.state import ChannelRoutes
 from tests.adapter.test_anonymous import (
     ANA,
@@ -46,6 +46,14 @@ async def relay_rows(bot) -> list[tuple]:
         "SELECT member_id, state, token IS NOT NULL FROM anonymous_relays ORDER BY id"
     ) as cur:
         return [tuple(r) for r in await cur.fetchall()]
+
+
+async def relay_digests(bot, member_id: int) -> list[str]:
+    async with bot.db.execute(
+        "SELECT digest FROM anonymous_relays WHERE member_id = ? AND digest IS NOT NULL",
+        (member_id,),
+    ) as cur:
+        return [r[0] for r in await cur.fetchall()]
 
 
 async def open_form(fd, posted, user_id: int) -> tuple[str, str]:
@@ -84,6 +92,12 @@ async def restarted(fd, make_bot, tmp_path, **guild_kw):
         yield bot, again
     finally:
         await again.stop()
+
+
+async def first_look(bot, fd) -> None:
+    """The started bot's own first look at unfinished relays, run until it waits for the next."""
+    reconciler = bot.get_cog("Anonymous").reconciler
+    await fd.settle(asyncio.all_tasks() - {reconciler._task})
 
 
 def in_thread(fd, posted) -> list[int]:
@@ -176,10 +190,9 @@ async def test_an_answer_posted_just_before_a_crash_is_linked_after_the_restart(
     async with restarted(fd, make_bot, tmp_path, anonymous_per_hour=2) as (bot, fd):
         if order == "oldest first":
             serve_after_pages_oldest_first(fd)
-        assert await bot.get_cog("Anonymous").reconciler.run_once() == 0  # maybe still sending
-        bot.clock.now += timedelta(seconds=STALE_AFTER + 1)
-        assert await bot.get_cog("Anonymous").reconciler.run_once() == 2
-        await fd.settle()
+        # The bot's first look after the start finds them, without waiting: no process is
+        # sending them any more (this one never did).
+        await first_look(bot, fd)
         assert await links(bot) == [(ana_message, ANA, 1), (ben_message, BEN, 1)]
         assert in_thread(fd, posted) == [ana_message, ben_message]  # nothing posted again
         assert [s for _, s, token in await relay_rows(bot)] == ["done", "done"]
@@ -229,6 +242,66 @@ async def test_sending_the_same_answer_again_after_a_crash_posts_it_once(tmp_pat
         assert await links(bot) == [(first, ANA, 1)]
         other = await fd.submit(form_id, {field: "Something else."}, user_id=ANA, channel_id=C)
         assert "posted anonymously" in other.content and len(in_thread(fd, posted)) == 2
+
+
+async def test_sending_the_same_answer_after_it_was_linked_answers_with_the_same_post(
+    tmp_path, make_bot
+):
+    """The restarted bot links the answer at its first look; the member, who saw nothing, sends
+    the same words again: they get the confirmation of the answer already posted, and nothing
+    is posted twice or counted twice. Other words, or the same words once the answer is
+    deleted, are posted as usual."""
+    bot = anonymous_bot(make_bot, tmp_path, anonymous_per_hour=2)
+    fd = FakeDiscord(bot, clock=bot.clock)
+    await fd.start()
+    await fd.connect(community(fd))
+    posted = await post(fd)
+    form_id, field = await open_form(fd, posted, ANA)
+    stop_at_anonymous_sends(fd, after_discord_took_it=True)
+    await fd.submit(form_id, {field: "I never told anyone."}, user_id=ANA, channel_id=C)
+    [first] = in_thread(fd, posted)
+
+    async with restarted(fd, make_bot, tmp_path, anonymous_per_hour=2) as (bot, fd):
+        await first_look(bot, fd)
+        assert await links(bot) == [(first, ANA, 1)]
+        bot.clock.now += timedelta(minutes=20)
+        form_id, field = await open_form(fd, posted, ANA)
+        again = await fd.submit(form_id, {field: "I never told anyone."}, user_id=ANA, channel_id=C)
+        assert in_thread(fd, posted) == [first] and len(relayed(fd, posted)) == 1
+        assert "posted anonymously" in again.content and str(first) in again.content
+        assert delete_button(again) == f"anon:delete:{first}"
+        since = int(bot.clock.now.timestamp()) - 3600
+        assert await bot.services.relays.used(G, ANA, since) == 1
+
+        # Someone else's same words are their own answer.
+        form_id, field = await open_form(fd, posted, BEN)
+        ben = await fd.submit(form_id, {field: "I never told anyone."}, user_id=BEN, channel_id=C)
+        assert "posted anonymously" in ben.content and len(in_thread(fd, posted)) == 2
+
+        done = await fd.click(
+            f"anon:delete:{first}", message_id=confirmation_id(again), user_id=ANA
+        )
+        assert "deleted" in done.content
+        assert await relay_digests(bot, ANA) == []  # nothing left to compare the words with
+        form_id, field = await open_form(fd, posted, ANA)
+        new = await fd.submit(form_id, {field: "I never told anyone."}, user_id=ANA, channel_id=C)
+        assert "posted anonymously" in new.content and len(relayed(fd, posted)) == 3
+        assert first not in in_thread(fd, posted) and len(in_thread(fd, posted)) == 2
+
+
+async def test_a_linked_answer_is_matched_for_an_hour_only(tmp_path, make_bot):
+    async with running(tmp_path, make_bot, anonymous_per_hour=3) as (bot, fd):
+        posted = await post(fd)
+        form_id, field = await open_form(fd, posted, ANA)
+        await fd.submit(form_id, {field: "Twice, an hour apart."}, user_id=ANA, channel_id=C)
+        bot.clock.now += timedelta(minutes=61)
+        await bot.get_cog("Anonymous").reconciler.run_once()
+        assert await relay_digests(bot, ANA) == []
+        form_id, field = await open_form(fd, posted, ANA)
+        later = await fd.submit(
+            form_id, {field: "Twice, an hour apart."}, user_id=ANA, channel_id=C
+        )
+        assert "posted anonymously" in later.content and len(in_thread(fd, posted)) == 2
 
 
 async def test_an_answer_discord_never_took_is_sent_once_on_retry_or_dropped(tmp_path, make_bot):
@@ -298,7 +371,11 @@ async def test_an_unanswered_post_is_settled_later_and_the_member_told(tmp_path,
         assert "did not confirm" in sent.content and await links(bot) == []
         assert [(m, s) for m, s, _ in await relay_rows(bot)] == [(ANA, "pending")]
 
-        bot.clock.now += timedelta(seconds=STALE_AFTER + 1)
+        # Looked for soon, but not given up while Discord might still take it.
+        bot.clock.now += timedelta(seconds=LOOK_AFTER + 1)
+        assert await bot.get_cog("Anonymous").reconciler.run_once() == 0
+        assert [(m, s) for m, s, _ in await relay_rows(bot)] == [(ANA, "pending")]
+        bot.clock.now += timedelta(seconds=STALE_AFTER)
         assert await bot.get_cog("Anonymous").reconciler.run_once() == 1
         await fd.settle()
         assert [e["content"] for e in original_edits(fd, sent)] == [NOT_POSTED]

@@ -184,6 +184,8 @@ class AnonymousCog(commands.Cog, name=COG_NAME):
         if pending is not None:  # the member sends again an answer that was interrupted
             await self._resend(interaction, pending, thread, text)
             return
+        if await self._already_posted(interaction, guild.guild_id, post_id, text):
+            return
         token = new_token()
         relay = await self.relays.reserve(
             PendingRelay(
@@ -196,9 +198,10 @@ class AnonymousCog(commands.Cog, name=COG_NAME):
         if relay is None:
             await tell(interaction, rate_limited_text(guild.anonymous_per_hour))
             return
-        message = await self._send(interaction, relay, thread, text)
-        if message is not None:
-            await self.link_and_confirm(relay, message, interaction)
+        with self.reconciler.sending(relay.relay_id):
+            message = await self._send(interaction, relay, thread, text)
+            if message is not None:
+                await self.link_and_confirm(relay, message, interaction)
 
     async def _same_answer(
         self, guild_id: int, member_id: int, post_id: int, text: str
@@ -208,6 +211,28 @@ class AnonymousCog(commands.Cog, name=COG_NAME):
             if answer_digest(relay.token, text) == relay.digest:
                 return relay
         return None
+
+    async def _already_posted(
+        self, interaction: discord.Interaction, guild_id: int, post_id: int, text: str
+    ) -> bool:
+        """The member's answer of this very text to this post was relayed and linked within the
+        hour (they sent it again, not having seen the confirmation, e.g. after a restart): they
+        are answered with that answer's confirmation, and nothing is posted."""
+        member_id = interaction.user.id
+        since = self.bot.now_seconds() - RATE_WINDOW
+        for message_id, token, digest in await self.relays.posted_of(
+            guild_id, member_id, post_id, since
+        ):
+            if answer_digest(token, text) != digest:
+                continue
+            link = await self.store.answer(message_id)
+            if link is None or link.member_id != member_id:
+                continue  # deleted meanwhile
+            log.info("anonymous answer %s sent again: not posted twice", message_id)
+            text, view = self._confirmation(link.guild_id, link.channel_id, message_id)
+            await tell(interaction, text, view=view)
+            return True
+        return False
 
     async def _resend(
         self,
@@ -226,15 +251,16 @@ class AnonymousCog(commands.Cog, name=COG_NAME):
                 "Nothing more was posted.",
             )
             return
-        try:
-            message = await self.reconciler.find(relay, thread)
-        except discord.HTTPException as exc:
-            log.warning("history of thread %s not read: %s", thread.id, exc)
-            message = None
-        if message is None:
-            message = await self._send(interaction, relay, thread, text)
-        if message is not None:
-            await self.link_and_confirm(relay, message, interaction)
+        with self.reconciler.sending(relay.relay_id):
+            try:
+                message = await self.reconciler.find(relay, thread)
+            except discord.HTTPException as exc:
+                log.warning("history of thread %s not read: %s", thread.id, exc)
+                message = None
+            if message is None:
+                message = await self._send(interaction, relay, thread, text)
+            if message is not None:
+                await self.link_and_confirm(relay, message, interaction)
 
     async def _send(
         self,
@@ -247,10 +273,9 @@ class AnonymousCog(commands.Cog, name=COG_NAME):
         Discord, the relay is dropped; unanswered, it stays pending for the reconciler."""
         embed = discord.Embed(title=TITLE, description=text)
         try:
-            with self.reconciler.sending(relay.relay_id):
-                return await thread.send(
-                    embed=embed, allowed_mentions=NO_PINGS, nonce=relay_nonce(relay.token)
-                )
+            return await thread.send(
+                embed=embed, allowed_mentions=NO_PINGS, nonce=relay_nonce(relay.token)
+            )
         except discord.HTTPException as exc:
             if isinstance(exc, discord.DiscordServerError):
                 log.warning("anonymous answer in thread %s unconfirmed: %s", thread.id, exc)
@@ -276,19 +301,22 @@ class AnonymousCog(commands.Cog, name=COG_NAME):
         opted_out = await self.participation.is_opted_out(relay.guild_id, relay.member_id)
         await self.relays.link(relay, message.id, not opted_out, self.bot.now_seconds())
         log.info("anonymous answer %s relayed in thread %s", message.id, relay.channel_id)
-        where = message_link(
-            self.bot.settings.api_base, relay.guild_id, relay.channel_id, message.id
-        )
+        text, view = self._confirmation(relay.guild_id, relay.channel_id, message.id)
+        if interaction is not None:
+            await tell(interaction, text, view=view)
+        else:
+            await self.reconciler.tell_later(relay, text, view)
+
+    def _confirmation(self, guild_id: int, channel_id: int, message_id: int) -> tuple[str, BotView]:
+        """What the author is told once their answer is posted, with the Delete button."""
+        where = message_link(self.bot.settings.api_base, guild_id, channel_id, message_id)
         text = (
             f"Your answer is posted anonymously: {where}\n"
             "Only you see this message. You can delete the answer with the button below."
         )
         view = BotView(timeout=None)
-        view.add_item(DeleteButton(message.id))
-        if interaction is not None:
-            await tell(interaction, text, view=view)
-        else:
-            await self.reconciler.tell_later(relay, text, view)
+        view.add_item(DeleteButton(message_id))
+        return text, view
 
     async def delete_own(self, interaction: discord.Interaction, message_id: int) -> None:
         """The author's delete button: the relayed message and its record both go."""

@@ -1,8 +1,10 @@
 """Relays the bot did not finish: the process stopped after Discord took the answer but before
-the link was written, or before Discord took it. Every pending relay older than ``STALE_AFTER``
-(not being sent by this process) is looked for in its thread: found, it is linked and its author
-gets the confirmation with the Delete button (through the interaction's token, while Discord
-accepts it); not found, it is dropped, stops counting toward the limit, and the author is told.
+the link was written, or before Discord took it. Every pending relay this process is not sending
+is looked for in its thread: at the first look after the start for a relay already pending then,
+else once it is ``LOOK_AFTER`` old. Found, it is linked and its author gets the confirmation with
+the Delete button (through the interaction's token, while Discord accepts it). Not found, it is
+looked for again at each pass and, once ``STALE_AFTER`` old (no process can still be sending
+it), dropped: it stops counting toward the limit and the author is told.
 
 The relayed message is recognised by the digest of the relay's token and the message's text
 (history does not carry nonces), among the bot's own "Anonymous member" messages of the thread;
@@ -22,7 +24,7 @@ import discord
 
 from bot.adapter.acknowledge import NO_PINGS
 from bot.anonymity.policy import RATE_WINDOW
-from bot.anonymity.relay import INTERACTION_TOKEN_LIFE, STALE_AFTER, answer_digest
+from bot.anonymity.relay import INTERACTION_TOKEN_LIFE, LOOK_AFTER, STALE_AFTER, answer_digest
 from bot.anonymity.types import PendingRelay
 
 if TYPE_CHECKING:
@@ -32,7 +34,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TITLE = "Anonymous member"
-PASS_EVERY = 30.0  # seconds between two looks at unfinished relays
+PASS_EVERY = 10.0  # seconds between two looks at unfinished relays
 HISTORY_SLACK = 300  # seconds before the relay started that its message is looked for from
 HISTORY_LIMIT = 1000  # messages of the thread read to find it
 NOT_POSTED = (
@@ -57,10 +59,12 @@ class RelayReconciler:
         self._sleep = sleep
         self._sending: set[int] = set()
         self._task: asyncio.Task | None = None
+        self._started = 0  # when this process started: relays pending then are no one's here
 
     # --- the loop ----------------------------------------------------------------------------
 
     def start(self) -> None:
+        self._started = self.bot.now_seconds()
         self._task = asyncio.create_task(self._run(), name="anonymous-relays")
 
     async def stop(self) -> None:
@@ -79,13 +83,14 @@ class RelayReconciler:
             await self._sleep(PASS_EVERY)
 
     async def run_once(self) -> int:
-        """Settle every stale relay; returns how many were settled (linked or dropped). The
-        times kept for the hourly limit go once their hour is over."""
+        """Look for every unfinished relay this process is not sending (see the module's
+        docstring); returns how many were settled (linked or dropped). The times kept for the
+        hourly limit go once their hour is over."""
         now = self.bot.now_seconds()
         await self.relays.expire(now - RATE_WINDOW)
         settled = 0
-        for relay in await self.relays.pending_before(now - STALE_AFTER):
-            if relay.relay_id not in self._sending and await self._settle(relay):
+        for relay in await self.relays.pending_before(max(now - LOOK_AFTER, self._started)):
+            if relay.relay_id not in self._sending and await self._settle(relay, now):
                 settled += 1
         return settled
 
@@ -96,14 +101,14 @@ class RelayReconciler:
 
     @contextlib.contextmanager
     def sending(self, relay_id: int) -> Iterator[None]:
-        """While this process sends the relay, the reconciler leaves it alone."""
+        """While this process sends the relay and links it, the reconciler leaves it alone."""
         self._sending.add(relay_id)
         try:
             yield
         finally:
             self._sending.discard(relay_id)
 
-    async def _settle(self, relay: PendingRelay) -> bool:
+    async def _settle(self, relay: PendingRelay, now: int) -> bool:
         try:
             thread = self.bot.get_channel(relay.channel_id) or await self.bot.fetch_channel(
                 relay.channel_id
@@ -114,7 +119,11 @@ class RelayReconciler:
         except discord.HTTPException as exc:
             log.warning("unfinished anonymous answer %s: thread not read (%s)", relay.relay_id, exc)
             return False
+        if self.in_flight(relay.relay_id):
+            return False  # this process started sending it again meanwhile (the member resent it)
         if message is None:
+            if relay.created_at > now - STALE_AFTER:
+                return False  # another process may still be sending it: looked for again later
             if await self.relays.release(relay.relay_id):
                 log.info("unfinished anonymous answer %s was never posted", relay.relay_id)
                 await self.tell_later(relay, NOT_POSTED)
