@@ -359,6 +359,33 @@ async def test_the_times_kept_for_the_limit_go_when_their_hour_is_over(tmp_path,
         assert await relay_rows(bot) == [] and len(await links(bot)) == 1
 
 
+async def test_an_answer_this_process_is_still_posting_is_left_alone(tmp_path, make_bot):
+    """The reconciler looks after Discord took the answer but before this process linked it,
+    long past every wait (a slow database): it leaves the relay to the process posting it,
+    which links it and confirms it once."""
+    async with running(tmp_path, make_bot) as (bot, fd):
+        posted = await post(fd)
+        reconciler = bot.get_cog("Anonymous").reconciler
+        relays, looked, looks = bot.services.relays, [], []
+        write_link = relays.link
+
+        async def link(*args, **kwargs):
+            if not looked:  # the moment between the post and its link
+                looked.append(True)
+                bot.clock.now += timedelta(seconds=STALE_AFTER + 1)
+                looks.append(await reconciler.run_once())
+            return await write_link(*args, **kwargs)
+
+        relays.link = link
+        form_id, field = await open_form(fd, posted, ANA)
+        sent = await fd.submit(form_id, {field: "Slowly."}, user_id=ANA, channel_id=C)
+        assert looks == [0]
+        [message] = in_thread(fd, posted)
+        assert "posted anonymously" in sent.content and original_edits(fd, sent) == []
+        assert await links(bot) == [(message, ANA, 1)]
+        assert [(m, s) for m, s, _ in await relay_rows(bot)] == [(ANA, "done")]
+
+
 async def test_an_unanswered_post_is_settled_later_and_the_member_told(tmp_path, make_bot):
     """Discord answering 500 to every retry: the member is told it is unconfirmed, nothing is
     linked yet; later the thread shows no such answer, so the relay is dropped (the hour is not
