@@ -177,6 +177,14 @@ async def links(bot) -> list[tuple]:
         return [tuple(r) for r in await cur.fetchall()]
 
 
+async def relay_words(bot) -> list[tuple]:
+    """What the relays keep that could recognise an answer: its message, token and digest."""
+    async with bot.db.execute(
+        "SELECT member_id, message_id, token, digest FROM anonymous_relays ORDER BY id"
+    ) as cur:
+        return [tuple(r) for r in await cur.fetchall()]
+
+
 def confirmation_id(replies) -> int:
     return int(replies.callback.response["resource"]["message"]["id"])
 
@@ -326,6 +334,7 @@ async def test_a_moderator_deleting_the_message_removes_the_record(tmp_path, mak
         [sent] = relayed(fd, posted)
         await fd.delete(posted.thread_id, int(sent.response["id"]))
         assert await links(bot) == []
+        assert await relay_words(bot) == [(ANA, None, None, None)]  # only the hour's time
 
 
 async def test_deleting_the_whole_thread_removes_its_records(tmp_path, make_bot):
@@ -335,6 +344,7 @@ async def test_deleting_the_whole_thread_removes_its_records(tmp_path, make_bot)
         thread = {"id": str(posted.thread_id), "guild_id": str(G), "parent_id": str(C), "type": 11}
         await fd.send("THREAD_DELETE", thread)
         assert await links(bot) == []
+        assert await relay_words(bot) == [(ANA, None, None, None)]  # only the hour's time
 
 
 # --- reveal ----------------------------------------------------------------------------------
