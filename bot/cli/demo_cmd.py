@@ -55,4 +55,10 @@ async def _week_until_stopped(prompts: Path) -> object:
 
     stop = stop_once(asyncio.current_task())
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop)
-    return await run_week(prompts)
+    return await run_week(prompts, out=say)
+
+
+def say(line: str) -> None:
+    """One transcript line, out at once even when stdout is a pipe (``tee``, a service's
+    log): whoever reads it sees each moment as it happens."""
+    print(line, flush=True)

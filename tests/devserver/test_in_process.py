@@ -325,3 +325,23 @@ def test_the_bots_default_clock_is_a_day_after_the_fakes_first_ids():
     from tests.conftest import DEFAULT_NOW
 
     assert payloads.BASE_TIME + timedelta(days=1) == DEFAULT_NOW
+
+
+async def test_a_task_whose_timed_wait_has_just_ended_is_not_taken_for_idle():
+    """A handler inside ``wait_for(work, timeout)`` (a subprocess, say) is idle only while the
+    work is pending: once the work is done it is about to go on, and settling must wait for
+    it, not return before its reply."""
+    import asyncio
+
+    from tests.harness.fake import _idle
+
+    loop = asyncio.get_running_loop()
+    work = loop.create_future()
+    handler = asyncio.create_task(asyncio.wait_for(work, 60))
+    await asyncio.sleep(0)
+    assert _idle(handler, loop)  # only the timeout's timer would move it on
+    work.set_result("done")
+    await asyncio.sleep(0)  # wait_for's waiter is released; the handler has not resumed yet
+
+    assert not _idle(handler, loop)
+    assert await handler == "done"

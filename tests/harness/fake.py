@@ -227,7 +227,7 @@ def _idle(task: asyncio.Task, loop: asyncio.AbstractEventLoop) -> bool:
     """True when the task waits on a timer (asyncio.sleep, wait_for timeouts, view timeouts,
     ``tasks.loop`` intervals): it would only move on when real time passes."""
     waiter = getattr(task, "_fut_waiter", None)
-    if waiter is None:
+    if waiter is None or waiter.done():  # done: the task resumes at the next turn of the loop
         return False
     timers = getattr(loop, "_scheduled", [])
     return any(h._args and h._args[0] is waiter for h in timers if not h.cancelled())
