@@ -140,7 +140,8 @@ async def _holds(path: Path, needle: bytes) -> bool:
         log.warning("could not search the database file for an erased id: %s", exc)
         return True
     try:
-        out, err = await asyncio.wait_for(process.communicate(), SEARCH_TIMEOUT)
+        async with asyncio.timeout(SEARCH_TIMEOUT):
+            out, err = await process.communicate()
     except TimeoutError:
         process.kill()
         await process.wait()
