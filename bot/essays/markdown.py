@@ -1,0 +1,136 @@
+"""An essay's Markdown as a small tree of blocks, with every inline mark made plain.
+
+Essays are read with markdown-it-py, a maintained CommonMark parser, so that lists, headings,
+emphasis, links and block quotes are read the way the writer's editor shows them, whatever mix
+of ``1.``, ``1)``, ``-``, ``**bold**`` and ``[links](…)`` they use. Indented lines stay text:
+an essay has no code, and writers indent paragraphs. Front matter (``---`` … ``---`` at the top)
+is set aside; its ``title:`` becomes the essay's heading.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+_PARSER = MarkdownIt("commonmark").disable(["code", "html_block", "html_inline"])
+_FRONT_MATTER = re.compile(r"\A(?:\ufeff)?(---|\+\+\+)[ \t]*\n(.*?\n)?\1[ \t]*(?:\n|\Z)", re.S)
+_FRONT_TITLE = re.compile(r"^title\s*[:=]\s*[\"']?(?P<title>.*?)[\"']?\s*$", re.M)
+_CLOSING = ("bullet_list_close", "ordered_list_close", "list_item_close", "blockquote_close")
+_LEAD_SEPARATOR = re.compile(r"^\s*(?:[:.\-–—]\s*)?")
+
+
+@dataclass
+class Block:
+    """A heading, paragraph, list, list item or block quote, with its plain text.
+
+    ``lead`` and ``rest`` split a paragraph that opens on bold or emphasised words
+    ("**Ask first.** Most people…") into that lead and the text after it."""
+
+    kind: str  # "heading", "paragraph", "list", "item", "quote"
+    text: str = ""
+    level: int = 0  # heading level; list nesting depth
+    ordered: bool = False
+    number: int | None = None
+    lead: str = ""
+    rest: str = ""
+    linked: bool = False  # a paragraph that is nothing but a link
+    children: list[Block] = field(default_factory=list)
+
+    def paragraphs(self) -> list[Block]:
+        """Every paragraph inside this block, in order."""
+        if self.kind == "paragraph":
+            return [self]
+        return [p for c in self.children for p in c.paragraphs()]
+
+
+def split_front_matter(text: str) -> tuple[str, str]:
+    """(the title declared in front matter or "", the text without its front matter)."""
+    m = _FRONT_MATTER.match(text)
+    if not m:
+        return "", text
+    found = _FRONT_TITLE.search(m.group(2) or "")
+    return (found.group("title").strip() if found else ""), text[m.end() :]
+
+
+def parse_blocks(text: str) -> list[Block]:
+    """The document's top-level blocks."""
+    root = Block("root")
+    stack = [root]
+    for token in _PARSER.parse(text):
+        kind = token.type
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            depth = sum(b.kind == "list" for b in stack)
+            _open(stack, Block("list", level=depth, ordered=kind.startswith("ordered")))
+        elif kind == "list_item_open":
+            number = int(token.info) if token.info.isdigit() else None
+            _open(stack, Block("item", number=number, ordered=stack[-1].ordered))
+        elif kind == "blockquote_open":
+            _open(stack, Block("quote"))
+        elif kind in _CLOSING:
+            stack.pop()
+        elif kind == "heading_open":
+            stack[-1].children.append(Block("heading", level=int(token.tag[1:])))
+        elif kind == "paragraph_open":
+            stack[-1].children.append(Block("paragraph"))
+        elif kind == "inline" and stack[-1].children:
+            block = stack[-1].children[-1]
+            block.text = plain_text(token.children or [])
+            if block.kind == "paragraph":
+                block.lead, block.rest = _emphasised_lead(token.children or [])
+                block.linked = _only_a_link(token.children or [])
+        elif kind == "fence":
+            continue  # code has no place in a discussion question
+    return root.children
+
+
+def _open(stack: list[Block], block: Block) -> None:
+    stack[-1].children.append(block)
+    stack.append(block)
+
+
+def plain_text(children: list[Token]) -> str:
+    """Inline tokens as plain text: link text kept, marks and URLs dropped, breaks as spaces."""
+    parts = []
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "image":
+            parts.append(plain_text(child.children or []))
+    return " ".join("".join(parts).split())
+
+
+def _only_a_link(children: list[Token]) -> bool:
+    tokens = [c for c in children if not (c.type == "text" and not c.content.strip())]
+    return len(tokens) >= 2 and tokens[0].type == "link_open" and tokens[-1].type == "link_close"
+
+
+def _emphasised_lead(children: list[Token]) -> tuple[str, str]:
+    """("Ask first", "Most people…") for a paragraph opening on bold or emphasised words."""
+    tokens = [c for c in children if not (c.type == "text" and not c.content.strip())]
+    if not tokens or tokens[0].type not in ("strong_open", "em_open"):
+        return "", ""
+    closing = tokens[0].type.replace("_open", "_close")
+    depth, end = 0, None
+    for i, token in enumerate(tokens):
+        if token.type == tokens[0].type:
+            depth += 1
+        elif token.type == closing:
+            depth -= 1
+            if depth == 0:
+                end = i
+                break
+    if end is None:
+        return "", ""
+    lead = plain_text(tokens[1:end]).strip()
+    rest = plain_text(tokens[end + 1 :])
+    separated = rest.lstrip()[:1] in (":", ".", "-", "–", "—")
+    rest = _LEAD_SEPARATOR.sub("", rest, count=1).strip() if separated else rest.strip()
+    titled = separated or lead[-1:] in ".:!?" or not rest or rest[:1].isupper()
+    if not lead or not titled or len(lead.split()) > 14:
+        return "", ""  # "**Never** give up…": emphasis inside a sentence, not a title
+    return lead, rest

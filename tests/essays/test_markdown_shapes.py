@@ -1,0 +1,113 @@
+"""Essays written the way people publish them (tests/data/essays_md/) are read as Markdown:
+items from the document tree, marks made plain, recaps and link lists left out."""
+
+from pathlib import Path
+
+import pytest
+
+from bot.essays.reader import parse_essay, read_essays
+
+ESSAYS = Path(__file__).resolve().parents[1] / "data" / "essays_md"
+
+
+@pytest.fixture(scope="module")
+def essays():
+    return {e.name: e for e in read_essays(ESSAYS)}
+
+
+def titles(essay):
+    return [i.title for i in essay.items]
+
+
+def test_numbered_bold_titles_become_items_and_the_recap_list_is_no_item(essays):
+    essay = essays["ways-to-show-up.md"]
+    assert titles(essay) == [
+        "Ask before you help",
+        "Learn names, and use them",
+        "Pair newcomers with a buddy",
+        "Make the first task small",
+        "Follow up after a missed week",
+    ]
+    assert [i.number for i in essay.items] == [1, 2, 3, 4, 5]
+    first = essay.items[0]
+    assert first.body.startswith("Most people arriving for the first time")
+    assert "Taking no for an answer is a kind of respect." in first.body  # *no* made plain
+    assert "**" not in first.body and "1." not in first.body
+    # the quote under item 3 stays with it, without its ">" marker
+    assert essay.items[2].body.endswith("The first meeting decides whether there is a second one.")
+    # the paragraph after the list and the recap are no part of the last item
+    assert "welcome guide" not in essay.items[-1].body
+    assert "Ask before you help" not in essay.items[-1].body
+
+
+def test_numbered_headings_keep_every_paragraph_and_leave_the_subtitle_out(essays):
+    essay = essays["shelter-nights.md"]
+    assert essay.heading == "What the night shelter taught me"  # from the front matter
+    assert titles(essay) == [
+        "Time is short",
+        "Ask for help early",
+        "Rest is part of the work",
+        "Small kindnesses are remembered",
+    ]
+    first = essay.items[0]
+    assert first.number == 1
+    assert first.body.startswith("The shelter opens at eight")
+    assert first.body.endswith("an hour of advice.")  # the paragraphs after the blank line
+    assert "title:" not in " ".join(i.body for i in essay.items)  # front matter skipped
+    assert "Recap" not in titles(essay)
+    assert not essay.items[-1].truncated
+    assert "listen first" not in essay.items[-1].body  # the recap is not glued on
+
+
+def test_headings_with_subtitles_drop_marks(essays):
+    essay = essays["markets.md"]
+    assert titles(essay) == ["Regular customers", "Local food", "Volunteer stewards"]
+    body = " ".join(i.body for i in essay.items)
+    assert "Nobody plans this." in body and "regulars start asking" in body
+    assert not any(mark in body for mark in ("_", "**", "`"))
+
+
+def test_bold_colon_bullets_are_items_and_a_list_of_links_is_none(essays):
+    essay = essays["garden-club.md"]
+    assert titles(essay) == ["Shared tools", "Seasonal work days", "Harvest swaps", "Quiet corners"]
+    assert not any("http" in i.title or "http" in i.body for i in essay.items)
+
+
+def test_a_link_keeps_its_text_and_is_never_split_at_the_url():
+    essay = parse_essay(
+        "links.md",
+        "1. [Join the rota](https://example.org/x): Two hours a month keeps the hall open.\n"
+        "2. **Bring a friend**: See the [guide](https://example.org/guide) for ideas.\n",
+    )
+    assert titles(essay) == ["Join the rota", "Bring a friend"]
+    assert essay.items[1].body == "See the guide for ideas."
+
+
+def test_numbered_items_split_by_unindented_paragraphs_keep_their_paragraphs():
+    text = (
+        "1. **Start small**\n\nPick one evening a month.\n\nKeep it short.\n\n"
+        "2. **Share the load**\n\nRotate who hosts.\n\nThat's all there is to it.\n"
+    )
+    essay = parse_essay("split.md", text)
+    assert titles(essay) == ["Start small", "Share the load"]
+    assert essay.items[0].body == "Pick one evening a month. Keep it short."
+
+
+def test_a_bold_paragraph_on_its_own_is_a_heading():
+    text = (
+        "**1. Listen first**\n\nMost people want to be heard before they want advice.\n\n"
+        "**2. Follow up**\n\nA message a week later shows you meant it.\n"
+    )
+    essay = parse_essay("bold-heads.md", text)
+    assert [(i.number, i.title) for i in essay.items] == [(1, "Listen first"), (2, "Follow up")]
+
+
+def test_markdown_in_a_txt_file_is_read_as_markdown(tmp_path):
+    (tmp_path / "notes.txt").write_text(
+        "Some words first.\n\n1) **Cook together**: Meals start talks.\n"
+        "2) **Walk together**: Walks are easier than meetings.\n",
+        encoding="utf-8",
+    )
+    [essay] = read_essays(tmp_path)
+    assert titles(essay) == ["Cook together", "Walk together"]
+    assert essay.items[0].body == "Meals start talks."
