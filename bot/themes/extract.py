@@ -12,6 +12,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from bot.essays.collection import load_collection
+from bot.essays.phrases import CALENDAR
 from bot.essays.reader import Essay, Item, read_essays
 from bot.themes.overrides import apply_overrides, load_overrides
 from bot.themes.titles import TitleKey, Vocabulary, analyse_title, load_vocabulary
@@ -66,21 +67,55 @@ def theme_json(themes: list[Theme]) -> list[dict]:
 
 
 def essay_subject(essay: Essay, vocab: Vocabulary) -> str:
-    """What an essay is about, as a phrase for questions: declared, else its title's leading noun
-    phrase ("climate activism" for "Climate activism in Pacific diasporas"), else ""."""
+    """What an essay is about, as a short phrase for questions: declared, else a noun phrase of
+    its own heading ("Organising in Small Towns" -> "organising in small towns", the part after
+    a colon first; "Climate activism in Pacific diasporas" -> "climate activism"), else "".
+    A title that is a sentence or a list title ("Five ways to…") gives none."""
     if essay.subject:
         return essay.subject
     title = essay.heading or essay.title
     if not title or not re.search(r"[A-Za-z]", title) or title.startswith("Essay "):
         return ""
-    key = analyse_title(title, vocab)
-    if key.kind != "noun":
+    head, colon, tail = title.partition(":")
+    candidates = [tail.strip()] if colon and not _DESCRIPTIVE.match(tail.strip()) else []
+    candidates += [head.strip(), _CUT.split(head.strip())[0].strip()]
+    for candidate in candidates:
+        phrase = _subject_phrase(candidate, vocab)
+        if phrase:
+            return phrase
+    return ""
+
+
+_DESCRIPTIVE = re.compile(r"(?i)^(?:a|an|the|one|my|our|\d+|what|how|why|notes?)\b")
+_CUT = re.compile(r"(?i)\s(?:and the|who|that|which|where|when|with the)\s|,\s")
+_LIST_HEADS = frozenset(
+    ["ways", "things", "lessons", "tips", "reasons", "steps", "ideas", "notes", "thoughts"]
+)
+
+
+def _subject_phrase(title: str, vocab: Vocabulary) -> str:
+    if not title or len(title.split()) > 8:
         return ""
-    if title.split()[0].lower().endswith("ing"):  # "Working nights" is about working nights
-        return title[:1].lower() + title[1:]
+    key = analyse_title(title, vocab)
+    if key.kind != "noun" or re.search(r"\d", title):
+        return ""
     words = key.phrase.split()
+    if not words or words[0].lower() in _NUMBER_WORDS:
+        return ""
     cut = next((i for i, w in enumerate(words) if i and vocab.has("prepositions", w)), None)
-    return " ".join(words[:cut]) if cut and not words[0].endswith("ing") else key.phrase
+    if cut and not words[0].endswith("ing"):
+        words = words[:cut]
+    if len(words) > 5 or words[-1].lower() in _LIST_HEADS:
+        return ""
+    phrase = " ".join(words)
+    first = words[0]
+    keep = first.isupper() or vocab.has("proper_nouns", first.lower()) or first.lower() in CALENDAR
+    return phrase if keep else phrase[:1].lower() + phrase[1:]
+
+
+_NUMBER_WORDS = frozenset(
+    ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "some"]
+)
 
 
 def _source(

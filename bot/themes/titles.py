@@ -16,6 +16,8 @@ from pathlib import Path
 
 import yaml
 
+from bot.essays.phrases import CALENDAR, noun_phrase_problem
+
 log = logging.getLogger(__name__)
 
 DEFAULT_VOCABULARY = Path(__file__).resolve().parent.parent / "data" / "synonyms.yaml"
@@ -102,7 +104,16 @@ def analyse_title(title: str, vocab: Vocabulary) -> TitleKey:
         if whole or (start and lower[0].endswith("ing") and not _known_verb(lower[0], vocab)):
             phrase_tokens = tokens  # "asking for help", "rising seas": said whole
     phrase = _surface(_without_determiners(phrase_tokens, vocab), title, vocab)
-    return _lookup(conjuncts, phrase or title.strip(), vocab)
+    key = _lookup(conjuncts, phrase or title.strip(), vocab)
+    proper = vocab.lists["proper_nouns"]
+    if key.concept is None and noun_phrase_problem(key.phrase, _title_case(title), proper):
+        return TitleKey(slug(" ".join(lower[:5])), title.strip(), None, "sentence")
+    return key
+
+
+def _title_case(title: str) -> bool:
+    words = [w for w in _TOKEN.findall(title) if len(w) > 3]
+    return len(words) > 1 and all(w[:1].isupper() for w in words)
 
 
 def foreign_id(title: str) -> str:
@@ -229,6 +240,7 @@ def _surface(tokens: list[str], title: str, vocab: Vocabulary) -> str:
     out = []
     for word in words:
         keep = (word.isupper() and len(word) > 1) or vocab.has("proper_nouns", word.lower())
+        keep = keep or (word[:1].isupper() and word.lower() in CALENDAR)
         inner = word[:1].isupper() and not title_case and [word] != first
         out.append(word if keep or inner else word.lower())
     return _joined(out)
