@@ -114,3 +114,66 @@ def _verb_problem(low: list[str]) -> str | None:
         if len(low) > 2 and second.endswith("s") and low[2] in _PREPOSITIONS:
             return f"instruction {first!r}"  # "Pair newcomers with a buddy"
     return None
+
+
+_LEANS_BACK = _set(
+    """this these that those it its they them their he she his her him such both there then
+    and but so or also still yet which thus hence however instead otherwise besides here"""
+)
+_THIRD_PERSON = re.compile(r"\b(?:he|she|him|his|her|hers|himself|herself)\b", re.IGNORECASE)
+_ANTECEDENT = re.compile(
+    r"\b(?:a|an|one|every|each|any|my|our|your|the)\s+(?:\w+\s+)?(?:friend|colleague|person|"
+    r"woman|man|mother|father|parent|sister|brother|neighbour|neighbor|teacher|member|child|"
+    r"volunteer|guest|stranger|partner|someone|somebody|grandmother|grandfather|aunt|uncle|"
+    r"doctor|nurse|boss|manager|coach|elder|kid)s?\b|\b(?:someone|somebody|anyone|everyone)\b",
+    re.IGNORECASE,
+)
+_CV = re.compile(
+    r"(?i)^(?:i|i've|i’ve|i have|i'm|i’m|i am|for \w+ years,? i)\b.{0,60}?\b(?:"
+    r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|many) years|"
+    r"founder|co-founder|director|coordinator|author of|i run|i've run|i have run|"
+    r"a (?:writer|coach|therapist|counsellor|counselor|organiser|organizer|volunteer|"
+    r"facilitator|consultant|researcher))\b|^my name is\b|^about me\b"
+)
+_MARKUP = re.compile(r"\*\*|__|\]\(|^#|^>|`")
+
+
+def stands_alone(sentence: str) -> bool:
+    """A sentence that means something quoted on its own: whole, not a question or a list's
+    introduction, not opening on a word that points back ("This…", "She…", "But…"), naming no
+    one outside it, not about the writer's own record, and free of Markdown."""
+    text = sentence.strip().strip("\"“”'‘’")
+    words = text.split()
+    if len(words) < 5 or len(words) > 45:
+        return False
+    if text.endswith(("?", ":", "…", "...")) or "?" in text or not text[0].isupper():
+        return False
+    first = re.sub(r"[^\w'’]", "", words[0]).lower()
+    if first in _LEANS_BACK or _MARKUP.search(text) or _CV.search(text):
+        return False
+    pronoun = _THIRD_PERSON.search(text)
+    if pronoun and not _ANTECEDENT.search(text[: pronoun.start()]):
+        return False
+    return not names_someone(text)
+
+
+def names_someone(sentence: str) -> bool:
+    """A capitalised word that the English lexicon does not know ("Mei", "Arjun"): a person's
+    name, most likely, and private people are not quoted by name."""
+    for m in re.finditer(r"[A-Za-z][a-z’']+", sentence):
+        word = m.group()
+        lower = re.sub(r"['’]s$", "", word.lower())
+        if not word[0].isupper() or lower in CALENDAR or lower in _FUNCTION_WORDS:
+            continue
+        if not word_classes(lower):
+            return True
+    return False
+
+
+_DETERMINERS = _set(
+    """every each some many most any no all few several much more less another other own same
+    how why where whenever while although though unless once as not never always"""
+)
+_FUNCTION_WORDS = (
+    PRONOUNS | _AUXILIARIES | _PREPOSITIONS | _ARTICLES | _CONJUNCTIONS | _LEANS_BACK | _DETERMINERS
+)

@@ -134,9 +134,9 @@ def key_phrase(paragraph: str, paragraphs: list[str]) -> str:
     A phrase scores by how often it appears here and how rare it is in the other paragraphs;
     when the text puts a gerund in front of it ("sharing meals"), the gerund becomes part of it.
     """
-    counts = _phrase_counts(paragraph)
+    counts = _phrase_counts(_without_names(paragraph))
     if not counts:
-        return " ".join(paragraph.split()[:4])
+        return _best_sentence(paragraph)
     others = [set(_phrase_counts(p)) for p in paragraphs if p != paragraph]
 
     topic = first_sentence(paragraph).lower()
@@ -147,11 +147,64 @@ def key_phrase(paragraph: str, paragraphs: list[str]) -> str:
         weight = (1.3 if " " in phrase else 1.0) * (1.6 if phrase in topic else 1.0)
         return (counts[phrase] * idf * weight, len(phrase), phrase)
 
-    attested = [p for p in counts if _well_attested(p, paragraph)]
+    attested = [p for p in counts if _well_attested(p, paragraph) and _may_title(p, paragraph)]
     if not attested:
-        return clip(first_sentence(paragraph), 120)  # quoted whole rather than a weak phrase
+        return _best_sentence(paragraph)  # quoted whole rather than a weak phrase
     best = max(attested, key=score)
+    longer = [p for p in attested if " " in p and best in p.split() and counts[p] >= 2]
+    if " " not in best and longer:  # "peer support", not "peer"
+        best = max(longer, key=score)
     return _with_gerund(paragraph, best).capitalize()
+
+
+_WEAK_TITLES = frozenset(
+    re.findall(
+        r"\w+",
+        """work project situation thing time right way day week year life world place part point
+        fact idea problem issue lot kind sort reason moment end start case side stuff bit matter
+        sense area step number today night morning evening""",
+    )
+)
+
+
+def _may_title(phrase: str, paragraph: str) -> bool:
+    """A phrase a reader would use as the paragraph's title: a single word only when it is a
+    noun and not a generic one, never a word cut out of a compound ("life-changing")."""
+    words = phrase.split()
+    if len(words) == 1 and (words[0] in _WEAK_TITLES or "NOUN" not in word_classes(words[0])):
+        return False
+    first = re.escape(words[0])
+    whole = re.search(r"(?<![\w\-–])" + first + r"\b", paragraph.lower())
+    return whole is not None
+
+
+def _without_names(paragraph: str) -> str:
+    """The paragraph with names, acronyms and contractions ("Mei", "CBT", "you're") set apart,
+    so that no title is made of them."""
+    out = []
+    for m in re.finditer(r"\S+", paragraph):
+        word = m.group()
+        core = word.strip('.,;:!?"“”‘’()[]')
+        before = paragraph[: m.start()].rstrip()
+        starts = not before or before[-1] in '.!?:"”'
+        name = core[:1].isupper() and not starts and len(core) > 1
+        acronym = len(core) >= 2 and core.replace("'s", "").replace("s", "").isupper()
+        contraction = re.search(r"[’'](?:re|ve|ll|d|m)$|n[’']t$", core.lower()) is not None
+        out.append(" ; " if name or acronym or contraction else word)
+    return " ".join(out)
+
+
+def _best_sentence(paragraph: str) -> str:
+    """The paragraph's first sentence that stands on its own, else its first, as a title."""
+    from bot.essays.phrases import stands_alone
+
+    found = sentences(paragraph)
+    best = next((s for s in found if stands_alone(s)), found[0] if found else paragraph)
+    return (
+        clip(best.rstrip("."), 120)
+        if best.endswith(".") and not best.endswith("..")
+        else clip(best, 120)
+    )
 
 
 def _well_attested(phrase: str, paragraph: str) -> bool:

@@ -137,8 +137,8 @@ def _source(
 
 
 def _kind(item: Item, key: TitleKey) -> str:
-    if item.prose and item.body.startswith(item.title.rstrip("…")):
-        return "opening"  # no phrase named the paragraph: its opening sentence is the title
+    if item.prose and item.title.rstrip("…") in item.body:
+        return "opening"  # no phrase named the paragraph: one of its sentences is the title
     return "prose" if item.prose and key.kind == "noun" else key.kind
 
 
