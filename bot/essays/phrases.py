@@ -136,6 +136,11 @@ _CV = re.compile(
     r"facilitator|consultant|researcher))\b|^my name is\b|^about me\b"
 )
 _MARKUP = re.compile(r"\*\*|__|\]\(|^#|^>|`")
+_POINTS_BACK = re.compile(
+    r"(?i)\b(?:for (?:this|that|the same) reason|this is why|that is why|that's why|that’s why|"
+    r"on the other hand|in other words|as a result|in contrast|because of this|as mentioned|"
+    r"mentioned above|the above|the following|below|as i said|like this one|these days? too)\b"
+)
 
 
 def stands_alone(sentence: str) -> bool:
@@ -144,6 +149,8 @@ def stands_alone(sentence: str) -> bool:
     one outside it, not about the writer's own record, and free of Markdown."""
     text = sentence.strip().strip("\"“”'‘’")
     words = text.split()
+    if text and not re.search(r"[A-Za-z]", text):  # another script: whole, and not a question
+        return len(text) >= 6 and not text.endswith(("？", "?", "：", ":"))
     if len(words) < 5 or len(words) > 45:
         return False
     if text.endswith(("?", ":", "…", "...")) or "?" in text or not text[0].isupper():
@@ -151,23 +158,57 @@ def stands_alone(sentence: str) -> bool:
     first = re.sub(r"[^\w'’]", "", words[0]).lower()
     if first in _LEANS_BACK or _MARKUP.search(text) or _CV.search(text):
         return False
+    if _POINTS_BACK.search(text):
+        return False
     pronoun = _THIRD_PERSON.search(text)
     if pronoun and not _ANTECEDENT.search(text[: pronoun.start()]):
         return False
     return not names_someone(text)
 
 
+def reads_as_sentence(title: str, finite: frozenset[str] = frozenset()) -> bool:
+    """A title that says something ("Time is short", "Ask before you help") rather than naming
+    it ("Passing it on", "Quiet corners"): it has a verb that is not a leading gerund."""
+    low = [w.lower() for w in _WORD.findall(title)]
+    if len(low) < 2:
+        return False
+    if any(w in _AUXILIARIES or w in finite for w in low):
+        return True
+    first = word_classes(low[0])
+    if "VERB" in first and not low[0].endswith(("ing", "ed", "s")):
+        return True  # an instruction
+    return any(
+        word_classes(w) and word_classes(w) <= {"VERB", "AUX"} and not w.endswith("ing")
+        for w in low[1:]
+    )
+
+
 def names_someone(sentence: str) -> bool:
     """A capitalised word that the English lexicon does not know ("Mei", "Arjun"): a person's
-    name, most likely, and private people are not quoted by name."""
-    for m in re.finditer(r"[A-Za-z][a-z’']+", sentence):
+    name, most likely, and private people are not quoted by name. Peoples and languages
+    ("Korean", "Chinese"), festivals, and places after "in", "to" or "from" are no one's name."""
+    previous = ""
+    for m in re.finditer(r"[A-Za-z][a-z’']+|\S", sentence):
         word = m.group()
         lower = re.sub(r"['’]s$", "", word.lower())
-        if not word[0].isupper() or lower in CALENDAR or lower in _FUNCTION_WORDS:
+        before, previous = previous, lower
+        if not word[0].isupper() or len(word) < 2 or "'" in lower or "’" in lower:
+            continue
+        if lower in CALENDAR or lower in _FUNCTION_WORDS or lower in _NOT_NAMES:
+            continue
+        if lower.endswith(("ese", "ish", "ian", "ean")) or before in _PLACE_PREPOSITIONS:
             continue
         if not word_classes(lower):
             return True
     return False
+
+
+_PLACE_PREPOSITIONS = _set("in at from to near across around outside inside of the")
+_NOT_NAMES = _set(
+    """asia africa europe america pacific english filipino filipina thai christmas easter eid
+    diwali ramadan hanukkah lunar pride lgbtq lgbt internet zoom whatsapp discord facebook
+    instagram youtube google reddit tiktok god allah buddha"""
+)
 
 
 _DETERMINERS = _set(

@@ -20,9 +20,12 @@ from pathlib import Path
 
 import yaml
 
+from bot.essays.phrases import reads_as_sentence, stands_alone
 from bot.essays.text import clip, sentences
+from bot.prompts.quotes import quote_kind
 from bot.prompts.schema import neutralise_mentions
 from bot.safety.heavy import HeavyTopics, read_heavy_topics
+from bot.themes.titles import load_vocabulary
 from bot.themes.types import Source, Theme
 
 log = logging.getLogger(__name__)
@@ -146,6 +149,7 @@ class Form:
     kind: str  # "bank", "phrase", "quote", "gentle", "gentle-quote"
     audience: str | None = None
     sensitive: bool = False
+    fits: frozenset[str] = frozenset()  # the kinds of quote it suits (bot/prompts/quotes.py)
 
     @property
     def needs_subject(self) -> bool:
@@ -194,6 +198,7 @@ def load_bank(path: Path = DEFAULT_BANK, heavy: Path = DEFAULT_HEAVY) -> Bank:
                 kind,
                 e.get("audience"),
                 bool(e.get("sensitive", False)),
+                frozenset(e.get("fits") or ()),
             )
             for e in entries
         ]
@@ -265,13 +270,16 @@ def initial_drafts(theme: Theme, bank: Bank) -> list[Draft]:
     heavy = is_heavy(theme, bank)
     drafts: list[Draft] = []
     quoted: dict[str, int] = {}
+    asked: set[str] = set()
     for slot, form in forms:
         if len(drafts) == count:
             break
         source = sources[len(drafts) % len(sources)]
         if form.quotes and quoted.get(source.ref, 0) >= len(_quotes(theme, source, bank.avoid)):
             continue  # every sentence of the item is quoted already: never the same one twice
-        drafts.append(_draft(slot, form, theme, source, heavy, quoted, bank.avoid))
+        draft = _draft(slot, form, theme, source, heavy, quoted, bank, asked)
+        if draft is not None:
+            drafts.append(draft)
     return drafts
 
 
@@ -280,8 +288,13 @@ def draft_for_source(theme: Theme, source: Source, used_slots: set[str], bank: B
     heavy = is_heavy(theme, bank)
     for slot, form in questions_for(theme, bank):
         if slot not in used_slots:
-            return _draft(slot, form, theme, source, heavy, {}, bank.avoid)
-    return _draft(f"quote:{source.ref}", bank.quote, theme, source, heavy, {}, bank.avoid)
+            draft = _draft(slot, form, theme, source, heavy, {}, bank, set())
+            if draft is not None:
+                return draft
+    fallback = _draft(f"quote:{source.ref}", bank.quote, theme, source, heavy, {}, bank, set())
+    return fallback or _draft(
+        f"quote:{source.ref}", bank.quote, theme, source, heavy, {}, bank, set(), whole=True
+    )
 
 
 def context_for(
@@ -313,14 +326,24 @@ def _draft(
     source: Source,
     heavy: bool,
     quoted: dict,
-    odd: tuple[str, ...] = (),
-) -> Draft:
+    bank: Bank,
+    asked: set[str],
+    whole: bool = False,
+) -> Draft | None:
+    """The prompt of ``form`` on ``source``; a quoting form gives way to one that fits what the
+    quote is (claim, experience, advice, feeling). None when the source has nothing that may be
+    quoted on its own (``whole``: quote its title even so)."""
+    odd = bank.avoid
     quote = ""
     if form.quotes:
         ranked = _quotes(theme, source, odd)
+        if not ranked and not whole:
+            return None
         used = quoted.setdefault(source.ref, 0)
         quoted[source.ref] = used + 1
-        quote = ranked[used % len(ranked)] if ranked else source.title
+        quote = ranked[used % len(ranked)] if ranked else _as_sentence(source.title)
+        form = _fitting(form, quote_kind(quote), bank, heavy, theme, asked)
+    asked.add(form.question)
     question = _fill(form.question, theme, source, _quotable(quote, source, QUOTE_IN_QUESTION, odd))
     followups = tuple(_fill(f, theme, source, "") for f in form.followups)
     context = context_for(source, question, quote, odd)
@@ -331,12 +354,38 @@ def _draft(
     )
 
 
+def _fitting(form: Form, kind: str, bank: Bank, heavy: bool, theme: Theme, asked: set[str]) -> Form:
+    """``form`` when it suits a quote of ``kind``, else the theme's next quoting form that does
+    and has not been asked yet."""
+    if not form.fits or (kind in form.fits and form.question not in asked):
+        return form
+    family = bank.gentle_quote_forms if heavy or form.kind == "gentle-quote" else bank.quote_forms
+    usable = _usable(theme)(family)
+    for candidate in _rotated(usable, theme.id):
+        if kind in candidate.fits and candidate.question not in asked:
+            return candidate
+    return next((c for c in usable if kind in c.fits), form)
+
+
 def _quotes(theme: Theme, source: Source, odd: tuple[str, ...]) -> list[str]:
-    """The sentences a question may quote, best first; a sentence title comes first."""
-    ranked = _ranked_sentences(source, theme.title, odd)
-    if theme.kind == "sentence" and len(source.title.split()) >= 3:
-        ranked = [_as_sentence(source.title), *[s for s in ranked if s != source.title]]
+    """The sentences a question may quote, best first: only those that stand on their own
+    (bot/essays/phrases.py); a title that is a sentence comes first, quoted whole."""
+    ranked = [s for s in _ranked_sentences(source, theme.title, odd) if stands_alone(s)]
+    title = _as_sentence(source.title)
+    if theme.kind == "sentence" and _title_quotable(source.title):
+        ranked = [title, *[s for s in ranked if s.rstrip(".") != source.title.rstrip(".")]]
     return ranked
+
+
+def _title_quotable(title: str) -> bool:
+    """A title said whole as a sentence ("Time is short.", "Ask before you help."): it has a
+    verb, and is no question and no pointer back ("Passing it on" names, it says nothing)."""
+    finite = load_vocabulary().lists["finite_verbs"]
+    return (
+        reads_as_sentence(title, finite)
+        and not title.rstrip().endswith("?")
+        and not _leans_back(title)
+    )
 
 
 def _fill(template: str, theme: Theme, source: Source, quote: str) -> str:
@@ -428,7 +477,13 @@ def _ranked_sentences(source: Source, question: str, avoid: tuple[str, ...] = ()
         found = found[:-1] or [_drop_cut_word(found[-1])]
     wanted = _stems(question)
     scored = [
-        (_leans_back(s), any(a in s.lower() for a in avoid), -len(_stems(s) & wanted), i, s)
+        (
+            _leans_back(s) or not stands_alone(s),
+            any(a in s.lower() for a in avoid),
+            -len(_stems(s) & wanted),
+            i,
+            s,
+        )
         for i, s in enumerate(found)
     ]
     return [s for *_, s in sorted(scored)]

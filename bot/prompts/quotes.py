@@ -1,0 +1,80 @@
+"""What a quoted sentence is, so that the question around it fits: a claim ("Rest is part of the
+work." — agree? where does it hold?), an experience ("I stopped answering the phone." — has
+something like it happened to you?), advice ("Ask before you help." — what helps?) or a
+feeling ("I felt like a guest in my own family." — have you felt something similar?)."""
+
+from __future__ import annotations
+
+import re
+
+from bot.essays.text import word_classes
+
+KINDS = ("claim", "experience", "advice", "feeling")
+_ADVICE = re.compile(
+    r"(?i)\b(?:you should|you can|you could|you might|it helps to|"
+    r"make sure|remember to|it's worth|is worth|the best way to|start by|start with|"
+    r"we should|people should|no one should|never be afraid)\b"
+)
+_FIRST_PERSON = re.compile(r"(?i)\b(?:i|we|my|our|me|us|i'm|i’m|i've|i’ve|i'd|i’d)\b")
+_PAST = re.compile(
+    r"(?i)\b(?:was|were|had|did|went|came|felt|found|told|said|met|left|began|knew|thought|"
+    r"became|took|got|made|saw|stopped|started|learned|learnt|joined|moved|\w{3,}ed)\b"
+)
+_FEELING = re.compile(
+    r"(?i)\b(?:felt|feel|feels|feeling|afraid|scared|lonely|alone|ashamed|shame|proud|pride|"
+    r"grateful|relieved|anxious|anxiety|hopeful|hope|joy|joyful|grief|angry|anger|hurt|"
+    r"welcome|welcomed|at home|homesick|embarrassed|nervous|overwhelmed|guilty|guilt|"
+    r"invisible|seen|heard|belong|belonging)\b"
+)
+_NOT_IMPERATIVE = frozenset(["being", "to", "sometimes", "often", "every", "each", "most"])
+
+
+def quote_kind(sentence: str) -> str:
+    """ "advice", "experience", "feeling" or "claim" for a sentence to be quoted."""
+    words = re.findall(r"[A-Za-z’']+", sentence)
+    if not words:
+        return "claim"
+    first = words[0].lower()
+    if _imperative(first, words) or _ADVICE.search(sentence):
+        return "advice"
+    personal = _FIRST_PERSON.search(sentence) is not None
+    if _FEELING.search(sentence) and (personal or re.search(r"(?i)\bfel[lt]\b", sentence)):
+        return "feeling"
+    if personal and _PAST.search(sentence):
+        return "experience"
+    return "claim"
+
+
+def _imperative(first: str, words: list[str]) -> bool:
+    """The sentence opens on a bare verb: "Ask before you help.", "Offer a hand, then wait."."""
+    if first in ("let's", "don't", "never", "always"):
+        return True
+    if first in _NOT_IMPERATIVE or first.endswith(("ing", "ed", "s")):
+        return False
+    classes = word_classes(first)
+    if "VERB" not in classes:
+        return False
+    if "NOUN" in classes or "ADJ" in classes:
+        # "Trust grows slowly" (a noun) vs "Trust the process" (a verb): what comes next decides
+        nxt = words[1].lower() if len(words) > 1 else ""
+        return nxt in (
+            "the",
+            "a",
+            "an",
+            "your",
+            "yourself",
+            "them",
+            "people",
+            "someone",
+            "it",
+            "up",
+            "out",
+            "before",
+            "for",
+            "with",
+            "what",
+            "who",
+            "that",
+            "each",
+        )
+    return True
