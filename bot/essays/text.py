@@ -162,7 +162,8 @@ _WEAK_TITLES = frozenset(
         r"\w+",
         """work project situation thing time right way day week year life world place part point
         fact idea problem issue lot kind sort reason moment end start case side stuff bit matter
-        sense area step number today night morning evening""",
+        sense area step number today night morning evening winter summer spring autumn season
+        month hour minute""",
     )
 )
 
@@ -195,16 +196,12 @@ def _without_names(paragraph: str) -> str:
 
 
 def _best_sentence(paragraph: str) -> str:
-    """The paragraph's first sentence that stands on its own, else its first, as a title."""
+    """The paragraph's first sentence that stands on its own, as a title; "" when none does
+    (an anecdote told through "she" and first names: no theme a reader could name from it)."""
     from bot.essays.phrases import stands_alone
 
-    found = sentences(paragraph)
-    best = next((s for s in found if stands_alone(s)), found[0] if found else paragraph)
-    return (
-        clip(best.rstrip("."), 120)
-        if best.endswith(".") and not best.endswith("..")
-        else clip(best, 120)
-    )
+    best = next((s for s in sentences(paragraph) if stands_alone(s)), "")
+    return clip(best[:-1] if best.endswith(".") and not best.endswith("..") else best, 120)
 
 
 def _well_attested(phrase: str, paragraph: str) -> bool:

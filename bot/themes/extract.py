@@ -14,8 +14,9 @@ from pathlib import Path
 from bot.essays.collection import load_collection
 from bot.essays.phrases import CALENDAR
 from bot.essays.reader import Essay, Item, read_essays
+from bot.essays.text import first_sentence, sentences
 from bot.themes.overrides import apply_overrides, load_overrides
-from bot.themes.titles import TitleKey, Vocabulary, analyse_title, load_vocabulary
+from bot.themes.titles import TitleKey, Vocabulary, analyse_title, load_vocabulary, slug
 from bot.themes.types import Source, Theme, build_theme
 
 log = logging.getLogger(__name__)
@@ -40,9 +41,23 @@ def merge_items(essays: list[Essay], vocab: Vocabulary, audience: str | None = N
         subject = essay_subject(essay, vocab)
         for item in essay.items:
             key = analyse_title(item.title, vocab)
+            if item.prose and key.concept is not None and not _about(item.body, key, vocab):
+                key = TitleKey(slug(key.phrase), key.phrase, None, key.kind)
             source = _source(item, key, essay.title or essay.name, subject, audience)
             groups[key.key].append((source, key))
     return sorted((_theme(tid, members) for tid, members in groups.items()), key=lambda t: t.id)
+
+
+def _about(text: str, key: TitleKey, vocab: Vocabulary) -> bool:
+    """A prose paragraph is about a bank concept when its own words keep naming it: three times,
+    or twice with once in its opening sentence (a paragraph on debt and low mood that mentions
+    an experience in passing is not about sharing experiences)."""
+    assert key.concept is not None
+    words = [w for w, cid in vocab.words.items() if cid == key.concept.id]
+    stems = {w[:-1] if w.endswith("s") and len(w) > 4 else w for w in words}
+    pattern = r"\b(?:" + "|".join(re.escape(s) for s in sorted(stems, key=len, reverse=True)) + ")"
+    uses = len(re.findall(pattern, text.lower()))
+    return uses >= 3 or (uses == 2 and re.search(pattern, first_sentence(text).lower()) is not None)
 
 
 def theme_json(themes: list[Theme]) -> list[dict]:
@@ -137,7 +152,7 @@ def _source(
 
 
 def _kind(item: Item, key: TitleKey) -> str:
-    if item.prose and item.title.rstrip("…") in item.body:
+    if item.prose and any(s.startswith(item.title.rstrip("…")) for s in sentences(item.body)):
         return "opening"  # no phrase named the paragraph: one of its sentences is the title
     return "prose" if item.prose and key.kind == "noun" else key.kind
 
