@@ -73,12 +73,12 @@ def test_no_title_that_is_not_a_noun_phrase_is_slotted(built):
 
 
 def test_instructions_and_sentences_are_quoted_whole_never_slotted(built):
-    themes, prompts = built["ways-to-show-up.md"]
+    _, prompts = built["ways-to-show-up.md"]
     questions = " ".join(p.question for p in prompts)
     assert "“Ask before you help.”" in questions
     for bad in ("about ask before", "about make the first", "about pair newcomers", "of learn"):
         assert bad not in questions.lower()
-    themes, prompts = built["shelter-nights.md"]
+    _themes, prompts = built["shelter-nights.md"]
     questions = " ".join(p.question for p in prompts).lower()
     assert "around ask for help early" not in questions
     assert "view of time is short" not in questions
@@ -116,7 +116,7 @@ def test_prose_titles_are_phrases_a_reader_would_write(built):
         else:
             assert len(title.split()) >= 5, title
         assert title != "Peer"
-        assert "CBT" != title and not title.lower().startswith("changing")
+        assert title != "CBT" and not title.lower().startswith("changing")
 
 
 def test_questions_fit_the_kind_of_quote(built):
