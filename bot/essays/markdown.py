@@ -29,7 +29,7 @@ class Block:
     ``lead`` and ``rest`` split a paragraph that opens on bold or emphasised words
     ("**Ask first.** Most people…") into that lead and the text after it."""
 
-    kind: str  # "heading", "paragraph", "list", "item", "quote"
+    kind: str  # "heading", "paragraph", "list", "item", "quote", "rule" (a thematic break)
     text: str = ""
     level: int = 0  # heading level; list nesting depth
     ordered: bool = False
@@ -37,6 +37,7 @@ class Block:
     lead: str = ""
     rest: str = ""
     linked: bool = False  # a paragraph that is nothing but a link
+    stressed: str = ""  # the first few words in bold or italics inside a paragraph
     children: list[Block] = field(default_factory=list)
 
     def paragraphs(self) -> list[Block]:
@@ -81,6 +82,9 @@ def parse_blocks(text: str) -> list[Block]:
             if block.kind == "paragraph":
                 block.lead, block.rest = _emphasised_lead(token.children or [])
                 block.linked = _only_a_link(token.children or [])
+                block.stressed = _stressed(token.children or [])
+        elif kind == "hr":
+            stack[-1].children.append(Block("rule"))
         elif kind == "fence":
             continue  # code has no place in a discussion question
     return root.children
@@ -102,6 +106,19 @@ def plain_text(children: list[Token]) -> str:
         elif child.type == "image":
             parts.append(plain_text(child.children or []))
     return " ".join("".join(parts).split())
+
+
+def _stressed(children: list[Token]) -> str:
+    """The first span in bold or italics of a paragraph ("We offer a **quiet room** at…")."""
+    for i, token in enumerate(children):
+        if token.type in ("strong_open", "em_open"):
+            closing = token.type.replace("_open", "_close")
+            end = next(
+                (j for j in range(i + 1, len(children)) if children[j].type == closing), None
+            )
+            text = plain_text(children[i + 1 : end]) if end else ""
+            return text.strip(" .,:;") if 0 < len(text.split()) <= 6 else ""
+    return ""
 
 
 def _only_a_link(children: list[Token]) -> bool:

@@ -82,6 +82,11 @@ def noun_phrase_problem(
     return _verb_problem(low)
 
 
+def _nounish(word: str) -> bool:
+    classes = word_classes(word)
+    return not classes or bool(classes & _NOMINAL - {"ADJ"}) or word.endswith("s")
+
+
 def is_acronym(word: str) -> bool:
     """ "NHS", "CBT", "PTSD's": two or more capitals and no lower-case letter but a plural -s."""
     core = re.sub(r"(?:['’]s|s)$", "", word)
@@ -103,7 +108,7 @@ def _verb_problem(low: list[str]) -> str | None:
             continue
         if word.endswith("ing") or (low[0].endswith("ing") and classes <= {"ADV", "ADP"}):
             continue  # a gerund and its particle ("keeping culture alive", "cooking together")
-        if word.endswith(("ed", "en")) and i + 1 < len(low) and low[i + 1] not in _PREPOSITIONS:
+        if word.endswith(("ed", "en")) and i + 1 < len(low) and _nounish(low[i + 1]):
             continue  # a participle before its noun ("shared tools")
         return f"verb {word!r}"
     first = low[0]
@@ -119,6 +124,10 @@ def _verb_problem(low: list[str]) -> str | None:
 _LEANS_BACK = _set(
     """this these that those it its they them their he she his her him such both there then
     and but so or also still yet which thus hence however instead otherwise besides here"""
+)
+_CLAUSE_LEANS_BACK = re.compile(
+    r"(?i)^(?:when|if|because|although|though|as|once|after|before|since|while|until|unless|"
+    r"even if|even when)\s+(?:they|he|she|it|this|that|these|those|them)\b"
 )
 _THIRD_PERSON = re.compile(r"\b(?:he|she|him|his|her|hers|himself|herself)\b", re.IGNORECASE)
 _ANTECEDENT = re.compile(
@@ -158,7 +167,7 @@ def stands_alone(sentence: str) -> bool:
     first = re.sub(r"[^\w'’]", "", words[0]).lower()
     if first in _LEANS_BACK or _MARKUP.search(text) or _CV.search(text):
         return False
-    if _POINTS_BACK.search(text):
+    if _POINTS_BACK.search(text) or _CLAUSE_LEANS_BACK.match(text):
         return False
     pronoun = _THIRD_PERSON.search(text)
     if pronoun and not _ANTECEDENT.search(text[: pronoun.start()]):

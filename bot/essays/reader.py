@@ -181,7 +181,9 @@ def _structured_items(blocks: list[Block], every: bool = False) -> list[Raw]:
     for head, content in sections:
         if head is not None and _RECAP_HEADING.match(head.text):
             continue
-        listed = _listed_items(content, items)
+        listed = _listed_items(content, items, loose=head is None)
+        if listed and head is not None and not any(body for _, _, body, _ in listed):
+            listed = []  # "## Rotate hosts" with a short list of points: the section is the item
         if listed:
             items.extend(listed)
             if not any(body for _, _, body, _ in listed):
@@ -210,7 +212,9 @@ def _sections(blocks: list[Block], every: bool = False) -> list[tuple[Block | No
     for block in blocks:
         if block.kind == "heading" and block.level <= level:
             out.append((block, []))
-        elif block.kind != "heading":
+        elif block.kind == "rule" and out[-1][0] is not None:
+            out.append((None, []))  # "---": what follows is no part of the section above
+        elif block.kind not in ("heading", "rule"):
             out[-1][1].append(block)
     return out
 
@@ -223,13 +227,14 @@ def _item_level(heads: list[Block]) -> int:
     return max(set(levels), key=lambda lv: (levels.count(lv), lv))
 
 
-def _listed_items(content: list[Block], earlier: list[Raw]) -> list[Raw]:
-    """The items of the titled lists among ``content`` (a recap of earlier items is none)."""
+def _listed_items(content: list[Block], earlier: list[Raw], loose: bool = False) -> list[Raw]:
+    """The items of the titled lists among ``content`` (a recap of earlier items is none);
+    with ``loose``, bullets of whole sentences count as titled."""
     found: list[Raw] = []
     for block in content:
         if block.kind != "list":
             continue
-        entries = [_list_entry(item) for item in block.children]
+        entries = [_list_entry(item, loose) for item in block.children]
         titled = [e for e in entries if e is not None]
         if len(titled) < 2 or len(titled) * 2 < len(entries):
             continue
@@ -276,10 +281,11 @@ def _continues(open_list: Block | None, block: Block, between: list[Block]) -> b
     return last is not None and first == last + 1
 
 
-def _list_entry(item: Block) -> Raw | None:
+def _list_entry(item: Block, loose: bool = False) -> Raw | None:
     """One list item as (number, title, body): a bold or emphasised lead, a short "Title:" or
-    a short item on its own is its title; a numbered item of plain text is titled later by a
-    phrase of its own."""
+    a short item on its own is its title, and so is a few words in bold inside it; a numbered
+    item of plain text (with ``loose``, a long bullet too) is titled by its first sentence when
+    that is short, else later by a phrase of its own."""
     paragraphs = item.paragraphs()
     if not paragraphs or (paragraphs[0].linked and len(paragraphs) == 1):
         return None  # a link to follow ("[Join the rota](…)") is no theme
@@ -291,7 +297,14 @@ def _list_entry(item: Block) -> Raw | None:
         return item.number, m.group("title"), _join(m.group("body"), more), False
     if len(first.text.split()) <= 8 and (not more or not _ENDS_SENTENCE.search(first.text)):
         return item.number, first.text, more, False
-    if item.ordered:
+    if first.stressed:  # "We offer a **quiet room** at larger events."
+        title = first.stressed[:1].upper() + first.stressed[1:]
+        return item.number, title, _join(first.text, more), False
+    if item.ordered or (loose and len(first.text.split()) >= 12):
+        lead = first_sentence(first.text)
+        rest = _join(first.text[len(lead) :].strip(), more)
+        if rest and len(lead.split()) <= 12 and lead.endswith((".", "!")):
+            return item.number, lead, rest, False  # "1) Write the rules down. Arguments…"
         return item.number, "", _join(first.text, more), True
     return None
 

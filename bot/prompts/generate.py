@@ -136,6 +136,24 @@ _BARE_NOUNS = frozenset(
         "activism",
         "moderation",
         "representation",
+        "access",
+        "advice",
+        "information",
+        "transport",
+        "housing",
+        "funding",
+        "training",
+        "feedback",
+        "knowledge",
+        "research",
+        "childcare",
+        "healthcare",
+        "food",
+        "aid",
+        "support",
+        "solidarity",
+        "joy",
+        "silence",
     ]
 )
 
@@ -381,17 +399,19 @@ def _title_quotable(title: str) -> bool:
     """A title said whole as a sentence ("Time is short.", "Ask before you help."): it has a
     verb, and is no question and no pointer back ("Passing it on" names, it says nothing)."""
     finite = load_vocabulary().lists["finite_verbs"]
+    first = title.split()[0].lower() if title.split() else ""
     return (
         reads_as_sentence(title, finite)
         and not title.rstrip().endswith("?")
         and not _leans_back(title)
+        and first not in ("what", "why", "how", "when", "where", "who", "which", "whether")
     )
 
 
 def _fill(template: str, theme: Theme, source: Source, quote: str) -> str:
     phrase = neutralise_mentions(theme.phrase.strip() or theme.title.lower())
     values = {
-        "phrase": phrase,
+        "phrase": with_article(phrase) if theme.kind in ("noun", "prose") else phrase,
         "the_phrase": with_article(phrase),
         "does": "do" if is_plural(phrase) else "does",
         "subject": neutralise_mentions(source.subject),
@@ -406,10 +426,18 @@ def with_article(phrase: str) -> str:
     words = phrase.split()
     if not words or is_plural(phrase) or " and " in phrase or len(words) > 4:
         return phrase
-    head = words[-1].lower()
+    if words[0].lower() in ("the", "a", "an") or words[0].lower().endswith("ing"):
+        return phrase  # "keeping culture alive" is said without an article
+    cut = next((i for i, w in enumerate(words) if i and w.lower() in _HEAD_ENDS), len(words))
+    head = words[cut - 1].lower()
     if head.endswith(_BARE_ENDINGS) or head in _BARE_NOUNS or words[0][:1].isupper():
         return phrase
     return f"the {phrase}"
+
+
+_HEAD_ENDS = frozenset(
+    ["of", "for", "in", "on", "across", "between", "with", "from", "about", "at"]
+)
 
 
 def is_plural(phrase: str) -> bool:
@@ -418,7 +446,7 @@ def is_plural(phrase: str) -> bool:
     if " and " in phrase or "," in phrase:
         return True
     head = words[-1].lower() if words else ""
-    cut = next((i for i, w in enumerate(words) if w.lower() in ("of", "for", "in", "on")), None)
+    cut = next((i for i, w in enumerate(words) if w.lower() in _HEAD_ENDS), None)
     if cut:
         head = words[cut - 1].lower()
     if head.endswith(("ss", "us", "is")):

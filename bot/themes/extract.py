@@ -94,6 +94,7 @@ def essay_subject(essay: Essay, vocab: Vocabulary) -> str:
     head, colon, tail = title.partition(":")
     candidates = [tail.strip()] if colon and not _DESCRIPTIVE.match(tail.strip()) else []
     candidates += [head.strip(), _CUT.split(head.strip())[0].strip()]
+    candidates.append(_AT_PREPOSITION.split(candidates[-1])[0].strip())  # "Mutual aid in our…"
     for candidate in candidates:
         phrase = _subject_phrase(candidate, vocab)
         if phrase:
@@ -102,9 +103,11 @@ def essay_subject(essay: Essay, vocab: Vocabulary) -> str:
 
 
 _DESCRIPTIVE = re.compile(r"(?i)^(?:a|an|the|one|my|our|\d+|what|how|why|notes?)\b")
+_AT_PREPOSITION = re.compile(r"(?i)\s(?:in|for|of|at|on|from|with|across|among|after)\s")
 _CUT = re.compile(r"(?i)\s(?:and the|who|that|which|where|when|with the)\s|,\s")
 _LIST_HEADS = frozenset(
-    ["ways", "things", "lessons", "tips", "reasons", "steps", "ideas", "notes", "thoughts"]
+    """ways things lessons tips reasons steps ideas notes thoughts list post draft essay article
+    blog piece advice update""".split()  # noqa: SIM905 - a word list reads better as text
 )
 
 
@@ -123,6 +126,8 @@ def _subject_phrase(title: str, vocab: Vocabulary) -> str:
     if len(words) > 5 or words[-1].lower() in _LIST_HEADS:
         return ""
     phrase = " ".join(words)
+    if title.lower().startswith("the ") and not phrase.lower().startswith("the "):
+        phrase = "the " + phrase  # "The anxious volunteer": an essay on the anxious volunteer
     first = words[0]
     keep = first.isupper() or vocab.has("proper_nouns", first.lower()) or first.lower() in CALENDAR
     return phrase if keep else phrase[:1].lower() + phrase[1:]

@@ -106,7 +106,10 @@ def analyse_title(title: str, vocab: Vocabulary) -> TitleKey:
     phrase = _surface(_without_determiners(phrase_tokens, vocab), title, vocab)
     key = _lookup(conjuncts, phrase or title.strip(), vocab)
     proper = vocab.lists["proper_nouns"]
-    if key.concept is None and noun_phrase_problem(key.phrase, _title_case(title), proper):
+    instruction = start > 0 and not gerund_head and not lower[0].endswith(("ing", "ed"))
+    if key.concept is None and (  # "Protect your own time" is an instruction, not "own time"
+        instruction or noun_phrase_problem(key.phrase, _title_case(title), proper)
+    ):
         return TitleKey(slug(" ".join(lower[:5])), title.strip(), None, "sentence")
     return key
 

@@ -111,3 +111,52 @@ def test_markdown_in_a_txt_file_is_read_as_markdown(tmp_path):
     [essay] = read_essays(tmp_path)
     assert titles(essay) == ["Cook together", "Walk together"]
     assert essay.items[0].body == "Meals start talks."
+
+
+def test_numbered_h3_headings_keep_their_bullets_and_skip_image_tldr_and_outro(essays):
+    essay = essays["lessons.md"]
+    assert titles(essay) == [
+        "Shorter books get finished",
+        "Rotating hosts keeps it alive",
+        "The quiet members have the best insights",
+        "Not every book has to be about us",
+    ]
+    assert "Hosts pick from a shortlist." in essay.items[1].body
+    assert "Thanks for reading" not in essay.items[-1].body
+
+
+def test_tips_numbered_with_a_short_first_sentence_are_titled_by_it(essays):
+    essay = essays["moderator-advice.txt"]
+    assert titles(essay)[:2] == [
+        "Write the rules down before you need them",
+        "Never moderate while you are angry",
+    ]
+    assert essay.items[0].body.startswith("Arguments about what is allowed")
+
+
+def test_bullets_of_whole_sentences_are_titled_by_their_bold_words(essays):
+    essay = essays["bold-in-sentences.md"]
+    assert titles(essay) == [
+        "Step-free access details",
+        "Food and drink",
+        "Quiet room",
+        "Captioned live",
+        "Public transport access",
+    ]
+
+
+def test_sections_nest_under_parts_and_a_final_thoughts_section_is_no_item(essays):
+    assert titles(essays["part-structure.md"]) == [
+        "Grocery runs",
+        "Phone trees",
+        "Tool library",
+        "Skill swaps",
+    ]
+    anxious = essays["anxious-volunteer.md"]
+    assert anxious.heading == "The anxious volunteer"
+    assert titles(anxious) == [
+        "Why does this matter?",
+        "What helped me",
+        "What organisations can do",
+    ]
+    assert "first shift is the hardest one" in anxious.items[0].body  # the quote, marker gone

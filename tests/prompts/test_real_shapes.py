@@ -176,3 +176,23 @@ def test_the_subject_is_a_short_phrase_of_the_title_or_none(built):
             assert wanted in questions, name
         assert unwanted not in questions, name
         assert subjects <= {wanted or ""}, (name, subjects)
+
+
+def test_headings_that_ask_or_name_nothing_are_never_quoted_as_a_line(built):
+    _, prompts = built["anxious-volunteer.md"]
+    for prompt in prompts:
+        assert "“What helped me.”" not in prompt.question
+        assert "“What organisations can do.”" not in prompt.question
+        assert "“Why does this matter?" not in prompt.question
+
+
+def test_an_instruction_is_not_cut_down_to_its_object(built):
+    _, prompts = built["moderator-advice.txt"]
+    questions = " ".join(p.question for p in prompts)
+    assert "about own time" not in questions and "“Protect your own time.”" in questions
+
+
+def test_slotted_phrases_get_an_article_where_english_needs_one(built):
+    _, prompts = built["part-structure.md"]
+    questions = " ".join(p.question for p in prompts)
+    assert "about tool library" not in questions and "of tool library" not in questions
