@@ -74,12 +74,27 @@ def noun_phrase_problem(
             return f"acronym {word!r}"
     if low[-1] in _ENDS_BADLY or low[0] in _CONJUNCTIONS:
         return "a fragment"
+    joined = [i for i, w in enumerate(low[:-1]) if w in ("and", "or", "versus", "vs")]
+    if any(low[i + 1] in _PREPOSITIONS for i in joined):
+        return "a fragment"  # "online versus in person"
     for i, word in enumerate(words):
+        if low[i] in _PREPOSITIONS or low[i] in _ARTICLES or low[i] in _CONJUNCTIONS:
+            continue
         if word[:1].isupper() and low[i] not in KNOWN_ACRONYMS | proper | CALENDAR:
             classes = word_classes(low[i])
             if not classes or (i > 0 and not title_case and "PROPN" not in classes):
                 return f"name {word!r}"
     return _verb_problem(low)
+
+
+# Verbs that open instructions ("Keep it cheap", "Label every dish") and seldom open a title
+# that names something.
+IMPERATIVES = _set(
+    """make start keep take give set find let get put show try ask join pair label meet agree
+    hold leave stop bring say tell go do be stay begin invite check follow choose pick write
+    speak listen close create remember forget thank lead protect offer call build reach learn
+    use treat ban add cut drop skip run avoid accept embrace expect respect allow admit"""
+)
 
 
 def _nounish(word: str) -> bool:
@@ -112,9 +127,14 @@ def _verb_problem(low: list[str]) -> str | None:
             continue  # a participle before its noun ("shared tools")
         return f"verb {word!r}"
     first = low[0]
+    if len(low) > 1 and first in IMPERATIVES:
+        return f"instruction {first!r}"  # "Make space for silence", "Start small"
     if len(low) > 1 and "VERB" in word_classes(first) and not first.endswith(("ing", "ed", "s")):
         second = low[1]
-        if second in _ARTICLES or second in _PARTICLES or second in _PREPOSITIONS:
+        noun = "NOUN" in word_classes(first)  # "Power of small groups" is a noun phrase
+        if second in _ARTICLES or second in _DETERMINERS or second in _PARTICLES:
+            return f"instruction {first!r}"
+        if second in _PREPOSITIONS and not noun:
             return f"instruction {first!r}"
         if len(low) > 2 and second.endswith("s") and low[2] in _PREPOSITIONS:
             return f"instruction {first!r}"  # "Pair newcomers with a buddy"
@@ -207,9 +227,18 @@ def names_someone(sentence: str) -> bool:
             continue
         if lower.endswith(("ese", "ish", "ian", "ean")) or before in _PLACE_PREPOSITIONS:
             continue
-        if not word_classes(lower):
-            return True
+        if not word_classes(lower) and (m.start() > 0 or _verb_follows(sentence[m.end() :])):
+            return True  # a sentence's first word is a name only when a verb follows it
     return False
+
+
+def _verb_follows(rest: str) -> bool:
+    """The next word is a verb and nothing else ("Mei joined…", "Arjun said…")."""
+    m = re.match(r"\s+([a-z’']+)", rest)
+    if not m:
+        return False
+    classes = word_classes(m.group(1))
+    return m.group(1) in _AUXILIARIES or (bool(classes) and not classes & _NOMINAL)
 
 
 _PLACE_PREPOSITIONS = _set("in at from to near across around outside inside of the")

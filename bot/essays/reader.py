@@ -42,6 +42,7 @@ _RECAP_HEADING = re.compile(
 )
 _INTRO_HEADING = re.compile(r"(?i)^\W*(?:introduction|intro|about me|about the author|preface)\b")
 _RECAP_STOP = frozenset(["with", "your", "that", "this", "from", "about", "what", "when", "them"])
+_SYMBOLS = re.compile(r"^[^\w\"“'‘(\[]+")  # "🌱 Step 1: Start small"
 _ENDS_SENTENCE = re.compile(r"[.!?…][\"'”’)\]*_]*\s*$")
 
 
@@ -195,7 +196,7 @@ def _structured_items(blocks: list[Block], every: bool = False) -> list[Raw]:
         ):
             body = _body(content, items)
             if body:
-                number, title = _split_number(head.text)
+                number, title = _split_number(_SYMBOLS.sub("", head.text))
                 items.append((number, _heading_title(title), body, False))
     if any(body for _, _, body, _ in items):  # a list of bare names beside items with text
         items = [i for i in items if i[2] or i[1] not in bare]  # is an aside, not items
@@ -246,14 +247,19 @@ def _listed_items(content: list[Block], earlier: list[Raw], loose: bool = False)
 
 def _regrouped(blocks: list[Block]) -> list[Block]:
     """Blocks as the writer meant them: a paragraph in bold on its own ("**1. Ask first**") is a
-    heading; lists of one kind split by a change of marker, or by paragraphs that were not
-    indented under an item, are one list, those paragraphs belonging to the item above."""
+    heading, and so is the bold lead of paragraphs that open on one (two at least); lists of one
+    kind split by a change of marker, or by paragraphs that were not indented under an item, are
+    one list, those paragraphs belonging to the item above."""
     out: list[Block] = []
     open_list: Block | None = None
     between: list[Block] = []
+    led = [b for b in blocks if b.kind == "paragraph" and b.lead and b.rest]
     for block in blocks:
         if block.kind == "paragraph" and block.lead and not block.rest:
             block = Block("heading", block.lead, level=7)
+        elif len(led) >= 2 and block in led:  # "**Label every dish.** People arrive…"
+            out.append(Block("heading", block.lead, level=7))
+            block = Block("paragraph", block.rest)
         if block.kind == "list" and _continues(open_list, block, between):
             open_list.children[-1].children.extend(between)
             open_list.children.extend(block.children)

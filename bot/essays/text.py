@@ -148,8 +148,8 @@ def key_phrase(paragraph: str, paragraphs: list[str]) -> str:
         return (counts[phrase] * idf * weight, len(phrase), phrase)
 
     attested = [p for p in counts if _well_attested(p, paragraph) and _may_title(p, paragraph)]
-    if not attested:
-        return _best_sentence(paragraph)  # quoted whole rather than a weak phrase
+    if not attested:  # what the opening sentence is about, else that sentence quoted whole
+        return _topic_subject(paragraph) or _best_sentence(paragraph)
     best = max(attested, key=score)
     longer = [p for p in attested if " " in p and best in p.split() and counts[p] >= 2]
     if " " not in best and longer:  # "peer support", not "peer"
@@ -193,6 +193,47 @@ def _without_names(paragraph: str) -> str:
         contraction = re.search(r"[’'](?:re|ve|ll|d|m)$|n[’']t$", core.lower()) is not None
         out.append(" ; " if name or acronym or contraction else word)
     return " ".join(out)
+
+
+def _topic_subject(paragraph: str) -> str:
+    """The subject of the paragraph's opening sentence when it is a plain noun phrase:
+    "Loneliness among older people is often invisible." -> "Loneliness among older people"."""
+    from bot.essays.phrases import noun_phrase_problem
+
+    found = sentences(paragraph)
+    words = re.findall(r"[A-Za-z][A-Za-z'’-]*|[,;:]", found[0]) if found else []
+    subject: list[str] = []
+    for word in words:
+        low = word.lower()
+        classes = word_classes(low)
+        if low in _SUBJECT_ENDS or (classes and not classes & {"NOUN", "ADJ", "PROPN"}):
+            break
+        subject.append(word)
+    while subject and subject[0].lower() in ("the", "a", "an"):
+        subject = subject[1:]
+    if not 1 <= len(subject) <= 6 or len(subject) == len(words):
+        return ""
+    first = subject[0].lower()
+    if first in STOPWORDS or (not word_classes(first) and not first.endswith(_ENGLISH_ENDINGS)):
+        return ""  # "Over time families…", or a name: "Arjun and Mei ran the group"
+    phrase = " ".join([first, *subject[1:]])
+    head = subject[-1].lower()
+    if noun_phrase_problem(phrase) or "NOUN" not in word_classes(head) or head in _WEAK_TITLES:
+        return ""
+    if len(subject) == 1 and not _well_attested(head, paragraph):
+        return ""
+    return phrase[:1].upper() + phrase[1:]
+
+
+_ENGLISH_ENDINGS = (*_ABSTRACT_ENDINGS, "al", "ive", "ous", "ic", "ing", "ed", "ers", "ful", "less")
+_SUBJECT_ENDS = frozenset(
+    re.findall(
+        r"\S+",
+        """is are was were be been am has have had do does did can could will would shall should
+        may might must , ; : often always never rarely sometimes usually also still just only
+        that which who""",
+    )
+)
 
 
 def _best_sentence(paragraph: str) -> str:

@@ -424,7 +424,8 @@ def _fill(template: str, theme: Theme, source: Source, quote: str) -> str:
 def with_article(phrase: str) -> str:
     """``phrase`` with "the" when its head is a singular count noun ("the night shift")."""
     words = phrase.split()
-    if not words or is_plural(phrase) or " and " in phrase or len(words) > 4:
+    joined = re.search(r"\b(?:and|or|versus|vs)\b", phrase)
+    if not words or is_plural(phrase) or joined or len(words) > 4:
         return phrase
     if words[0].lower() in ("the", "a", "an") or words[0].lower().endswith("ing"):
         return phrase  # "keeping culture alive" is said without an article

@@ -121,6 +121,11 @@ def _subject_phrase(title: str, vocab: Vocabulary) -> str:
     if not words or words[0].lower() in _NUMBER_WORDS:
         return ""
     cut = next((i for i, w in enumerate(words) if i and vocab.has("prepositions", w)), None)
+    light = cut and (
+        vocab.has("light_nouns", words[cut - 1].lower()) or words[cut - 1].lower() in _LIGHT
+    )
+    if light and cut + 1 < len(words):  # "The Power Of Small Groups" is about small groups
+        return _subject_phrase(" ".join(words[cut + 1 :]), vocab)
     if cut and not words[0].endswith("ing"):
         words = words[:cut]
     if len(words) > 5 or words[-1].lower() in _LIST_HEADS:
@@ -133,6 +138,9 @@ def _subject_phrase(title: str, vocab: Vocabulary) -> str:
     return phrase if keep else phrase[:1].lower() + phrase[1:]
 
 
+_LIGHT = frozenset(
+    ["role", "importance", "art", "benefits", "benefit", "case", "magic", "joy", "future"]
+)
 _NUMBER_WORDS = frozenset(
     ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "some"]
 )
@@ -157,7 +165,10 @@ def _source(
 
 
 def _kind(item: Item, key: TitleKey) -> str:
-    if item.prose and any(s.startswith(item.title.rstrip("…")) for s in sentences(item.body)):
+    title = item.title.rstrip("…")
+    cut = item.title.endswith("…")
+    found = sentences(item.body)
+    if item.prose and any(s.rstrip(".!") == title or (cut and s.startswith(title)) for s in found):
         return "opening"  # no phrase named the paragraph: one of its sentences is the title
     return "prose" if item.prose and key.kind == "noun" else key.kind
 

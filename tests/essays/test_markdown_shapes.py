@@ -160,3 +160,29 @@ def test_sections_nest_under_parts_and_a_final_thoughts_section_is_no_item(essay
         "What organisations can do",
     ]
     assert "first shift is the hardest one" in anxious.items[0].body  # the quote, marker gone
+
+
+def test_paragraphs_opening_in_bold_are_items(essays):
+    assert titles(essays["bold-paras.md"]) == [
+        "Label every dish",
+        "Have a greeter at the door",
+        "Keep it cheap",
+        "End on time",
+    ]
+    assert essays["bold-paras.md"].items[0].body.startswith("People arrive with allergies")
+
+
+def test_emoji_and_step_counters_are_left_out_of_heading_titles(essays):
+    essay = essays["emoji-steps.md"]
+    assert [(i.number, i.title) for i in essay.items] == [
+        (1, "Start small"),
+        (2, "Agree on confidentiality"),
+        (3, "Make space for silence"),
+        (4, "Meet regularly"),
+    ]
+
+
+def test_prose_paragraphs_are_titled_by_what_their_opening_sentence_is_about(essays):
+    found = titles(essays["lunch-club.txt"])
+    assert "Loneliness among older people" in found
+    assert "Intergenerational projects" in found

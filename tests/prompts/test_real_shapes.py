@@ -196,3 +196,22 @@ def test_slotted_phrases_get_an_article_where_english_needs_one(built):
     _, prompts = built["part-structure.md"]
     questions = " ".join(p.question for p in prompts)
     assert "about tool library" not in questions and "of tool library" not in questions
+
+
+def test_title_case_headings_and_their_subject_read_right(built):
+    themes, prompts = built["title-case.md"]
+    questions = " ".join(p.question for p in prompts)
+    assert "online versus in person" not in questions.lower().replace(
+        "“online versus in person", ""
+    )
+    subjects = {s.subject for t in themes for s in t.sources}
+    assert subjects in ({"small groups"}, {"community life"})
+
+
+def test_instructions_in_bold_or_after_an_emoji_are_never_slotted(built):
+    for name in ("bold-paras.md", "emoji-steps.md"):
+        themes, prompts = built[name]
+        assert all(t.kind == "sentence" for t in themes), name
+        questions = " ".join(p.question for p in prompts).lower()
+        for bad in ("about label every", "about start small", "about make space", "step 1"):
+            assert bad not in questions, name
