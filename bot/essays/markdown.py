@@ -3,8 +3,8 @@
 Essays are read with markdown-it-py, a maintained CommonMark parser, so that lists, headings,
 emphasis, links and block quotes are read the way the writer's editor shows them, whatever mix
 of ``1.``, ``1)``, ``-``, ``**bold**`` and ``[links](…)`` they use. Indented lines stay text:
-an essay has no code, and writers indent paragraphs. Front matter (``---`` … ``---`` at the top)
-is set aside; its ``title:`` becomes the essay's heading.
+an essay has no code, and writers indent paragraphs; tables are left out. Front matter
+(``---`` … ``---`` at the top) is set aside; its ``title:`` becomes the essay's heading.
 """
 
 from __future__ import annotations
@@ -15,7 +15,11 @@ from dataclasses import dataclass, field
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-_PARSER = MarkdownIt("commonmark").disable(["code", "html_block", "html_inline"])
+_PARSER = (
+    MarkdownIt("commonmark")
+    .enable(["table", "strikethrough"])
+    .disable(["code", "html_block", "html_inline"])
+)
 _FRONT_MATTER = re.compile(r"\A(?:\ufeff)?(---|\+\+\+)[ \t]*\n(.*?\n)?\1[ \t]*(?:\n|\Z)", re.S)
 _FRONT_TITLE = re.compile(r"^title\s*[:=]\s*[\"']?(?P<title>.*?)[\"']?\s*$", re.M)
 _CLOSING = ("bullet_list_close", "ordered_list_close", "list_item_close", "blockquote_close")
@@ -60,6 +64,7 @@ def parse_blocks(text: str) -> list[Block]:
     """The document's top-level blocks."""
     root = Block("root")
     stack = [root]
+    current: Block | None = None  # the heading or paragraph whose text comes next
     for token in _PARSER.parse(text):
         kind = token.type
         if kind in ("bullet_list_open", "ordered_list_open"):
@@ -73,11 +78,15 @@ def parse_blocks(text: str) -> list[Block]:
         elif kind in _CLOSING:
             stack.pop()
         elif kind == "heading_open":
-            stack[-1].children.append(Block("heading", level=int(token.tag[1:])))
+            current = Block("heading", level=int(token.tag[1:]))
+            stack[-1].children.append(current)
         elif kind == "paragraph_open":
-            stack[-1].children.append(Block("paragraph"))
-        elif kind == "inline" and stack[-1].children:
-            block = stack[-1].children[-1]
+            current = Block("paragraph")
+            stack[-1].children.append(current)
+        elif kind in ("heading_close", "paragraph_close"):
+            current = None
+        elif kind == "inline" and current is not None:  # table cells have no block of their own
+            block = current
             block.text = plain_text(token.children or [])
             if block.kind == "paragraph":
                 block.lead, block.rest = _emphasised_lead(token.children or [])

@@ -395,6 +395,7 @@ def _split_number(title: str) -> tuple[int | None, str]:
 
 
 def _clean_title(title: str) -> str:
+    title = re.sub(r"^\[[ xX]\]\s+", "", title)  # a task list's box
     title = re.sub(r"[*_`]+", "", title).strip()
     return title.rstrip(" :.-–—").strip()
 
