@@ -20,6 +20,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.essays.articles import is_plural, with_article
 from bot.essays.phrases import reads_as_sentence, stands_alone
 from bot.essays.text import clip, sentences
 from bot.prompts.quotes import quote_kind
@@ -99,61 +100,6 @@ _SMALL_WORDS = frozenset(
         "just",
         "also",
         "only",
-    ]
-)
-# Heads that read right without "the" mid-sentence: abstract and mass nouns.
-_BARE_ENDINGS = ("ity", "tion", "sion", "ness", "ment", "ship", "ism", "ance", "ence", "ing", "ure")
-_BARE_NOUNS = frozenset(
-    [
-        "health",
-        "money",
-        "food",
-        "grief",
-        "work",
-        "love",
-        "music",
-        "art",
-        "culture",
-        "language",
-        "water",
-        "time",
-        "trust",
-        "faith",
-        "care",
-        "help",
-        "safety",
-        "security",
-        "justice",
-        "family",
-        "home",
-        "land",
-        "play",
-        "rest",
-        "shame",
-        "pride",
-        "debt",
-        "peace",
-        "activism",
-        "moderation",
-        "representation",
-        "access",
-        "advice",
-        "information",
-        "transport",
-        "housing",
-        "funding",
-        "training",
-        "feedback",
-        "knowledge",
-        "research",
-        "childcare",
-        "healthcare",
-        "food",
-        "aid",
-        "support",
-        "solidarity",
-        "joy",
-        "silence",
     ]
 )
 
@@ -419,43 +365,6 @@ def _fill(template: str, theme: Theme, source: Source, quote: str) -> str:
         "title": essay_title(source),
     }
     return template.format(**values)
-
-
-def with_article(phrase: str) -> str:
-    """``phrase`` with "the" when its head is a singular count noun ("the night shift")."""
-    words = phrase.split()
-    joined = re.search(r"\b(?:and|or|versus|vs)\b", phrase)
-    if not words or is_plural(phrase) or joined or len(words) > 4:
-        return phrase
-    if words[0].lower() in ("the", "a", "an") or words[0].lower().endswith("ing"):
-        return phrase  # "keeping culture alive" is said without an article
-    cut = next((i for i, w in enumerate(words) if i and w.lower() in _HEAD_ENDS), len(words))
-    head = words[cut - 1].lower()
-    if head.endswith(_BARE_ENDINGS) or head in _BARE_NOUNS or words[0][:1].isupper():
-        return phrase
-    return f"the {phrase}"
-
-
-_HEAD_ENDS = frozenset(
-    ["of", "for", "in", "on", "across", "between", "with", "from", "about", "at"]
-)
-
-
-def is_plural(phrase: str) -> bool:
-    """A phrase whose verb takes the plural: joined nouns, or a plural head (by the lexicon)."""
-    words = re.split(r"\s+", phrase.strip())
-    if " and " in phrase or "," in phrase:
-        return True
-    head = words[-1].lower() if words else ""
-    cut = next((i for i, w in enumerate(words) if w.lower() in _HEAD_ENDS), None)
-    if cut:
-        head = words[cut - 1].lower()
-    if head.endswith(("ss", "us", "is")):
-        return False
-    from lemminflect import getLemma  # the English lexicon, loaded only when generating
-
-    lemma = getLemma(head, upos="NOUN")
-    return bool(lemma) and lemma[0] != head
 
 
 def _audience(theme: Theme) -> str | None:

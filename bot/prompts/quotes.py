@@ -18,13 +18,13 @@ _ADVICE = re.compile(
 _FIRST_PERSON = re.compile(r"(?i)\b(?:i|we|my|our|me|us|i'm|i’m|i've|i’ve|i'd|i’d)\b")
 _PAST = re.compile(
     r"(?i)\b(?:was|were|had|did|went|came|felt|found|told|said|met|left|began|knew|thought|"
-    r"became|took|got|made|saw|stopped|started|learned|learnt|joined|moved|\w{3,}ed)\b"
+    r"became|took|got|made|saw|stopped|started|learned|learnt|joined|moved|(?<![-\w])\w{3,}ed)\b"
 )
 _FEELING = re.compile(
-    r"(?i)\b(?:felt|feel|feels|feeling|afraid|scared|lonely|alone|ashamed|shame|proud|pride|"
-    r"grateful|relieved|anxious|anxiety|hopeful|hope|joy|joyful|grief|angry|anger|hurt|"
-    r"welcome|welcomed|at home|homesick|embarrassed|nervous|overwhelmed|guilty|guilt|"
-    r"invisible|seen|heard|belong|belonging)\b"
+    r"(?i)\b(?:i|we)\s+(?:felt|feel|was|were|am|'m|’m|got|grew)\s+(?:so\s+|very\s+|really\s+)?"
+    r"(?:afraid|scared|lonely|alone|ashamed|proud|grateful|relieved|anxious|hopeful|joyful|"
+    r"angry|hurt|homesick|embarrassed|nervous|overwhelmed|guilty|invisible|exhausted|lost|"
+    r"welcome|safe|seen|heard|like)\b|\b(?:i|we)\s+(?:felt|feel)\b"
 )
 _NOT_IMPERATIVE = frozenset(["being", "to", "sometimes", "often", "every", "each", "most"])
 
@@ -38,7 +38,7 @@ def quote_kind(sentence: str) -> str:
     if _imperative(first, words) or _ADVICE.search(sentence):
         return "advice"
     personal = _FIRST_PERSON.search(sentence) is not None
-    if _FEELING.search(sentence) and (personal or re.search(r"(?i)\bfel[lt]\b", sentence)):
+    if _FEELING.search(sentence):
         return "feeling"
     if personal and _PAST.search(sentence):
         return "experience"

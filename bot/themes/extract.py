@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
+from bot.essays.articles import with_article
 from bot.essays.collection import load_collection
 from bot.essays.phrases import CALENDAR
 from bot.essays.reader import Essay, Item, read_essays
@@ -131,8 +132,8 @@ def _subject_phrase(title: str, vocab: Vocabulary) -> str:
     if len(words) > 5 or words[-1].lower() in _LIST_HEADS:
         return ""
     phrase = " ".join(words)
-    if title.lower().startswith("the ") and not phrase.lower().startswith("the "):
-        phrase = "the " + phrase  # "The anxious volunteer": an essay on the anxious volunteer
+    if not phrase.lower().startswith("the "):  # "an essay on the lunch club", "on food"
+        phrase = with_article(phrase)
     first = words[0]
     keep = first.isupper() or vocab.has("proper_nouns", first.lower()) or first.lower() in CALENDAR
     return phrase if keep else phrase[:1].lower() + phrase[1:]
