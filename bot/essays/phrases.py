@@ -164,6 +164,11 @@ _CV = re.compile(
     r"a (?:writer|coach|therapist|counsellor|counselor|organiser|organizer|volunteer|"
     r"facilitator|consultant|researcher))\b|^my name is\b|^about me\b"
 )
+_META = re.compile(
+    r"(?i)\b(?:this|the|my|our) (?:post|article|essay|piece|blog|newsletter|series)\b|"
+    r"\bi (?:will|want to|'ll|’ll|am going to) (?:share|explain|talk|write|tell)\b|"
+    r"^as an? [\w\s-]{2,40}, i\b|\bclick\b|\bsubscribe\b|\bthanks? (?:you )?for reading\b"
+)
 _MARKUP = re.compile(r"\*\*|__|\]\(|^#|^>|`")
 _POINTS_BACK = re.compile(
     r"(?i)\b(?:for (?:this|that|the same) reason|this is why|that is why|that's why|that’s why|"
@@ -187,7 +192,7 @@ def stands_alone(sentence: str) -> bool:
     first = re.sub(r"[^\w'’]", "", words[0]).lower()
     if first in _LEANS_BACK or _MARKUP.search(text) or _CV.search(text):
         return False
-    if _POINTS_BACK.search(text) or _CLAUSE_LEANS_BACK.match(text):
+    if _POINTS_BACK.search(text) or _CLAUSE_LEANS_BACK.match(text) or _META.search(text):
         return False
     pronoun = _THIRD_PERSON.search(text)
     if pronoun and not _ANTECEDENT.search(text[: pronoun.start()]):

@@ -41,6 +41,14 @@ _RECAP_HEADING = re.compile(
     r"quick recap|in a nutshell|further reading|resources|references|links)\b"
 )
 _INTRO_HEADING = re.compile(r"(?i)^\W*(?:introduction|intro|about me|about the author|preface)\b")
+_OUTRO = re.compile(
+    r"(?i)^\W*(?:in short|to sum up|to recap|in summary|tl;?\s*dr|in conclusion|all in all|"
+    r"thanks? (?:you )?for reading|if you enjoyed|subscribe|follow (?:me|us)|share this|"
+    r"read more|further reading|photo(?:graph)? (?:by|credit)|image:)"
+)
+_BYLINE = re.compile(  # "By Ana Reyes, March 2024"
+    r"^(?:By|Written by|Words by) [A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}\W.{0,40}$"
+)
 _RECAP_STOP = frozenset(["with", "your", "that", "this", "from", "about", "what", "when", "them"])
 _SYMBOLS = re.compile(r"^[^\w\"“'‘(\[]+")  # "🌱 Step 1: Start small"
 _ENDS_SENTENCE = re.compile(r"[.!?…][\"'”’)\]*_]*\s*$")
@@ -343,8 +351,14 @@ def _body(content: list[Block], earlier: list[Raw]) -> str:
                 continue
             parts.extend(_as_sentence_text(t) for t in texts if t)
         else:
-            parts.extend(p.text for p in block.paragraphs() if not p.linked)
+            parts.extend(p.text for p in block.paragraphs() if not _aside(p))
     return " ".join(p for p in parts if p)
+
+
+def _aside(paragraph: Block) -> bool:
+    """A link on its own, a recap ("In short: …") or a sign-off ("Thanks for reading!")."""
+    text = paragraph.text
+    return paragraph.linked or bool(_OUTRO.match(text) or _BYLINE.match(text))
 
 
 def _heading_title(title: str) -> str:
@@ -366,7 +380,7 @@ def _prose_items(blocks: list[Block]) -> list[Raw]:
         if block.kind == "heading":
             skip = bool(_RECAP_HEADING.match(block.text))
         elif not skip:
-            texts.extend(p.text for p in block.paragraphs())
+            texts.extend(p.text for p in block.paragraphs() if not _aside(p))
     paragraphs = [p for p in texts if len(p.split()) >= MIN_PROSE_WORDS and not p.endswith(":")]
     return [(None, "", p, True) for p in paragraphs]
 
