@@ -105,16 +105,31 @@ def _open(stack: list[Block], block: Block) -> None:
 
 
 def plain_text(children: list[Token]) -> str:
-    """Inline tokens as plain text: link text kept, marks and URLs dropped, breaks as spaces."""
-    parts = []
-    for child in children:
+    """Inline tokens as plain text: link text kept, marks and URLs dropped, breaks as spaces.
+
+    Short lines without a closing stop, each opening on a capital ("Workload", "Physical
+    things"), are a list written without markers: each ends as a sentence. Template tags
+    (``{{< … >}}``, ``{% … %}``) and emoji codes (``:wave:``) are dropped."""
+    parts: list[str] = []
+    line = ""
+    for i, child in enumerate(children):
         if child.type in ("text", "code_inline"):
             parts.append(child.content)
+            line += child.content
         elif child.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
+            following = children[i + 1].content if i + 1 < len(children) else ""
+            listed = len(line.strip()) < 40 and following[:1].isupper()
+            end = listed and line.strip() and line.strip()[-1] not in ".!?:;,"
+            parts.append(". " if end else " ")
+            line = ""
         elif child.type == "image":
             parts.append(plain_text(child.children or []))
-    return " ".join("".join(parts).split())
+    text = _TEMPLATE.sub(" ", "".join(parts))
+    return " ".join(_EMOJI_CODE.sub("", text).split())
+
+
+_TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
+_EMOJI_CODE = re.compile(r"(?<!\w):[a-z0-9_+-]{2,30}:(?!\w)")
 
 
 def _stressed(children: list[Token]) -> str:

@@ -173,7 +173,10 @@ _MARKUP = re.compile(r"\*\*|__|\]\(|^#|^>|`")
 _POINTS_BACK = re.compile(
     r"(?i)\b(?:for (?:this|that|the same) reason|this is why|that is why|that's why|that’s why|"
     r"on the other hand|in other words|as a result|in contrast|because of this|as mentioned|"
-    r"mentioned above|the above|the following|below|as i said|like this one|these days? too)\b"
+    r"mentioned above|the above|the following|below|as i said|like this one|these days? too|"
+    r"(?:each|all|none|some|most|many|any|one|both|either|neither) of "
+    r"(?:these|those|them|this|that)|"
+    r"the same (?:thing|way|fog|feeling)|this time|that time|at that point|by then)\b"
 )
 
 

@@ -40,7 +40,11 @@ _RECAP_HEADING = re.compile(
     r"wrapping up|conclusion|in conclusion|final thoughts|closing thoughts|the short version|"
     r"quick recap|in a nutshell|further reading|resources|references|links)\b"
 )
-_INTRO_HEADING = re.compile(r"(?i)^\W*(?:introduction|intro|about me|about the author|preface)\b")
+_INTRO_HEADING = re.compile(
+    r"(?i)^\W*(?:introduction|intro|about me|about the author|about this|preface|disclaimer|"
+    r"content (?:note|warning)|trigger warning|[ct]w\b|author'?s note|a note|note|update|edit|"
+    r"acknowledge?ments?|thanks)\b"
+)
 _OUTRO = re.compile(
     r"(?i)^\W*(?:in short|to sum up|to recap|in summary|tl;?\s*dr|in conclusion|all in all|"
     r"thanks? (?:you )?for reading|if you enjoyed|subscribe|follow (?:me|us)|share this|"
@@ -151,7 +155,8 @@ def parse_essay(name: str, text: str) -> Essay:
     declared, text = split_front_matter(text)
     blocks = all_blocks = _regrouped(parse_blocks(text))
     heading = declared
-    if blocks and blocks[0].kind == "heading" and blocks[0].level == 1:
+    tops = sum(b.kind == "heading" and b.level == 1 for b in blocks)
+    if blocks and blocks[0].kind == "heading" and blocks[0].level == 1 and tops == 1:
         heading = heading or _clean_title(blocks[0].text)
         blocks = blocks[1:]
     raw = _structured_items(blocks)

@@ -186,3 +186,13 @@ def test_prose_paragraphs_are_titled_by_what_their_opening_sentence_is_about(ess
     found = titles(essays["lunch-club.txt"])
     assert "Loneliness among older people" in found
     assert "Intergenerational projects" in found
+
+
+def test_top_level_sections_a_content_note_unmarked_lines_and_template_tags(essays):
+    essay = essays["two-winters.md"]
+    assert essay.heading == "Two winters of burnout"
+    assert titles(essay) == ["What burnout looked like", "What helped"]
+    first = essay.items[0].body
+    assert "Sleep. Appetite. Friends. Each of these slipped" in first  # lines without markers
+    assert "{{" not in first and "figure" not in first
+    assert ":seedling:" not in essay.items[1].title
