@@ -97,3 +97,16 @@ def is_plural(phrase: str) -> bool:
 
     lemma = getLemma(head, upos="NOUN")
     return bool(lemma) and lemma[0] != head
+
+
+def is_abstract(phrase: str) -> bool:
+    """A phrase about an idea or a practice ("trust", "keeping culture alive", "faith and
+    stewardship"), not a thing one could point at ("the tool library", "quiet corners")."""
+    words = [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", phrase)]
+    if not words:
+        return False
+    if words[0].endswith("ing"):
+        return True
+    cut = next((i for i, w in enumerate(words) if i and w in _HEAD_ENDS), len(words))
+    heads = [words[cut - 1], *(w for i, w in enumerate(words[:cut]) if i and words[i - 1] == "and")]
+    return any(h.endswith(_BARE_ENDINGS) or h in _BARE_NOUNS for h in heads)

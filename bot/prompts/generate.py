@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.essays.articles import is_plural, with_article
+from bot.essays.articles import is_abstract, is_plural, with_article
 from bot.essays.phrases import reads_as_sentence, stands_alone
 from bot.essays.text import clip, sentences
 from bot.prompts.quotes import quote_kind
@@ -377,8 +377,14 @@ def _usable(theme: Theme):
     phrase = theme.phrase.lower()
     covered = not subject or subject in phrase or phrase in subject
 
+    abstract = is_abstract(theme.phrase)
+
     def usable(forms: list[Form]) -> list[Form]:
-        return [f for f in forms if not (f.needs_subject and covered)]
+        return [
+            f
+            for f in forms
+            if not (f.needs_subject and covered) and (abstract or "abstract" not in f.fits)
+        ]
 
     return usable
 
