@@ -312,7 +312,8 @@ def _draft(
     followups = tuple(_fill(f, theme, source, "") for f in form.followups)
     context = context_for(source, question, quote, odd)
     draft = form.kind != "bank"
-    sensitive = form.sensitive or (draft and heavy)
+    private = bool(quote) and quote_kind(quote) == "private"
+    sensitive = form.sensitive or (draft and (heavy or private))
     return Draft(
         slot, question, followups, context, essay_title(source), source.ref, sensitive, draft
     )
@@ -323,7 +324,8 @@ def _fitting(form: Form, kind: str, bank: Bank, heavy: bool, theme: Theme, asked
     and has not been asked yet."""
     if not form.fits or (kind in form.fits and form.question not in asked):
         return form
-    family = bank.gentle_quote_forms if heavy or form.kind == "gentle-quote" else bank.quote_forms
+    gentle = heavy or form.kind == "gentle-quote" or kind == "private"
+    family = bank.gentle_quote_forms if gentle else bank.quote_forms
     usable = _usable(theme)(family)
     for candidate in _rotated(usable, theme.id):
         if kind in candidate.fits and candidate.question not in asked:

@@ -1,7 +1,8 @@
 """What a quoted sentence is, so that the question around it fits: a claim ("Rest is part of the
 work." — agree? where does it hold?), an experience ("I stopped answering the phone." — has
-something like it happened to you?), advice ("Ask before you help." — what helps?) or a
-feeling ("I felt like a guest in my own family." — have you felt something similar?)."""
+something like it happened to you?), advice ("Ask before you help." — what helps?), a feeling
+("I felt like a guest in my own family." — have you felt something similar?), or a private fact
+of the writer's ("My debt spiralled." — only a gentle question that asks no one to match it)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,16 @@ import re
 
 from bot.essays.text import word_classes
 
-KINDS = ("claim", "experience", "advice", "feeling")
+KINDS = ("claim", "experience", "advice", "feeling", "private")
+# A private fact the writer tells about themselves (a diagnosis, a debt, an arrest, their visa,
+# coming out): quoted only with a gentle question that asks nobody to match it.
+_PRIVATE = re.compile(
+    r"(?i)\b(?:diagnos\w*|medication|antidepressant\w*|psychiatr\w*|therap(?:y|ist)|rehab|"
+    r"relaps\w*|sober\w*|addict\w*|overdos\w*|arrest\w*|prison|jail|convict\w*|criminal record|"
+    r"visa|undocumented|asylum|deport\w*|salary|debts?|bankrupt\w*|evict\w*|homeless\w*|hiv|"
+    r"surgery|miscarriage|divorc\w*|abus\w*|assault\w*|self-harm\w*|suicid\w*|came out|"
+    r"coming out|transition\w*|disorder|depress\w*|panic attacks?|bipolar|ptsd|adhd|autis\w*)\b"
+)
 _ADVICE = re.compile(
     r"(?i)\b(?:you should|you can|you could|you might|it helps to|"
     r"make sure|remember to|it's worth|is worth|the best way to|start by|start with|"
@@ -35,9 +45,11 @@ def quote_kind(sentence: str) -> str:
     if not words:
         return "claim"
     first = words[0].lower()
+    personal = _FIRST_PERSON.search(sentence) is not None
+    if personal and _PRIVATE.search(sentence):
+        return "private"
     if _imperative(first, words) or _ADVICE.search(sentence):
         return "advice"
-    personal = _FIRST_PERSON.search(sentence) is not None
     if _FEELING.search(sentence):
         return "feeling"
     if personal and _PAST.search(sentence):

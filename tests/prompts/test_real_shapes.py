@@ -215,3 +215,25 @@ def test_instructions_in_bold_or_after_an_emoji_are_never_slotted(built):
         questions = " ".join(p.question for p in prompts).lower()
         for bad in ("about label every", "about start small", "about make space", "step 1"):
             assert bad not in questions, name
+
+
+def test_a_private_fact_of_the_writers_is_never_asked_to_be_matched(tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "notes.md").write_text(
+        "# Notes from a support circle\n\n"
+        "## Finding the circle\n\n"
+        "I was diagnosed with depression in my second year at university. "
+        "The circle met on Tuesdays in the library basement and nobody had to speak.\n\n"
+        "## Staying\n\n"
+        "Regular meetings build trust faster than occasional long ones. "
+        "A fixed time each week means nobody has to organise from scratch.\n",
+        encoding="utf-8",
+    )
+    build_prompts(find_themes(seeds), tmp_path / "prompts")
+    prompts = [p for t in load_library(tmp_path / "prompts").themes for p in t.prompts]
+    quoting = [p for p in prompts if "diagnosed" in p.question]
+    for prompt in quoting:
+        assert prompt.sensitive, prompt.question
+        assert not re.search(r"happened to you|moment of your own|felt something", prompt.question)
+    assert quote_kind("I was diagnosed with depression in my second year.") == "private"
