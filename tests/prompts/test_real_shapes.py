@@ -233,6 +233,7 @@ def test_a_private_fact_of_the_writers_is_never_asked_to_be_matched(tmp_path):
     build_prompts(find_themes(seeds), tmp_path / "prompts")
     prompts = [p for t in load_library(tmp_path / "prompts").themes for p in t.prompts]
     quoting = [p for p in prompts if "diagnosed" in p.question]
+    assert quoting
     for prompt in quoting:
         assert prompt.sensitive, prompt.question
         assert not re.search(r"happened to you|moment of your own|felt something", prompt.question)
