@@ -163,7 +163,7 @@ _WEAK_TITLES = frozenset(
         """work project situation thing time right way day week year life world place part point
         fact idea problem issue lot kind sort reason moment end start case side stuff bit matter
         sense area step number today night morning evening winter summer spring autumn season
-        month hour minute""",
+        month hour minute back front top bottom rest""",
     )
 )
 
@@ -206,7 +206,10 @@ def _topic_subject(paragraph: str) -> str:
     for word in words:
         low = word.lower()
         classes = word_classes(low)
-        if low in _SUBJECT_ENDS or (classes and not classes & {"NOUN", "ADJ", "PROPN"}):
+        gerund = not subject and low.endswith("ing")  # "Singing with other people does…"
+        if low in _SUBJECT_ENDS or (
+            classes and not classes & {"NOUN", "ADJ", "PROPN"} and not gerund
+        ):
             break
         subject.append(word)
     while subject and subject[0].lower() in ("the", "a", "an"):
@@ -322,9 +325,13 @@ def _pairs(tokens: list[str], content: list[bool]) -> list[str]:
             and tokens[i + 1] in (",", conj)
             and _is_noun(tokens, content, second)
             and (followed in STOPWORDS or not _WORD.fullmatch(followed))
+            and followed not in _DETERMINER_AFTER  # "lowers stress and builds a sense": a verb
         ):  # "solidarity and mutual understanding": "mutual" is not a noun of the pair
             pairs.append(f"{tokens[i]} {conj} {tokens[second]}")
     return pairs
+
+
+_DETERMINER_AFTER = frozenset(["a", "an", "the", "their", "our", "his", "her", "its", "my", "your"])
 
 
 def _is_noun(tokens: list[str], content: list[bool], i: int) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from bot.essays.phrases import IMPERATIVES
 from bot.essays.text import word_classes
 
 KINDS = ("claim", "experience", "advice", "feeling", "private")
@@ -36,6 +37,10 @@ _FEELING = re.compile(
     r"angry|hurt|homesick|embarrassed|nervous|overwhelmed|guilty|invisible|exhausted|lost|"
     r"welcome|safe|seen|heard|like)\b|\b(?:i|we)\s+(?:felt|feel)\b"
 )
+_AFTER_A_VERB = frozenset(
+    """the a an your yourself them people someone it up out before for with what who that each
+    every on in at to into about""".split()  # noqa: SIM905 - a word list reads better as text
+)
 _NOT_IMPERATIVE = frozenset(["being", "to", "sometimes", "often", "every", "each", "most"])
 
 
@@ -63,30 +68,13 @@ def _imperative(first: str, words: list[str]) -> bool:
         return True
     if first in _NOT_IMPERATIVE or first.endswith(("ing", "ed", "s")):
         return False
+    if first in IMPERATIVES:  # "Keep minutes and share them."
+        return True
     classes = word_classes(first)
     if "VERB" not in classes:
         return False
     if "NOUN" in classes or "ADJ" in classes:
         # "Trust grows slowly" (a noun) vs "Trust the process" (a verb): what comes next decides
         nxt = words[1].lower() if len(words) > 1 else ""
-        return nxt in (
-            "the",
-            "a",
-            "an",
-            "your",
-            "yourself",
-            "them",
-            "people",
-            "someone",
-            "it",
-            "up",
-            "out",
-            "before",
-            "for",
-            "with",
-            "what",
-            "who",
-            "that",
-            "each",
-        )
+        return nxt in _AFTER_A_VERB
     return True
