@@ -27,7 +27,7 @@ from pathlib import Path
 from bot.errors import InputError, Problem
 from bot.essays.collection import Collection, load_collection
 from bot.essays.markdown import Block, parse_blocks, split_front_matter
-from bot.essays.text import first_sentence, key_phrase
+from bot.essays.text import first_sentence, key_phrase, sentence_title
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +53,9 @@ _OUTRO = re.compile(
 _BYLINE = re.compile(  # "By Ana Reyes, March 2024"
     r"^(?:By|Written by|Words by) [A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}\W.{0,40}$"
 )
+_TITLE_LINE = re.compile(
+    r"^(?!(?:hi|hello|hey|dear)\b)[^.!?:;,]{3,90}[^\W_]$", re.IGNORECASE
+)  # "Mental health support in small groups"
 _RECAP_STOP = frozenset(["with", "your", "that", "this", "from", "about", "what", "when", "them"])
 _SYMBOLS = re.compile(r"^[^\w\"“'‘(\[]+")  # "🌱 Step 1: Start small"
 _ENDS_SENTENCE = re.compile(r"[.!?…][\"'”’)\]*_]*\s*$")
@@ -155,6 +158,16 @@ def parse_essay(name: str, text: str) -> Essay:
     declared, text = split_front_matter(text)
     blocks = all_blocks = _regrouped(parse_blocks(text))
     heading = declared
+    first = blocks[0] if blocks else None
+    if (  # a title on a line of its own: "Mental health support in small groups"
+        first is not None
+        and first.kind == "paragraph"
+        and _TITLE_LINE.match(first.text)
+        and len(first.text.split()) <= 12
+        and len(blocks) > 1
+        and not any(b.kind == "heading" and b.level == 1 for b in blocks)
+    ):
+        blocks = all_blocks = [Block("heading", first.text, level=1), *blocks[1:]]
     tops = sum(b.kind == "heading" and b.level == 1 for b in blocks)
     if blocks and blocks[0].kind == "heading" and blocks[0].level == 1 and tops == 1:
         heading = heading or _clean_title(blocks[0].text)
@@ -174,7 +187,10 @@ def parse_essay(name: str, text: str) -> Essay:
     for num, title, body, is_prose in raw:
         number = num if num not in numbers else None  # two lists numbered alike: refer by title
         numbers.add(number)
-        title = _clean_title(title or key_phrase(" ".join(body.split()), bodies))
+        named = title or key_phrase(" ".join(body.split()), bodies)
+        if not title and named.casefold() in {i.title.casefold() for i in items}:
+            named = sentence_title(" ".join(body.split()))  # two paragraphs, one phrase: apart
+        title = _clean_title(named)
         if title:
             items.append(Item(name, number, title, _squash(body), prose=prose or is_prose))
     if items and _looks_cut_off(items):

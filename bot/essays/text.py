@@ -154,6 +154,9 @@ def key_phrase(paragraph: str, paragraphs: list[str]) -> str:
     longer = [p for p in attested if " " in p and best in p.split() and counts[p] >= 2]
     if " " not in best and longer:  # "peer support", not "peer"
         best = max(longer, key=score)
+    opening = _topic_subject(paragraph)
+    if " " not in best and best in opening.lower().split() and len(opening.split()) <= 4:
+        return opening  # "Peer listening is at the heart…": "Peer listening", not "Peer"
     return _with_gerund(paragraph, best).capitalize()
 
 
@@ -201,16 +204,19 @@ def _topic_subject(paragraph: str) -> str:
     from bot.essays.phrases import noun_phrase_problem
 
     found = sentences(paragraph)
-    words = re.findall(r"[A-Za-z][A-Za-z'’-]*|[,;:]", found[0]) if found else []
+    opening = _DISCOURSE.sub("", found[0]) if found else ""  # "Finally, community groups…"
+    words = re.findall(r"[A-Za-z][A-Za-z'’-]*|[,;:]", opening)
     subject: list[str] = []
     for word in words:
         low = word.lower()
         classes = word_classes(low)
-        gerund = not subject and low.endswith("ing")  # "Singing with other people does…"
-        if low in _SUBJECT_ENDS or (
-            classes and not classes & {"NOUN", "ADJ", "PROPN"} and not gerund
-        ):
-            break
+        gerund = low.endswith("ing")  # "Singing with other people", "Peer listening"
+        verb = classes and not classes & {"NOUN", "ADJ", "PROPN"} and not gerund
+        previous = subject[-1].lower() if subject else ""
+        agrees = low in _THIRD_PERSON_VERBS and previous and not previous.endswith("s")
+        plural_verb = previous.endswith("s") and "VERB" in classes and not low.endswith("s")
+        if low in _SUBJECT_ENDS or verb or agrees or plural_verb:
+            break  # "Language matters…", "Community groups work best…"
         subject.append(word)
     while subject and subject[0].lower() in ("the", "a", "an"):
         subject = subject[1:]
@@ -221,13 +227,27 @@ def _topic_subject(paragraph: str) -> str:
         return ""  # "Over time families…", or a name: "Arjun and Mei ran the group"
     phrase = " ".join([first, *subject[1:]])
     head = subject[-1].lower()
-    if noun_phrase_problem(phrase) or "NOUN" not in word_classes(head) or head in _WEAK_TITLES:
-        return ""
+    known = "NOUN" in word_classes(head) or (head.endswith("ing") and len(subject) > 1)
+    known = known or (not word_classes(head) and subject[-1].islower())
+    if noun_phrase_problem(phrase) or not known or head in _WEAK_TITLES:
+        return ""  # ("wellbeing" is a noun the lexicon does not know)
     if len(subject) == 1 and not _well_attested(head, paragraph):
         return ""
     return phrase[:1].upper() + phrase[1:]
 
 
+_THIRD_PERSON_VERBS = frozenset(
+    re.findall(
+        r"\w+",
+        """matters helps works takes makes means needs comes goes grows keeps remains seems becomes
+        changes counts stays starts ends lasts feels looks sounds brings gives leads shapes builds
+        creates depends happens begins lives speaks carries heals hurts belongs travels""",
+    )
+)
+_DISCOURSE = re.compile(
+    r"(?i)^(?:finally|first|firstly|second|secondly|third|thirdly|lastly|also|however|still|"
+    r"then|next|in the end|above all|most of all|of course|in practice|in fact|today)\b,?\s*"
+)
 _ENGLISH_ENDINGS = (*_ABSTRACT_ENDINGS, "al", "ive", "ous", "ic", "ing", "ed", "ers", "ful", "less")
 _SUBJECT_ENDS = frozenset(
     re.findall(
@@ -237,6 +257,11 @@ _SUBJECT_ENDS = frozenset(
         that which who""",
     )
 )
+
+
+def sentence_title(paragraph: str) -> str:
+    """The paragraph's first sentence that stands on its own, as a title ("" when none does)."""
+    return _best_sentence(paragraph)
 
 
 def _best_sentence(paragraph: str) -> str:

@@ -11,10 +11,10 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-from bot.essays.articles import with_article
+from bot.essays.articles import is_abstract, is_plural, with_article
 from bot.essays.collection import load_collection
 from bot.essays.phrases import CALENDAR
-from bot.essays.reader import Essay, Item, read_essays
+from bot.essays.reader import Essay, Item, read_essays, readable_name
 from bot.essays.text import first_sentence, sentences
 from bot.themes.overrides import apply_overrides, load_overrides
 from bot.themes.titles import TitleKey, Vocabulary, analyse_title, load_vocabulary, slug
@@ -86,7 +86,8 @@ def essay_subject(essay: Essay, vocab: Vocabulary) -> str:
     """What an essay is about, as a short phrase for questions: declared, else a noun phrase of
     its own heading ("Organising in Small Towns" -> "organising in small towns", the part after
     a colon first; "Climate activism in Pacific diasporas" -> "climate activism"), else "".
-    A title that is a sentence or a list title ("Five ways to…") gives none."""
+    A title that is a sentence or a list title ("Five ways to…") gives none, and so does a file
+    name that does not read as a topic ("grief-rituals.txt" does, "lunch-club.txt" does not)."""
     if essay.subject:
         return essay.subject
     title = essay.heading or essay.title
@@ -96,8 +97,11 @@ def essay_subject(essay: Essay, vocab: Vocabulary) -> str:
     candidates = [tail.strip()] if colon and not _DESCRIPTIVE.match(tail.strip()) else []
     candidates += [head.strip(), _CUT.split(head.strip())[0].strip()]
     candidates.append(_AT_PREPOSITION.split(candidates[-1])[0].strip())  # "Mutual aid in our…"
+    named = not essay.heading and title == readable_name(essay.name)
     for candidate in candidates:
         phrase = _subject_phrase(candidate, vocab)
+        if phrase and named and not (is_plural(phrase) or is_abstract(phrase)):
+            return ""  # a file name says what an essay is about only when it reads as a topic
         if phrase:
             return phrase
     return ""

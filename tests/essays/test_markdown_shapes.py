@@ -196,3 +196,13 @@ def test_top_level_sections_a_content_note_unmarked_lines_and_template_tags(essa
     assert "Sleep. Appetite. Friends. Each of these slipped" in first  # lines without markers
     assert "{{" not in first and "figure" not in first
     assert ":seedling:" not in essay.items[1].title
+
+
+def test_a_txt_title_line_and_prose_titled_by_the_phrases_a_reader_would_use(essays):
+    essay = essays["support-groups.txt"]
+    assert essay.heading == "Mental health support in small community groups"
+    found = titles(essay)
+    for wanted in ("Community groups", "Peer listening", "Stigma", "Volunteer wellbeing"):
+        assert wanted in found
+    assert len(found) == 7  # two paragraphs naming one phrase stay two items
+    assert not {"Peer", "Volunteer", "Community groups work best"} & set(found)

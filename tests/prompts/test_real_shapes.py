@@ -238,3 +238,13 @@ def test_a_private_fact_of_the_writers_is_never_asked_to_be_matched(tmp_path):
         assert prompt.sensitive, prompt.question
         assert not re.search(r"happened to you|moment of your own|felt something", prompt.question)
     assert quote_kind("I was diagnosed with depression in my second year.") == "private"
+
+
+def test_a_title_line_gives_the_subject_and_a_file_name_gives_one_only_when_it_is_a_topic(built):
+    themes, _ = built["support-groups.txt"]
+    assert {s.subject for t in themes for s in t.sources} <= {
+        "mental health support",
+        "community life",
+    }
+    themes, _ = built["lunch-club.txt"]  # "Lunch club" is no topic to ask about
+    assert {s.subject for t in themes for s in t.sources} <= {"", "community life"}
