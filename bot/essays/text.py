@@ -177,9 +177,28 @@ def _may_title(phrase: str, paragraph: str) -> bool:
     words = phrase.split()
     if len(words) == 1 and (words[0] in _WEAK_TITLES or "NOUN" not in word_classes(words[0])):
         return False
+    if len(words) == 1 and not _names_a_topic(words[0], paragraph):
+        return False  # "the annual trip": one thing, not what the paragraph is about
     first = re.escape(words[0])
     whole = re.search(r"(?<![\w\-–])" + first + r"\b", paragraph.lower())
     return whole is not None
+
+
+def _names_a_topic(word: str, paragraph: str) -> bool:
+    """A single word that can title a paragraph: plural, an idea or a mass noun, or used at
+    least once without an article ("Stigma remains a barrier"), never only as "the trip"."""
+    from bot.essays.articles import is_abstract
+
+    if word.endswith("s") or is_abstract(word):
+        return True
+    text = paragraph.lower()
+    starts = re.search(r"(?:^|[.!?]\s+)" + re.escape(word) + r"\b", text)
+    counted = {"a", "an", "the", "this", "that", "each", "every", "one", "another", "my", "our"}
+    for m in re.finditer(r"\b" + re.escape(word) + r"\b", text):
+        near = re.findall(r"[\w']+", text[max(0, m.start() - 30) : m.start()])[-2:]
+        if not counted & set(near):
+            return True
+    return bool(starts)
 
 
 def _without_names(paragraph: str) -> str:
