@@ -74,6 +74,8 @@ def noun_phrase_problem(
             return f"acronym {word!r}"
     if low[-1] in _ENDS_BADLY or low[0] in _CONJUNCTIONS:
         return "a fragment"
+    if low[0] in _NUMBERS or low[0].isdigit():
+        return f"a count {words[0]!r}"  # "thirty voices" counts things, it names no topic
     joined = [i for i, w in enumerate(low[:-1]) if w in ("and", "or", "versus", "vs")]
     if any(low[i + 1] in _PREPOSITIONS for i in joined):
         return "a fragment"  # "online versus in person"
@@ -94,6 +96,12 @@ IMPERATIVES = _set(
     hold leave stop bring say tell go do be stay begin invite check follow choose pick write
     speak listen close create remember forget thank lead protect offer call build reach learn
     use treat ban add cut drop skip run avoid accept embrace expect respect allow admit"""
+)
+
+
+_NUMBERS = _set(
+    """one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty
+    hundred hundreds thousand thousands dozen dozens several"""
 )
 
 

@@ -155,7 +155,7 @@ def key_phrase(paragraph: str, paragraphs: list[str]) -> str:
     if " " not in best and longer:  # "peer support", not "peer"
         best = max(longer, key=score)
     opening = _topic_subject(paragraph)
-    if " " not in best and best in opening.lower().split() and len(opening.split()) <= 4:
+    if " " not in best and 2 <= len(opening.split()) <= 5:
         return opening  # "Peer listening is at the heart…": "Peer listening", not "Peer"
     return _with_gerund(paragraph, best).capitalize()
 
@@ -177,11 +177,22 @@ def _may_title(phrase: str, paragraph: str) -> bool:
     words = phrase.split()
     if len(words) == 1 and (words[0] in _WEAK_TITLES or "NOUN" not in word_classes(words[0])):
         return False
+    if words[0] in _COUNTS:
+        return False  # "thirty voices"
     if len(words) == 1 and not _names_a_topic(words[0], paragraph):
         return False  # "the annual trip": one thing, not what the paragraph is about
     first = re.escape(words[0])
     whole = re.search(r"(?<![\w\-–])" + first + r"\b", paragraph.lower())
     return whole is not None
+
+
+_COUNTS = frozenset(
+    re.findall(
+        r"\w+",
+        """one two three four five six seven eight nine ten eleven twelve twenty thirty forty
+        fifty hundred hundreds thousand thousands dozen dozens several""",
+    )
+)
 
 
 def _names_a_topic(word: str, paragraph: str) -> bool:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bot.essays.articles import is_abstract, is_plural, with_article
 from bot.essays.collection import load_collection
-from bot.essays.phrases import CALENDAR
+from bot.essays.phrases import CALENDAR, noun_phrase_problem
 from bot.essays.reader import Essay, Item, read_essays, readable_name
 from bot.essays.text import first_sentence, sentences
 from bot.themes.overrides import apply_overrides, load_overrides
@@ -43,7 +43,8 @@ def merge_items(essays: list[Essay], vocab: Vocabulary, audience: str | None = N
         for item in essay.items:
             key = analyse_title(item.title, vocab)
             if item.prose and key.concept is not None and not _about(item.body, key, vocab):
-                key = TitleKey(slug(key.phrase), key.phrase, None, key.kind)
+                kind = "sentence" if noun_phrase_problem(key.phrase) else key.kind
+                key = TitleKey(slug(key.phrase), key.phrase, None, kind)
             source = _source(item, key, essay.title or essay.name, subject, audience)
             groups[key.key].append((source, key))
     return sorted((_theme(tid, members) for tid, members in groups.items()), key=lambda t: t.id)
