@@ -46,7 +46,8 @@ _INTRO_HEADING = re.compile(
     r"acknowledge?ments?|thanks)\b"
 )
 _OUTRO = re.compile(
-    r"(?i)^\W*(?:in short|to sum up|to recap|in summary|tl;?\s*dr|in conclusion|all in all|"
+    r"(?i)^\W*(?:(?:so|and|but|ok|okay),?\s+)?(?:in short|to sum up|to recap|in summary|"
+    r"tl;?\s*dr|in conclusion|all in all|"
     r"thanks? (?:you )?for reading|if you enjoyed|subscribe|follow (?:me|us)|share this|"
     r"read more|further reading|photo(?:graph)? (?:by|credit)|image:)"
 )
@@ -223,7 +224,7 @@ def _structured_items(blocks: list[Block], every: bool = False) -> list[Raw]:
             and (every or head.level == level)
             and not _INTRO_HEADING.match(head.text)
         ):
-            body = _body(content, items)
+            body = _body(content, [*items, (None, head.text, "", False)])
             if body:
                 number, title = _split_number(_SYMBOLS.sub("", head.text))
                 items.append((number, _heading_title(title), body, False))
@@ -345,14 +346,17 @@ def _list_entry(item: Block, loose: bool = False) -> Raw | None:
 
 
 def _is_recap(titles: list[str], earlier: list[Raw]) -> bool:
-    """Most of ``titles`` repeat the words of titles already found."""
+    """Most of ``titles`` repeat the words of titles already found, two different ones at
+    least (a list that only echoes its own heading elaborates it)."""
     before = [_content_words(t) for _, t, b, _ in earlier]
-    if not before:
-        return False
-    repeats = sum(
-        1 for t in titles if any(_content_words(t) & b for b in before if _content_words(t))
-    )
-    return repeats * 2 > len(titles)
+    matched: set[int] = set()
+    repeats = 0
+    for title in titles:
+        words = _content_words(title)
+        hits = [i for i, b in enumerate(before) if words and words & b]
+        repeats += bool(hits)
+        matched.update(hits)
+    return len(matched) >= 2 and repeats * 2 > len(titles)
 
 
 def _content_words(text: str) -> set[str]:

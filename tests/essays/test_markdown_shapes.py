@@ -206,3 +206,14 @@ def test_a_txt_title_line_and_prose_titled_by_the_phrases_a_reader_would_use(ess
         assert wanted in found
     assert len(found) == 7  # two paragraphs naming one phrase stay two items
     assert not {"Peer", "Volunteer", "Community groups work best"} & set(found)
+
+
+def test_a_recap_list_without_a_heading_is_not_glued_onto_the_last_item():
+    text = (
+        "## 1) Listen first: the hardest habit\n\nMost people want to be heard before advised.\n\n"
+        "## 2) Follow up\n\nA message a week later shows you meant it.\n\n"
+        "So, in short:\n\n- Listen first\n- Follow up\n"
+    )
+    essay = parse_essay("recap.md", text)
+    assert [(i.number, i.title) for i in essay.items] == [(1, "Listen first"), (2, "Follow up")]
+    assert essay.items[1].body == "A message a week later shows you meant it."
