@@ -34,7 +34,11 @@ log = logging.getLogger(__name__)
 ESSAY_SUFFIXES = (".txt", ".md")
 MIN_PROSE_WORDS = 25
 _TITLE_COLON = re.compile(r"^(?P<title>[^:\n]{1,60}?)\s*(?::|：|\s[-–—]\s)\s*(?P<body>.+)$")
-_COUNTER = re.compile(r"(?i)(?:step|part|tip|lesson|chapter|day|week|rule|point|no\.?)\s*\d{1,3}")
+_COUNTER = re.compile(
+    r"(?i)(?:step|part|tip|lesson|chapter|day|week|rule|point|no\.?|myth|mistake|habit|truth|"
+    r"reason|way|thing|idea|question|secret|principle|takeaway)\s*#?\s*(?:\d{1,3}|one|two|three|"
+    r"four|five|six|seven|eight|nine|ten|eleven|twelve)"
+)
 _RECAP_HEADING = re.compile(
     r"(?i)^\W*(?:recap|summary|in summary|to sum up|tl;?\s*dr|key takeaways|takeaways|in short|"
     r"wrapping up|conclusion|in conclusion|final thoughts|closing thoughts|the short version|"
@@ -393,7 +397,8 @@ def _heading_title(title: str) -> str:
     if not sep or not tail.strip():
         return title
     if _COUNTER.fullmatch(head.strip()) or len(head.split()) < 1:
-        return tail.strip()
+        tail = tail.strip()
+        return tail[:1].upper() + tail[1:]
     return head
 
 

@@ -217,3 +217,12 @@ def test_a_recap_list_without_a_heading_is_not_glued_onto_the_last_item():
     essay = parse_essay("recap.md", text)
     assert [(i.number, i.title) for i in essay.items] == [(1, "Listen first"), (2, "Follow up")]
     assert essay.items[1].body == "A message a week later shows you meant it."
+
+
+def test_a_counter_before_the_colon_gives_way_to_the_title_after_it():
+    essay = parse_essay(
+        "myths.md",
+        "## Lesson one: trust takes time\n\nIt takes months to build.\n\n"
+        "## Myth #2: Nobody cares\n\nMost people care more than you think.\n",
+    )
+    assert titles(essay) == ["Trust takes time", "Nobody cares"]
