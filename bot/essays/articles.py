@@ -78,7 +78,7 @@ def with_article(phrase: str) -> str:
 
 
 _HEAD_ENDS = frozenset(
-    ["of", "for", "in", "on", "across", "between", "with", "from", "about", "at"]
+    ["of", "for", "in", "on", "across", "between", "with", "from", "about", "at", "to"]
 )
 
 

@@ -72,8 +72,9 @@ def noun_phrase_problem(
             return f"verb {word!r}"
         if is_acronym(word):
             return f"acronym {word!r}"
-    if low[-1] in _ENDS_BADLY or low[0] in _CONJUNCTIONS:
-        return "a fragment"
+    phrasal = len(low) > 1 and low[-1] in _PARTICLES and "VERB" in word_classes(low[-2])
+    if (low[-1] in _ENDS_BADLY and not phrasal) or low[0] in _CONJUNCTIONS:
+        return "a fragment"  # ("time to hang out", "showing up" end on their verb's particle)
     if low[0] in _NUMBERS or low[0].isdigit():
         return f"a count {words[0]!r}"  # "thirty voices" counts things, it names no topic
     joined = [i for i, w in enumerate(low[:-1]) if w in ("and", "or", "versus", "vs")]
@@ -129,6 +130,8 @@ def _verb_problem(low: list[str]) -> str | None:
         classes = word_classes(word)
         if not classes or classes & _NOMINAL:
             continue
+        if i > 1 and low[i - 1] == "to" and low[i - 2] not in _PREPOSITIONS:
+            continue  # "time to hang out": a noun and what it is for
         if word.endswith("ing") or (low[0].endswith("ing") and classes <= {"ADV", "ADP"}):
             continue  # a gerund and its particle ("keeping culture alive", "cooking together")
         if word.endswith(("ed", "en")) and i + 1 < len(low) and _nounish(low[i + 1]):
@@ -224,7 +227,8 @@ def reads_as_sentence(title: str, finite: frozenset[str] = frozenset()) -> bool:
         return True  # an instruction
     return any(
         word_classes(w) and word_classes(w) <= {"VERB", "AUX"} and not w.endswith("ing")
-        for w in low[1:]
+        for i, w in enumerate(low[1:], 1)
+        if low[i - 1] != "to"  # "Time to hang out" names a time, it says nothing
     )
 
 

@@ -88,8 +88,9 @@ def sentences(text: str) -> list[str]:
     for m in _SENTENCE_END.finditer(text):
         words = text[start : m.end()].split()
         last = words[-1].lower().lstrip("\"'“‘([") if words else ""
-        if last in _ABBREVIATIONS or _INITIAL.fullmatch(last):
-            continue
+        numbered = last != "no." or re.match(r"\s*\d", text[m.end() :]) is not None
+        if (last in _ABBREVIATIONS and numbered) or _INITIAL.fullmatch(last):
+            continue  # "e.g.", "Dr.", "no. 5"; but "No. Plenty of people…" ends a sentence
         out.append(text[start : m.end()].strip())
         start = m.end()
     if text[start:].strip():

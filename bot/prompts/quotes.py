@@ -22,7 +22,7 @@ _PRIVATE = re.compile(
     r"coming out|transition\w*|disorder|depress\w*|panic attacks?|bipolar|ptsd|adhd|autis\w*)\b"
 )
 _ADVICE = re.compile(
-    r"(?i)\b(?:you should|you can|you could|you might|it helps to|"
+    r"(?i)\b(?:you should|you need to|you have to|it helps to|"
     r"make sure|remember to|it's worth|is worth|the best way to|start by|start with|"
     r"we should|people should|no one should|never be afraid)\b"
 )

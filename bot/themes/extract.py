@@ -15,7 +15,7 @@ from bot.essays.articles import is_abstract, is_plural, with_article
 from bot.essays.collection import load_collection
 from bot.essays.phrases import CALENDAR, noun_phrase_problem
 from bot.essays.reader import Essay, Item, read_essays, readable_name
-from bot.essays.text import first_sentence, sentences
+from bot.essays.text import first_sentence, sentences, word_classes
 from bot.themes.overrides import apply_overrides, load_overrides
 from bot.themes.titles import TitleKey, Vocabulary, analyse_title, load_vocabulary, slug
 from bot.themes.types import Source, Theme, build_theme
@@ -123,6 +123,9 @@ def _subject_phrase(title: str, vocab: Vocabulary) -> str:
     key = analyse_title(title, vocab)
     if key.kind != "noun" or re.search(r"\d", title):
         return ""
+    gerund = title.split()[0].lower()
+    if gerund.endswith("ing") and "VERB" in word_classes(gerund) and len(title.split()) <= 6:
+        return _sentence_case(title, vocab)  # "Building a welcoming youth group", said whole
     words = key.phrase.split()
     if not words or words[0].lower() in _NUMBER_WORDS:
         return ""
@@ -142,6 +145,20 @@ def _subject_phrase(title: str, vocab: Vocabulary) -> str:
     first = words[0]
     keep = first.isupper() or vocab.has("proper_nouns", first.lower()) or first.lower() in CALENDAR
     return phrase if keep else phrase[:1].lower() + phrase[1:]
+
+
+def _sentence_case(title: str, vocab: Vocabulary) -> str:
+    """A title as it reads mid-sentence: "Organising in Small Towns" -> "organising in small
+    towns"; names, peoples, days and acronyms keep their capitals."""
+    words = title.split()
+    title_case = sum(w[:1].isupper() for w in words if len(w) > 3) > 1
+    out = []
+    for i, word in enumerate(words):
+        low = word.lower()
+        proper = vocab.has("proper_nouns", low) or low in CALENDAR or word.isupper()
+        known = bool(word_classes(low)) or low in ("a", "an", "the", "of", "in", "and", "for")
+        out.append(low if not proper and (i == 0 or (title_case and known)) else word)
+    return " ".join(out)
 
 
 _LIGHT = frozenset(

@@ -248,3 +248,24 @@ def test_a_title_line_gives_the_subject_and_a_file_name_gives_one_only_when_it_i
     }
     themes, _ = built["lunch-club.txt"]  # "Lunch club" is no topic to ask about
     assert {s.subject for t in themes for s in t.sources} <= {"", "community life"}
+
+
+def test_questions_as_headings_are_themes_asked_through_their_answers(built):
+    themes, prompts = built["faq.md"]
+    assert "Do I have to talk about myself?" in {t.title for t in themes}
+    quotes = [q for p in prompts for q in QUOTED.findall(p.question)]
+    assert "Plenty of people come for months and mostly listen." in quotes  # "No." stays apart
+    assert not any(q.endswith("?") for q in quotes)
+
+
+def test_bold_bullets_under_section_headings_are_the_items(built):
+    themes, prompts = built["youth-group.md"]
+    assert {t.title for t in themes} == {
+        "Clear information",
+        "A named contact",
+        "Choice of activities",
+        "Shared ground rules",
+        "Time to hang out",
+    }
+    questions = " ".join(p.question for p in prompts)
+    assert "the time to hang out" not in questions
