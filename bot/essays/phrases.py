@@ -10,6 +10,7 @@ items are asked about through quoted sentences instead.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from bot.essays.text import word_classes
 
@@ -191,6 +192,7 @@ _POINTS_BACK = re.compile(
 )
 
 
+@lru_cache(maxsize=16384)
 def stands_alone(sentence: str) -> bool:
     """A sentence that means something quoted on its own: whole, not a question or a list's
     introduction, not opening on a word that points back ("This…", "She…", "But…"), naming no

@@ -138,7 +138,7 @@ def key_phrase(paragraph: str, paragraphs: list[str]) -> str:
     counts = _phrase_counts(_without_names(paragraph))
     if not counts:
         return _best_sentence(paragraph)
-    others = [set(_phrase_counts(p)) for p in paragraphs if p != paragraph]
+    others = [_phrase_set(p) for p in paragraphs if p != paragraph]
 
     topic = first_sentence(paragraph).lower()
 
@@ -314,6 +314,12 @@ def _well_attested(phrase: str, paragraph: str) -> bool:
     abstract = len(words) > 1 and any(w.endswith(_ABSTRACT_ENDINGS) for w in words)
     abstract = abstract and words[-1].endswith(("s", *_ABSTRACT_ENDINGS))
     return uses >= 2 or joined or abstract
+
+
+@lru_cache(maxsize=4096)
+def _phrase_set(paragraph: str) -> frozenset[str]:
+    """The candidate phrases of a paragraph (each paragraph is compared with all the others)."""
+    return frozenset(_phrase_counts(paragraph))
 
 
 def _phrase_counts(paragraph: str) -> Counter[str]:

@@ -7,6 +7,7 @@ of the writer's ("My debt spiralled." — only a gentle question that asks no on
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from bot.essays.phrases import IMPERATIVES
 from bot.essays.text import word_classes
@@ -44,6 +45,7 @@ _AFTER_A_VERB = frozenset(
 _NOT_IMPERATIVE = frozenset(["being", "to", "sometimes", "often", "every", "each", "most"])
 
 
+@lru_cache(maxsize=16384)
 def quote_kind(sentence: str) -> str:
     """ "advice", "experience", "feeling" or "claim" for a sentence to be quoted."""
     words = re.findall(r"[A-Za-z’']+", sentence)
