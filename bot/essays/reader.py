@@ -27,6 +27,7 @@ from pathlib import Path
 from bot.errors import InputError, Problem
 from bot.essays.collection import Collection, load_collection
 from bot.essays.markdown import Block, parse_blocks, split_front_matter
+from bot.essays.phrases import noun_phrase_problem
 from bot.essays.text import first_sentence, key_phrase, sentence_title
 
 log = logging.getLogger(__name__)
@@ -337,10 +338,10 @@ def _list_entry(item: Block, loose: bool = False) -> Raw | None:
         return item.number, m.group("title"), _join(m.group("body"), more), False
     if len(first.text.split()) <= 8 and (not more or not _ENDS_SENTENCE.search(first.text)):
         return item.number, first.text, more, False
-    if first.stressed:  # "We offer a **quiet room** at larger events."
+    if first.stressed and noun_phrase_problem(first.stressed) is None:  # "a **quiet room**"
         title = first.stressed[:1].upper() + first.stressed[1:]
         return item.number, title, _join(first.text, more), False
-    if item.ordered or (loose and len(first.text.split()) >= 12):
+    if item.ordered or (loose and len(first.text.split()) >= 8):
         lead = first_sentence(first.text)
         rest = _join(first.text[len(lead) :].strip(), more)
         if rest and len(lead.split()) <= 12 and lead.endswith((".", "!")):
