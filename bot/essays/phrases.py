@@ -183,7 +183,7 @@ _META = re.compile(
 )
 _MARKUP = re.compile(r"\*\*|__|\]\(|^#|^>|`")
 _POINTS_BACK = re.compile(
-    r"(?i)\b(?:for (?:this|that|the same) reason|this is why|that is why|that's why|that’s why|"
+    r"(?i)\b(?:(?:this|that|the same) reason|this is why|that is why|that's why|that’s why|"
     r"on the other hand|in other words|as a result|in contrast|because of this|as mentioned|"
     r"mentioned above|the above|the following|below|as i said|like this one|these days? too|"
     r"(?:each|all|none|some|most|many|any|one|both|either|neither) of "
