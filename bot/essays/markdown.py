@@ -3,7 +3,7 @@
 Essays are read with markdown-it-py, a maintained CommonMark parser, so that lists, headings,
 emphasis, links and block quotes are read the way the writer's editor shows them, whatever mix
 of ``1.``, ``1)``, ``-``, ``**bold**`` and ``[links](…)`` they use. Indented lines stay text:
-an essay has no code, and writers indent paragraphs; tables are left out. Front matter
+an essay has no code, and writers indent paragraphs; tables and HTML are left out. Front matter
 (``---`` … ``---`` at the top) is set aside; its ``title:`` becomes the essay's heading.
 """
 
@@ -18,7 +18,7 @@ from markdown_it.token import Token
 _PARSER = (
     MarkdownIt("commonmark")
     .enable(["table", "strikethrough"])
-    .disable(["code", "html_block", "html_inline"])
+    .disable(["code"])
 )
 _FRONT_MATTER = re.compile(r"\A(?:\ufeff)?(---|\+\+\+)[ \t]*\n(.*?\n)?\1[ \t]*(?:\n|\Z)", re.S)
 _FRONT_TITLE = re.compile(r"^title\s*[:=]\s*[\"']?(?P<title>.*?)[\"']?\s*$", re.M)

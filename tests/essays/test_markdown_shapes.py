@@ -226,3 +226,15 @@ def test_a_counter_before_the_colon_gives_way_to_the_title_after_it():
         "## Myth #2: Nobody cares\n\nMost people care more than you think.\n",
     )
     assert titles(essay) == ["Trust takes time", "Nobody cares"]
+
+
+def test_html_in_an_essay_is_left_out():
+    essay = parse_essay(
+        "html.md",
+        "<!-- more -->\n\n## One <br> title\n\nSome <em>body</em> text here.\n\n"
+        '<div class="aside">\nhidden block\n</div>\n\n## Two\n\nMore text.\n',
+    )
+    assert [(i.title, i.body) for i in essay.items] == [
+        ("One title", "Some body text here."),
+        ("Two", "More text."),
+    ]
