@@ -160,7 +160,7 @@ def readable_name(name: str) -> str:
 
 def parse_essay(name: str, text: str) -> Essay:
     """Find the theme items of one essay, whatever form it uses (see the module docstring)."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     declared, text = split_front_matter(text)
     blocks = all_blocks = _regrouped(parse_blocks(text))
     heading = declared
