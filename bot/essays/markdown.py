@@ -15,11 +15,7 @@ from dataclasses import dataclass, field
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-_PARSER = (
-    MarkdownIt("commonmark")
-    .enable(["table", "strikethrough"])
-    .disable(["code"])
-)
+_PARSER = MarkdownIt("commonmark").enable(["table", "strikethrough"]).disable(["code"])
 _FRONT_MATTER = re.compile(r"\A(?:\ufeff)?(---|\+\+\+)[ \t]*\n(.*?\n)?\1[ \t]*(?:\n|\Z)", re.S)
 _FRONT_TITLE = re.compile(r"^title\s*[:=]\s*[\"']?(?P<title>.*?)[\"']?\s*$", re.M)
 _CLOSING = ("bullet_list_close", "ordered_list_close", "list_item_close", "blockquote_close")

@@ -208,6 +208,8 @@ def stands_alone(sentence: str) -> bool:
     first = re.sub(r"[^\w'’]", "", words[0]).lower()
     if first in _LEANS_BACK or _MARKUP.search(text) or _CV.search(text):
         return False
+    if ":" in " ".join(words[:5]) or "：" in text:
+        return False  # "What helped: a weekly swim…", a label and what it introduces
     if _POINTS_BACK.search(text) or _CLAUSE_LEANS_BACK.match(text) or _META.search(text):
         return False
     pronoun = _THIRD_PERSON.search(text)

@@ -290,7 +290,12 @@ def _regrouped(blocks: list[Block]) -> list[Block]:
     between: list[Block] = []
     led = [b for b in blocks if b.kind == "paragraph" and b.lead and b.rest]
     for block in blocks:
-        if block.kind == "paragraph" and block.lead and not block.rest:
+        if (
+            block.kind == "paragraph"
+            and block.lead
+            and not block.rest
+            and _heading_like(block.lead)
+        ):
             block = Block("heading", block.lead, level=7)
         elif len(led) >= 2 and block in led:  # "**Label every dish.** People arrive…"
             out.append(Block("heading", block.lead, level=7))
@@ -309,6 +314,12 @@ def _regrouped(blocks: list[Block]) -> list[Block]:
             open_list, between = None, []
         out.append(block)
     return out
+
+
+def _heading_like(text: str) -> bool:
+    """A bold line that reads as a heading: short, and not a sentence of its own."""
+    words = text.split()
+    return len(words) <= 10 and (not text.endswith((".", "!")) or len(words) <= 6)
 
 
 def _continues(open_list: Block | None, block: Block, between: list[Block]) -> bool:
@@ -370,8 +381,10 @@ def _content_words(text: str) -> set[str]:
 
 
 def _body(content: list[Block], earlier: list[Raw]) -> str:
-    """The text of a section: its paragraphs, quotes and untitled lists, recaps left out."""
-    parts = []
+    """The text of a section: its paragraphs, quotes and untitled lists, recaps left out; list
+    entries that only go on a sentence ("- a weekly swim") only when there is nothing else."""
+    parts: list[str] = []
+    fragments: list[str] = []
     for block in content:
         if block.kind == "list":
             texts = [
@@ -379,9 +392,13 @@ def _body(content: list[Block], earlier: list[Raw]) -> str:
             ]
             if _is_recap(texts, earlier):
                 continue
-            parts.extend(_as_sentence_text(t) for t in texts if t)
-        else:
-            parts.extend(p.text for p in block.paragraphs() if not _aside(p))
+            whole = [t for t in texts if t[:1].isupper()]  # "- a weekly swim" goes on a sentence
+            parts.extend(_as_sentence_text(t) for t in whole)
+            fragments.extend(t for t in texts if t and not t[:1].isupper())
+        else:  # a list's introduction ("What helped:") says nothing alone
+            parts.extend(p.text for p in block.paragraphs() if not _aside(p) and p.text[-1:] != ":")
+    if not any(parts) and fragments:
+        parts = [_as_sentence_text("; ".join(fragments))]
     return " ".join(p for p in parts if p)
 
 
@@ -425,8 +442,9 @@ def _looks_cut_off(items: list[Item]) -> bool:
 
 
 def _as_sentence_text(text: str) -> str:
-    """A list entry as part of a body: it ends like a sentence."""
+    """A list entry as part of a body: it starts and ends like a sentence."""
     text = text.strip()
+    text = text[:1].upper() + text[1:]
     return text if not text or text[-1] in '.!?…:;。！？"”’)' else text + "."
 
 

@@ -354,6 +354,7 @@ def _title_quotable(title: str) -> bool:
         and not title.rstrip().endswith("?")
         and not _leans_back(title)
         and first not in ("what", "why", "how", "when", "where", "who", "which", "whether")
+        and first not in ("you", "you're", "your", "you’re")  # "You are a carer." tells members
     )
 
 
@@ -463,6 +464,7 @@ def _quotable(sentence: str, source: Source, limit: int, odd: tuple[str, ...] = 
         cut = max(head.rfind(f" {p} ") for p in ("between", "among", "for", "in", "within"))
         if len(head[:cut].split()) >= 5:
             sentence = head[:cut].rstrip(" ,;:") + "…"
+    sentence = re.sub(r"[\"“]([^\"“”]*)[\"”]", r"‘\1’", sentence)  # quotes inside a quote
     return neutralise_mentions(clip(sentence, limit))
 
 

@@ -30,7 +30,10 @@ _ADVICE = re.compile(
 _FIRST_PERSON = re.compile(r"(?i)\b(?:i|we|my|our|me|us|i'm|i’m|i've|i’ve|i'd|i’d)\b")
 _PAST = re.compile(
     r"(?i)\b(?:was|were|had|did|went|came|felt|found|told|said|met|left|began|knew|thought|"
-    r"became|took|got|made|saw|stopped|started|learned|learnt|joined|moved|(?<![-\w])\w{3,}ed)\b"
+    r"became|took|got|made|saw|stopped|started|learned|learnt|joined|moved|hid|kept|lost|spent|"
+    r"sat|stood|wrote|ran|gave|heard|held|paid|sent|slept|woke|fell|forgot|grew|sold|won|wore|"
+    r"ate|drank|drove|flew|fought|caught|bought|brought|built|chose|led|meant|rode|sang|sank|"
+    r"spoke|swam|taught|threw|understood|(?<![-\w])\w{3,}ed)\b"
 )
 _FEELING = re.compile(
     r"(?i)\b(?:i|we)\s+(?:felt|feel|was|were|am|'m|’m|got|grew)\s+(?:so\s+|very\s+|really\s+)?"

@@ -110,7 +110,9 @@ def essay_subject(essay: Essay, vocab: Vocabulary) -> str:
 
 _DESCRIPTIVE = re.compile(r"(?i)^(?:a|an|the|one|my|our|\d+|what|how|why|notes?)\b")
 _AT_PREPOSITION = re.compile(r"(?i)\s(?:in|for|of|at|on|from|with|across|among|after)\s")
-_CUT = re.compile(r"(?i)\s(?:and the|who|that|which|where|when|with the)\s|,\s")
+_CUT = re.compile(
+    r"(?i)\s(?:and the|who|that|which|where|when|with the|while|as|because|if|since|until)\s|,\s"
+)
 _LIST_HEADS = frozenset(
     """ways things lessons tips reasons steps ideas notes thoughts list post draft essay article
     blog piece advice update""".split()  # noqa: SIM905 - a word list reads better as text
@@ -124,7 +126,9 @@ def _subject_phrase(title: str, vocab: Vocabulary) -> str:
     if key.kind != "noun" or re.search(r"\d", title):
         return ""
     gerund = title.split()[0].lower()
-    if gerund.endswith("ing") and "VERB" in word_classes(gerund) and len(title.split()) <= 6:
+    if gerund.endswith("ing") and "VERB" in word_classes(gerund):
+        if len(title.split()) > 6:
+            return ""  # the next candidate cuts it short: "Caring for a parent while…"
         return _sentence_case(title, vocab)  # "Building a welcoming youth group", said whole
     words = key.phrase.split()
     if not words or words[0].lower() in _NUMBER_WORDS:

@@ -269,3 +269,15 @@ def test_bold_bullets_under_section_headings_are_the_items(built):
     }
     questions = " ".join(p.question for p in prompts)
     assert "the time to hang out" not in questions
+
+
+def test_list_fragments_second_person_titles_and_long_gerund_titles(built):
+    themes, prompts = built["carers.md"]
+    questions = " ".join(p.question for p in prompts)
+    assert "“You are a carer.”" not in questions  # said to members, it tells them who they are
+    assert "a weekly swim" not in questions.lower()  # a list entry that goes on "What helped:"
+    assert "What helped:" not in questions
+    assert "In short" not in questions and "resonated" not in questions
+    subjects = {s.subject for t in themes for s in t.sources}
+    assert subjects in ({"caring for a parent"}, {"community life"})
+    assert "‘just helping out’" in questions or "just helping out" not in questions
