@@ -227,7 +227,8 @@ def reads_as_sentence(title: str, finite: frozenset[str] = frozenset()) -> bool:
     if any(w in _AUXILIARIES or w in finite for w in low):
         return True
     first = word_classes(low[0])
-    if "VERB" in first and not low[0].endswith(("ing", "ed", "s")):
+    verb_only = "VERB" in first and not first & _NOMINAL
+    if (verb_only or low[0] in IMPERATIVES) and not low[0].endswith(("ing", "ed", "s")):
         return True  # an instruction
     return any(
         word_classes(w) and word_classes(w) <= {"VERB", "AUX"} and not w.endswith("ing")
