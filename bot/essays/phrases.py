@@ -97,7 +97,8 @@ IMPERATIVES = _set(
     """make start keep take give set find let get put show try ask join pair label meet agree
     hold leave stop bring say tell go do be stay begin invite check follow choose pick write
     speak listen close create remember forget thank lead protect offer call build reach learn
-    use treat ban add cut drop skip run avoid accept embrace expect respect allow admit"""
+    use treat ban add cut drop skip run avoid accept embrace expect respect allow admit knock end
+    seek"""
 )
 
 
