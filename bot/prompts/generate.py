@@ -314,7 +314,7 @@ def _draft(
     draft = form.kind != "bank"
     private = bool(quote) and quote_kind(quote) == "private"
     sensitive = form.sensitive or (draft and (heavy or private))
-    sensitive = sensitive or any(p.search(question) for p in bank.heavy)  # a quote or a title
+    sensitive = sensitive or bank.heavy.touches(question)  # through its quote or a title
     return Draft(
         slot, question, followups, context, essay_title(source), source.ref, sensitive, draft
     )

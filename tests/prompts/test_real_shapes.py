@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 
 from bot.essays.phrases import noun_phrase_problem, stands_alone
+from bot.essays.reader import parse_essay
 from bot.prompts.build import build_prompts
-from bot.prompts.generate import load_bank
+from bot.prompts.generate import initial_drafts, load_bank
 from bot.prompts.loader import load_library
 from bot.prompts.quotes import quote_kind
-from bot.themes.extract import find_themes
+from bot.themes.extract import find_themes, merge_items
+from bot.themes.titles import load_vocabulary
 
 ESSAYS = Path(__file__).resolve().parents[1] / "data" / "essays_md"
 NAMES = sorted(p.name for p in ESSAYS.iterdir())
@@ -217,10 +219,9 @@ def test_instructions_in_bold_or_after_an_emoji_are_never_slotted(built):
             assert bad not in questions, name
 
 
-def test_a_private_fact_of_the_writers_is_never_asked_to_be_matched(tmp_path):
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "notes.md").write_text(
+def test_a_private_fact_of_the_writers_is_never_asked_to_be_matched():
+    essay = parse_essay(
+        "notes.md",
         "# Notes from a support circle\n\n"
         "## Finding the circle\n\n"
         "I was diagnosed with depression in my second year at university. "
@@ -228,15 +229,14 @@ def test_a_private_fact_of_the_writers_is_never_asked_to_be_matched(tmp_path):
         "## Staying\n\n"
         "Regular meetings build trust faster than occasional long ones. "
         "A fixed time each week means nobody has to organise from scratch.\n",
-        encoding="utf-8",
     )
-    build_prompts(find_themes(seeds), tmp_path / "prompts")
-    prompts = [p for t in load_library(tmp_path / "prompts").themes for p in t.prompts]
-    quoting = [p for p in prompts if "diagnosed" in p.question]
+    bank = load_bank()
+    drafts = [d for t in merge_items([essay], load_vocabulary()) for d in initial_drafts(t, bank)]
+    quoting = [d for d in drafts if "diagnosed" in d.question]
     assert quoting
-    for prompt in quoting:
-        assert prompt.sensitive, prompt.question
-        assert not re.search(r"happened to you|moment of your own|felt something", prompt.question)
+    for draft in quoting:
+        assert draft.sensitive, draft.question
+        assert not re.search(r"happened to you|moment of your own|felt something", draft.question)
     assert quote_kind("I was diagnosed with depression in my second year.") == "private"
 
 
