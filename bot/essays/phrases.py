@@ -238,6 +238,17 @@ def reads_as_sentence(title: str, finite: frozenset[str] = frozenset()) -> bool:
     )
 
 
+def is_name(word: str) -> bool:
+    """A capitalised word the lexicon does not know and that is no people, language, festival
+    or day: "Mei", "Arjun", "Toronto"."""
+    lower = re.sub(r"['’]s$", "", word.lower())
+    if not word[:1].isupper() or len(word) < 2 or word.isupper() or "'" in lower or "’" in lower:
+        return False
+    if lower in CALENDAR or lower in _FUNCTION_WORDS or lower in _NOT_NAMES:
+        return False
+    return not lower.endswith(("ese", "ish", "ian", "ean")) and not word_classes(lower)
+
+
 def names_someone(sentence: str) -> bool:
     """A capitalised word that the English lexicon does not know ("Mei", "Arjun"): a person's
     name, most likely, and private people are not quoted by name. Peoples and languages

@@ -16,13 +16,17 @@ from pathlib import Path
 
 import yaml
 
-from bot.essays.phrases import CALENDAR, noun_phrase_problem
+from bot.essays.phrases import CALENDAR, is_name, noun_phrase_problem
 
 log = logging.getLogger(__name__)
 
 DEFAULT_VOCABULARY = Path(__file__).resolve().parent.parent / "data" / "synonyms.yaml"
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’+-]*|&|,")
 _LATIN = re.compile(r"[A-Za-z]")
+_ENGLISH_ENDINGS = (
+    *("able", "ible", "al", "ive", "ous", "ic", "ing", "ed", "er", "ers", "ful", "less", "ity"),
+    *("tion", "sion", "ment", "ness", "ship", "ism", "ist", "ists", "ance", "ence", "hood", "ly"),
+)
 _ADJECTIVE_ENDINGS = ("al", "ive", "ous", "ful", "ic", "ed", "able", "ible", "ent", "ant", "ary")
 
 
@@ -107,8 +111,13 @@ def analyse_title(title: str, vocab: Vocabulary) -> TitleKey:
     key = _lookup(conjuncts, phrase or title.strip(), vocab)
     proper = vocab.lists["proper_nouns"]
     instruction = start > 0 and not gerund_head and not lower[0].endswith(("ing", "ed"))
+    named = any(  # "Mei and Arjun"; a title's first word is capitalised anyway ("Accessible…")
+        is_name(t) and (i or ("-" not in t and not t.lower().endswith(_ENGLISH_ENDINGS)))
+        for i, t in enumerate(tokens)
+        if t.lower() not in proper
+    )
     if key.concept is None and (  # "Protect your own time" is an instruction, not "own time"
-        instruction or noun_phrase_problem(key.phrase, _title_case(title), proper)
+        instruction or named or noun_phrase_problem(key.phrase, _title_case(title), proper)
     ):
         return TitleKey(slug(" ".join(lower[:5])), title.strip(), None, "sentence")
     return key

@@ -117,3 +117,12 @@ def test_a_title_is_quoted_as_a_line_only_when_it_says_something(title, says):
 )
 def test_what_kind_of_quote_a_sentence_is(sentence, kind):
     assert quote_kind(sentence) == kind
+
+
+def test_a_title_naming_people_is_never_slotted():
+    from bot.themes.titles import analyse_title, load_vocabulary
+
+    vocab = load_vocabulary()
+    assert analyse_title("Mei and Arjun", vocab).kind == "sentence"
+    assert analyse_title("Accessible controls", vocab).kind == "noun"
+    assert analyse_title("Korean dramas", vocab).kind == "noun"
