@@ -111,16 +111,22 @@ def analyse_title(title: str, vocab: Vocabulary) -> TitleKey:
     key = _lookup(conjuncts, phrase or title.strip(), vocab)
     proper = vocab.lists["proper_nouns"]
     instruction = start > 0 and not gerund_head and not lower[0].endswith(("ing", "ed"))
-    named = any(  # "Mei and Arjun"; a title's first word is capitalised anyway ("Accessible…")
+    if key.concept is None and (  # "Protect your own time" is an instruction, not "own time"
+        instruction
+        or _names_people(tokens, proper)
+        or noun_phrase_problem(key.phrase, _title_case(title), proper)
+    ):
+        return TitleKey(slug(" ".join(lower[:5])), title.strip(), None, "sentence")
+    return key
+
+
+def _names_people(tokens: list[str], proper: frozenset[str]) -> bool:
+    """ "Mei and Arjun"; a title's first word is capitalised anyway ("Accessible controls")."""
+    return any(
         is_name(t) and (i or ("-" not in t and not t.lower().endswith(_ENGLISH_ENDINGS)))
         for i, t in enumerate(tokens)
         if t.lower() not in proper
     )
-    if key.concept is None and (  # "Protect your own time" is an instruction, not "own time"
-        instruction or named or noun_phrase_problem(key.phrase, _title_case(title), proper)
-    ):
-        return TitleKey(slug(" ".join(lower[:5])), title.strip(), None, "sentence")
-    return key
 
 
 def _title_case(title: str) -> bool:
