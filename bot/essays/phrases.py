@@ -78,6 +78,8 @@ def noun_phrase_problem(
         return "a fragment"  # ("time to hang out", "showing up" end on their verb's particle)
     if low[0] in _NUMBERS or low[0].isdigit():
         return f"a count {words[0]!r}"  # "thirty voices" counts things, it names no topic
+    if "," in phrase and not {"and", "or"} & set(low):
+        return "a list without its 'and'"  # "Quiet streets, loud hearts" is a title, no topic
     joined = [i for i, w in enumerate(low[:-1]) if w in ("and", "or", "versus", "vs")]
     if any(low[i + 1] in _PREPOSITIONS for i in joined):
         return "a fragment"  # "online versus in person"
