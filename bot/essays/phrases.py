@@ -268,7 +268,15 @@ def names_someone(sentence: str) -> bool:
             continue
         if not word_classes(lower) and (m.start() > 0 or _verb_follows(sentence[m.end() :])):
             return True  # a sentence's first word is a name only when a verb follows it
+        if not lower.endswith("s") and _SPOKE.match(sentence[m.end() :]):
+            return True  # "Grace told me…": a name the lexicon knows as a word
     return False
+
+
+_SPOKE = re.compile(
+    r"\s+(?:told|said|says|tells|asked|asks|explained|wrote|messaged|texted|laughed|smiled|"
+    r"whispered|replied|admitted|insisted|joked|cried|shouted|called me|reminded)\b"
+)
 
 
 def _verb_follows(rest: str) -> bool:
