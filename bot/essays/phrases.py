@@ -255,6 +255,8 @@ def names_someone(sentence: str) -> bool:
     """A capitalised word that the English lexicon does not know ("Mei", "Arjun"): a person's
     name, most likely, and private people are not quoted by name. Peoples and languages
     ("Korean", "Chinese"), festivals, and places after "in", "to" or "from" are no one's name."""
+    if _HONORIFIC.search(sentence):
+        return True  # "Dr. Lee", "Ms Park", "Auntie Rosa"
     previous = ""
     for m in re.finditer(r"[A-Za-z][a-z’']+|\S", sentence):
         word = m.group()
@@ -273,6 +275,10 @@ def names_someone(sentence: str) -> bool:
     return False
 
 
+_HONORIFIC = re.compile(
+    r"\b(?:Dr|Mr|Mrs|Ms|Mx|Prof|Rev|Sr|Fr|Auntie|Aunty|Aunt|Uncle|Grandma|Grandpa|Nana|"
+    r"Lola|Lolo|Tita|Tito|Ate|Kuya)\.?\s+[A-Z][a-z]+"
+)
 _SPOKE = re.compile(
     r"\s+(?:told|said|says|tells|asked|asks|explained|wrote|messaged|texted|laughed|smiled|"
     r"whispered|replied|admitted|insisted|joked|cried|shouted|called me|reminded)\b"

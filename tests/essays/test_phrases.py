@@ -70,6 +70,7 @@ def test_sentences_that_stand_alone(sentence):
         "She was right about the lock on the side door.",  # who is she?
         "Mei joined us the winter after her divorce.",  # a private person by name
         "Grace told me that the first shift is the hardest.",  # a name that is also a word
+        "Dr. Lee, a retired doctor, agreed to come on Saturday mornings.",  # a title and a name
         "This can help people feel at home.",  # points back
         "When they do, it is often the comment everyone remembers.",
         "Each of these slipped a little at a time.",
