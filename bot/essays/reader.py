@@ -290,12 +290,10 @@ def _regrouped(blocks: list[Block]) -> list[Block]:
     between: list[Block] = []
     led = [b for b in blocks if b.kind == "paragraph" and b.lead and b.rest]
     for block in blocks:
-        if (
-            block.kind == "paragraph"
-            and block.lead
-            and not block.rest
-            and _heading_like(block.lead)
-        ):
+        bold_line = block.kind == "paragraph" and block.lead and not block.rest
+        if bold_line and out and out[-1].kind == "heading":
+            continue  # "## Regular customers" then "*How a stall becomes a meeting point*"
+        if bold_line and _heading_like(block.lead):
             block = Block("heading", block.lead, level=7)
         elif len(led) >= 2 and block in led:  # "**Label every dish.** People arrive…"
             out.append(Block("heading", block.lead, level=7))

@@ -238,3 +238,16 @@ def test_html_in_an_essay_is_left_out():
         ("One title", "Some body text here."),
         ("Two", "More text."),
     ]
+
+
+def test_an_italic_line_under_a_heading_is_its_subtitle():
+    text = (
+        "# Markets\n\n## Regular customers\n*How a stall becomes a meeting point*\n\n"
+        "The same faces come back every week.\n\n## Local food\n_Keeping money close to home_\n\n"
+        "Money spent at the market stays in the area.\n"
+    )
+    essay = parse_essay("subtitles.md", text)
+    assert [(i.title, i.body) for i in essay.items] == [
+        ("Regular customers", "The same faces come back every week."),
+        ("Local food", "Money spent at the market stays in the area."),
+    ]
