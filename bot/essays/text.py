@@ -301,6 +301,8 @@ def _best_sentence(paragraph: str) -> str:
     from bot.essays.phrases import stands_alone
 
     best = next((s for s in sentences(paragraph) if stands_alone(s)), "")
+    best = _DISCOURSE.sub("", best)  # "Finally, community groups…" -> "Community groups…"
+    best = best[:1].upper() + best[1:]
     return clip(best[:-1] if best.endswith(".") and not best.endswith("..") else best, 120)
 
 

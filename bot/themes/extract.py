@@ -195,7 +195,11 @@ def _kind(item: Item, key: TitleKey) -> str:
     title = item.title.rstrip("…")
     cut = item.title.endswith("…")
     found = sentences(item.body)
-    if item.prose and any(s.rstrip(".!") == title or (cut and s.startswith(title)) for s in found):
+    folded = title.casefold()
+    long = len(title.split()) >= 5 and any(folded in s.casefold() for s in found)  # "Finally, …"
+    if item.prose and (
+        long or any(s.rstrip(".!") == title or (cut and s.startswith(title)) for s in found)
+    ):
         return "opening"  # no phrase named the paragraph: one of its sentences is the title
     return "prose" if item.prose and key.kind == "noun" else key.kind
 
