@@ -68,7 +68,7 @@ def with_article(phrase: str) -> str:
     joined = re.search(r"\b(?:and|or|versus|vs)\b", phrase)
     if not words or is_plural(phrase) or joined or len(words) > 4:
         return phrase
-    if words[0].lower() in ("the", "a", "an") or words[0].lower().endswith("ing"):
+    if words[0].lower() in ("the", "a", "an") or _gerund(words[0]):
         return phrase  # "keeping culture alive" is said without an article
     cut = next((i for i, w in enumerate(words) if i and w.lower() in _HEAD_ENDS), len(words))
     head = words[cut - 1].lower()
@@ -82,9 +82,19 @@ _HEAD_ENDS = frozenset(
 )
 
 
+def _gerund(word: str) -> bool:
+    """ "keeping", "looking": a verb's -ing form, not a noun such as "housing" or "meeting"."""
+    from bot.essays.text import word_classes
+
+    low = word.lower()
+    return low.endswith("ing") and word_classes(low) <= {"VERB", "ADJ"}
+
+
 def is_plural(phrase: str) -> bool:
     """A phrase whose verb takes the plural: joined nouns, or a plural head (by the lexicon)."""
     words = re.split(r"\s+", phrase.strip())
+    if words and _gerund(words[0]):
+        return False  # "looking after the volunteers" does
     if " and " in phrase or "," in phrase:
         return True
     head = words[-1].lower() if words else ""
@@ -105,7 +115,7 @@ def is_abstract(phrase: str) -> bool:
     words = [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", phrase)]
     if not words:
         return False
-    if words[0].endswith("ing"):
+    if _gerund(words[0]) and len(words) > 1:
         return True
     cut = next((i for i, w in enumerate(words) if i and w in _HEAD_ENDS), len(words))
     heads = [words[cut - 1], *(w for i, w in enumerate(words[:cut]) if i and words[i - 1] == "and")]

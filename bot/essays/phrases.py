@@ -76,6 +76,16 @@ def noun_phrase_problem(
     phrasal = len(low) > 1 and low[-1] in _PARTICLES and "VERB" in word_classes(low[-2])
     if (low[-1] in _ENDS_BADLY and not phrasal) or low[0] in _CONJUNCTIONS:
         return "a fragment"  # ("time to hang out", "showing up" end on their verb's particle)
+    if low[0] in _ORDINALS or (low[0].endswith("est") and "ADJ" in word_classes(low[0])):
+        return f"an occasion {words[0]!r}"  # "the hardest spring", "first week fostering"
+    for i in range(1, len(low) - 1):
+        if low[i].endswith("s") and "VERB" in word_classes(low[i]):
+            after = word_classes(low[i + 1])
+            nxt = low[i + 1]
+            if nxt not in _PREPOSITIONS and (
+                (after and after <= {"ADJ", "ADV"}) or nxt in _ARTICLES
+            ):
+                return f"verb {words[i]!r}"  # "little and often beats big and rare"
     if low[0] in _NUMBERS or low[0].isdigit():
         return f"a count {words[0]!r}"  # "thirty voices" counts things, it names no topic
     if "," in phrase and not {"and", "or"} & set(low):
@@ -104,6 +114,7 @@ IMPERATIVES = _set(
 )
 
 
+_ORDINALS = _set("first second third fourth fifth last final next previous")
 _NUMBERS = _set(
     """one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty
     hundred hundreds thousand thousands dozen dozens several"""
@@ -164,6 +175,9 @@ _CLAUSE_LEANS_BACK = re.compile(
     r"(?i)^(?:when|if|because|although|though|as|once|after|before|since|while|until|unless|"
     r"even if|even when)\s+(?:they|he|she|it|this|that|these|those|them)\b"
 )
+_SUBORDINATE = re.compile(
+    r"(?i)^(?:if|when|whenever|because|although|though|unless|while|whether|once|as soon as)\b"
+)
 _THIRD_PERSON = re.compile(r"\b(?:he|she|him|his|her|hers|himself|herself)\b", re.IGNORECASE)
 _ANTECEDENT = re.compile(
     r"\b(?:a|an|one|every|each|any|my|our|your|the)\s+(?:\w+\s+)?(?:friend|colleague|person|"
@@ -191,7 +205,8 @@ _POINTS_BACK = re.compile(
     r"mentioned above|the above|the following|below|as i said|like this one|these days? too|"
     r"(?:each|all|none|some|most|many|any|one|both|either|neither) of "
     r"(?:these|those|them|this|that)|"
-    r"the same (?:thing|way|fog|feeling)|this time|that time|at that point|by then)\b"
+    r"the same (?:thing|way|fog|feeling)|this time|that time|at that point|by then|"
+    r"linked (?:here|below|above)|(?:this|the) link|see (?:below|above)|that line)\b"
 )
 
 
@@ -213,6 +228,13 @@ def stands_alone(sentence: str) -> bool:
         return False
     if ":" in " ".join(words[:5]) or "：" in text:
         return False  # "What helped: a weekly swim…", a label and what it introduces
+    if len(words) < 6 or "…" in text or "..." in text or re.search(r"[\"“”‘’']\s|\s[\"“‘']", text):
+        return False  # a scene-setting scrap, or a quotation cut short inside the line
+    last = re.sub(r"\W", "", words[-1].lower())
+    if len(words) <= 8 and (last in _AUXILIARIES or last in _PREPOSITIONS or last in _ARTICLES):
+        return False  # "Nine of the twelve flats were."
+    if _SUBORDINATE.match(text) and "," not in text:
+        return False  # "If you are hosting one." has no main clause
     if _POINTS_BACK.search(text) or _CLAUSE_LEANS_BACK.match(text) or _META.search(text):
         return False
     pronoun = _THIRD_PERSON.search(text)

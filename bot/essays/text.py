@@ -167,7 +167,8 @@ _WEAK_TITLES = frozenset(
         """work project situation thing time right way day week year life world place part point
         fact idea problem issue lot kind sort reason moment end start case side stuff bit matter
         sense area step number today night morning evening winter summer spring autumn season
-        month hour minute back front top bottom rest""",
+        month hour minute back front top bottom rest form forms list room unit page line word
+        type piece kind""",
     )
 )
 

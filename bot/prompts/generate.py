@@ -186,11 +186,12 @@ def load_heavy_topics(path: Path = DEFAULT_HEAVY) -> HeavyTopics:
 
 
 def is_heavy(theme: Theme, bank: Bank, *, text: bool = True) -> bool:
-    """The theme's title, phrase or essays' subjects (and, with ``text``, its items' texts)
-    touch a heavy subject."""
+    """The theme's title or phrase, its essays' titles (and, with ``text``, its items' texts)
+    touch a heavy subject. The collection's subject does not: a bake sale in a collection on
+    mental health is light."""
     texts = [theme.title, theme.phrase]
     for source in theme.sources:
-        texts += [source.title, source.subject]
+        texts += [source.title, source.essay_title]
         texts += [source.text or source.excerpt] if text else []
     return bank.heavy.touches(*texts)
 
