@@ -94,7 +94,7 @@ def essay_subject(essay: Essay, vocab: Vocabulary) -> str:
     title = essay.heading or essay.title
     if not title or not re.search(r"[A-Za-z]", title) or title.startswith("Essay "):
         return ""
-    head, colon, tail = title.partition(":")
+    head, colon, tail = _split_title(title)
     candidates = [tail.strip()] if colon and not _DESCRIPTIVE.match(tail.strip()) else []
     candidates += [head.strip(), _CUT.split(head.strip())[0].strip()]
     candidates.append(_AT_PREPOSITION.split(candidates[-1])[0].strip())  # "Mutual aid in our…"
@@ -117,6 +117,12 @@ _LIST_HEADS = frozenset(
     """ways things lessons tips reasons steps ideas notes thoughts list post draft essay article
     blog piece advice update""".split()  # noqa: SIM905 - a word list reads better as text
 )
+
+
+def _split_title(title: str) -> tuple[str, str, str]:
+    """ "Branching out - how our choir grew" -> ("Branching out", " - ", "how our choir grew")."""
+    m = re.search(r"\s*(?::|\s[-–—]\s)\s*", title)
+    return (title[: m.start()], m.group(), title[m.end() :]) if m else (title, "", "")
 
 
 def _subject_phrase(title: str, vocab: Vocabulary) -> str:
