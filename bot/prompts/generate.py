@@ -307,13 +307,15 @@ def _draft(
         used = quoted.setdefault(source.ref, 0)
         quoted[source.ref] = used + 1
         quote = ranked[used % len(ranked)] if ranked else _as_sentence(source.title)
-        form = _fitting(form, quote_kind(quote), bank, heavy, theme, asked)
+        kind = quote_kind(quote)
+        kind = "claim" if kind == "fact" else kind  # a title said as a line is the writer's point
+        form = _fitting(form, kind, bank, heavy, theme, asked)
     asked.add(form.question)
     question = _fill(form.question, theme, source, _quotable(quote, source, QUOTE_IN_QUESTION, odd))
     followups = tuple(_fill(f, theme, source, "") for f in form.followups)
     context = context_for(source, question, quote, odd)
     draft = form.kind != "bank"
-    private = bool(quote) and quote_kind(quote) == "private"
+    private = bool(quote) and quote_kind(quote) in ("private", "difficulty")
     sensitive = form.sensitive or (draft and (heavy or private))
     sensitive = sensitive or bank.heavy.touches(question)  # through its quote or a title
     return Draft(
@@ -326,7 +328,7 @@ def _fitting(form: Form, kind: str, bank: Bank, heavy: bool, theme: Theme, asked
     and has not been asked yet."""
     if not form.fits or (kind in form.fits and form.question not in asked):
         return form
-    gentle = heavy or form.kind == "gentle-quote" or kind == "private"
+    gentle = heavy or form.kind == "gentle-quote" or kind in ("private", "difficulty")
     family = bank.gentle_quote_forms if gentle else bank.quote_forms
     usable = _usable(theme)(family)
     for candidate in _rotated(usable, theme.id):
@@ -339,6 +341,7 @@ def _quotes(theme: Theme, source: Source, odd: tuple[str, ...]) -> list[str]:
     """The sentences a question may quote, best first: only those that stand on their own
     (bot/essays/phrases.py); a title that is a sentence comes first, quoted whole."""
     ranked = [s for s in _ranked_sentences(source, theme.title, odd) if stands_alone(s)]
+    ranked = [s for s in ranked if quote_kind(s) != "fact"]  # a fact is context, not a question
     title = _as_sentence(source.title)
     if theme.kind == "sentence" and _title_quotable(source.title):
         ranked = [title, *[s for s in ranked if s.rstrip(".") != source.title.rstrip(".")]]

@@ -2,7 +2,10 @@
 work." — agree? where does it hold?), an experience ("I stopped answering the phone." — has
 something like it happened to you?), advice ("Ask before you help." — what helps?), a feeling
 ("I felt like a guest in my own family." — have you felt something similar?), or a private fact
-of the writer's ("My debt spiralled." — only a gentle question that asks no one to match it)."""
+of the writer's ("My debt spiralled." — only a gentle question that asks no one to match it), a
+difficulty ("Now and then a caller is in real distress." — asked about in general terms), a
+practice ("We run a film night each term." — have you tried something like it?), or a plain
+fact ("The hall is free if we buy a coffee."), which is context and never the question."""
 
 from __future__ import annotations
 
@@ -12,7 +15,32 @@ from functools import lru_cache
 from bot.essays.phrases import IMPERATIVES
 from bot.essays.text import word_classes
 
-KINDS = ("claim", "experience", "advice", "feeling", "private")
+KINDS = ("claim", "experience", "advice", "feeling", "private", "difficulty", "practice", "fact")
+# A hard time, a crisis, housing or family precarity, coming out: asked about only in general terms
+_DIFFICULTY = re.compile(
+    r"(?i)\b(?:distress\w*|crisis|crises|traum\w*|panic\w*|struggl\w*|hardest|worst|landlord|"
+    r"evict\w*|arrears|bills|afford\w*|skipp\w* meals|homeless\w*|lonel\w*|isolat\w*|"
+    r"stay with you|came out|coming out|come out|(?:they're|they’re|are|be|was|were|is) out\b|"
+    r"partner|parents|in the closet|disown\w*|rejected|grief|griev\w*|died|death|funeral|"
+    r"hospital|illness|diagnos\w*|abus\w*|violen\w*|harass\w*|racis\w*|homophob\w*|"
+    r"transphob\w*|bull(?:y|ied|ying)|afraid|scared|ashamed|shame)\b"
+)
+# What a group does, as a habit: "We run a film night each term."
+_PRACTICE = re.compile(
+    r"(?i)^(?:we|our \w+|the group|the club|volunteers|members)\s+(?:\w+ly\s+|now\s+|also\s+)?"
+    r"(?:run|hold|keep|have|meet|use|ask|offer|publish|label|pair|give|make|bring|send|start|"
+    r"set|take|put|leave|share|rotate|invite|welcome|cook|play|sing|host|pick|choose|vote|"
+    r"write|read|post|walk|plan|open|close|finish|begin|try|do|tell|split|visit|swap|lend)\b"
+)
+# A line that argues something (a claim), rather than only stating a fact
+_ARGUES = re.compile(
+    r"(?i)\b(?:can|could|should|must|may|might|will|would|need|needs|more|less|better|worse|"
+    r"best|worst|always|never|every|all|nobody|no one|everyone|anyone|rarely|often|usually|most|"
+    r"many|few|important|hard|harder|easy|easier|key|matters?|helps?|works?|enough|too|only|"
+    r"real|true|not|no|n't|than|because|so that|means?|makes?|keeps?|builds?|decides?|"
+    r"lets?|turns?|gives?|brings?|feels?|seems?|mostly|plenty|rather|really|just|even|still|"
+    r"almost|nearly|quite|very|so|such|lots?|\w+est)\b"
+)
 # A private fact the writer tells about themselves (a diagnosis, a debt, an arrest, their visa,
 # coming out): quoted only with a gentle question that asks nobody to match it.
 _PRIVATE = re.compile(
@@ -58,13 +86,17 @@ def quote_kind(sentence: str) -> str:
     personal = _FIRST_PERSON.search(sentence) is not None
     if personal and _PRIVATE.search(sentence):
         return "private"
+    if _DIFFICULTY.search(sentence):
+        return "difficulty"
     if _imperative(first, words) or _ADVICE.search(sentence):
         return "advice"
+    if _PRACTICE.match(sentence):
+        return "practice"
     if _FEELING.search(sentence):
         return "feeling"
     if personal and _PAST.search(sentence):
         return "experience"
-    return "claim"
+    return "claim" if _ARGUES.search(sentence) else "fact"
 
 
 def _imperative(first: str, words: list[str]) -> bool:
