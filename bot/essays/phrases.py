@@ -320,7 +320,10 @@ _PLACE_PREPOSITIONS = _set("in at from to near across around outside inside of t
 _NOT_NAMES = _set(
     """asia africa europe america pacific english filipino filipina thai christmas easter eid
     diwali ramadan hanukkah lunar pride lgbtq lgbt internet zoom whatsapp discord facebook
-    instagram youtube google reddit tiktok god allah buddha"""
+    instagram youtube google reddit tiktok god allah buddha tagalog cantonese mandarin urdu
+    hindi punjabi bengali tamil malay arabic farsi persian french german swahili yoruba igbo
+    hausa somali amharic kurdish turkish greek russian hokkien teochew hakka ilocano cebuano
+    bisaya nepali sinhala burmese khmer lao hmong tibetan uyghur te reo maori samoan tongan"""
 )
 
 

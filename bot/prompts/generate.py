@@ -341,7 +341,8 @@ def _quotes(theme: Theme, source: Source, odd: tuple[str, ...]) -> list[str]:
     """The sentences a question may quote, best first: only those that stand on their own
     (bot/essays/phrases.py); a title that is a sentence comes first, quoted whole."""
     ranked = [s for s in _ranked_sentences(source, theme.title, odd) if stands_alone(s)]
-    ranked = [s for s in ranked if quote_kind(s) != "fact"]  # a fact is context, not a question
+    point = source.title.rstrip("….")  # the line that titles a paragraph is its point
+    ranked = [s for s in ranked if quote_kind(s) != "fact" or s.startswith(point)]
     title = _as_sentence(source.title)
     if theme.kind == "sentence" and _title_quotable(source.title):
         ranked = [title, *[s for s in ranked if s.rstrip(".") != source.title.rstrip(".")]]

@@ -42,12 +42,32 @@ def merge_items(essays: list[Essay], vocab: Vocabulary, audience: str | None = N
         subject = essay_subject(essay, vocab)
         for item in essay.items:
             key = analyse_title(item.title, vocab)
+            if key.concept is not None and not item.prose and not _backs(item.body, key):
+                kind = "sentence" if noun_phrase_problem(key.phrase) else key.kind
+                key = TitleKey(slug(key.phrase), key.phrase, None, kind)
             if item.prose and key.concept is not None and not _about(item.body, key, vocab):
                 kind = "sentence" if noun_phrase_problem(key.phrase) else key.kind
                 key = TitleKey(slug(key.phrase), key.phrase, None, kind)
             source = _source(item, key, essay.title or essay.name, subject, audience)
             groups[key.key].append((source, key))
     return sorted((_theme(tid, members) for tid, members in groups.items()), key=lambda t: t.id)
+
+
+_CONCEPT_SETTING = {  # what a bank theme's questions take for granted
+    "traditions": re.compile(
+        r"(?i)\b(?:cultur\w*|heritage|famil\w*|festival\w*|holiday\w*|celebrat\w*|ancest\w*|"
+        r"religio\w*|new year|lunar|diwali|eid|christmas|ceremon\w*)"
+    ),
+}
+
+
+def _backs(text: str, key: TitleKey) -> bool:
+    """A titled item joins a bank theme only when its text has the setting the bank's questions
+    take for granted ("Little rituals" of a choir, with no culture, family or festival in sight,
+    is no cultural tradition to ask "which tradition from your culture…" about)."""
+    assert key.concept is not None
+    setting = _CONCEPT_SETTING.get(key.concept.id)
+    return setting is None or not text.strip() or setting.search(text) is not None
 
 
 def _about(text: str, key: TitleKey, vocab: Vocabulary) -> bool:
