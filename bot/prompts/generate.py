@@ -278,10 +278,17 @@ def essay_title(source: Source) -> str:
 def best_sentence(
     source: Source, question: str = "", avoid: str = "", odd: tuple[str, ...] = ()
 ) -> str:
-    """The item's sentence sharing most words with ``question`` (the earlier one on a tie)."""
+    """The item's sentence sharing most words with ``question`` (the earlier one on a tie), and
+    not the line the question already quotes while another is left."""
     ranked = _ranked_sentences(source, question, odd)
-    choice = next((s for s in ranked if s != avoid), ranked[0] if ranked else source.title)
+    asked = _plain(question)
+    fresh = [s for s in ranked if _plain(s) != _plain(avoid) and _plain(s) not in asked]
+    choice = fresh[0] if fresh else (ranked[0] if ranked else source.title)
     return _quotable(choice, source, QUOTE_IN_CONTEXT, odd)
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
 
 
 def _draft(
@@ -314,6 +321,8 @@ def _draft(
     question = _fill(form.question, theme, source, _quotable(quote, source, QUOTE_IN_QUESTION, odd))
     followups = tuple(_fill(f, theme, source, "") for f in form.followups)
     context = context_for(source, question, quote, odd)
+    if quote and not whole and _plain(quote) in _plain(context):
+        return None  # the item's only line: quoted as the question, it would be its context too
     draft = form.kind != "bank"
     private = bool(quote) and quote_kind(quote) in ("private", "difficulty")
     sensitive = form.sensitive or (draft and (heavy or private))
