@@ -274,7 +274,9 @@ def _listed_items(content: list[Block], earlier: list[Raw], loose: bool = False)
         titled = [e for e in entries if e is not None]
         if len(titled) < 2 or len(titled) * 2 < len(entries):
             continue
-        if _is_recap([t for _, t, _, _ in titled], [*earlier, *found]):
+        if _is_recap([t for _, t, _, _ in titled], [*earlier, *found]) or _restates(
+            titled, earlier
+        ):
             continue
         found.extend(titled)
     return found
@@ -371,6 +373,22 @@ def _is_recap(titles: list[str], earlier: list[Raw]) -> bool:
         repeats += bool(hits)
         matched.update(hits)
     return len(matched) >= 2 and repeats * 2 > len(titles)
+
+
+def _restates(entries: list[Raw], earlier: list[Raw]) -> bool:
+    """A closing list of short points, each saying again what a section before it said ("Have a
+    job for every mood" after "## Tasks for good weeks and bad weeks… every mood…")."""
+    sections = [_content_words(f"{t} {b}") for _, t, b, _ in earlier if b]
+    if len(sections) < 2 or any(len(f"{t} {b}".split()) > 30 for _, t, b, _ in entries):
+        return False
+    matched: set[int] = set()
+    repeats = 0
+    for _, title, body, _ in entries:
+        words = _content_words(f"{title} {body}")
+        hits = [i for i, s in enumerate(sections) if len(words & s) >= 2]
+        repeats += bool(hits)
+        matched.update(hits)
+    return len(matched) >= 2 and repeats * 2 >= len(entries)
 
 
 def _content_words(text: str) -> set[str]:

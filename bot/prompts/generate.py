@@ -321,7 +321,8 @@ def _draft(
     question = _fill(form.question, theme, source, _quotable(quote, source, QUOTE_IN_QUESTION, odd))
     followups = tuple(_fill(f, theme, source, "") for f in form.followups)
     context = context_for(source, question, quote, odd)
-    if quote and not whole and _plain(quote) in _plain(context):
+    slotted = theme.kind in ("noun", "prose")  # other questions can ask about it
+    if quote and not whole and slotted and _plain(quote) in _plain(context):
         return None  # the item's only line: quoted as the question, it would be its context too
     draft = form.kind != "bank"
     private = bool(quote) and quote_kind(quote) in ("private", "difficulty")

@@ -251,3 +251,23 @@ def test_an_italic_line_under_a_heading_is_its_subtitle():
         ("Regular customers", "The same faces come back every week."),
         ("Local food", "Money spent at the market stays in the area."),
     ]
+
+
+def test_closing_points_that_restate_the_sections_are_no_new_items():
+    text = (
+        "# Our choir\n\n## Tasks for good weeks and bad weeks\n\nSome weeks people have energy "
+        "and some weeks they do not. We keep a list of jobs for every mood, from sorting sheet "
+        "music to making the tea.\n\n## Rehearsal rhythm\n\nA short warm-up, two songs in depth "
+        "and one for fun keeps rehearsals steady.\n\n## A goodbye round\n\nEach rehearsal ends "
+        "with a goodbye round where everyone says one word about the evening.\n\n"
+        "## What we'd tell another group\n\n"
+        "1. **Have a job for every mood.** Sorting music or making tea counts.\n"
+        "2. **Keep the rehearsal rhythm steady.** Warm-up, two songs, one for fun.\n"
+        "3. **End with a goodbye round.** One word each about the evening.\n"
+    )
+    essay = parse_essay("choir.md", text)
+    assert titles(essay) == [
+        "Tasks for good weeks and bad weeks",
+        "Rehearsal rhythm",
+        "A goodbye round",
+    ]
