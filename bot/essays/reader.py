@@ -1,13 +1,20 @@
 """Read the essays in ``seeds/`` and find their theme items.
 
-Forms understood, tried in this order on each essay:
+Every essay, ``.md`` or ``.txt``, is read as Markdown (``bot/essays/markdown.py``) and its items
+come from the document tree:
 
-* numbered lists ``1. Title: body`` or ``1) Title - body``;
-* bullets ``- **Title**: body`` (also ``*``, and ``- Title: body`` with a short title);
-* Markdown headings (``## Title``) followed by paragraphs;
-* plain prose: one item per substantial paragraph, titled by its key phrase.
+* list items with a title: a bold or emphasised lead (``1. **Title.** body``,
+  ``- **Title**: body``), a short ``Title: body``, or a short item on its own; numbered
+  ``1.`` or ``1)`` alike. Numbered items of plain text are titled by a phrase of their own;
+* headings (``## Title``, ``## 2) Title: subtitle``) with everything under them, at the level
+  the essay uses most; a subtitle after a colon stays out of the title;
+* plain prose when neither gives two items: one item per substantial paragraph, titled by its
+  key phrase.
 
-An essay cut off mid-sentence keeps its last item with the partial text, marked truncated.
+Inline marks become plain text (links keep their text). A recap or summary that repeats earlier
+items, and sections headed "Summary", "Conclusion", "Introduction" and the like, are not items;
+front matter is skipped. An essay cut off mid-sentence keeps its last item with the partial
+text, marked truncated.
 """
 
 from __future__ import annotations
@@ -19,22 +26,44 @@ from pathlib import Path
 
 from bot.errors import InputError, Problem
 from bot.essays.collection import Collection, load_collection
-from bot.essays.text import first_sentence, key_phrase
+from bot.essays.markdown import Block, parse_blocks, split_front_matter
+from bot.essays.phrases import noun_phrase_problem
+from bot.essays.text import first_sentence, key_phrase, sentence_title
 
 log = logging.getLogger(__name__)
 
 ESSAY_SUFFIXES = (".txt", ".md")
 MIN_PROSE_WORDS = 25
-_SEP = r"\s*(?::|：|\s-\s|\s–\s|\s—\s)\s*"
-_NUMBERED = re.compile(
-    r"^\s*(?:#+\s*)?(\d{1,3})[.)]\s+(?P<title>[^\n]{1,120}?)" + _SEP + r"(?P<body>.*)$"
+_TITLE_COLON = re.compile(r"^(?P<title>[^:\n]{1,60}?)\s*(?::|：|\s[-–—]\s)\s*(?P<body>.+)$")
+_COUNTER = re.compile(
+    r"(?i)(?:step|part|tip|lesson|chapter|day|week|rule|point|no\.?|myth|mistake|habit|truth|"
+    r"reason|way|thing|idea|question|secret|principle|takeaway)\s*#?\s*(?:\d{1,3}|one|two|three|"
+    r"four|five|six|seven|eight|nine|ten|eleven|twelve)"
 )
-_NUMBERED_BARE = re.compile(r"^\s*(\d{1,3})[.)]\s+(?P<title>[^\n]{1,120})$")
-_BOLD_BULLET = re.compile(
-    r"^\s*[-*+]\s+\*\*(?P<title>[^*\n]{1,120}?)[:.]?\*\*\s*[:.\-–—]?\s*(?P<body>.*)$"
+_RECAP_HEADING = re.compile(
+    r"(?i)^\W*(?:recap|summary|in summary|to sum up|tl;?\s*dr|key takeaways|takeaways|in short|"
+    r"wrapping up|conclusion|in conclusion|final thoughts|closing thoughts|the short version|"
+    r"quick recap|in a nutshell|further reading|resources|references|links)\b"
 )
-_PLAIN_BULLET = re.compile(r"^\s*[-*+]\s+(?P<title>[^:\n]{1,60}?):\s+(?P<body>.+)$")
-_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<title>.+?)\s*#*\s*$")
+_INTRO_HEADING = re.compile(
+    r"(?i)^\W*(?:introduction|intro|about me|about the author|about this|preface|disclaimer|"
+    r"content (?:note|warning)|trigger warning|[ct]w\b|author'?s note|a note|note|update|edit|"
+    r"acknowledge?ments?|thanks)\b"
+)
+_OUTRO = re.compile(
+    r"(?i)^\W*(?:(?:so|and|but|ok|okay),?\s+)?(?:in short|to sum up|to recap|in summary|"
+    r"tl;?\s*dr|in conclusion|all in all|"
+    r"thanks? (?:you )?for reading|if you enjoyed|subscribe|follow (?:me|us)|share this|"
+    r"read more|further reading|photo(?:graph)? (?:by|credit)|image:)"
+)
+_BYLINE = re.compile(  # "By Ana Reyes, March 2024"
+    r"^(?:By|Written by|Words by) [A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}\W.{0,40}$"
+)
+_TITLE_LINE = re.compile(
+    r"^(?!(?:hi|hello|hey|dear)\b)[^.!?:;,]{3,90}[^\W_]$", re.IGNORECASE
+)  # "Mental health support in small groups"
+_RECAP_STOP = frozenset(["with", "your", "that", "this", "from", "about", "what", "when", "them"])
+_SYMBOLS = re.compile(r"^[^\w\"“'‘(\[]+")  # "🌱 Step 1: Start small"
 _ENDS_SENTENCE = re.compile(r"[.!?…][\"'”’)\]*_]*\s*$")
 
 
@@ -130,43 +159,294 @@ def readable_name(name: str) -> str:
 
 
 def parse_essay(name: str, text: str) -> Essay:
-    """Find the theme items of one essay, whatever form it uses."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    heading, intro = _heading_and_intro(lines)
-    for finder in (_list_items, _heading_items, _prose_items):
-        raw = finder(lines)
-        if raw:
-            prose = finder is _prose_items
-            break
-    else:
+    """Find the theme items of one essay, whatever form it uses (see the module docstring)."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    declared, text = split_front_matter(text)
+    blocks = all_blocks = _regrouped(parse_blocks(text))
+    heading = declared
+    first = blocks[0] if blocks else None
+    if (  # a title on a line of its own: "Mental health support in small groups"
+        first is not None
+        and first.kind == "paragraph"
+        and _TITLE_LINE.match(first.text)
+        and len(first.text.split()) <= 12
+        and len(blocks) > 1
+        and not any(b.kind == "heading" and b.level == 1 for b in blocks)
+    ):
+        blocks = all_blocks = [Block("heading", first.text, level=1), *blocks[1:]]
+    tops = sum(b.kind == "heading" and b.level == 1 for b in blocks)
+    if blocks and blocks[0].kind == "heading" and blocks[0].level == 1 and tops == 1:
+        heading = heading or _clean_title(blocks[0].text)
+        blocks = blocks[1:]
+    raw = _structured_items(blocks)
+    if not raw and all_blocks is not blocks:  # "# A … ## B …": a heading at each level
+        raw = _structured_items(all_blocks, every=True)
+    prose = not raw
+    if prose:
+        raw = _prose_items(blocks)
+    intro = next((b.text for b in blocks if b.kind == "paragraph"), "")
+    if not raw:
         log.warning("%s: no themes found", name)
         return Essay(name, (), heading=heading, intro=intro)
-    items = [
-        Item(name, num, _clean_title(title), _squash(body), prose=prose) for num, title, body in raw
-    ]
-    items = [i for i in items if i.title]
+    items, numbers = [], set()
+    bodies = [" ".join(body.split()) for _, title, body, _ in raw if not title]
+    for num, title, body, is_prose in raw:
+        number = num if num not in numbers else None  # two lists numbered alike: refer by title
+        numbers.add(number)
+        named = title or key_phrase(" ".join(body.split()), bodies)
+        if not title and named.casefold() in {i.title.casefold() for i in items}:
+            named = sentence_title(" ".join(body.split()))  # two paragraphs, one phrase: apart
+        title = _clean_title(named)
+        if title:
+            items.append(Item(name, number, title, _squash(body), prose=prose or is_prose))
     if items and _looks_cut_off(items):
-        last = items[-1]
-        items[-1] = replace(last, truncated=True)
+        items[-1] = replace(items[-1], truncated=True)
     return Essay(name, tuple(items), heading=heading, intro=intro)
 
 
-def _heading_and_intro(lines: list[str]) -> tuple[str, str]:
-    """The essay's top ``# heading`` (when it opens with one) and its first paragraph."""
-    heading, rest = "", lines
-    first = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if first is not None:
-        m = _HEADING.match(lines[first])
-        if m and len(m.group("hashes")) == 1:
-            heading, rest = _clean_title(m.group("title")), lines[first + 1 :]
-    paragraph: list[str] = []
-    for line in rest:
-        if not line.strip() or _HEADING.match(line) or _match_list_line(line):
-            if paragraph:
-                break
+Raw = tuple[int | None, str, str, bool]  # number, title, body, titled by a phrase of its text
+
+
+def _structured_items(blocks: list[Block], every: bool = False) -> list[Raw]:
+    """Items from titled lists and from headings with text under them; [] for prose. With
+    ``every``, each heading that has text under it is one, whatever its level."""
+    sections = _sections(blocks, every)
+    level = _item_level([h for h, _ in sections if h is not None])
+    items: list[Raw] = []
+    bare: set[str] = set()
+    for head, content in sections:
+        if head is not None and _RECAP_HEADING.match(head.text):
             continue
-        paragraph.append(line.strip())
-    return heading, " ".join(paragraph)
+        listed = _listed_items(content, items, loose=head is None)
+        if listed and head is not None and not any(body for _, _, body, _ in listed):
+            listed = []  # "## Rotate hosts" with a short list of points: the section is the item
+        if listed:
+            items.extend(listed)
+            if not any(body for _, _, body, _ in listed):
+                bare.update(title for _, title, _, _ in listed)
+        elif (
+            head is not None
+            and (every or head.level == level)
+            and not _INTRO_HEADING.match(head.text)
+        ):
+            body = _body(content, [*items, (None, head.text, "", False)])
+            if body:
+                number, title = _split_number(_SYMBOLS.sub("", head.text))
+                items.append((number, _heading_title(title), body, False))
+    if any(body for _, _, body, _ in items):  # a list of bare names beside items with text
+        items = [i for i in items if i[2] or i[1] not in bare]  # is an aside, not items
+    if len(items) < 2:
+        return []  # a lone heading or list is part of prose
+    return items
+
+
+def _sections(blocks: list[Block], every: bool = False) -> list[tuple[Block | None, list[Block]]]:
+    """The blocks under each heading (None for the text before the first one); a heading
+    deeper than the items' level is part of the section above it."""
+    level = 6 if every else _item_level([b for b in blocks if b.kind == "heading"])
+    out: list[tuple[Block | None, list[Block]]] = [(None, [])]
+    for block in blocks:
+        if block.kind == "heading" and block.level <= level:
+            out.append((block, []))
+        elif block.kind == "rule" and out[-1][0] is not None:
+            out.append((None, []))  # "---": what follows is no part of the section above
+        elif block.kind not in ("heading", "rule"):
+            out[-1][1].append(block)
+    return out
+
+
+def _item_level(heads: list[Block]) -> int:
+    """The heading level items use: the most used one (the deeper on a tie)."""
+    levels = [h.level for h in heads]
+    if not levels:
+        return 0
+    return max(set(levels), key=lambda lv: (levels.count(lv), lv))
+
+
+def _listed_items(content: list[Block], earlier: list[Raw], loose: bool = False) -> list[Raw]:
+    """The items of the titled lists among ``content`` (a recap of earlier items is none);
+    with ``loose``, bullets of whole sentences count as titled."""
+    found: list[Raw] = []
+    for block in content:
+        if block.kind != "list":
+            continue
+        entries = [_list_entry(item, loose) for item in block.children]
+        titled = [e for e in entries if e is not None]
+        if len(titled) < 2 or len(titled) * 2 < len(entries):
+            continue
+        if _is_recap([t for _, t, _, _ in titled], [*earlier, *found]) or _restates(
+            titled, earlier
+        ):
+            continue
+        found.extend(titled)
+    return found
+
+
+def _regrouped(blocks: list[Block]) -> list[Block]:
+    """Blocks as the writer meant them: a paragraph in bold on its own ("**1. Ask first**") is a
+    heading, and so is the bold lead of paragraphs that open on one (two at least); lists of one
+    kind split by a change of marker, or by paragraphs that were not indented under an item, are
+    one list, those paragraphs belonging to the item above."""
+    out: list[Block] = []
+    open_list: Block | None = None
+    between: list[Block] = []
+    led = [b for b in blocks if b.kind == "paragraph" and b.lead and b.rest]
+    for block in blocks:
+        bold_line = block.kind == "paragraph" and block.lead and not block.rest
+        if bold_line and out and out[-1].kind == "heading":
+            continue  # "## Regular customers" then "*How a stall becomes a meeting point*"
+        if bold_line and _heading_like(block.lead):
+            block = Block("heading", block.lead, level=7)
+        elif len(led) >= 2 and block in led:  # "**Label every dish.** People arrive…"
+            out.append(Block("heading", block.lead, level=7))
+            block = Block("paragraph", block.rest)
+        if block.kind == "list" and _continues(open_list, block, between):
+            open_list.children[-1].children.extend(between)
+            open_list.children.extend(block.children)
+            out = out[: len(out) - len(between)]
+            between = []
+            continue
+        if block.kind == "list":
+            open_list, between = block, []
+        elif block.kind in ("paragraph", "quote") and open_list is not None:
+            between.append(block)
+        else:
+            open_list, between = None, []
+        out.append(block)
+    return out
+
+
+def _heading_like(text: str) -> bool:
+    """A bold line that reads as a heading: short, and not a sentence of its own."""
+    words = text.split()
+    return len(words) <= 10 and (not text.endswith((".", "!")) or len(words) <= 6)
+
+
+def _continues(open_list: Block | None, block: Block, between: list[Block]) -> bool:
+    """``block`` goes on with ``open_list``: a numbered list whose numbers follow on, or a
+    bulleted one whose marker changed with nothing in between."""
+    if open_list is None or open_list.ordered != block.ordered or not block.children:
+        return False
+    if not block.ordered:
+        return not between
+    last, first = open_list.children[-1].number, block.children[0].number
+    return last is not None and first == last + 1
+
+
+def _list_entry(item: Block, loose: bool = False) -> Raw | None:
+    """One list item as (number, title, body): a bold or emphasised lead, a short "Title:" or
+    a short item on its own is its title, and so is a few words in bold inside it; a numbered
+    item of plain text (with ``loose``, a long bullet too) is titled by its first sentence when
+    that is short, else later by a phrase of its own."""
+    paragraphs = item.paragraphs()
+    if not paragraphs or (paragraphs[0].linked and len(paragraphs) == 1):
+        return None  # a link to follow ("[Join the rota](…)") is no theme
+    first, more = paragraphs[0], " ".join(_as_sentence_text(p.text) for p in paragraphs[1:])
+    if first.lead:
+        return item.number, first.lead, _join(first.rest, more), False
+    m = _TITLE_COLON.match(first.text)
+    if m and not _ENDS_SENTENCE.search(m.group("title")):
+        return item.number, m.group("title"), _join(m.group("body"), more), False
+    if len(first.text.split()) <= 8 and (not more or not _ENDS_SENTENCE.search(first.text)):
+        return item.number, first.text, more, False
+    if first.stressed and noun_phrase_problem(first.stressed) is None:  # "a **quiet room**"
+        title = first.stressed[:1].upper() + first.stressed[1:]
+        return item.number, title, _join(first.text, more), False
+    if item.ordered or (loose and len(first.text.split()) >= 8):
+        lead = first_sentence(first.text)
+        rest = _join(first.text[len(lead) :].strip(), more)
+        if rest and len(lead.split()) <= 12 and lead.endswith((".", "!")):
+            return item.number, lead, rest, False  # "1) Write the rules down. Arguments…"
+        return item.number, "", _join(first.text, more), True
+    return None
+
+
+def _is_recap(titles: list[str], earlier: list[Raw]) -> bool:
+    """Most of ``titles`` repeat the words of titles already found, two different ones at
+    least (a list that only echoes its own heading elaborates it)."""
+    before = [_content_words(t) for _, t, b, _ in earlier]
+    matched: set[int] = set()
+    repeats = 0
+    for title in titles:
+        words = _content_words(title)
+        hits = [i for i, b in enumerate(before) if words and words & b]
+        repeats += bool(hits)
+        matched.update(hits)
+    return len(matched) >= 2 and repeats * 2 > len(titles)
+
+
+def _restates(entries: list[Raw], earlier: list[Raw]) -> bool:
+    """A closing list of short points, each saying again what a section before it said ("Have a
+    job for every mood" after "## Tasks for good weeks and bad weeks… every mood…")."""
+    sections = [_content_words(f"{t} {b}") for _, t, b, _ in earlier if b]
+    if len(sections) < 2 or any(len(f"{t} {b}".split()) > 30 for _, t, b, _ in entries):
+        return False
+    matched: set[int] = set()
+    repeats = 0
+    for _, title, body, _ in entries:
+        words = _content_words(f"{title} {body}")
+        hits = [i for i, s in enumerate(sections) if len(words & s) >= 2]
+        repeats += bool(hits)
+        matched.update(hits)
+    return len(matched) >= 2 and repeats * 2 >= len(entries)
+
+
+def _content_words(text: str) -> set[str]:
+    words = re.findall(r"[a-z][a-z'’-]+", text.lower())
+    return {w[:6] for w in words if len(w) > 3 and w not in _RECAP_STOP}
+
+
+def _body(content: list[Block], earlier: list[Raw]) -> str:
+    """The text of a section: its paragraphs, quotes and untitled lists, recaps left out; list
+    entries that only go on a sentence ("- a weekly swim") only when there is nothing else."""
+    parts: list[str] = []
+    fragments: list[str] = []
+    for block in content:
+        if block.kind == "list":
+            texts = [
+                " ".join(p.text for p in i.paragraphs() if not p.linked) for i in block.children
+            ]
+            if _is_recap(texts, earlier):
+                continue
+            whole = [t for t in texts if t[:1].isupper()]  # "- a weekly swim" goes on a sentence
+            parts.extend(_as_sentence_text(t) for t in whole)
+            fragments.extend(t for t in texts if t and not t[:1].isupper())
+        else:  # a list's introduction ("What helped:") says nothing alone
+            parts.extend(p.text for p in block.paragraphs() if not _aside(p) and p.text[-1:] != ":")
+    if not any(parts) and fragments:
+        parts = [_as_sentence_text("; ".join(fragments))]
+    return " ".join(p for p in parts if p)
+
+
+def _aside(paragraph: Block) -> bool:
+    """A link on its own, a recap ("In short: …") or a sign-off ("Thanks for reading!")."""
+    text = paragraph.text
+    return paragraph.linked or bool(_OUTRO.match(text) or _BYLINE.match(text))
+
+
+def _heading_title(title: str) -> str:
+    """ "Time is short: what the shelter taught me" -> "Time is short"; "Step 2: Ask early"
+    -> "Ask early"."""
+    head, sep, tail = title.partition(":")
+    if not sep or not tail.strip():
+        return title
+    if _COUNTER.fullmatch(head.strip()) or len(head.split()) < 1:
+        tail = tail.strip()
+        return tail[:1].upper() + tail[1:]
+    return head
+
+
+def _prose_items(blocks: list[Block]) -> list[Raw]:
+    """One item per substantial paragraph (outside recaps), titled by its key phrase."""
+    texts: list[str] = []
+    skip = False
+    for block in blocks:
+        if block.kind == "heading":
+            skip = bool(_RECAP_HEADING.match(block.text))
+        elif not skip:
+            texts.extend(p.text for p in block.paragraphs() if not _aside(p))
+    paragraphs = [p for p in texts if len(p.split()) >= MIN_PROSE_WORDS and not p.endswith(":")]
+    return [(None, "", p, True) for p in paragraphs]
 
 
 def _looks_cut_off(items: list[Item]) -> bool:
@@ -177,71 +457,24 @@ def _looks_cut_off(items: list[Item]) -> bool:
     return not earlier or sum(earlier) * 2 >= len(earlier)
 
 
-def _list_items(lines: list[str]) -> list[tuple[int | None, str, str]]:
-    """Numbered items or titled bullets, each with its continuation lines."""
-    found: list[list] = []
-    open_item = False
-    for line in lines:
-        head = _match_list_line(line)
-        if head:
-            found.append(list(head))
-            open_item = True
-        elif not line.strip() or _HEADING.match(line):
-            open_item = False
-        elif found and (open_item or line.startswith((" ", "\t"))):
-            found[-1][2] = f"{found[-1][2]} {line.strip()}"
-            open_item = True
-    return [(n, t, b) for n, t, b in found] if len(found) >= 2 else []
+def _as_sentence_text(text: str) -> str:
+    """A list entry as part of a body: it starts and ends like a sentence."""
+    text = text.strip()
+    text = text[:1].upper() + text[1:]
+    return text if not text or text[-1] in '.!?…:;。！？"”’)' else text + "."
 
 
-def _match_list_line(line: str) -> tuple[int | None, str, str] | None:
-    for pattern in (_NUMBERED, _BOLD_BULLET, _PLAIN_BULLET):
-        m = pattern.match(line)
-        if m:
-            number = int(m.group(1)) if pattern is _NUMBERED else None
-            return number, m.group("title"), m.group("body")
-    m = _NUMBERED_BARE.match(line)
-    if m and len(m.group("title").split()) <= 8:
-        return int(m.group(1)), m.group("title"), ""
-    return None
-
-
-def _heading_items(lines: list[str]) -> list[tuple[int | None, str, str]]:
-    """Headings at the most used level, each with the paragraphs under it."""
-    heads = [(i, _HEADING.match(line)) for i, line in enumerate(lines)]
-    heads = [(i, m) for i, m in heads if m]
-    if not heads:
-        return []
-    levels = [len(m.group("hashes")) for _, m in heads]
-    level = max(set(levels), key=lambda lv: (levels.count(lv), lv))
-    chosen = [(i, m) for i, m in heads if len(m.group("hashes")) == level]
-    every = len(chosen) < 2  # too few at that level: every heading with text under it is one
-    if every:
-        chosen, level = heads, max(levels)
-    items = []
-    for i, m in chosen:
-        end = next((j for j, h in heads if j > i and len(h.group("hashes")) <= level), len(lines))
-        body = " ".join(line.strip() for line in lines[i + 1 : end] if not _HEADING.match(line))
-        number, title = _split_number(m.group("title"))
-        if body.strip() or not every:
-            items.append((number, title, body))
-    return items if len(items) >= 2 else []  # a lone heading is the title: read as prose
+def _join(first: str, more: str) -> str:
+    return " ".join(t for t in (first, more) if t)
 
 
 def _split_number(title: str) -> tuple[int | None, str]:
-    m = re.match(r"^(\d{1,3})[.)]\s+(.*)$", title)
+    m = re.match(r"^(?:(?:step|part|tip|lesson|no\.?|#)\s*)?(\d{1,3})[.):]?\s+(.*)$", title, re.I)
     return (int(m.group(1)), m.group(2)) if m else (None, title)
 
 
-def _prose_items(lines: list[str]) -> list[tuple[int | None, str, str]]:
-    """One item per substantial paragraph, titled by its key phrase."""
-    text = "\n".join(line for line in lines if not _HEADING.match(line))
-    paragraphs = [p.strip() for p in text.split("\n\n")]
-    paragraphs = [" ".join(p.split()) for p in paragraphs if len(p.split()) >= MIN_PROSE_WORDS]
-    return [(None, key_phrase(p, paragraphs), p) for p in paragraphs]
-
-
 def _clean_title(title: str) -> str:
+    title = re.sub(r"^\[[ xX]\]\s+", "", title)  # a task list's box
     title = re.sub(r"[*_`]+", "", title).strip()
     return title.rstrip(" :.-–—").strip()
 

@@ -88,8 +88,9 @@ def sentences(text: str) -> list[str]:
     for m in _SENTENCE_END.finditer(text):
         words = text[start : m.end()].split()
         last = words[-1].lower().lstrip("\"'“‘([") if words else ""
-        if last in _ABBREVIATIONS or _INITIAL.fullmatch(last):
-            continue
+        numbered = last != "no." or re.match(r"\s*\d", text[m.end() :]) is not None
+        if (last in _ABBREVIATIONS and numbered) or _INITIAL.fullmatch(last):
+            continue  # "e.g.", "Dr.", "no. 5"; but "No. Plenty of people…" ends a sentence
         out.append(text[start : m.end()].strip())
         start = m.end()
     if text[start:].strip():
@@ -134,10 +135,10 @@ def key_phrase(paragraph: str, paragraphs: list[str]) -> str:
     A phrase scores by how often it appears here and how rare it is in the other paragraphs;
     when the text puts a gerund in front of it ("sharing meals"), the gerund becomes part of it.
     """
-    counts = _phrase_counts(paragraph)
+    counts = _phrase_counts(_without_names(paragraph))
     if not counts:
-        return " ".join(paragraph.split()[:4])
-    others = [set(_phrase_counts(p)) for p in paragraphs if p != paragraph]
+        return _best_sentence(paragraph)
+    others = [_phrase_set(p) for p in paragraphs if p != paragraph]
 
     topic = first_sentence(paragraph).lower()
 
@@ -147,11 +148,163 @@ def key_phrase(paragraph: str, paragraphs: list[str]) -> str:
         weight = (1.3 if " " in phrase else 1.0) * (1.6 if phrase in topic else 1.0)
         return (counts[phrase] * idf * weight, len(phrase), phrase)
 
-    attested = [p for p in counts if _well_attested(p, paragraph)]
-    if not attested:
-        return clip(first_sentence(paragraph), 120)  # quoted whole rather than a weak phrase
+    attested = [p for p in counts if _well_attested(p, paragraph) and _may_title(p, paragraph)]
+    if not attested:  # what the opening sentence is about, else that sentence quoted whole
+        return _topic_subject(paragraph) or _best_sentence(paragraph)
     best = max(attested, key=score)
+    longer = [p for p in attested if " " in p and best in p.split() and counts[p] >= 2]
+    if " " not in best and longer:  # "peer support", not "peer"
+        best = max(longer, key=score)
+    opening = _topic_subject(paragraph)
+    if " " not in best and 2 <= len(opening.split()) <= 5:
+        return opening  # "Peer listening is at the heart…": "Peer listening", not "Peer"
     return _with_gerund(paragraph, best).capitalize()
+
+
+_WEAK_TITLES = frozenset(
+    re.findall(
+        r"\w+",
+        """work project situation thing time right way day week year life world place part point
+        fact idea problem issue lot kind sort reason moment end start case side stuff bit matter
+        sense area step number today night morning evening winter summer spring autumn season
+        month hour minute back front top bottom rest form forms list room unit page line word
+        type piece kind""",
+    )
+)
+
+
+def _may_title(phrase: str, paragraph: str) -> bool:
+    """A phrase a reader would use as the paragraph's title: a single word only when it is a
+    noun and not a generic one, never a word cut out of a compound ("life-changing")."""
+    words = phrase.split()
+    if len(words) == 1 and (words[0] in _WEAK_TITLES or "NOUN" not in word_classes(words[0])):
+        return False
+    if words[0] in _COUNTS:
+        return False  # "thirty voices"
+    if len(words) == 1 and not _names_a_topic(words[0], paragraph):
+        return False  # "the annual trip": one thing, not what the paragraph is about
+    first = re.escape(words[0])
+    whole = re.search(r"(?<![\w\-–])" + first + r"\b", paragraph.lower())
+    return whole is not None
+
+
+_COUNTS = frozenset(
+    re.findall(
+        r"\w+",
+        """one two three four five six seven eight nine ten eleven twelve twenty thirty forty
+        fifty hundred hundreds thousand thousands dozen dozens several""",
+    )
+)
+
+
+def _names_a_topic(word: str, paragraph: str) -> bool:
+    """A single word that can title a paragraph: plural, an idea or a mass noun, or used at
+    least once without an article ("Stigma remains a barrier"), never only as "the trip"."""
+    from bot.essays.articles import is_abstract
+
+    if word.endswith("s") or is_abstract(word):
+        return True
+    text = paragraph.lower()
+    starts = re.search(r"(?:^|[.!?]\s+)" + re.escape(word) + r"\b", text)
+    counted = {"a", "an", "the", "this", "that", "each", "every", "one", "another", "my", "our"}
+    for m in re.finditer(r"\b" + re.escape(word) + r"\b", text):
+        near = re.findall(r"[\w']+", text[max(0, m.start() - 30) : m.start()])[-2:]
+        if not counted & set(near):
+            return True
+    return bool(starts)
+
+
+def _without_names(paragraph: str) -> str:
+    """The paragraph with names, acronyms and contractions ("Mei", "CBT", "you're") set apart,
+    so that no title is made of them."""
+    out = []
+    for m in re.finditer(r"\S+", paragraph):
+        word = m.group()
+        core = word.strip('.,;:!?"“”‘’()[]')
+        before = paragraph[: m.start()].rstrip()
+        starts = not before or before[-1] in '.!?:"”'
+        name = core[:1].isupper() and not starts and len(core) > 1
+        acronym = len(core) >= 2 and core.replace("'s", "").replace("s", "").isupper()
+        contraction = re.search(r"[’'](?:re|ve|ll|d|m)$|n[’']t$", core.lower()) is not None
+        out.append(" ; " if name or acronym or contraction else word)
+    return " ".join(out)
+
+
+def _topic_subject(paragraph: str) -> str:
+    """The subject of the paragraph's opening sentence when it is a plain noun phrase:
+    "Loneliness among older people is often invisible." -> "Loneliness among older people"."""
+    from bot.essays.phrases import noun_phrase_problem
+
+    found = sentences(paragraph)
+    opening = _DISCOURSE.sub("", found[0]) if found else ""  # "Finally, community groups…"
+    words = re.findall(r"[A-Za-z][A-Za-z'’-]*|[,;:]", opening)
+    subject: list[str] = []
+    for word in words:
+        low = word.lower()
+        classes = word_classes(low)
+        gerund = low.endswith("ing")  # "Singing with other people", "Peer listening"
+        verb = classes and not classes & {"NOUN", "ADJ", "PROPN"} and not gerund
+        previous = subject[-1].lower() if subject else ""
+        agrees = low in _THIRD_PERSON_VERBS and previous and not previous.endswith("s")
+        plural_verb = previous.endswith("s") and "VERB" in classes and not low.endswith("s")
+        if low in _SUBJECT_ENDS or verb or agrees or plural_verb:
+            break  # "Language matters…", "Community groups work best…"
+        subject.append(word)
+    while subject and subject[0].lower() in ("the", "a", "an"):
+        subject = subject[1:]
+    if not 1 <= len(subject) <= 6 or len(subject) == len(words):
+        return ""
+    first = subject[0].lower()
+    if first in STOPWORDS or (not word_classes(first) and not first.endswith(_ENGLISH_ENDINGS)):
+        return ""  # "Over time families…", or a name: "Arjun and Mei ran the group"
+    phrase = " ".join([first, *subject[1:]])
+    head = subject[-1].lower()
+    known = "NOUN" in word_classes(head) or (head.endswith("ing") and len(subject) > 1)
+    known = known or (not word_classes(head) and subject[-1].islower())
+    if noun_phrase_problem(phrase) or not known or head in _WEAK_TITLES:
+        return ""  # ("wellbeing" is a noun the lexicon does not know)
+    if len(subject) == 1 and not _well_attested(head, paragraph):
+        return ""
+    return phrase[:1].upper() + phrase[1:]
+
+
+_THIRD_PERSON_VERBS = frozenset(
+    re.findall(
+        r"\w+",
+        """matters helps works takes makes means needs comes goes grows keeps remains seems becomes
+        changes counts stays starts ends lasts feels looks sounds brings gives leads shapes builds
+        creates depends happens begins lives speaks carries heals hurts belongs travels""",
+    )
+)
+_DISCOURSE = re.compile(
+    r"(?i)^(?:finally|first|firstly|second|secondly|third|thirdly|lastly|also|however|still|"
+    r"then|next|in the end|above all|most of all|of course|in practice|in fact|today)\b,?\s*"
+)
+_ENGLISH_ENDINGS = (*_ABSTRACT_ENDINGS, "al", "ive", "ous", "ic", "ing", "ed", "ers", "ful", "less")
+_SUBJECT_ENDS = frozenset(
+    re.findall(
+        r"\S+",
+        """is are was were be been am has have had do does did can could will would shall should
+        may might must , ; : often always never rarely sometimes usually also still just only
+        that which who""",
+    )
+)
+
+
+def sentence_title(paragraph: str) -> str:
+    """The paragraph's first sentence that stands on its own, as a title ("" when none does)."""
+    return _best_sentence(paragraph)
+
+
+def _best_sentence(paragraph: str) -> str:
+    """The paragraph's first sentence that stands on its own, as a title; "" when none does
+    (an anecdote told through "she" and first names: no theme a reader could name from it)."""
+    from bot.essays.phrases import stands_alone
+
+    best = next((s for s in sentences(paragraph) if stands_alone(s)), "")
+    best = _DISCOURSE.sub("", best)  # "Finally, community groups…" -> "Community groups…"
+    best = best[:1].upper() + best[1:]
+    return clip(best[:-1] if best.endswith(".") and not best.endswith("..") else best, 120)
 
 
 def _well_attested(phrase: str, paragraph: str) -> bool:
@@ -164,6 +317,12 @@ def _well_attested(phrase: str, paragraph: str) -> bool:
     abstract = len(words) > 1 and any(w.endswith(_ABSTRACT_ENDINGS) for w in words)
     abstract = abstract and words[-1].endswith(("s", *_ABSTRACT_ENDINGS))
     return uses >= 2 or joined or abstract
+
+
+@lru_cache(maxsize=4096)
+def _phrase_set(paragraph: str) -> frozenset[str]:
+    """The candidate phrases of a paragraph (each paragraph is compared with all the others)."""
+    return frozenset(_phrase_counts(paragraph))
 
 
 def _phrase_counts(paragraph: str) -> Counter[str]:
@@ -231,9 +390,13 @@ def _pairs(tokens: list[str], content: list[bool]) -> list[str]:
             and tokens[i + 1] in (",", conj)
             and _is_noun(tokens, content, second)
             and (followed in STOPWORDS or not _WORD.fullmatch(followed))
+            and followed not in _DETERMINER_AFTER  # "lowers stress and builds a sense": a verb
         ):  # "solidarity and mutual understanding": "mutual" is not a noun of the pair
             pairs.append(f"{tokens[i]} {conj} {tokens[second]}")
     return pairs
+
+
+_DETERMINER_AFTER = frozenset(["a", "an", "the", "their", "our", "his", "her", "its", "my", "your"])
 
 
 def _is_noun(tokens: list[str], content: list[bool], i: int) -> bool:

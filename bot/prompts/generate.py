@@ -20,9 +20,13 @@ from pathlib import Path
 
 import yaml
 
+from bot.essays.articles import is_abstract, is_plural, with_article
+from bot.essays.phrases import reads_as_sentence, stands_alone
 from bot.essays.text import clip, sentences
+from bot.prompts.quotes import quote_kind
 from bot.prompts.schema import neutralise_mentions
 from bot.safety.heavy import HeavyTopics, read_heavy_topics
+from bot.themes.titles import load_vocabulary
 from bot.themes.types import Source, Theme
 
 log = logging.getLogger(__name__)
@@ -98,43 +102,6 @@ _SMALL_WORDS = frozenset(
         "only",
     ]
 )
-# Heads that read right without "the" mid-sentence: abstract and mass nouns.
-_BARE_ENDINGS = ("ity", "tion", "sion", "ness", "ment", "ship", "ism", "ance", "ence", "ing", "ure")
-_BARE_NOUNS = frozenset(
-    [
-        "health",
-        "money",
-        "food",
-        "grief",
-        "work",
-        "love",
-        "music",
-        "art",
-        "culture",
-        "language",
-        "water",
-        "time",
-        "trust",
-        "faith",
-        "care",
-        "help",
-        "safety",
-        "security",
-        "justice",
-        "family",
-        "home",
-        "land",
-        "play",
-        "rest",
-        "shame",
-        "pride",
-        "debt",
-        "peace",
-        "activism",
-        "moderation",
-        "representation",
-    ]
-)
 
 
 @dataclass(frozen=True)
@@ -146,6 +113,7 @@ class Form:
     kind: str  # "bank", "phrase", "quote", "gentle", "gentle-quote"
     audience: str | None = None
     sensitive: bool = False
+    fits: frozenset[str] = frozenset()  # the kinds of quote it suits (bot/prompts/quotes.py)
 
     @property
     def needs_subject(self) -> bool:
@@ -194,6 +162,7 @@ def load_bank(path: Path = DEFAULT_BANK, heavy: Path = DEFAULT_HEAVY) -> Bank:
                 kind,
                 e.get("audience"),
                 bool(e.get("sensitive", False)),
+                frozenset(e.get("fits") or ()),
             )
             for e in entries
         ]
@@ -217,11 +186,12 @@ def load_heavy_topics(path: Path = DEFAULT_HEAVY) -> HeavyTopics:
 
 
 def is_heavy(theme: Theme, bank: Bank, *, text: bool = True) -> bool:
-    """The theme's title, phrase or essays' subjects (and, with ``text``, its items' texts)
-    touch a heavy subject."""
+    """The theme's title or phrase, its essays' titles (and, with ``text``, its items' texts)
+    touch a heavy subject. The collection's subject does not: a bake sale in a collection on
+    mental health is light."""
     texts = [theme.title, theme.phrase]
     for source in theme.sources:
-        texts += [source.title, source.subject]
+        texts += [source.title, source.essay_title]
         texts += [source.text or source.excerpt] if text else []
     return bank.heavy.touches(*texts)
 
@@ -265,13 +235,16 @@ def initial_drafts(theme: Theme, bank: Bank) -> list[Draft]:
     heavy = is_heavy(theme, bank)
     drafts: list[Draft] = []
     quoted: dict[str, int] = {}
+    asked: set[str] = set()
     for slot, form in forms:
         if len(drafts) == count:
             break
         source = sources[len(drafts) % len(sources)]
         if form.quotes and quoted.get(source.ref, 0) >= len(_quotes(theme, source, bank.avoid)):
             continue  # every sentence of the item is quoted already: never the same one twice
-        drafts.append(_draft(slot, form, theme, source, heavy, quoted, bank.avoid))
+        draft = _draft(slot, form, theme, source, heavy, quoted, bank, asked)
+        if draft is not None:
+            drafts.append(draft)
     return drafts
 
 
@@ -280,8 +253,13 @@ def draft_for_source(theme: Theme, source: Source, used_slots: set[str], bank: B
     heavy = is_heavy(theme, bank)
     for slot, form in questions_for(theme, bank):
         if slot not in used_slots:
-            return _draft(slot, form, theme, source, heavy, {}, bank.avoid)
-    return _draft(f"quote:{source.ref}", bank.quote, theme, source, heavy, {}, bank.avoid)
+            draft = _draft(slot, form, theme, source, heavy, {}, bank, set())
+            if draft is not None:
+                return draft
+    fallback = _draft(f"quote:{source.ref}", bank.quote, theme, source, heavy, {}, bank, set())
+    return fallback or _draft(
+        f"quote:{source.ref}", bank.quote, theme, source, heavy, {}, bank, set(), whole=True
+    )
 
 
 def context_for(
@@ -300,10 +278,17 @@ def essay_title(source: Source) -> str:
 def best_sentence(
     source: Source, question: str = "", avoid: str = "", odd: tuple[str, ...] = ()
 ) -> str:
-    """The item's sentence sharing most words with ``question`` (the earlier one on a tie)."""
+    """The item's sentence sharing most words with ``question`` (the earlier one on a tie), and
+    not the line the question already quotes while another is left."""
     ranked = _ranked_sentences(source, question, odd)
-    choice = next((s for s in ranked if s != avoid), ranked[0] if ranked else source.title)
+    asked = _plain(question)
+    fresh = [s for s in ranked if _plain(s) != _plain(avoid) and _plain(s) not in asked]
+    choice = fresh[0] if fresh else (ranked[0] if ranked else source.title)
     return _quotable(choice, source, QUOTE_IN_CONTEXT, odd)
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
 
 
 def _draft(
@@ -313,36 +298,85 @@ def _draft(
     source: Source,
     heavy: bool,
     quoted: dict,
-    odd: tuple[str, ...] = (),
-) -> Draft:
+    bank: Bank,
+    asked: set[str],
+    whole: bool = False,
+) -> Draft | None:
+    """The prompt of ``form`` on ``source``; a quoting form gives way to one that fits what the
+    quote is (claim, experience, advice, feeling). None when the source has nothing that may be
+    quoted on its own (``whole``: quote its title even so)."""
+    odd = bank.avoid
     quote = ""
     if form.quotes:
         ranked = _quotes(theme, source, odd)
+        if not ranked and not whole:
+            return None
         used = quoted.setdefault(source.ref, 0)
         quoted[source.ref] = used + 1
-        quote = ranked[used % len(ranked)] if ranked else source.title
+        quote = ranked[used % len(ranked)] if ranked else _as_sentence(source.title)
+        kind = quote_kind(quote)
+        kind = "claim" if kind == "fact" else kind  # a title said as a line is the writer's point
+        form = _fitting(form, kind, bank, heavy, theme, asked)
+    asked.add(form.question)
     question = _fill(form.question, theme, source, _quotable(quote, source, QUOTE_IN_QUESTION, odd))
     followups = tuple(_fill(f, theme, source, "") for f in form.followups)
     context = context_for(source, question, quote, odd)
+    slotted = theme.kind in ("noun", "prose")  # other questions can ask about it
+    if quote and not whole and slotted and _plain(quote) in _plain(context):
+        return None  # the item's only line: quoted as the question, it would be its context too
     draft = form.kind != "bank"
-    sensitive = form.sensitive or (draft and heavy)
+    private = bool(quote) and quote_kind(quote) in ("private", "difficulty")
+    sensitive = form.sensitive or (draft and (heavy or private))
+    sensitive = sensitive or bank.heavy.touches(question)  # through its quote or a title
     return Draft(
         slot, question, followups, context, essay_title(source), source.ref, sensitive, draft
     )
 
 
+def _fitting(form: Form, kind: str, bank: Bank, heavy: bool, theme: Theme, asked: set[str]) -> Form:
+    """``form`` when it suits a quote of ``kind``, else the theme's next quoting form that does
+    and has not been asked yet."""
+    if not form.fits or (kind in form.fits and form.question not in asked):
+        return form
+    gentle = heavy or form.kind == "gentle-quote" or kind in ("private", "difficulty")
+    family = bank.gentle_quote_forms if gentle else bank.quote_forms
+    usable = _usable(theme)(family)
+    for candidate in _rotated(usable, theme.id):
+        if kind in candidate.fits and candidate.question not in asked:
+            return candidate
+    return next((c for c in usable if kind in c.fits), form)
+
+
 def _quotes(theme: Theme, source: Source, odd: tuple[str, ...]) -> list[str]:
-    """The sentences a question may quote, best first; a sentence title comes first."""
-    ranked = _ranked_sentences(source, theme.title, odd)
-    if theme.kind == "sentence" and len(source.title.split()) >= 3:
-        ranked = [_as_sentence(source.title), *[s for s in ranked if s != source.title]]
+    """The sentences a question may quote, best first: only those that stand on their own
+    (bot/essays/phrases.py); a title that is a sentence comes first, quoted whole."""
+    ranked = [s for s in _ranked_sentences(source, theme.title, odd) if stands_alone(s)]
+    point = source.title.rstrip("….")  # the line that titles a paragraph is its point
+    ranked = [s for s in ranked if quote_kind(s) != "fact" or s.startswith(point)]
+    title = _as_sentence(source.title)
+    if theme.kind == "sentence" and _title_quotable(source.title):
+        ranked = [title, *[s for s in ranked if s.rstrip(".") != source.title.rstrip(".")]]
     return ranked
+
+
+def _title_quotable(title: str) -> bool:
+    """A title said whole as a sentence ("Time is short.", "Ask before you help."): it has a
+    verb, and is no question and no pointer back ("Passing it on" names, it says nothing)."""
+    finite = load_vocabulary().lists["finite_verbs"]
+    first = title.split()[0].lower() if title.split() else ""
+    return (
+        reads_as_sentence(title, finite)
+        and not title.rstrip().endswith("?")
+        and not _leans_back(title)
+        and first not in ("what", "why", "how", "when", "where", "who", "which", "whether")
+        and first not in ("you", "you're", "your", "you’re")  # "You are a carer." tells members
+    )
 
 
 def _fill(template: str, theme: Theme, source: Source, quote: str) -> str:
     phrase = neutralise_mentions(theme.phrase.strip() or theme.title.lower())
     values = {
-        "phrase": phrase,
+        "phrase": with_article(phrase) if theme.kind in ("noun", "prose") else phrase,
         "the_phrase": with_article(phrase),
         "does": "do" if is_plural(phrase) else "does",
         "subject": neutralise_mentions(source.subject),
@@ -350,34 +384,6 @@ def _fill(template: str, theme: Theme, source: Source, quote: str) -> str:
         "title": essay_title(source),
     }
     return template.format(**values)
-
-
-def with_article(phrase: str) -> str:
-    """``phrase`` with "the" when its head is a singular count noun ("the night shift")."""
-    words = phrase.split()
-    if not words or is_plural(phrase) or " and " in phrase or len(words) > 4:
-        return phrase
-    head = words[-1].lower()
-    if head.endswith(_BARE_ENDINGS) or head in _BARE_NOUNS or words[0][:1].isupper():
-        return phrase
-    return f"the {phrase}"
-
-
-def is_plural(phrase: str) -> bool:
-    """A phrase whose verb takes the plural: joined nouns, or a plural head (by the lexicon)."""
-    words = re.split(r"\s+", phrase.strip())
-    if " and " in phrase or "," in phrase:
-        return True
-    head = words[-1].lower() if words else ""
-    cut = next((i for i, w in enumerate(words) if w.lower() in ("of", "for", "in", "on")), None)
-    if cut:
-        head = words[cut - 1].lower()
-    if head.endswith(("ss", "us", "is")):
-        return False
-    from lemminflect import getLemma  # the English lexicon, loaded only when generating
-
-    lemma = getLemma(head, upos="NOUN")
-    return bool(lemma) and lemma[0] != head
 
 
 def _audience(theme: Theme) -> str | None:
@@ -390,8 +396,14 @@ def _usable(theme: Theme):
     phrase = theme.phrase.lower()
     covered = not subject or subject in phrase or phrase in subject
 
+    abstract = is_abstract(theme.phrase)
+
     def usable(forms: list[Form]) -> list[Form]:
-        return [f for f in forms if not (f.needs_subject and covered)]
+        return [
+            f
+            for f in forms
+            if not (f.needs_subject and covered) and (abstract or "abstract" not in f.fits)
+        ]
 
     return usable
 
@@ -428,7 +440,13 @@ def _ranked_sentences(source: Source, question: str, avoid: tuple[str, ...] = ()
         found = found[:-1] or [_drop_cut_word(found[-1])]
     wanted = _stems(question)
     scored = [
-        (_leans_back(s), any(a in s.lower() for a in avoid), -len(_stems(s) & wanted), i, s)
+        (
+            _leans_back(s) or not stands_alone(s),
+            any(a in s.lower() for a in avoid),
+            -len(_stems(s) & wanted),
+            i,
+            s,
+        )
         for i, s in enumerate(found)
     ]
     return [s for *_, s in sorted(scored)]
@@ -461,6 +479,7 @@ def _quotable(sentence: str, source: Source, limit: int, odd: tuple[str, ...] = 
         cut = max(head.rfind(f" {p} ") for p in ("between", "among", "for", "in", "within"))
         if len(head[:cut].split()) >= 5:
             sentence = head[:cut].rstrip(" ,;:") + "…"
+    sentence = re.sub(r"[\"“]([^\"“”]*)[\"”]", r"‘\1’", sentence)  # quotes inside a quote
     return neutralise_mentions(clip(sentence, limit))
 
 

@@ -11,10 +11,13 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
+from bot.essays.articles import is_abstract, is_plural, with_article
 from bot.essays.collection import load_collection
-from bot.essays.reader import Essay, Item, read_essays
+from bot.essays.phrases import CALENDAR, noun_phrase_problem
+from bot.essays.reader import Essay, Item, read_essays, readable_name
+from bot.essays.text import first_sentence, sentences, word_classes
 from bot.themes.overrides import apply_overrides, load_overrides
-from bot.themes.titles import TitleKey, Vocabulary, analyse_title, load_vocabulary
+from bot.themes.titles import TitleKey, Vocabulary, analyse_title, load_vocabulary, slug
 from bot.themes.types import Source, Theme, build_theme
 
 log = logging.getLogger(__name__)
@@ -39,9 +42,44 @@ def merge_items(essays: list[Essay], vocab: Vocabulary, audience: str | None = N
         subject = essay_subject(essay, vocab)
         for item in essay.items:
             key = analyse_title(item.title, vocab)
+            if key.concept is not None and not item.prose and not _backs(item.body, key):
+                kind = "sentence" if noun_phrase_problem(key.phrase) else key.kind
+                key = TitleKey(slug(key.phrase), key.phrase, None, kind)
+            if item.prose and key.concept is not None and not _about(item.body, key, vocab):
+                kind = "sentence" if noun_phrase_problem(key.phrase) else key.kind
+                key = TitleKey(slug(key.phrase), key.phrase, None, kind)
             source = _source(item, key, essay.title or essay.name, subject, audience)
             groups[key.key].append((source, key))
     return sorted((_theme(tid, members) for tid, members in groups.items()), key=lambda t: t.id)
+
+
+_CONCEPT_SETTING = {  # what a bank theme's questions take for granted
+    "traditions": re.compile(
+        r"(?i)\b(?:cultur\w*|heritage|famil\w*|festival\w*|holiday\w*|celebrat\w*|ancest\w*|"
+        r"religio\w*|new year|lunar|diwali|eid|christmas|ceremon\w*)"
+    ),
+}
+
+
+def _backs(text: str, key: TitleKey) -> bool:
+    """A titled item joins a bank theme only when its text has the setting the bank's questions
+    take for granted ("Little rituals" of a choir, with no culture, family or festival in sight,
+    is no cultural tradition to ask "which tradition from your culture…" about)."""
+    assert key.concept is not None
+    setting = _CONCEPT_SETTING.get(key.concept.id)
+    return setting is None or not text.strip() or setting.search(text) is not None
+
+
+def _about(text: str, key: TitleKey, vocab: Vocabulary) -> bool:
+    """A prose paragraph is about a bank concept when its own words keep naming it: three times,
+    or twice with once in its opening sentence (a paragraph on debt and low mood that mentions
+    an experience in passing is not about sharing experiences)."""
+    assert key.concept is not None
+    words = [w for w, cid in vocab.words.items() if cid == key.concept.id]
+    stems = {w[:-1] if w.endswith("s") and len(w) > 4 else w for w in words}
+    pattern = r"\b(?:" + "|".join(re.escape(s) for s in sorted(stems, key=len, reverse=True)) + ")"
+    uses = len(re.findall(pattern, text.lower()))
+    return uses >= 3 or (uses == 2 and re.search(pattern, first_sentence(text).lower()) is not None)
 
 
 def theme_json(themes: list[Theme]) -> list[dict]:
@@ -66,21 +104,99 @@ def theme_json(themes: list[Theme]) -> list[dict]:
 
 
 def essay_subject(essay: Essay, vocab: Vocabulary) -> str:
-    """What an essay is about, as a phrase for questions: declared, else its title's leading noun
-    phrase ("climate activism" for "Climate activism in Pacific diasporas"), else ""."""
+    """What an essay is about, as a short phrase for questions: declared, else a noun phrase of
+    its own heading ("Organising in Small Towns" -> "organising in small towns", the part after
+    a colon first; "Climate activism in Pacific diasporas" -> "climate activism"), else "".
+    A title that is a sentence or a list title ("Five ways to…") gives none, and so does a file
+    name that does not read as a topic ("grief-rituals.txt" does, "lunch-club.txt" does not)."""
     if essay.subject:
         return essay.subject
     title = essay.heading or essay.title
     if not title or not re.search(r"[A-Za-z]", title) or title.startswith("Essay "):
         return ""
-    key = analyse_title(title, vocab)
-    if key.kind != "noun":
+    head, colon, tail = _split_title(title)
+    candidates = [tail.strip()] if colon and not _DESCRIPTIVE.match(tail.strip()) else []
+    candidates += [head.strip(), _CUT.split(head.strip())[0].strip()]
+    candidates.append(_AT_PREPOSITION.split(candidates[-1])[0].strip())  # "Mutual aid in our…"
+    named = not essay.heading and title == readable_name(essay.name)
+    for candidate in candidates:
+        phrase = _subject_phrase(candidate, vocab)
+        if phrase and named and not (is_plural(phrase) or is_abstract(phrase)):
+            return ""  # a file name says what an essay is about only when it reads as a topic
+        if phrase:
+            return phrase
+    return ""
+
+
+_DESCRIPTIVE = re.compile(r"(?i)^(?:a|an|the|one|my|our|\d+|what|how|why|notes?)\b")
+_AT_PREPOSITION = re.compile(r"(?i)\s(?:in|for|of|at|on|from|with|across|among|after)\s")
+_CUT = re.compile(
+    r"(?i)\s(?:and the|who|that|which|where|when|with the|while|as|because|if|since|until)\s|,\s"
+)
+_LIST_HEADS = frozenset(
+    """ways things lessons tips reasons steps ideas notes thoughts list post draft essay article
+    blog piece advice update""".split()  # noqa: SIM905 - a word list reads better as text
+)
+
+
+def _split_title(title: str) -> tuple[str, str, str]:
+    """ "Branching out - how our choir grew" -> ("Branching out", " - ", "how our choir grew")."""
+    m = re.search(r"\s*(?::|\s[-–—]\s)\s*", title)
+    return (title[: m.start()], m.group(), title[m.end() :]) if m else (title, "", "")
+
+
+def _subject_phrase(title: str, vocab: Vocabulary) -> str:
+    if not title or len(title.split()) > 8:
         return ""
-    if title.split()[0].lower().endswith("ing"):  # "Working nights" is about working nights
-        return title[:1].lower() + title[1:]
+    key = analyse_title(title, vocab)
+    if key.kind != "noun" or re.search(r"\d", title):
+        return ""
+    gerund = title.split()[0].lower()
+    if gerund.endswith("ing") and "VERB" in word_classes(gerund):
+        if len(title.split()) > 6:
+            return ""  # the next candidate cuts it short: "Caring for a parent while…"
+        return _sentence_case(title, vocab)  # "Building a welcoming youth group", said whole
     words = key.phrase.split()
+    if not words or words[0].lower() in _NUMBER_WORDS:
+        return ""
     cut = next((i for i, w in enumerate(words) if i and vocab.has("prepositions", w)), None)
-    return " ".join(words[:cut]) if cut and not words[0].endswith("ing") else key.phrase
+    light = cut and (
+        vocab.has("light_nouns", words[cut - 1].lower()) or words[cut - 1].lower() in _LIGHT
+    )
+    if light and cut + 1 < len(words):  # "The Power Of Small Groups" is about small groups
+        return _subject_phrase(" ".join(words[cut + 1 :]), vocab)
+    if cut and not words[0].endswith("ing"):
+        words = words[:cut]
+    if len(words) > 5 or words[-1].lower() in _LIST_HEADS:
+        return ""
+    phrase = " ".join(words)
+    if not phrase.lower().startswith("the "):  # "an essay on the lunch club", "on food"
+        phrase = with_article(phrase)
+    first = words[0]
+    keep = first.isupper() or vocab.has("proper_nouns", first.lower()) or first.lower() in CALENDAR
+    return phrase if keep else phrase[:1].lower() + phrase[1:]
+
+
+def _sentence_case(title: str, vocab: Vocabulary) -> str:
+    """A title as it reads mid-sentence: "Organising in Small Towns" -> "organising in small
+    towns"; names, peoples, days and acronyms keep their capitals."""
+    words = title.split()
+    title_case = sum(w[:1].isupper() for w in words if len(w) > 3) > 1
+    out = []
+    for i, word in enumerate(words):
+        low = word.lower()
+        proper = vocab.has("proper_nouns", low) or low in CALENDAR or word.isupper()
+        known = bool(word_classes(low)) or low in ("a", "an", "the", "of", "in", "and", "for")
+        out.append(low if not proper and (i == 0 or (title_case and known)) else word)
+    return " ".join(out)
+
+
+_LIGHT = frozenset(
+    ["role", "importance", "art", "benefits", "benefit", "case", "magic", "joy", "future"]
+)
+_NUMBER_WORDS = frozenset(
+    ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "some"]
+)
 
 
 def _source(
@@ -102,8 +218,15 @@ def _source(
 
 
 def _kind(item: Item, key: TitleKey) -> str:
-    if item.prose and item.body.startswith(item.title.rstrip("…")):
-        return "opening"  # no phrase named the paragraph: its opening sentence is the title
+    title = item.title.rstrip("…")
+    cut = item.title.endswith("…")
+    found = sentences(item.body)
+    folded = title.casefold()
+    long = len(title.split()) >= 5 and any(folded in s.casefold() for s in found)  # "Finally, …"
+    if item.prose and (
+        long or any(s.rstrip(".!") == title or (cut and s.startswith(title)) for s in found)
+    ):
+        return "opening"  # no phrase named the paragraph: one of its sentences is the title
     return "prose" if item.prose and key.kind == "noun" else key.kind
 
 

@@ -16,11 +16,17 @@ from pathlib import Path
 
 import yaml
 
+from bot.essays.phrases import CALENDAR, is_name, noun_phrase_problem
+
 log = logging.getLogger(__name__)
 
 DEFAULT_VOCABULARY = Path(__file__).resolve().parent.parent / "data" / "synonyms.yaml"
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’+-]*|&|,")
 _LATIN = re.compile(r"[A-Za-z]")
+_ENGLISH_ENDINGS = (
+    *("able", "ible", "al", "ive", "ous", "ic", "ing", "ed", "er", "ers", "ful", "less", "ity"),
+    *("tion", "sion", "ment", "ness", "ship", "ism", "ist", "ists", "ance", "ence", "hood", "ly"),
+)
 _ADJECTIVE_ENDINGS = ("al", "ive", "ous", "ful", "ic", "ed", "able", "ible", "ent", "ant", "ary")
 
 
@@ -102,7 +108,30 @@ def analyse_title(title: str, vocab: Vocabulary) -> TitleKey:
         if whole or (start and lower[0].endswith("ing") and not _known_verb(lower[0], vocab)):
             phrase_tokens = tokens  # "asking for help", "rising seas": said whole
     phrase = _surface(_without_determiners(phrase_tokens, vocab), title, vocab)
-    return _lookup(conjuncts, phrase or title.strip(), vocab)
+    key = _lookup(conjuncts, phrase or title.strip(), vocab)
+    proper = vocab.lists["proper_nouns"]
+    instruction = start > 0 and not gerund_head and not lower[0].endswith(("ing", "ed"))
+    if key.concept is None and (  # "Protect your own time" is an instruction, not "own time"
+        instruction
+        or _names_people(tokens, proper)
+        or noun_phrase_problem(key.phrase, _title_case(title), proper)
+    ):
+        return TitleKey(slug(" ".join(lower[:5])), title.strip(), None, "sentence")
+    return key
+
+
+def _names_people(tokens: list[str], proper: frozenset[str]) -> bool:
+    """ "Mei and Arjun"; a title's first word is capitalised anyway ("Accessible controls")."""
+    return any(
+        is_name(t) and (i or ("-" not in t and not t.lower().endswith(_ENGLISH_ENDINGS)))
+        for i, t in enumerate(tokens)
+        if t.lower() not in proper
+    )
+
+
+def _title_case(title: str) -> bool:
+    words = [w for w in _TOKEN.findall(title) if len(w) > 3]
+    return len(words) > 1 and all(w[:1].isupper() for w in words)
 
 
 def foreign_id(title: str) -> str:
@@ -229,6 +258,7 @@ def _surface(tokens: list[str], title: str, vocab: Vocabulary) -> str:
     out = []
     for word in words:
         keep = (word.isupper() and len(word) > 1) or vocab.has("proper_nouns", word.lower())
+        keep = keep or (word[:1].isupper() and word.lower() in CALENDAR)
         inner = word[:1].isupper() and not title_case and [word] != first
         out.append(word if keep or inner else word.lower())
     return _joined(out)

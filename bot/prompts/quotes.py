@@ -1,0 +1,117 @@
+"""What a quoted sentence is, so that the question around it fits: a claim ("Rest is part of the
+work." — agree? where does it hold?), an experience ("I stopped answering the phone." — has
+something like it happened to you?), advice ("Ask before you help." — what helps?), a feeling
+("I felt like a guest in my own family." — have you felt something similar?), or a private fact
+of the writer's ("My debt spiralled." — only a gentle question that asks no one to match it), a
+difficulty ("Now and then a caller is in real distress." — asked about in general terms), a
+practice ("We run a film night each term." — have you tried something like it?), or a plain
+fact ("The hall is free if we buy a coffee."), which is context and never the question."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from bot.essays.phrases import IMPERATIVES
+from bot.essays.text import word_classes
+
+KINDS = ("claim", "experience", "advice", "feeling", "private", "difficulty", "practice", "fact")
+# A hard time, a crisis, housing or family precarity, coming out: asked about only in general terms
+_DIFFICULTY = re.compile(
+    r"(?i)\b(?:distress\w*|crisis|crises|traum\w*|panic\w*|struggl\w*|hardest|worst|landlord|"
+    r"evict\w*|arrears|bills|afford\w*|skipp\w* meals|homeless\w*|lonel\w*|isolat\w*|"
+    r"stay with you|came out|coming out|come out|(?:they're|they’re|are|be|was|were|is) out\b|"
+    r"partner|parents|in the closet|disown\w*|rejected|grief|griev\w*|died|death|funeral|"
+    r"hospital|illness|diagnos\w*|abus\w*|violen\w*|harass\w*|racis\w*|homophob\w*|"
+    r"transphob\w*|bull(?:y|ied|ying)|afraid|scared|ashamed|shame)\b"
+)
+# What a group does, as a habit: "We run a film night each term."
+_PRACTICE = re.compile(
+    r"(?i)^(?:we|our \w+|the group|the club|volunteers|members)\s+(?:\w+ly\s+|now\s+|also\s+)?"
+    r"(?:run|hold|keep|have|meet|use|ask|offer|publish|label|pair|give|make|bring|send|start|"
+    r"set|take|put|leave|share|rotate|invite|welcome|cook|play|sing|host|pick|choose|vote|"
+    r"write|read|post|walk|plan|open|close|finish|begin|try|do|tell|split|visit|swap|lend)\b"
+)
+# A line that argues something (a claim), rather than only stating a fact
+_ARGUES = re.compile(
+    r"(?i)\b(?:can|could|should|must|may|might|will|would|need|needs|more|less|better|worse|"
+    r"best|worst|always|never|every|all|nobody|no one|everyone|anyone|rarely|often|usually|most|"
+    r"many|few|important|hard|harder|easy|easier|key|matters?|helps?|works?|enough|too|only|"
+    r"real|true|not|no|n't|than|because|so that|means?|makes?|keeps?|builds?|decides?|"
+    r"lets?|turns?|gives?|brings?|feels?|seems?|mostly|plenty|rather|really|just|even|still|"
+    r"almost|nearly|quite|very|so|such|lots?|\w+est)\b"
+)
+# A private fact the writer tells about themselves (a diagnosis, a debt, an arrest, their visa,
+# coming out): quoted only with a gentle question that asks nobody to match it.
+_PRIVATE = re.compile(
+    r"(?i)\b(?:diagnos\w*|medication|antidepressant\w*|psychiatr\w*|therap(?:y|ist)|rehab|"
+    r"relaps\w*|sober\w*|addict\w*|overdos\w*|arrest\w*|prison|jail|convict\w*|criminal record|"
+    r"visa|undocumented|asylum|deport\w*|salary|debts?|bankrupt\w*|evict\w*|homeless\w*|hiv|"
+    r"surgery|miscarriage|divorc\w*|abus\w*|assault\w*|self-harm\w*|suicid\w*|came out|"
+    r"coming out|transition\w*|disorder|depress\w*|panic attacks?|bipolar|ptsd|adhd|autis\w*)\b"
+)
+_ADVICE = re.compile(
+    r"(?i)\b(?:you should|you need to|you have to|it helps to|"
+    r"make sure|remember to|it's worth|is worth|the best way to|start by|start with|"
+    r"we should|people should|no one should|never be afraid)\b"
+)
+_FIRST_PERSON = re.compile(r"(?i)\b(?:i|we|my|our|me|us|i'm|i’m|i've|i’ve|i'd|i’d)\b")
+_PAST = re.compile(
+    r"(?i)\b(?:was|were|had|did|went|came|felt|found|told|said|met|left|began|knew|thought|"
+    r"became|took|got|made|saw|stopped|started|learned|learnt|joined|moved|hid|kept|lost|spent|"
+    r"sat|stood|wrote|ran|gave|heard|held|paid|sent|slept|woke|fell|forgot|grew|sold|won|wore|"
+    r"ate|drank|drove|flew|fought|caught|bought|brought|built|chose|led|meant|rode|sang|sank|"
+    r"spoke|swam|taught|threw|understood|(?<![-\w])\w{3,}ed)\b"
+)
+_FEELING = re.compile(
+    r"(?i)\b(?:i|we)\s+(?:felt|feel|was|were|am|'m|’m|got|grew)\s+(?:so\s+|very\s+|really\s+)?"
+    r"(?:afraid|scared|lonely|alone|ashamed|proud|grateful|relieved|anxious|hopeful|joyful|"
+    r"angry|hurt|homesick|embarrassed|nervous|overwhelmed|guilty|invisible|exhausted|lost|"
+    r"welcome|safe|seen|heard|like)\b|\b(?:i|we)\s+(?:felt|feel)\b"
+)
+_AFTER_A_VERB = frozenset(
+    """the a an your yourself them people someone it up out before for with what who that each
+    every on in at to into about""".split()  # noqa: SIM905 - a word list reads better as text
+)
+_NOT_IMPERATIVE = frozenset(["being", "to", "sometimes", "often", "every", "each", "most"])
+
+
+@lru_cache(maxsize=16384)
+def quote_kind(sentence: str) -> str:
+    """ "advice", "experience", "feeling" or "claim" for a sentence to be quoted."""
+    words = re.findall(r"[A-Za-z’']+", sentence)
+    if not words:
+        return "claim"
+    first = words[0].lower()
+    personal = _FIRST_PERSON.search(sentence) is not None
+    if personal and _PRIVATE.search(sentence):
+        return "private"
+    if _DIFFICULTY.search(sentence):
+        return "difficulty"
+    if _imperative(first, words) or _ADVICE.search(sentence):
+        return "advice"
+    if _PRACTICE.match(sentence):
+        return "practice"
+    if _FEELING.search(sentence):
+        return "feeling"
+    if personal and _PAST.search(sentence):
+        return "experience"
+    return "claim" if _ARGUES.search(sentence) else "fact"
+
+
+def _imperative(first: str, words: list[str]) -> bool:
+    """The sentence opens on a bare verb: "Ask before you help.", "Offer a hand, then wait."."""
+    if first in ("let's", "don't", "never", "always"):
+        return True
+    if first in _NOT_IMPERATIVE or first.endswith(("ing", "ed", "s")):
+        return False
+    if first in IMPERATIVES:  # "Keep minutes and share them."
+        return True
+    classes = word_classes(first)
+    if "VERB" not in classes:
+        return False
+    if "NOUN" in classes or "ADJ" in classes:
+        # "Trust grows slowly" (a noun) vs "Trust the process" (a verb): what comes next decides
+        nxt = words[1].lower() if len(words) > 1 else ""
+        return nxt in _AFTER_A_VERB
+    return True
