@@ -46,10 +46,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import discord
 
 from bot.adapter.client import DiscussionBot, bot_intents
+from bot.app import app_for
 from bot.config.settings import GuildConfig, Settings
 from bot.prompts.model import Library
-from bot.store.db import open_database
-from bot.store.posts import PostStore
 from tests.discord_harness import BOT_USER_ID, FakeDiscord, events, payloads
 
 G = 900_000_000_000_000_001
@@ -109,18 +108,15 @@ def message_ids(frames: Sequence[str]) -> set[int]:
 
 async def seed_posts(db_path: Path, n: int) -> list[int]:
     """``n`` posted prompts in the prompt channel; each thread shares its message's id."""
-    db = await open_database(db_path)
     threads = []
-    try:
-        posts = PostStore(db)
+    async with app_for(Settings(database=db_path)) as app:
+        posts = app.stores.posting.posts
         for i in range(n):
             at = int(POSTED_AT.timestamp()) + i
             message_id = payloads.snowflake(POSTED_AT)
             post_id = await posts.claim_manual(G, PROMPT_CHANNEL, at)
             await posts.mark_posted(post_id, f"p{i}", f"t{i % 5}", message_id, message_id, at)
             threads.append(message_id)
-    finally:
-        await db.close()
     return threads
 
 
@@ -175,9 +171,11 @@ async def paired_passes(bare_fd, bot_fd, frames: Sequence[str], rounds: int) -> 
 
 
 async def stored(bot: DiscussionBot) -> tuple[int, set[int]]:
-    async with bot.db.execute("SELECT count(*) FROM participation WHERE kind = 'answer'") as cur:
+    async with bot.services.stores.handle.db.execute(
+        "SELECT count(*) FROM participation WHERE kind = 'answer'"
+    ) as cur:
         (count,) = await cur.fetchone()
-    async with bot.db.execute("SELECT message_id FROM participation") as cur:
+    async with bot.services.stores.handle.db.execute("SELECT message_id FROM participation") as cur:
         ids = {row[0] async for row in cur}
     return count, ids
 

@@ -32,18 +32,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bot.app import app_for
 from bot.charts.data import chart_data, chart_window
 from bot.charts.render import render_chart
 from bot.charts.types import CHART_KINDS
 from bot.charts.worker import ChartRenderer
+from bot.config.settings import Settings
 from bot.participation.types import ANSWER, ParticipationRow
+from bot.participation.writer import BatchWriter
 from bot.reports.builders import server_report
 from bot.reports.export import export_csv
-from bot.store.batch import BatchWriter
-from bot.store.charts import ChartsStore
-from bot.store.db import open_database
-from bot.store.participation import ParticipationStore
-from bot.store.reports import ReportsStore
 
 GUILD = 1
 DAY = 86_400
@@ -114,9 +112,9 @@ class Sink(io.TextIOBase):
         return len(s)
 
 
-async def bench_reports(db, now: int, total: int) -> None:
-    async def baseline():
-        async with db.execute(
+async def bench_reports(stores, now: int, total: int) -> None:
+    async def baseline():  # the bare query, on the store's own connection
+        async with stores.handle.db.execute(
             "SELECT count(*) FROM participation WHERE guild_id = ?", (GUILD,)
         ) as cur:
             await cur.fetchone()
@@ -125,31 +123,31 @@ async def bench_reports(db, now: int, total: int) -> None:
     print(f"baseline: SELECT count(*) of the server's {total:,} rows: {base * 1000:.1f} ms")
     for label, days in (("7 days", 7), ("30 days", 30), ("all time", 10_000)):
         since = now - days * DAY
-        t = await timed(lambda since=since: server_report(ReportsStore(db), GUILD, since, now))
-        report = await server_report(ReportsStore(db), GUILD, since, now)
+        t = await timed(lambda since=since: server_report(stores.reports, GUILD, since, now))
+        report = await server_report(stores.reports, GUILD, since, now)
         print(f"server report, {label:8}: {t * 1000:7.1f} ms  ({t / base:4.2f}x baseline)"
               f"  answers={report.answers:,} active={report.active_members:,}"
               f" new={report.new_members:,} posts={report.posts:,}")  # fmt: skip
 
 
-async def bench_export(db, now: int, total: int, days_for_tenth: int) -> None:
+async def bench_export(stores, now: int, total: int, days_for_tenth: int) -> None:
     start = time.perf_counter()
-    written = await export_csv(ReportsStore(db), GUILD, 0, Sink())
+    written = await export_csv(stores.reports, GUILD, 0, Sink())
     took = time.perf_counter() - start
     print(f"export, all {written:,} rows: {took:.2f} s ({written / took:,.0f} rows/s)")
     for since in (now - days_for_tenth * DAY, 0):
         tracemalloc.start()
-        n = await export_csv(ReportsStore(db), GUILD, since, Sink())
+        n = await export_csv(stores.reports, GUILD, since, Sink())
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         print(f"export peak traced memory at {n:>9,} rows: {peak / 1024:,.0f} KiB")
 
 
-async def bench_writer(db, posts: int, rows: int = 100_000) -> None:
+async def bench_writer(stores, posts: int, rows: int = 100_000) -> None:
     """Answers to the 10 newest (open) posts, as in a running server; then the worst case,
     answers spread over every post ever made (index pages touched all over the file)."""
     for label, spread, offset in (("10 open posts", 10, posts - 10), ("all posts", posts, 0)):
-        writer = BatchWriter(ParticipationStore(db), max_rows=500)
+        writer = BatchWriter(stores.participation, max_rows=500)
         batch = [ParticipationRow(GUILD, 1 + offset + i % spread, "p", "t", i % 20_000,
                                   9 * 10**9 + offset * 10**6 + i, ANSWER, START + i, 42)
                  for i in range(rows)]  # fmt: skip
@@ -165,9 +163,9 @@ async def bench_writer(db, posts: int, rows: int = 100_000) -> None:
 CHART_TZ = "America/New_York"  # a display timezone off UTC, with daylight saving
 
 
-async def bench_charts(db, now: int) -> None:
+async def bench_charts(stores, now: int) -> None:
     window = chart_window(CHART_TZ, now, 28)
-    store, reports = ChartsStore(db), ReportsStore(db)
+    store, reports = stores.charts, stores.reports
     render_chart(await chart_data("times", store, reports, GUILD, window))  # load matplotlib
     for kind in CHART_KINDS:
         queries = await timed(lambda kind=kind: chart_data(kind, store, reports, GUILD, window))
@@ -217,11 +215,11 @@ class LoopWatch:
         return self.longest
 
 
-async def bench_chart_loop(db, now: int, rounds: int = 5) -> None:
+async def bench_chart_loop(stores, now: int, rounds: int = 5) -> None:
     """Rounds of: the three charts as the bot draws them (worker process), the same drawn in a
     thread (baseline), and the loop left alone as long (what the machine itself costs)."""
     window = chart_window(CHART_TZ, now, 28)
-    store, reports = ChartsStore(db), ReportsStore(db)
+    store, reports = stores.charts, stores.reports
     renderer, watch = ChartRenderer(), LoopWatch()
 
     async def charts(draw, kinds=CHART_KINDS) -> None:
@@ -269,25 +267,24 @@ async def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.sqlite3"
-        await (await open_database(path)).close()  # schema and indexes, as the bot creates them
+        settings = Settings(database=path)
+        async with app_for(settings):  # schema and indexes, as the bot creates them
+            pass
         start = time.perf_counter()
         now = generate(path, args.rows, args.posts, args.members)
         total = args.rows // args.posts * args.posts
-        db = await open_database(path)
-        await ParticipationStore(db).rebuild_totals()
-        await db.close()
+        async with app_for(settings) as app:
+            await app.stores.participation.rebuild_totals()
         print(f"generated {total:,} rows, {args.posts:,} posts, {args.members:,} members"
               f" in {time.perf_counter() - start:.1f} s")  # fmt: skip
-        db = await open_database(path)
-        try:
-            await bench_reports(db, now, total)
-            await bench_charts(db, now)
-            await bench_chart_loop(db, now)
+        async with app_for(settings) as app:
+            stores = app.stores
+            await bench_reports(stores, now, total)
+            await bench_charts(stores, now)
+            await bench_chart_loop(stores, now)
             if not args.charts_only:
-                await bench_export(db, now, total, days_for_tenth=args.posts // CHANNELS // 10)
-                await bench_writer(db, args.posts)
-        finally:
-            await db.close()
+                await bench_export(stores, now, total, days_for_tenth=args.posts // CHANNELS // 10)
+                await bench_writer(stores, args.posts)
 
 
 if __name__ == "__main__":

@@ -37,10 +37,10 @@ from zoneinfo import ZoneInfo
 
 from bot.anonymity.types import AnonymousAnswer
 from bot.participation.types import ANSWER, REACTION, ParticipationRow
-from bot.store.anonymous import AnonymousStore
-from bot.store.db import open_database
-from bot.store.participation import ParticipationStore
-from bot.store.posts import PostStore
+from bot.store.sqlite.anonymous import AnonymousStore
+from bot.store.sqlite.db import open_database
+from bot.store.sqlite.participation import ParticipationStore
+from bot.store.sqlite.posts import PostStore
 
 G, CHANNEL = 77, 88
 ANA, BEN, CHI, DAN = 1001, 1002, 1003, 1004

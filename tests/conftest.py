@@ -100,7 +100,7 @@ DEFAULT_NOW = datetime(2026, 1, 6, 12, 0, tzinfo=UTC)
 @pytest.fixture(scope="session")
 def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A database file brought to the latest schema by the shipped migrations, once per run."""
-    from bot.store.db import open_database
+    from bot.store.sqlite.db import open_database
 
     path = tmp_path_factory.mktemp("migrated") / "bot.sqlite3"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from bot.config.settings import DigestConfig, GuildConfig, Settings
 from bot.participation.types import PromptPost
-from bot.store.db import open_database
-from bot.store.posts import PostStore
+from bot.store.sqlite.db import open_database
+from bot.store.sqlite.posts import PostStore
 from tests.discord_harness import BOT_USER_ID, events, payloads
 
 G, C, OTHER, MODLOG = 10, 20, 21, 22
@@ -80,7 +80,7 @@ def guild(fd, posts: list[PromptPost] = ()) -> dict:
 
 
 async def rows(bot, sql: str = "SELECT member_id, message_id, kind, length FROM participation"):
-    async with bot.db.execute(sql + " ORDER BY id") as cur:
+    async with bot.services.stores.handle.db.execute(sql + " ORDER BY id") as cur:
         return [tuple(r) for r in await cur.fetchall()]
 
 
@@ -98,7 +98,7 @@ async def seed_history(db_path: Path) -> list[int]:
     ana: 4 answers, prompts answered 3, themes 3, streak current 3 / best 3; new this week.
     """
     from bot.participation.types import ANSWER, REACTION, ParticipationRow
-    from bot.store.participation import ParticipationStore
+    from bot.store.sqlite.participation import ParticipationStore
 
     now = int(NOW.timestamp())
     times = [now - 30 * DAY, now - 4 * DAY, now - 3 * DAY, now - 2 * DAY, now - DAY]

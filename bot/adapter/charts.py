@@ -16,7 +16,7 @@ from bot.charts.render import enough_activity
 from bot.charts.types import DEFAULT_DAYS, MAX_DAYS, Chart, ChartKind
 
 if TYPE_CHECKING:
-    from bot.adapter.services import Services
+    from bot.app import Services
     from bot.config.settings import GuildConfig
 
 log = logging.getLogger(__name__)
@@ -60,7 +60,9 @@ async def draw_chart(
     window = chart_window(tz, now, min(days, MAX_DAYS))
     channels = guild.channels if guild else ()
     times = posting_times([(c.cron, c.timezone) for c in channels], tz, now)
-    data = await chart_data(kind, services.charts, services.reports, guild_id, window, times)
+    data = await chart_data(
+        kind, services.stores.charts, services.stores.reports, guild_id, window, times
+    )
     if not enough_activity(data):
         note = quiet_note(data.total, window.days, kind)
         return ChartReply(None, note, quiet=True, activity=data.total, days=window.days)

@@ -17,13 +17,11 @@ from bot.adapter.facilitation import DiscordStepSender
 from bot.adapter.gateway_guard import guard_parsers
 from bot.adapter.interaction_gate import InteractionGate
 from bot.adapter.publisher import DiscordPublisher
-from bot.adapter.services import Services, build_services
 from bot.adapter.tree import BotTree
+from bot.app import Services, open_app
 from bot.config.settings import GuildConfig, Settings
 from bot.posting.types import Outcome
 from bot.prompts.model import Library
-from bot.store import Connection
-from bot.store.db import open_database
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +77,6 @@ class DiscussionBot(commands.Bot):
         self.token_revoked = False  # Discord answered 401 while running: ``run`` exits 2
         self._stopping: asyncio.Task | None = None
         self.cog_factories = list(default_cogs() if cogs is None else cogs)
-        self.db: Connection | None = None
         self.services: Services | None = None
         self._message_gates: tuple[tuple[Callable[..., bool], Callable[..., None] | None], ...]
         self._message_gates = ()
@@ -89,7 +86,7 @@ class DiscussionBot(commands.Bot):
         database is open)."""
         if self.services is None:
             return None
-        claims = self.services.claims
+        claims = self.services.stores.claims
         return lambda interaction_id: claims.claim(interaction_id, self.now_seconds())
 
     def now_seconds(self) -> int:
@@ -163,17 +160,15 @@ class DiscussionBot(commands.Bot):
         )
 
     async def setup_hook(self) -> None:
-        self.db = await open_database(self.settings.database)
-        log.info("database %s open", self.settings.database)
-        self.services = build_services(
+        self.services = await open_app(
             self.settings,
-            self.db,
             self.library_holder,
-            DiscordPublisher(self, self.settings, self.library_holder),
-            on_posted=self.announce_post,
+            publisher=DiscordPublisher(self, self.settings, self.library_holder),
             sender=DiscordStepSender(self),
+            on_posted=self.announce_post,
             clock=self.clock,
         )
+        log.info("database %s open", self.settings.database)
         self.services.writer.start()  # writes what is queued every second; close() stops it
         for factory in self.cog_factories:
             await self.add_cog(factory(self, self.services))
@@ -218,15 +213,16 @@ class DiscussionBot(commands.Bot):
                 await self.remove_cog(name)
             except Exception:
                 log.exception("closing cog %s failed", name)
+        services = self.services
         try:
-            if self.services is not None:
-                await self.services.close()
+            if services is not None:
+                await services.stop()
         except Exception:
             log.exception("writing the queued participation records failed")
         try:
             await super().close()
         finally:
-            if self.db is not None:
-                await self.db.close()
-                self.db = None
+            if services is not None:
+                self.services = None
+                await services.stores.close()
                 log.info("database closed")

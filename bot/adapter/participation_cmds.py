@@ -24,10 +24,10 @@ from bot.reports.digest import counted
 
 if TYPE_CHECKING:
     from bot.adapter.client import DiscussionBot
-    from bot.adapter.services import Services
+    from bot.anonymity.ports import AnonymousLinks
+    from bot.app import Services
+    from bot.participation.writer import BatchWriter
     from bot.reports.types import MemberReport
-    from bot.store.anonymous import AnonymousStore
-    from bot.store.batch import BatchWriter
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ class _OwnerView(BotView):
         writer: BatchWriter,
         guild_id: int,
         owner_id: int,
-        anonymous: AnonymousStore | None = None,
+        anonymous: AnonymousLinks | None = None,
     ) -> None:
         super().__init__(timeout=CONFIRM_TIMEOUT)
         self.writer = writer
@@ -114,7 +114,7 @@ class ForgetView(_OwnerView):
         bot: discord.Client | None = None,
         anonymous_answers: int = 0,
     ) -> None:
-        super().__init__(services.writer, guild_id, owner_id, services.anonymous)
+        super().__init__(services.writer, guild_id, owner_id, services.stores.anonymous)
         self.suggestions = services.suggestions
         self.bot = bot
         if not anonymous_answers:
@@ -196,13 +196,13 @@ class ParticipationCommands(commands.Cog, name="ParticipationCommands"):
     async def me(self, interaction: discord.Interaction) -> None:
         await self.services.writer.flush()  # include what was just said
         report = await member_report(
-            self.services.reports,
+            self.services.stores.reports,
             interaction.guild_id,
             interaction.user.id,
             include_anonymous=True,
         )
         text = me_text(report)
-        if await self.services.participation.is_opted_out(
+        if await self.services.stores.participation.is_opted_out(
             interaction.guild_id, interaction.user.id
         ):
             text += "\nYou are opted out: nothing new is recorded."
@@ -211,12 +211,14 @@ class ParticipationCommands(commands.Cog, name="ParticipationCommands"):
     @participation.command(name="opt-out", description="Stop recording your participation")
     async def opt_out(self, interaction: discord.Interaction) -> None:
         now = self.bot.now_seconds()
-        await self.services.participation.opt_out(interaction.guild_id, interaction.user.id, now)
+        await self.services.stores.participation.opt_out(
+            interaction.guild_id, interaction.user.id, now
+        )
         view = OptOutView(
             self.services.writer,
             interaction.guild_id,
             interaction.user.id,
-            self.services.anonymous,
+            self.services.stores.anonymous,
         )
         await self._ask(
             interaction,
@@ -227,7 +229,7 @@ class ParticipationCommands(commands.Cog, name="ParticipationCommands"):
 
     @participation.command(name="opt-in", description="Record your participation again")
     async def opt_in(self, interaction: discord.Interaction) -> None:
-        await self.services.participation.opt_in(interaction.guild_id, interaction.user.id)
+        await self.services.stores.participation.opt_in(interaction.guild_id, interaction.user.id)
         await interaction.response.send_message(
             "Your participation in this server is recorded again.", ephemeral=True
         )
@@ -235,7 +237,7 @@ class ParticipationCommands(commands.Cog, name="ParticipationCommands"):
     @participation.command(name="forget", description="Erase everything recorded about you here")
     async def forget(self, interaction: discord.Interaction) -> None:
         guild_id, member_id = interaction.guild_id, interaction.user.id
-        anonymous = len(await self.services.anonymous.member_answers(guild_id, member_id))
+        anonymous = len(await self.services.stores.anonymous.member_answers(guild_id, member_id))
         view = ForgetView(self.services, guild_id, member_id, self.bot, anonymous)
         extra = (
             f" It also erases the links to your {anonymous} anonymous answer(s): keep the "

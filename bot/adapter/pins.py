@@ -20,7 +20,7 @@ from bot.posting.types import PostRecord
 
 if TYPE_CHECKING:
     from bot.adapter.client import DiscussionBot
-    from bot.adapter.services import Services
+    from bot.app import Services
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ FULL = (
 class Pins(commands.Cog):
     def __init__(self, bot: DiscussionBot, services: Services) -> None:
         self.bot = bot
-        self.posts = services.posts
+        self.posts = services.stores.posting.posts
         self.notices = services.posting.notices
         self.reported: set[tuple[int, str]] = set()  # (channel, reason) told to moderators
 

@@ -20,7 +20,7 @@ from bot.posting.types import PostRecord
 
 if TYPE_CHECKING:
     from bot.adapter.client import DiscussionBot
-    from bot.adapter.services import Services
+    from bot.app import Services
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ def raw_answers(poll: dict[str, Any]) -> list[tuple[str, int]]:
 class PollResults(commands.Cog):
     def __init__(self, bot: DiscussionBot, services: Services) -> None:
         self.bot = bot
-        self.posts = services.posts
+        self.posts = services.stores.posting.posts
         self.summarised: set[int] = set()
         self.caught_up = False
 

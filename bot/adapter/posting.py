@@ -15,7 +15,7 @@ from discord.ext import commands
 
 if TYPE_CHECKING:
     from bot.adapter.client import DiscussionBot
-    from bot.adapter.services import Services
+    from bot.app import Services
 
 log = logging.getLogger(__name__)
 

@@ -26,7 +26,7 @@ from bot.schedule.cron import next_slot
 
 if TYPE_CHECKING:
     from bot.adapter.client import DiscussionBot
-    from bot.adapter.services import Services
+    from bot.app import Services
     from bot.config.settings import GuildConfig
 
 log = logging.getLogger(__name__)
@@ -95,7 +95,7 @@ class ReportTasks(commands.Cog, name="ReportTasks"):
                 )
                 # Another process of the bot on this database plans the same slot: once.
                 act = f"digest:{guild_id}:{int(due.timestamp())}"
-                if await self.services.claims.claim_act(act, int(now.timestamp())):
+                if await self.services.stores.claims.claim_act(act, int(now.timestamp())):
                     await self.post_digest(guild, now)
         if self.next_purge is not None and self.next_purge <= now:
             self.next_purge = now + PURGE_EVERY
@@ -106,7 +106,7 @@ class ReportTasks(commands.Cog, name="ReportTasks"):
         await self.services.writer.flush()
         end = int(now.timestamp())
         since = int((now - WEEK).timestamp())
-        report = await server_report(self.services.reports, guild.guild_id, since, end)
+        report = await server_report(self.services.stores.reports, guild.guild_id, since, end)
         text, files = await self.digest_charts(guild, weekly_digest_text(report), end)
         channel = self.bot.get_channel(guild.mod_log_channel_id) or (
             self.bot.get_partial_messageable(guild.mod_log_channel_id, guild_id=guild.guild_id)
@@ -140,7 +140,7 @@ class ReportTasks(commands.Cog, name="ReportTasks"):
     async def purge(self, now: datetime) -> int:
         """Delete participation older than ``retention_days``; returns rows deleted."""
         cutoff = int((now - timedelta(days=self.bot.settings.retention_days)).timestamp())
-        deleted = await self.services.participation.purge_older_than(cutoff)
-        deleted += await self.services.anonymous.purge_older_than(cutoff)
+        deleted = await self.services.stores.participation.purge_older_than(cutoff)
+        deleted += await self.services.stores.anonymous.purge_older_than(cutoff)
         log.info("retention: %d participation records older than %s deleted", deleted, cutoff)
         return deleted

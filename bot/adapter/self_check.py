@@ -13,7 +13,7 @@ from bot.adapter.permissions import check_guild, report
 
 if TYPE_CHECKING:
     from bot.adapter.client import DiscussionBot
-    from bot.adapter.services import Services
+    from bot.app import Services
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from bot.starters.service import StarterService
 
 if TYPE_CHECKING:
     from bot.adapter.client import DiscussionBot
-    from bot.adapter.services import Services
+    from bot.app import Services
 
 log = logging.getLogger(__name__)
 

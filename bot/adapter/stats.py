@@ -29,9 +29,9 @@ from bot.reports.export import export_csv
 
 if TYPE_CHECKING:
     from bot.adapter.client import DiscussionBot
-    from bot.adapter.services import Services
+    from bot.app import Services
+    from bot.reports.ports import ReportRecords
     from bot.reports.types import PromptReport, ServerReport
-    from bot.store.reports import ReportsStore
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +110,7 @@ class StatsCog(commands.Cog, name="Stats"):
         shown = days or 7
         end = now + 1  # what was recorded in the current second counts (the end is excluded)
         report = await server_report(
-            self.services.reports, interaction.guild_id, end - shown * DAY, end
+            self.services.stores.reports, interaction.guild_id, end - shown * DAY, end
         )
         paced = await self.services.facilitation.figures(interaction.guild_id, now - shown * DAY)
         text = "\n".join([server_text(report, shown), *paced.lines()])
@@ -139,7 +139,9 @@ class StatsCog(commands.Cog, name="Stats"):
     @app_commands.describe(prompt="The prompt's id (suggested as you type)")
     async def prompt(self, interaction: discord.Interaction, prompt: str) -> None:
         await self._fresh()
-        report = await prompt_report(self.services.reports, interaction.guild_id, prompt.strip())
+        report = await prompt_report(
+            self.services.stores.reports, interaction.guild_id, prompt.strip()
+        )
         await self._reply(interaction, prompt_text(report))
 
     @prompt.autocomplete("prompt")
@@ -159,7 +161,7 @@ class StatsCog(commands.Cog, name="Stats"):
     @app_commands.describe(member="Whose participation to show")
     async def member(self, interaction: discord.Interaction, member: discord.User) -> None:
         await self._fresh()
-        r = await member_report(self.services.reports, interaction.guild_id, member.id)
+        r = await member_report(self.services.stores.reports, interaction.guild_id, member.id)
         last = iso(r.last_at) if r.last_at else "never"
         text = (
             f"{member.mention}: {counted(r.answers, 'answer')} on"
@@ -182,13 +184,13 @@ class StatsCog(commands.Cog, name="Stats"):
         await self._fresh()
         now = self.bot.now_seconds()
         since = now - days * DAY if days else 0
-        await send_export(self.services.reports, interaction, since, now)
+        await send_export(self.services.stores.reports, interaction, since, now)
         span = f"the last {days} day(s)" if days else "all time"
         await self._note(interaction, f"exported the participation records of {span}")
 
 
 async def send_export(
-    store: ReportsStore, interaction: discord.Interaction, since: int, now: int
+    store: ReportRecords, interaction: discord.Interaction, since: int, now: int
 ) -> None:
     """Write the CSV to a private temporary file, then attach it to an ephemeral follow-up.
 

@@ -22,7 +22,7 @@ from bot.suggestions.types import Limits, Suggestion, SuggestionError
 
 if TYPE_CHECKING:
     from bot.adapter.client import DiscussionBot
-    from bot.adapter.services import Services
+    from bot.app import Services
     from bot.suggestions.service import SuggestionService
 
 log = logging.getLogger(__name__)

@@ -25,7 +25,7 @@ from bot.posting.service import PostingError, PostingService
 
 if TYPE_CHECKING:
     from bot.adapter.client import DiscussionBot
-    from bot.adapter.services import Services
+    from bot.app import Services
 
 log = logging.getLogger(__name__)
 

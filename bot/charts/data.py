@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.charts.ports import ChartRecords
 from bot.charts.types import (
     FIRST_ANSWER_HOURS,
     ActivityData,
@@ -27,9 +28,8 @@ from bot.charts.types import (
 )
 from bot.participation.rules import rank_by_answers_per_post
 from bot.participation.types import ANSWER, REACTION
+from bot.reports.ports import ReportRecords
 from bot.schedule.cron import slots_between
-from bot.store.charts import ChartsStore
-from bot.store.reports import ReportsStore
 
 log = logging.getLogger(__name__)
 
@@ -70,13 +70,13 @@ class _Local:
         return (self.at(ts).date() - self.first).days
 
 
-async def _activity_count(reports: ReportsStore, guild_id: int, window: ChartWindow) -> int:
+async def _activity_count(reports: ReportRecords, guild_id: int, window: ChartWindow) -> int:
     answers, reactions = await reports.kind_totals(guild_id, window.since, window.now)
     anonymous = await reports.anonymous_answers(guild_id, window.since, window.now)
     return answers + reactions + anonymous
 
 
-async def activity_data(store: ChartsStore, guild_id: int, window: ChartWindow) -> ActivityData:
+async def activity_data(store: ChartRecords, guild_id: int, window: ChartWindow) -> ActivityData:
     """Answers, anonymous answers, reactions, active members and posts per local day."""
     local, n = _Local(window), window.days
     answers, reactions, anonymous, posts = ([0] * n for _ in range(4))
@@ -96,7 +96,7 @@ async def activity_data(store: ChartsStore, guild_id: int, window: ChartWindow) 
     return ActivityData(window, days)
 
 
-async def themes_data(reports: ReportsStore, guild_id: int, window: ChartWindow) -> ThemesData:
+async def themes_data(reports: ReportRecords, guild_id: int, window: ChartWindow) -> ThemesData:
     """Themes by answers per post over the prompts posted in the window (the post totals)."""
     posts = await reports.post_answers(guild_id, window.since, window.now)
     ranked = rank_by_answers_per_post((p.theme_id or "(no theme)", p.answers) for p in posts)
@@ -104,8 +104,8 @@ async def themes_data(reports: ReportsStore, guild_id: int, window: ChartWindow)
 
 
 async def times_data(
-    store: ChartsStore,
-    reports: ReportsStore,
+    store: ChartRecords,
+    reports: ReportRecords,
     guild_id: int,
     window: ChartWindow,
     posting_times: tuple[PostingTime, ...],
@@ -162,8 +162,8 @@ def _key(t: PostingTime) -> tuple[int, int, int]:
 
 async def chart_data(
     kind: ChartKind,
-    store: ChartsStore,
-    reports: ReportsStore,
+    store: ChartRecords,
+    reports: ReportRecords,
     guild_id: int,
     window: ChartWindow,
     times: tuple[PostingTime, ...] | None = None,

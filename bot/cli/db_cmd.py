@@ -4,36 +4,35 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from pathlib import Path
 
+from bot.app import app_for
+from bot.cli.database_args import DEFAULT_DB, parse_db_option
+from bot.config.settings import Settings
 from bot.errors import InputError, Problem
-from bot.store.db import check_integrity, database_errors, open_database
+from bot.store import database_errors
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("db", help="database maintenance")
     actions = parser.add_subparsers(dest="db_action", required=True)
     migrate = actions.add_parser("migrate", help="create or upgrade the database schema")
-    migrate.add_argument("--db", type=Path, default=Path("data/bot.sqlite3"), help="database file")
+    migrate.add_argument("--db", default=str(DEFAULT_DB), help="database file or URL")
     migrate.set_defaults(func=_migrate)
 
 
 def _migrate(args: argparse.Namespace) -> int:
+    database = parse_db_option(args.db)  # refused before anything is created
+
     async def go() -> int:
-        db = await open_database(args.db)
-        try:
-            problem = await check_integrity(db)
+        async with app_for(Settings(database=database)) as app:
+            problem = await app.stores.handle.check()
             if problem != "ok":
                 raise InputError(
-                    [Problem(str(args.db), None, f"the database is damaged: {problem}")]
+                    [Problem(str(database), None, f"the database is damaged: {problem}")]
                 )
-            async with db.execute("PRAGMA user_version") as cur:
-                (version,) = await cur.fetchone()
-            return version
-        finally:
-            await db.close()
+            return await app.stores.handle.schema_version()
 
-    with database_errors(args.db):
+    with database_errors(database):
         version = asyncio.run(go())
-    print(f"{args.db}: schema version {version}")
+    print(f"{database}: schema version {version}")
     return 0

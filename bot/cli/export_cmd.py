@@ -13,17 +13,18 @@ import asyncio
 import io
 import logging
 import os
-import stat
 import sys
 import tempfile
 from pathlib import Path
 from typing import TextIO
 
-from bot.cli.stats_cmd import add_db_arguments, database_path, window
-from bot.errors import InputError, Problem, overlong_name
+from bot.app import app_for
+from bot.cli.database_args import add_db_arguments, database_setting, window
+from bot.cli.output import check_target, put_in_place
+from bot.config.database import Database
+from bot.config.settings import Settings
 from bot.reports.export import export_csv
-from bot.store.db import database_errors, open_database
-from bot.store.reports import ReportsStore
+from bot.store import database_errors
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    path = database_path(args)
+    path = database_setting(args)
     since = window(args.days)[0] if args.days else 0  # no --days: everything stored
     if args.out == STDOUT:
         out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
@@ -63,49 +64,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _refuse(target: Path, message: str) -> InputError:
-    return InputError([Problem(str(target), None, message)])
-
-
-def check_target(target: Path, force: bool) -> None:
-    """Refuse a path whose folder is missing, whatever is there that is not a regular file,
-    and an existing file unless ``force``."""
-    if not target.parent.is_dir():
-        raise _refuse(target, f"folder {str(target.parent)!r} does not exist (it is not created)")
-    try:
-        mode = target.lstat().st_mode
-    except FileNotFoundError:
-        return
-    except OSError as exc:
-        too_long = overlong_name(str(target))
-        raise _refuse(target, too_long or f"cannot use this path: {exc.strerror}") from None
-    if stat.S_ISLNK(mode):
-        raise _refuse(target, "is a symbolic link; give the real file's path")
-    if stat.S_ISDIR(mode):
-        raise _refuse(target, "is a folder; give a file name")
-    if not stat.S_ISREG(mode):
-        raise _refuse(target, "is not a regular file (a pipe, socket or device); not replaced")
-    if not force:
-        raise _refuse(target, "already exists; use --force to replace it")
-
-
-def put_in_place(tmp: Path, target: Path, force: bool) -> None:
-    """Rename the finished file onto ``target``. Without ``force`` the link is made only if
-    nothing appeared at the path meanwhile (``link`` never replaces)."""
-    if force:
-        check_target(target, force=True)
-        os.replace(tmp, target)
-        return
-    try:
-        os.link(tmp, target)
-    except FileExistsError:
-        raise _refuse(target, "already exists; use --force to replace it") from None
-    except OSError:  # a filesystem without hard links
-        check_target(target, force=False)
-        os.replace(tmp, target)
-
-
-async def _export(path: Path, guild: int, since: int, f: TextIO) -> int:
+async def _export(database: Database, guild: int, since: int, f: TextIO) -> int:
     next_report = PROGRESS_EVERY
 
     def progress(written: int) -> None:
@@ -114,8 +73,5 @@ async def _export(path: Path, guild: int, since: int, f: TextIO) -> int:
             print(f"  {written} rows written", file=sys.stderr)
             next_report += PROGRESS_EVERY
 
-    db = await open_database(path)
-    try:
-        return await export_csv(ReportsStore(db), guild, since, f, progress)
-    finally:
-        await db.close()
+    async with app_for(Settings(database=database)) as app:
+        return await export_csv(app.stores.reports, guild, since, f, progress)

@@ -16,13 +16,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.app import app_for
 from bot.config.settings import ChannelConfig, Settings, load_config
 from bot.posting.rotation import plan_posts, pool_for
 from bot.posting.types import HistoryEntry
 from bot.prompts.model import Library
 from bot.schedule.cron import slots_between
-from bot.store.db import database_errors, open_database
-from bot.store.posting import PostingStores
+from bot.store import database_errors, database_exists
 
 log = logging.getLogger(__name__)
 
@@ -91,16 +91,15 @@ async def preview(settings: Settings, library: Library, now: datetime, days: int
 
 
 async def read_states(settings: Settings) -> dict[int, ChannelState]:
-    if not Path(settings.database).exists():
+    if not database_exists(settings.database):
         return {}
     with database_errors(settings.database):
         return await _read_states(settings)
 
 
 async def _read_states(settings: Settings) -> dict[int, ChannelState]:
-    db = await open_database(settings.database)
-    try:
-        store = PostingStores.over(db)
+    async with app_for(settings) as app:
+        store = app.stores.posting
         states = {}
         for guild in settings.guilds:
             for ch in guild.channels:
@@ -110,8 +109,6 @@ async def _read_states(settings: Settings) -> dict[int, ChannelState]:
                     skips=await store.channels.pending_skips(ch.channel_id),
                 )
         return states
-    finally:
-        await db.close()
 
 
 def channel_lines(

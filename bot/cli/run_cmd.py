@@ -10,15 +10,15 @@ import argparse
 import asyncio
 import logging
 import signal
-import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.app import app_for
 from bot.config.settings import Settings, load_config, placeholder_ids, token_from_env
 from bot.errors import InputError, Problem
-from bot.store.db import open_database
+from bot.store import database_errors
 
 if TYPE_CHECKING:
     import discord
@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_NO_TOKEN
     settings, holder = load_settings_and_library(Path(args.config))
     refuse_placeholders(Path(args.config), settings)
-    check_database(settings.database)
+    check_database(settings)
     setup_logging(args.log_level or settings.log_level)
     if not settings.guilds:
         log.warning(
@@ -127,22 +127,16 @@ def refuse_placeholders(config_path: Path, settings: Settings) -> None:
         )
 
 
-def check_database(path: Path) -> None:
+def check_database(settings: Settings) -> None:
     """Open (creating and migrating if needed) the database once before connecting, so a bad
     ``database`` setting is one clear line instead of a failure after login."""
-    problem = "it is a folder, not a database file" if Path(path).is_dir() else None
-    if problem is None:
-        try:
-            asyncio.run(_open_and_close(path))
-        except (sqlite3.Error, OSError) as exc:
-            problem = f"cannot open the database: {exc}"
-    if problem:
-        raise InputError([Problem(str(path), None, problem)])
+    with database_errors(settings.database):
+        asyncio.run(_open_and_close(settings))
 
 
-async def _open_and_close(path: Path) -> None:
-    db = await open_database(path)
-    await db.close()
+async def _open_and_close(settings: Settings) -> None:
+    async with app_for(settings):
+        pass
 
 
 # discord.py's loggers that print whole gateway payloads and request URLs at DEBUG: those hold

@@ -17,14 +17,15 @@ import time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.app import app_for
 from bot.charts.data import chart_data, chart_window, posting_times
 from bot.charts.render import render_chart
 from bot.charts.types import CHART_KINDS, DEFAULT_DAYS, MAX_DAYS, Chart, ChartData, PostingTime
-from bot.cli.export_cmd import check_target, put_in_place
+from bot.cli.output import check_target, put_in_place
+from bot.config.database import Database
+from bot.config.settings import Settings
 from bot.errors import InputError, Problem
-from bot.store.charts import ChartsStore
-from bot.store.db import database_errors, open_database
-from bot.store.reports import ReportsStore
+from bot.store import database_errors
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +82,7 @@ def check_png_target(target: Path, force: bool) -> None:
     check_target(target, force or is_png)
 
 
-def run_chart(args: argparse.Namespace, db_path: Path) -> int:
+def run_chart(args: argparse.Namespace, database: Database) -> int:
     if args.out is None:
         raise _problem("--chart", "needs --out FILE.png (where to write the chart)")
     days = args.days or DEFAULT_DAYS
@@ -93,14 +94,13 @@ def run_chart(args: argparse.Namespace, db_path: Path) -> int:
     window = chart_window(tz, int(time.time()), days)
 
     async def go() -> ChartData:
-        db = await open_database(db_path)
-        try:
-            store, reports = ChartsStore(db), ReportsStore(db)
-            return await chart_data(args.chart, store, reports, args.guild, window, times)
-        finally:
-            await db.close()
+        async with app_for(Settings(database=database)) as app:
+            stores = app.stores
+            return await chart_data(
+                args.chart, stores.charts, stores.reports, args.guild, window, times
+            )
 
-    with database_errors(db_path):
+    with database_errors(database):
         data = asyncio.run(go())
     chart = render_chart(data)
     _write(chart, target)

@@ -11,12 +11,12 @@ import logging
 import time
 from pathlib import Path
 
-from bot.config.settings import load_config
+from bot.app import app_for
+from bot.config.settings import Settings, load_config
 from bot.errors import InputError, Problem
 from bot.invisible import escaped
 from bot.prompts.loader import LibraryHolder
-from bot.store.db import open_database
-from bot.store.suggestions import SuggestionStore
+from bot.store import database_exists
 from bot.suggestions.service import SuggestionService
 from bot.suggestions.types import SUGGESTION, SuggestionError
 
@@ -48,25 +48,18 @@ def run(args: argparse.Namespace) -> int:
     problems = holder.reload()
     if problems:
         raise InputError(problems)
-    if not settings.database.exists():
+    if not database_exists(settings.database):
         raise InputError([Problem(str(settings.database), None, "database not found")])
-    return asyncio.run(_run(args, settings.database, holder))
+    return asyncio.run(_run(args, settings, holder))
 
 
-async def _run(args: argparse.Namespace, database: Path, holder: LibraryHolder) -> int:
-    db = await open_database(database)
-
-    async def reload() -> list:
-        return holder.reload()
-
-    try:
-        service = SuggestionService(SuggestionStore(db), holder.directory, holder, reload)
+async def _run(args: argparse.Namespace, settings: Settings, holder: LibraryHolder) -> int:
+    async with app_for(settings, holder) as app:
+        service = app.suggestions
         now = int(time.time())
         if args.suggestions_action == "list":
             return _list(await service.store.pending(args.guild, now))
         return await _decide(args, service, now)
-    finally:
-        await db.close()
 
 
 def _list(pending: list) -> int:

@@ -6,6 +6,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
+from bot.config.database import Database, parse_database
+
+DEFAULT_DATABASE = Database(Path("data/bot.sqlite3"))
+
 
 @dataclass(frozen=True)
 class ChannelConfig:
@@ -73,7 +77,7 @@ class GuildConfig:
 
 @dataclass(frozen=True)
 class Settings:
-    database: Path = Path("data/bot.sqlite3")
+    database: Database = DEFAULT_DATABASE  # a path or URL, parsed once
     prompts_dir: Path = Path("prompts")
     log_level: str = "INFO"
     retention_days: int | None = None  # participation rows older than this are purged daily
@@ -81,6 +85,11 @@ class Settings:
     # A self-hosted Discord-compatible server; None means Discord itself.
     api_base: str | None = None  # e.g. http://127.0.0.1:8080/api/v10
     gateway_url: str | None = None  # e.g. ws://127.0.0.1:8080/gateway
+
+    def __post_init__(self) -> None:
+        # A path given in code (tests, the demo) is parsed like the config file's value.
+        if not isinstance(self.database, Database):
+            object.__setattr__(self, "database", parse_database(self.database))
 
     def guild(self, guild_id: int | None) -> GuildConfig | None:
         """The configured guild with this id, if any."""

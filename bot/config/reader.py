@@ -9,6 +9,7 @@ from typing import Any
 from yaml.nodes import MappingNode, Node
 
 from bot.config.care_values import CARE_KEYS, CareValues
+from bot.config.database import parse_database
 from bot.config.facilitation_values import (
     CHANNEL_FACILITATION_KEYS,
     GUILD_WELCOME_KEYS,
@@ -100,7 +101,9 @@ class ConfigReader:
         root = nodes.compose(text)
         fields = {} if root is None else nodes.mapping(root, "the config file", _TOP_KEYS) or {}
         return Settings(
-            database=base / nodes.get(fields, "database", values.path, str(Settings.database)),
+            database=parse_database(
+                nodes.get(fields, "database", values.database, str(Settings.database)), base
+            ),
             prompts_dir=base
             / nodes.get(fields, "prompts_dir", values.path, str(Settings.prompts_dir)),
             log_level=nodes.get(fields, "log_level", values.log_level, Settings.log_level),

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from yaml.nodes import Node
 
+from bot.config.database import DatabaseRefused, parse_database
 from bot.errors import overlong_name
 from bot.yaml_nodes import NodeReader
 
@@ -83,6 +84,18 @@ class ConfigValues:
         too_long = overlong_name(value)
         if too_long:
             self.nodes.problem(node, f"{key}: {too_long}")
+            return None
+        return value
+
+    def database(self, node: Node, key: str) -> str | None:
+        """A database file path or URL that this bot can serve (see ``parse_database``)."""
+        value = self.path(node, key)
+        if value is None:
+            return None
+        try:
+            parse_database(value)
+        except DatabaseRefused as exc:
+            self.nodes.problem(node, f"{key}: {exc}")
             return None
         return value
 

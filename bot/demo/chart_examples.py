@@ -15,18 +15,14 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.anonymity.types import AnonymousAnswer
+from bot.app import app_for
 from bot.charts.data import chart_data, chart_window, posting_times
 from bot.charts.render import render_chart
 from bot.charts.types import CHART_KINDS, Chart
+from bot.config.settings import Settings
 from bot.demo.community import DISCUSSION, GUILD, SCHEDULE, START, THEMES
 from bot.participation.types import ANSWER, REACTION, ParticipationRow
 from bot.schedule.cron import slots_between
-from bot.store.anonymous import AnonymousStore
-from bot.store.charts import ChartsStore
-from bot.store.db import open_database
-from bot.store.participation import ParticipationStore
-from bot.store.posts import PostStore
-from bot.store.reports import ReportsStore
 
 DAYS = 28
 NOW = START + timedelta(days=DAYS, hours=-12)  # the fourth Sunday, noon UTC
@@ -42,9 +38,9 @@ ANSWER_DELAY_MINUTES = (5, 10, 15, 25, 40, 60, 90, 120, 150, 200, 300)
 async def seed(path: Path, seed_value: int = 21) -> None:
     """Fill a new database at ``path`` with the demo's four weeks."""
     rng = random.Random(seed_value)
-    db = await open_database(path)
-    try:
-        posts, rows, anonymous = PostStore(db), [], []
+    async with app_for(Settings(database=path)) as app:
+        stores = app.stores
+        posts, rows, anonymous = stores.posting.posts, [], []
         start, end = START - timedelta(seconds=1), NOW
         message = 920000000000000000
         for channel, cron in SCHEDULE.items():
@@ -72,11 +68,9 @@ async def seed(path: Path, seed_value: int = 21) -> None:
                     message += 1
                     anonymous.append(AnonymousAnswer(message, GUILD, post_id, message, MEMBERS[0],
                                                      True, at + 3600, 200))  # fmt: skip
-        await ParticipationStore(db).record_many(rows)
+        await stores.participation.record_many(rows)
         for answer in anonymous:
-            await AnonymousStore(db).record(answer)
-    finally:
-        await db.close()
+            await stores.anonymous.record(answer)
 
 
 async def demo_charts(path: Path) -> list[Chart]:
@@ -84,12 +78,9 @@ async def demo_charts(path: Path) -> list[Chart]:
     now = int(NOW.timestamp())
     window = chart_window(TIMEZONE, now, DAYS)
     times = posting_times([(cron, "UTC") for cron in SCHEDULE.values()], TIMEZONE, now)
-    db = await open_database(path)
-    try:
-        store, reports = ChartsStore(db), ReportsStore(db)
+    async with app_for(Settings(database=path)) as app:
+        store, reports = app.stores.charts, app.stores.reports
         data = [await chart_data(k, store, reports, GUILD, window, times) for k in CHART_KINDS]
-    finally:
-        await db.close()
     return [render_chart(d) for d in data]
 
 

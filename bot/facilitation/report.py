@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass
 
 from bot.config.settings import GuildConfig
-from bot.store.facilitation import FacilitationStore
+from bot.facilitation.ports import FacilitationRecords
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ class FacilitationFigures:
 
 
 async def facilitation_figures(
-    store: FacilitationStore, guild: GuildConfig | None, guild_id: int, since: int
+    store: FacilitationRecords, guild: GuildConfig | None, guild_id: int, since: int
 ) -> FacilitationFigures:
     """Figures of the prompts posted in the server at or after ``since``."""
     channels = guild.channels if guild is not None else ()

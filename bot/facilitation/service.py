@@ -8,7 +8,7 @@ Two ways in, both safe to combine and to run in several processes:
 - ``tick(now)``, the scheduler's pass: every open thread (silence, nudges, quiet hours ending),
   and claims a crash or an outage left unsent.
 
-A step is sent only after it is claimed (``FacilitationStore.claim``: one row per post and step
+A step is sent only after it is claimed (``FacilitationRecords.claim``: one row per post and step
 number, one nudge per post), only in a thread that is neither archived nor locked, and with a
 nonce derived from the post and step, so a repeated send returns the message already made.
 """
@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from bot.config.settings import ChannelConfig, Settings
+from bot.facilitation.ports import FacilitationRecords
 from bot.facilitation.report import FacilitationFigures, facilitation_figures
 from bot.facilitation.rules import due_step, held, quiet_until
 from bot.facilitation.types import (
@@ -36,7 +37,6 @@ from bot.facilitation.types import (
 from bot.participation.types import ANSWER, ParticipationRow
 from bot.posting.types import LibrarySource
 from bot.prompts.model import Prompt
-from bot.store.facilitation import FacilitationStore
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ class FacilitationService:
     def __init__(
         self,
         settings: Settings,
-        store: FacilitationStore,
+        store: FacilitationRecords,
         library: LibrarySource,
         sender: StepSender,
         clock: Callable[[], datetime],

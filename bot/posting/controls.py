@@ -14,12 +14,11 @@ from bot.posting.channels import ChannelDirectory
 from bot.posting.delivery import Delivery
 from bot.posting.library import LibraryWatch
 from bot.posting.pacing import ts
+from bot.posting.ports import ChannelStates, PostRecords
 from bot.posting.rotation import PlannedPost, choose_next, plan_posts, pool_for
 from bot.posting.types import ChannelSummary, HistoryEntry, Outcome, PostingError
 from bot.prompts.model import Library, Prompt
 from bot.schedule.cron import next_slot
-from bot.store.channel_state import ChannelStateStore
-from bot.store.posts import PostStore
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +29,8 @@ class ModeratorControls:
     def __init__(
         self,
         directory: ChannelDirectory,
-        posts: PostStore,
-        channels: ChannelStateStore,
+        posts: PostRecords,
+        channels: ChannelStates,
         library: LibraryWatch,
         delivery: Delivery,
     ) -> None:

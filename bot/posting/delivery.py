@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from bot.config.settings import ChannelConfig, GuildConfig
 from bot.posting.notices import ModNotices
 from bot.posting.pacing import STALE_AFTER, Pacing, ts, utc
+from bot.posting.ports import ChannelStates, PostRecords
 from bot.posting.rotation import cycle_position, pool_for
 from bot.posting.types import (
     LibrarySource,
@@ -27,8 +28,6 @@ from bot.posting.types import (
     Publisher,
 )
 from bot.prompts.model import Prompt
-from bot.store.channel_state import ChannelStateStore
-from bot.store.posts import PostStore
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +38,8 @@ LOW_POOL = 3
 class Delivery:
     def __init__(
         self,
-        posts: PostStore,
-        channels: ChannelStateStore,
+        posts: PostRecords,
+        channels: ChannelStates,
         prompts: LibrarySource,
         publisher: Publisher,
         notices: ModNotices,

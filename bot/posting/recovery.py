@@ -24,6 +24,7 @@ from bot.posting.channels import ChannelDirectory
 from bot.posting.delivery import Delivery
 from bot.posting.notices import ModNotices
 from bot.posting.pacing import STALE_AFTER, Pacing, ts
+from bot.posting.ports import ChannelStates, ClaimResolution, PostRecords
 from bot.posting.types import (
     LibrarySource,
     Outcome,
@@ -35,9 +36,6 @@ from bot.posting.types import (
 )
 from bot.prompts.model import Prompt
 from bot.schedule.cron import latest_slot, slots_between
-from bot.store.channel_state import ChannelStateStore
-from bot.store.post_recovery import InterruptedClaims
-from bot.store.posts import PostStore
 
 log = logging.getLogger(__name__)
 
@@ -48,9 +46,9 @@ class Recovery:
     def __init__(
         self,
         directory: ChannelDirectory,
-        posts: PostStore,
-        claims: InterruptedClaims,
-        channels: ChannelStateStore,
+        posts: PostRecords,
+        claims: ClaimResolution,
+        channels: ChannelStates,
         prompts: LibrarySource,
         publisher: Publisher,
         delivery: Delivery,

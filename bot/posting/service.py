@@ -28,6 +28,7 @@ from bot.posting.delivery import Delivery
 from bot.posting.library import LibraryWatch
 from bot.posting.notices import ModNotices
 from bot.posting.pacing import ATTEMPT_TIMEOUT, STALE_AFTER, Pacing, ts
+from bot.posting.ports import PostingStores
 from bot.posting.recovery import Recovery, log_missed
 from bot.posting.rotation import PlannedPost, choose_next, pool_for
 from bot.posting.types import (
@@ -43,7 +44,6 @@ from bot.posting.types import (
 )
 from bot.prompts.model import Library, Prompt
 from bot.schedule.cron import latest_slot, next_slot
-from bot.store.posting import PostingStores
 
 log = logging.getLogger(__name__)
 

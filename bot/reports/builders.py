@@ -7,8 +7,8 @@ import logging
 
 from bot.participation.rules import best_of, rank_by_answers_per_post, streak
 from bot.participation.types import ANSWER, Ranked, Streak
+from bot.reports.ports import ReportRecords
 from bot.reports.types import MemberReport, PromptReport, ServerReport
-from bot.store.reports import ReportsStore
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ def _most_least(ranked: list[Ranked], top: int) -> tuple[tuple[Ranked, ...], tup
 
 
 async def server_report(
-    store: ReportsStore, guild_id: int, since: int, now: int, top: int = TOP
+    store: ReportRecords, guild_id: int, since: int, now: int, top: int = TOP
 ) -> ServerReport:
     """Figures for ``/stats server`` and ``python -m bot stats``; ``top`` entries per list."""
     totals = await store.window_totals(guild_id, since, now)
@@ -42,7 +42,7 @@ async def server_report(
     )  # fmt: skip
 
 
-async def prompt_report(store: ReportsStore, guild_id: int, prompt_id: str) -> PromptReport:
+async def prompt_report(store: ReportRecords, guild_id: int, prompt_id: str) -> PromptReport:
     """All-time figures of one prompt in a server (``/stats prompt``)."""
     f = await store.prompt_figures(guild_id, prompt_id)
     anonymous = await store.prompt_anonymous_answers(guild_id, prompt_id)
@@ -53,7 +53,7 @@ async def prompt_report(store: ReportsStore, guild_id: int, prompt_id: str) -> P
 
 
 async def member_report(
-    store: ReportsStore, guild_id: int, member_id: int, include_anonymous: bool = False
+    store: ReportRecords, guild_id: int, member_id: int, include_anonymous: bool = False
 ) -> MemberReport:
     """A member's figures: the same for ``/participation me`` and ``/stats member``, except
     that only the member's own view (``include_anonymous``) counts their anonymous answers.

@@ -8,13 +8,14 @@ from collections.abc import Callable
 from typing import TextIO
 
 from bot.reports.digest import iso
-from bot.store.reports import EXPORT_COLUMNS, ReportsStore
+from bot.reports.ports import ReportRecords
+from bot.reports.types import EXPORT_COLUMNS
 
 log = logging.getLogger(__name__)
 
 
 async def export_csv(
-    store: ReportsStore,
+    store: ReportRecords,
     guild_id: int,
     since: int,
     out: TextIO,

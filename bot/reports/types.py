@@ -7,6 +7,12 @@ from typing import NamedTuple
 
 from bot.participation.types import Ranked
 
+# The columns of ``python -m bot export`` and /stats export, in order.
+EXPORT_COLUMNS = (
+    "post_id", "prompt_id", "theme_id", "channel_id", "thread_id", "member_id", "kind",
+    "message_id", "created_at", "length", "anonymous",
+)  # fmt: skip
+
 
 class WindowTotals(NamedTuple):
     """Participation created in a report window."""

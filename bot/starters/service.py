@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from bot.config.settings import GuildConfig, Settings
 from bot.posting.rotation import pool_for
 from bot.prompts.model import Library, Prompt
-from bot.store.starters import StarterStore
+from bot.starters.ports import StarterRecords
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ def choose(pool: list[Prompt], last_uses: dict[str, int], exclude: str | None) -
 
 class StarterService:
     def __init__(
-        self, settings: Settings, store: StarterStore, library: Callable[[], Library]
+        self, settings: Settings, store: StarterRecords, library: Callable[[], Library]
     ) -> None:
         self.settings = settings
         self.store = store

@@ -1,7 +1,41 @@
-"""SQLite storage. All SQL of the bot lives in this package."""
+"""Storage behind the features' ports. All SQL of the bot lives in this package; the backend
+(``bot.store.sqlite``) is chosen here from the ``database`` setting and known nowhere else."""
 
-from aiosqlite import Connection  # the database handle the rest of the bot passes around
+from __future__ import annotations
 
-from bot.store.db import open_database
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-__all__ = ["Connection", "open_database"]
+from bot.config.database import Database
+from bot.store.stores import DatabaseHandle, InteractionClaimRecords, Stores
+
+__all__ = [
+    "DatabaseHandle",
+    "InteractionClaimRecords",
+    "Stores",
+    "database_errors",
+    "database_exists",
+    "open_stores",
+]
+
+
+async def open_stores(database: Database) -> Stores:
+    """Open (creating and migrating if needed) the database and build every store over it.
+    Raises InputError (one ``database: message`` line) for a database that cannot be used."""
+    from bot.store.sqlite import open_sqlite_stores
+
+    return await open_sqlite_stores(database)
+
+
+def database_exists(database: Database) -> bool:
+    """True if the database holds data already (the read-only commands open nothing else)."""
+    return database.in_memory or database.path.exists()
+
+
+@contextmanager
+def database_errors(database: Database) -> Iterator[None]:
+    """The backend's errors while using ``database`` as one ``database: message`` line."""
+    from bot.store.sqlite.db import database_errors as sqlite_errors
+
+    with sqlite_errors(database.path):
+        yield

@@ -23,15 +23,16 @@ from typing import TypeVar
 from bot.errors import InputError
 from bot.posting.types import LibrarySource
 from bot.prompts.model import Library, Prompt
-from bot.store.suggestions import STALE_CLAIM, SuggestionStore
 from bot.suggestions import rules
 from bot.suggestions.files import SOURCE, PromptFiles
+from bot.suggestions.ports import SuggestionRecords
 from bot.suggestions.types import (
     ACCEPTED,
     DECIDING,
     DRAFT,
     PENDING,
     REJECTED,
+    STALE_CLAIM,
     SUGGESTION,
     Decision,
     Limits,
@@ -65,7 +66,7 @@ KEPT_TEXT = "Your suggestion was accepted into the prompts; moderators will choo
 class SuggestionService:
     def __init__(
         self,
-        store: SuggestionStore,
+        store: SuggestionRecords,
         prompts_dir: Path,
         holder: LibrarySource,
         reload: Callable[[], Awaitable[object]],

@@ -22,6 +22,8 @@ PENDING, DECIDING, ACCEPTED, REJECTED, WITHDRAWN = (
 Action = Literal["accept", "edit", "off", "reject", "next"]
 SUGGESTION, DRAFT = "s", "d"
 
+STALE_CLAIM = 300  # seconds after which a decision that never finished can be taken again
+
 
 class SuggestionError(Exception):
     """The member's or moderator's request cannot be done; the message says why."""

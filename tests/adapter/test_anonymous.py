@@ -171,7 +171,7 @@ def relayed(fd, posted: Posted) -> list:
 
 
 async def links(bot) -> list[tuple]:
-    async with bot.db.execute(
+    async with bot.services.stores.handle.db.execute(
         "SELECT message_id, member_id, counted FROM anonymous_answers ORDER BY message_id"
     ) as cur:
         return [tuple(r) for r in await cur.fetchall()]
@@ -290,7 +290,7 @@ async def test_own_participation_counts_it_while_moderator_reports_never_link_it
 async def test_an_opted_out_member_can_answer_and_only_the_link_is_kept(tmp_path, make_bot):
     async with running(tmp_path, make_bot) as (bot, fd):
         posted = await post(fd)
-        await bot.services.participation.opt_out(G, ANA, 0)
+        await bot.services.stores.participation.opt_out(G, ANA, 0)
         replies = await answer(fd, posted, ANA)
         assert "posted anonymously" in replies.content
         [(_, member, counted)] = await links(bot)

@@ -42,7 +42,7 @@ CALLBACK = ("POST", "/interactions/{webhook_id}/{webhook_token}/callback")
 
 
 async def relay_rows(bot) -> list[tuple]:
-    async with bot.db.execute(
+    async with bot.services.stores.handle.db.execute(
         "SELECT member_id, state, token IS NOT NULL FROM anonymous_relays ORDER BY id"
     ) as cur:
         return [tuple(r) for r in await cur.fetchall()]
@@ -212,7 +212,7 @@ async def test_an_answer_posted_just_before_a_crash_is_linked_after_the_restart(
         )
         assert f"<@{BEN}>" in revealed.content
         since = int(bot.clock.now.timestamp()) - 3600
-        assert await bot.services.relays.used(G, ANA, since) == 1  # counted toward the limit
+        assert await bot.services.stores.relays.used(G, ANA, since) == 1  # counted toward the limit
         pressed = await fd.click(posted.button(), message_id=posted.message_id, user_id=ANA)
         form(pressed)  # one of two used: Ana may answer once more
         done = await fd.click(
@@ -341,7 +341,7 @@ async def test_forget_erases_the_hourly_times_and_unfinished_relays(tmp_path, ma
         form_id, field = await open_form(fd, posted, ANA)
         await fd.submit(form_id, {field: "First."}, user_id=ANA, channel_id=C)
         assert len(await relay_rows(bot)) == 1
-        await bot.services.anonymous.forget(G, ANA)
+        await bot.services.stores.anonymous.forget(G, ANA)
         assert await relay_rows(bot) == []
 
 

@@ -46,7 +46,9 @@ async def test_answer_in_thread_is_recorded_once_even_when_delivered_twice(tmp_p
         await cog.writer.flush()
 
         assert await rows(bot) == [(ANA, int(sent["id"]), "answer", None)]
-        async with bot.db.execute("SELECT post_id, prompt_id, theme_id FROM participation") as c:
+        async with bot.services.stores.handle.db.execute(
+            "SELECT post_id, prompt_id, theme_id FROM participation"
+        ) as c:
             assert tuple(await c.fetchone()) == (post.post_id, "p1", "t1")
 
 
@@ -55,7 +57,7 @@ async def test_answer_length_is_kept_when_discord_gives_the_content(tmp_path, ma
         sent = await fd.say(post.thread_id, ANA, "hello bot", mentions_bot=True)
         await cog.writer.flush()
         assert await rows(bot) == [(ANA, int(sent["id"]), "answer", 9)]
-        async with bot.db.execute("SELECT * FROM participation") as cur:
+        async with bot.services.stores.handle.db.execute("SELECT * FROM participation") as cur:
             assert "hello bot" not in repr(await cur.fetchall())  # never the text
 
 
@@ -70,11 +72,11 @@ async def test_reply_to_the_prompt_message_is_recorded(tmp_path, make_bot):
 async def test_unrelated_message_touches_no_database(tmp_path, make_bot):
     async with running(tmp_path, make_bot) as (_post, bot, fd, cog):
         statements: list[str] = []
-        await bot.db.set_trace_callback(statements.append)
+        await bot.services.stores.handle.db.set_trace_callback(statements.append)
         other = await fd.say(OTHER, ANA, "off topic")
         await fd.say(OTHER, ANA, reply_to=int(other["id"]))
         await fd.delete(OTHER, int(other["id"]))
-        await bot.db.set_trace_callback(None)
+        await bot.services.stores.handle.db.set_trace_callback(None)
 
         assert statements == []
         assert cog.writer.pending == 0
@@ -202,7 +204,7 @@ async def test_prompt_posted_event_and_thread_create_start_tracking_new_posts(tm
 
         # A posting path that did not dispatch: the bot's thread on its posted prompt message.
         message = await bot.get_channel(C).send("What matters to you?")
-        await bot.db.execute(
+        await bot.services.stores.handle.db.execute(
             "INSERT INTO posts (guild_id, channel_id, kind, status, prompt_id, theme_id,"
             " message_id, claimed_at, posted_at) VALUES (?, ?, 'manual', 'posted', 'p2', 't2',"
             " ?, ?, ?)",
@@ -308,7 +310,9 @@ async def test_a_prompt_the_scheduler_posts_collects_answers_at_once(tmp_path):
         )
         await fd.connect(world)
         await fd.settle(set())
-        async with bot.db.execute("SELECT thread_id FROM posts WHERE status = 'posted'") as cur:
+        async with bot.services.stores.handle.db.execute(
+            "SELECT thread_id FROM posts WHERE status = 'posted'"
+        ) as cur:
             [(thread_id,)] = await cur.fetchall()
         answer = await fd.say(thread_id, ANA)
         await bot.get_cog("Answers").writer.flush()
@@ -512,15 +516,17 @@ async def test_a_live_answer_while_a_late_post_is_unread_keeps_the_missed_ones_f
     """A late-announced post whose history read breaks off after a live answer arrived: the
     stored cursor stays before the answers not read yet, so the next start still finds them;
     shutting down meanwhile stops the pending read cleanly."""
-    from bot.store.posts import PostStore
+    from bot.store.sqlite.posts import PostStore
 
     bot = make_bot(settings(tmp_path), cogs=[_BackfillOnRequest])
     async with FakeDiscord(bot) as fd:
         cog = await start(fd, [])
         # The claim made before a crash is completed now, a day after its message was sent.
         message_id = payloads.snowflake(payloads.BASE_TIME)
-        post_id = await PostStore(bot.db).claim_manual(G, C, POSTED_AT)
-        await PostStore(bot.db).mark_posted(post_id, "p1", "t1", message_id, message_id, POSTED_AT)
+        post_id = await PostStore(bot.services.stores.handle.db).claim_manual(G, C, POSTED_AT)
+        await PostStore(bot.services.stores.handle.db).mark_posted(
+            post_id, "p1", "t1", message_id, message_id, POSTED_AT
+        )
         post = PromptPost(post_id, G, C, "p1", "t1", message_id, message_id, POSTED_AT)
         early = events.message(post.thread_id, payloads.user(BEN), guild_id=G)
         live = events.message(post.thread_id, payloads.user(ANA), guild_id=G)
@@ -557,8 +563,8 @@ async def test_an_answer_before_the_post_is_recorded_is_recorded_when_it_is(tmp_
         prompt = await bot.get_channel(C).send("A question?")
         thread = await prompt.create_thread(name="A question?")
         early = await fd.say(thread.id, ANA, "an answer straight away")
-        post_id = await bot.services.posts.claim_manual(G, C, POSTED_AT)
-        await bot.services.posts.mark_posted(
+        post_id = await bot.services.stores.posting.posts.claim_manual(G, C, POSTED_AT)
+        await bot.services.stores.posting.posts.mark_posted(
             post_id, "p1", "t1", prompt.id, thread.id, bot.now_seconds()
         )
         before = asyncio.all_tasks()

@@ -46,7 +46,9 @@ class Topics(commands.Cog):
         await interaction.response.send_message("reset done", ephemeral=True)
 
     async def cog_unload(self) -> None:
-        await self.bot.db.execute("CREATE TABLE flushed_on_unload (n INTEGER)")
+        await self.bot.services.stores.handle.db.execute(
+            "CREATE TABLE flushed_on_unload (n INTEGER)"
+        )
 
 
 def client_settings(tmp_path) -> Settings:
@@ -77,14 +79,14 @@ async def test_setup_hook_opens_database_and_registers_commands_in_the_guild(tmp
     bot = make_bot(client_settings(tmp_path), cogs=[Topics], clock=utc_now)
     async with FakeDiscord(bot) as fd:
         assert (tmp_path / "data" / "bot.sqlite3").exists()
-        async with bot.db.execute("PRAGMA journal_mode") as cur:
+        async with bot.services.stores.handle.db.execute("PRAGMA journal_mode") as cur:
             assert (await cur.fetchone())[0] == "wal"
         app = fd.server.application_id
         [put] = fd.requests_to("PUT", f"/applications/{app}/guilds/{G}/commands")
         assert {c["name"] for c in put.json} == {"topic", "reset"}
         assert not fd.requests_to("PUT", f"/applications/{app}/commands")  # nothing global
-        db = bot.db
-    assert bot.db is None
+        db = bot.services.stores.handle.db
+    assert bot.services is None
     with pytest.raises(ValueError):
         await db.execute("SELECT 1")
 

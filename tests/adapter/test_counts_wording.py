@@ -7,8 +7,8 @@ from bot.adapter.answers.cog import AnswersCog
 from bot.adapter.participation_cmds import ParticipationCommands
 from bot.adapter.stats import COGS as STATS_COGS
 from bot.reports.builders import server_report
-from bot.store.db import open_database
-from bot.store.reports import ReportsStore
+from bot.store.sqlite.db import open_database
+from bot.store.sqlite.reports import ReportsStore
 from tests.discord_harness import FakeDiscord
 from tests.participation_world import ANA, MOD, POSTED_AT, C, G, guild, seed_post, settings
 

@@ -268,7 +268,7 @@ async def test_a_database_that_refuses_the_claim_is_named_to_the_moderator(
     tmp_path, make_bot, monkeypatch
 ):
     """A full disk refuses SQLite's write too: the moderator is told, nothing is decided."""
-    from bot.store.suggestions import SuggestionStore
+    from bot.store.sqlite.suggestions import SuggestionStore
 
     async def refused(*args, **kwargs):
         raise sqlite3.OperationalError("database or disk is full")

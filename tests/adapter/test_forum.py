@@ -46,7 +46,7 @@ def guild(fd, threads=(), *, media=False, tags=True):
 
 async def answers(bot):
     await bot.services.writer.flush()
-    async with bot.db.execute(
+    async with bot.services.stores.handle.db.execute(
         "SELECT member_id, message_id, kind FROM participation ORDER BY message_id"
     ) as cur:
         return [tuple(r) for r in await cur.fetchall()]
@@ -70,7 +70,7 @@ async def test_a_prompt_becomes_a_tagged_forum_post_whose_answers_are_recorded(t
             "applied_tags": [str(JOY_TAG)],
         }
         post_id = int(create.response["id"])
-        record = await bot.services.posts.post_by_message(post_id)
+        record = await bot.services.stores.posting.posts.post_by_message(post_id)
         assert message == {
             "embeds": [
                 {
@@ -138,7 +138,7 @@ async def test_a_forum_post_is_found_again_not_posted_twice(tmp_path, make_bot):
         conf = bot.settings.guilds[0].channels[0]
         prompt = bot.library.prompt("joy-1")
         since = int(NOW.timestamp()) - 60
-        number = (await bot.services.posts.post_by_message(post_id)).id
+        number = (await bot.services.stores.posting.posts.post_by_message(post_id)).id
         found = await publisher.find_published(conf, prompt, since, number)
         assert (found.message_id, found.thread_id) == (post_id, post_id)
         assert await publisher.find_published(conf, prompt, since, number + 1) is None

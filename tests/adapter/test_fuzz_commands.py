@@ -102,7 +102,7 @@ async def counts(fd) -> tuple[int, int]:
     await fd.bot.get_cog("Answers").writer.flush()
     out = []
     for table in ("posts", "participation"):
-        async with fd.bot.db.execute(f"SELECT count(*) FROM {table}") as cur:
+        async with fd.bot.services.stores.handle.db.execute(f"SELECT count(*) FROM {table}") as cur:
             out.append((await cur.fetchone())[0])
     return out[0], out[1]
 

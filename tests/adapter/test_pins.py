@@ -102,7 +102,7 @@ async def test_missing_manage_messages_is_told_once_and_posts_stand(tmp_path, ma
             " there. Prompts are still posted; give the bot Manage Messages in that channel,"
             " or set `pin: false`."
         ]
-        store = bot.services.posts
+        store = bot.services.stores.posting.posts
         assert [(await store.post_by_message(m)).status for m in (first, second)] == [
             "posted",
             "posted",

@@ -66,7 +66,7 @@ async def start(fd):
 
 async def rows(bot):
     await bot.services.writer.flush()
-    async with bot.db.execute(
+    async with bot.services.stores.handle.db.execute(
         "SELECT member_id, message_id, kind FROM participation ORDER BY member_id"
     ) as cur:
         return [tuple(r) for r in await cur.fetchall()]
@@ -122,7 +122,7 @@ async def test_votes_are_recorded_taken_back_and_forgotten(tmp_path, make_bot):
         assert await bot.services.writer.forget(GUILD, ANA) == 1
         assert await rows(bot) == []
         # An opted-out member's vote is not recorded.
-        await bot.services.participation.opt_out(GUILD, BEN, int(NOW.timestamp()))
+        await bot.services.stores.participation.opt_out(GUILD, BEN, int(NOW.timestamp()))
         await fd.vote(message_id, BEN, 1)
         assert await rows(bot) == []
 

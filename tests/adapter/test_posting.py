@@ -56,7 +56,7 @@ def wire(request) -> dict:
 
 async def rows(bot, channel_id):
     sql = "SELECT status, prompt_id, message_id, thread_id, error FROM posts WHERE channel_id = ?"
-    async with bot.db.execute(sql, (channel_id,)) as cur:
+    async with bot.services.stores.handle.db.execute(sql, (channel_id,)) as cur:
         return [dict(r) for r in await cur.fetchall()]
 
 

@@ -34,7 +34,9 @@ async def rows(bot, channel_id: int) -> list[dict]:
         "SELECT status, prompt_id, message_id, thread_id, error FROM posts"
         " WHERE channel_id = ? AND slot >= ? ORDER BY slot"
     )
-    async with bot.db.execute(sql, (channel_id, int(SLOT.timestamp()))) as cur:
+    async with bot.services.stores.handle.db.execute(
+        sql, (channel_id, int(SLOT.timestamp()))
+    ) as cur:
         return [dict(r) for r in await cur.fetchall()]
 
 
@@ -108,7 +110,7 @@ async def test_server_errors_beyond_discord_py_retries_post_once_inside_the_wind
         [row] = await rows(bot, A)
         assert row["status"] == "posted" and row["error"] is None
         sql = "SELECT slot, posted_at FROM posts WHERE status = 'posted'"
-        async with bot.db.execute(sql) as cur:
+        async with bot.services.stores.handle.db.execute(sql) as cur:
             slot, posted_at = await cur.fetchone()
         assert slot <= posted_at <= slot + 3600  # inside the one-hour catch-up window
         assert fd.requests_to("POST", f"/channels/{MODLOG}/messages") == []

@@ -41,7 +41,7 @@ def serve_after_pages_oldest_first(fd) -> None:
 
 async def post_row(bot, post_id: int) -> dict:
     sql = "SELECT status, prompt_id, message_id, thread_id FROM posts WHERE id = ?"
-    async with bot.db.execute(sql, (post_id,)) as cur:
+    async with bot.services.stores.handle.db.execute(sql, (post_id,)) as cur:
         return dict(await cur.fetchone())
 
 

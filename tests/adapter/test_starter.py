@@ -160,7 +160,7 @@ async def test_starters_leave_the_scheduled_rotation_alone(tmp_path, make_bot):
         assert posted.content.startswith("Posted `joy-1`")
         posted = await fd.slash("topic post", user_id=MOD, channel_id=A)
         assert posted.content.startswith("Posted `grief-2`")
-        store = bot.services.posts
+        store = bot.services.stores.posting.posts
         history = await store.history(A)
         assert [h.prompt_id for h in history] == ["grief-1", "joy-1", "grief-2"]
         counted = await bot.services.starters.store.count(GUILD, 0, int(clock.now.timestamp()))

@@ -8,7 +8,7 @@ from bot.adapter.answers.cog import AnswersCog
 from bot.adapter.checks import gates, iter_leaf_commands
 from bot.adapter.stats import COGS as STATS_COGS
 from bot.adapter.tree import MODERATOR_ONLY
-from bot.store.reports import EXPORT_COLUMNS
+from bot.reports.types import EXPORT_COLUMNS
 from tests.discord_harness import FakeDiscord
 from tests.participation_world import (
     ANA,

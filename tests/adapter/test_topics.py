@@ -155,5 +155,7 @@ async def test_answers_in_the_thread_of_a_moderators_post_are_recorded(tmp_path)
         thread_id = int(thread.response["id"])
         await fd.say(thread_id, MEMBER, "my answer")
         await bot.get_cog("Answers").writer.flush()
-        async with bot.db.execute("SELECT member_id, kind FROM participation") as cur:
+        async with bot.services.stores.handle.db.execute(
+            "SELECT member_id, kind FROM participation"
+        ) as cur:
             assert [tuple(r) for r in await cur.fetchall()] == [(MEMBER, "answer")]

@@ -9,10 +9,10 @@ from bot.charts.data import chart_data, chart_window, posted_slot_times, posting
 from bot.charts.types import PostingTime
 from bot.participation.types import Ranked
 from bot.reports.builders import server_report
-from bot.store.charts import ChartsStore
-from bot.store.db import open_database
-from bot.store.participation import ParticipationStore
-from bot.store.reports import ReportsStore
+from bot.store.sqlite.charts import ChartsStore
+from bot.store.sqlite.db import open_database
+from bot.store.sqlite.participation import ParticipationStore
+from bot.store.sqlite.reports import ReportsStore
 from tests.chart_world import CHI, NOW, TZ, G, local, seed
 
 
@@ -110,7 +110,7 @@ async def test_posting_times_in_the_display_timezone():
 
 
 async def test_no_chart_query_reads_the_whole_participation_table(world, db_path):
-    from bot.store import charts
+    from bot.store.sqlite import charts
 
     con = sqlite3.connect(db_path)
     params = {"g": G, "s": 0, "n": 1, "within": 1, "days": "[[0, 1]]"}

@@ -26,11 +26,11 @@ from bot.charts.draw import (
 from bot.charts.render import render_chart
 from bot.charts.types import CHART_KINDS
 from bot.participation.types import ANSWER, ParticipationRow
-from bot.store.charts import ChartsStore
-from bot.store.db import open_database
-from bot.store.participation import ParticipationStore
-from bot.store.posts import PostStore
-from bot.store.reports import ReportsStore
+from bot.store.sqlite.charts import ChartsStore
+from bot.store.sqlite.db import open_database
+from bot.store.sqlite.participation import ParticipationStore
+from bot.store.sqlite.posts import PostStore
+from bot.store.sqlite.reports import ReportsStore
 from tests.chart_world import ANA, BEN, CHI, DAN, NOW, TZ, G, seed
 
 MEMBER_IDS = [str(m) for m in (ANA, BEN, CHI, DAN)]

@@ -13,9 +13,9 @@ import pytest
 from bot.charts.data import chart_data, chart_window
 from bot.charts.types import CHART_KINDS
 from bot.charts.worker import ChartError, ChartRenderer
-from bot.store.charts import ChartsStore
-from bot.store.db import open_database
-from bot.store.reports import ReportsStore
+from bot.store.sqlite.charts import ChartsStore
+from bot.store.sqlite.db import open_database
+from bot.store.sqlite.reports import ReportsStore
 from tests.chart_world import NOW, TZ, G, seed
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.store.db import latest_version
+from bot.store.sqlite.db import latest_version
 from tests.cli.test_stats_export import make_db
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -4,8 +4,8 @@ from bot.cli import main
 from bot.cli.preview_cmd import preview
 from bot.config.settings import load_config
 from bot.prompts.model import Library, Prompt, Theme
-from bot.store.db import open_database
-from bot.store.posting import PostingStores
+from bot.store.sqlite import posting_stores
+from bot.store.sqlite.db import open_database
 
 CONFIG = """\
 database: bot.sqlite3
@@ -47,8 +47,8 @@ def settings_in(tmp_path):
 
 async def test_preview_shows_local_times_across_dst_and_rotation_from_history(tmp_path):
     settings = settings_in(tmp_path)
-    db = await open_database(settings.database)
-    store = PostingStores.over(db)
+    db = await open_database(settings.database.path)
+    store = posting_stores(db)
     post_id = await store.posts.claim_slot(1, 11, 1, 1)
     await store.posts.mark_posted(post_id, "c1", "care", 100, 200, 1)
     await store.channels.request_skip(1, 12, 2)

@@ -13,9 +13,9 @@ from PIL import Image
 
 from bot.cli import main
 from bot.participation.types import ANSWER, REACTION, ParticipationRow
-from bot.store.db import open_database
-from bot.store.participation import ParticipationStore
-from bot.store.posts import PostStore
+from bot.store.sqlite.db import open_database
+from bot.store.sqlite.participation import ParticipationStore
+from bot.store.sqlite.posts import PostStore
 
 G = 4242
 ROOT = Path(__file__).resolve().parents[2]

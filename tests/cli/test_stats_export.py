@@ -9,8 +9,8 @@ import pytest
 
 from bot.cli import main
 from bot.participation.types import ANSWER, REACTION, ParticipationRow
-from bot.store.db import open_database
-from bot.store.participation import ParticipationStore
+from bot.store.sqlite.db import open_database
+from bot.store.sqlite.participation import ParticipationStore
 
 G = 1
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,8 +5,8 @@ import asyncio
 import yaml
 
 from bot.cli import main
-from bot.store.db import open_database
-from bot.store.suggestions import SuggestionStore
+from bot.store.sqlite.db import open_database
+from bot.store.sqlite.suggestions import SuggestionStore
 from bot.suggestions.types import Limits
 from tests.suggestion_world import JOY, G, write_prompts
 

@@ -49,7 +49,7 @@ def problems(path: Path, **kwargs) -> list[str]:
 
 def test_valid_config_with_defaults_and_paths_relative_to_its_folder(tmp_path):
     settings = load_config(write(tmp_path, GOOD), known_themes={"care"}, known_prompts={"s1"})
-    assert settings.database == tmp_path / "db" / "bot.sqlite3"
+    assert settings.database.path == tmp_path / "db" / "bot.sqlite3"
     assert settings.prompts_dir == tmp_path / "prompts"
     assert (settings.log_level, settings.retention_days) == ("DEBUG", 90)
     guild = settings.guilds[0]
@@ -186,7 +186,7 @@ def test_repeated_and_tagged_keys_are_named_with_their_line(tmp_path):
 def test_empty_file_gives_defaults(tmp_path):
     settings = load_config(write(tmp_path, ""))
     assert settings.guilds == ()
-    assert settings.database == tmp_path / "data" / "bot.sqlite3"
+    assert settings.database.path == tmp_path / "data" / "bot.sqlite3"
 
 
 def test_token_comes_only_from_the_environment(monkeypatch):

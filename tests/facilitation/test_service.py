@@ -12,10 +12,10 @@ import pytest
 from bot.facilitation.service import STALE_AFTER, FacilitationService
 from bot.facilitation.types import StepUnavailable
 from bot.participation.types import ANSWER, ParticipationRow
-from bot.store.db import open_database
-from bot.store.facilitation import FacilitationStore
-from bot.store.participation import ParticipationStore
-from bot.store.posts import PostStore
+from bot.store.sqlite.db import open_database
+from bot.store.sqlite.facilitation import FacilitationStore
+from bot.store.sqlite.participation import ParticipationStore
+from bot.store.sqlite.posts import PostStore
 from tests.posting_helpers import GUILD, channel, library_holder, settings
 
 pytestmark = pytest.mark.usefixtures("db_path")

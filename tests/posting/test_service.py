@@ -14,8 +14,8 @@ from bot.posting.service import (
     PostRefused,
     PostUnavailable,
 )
-from bot.store.db import open_database
-from bot.store.posting import PostingStores
+from bot.store.sqlite import posting_stores
+from bot.store.sqlite.db import open_database
 from tests.posting_helpers import (
     GUILD,
     RecordingPublisher,
@@ -54,7 +54,7 @@ class World:
         self.dbs.append(db)
         return PostingService(
             self.settings,
-            PostingStores.over(db),
+            posting_stores(db),
             self.holder,
             self.publisher,
             sleep=self.sleep,

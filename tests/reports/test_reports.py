@@ -19,9 +19,9 @@ from bot.participation.types import ANSWER, REACTION, ParticipationRow
 from bot.reports.builders import member_report, prompt_report, server_report
 from bot.reports.digest import weekly_digest_text
 from bot.reports.export import export_csv
-from bot.store.db import open_database
-from bot.store.participation import ParticipationStore
-from bot.store.reports import ReportsStore
+from bot.store.sqlite.db import open_database
+from bot.store.sqlite.participation import ParticipationStore
+from bot.store.sqlite.reports import ReportsStore
 
 G = 1
 POSTS = {  # post id: (channel, kind, prompt, theme, posted_at)

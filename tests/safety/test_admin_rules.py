@@ -6,8 +6,8 @@ import time
 
 from bot.cli import main
 from bot.prompts.loader import LibraryHolder
-from bot.store.db import open_database
-from bot.store.suggestions import SuggestionStore
+from bot.store.sqlite.db import open_database
+from bot.store.sqlite.suggestions import SuggestionStore
 from bot.suggestions.service import SuggestionService
 from bot.suggestions.types import Limits
 from tests.suggestion_world import G, write_prompts

@@ -8,9 +8,9 @@ from bot.anonymity.types import AnonymousAnswer
 from bot.reports.builders import member_report, prompt_report, server_report
 from bot.reports.digest import weekly_digest_text
 from bot.reports.export import export_csv
-from bot.store.anonymous import AnonymousStore
-from bot.store.db import open_database
-from bot.store.reports import ReportsStore
+from bot.store.sqlite.anonymous import AnonymousStore
+from bot.store.sqlite.db import open_database
+from bot.store.sqlite.reports import ReportsStore
 from tests.participation_world import ANA, BEN, DAY, NOW, G, seed_history
 
 THREAD = 1003  # post 3's thread in the seeded history

@@ -1,6 +1,6 @@
 import sqlite3
 
-from bot.store.db import migrations, open_database
+from bot.store.sqlite.db import migrations, open_database
 
 
 async def test_new_database_is_migrated_to_latest_version_in_wal_mode(tmp_path):
@@ -59,7 +59,7 @@ async def test_a_migration_that_fails_leaves_the_database_at_its_last_good_versi
 ):
     import pytest
 
-    from bot.store import db as db_module
+    from bot.store.sqlite import db as db_module
 
     path = tmp_path / "bot.sqlite3"
     shipped = migrations()

@@ -5,9 +5,9 @@ import sqlite3
 import pytest
 
 from bot.participation.types import ANSWER, REACTION, ParticipationRow
-from bot.store.batch import BatchWriter
-from bot.store.db import open_database
-from bot.store.participation import ParticipationStore
+from bot.participation.writer import BatchWriter
+from bot.store.sqlite.db import open_database
+from bot.store.sqlite.participation import ParticipationStore
 
 GUILD = 1
 

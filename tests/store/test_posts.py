@@ -3,9 +3,9 @@ import asyncio
 import pytest
 
 from bot.posting.types import HistoryEntry
-from bot.store.channel_state import ChannelStateStore
-from bot.store.db import open_database
-from bot.store.posting import PostingStores
+from bot.store.sqlite import posting_stores
+from bot.store.sqlite.channel_state import ChannelStateStore
+from bot.store.sqlite.db import open_database
 
 GUILD, CHANNEL, OTHER = 10, 20, 30
 SLOT = 1_800_000_000
@@ -15,7 +15,7 @@ HOUR = 3600
 @pytest.fixture
 async def store(db_path):
     db = await open_database(db_path)
-    yield PostingStores.over(db)
+    yield posting_stores(db)
     await db.close()
 
 
@@ -23,7 +23,7 @@ async def test_two_processes_on_one_database_claim_a_slot_once(db_path):
     path = db_path
     first, second = await open_database(path), await open_database(path)
     try:
-        a, b = PostingStores.over(first), PostingStores.over(second)
+        a, b = posting_stores(first), posting_stores(second)
         results = await asyncio.gather(
             *(s.posts.claim_slot(GUILD, CHANNEL, SLOT, SLOT) for s in (a, b, a, b))
         )
@@ -127,7 +127,7 @@ async def test_two_processes_recovering_at_once_retry_a_claim_once(db_path):
     path = db_path
     first, second = await open_database(path), await open_database(path)
     try:
-        a, b = PostingStores.over(first), PostingStores.over(second)
+        a, b = posting_stores(first), posting_stores(second)
         await a.posts.claim_slot(GUILD, CHANNEL, SLOT, SLOT)
         results = await asyncio.gather(
             a.claims.take_retry(1, SLOT, SLOT + 600), b.claims.take_retry(1, SLOT, SLOT + 600)
@@ -143,7 +143,7 @@ async def test_a_cycles_low_pool_notice_is_claimed_once_by_two_processes(db_path
     path = db_path
     first, second = await open_database(path), await open_database(path)
     try:
-        a, b = PostingStores.over(first), PostingStores.over(second)
+        a, b = posting_stores(first), posting_stores(second)
         await a.channels.request_skip(GUILD, CHANNEL, SLOT)  # the channel already has a state row
         claims = [a.channels.claim_low_pool_notice(GUILD, CHANNEL, 0, SLOT) for _ in range(2)]
         claims += [b.channels.claim_low_pool_notice(GUILD, CHANNEL, 0, SLOT) for _ in range(2)]

@@ -12,9 +12,9 @@ import subprocess
 import sys
 
 from bot.participation.types import ANSWER, ParticipationRow
-from bot.store.db import open_database
-from bot.store.participation import ParticipationStore
-from bot.store.scrub import stored_bytes
+from bot.store.sqlite.db import open_database
+from bot.store.sqlite.participation import ParticipationStore
+from bot.store.sqlite.scrub import stored_bytes
 
 GUILD = 1
 MEMBER = 820000000000000777
@@ -140,7 +140,7 @@ async def test_when_the_search_cannot_run_the_file_is_rebuilt_rather_than_left_w
         needle = stored_bytes(MEMBER).hex()
         assert in_another_process(_FILE_HOLDS, db_path, needle) == "True"
         monkeypatch.setattr(sys, "executable", str(db_path.with_name("no-such-python")))
-        caplog.set_level(logging.WARNING, logger="bot.store.scrub")
+        caplog.set_level(logging.WARNING, logger="bot.store.sqlite.scrub")
 
         await store.forget(GUILD, MEMBER)
 

@@ -2,8 +2,8 @@
 
 import sqlite3
 
-from bot.store.db import migrations, open_database
-from bot.store.suggestions import SuggestionStore
+from bot.store.sqlite.db import migrations, open_database
+from bot.store.sqlite.suggestions import SuggestionStore
 from bot.suggestions.types import Limits
 
 ANA, BEN = 30, 31

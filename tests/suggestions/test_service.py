@@ -3,10 +3,10 @@
 import yaml
 
 from bot.prompts.loader import LibraryHolder
-from bot.store.db import open_database
-from bot.store.suggestions import STALE_CLAIM, SuggestionStore
+from bot.store.sqlite.db import open_database
+from bot.store.sqlite.suggestions import SuggestionStore
 from bot.suggestions.service import SuggestionService
-from bot.suggestions.types import SUGGESTION, Limits
+from bot.suggestions.types import STALE_CLAIM, SUGGESTION, Limits
 from tests.suggestion_world import G, write_prompts
 
 

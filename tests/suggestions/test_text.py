@@ -9,8 +9,8 @@ import yaml
 from bot.cli import main
 from bot.errors import InputError
 from bot.prompts.loader import load_library
-from bot.store.db import open_database
-from bot.store.suggestions import SuggestionStore
+from bot.store.sqlite.db import open_database
+from bot.store.sqlite.suggestions import SuggestionStore
 from bot.suggestions.types import SUGGESTION, Limits, SuggestionError
 from tests.suggestion_world import G, write_prompts
 from tests.suggestions.test_service import service_on

@@ -41,7 +41,7 @@ from bot.anonymity.types import PendingRelay
 
 if TYPE_CHECKING:
     from bot.adapter.client import DiscussionBot
-    from bot.adapter.services import Services
+    from bot.app import Services
 
 log = logging.getLogger(__name__)
 
@@ -90,10 +90,10 @@ def submitted_text(components: list[dict]) -> str:
 class AnonymousCog(commands.Cog, name=COG_NAME):
     def __init__(self, bot: DiscussionBot, services: Services) -> None:
         self.bot = bot
-        self.store = services.anonymous
-        self.relays = services.relays
-        self.participation = services.participation
-        self.reconciler = RelayReconciler(bot, services.relays, self.link_and_confirm)
+        self.store = services.stores.anonymous
+        self.relays = services.stores.relays
+        self.participation = services.stores.participation
+        self.reconciler = RelayReconciler(bot, services.stores.relays, self.link_and_confirm)
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(AnswerButton, DeleteButton)

@@ -7,7 +7,7 @@ import logging
 
 import discord
 
-from bot.store.anonymous import AnonymousStore
+from bot.anonymity.ports import AnonymousLinks
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ async def delete_relayed(bot: discord.Client, channel_id: int, message_id: int) 
 
 
 async def erase_links(
-    bot: discord.Client, store: AnonymousStore, guild_id: int, member_id: int, delete: bool
+    bot: discord.Client, store: AnonymousLinks, guild_id: int, member_id: int, delete: bool
 ) -> tuple[int, int]:
     """Erase the member's links in a server; with ``delete``, their relayed answers are
     deleted from Discord first. Returns (links erased, messages deleted)."""

@@ -24,7 +24,7 @@ from bot.anonymity.policy import may_reveal, reason_problem
 
 if TYPE_CHECKING:
     from bot.adapter.client import DiscussionBot
-    from bot.adapter.services import Services
+    from bot.app import Services
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ class AnonymousModeration(commands.Cog, name="AnonymousModeration"):
 
     def __init__(self, bot: DiscussionBot, services: Services) -> None:
         self.bot = bot
-        self.store = services.anonymous
+        self.store = services.stores.anonymous
 
     @anonymous.command(name="stop", description="Stop all anonymous answers in this server now")
     async def stop(self, interaction: discord.Interaction) -> None:

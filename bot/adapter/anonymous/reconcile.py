@@ -29,7 +29,7 @@ from bot.anonymity.types import PendingRelay
 
 if TYPE_CHECKING:
     from bot.adapter.client import DiscussionBot
-    from bot.store.relays import RelayStore
+    from bot.anonymity.ports import RelayRecords
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ class RelayReconciler:
     def __init__(
         self,
         bot: DiscussionBot,
-        relays: RelayStore,
+        relays: RelayRecords,
         link: Link,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     ) -> None:

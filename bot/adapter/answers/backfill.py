@@ -22,7 +22,7 @@ import discord
 
 from bot.adapter.answers.recorder import AnswerRecorder
 from bot.participation.types import PromptPost
-from bot.store.batch import BatchWriter
+from bot.participation.writer import BatchWriter
 
 log = logging.getLogger(__name__)
 

@@ -27,7 +27,7 @@ from bot.adapter.answers.tracking import LATE_ANNOUNCE, PromptTracking
 
 if TYPE_CHECKING:
     from bot.adapter.client import DiscussionBot
-    from bot.adapter.services import Services
+    from bot.app import Services
     from bot.participation.thread_index import PromptIndex
     from bot.participation.types import PromptPost
 
@@ -43,7 +43,7 @@ class AnswersCog(commands.Cog, name="Answers"):
 
     def __init__(self, bot: DiscussionBot, services: Services) -> None:
         self.bot = bot
-        self.store = services.participation
+        self.store = services.stores.participation
         self.writer = services.writer
         self.recorder = AnswerRecorder(
             self.store,

@@ -27,9 +27,9 @@ import discord
 from bot.participation.rules import reaction_row
 
 if TYPE_CHECKING:
+    from bot.participation.ports import ParticipationRecords
     from bot.participation.types import PromptPost
-    from bot.store.batch import BatchWriter
-    from bot.store.participation import ParticipationStore
+    from bot.participation.writer import BatchWriter
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ class ReactionRecovery:
     def __init__(
         self,
         client: discord.Client,
-        store: ParticipationStore,
+        store: ParticipationRecords,
         writer: BatchWriter,
         now_seconds: Callable[[], int],
         retention_days: int | None,

@@ -15,11 +15,11 @@ from collections.abc import Callable
 
 import discord
 
+from bot.participation.ports import ParticipationRecords
 from bot.participation.rules import classify_message
 from bot.participation.thread_index import PromptIndex
 from bot.participation.types import ParticipationRow, PromptPost
-from bot.store.batch import BatchWriter
-from bot.store.participation import ParticipationStore
+from bot.participation.writer import BatchWriter
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ class AnswerRecorder:
 
     def __init__(
         self,
-        store: ParticipationStore,
+        store: ParticipationRecords,
         writer: BatchWriter,
         open_since: Callable[[], int],
         fresh_own_thread: Callable[[object], bool] = lambda channel: False,

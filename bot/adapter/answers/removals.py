@@ -12,7 +12,7 @@ import discord
 
 from bot.adapter.answers.recorder import AnswerRecorder
 from bot.participation.rules import classify_reaction, reaction_row
-from bot.store.batch import BatchWriter
+from bot.participation.writer import BatchWriter
 
 log = logging.getLogger(__name__)
 

@@ -25,8 +25,8 @@ import discord
 from bot.adapter.answers.backfill import ThreadBackfill
 from bot.adapter.answers.reactions import ReactionRecovery
 from bot.adapter.answers.recorder import AnswerRecorder
+from bot.participation.ports import ParticipationRecords
 from bot.participation.types import PromptPost
-from bot.store.participation import ParticipationStore
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ class PromptTracking:
         self,
         client: discord.Client,
         clock: Callable[[], datetime],
-        store: ParticipationStore,
+        store: ParticipationRecords,
         recorder: AnswerRecorder,
         backfill: ThreadBackfill,
         reactions: ReactionRecovery,

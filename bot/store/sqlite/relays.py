@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 
 from bot.anonymity.types import AnonymousAnswer, PendingRelay
-from bot.store.queries import Queries
+from bot.store.sqlite.queries import Queries
 
 log = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ from collections.abc import Iterable, Sequence
 import aiosqlite
 
 from bot.participation.types import ANSWER, REACTION, ParticipationRow, PromptPost
-from bot.store.queries import Queries
-from bot.store.scrub import erase_traces
+from bot.store.sqlite.queries import Queries
+from bot.store.sqlite.scrub import erase_traces
 
 log = logging.getLogger(__name__)
 

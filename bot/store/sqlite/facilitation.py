@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Iterable
 
 from bot.facilitation.types import OpenThread, Step
-from bot.store.queries import Queries
+from bot.store.sqlite.queries import Queries
 
 log = logging.getLogger(__name__)
 

@@ -14,8 +14,8 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
+from bot.participation.ports import ParticipationRecords
 from bot.participation.types import ANSWER, REACTION, ParticipationRow, PromptPost
-from bot.store.participation import ParticipationStore
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ Sleep = Callable[[float], Awaitable[object]]
 class BatchWriter:
     def __init__(
         self,
-        store: ParticipationStore,
+        store: ParticipationRecords,
         max_rows: int = 500,
         max_delay: float = 1.0,
         sleep: Sleep = asyncio.sleep,

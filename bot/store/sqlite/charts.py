@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import logging
 
-from bot.store.queries import Queries
+from bot.store.sqlite.queries import Queries
 
 log = logging.getLogger(__name__)
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 
 from bot.posting.types import PostRecord
-from bot.store.posts import POST_COLUMNS, post_record
-from bot.store.queries import Queries
+from bot.store.sqlite.posts import POST_COLUMNS, post_record
+from bot.store.sqlite.queries import Queries
 
 log = logging.getLogger(__name__)
 

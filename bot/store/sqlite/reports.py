@@ -9,8 +9,8 @@ import logging
 from collections.abc import AsyncIterator, Sequence
 
 from bot.reports.types import MemberRow, PostAnswers, PromptFigures, WindowTotals
-from bot.store.queries import Queries
-from bot.store.starters import StarterStore
+from bot.store.sqlite.queries import Queries
+from bot.store.sqlite.starters import StarterStore
 
 log = logging.getLogger(__name__)
 
@@ -90,11 +90,6 @@ _PROMPT_ANONYMOUS = (
     "SELECT count(*) FROM anonymous_answers a JOIN posts po ON po.id = a.post_id"
     " WHERE a.guild_id = ? AND po.prompt_id = ?"
 )
-
-EXPORT_COLUMNS = (
-    "post_id", "prompt_id", "theme_id", "channel_id", "thread_id", "member_id", "kind",
-    "message_id", "created_at", "length", "anonymous",
-)  # fmt: skip
 
 _EXPORT = """
 SELECT p.post_id, p.prompt_id, p.theme_id, po.channel_id, po.thread_id, p.member_id, p.kind,

@@ -90,9 +90,14 @@ async def _check_version(db: aiosqlite.Connection, path: str | Path) -> None:
 
 
 async def _user_version(db: aiosqlite.Connection) -> int:
+    return await schema_version(db)
+
+
+async def schema_version(db: aiosqlite.Connection) -> int:
+    """The schema version the database is at (``PRAGMA user_version``)."""
     async with db.execute("PRAGMA user_version") as cur:
-        (version,) = await cur.fetchone()
-    return version
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0
 
 
 def _statements(sql: str) -> list[str]:
@@ -134,8 +139,8 @@ def database_errors(path: str | Path) -> Iterator[None]:
 async def check_integrity(db: aiosqlite.Connection) -> str:
     """``ok``, or SQLite's first complaint about the file (a truncated or damaged file)."""
     async with db.execute("PRAGMA quick_check(1)") as cur:
-        (result,) = await cur.fetchone()
-    return str(result)
+        row = await cur.fetchone()
+    return str(row[0]) if row else "no answer to the integrity check"
 
 
 def check_path(path: str | Path) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.store.queries import Queries
+from bot.store.sqlite.queries import Queries
 
 log = logging.getLogger(__name__)
 

@@ -12,12 +12,11 @@ import logging
 
 import aiosqlite
 
-from bot.store.queries import Queries
-from bot.suggestions.types import DECIDING, PENDING, WITHDRAWN, Limits, Suggestion
+from bot.store.sqlite.queries import Queries
+from bot.suggestions.types import DECIDING, PENDING, STALE_CLAIM, WITHDRAWN, Limits, Suggestion
 
 log = logging.getLogger(__name__)
 
-STALE_CLAIM = 300
 DAY = 86_400
 _OPEN = f"(status = '{PENDING}' OR (status = '{DECIDING}' AND decided_at < ?))"
 

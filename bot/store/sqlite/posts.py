@@ -7,8 +7,8 @@ claim and post can be recovered with the same prompt) → ``mark_posted`` / ``ma
 caller passes the claim time it holds, still that claim: a pass that lost its claim to another
 (which took it over as interrupted) changes nothing.
 
-The steps that resolve claims a crash interrupted are ``bot.store.post_recovery``, the channels'
-moderator state ``bot.store.channel_state``; ``PostingStores`` hands the three, over one
+The steps that resolve claims a crash interrupted are ``post_recovery``, the channels'
+moderator state ``channel_state``; ``PostingStores`` hands the three, over one
 connection, to the posting service. Every read returns typed records (``bot.posting.types``).
 
 History (``history``) is what the rotation counts as used: posted posts, claims whose prompt is
@@ -27,7 +27,7 @@ import logging
 import aiosqlite
 
 from bot.posting.types import HistoryEntry, PostRecord
-from bot.store.queries import Queries
+from bot.store.sqlite.queries import Queries
 
 log = logging.getLogger(__name__)
 
