@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.config.settings import load_config
+from bot.errors import InputError
 from bot.store.sqlite.db import latest_version
 from tests.cli.test_stats_export import make_db
 
@@ -222,3 +224,33 @@ def test_run_refuses_credentials_in_the_server_url_and_never_shows_them(
         " is reached with the bot token only"
     )
     assert not (tmp_path / "bot.sqlite3").exists()
+
+
+@pytest.mark.parametrize(
+    "url", ["postgresql://x@127.0.0.1/db", "mysql://root@localhost/bot", "sqlite://host/x"]
+)
+def test_a_database_url_the_bot_cannot_serve_is_refused_with_nothing_created(
+    tmp_path, capsys, monkeypatch, url
+):
+    monkeypatch.chdir(tmp_path)
+    code, err = run(capsys, "db", "migrate", "--db", url)
+    assert code == 1 and len(err.strip().splitlines()) == 1, err
+    assert err.startswith(f"--db: {url}: ")
+    assert list(tmp_path.iterdir()) == []  # no folder named after the scheme
+
+
+def test_an_sqlite_url_is_served_like_its_path(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert run(capsys, "db", "migrate", "--db", "sqlite:///data/bot.sqlite3")[0] == 0
+    assert run(capsys, "db", "migrate", "--db", f"sqlite:///{tmp_path}/abs.sqlite3")[0] == 0
+    assert (tmp_path / "data" / "bot.sqlite3").is_file()
+    assert (tmp_path / "abs.sqlite3").is_file()
+
+
+def test_a_config_naming_a_database_url_it_cannot_serve_gives_its_line(tmp_path):
+    config = tmp_path / "config.yaml"
+    config.write_text("log_level: INFO\ndatabase: postgresql://x@127.0.0.1/db\n", encoding="utf-8")
+    with pytest.raises(InputError) as raised:
+        load_config(config)
+    [problem] = raised.value.problems
+    assert problem.line == 2 and "postgresql databases are not supported" in problem.message
