@@ -13,9 +13,11 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from bot.charts.worker import ChartRenderer
-from bot.config.settings import ChannelConfig, GuildConfig, Settings
+from bot.config.settings import ChannelConfig, GuildConfig, Settings, load_config
+from bot.errors import InputError
 from bot.facilitation.service import FacilitationService
 from bot.facilitation.types import StepSender, StepUnavailable
 from bot.participation.writer import BatchWriter
@@ -165,3 +167,17 @@ def build_services(
         chart_renderer=ChartRenderer(),
         starters=StarterService(settings, stores.starters, lambda: library.library),
     )
+
+
+def load_settings_and_library(config_path: Path) -> tuple[Settings, LibraryHolder]:
+    """Config first (it names the prompt folder), then prompts, then the config again checked
+    against the theme and prompt ids that exist. Raises InputError with every problem."""
+    settings = load_config(config_path)
+    holder = LibraryHolder(settings.prompts_dir)
+    problems = holder.reload()
+    if problems:
+        raise InputError(problems)
+    library = holder.library
+    themes = {t.id for t in library.themes}
+    prompts = {p.id for t in library.themes for p in t.prompts}
+    return load_config(config_path, themes, prompts), holder

@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
 
 async def _week_until_stopped(prompts: Path) -> object:
     """The demo's week; SIGTERM stops all of it (the bot and the local server) cleanly."""
-    from bot.cli.run_cmd import stop_once
+    from bot.adapter.lifecycle import stop_once
     from bot.demo.week import run_week
 
     stop = stop_once(asyncio.current_task())

@@ -9,19 +9,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import signal
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from bot.app import app_for
-from bot.config.settings import Settings, load_config, placeholder_ids, token_from_env
+from bot.app import app_for, load_settings_and_library
+from bot.config.settings import Settings, placeholder_ids, token_from_env
 from bot.errors import InputError, Problem
 from bot.store import database_errors
-
-if TYPE_CHECKING:
-    import discord
 
 log = logging.getLogger(__name__)
 
@@ -61,11 +55,12 @@ def run(args: argparse.Namespace) -> int:
         )
     from bot.adapter.client import DiscussionBot
     from bot.adapter.endpoints import apply_endpoints
+    from bot.adapter.lifecycle import run_until_stopped
 
     apply_endpoints(settings.api_base, settings.gateway_url)
     bot = DiscussionBot(settings, holder)
     try:
-        asyncio.run(_run(bot, token))
+        asyncio.run(run_until_stopped(bot, token))
     except discord.LoginFailure:
         print(TOKEN_REJECTED, file=sys.stderr)
         return EXIT_NO_TOKEN
@@ -91,22 +86,6 @@ def unexpected_error() -> int:
     log.critical("the bot stopped after an unexpected error", exc_info=True)
     print("the bot stopped after an unexpected error; see the log above", file=sys.stderr)
     return 1
-
-
-def load_settings_and_library(config_path: Path) -> tuple[Settings, object]:
-    """Config first (it names the prompt folder), then prompts, then the config again checked
-    against the theme and prompt ids that exist. Raises InputError with every problem."""
-    from bot.prompts.loader import LibraryHolder
-
-    settings = load_config(config_path)
-    holder = LibraryHolder(settings.prompts_dir)
-    problems = holder.reload()
-    if problems:
-        raise InputError(problems)
-    library = holder.library
-    themes = {t.id for t in library.themes}
-    prompts = {p.id for t in library.themes for p in t.prompts}
-    return load_config(config_path, themes, prompts), holder
 
 
 def refuse_placeholders(config_path: Path, settings: Settings) -> None:
@@ -156,34 +135,3 @@ def setup_logging(level: str) -> None:
     for name in PAYLOAD_LOGGERS:
         logger = logging.getLogger(name)
         logger.setLevel(max(logging.INFO, root.level))
-
-
-def stop_once(task: asyncio.Task) -> Callable[[], None]:
-    """A signal handler that cancels ``task`` the first time only."""
-    requested = False
-
-    def stop() -> None:
-        nonlocal requested
-        if requested:
-            log.info("already stopping; waiting for queued records to be written")
-            return
-        requested = True
-        task.cancel()
-
-    return stop
-
-
-async def _run(bot: discord.Client, token: str, *, own_sigterm: bool = True) -> None:
-    """Run until the connection ends or the process is asked to stop. SIGTERM (what service
-    managers send) stops the bot like Ctrl-C: queued records are written and the database is
-    closed before the process exits. A second SIGTERM while closing is ignored (logged), so it
-    cannot cut the close short; SIGKILL still ends the process at once. Without
-    ``own_sigterm`` the caller (the demo) handles SIGTERM for the whole process."""
-    if own_sigterm:
-        stop = stop_once(asyncio.current_task())
-        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop)
-    try:
-        async with bot:
-            await bot.start(token)
-    except asyncio.CancelledError:
-        log.info("stop requested; shut down cleanly")

@@ -79,8 +79,8 @@ async def _run(
 ) -> DemoResult:
     from bot.adapter.client import DiscussionBot
     from bot.adapter.endpoints import apply_endpoints
-    from bot.cli.run_cmd import _run as run_bot
-    from bot.cli.run_cmd import load_settings_and_library
+    from bot.adapter.lifecycle import run_until_stopped as run_bot
+    from bot.app import load_settings_and_library
 
     clock = DemoClock(c.START)
     server = DevServer(new_id=lambda: snowflake(clock()))

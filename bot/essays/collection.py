@@ -26,7 +26,7 @@ from pathlib import Path
 from yaml.nodes import MappingNode
 
 from bot.errors import InputError
-from bot.prompts.yaml_nodes import Reader
+from bot.yaml_nodes import Reader
 
 log = logging.getLogger(__name__)
 

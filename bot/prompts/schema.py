@@ -38,8 +38,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 
 from bot.invisible import unsafe_in
 from bot.prompts.model import Poll, Prompt, Theme
-from bot.prompts.yaml_nodes import Reader
-from bot.yaml_nodes import line_of
+from bot.yaml_nodes import Reader, line_of
 
 log = logging.getLogger(__name__)
 

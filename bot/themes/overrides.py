@@ -28,9 +28,8 @@ from pathlib import Path
 from yaml.nodes import MappingNode, Node
 
 from bot.errors import InputError, Problem
-from bot.prompts.yaml_nodes import Reader
 from bot.themes.types import Source, Theme, build_theme
-from bot.yaml_nodes import line_of
+from bot.yaml_nodes import Reader, line_of
 
 log = logging.getLogger(__name__)
 

@@ -231,8 +231,8 @@ def test_run_with_a_database_path_that_is_a_folder_exits_1_naming_it(monkeypatch
 
 
 class _SlowToClose:
-    """Stands in for the bot around ``_run``: SIGTERM arrives while it runs, and again while it
-    is still closing (a service manager or an impatient admin sending it twice)."""
+    """Stands in for the bot around ``run_until_stopped``: SIGTERM arrives while it runs, and
+    again while it is still closing (a service manager or an impatient admin sending it twice)."""
 
     def __init__(self) -> None:
         self.closed = False
@@ -252,8 +252,8 @@ class _SlowToClose:
 
 
 async def test_a_second_sigterm_while_closing_does_not_cut_the_close_short():
-    from bot.cli.run_cmd import _run
+    from bot.adapter.lifecycle import run_until_stopped
 
     bot = _SlowToClose()
-    await _run(bot, "token")
+    await run_until_stopped(bot, "token")
     assert bot.closed
