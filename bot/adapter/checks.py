@@ -11,6 +11,8 @@ from typing import Any, TypeVar
 import discord
 from discord import app_commands
 
+from bot.adapter.context import services_of
+
 T = TypeVar("T")
 MOD_PERMISSIONS = discord.Permissions(manage_messages=True)
 
@@ -25,7 +27,7 @@ def member_is_moderator(interaction: discord.Interaction) -> bool:
         return False
     if interaction.permissions.administrator:
         return True
-    config = interaction.client.guild_config(interaction.guild_id)
+    config = services_of(interaction.client).settings.guild(interaction.guild_id)
     allowed = set(config.moderator_role_ids) if config else set()
     return any(role.id in allowed for role in interaction.user.roles)
 

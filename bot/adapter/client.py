@@ -19,9 +19,8 @@ from bot.adapter.interaction_gate import InteractionGate
 from bot.adapter.publisher import DiscordPublisher
 from bot.adapter.tree import BotTree
 from bot.app import Services, open_app
-from bot.config.settings import GuildConfig, Settings
+from bot.config.settings import Settings
 from bot.posting.types import Outcome
-from bot.prompts.model import Library
 
 log = logging.getLogger(__name__)
 
@@ -86,20 +85,10 @@ class DiscussionBot(commands.Bot):
         database is open)."""
         if self.services is None:
             return None
-        claims = self.services.stores.claims
-        return lambda interaction_id: claims.claim(interaction_id, self.now_seconds())
-
-    def now_seconds(self) -> int:
-        """The bot's clock as Unix seconds, the unit the store keeps times in."""
-        return int(self.clock().timestamp())
-
-    @property
-    def library(self) -> Library:
-        """The current prompt library (the holder swaps it on a good reload)."""
-        return self.library_holder.library
-
-    def guild_config(self, guild_id: int | None) -> GuildConfig | None:
-        return self.settings.guild(guild_id)
+        services = self.services
+        return lambda interaction_id: services.stores.claims.claim(
+            interaction_id, services.now_seconds()
+        )
 
     def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
         """A message is dispatched only if a cog wants it (``wants_message``): discord.py runs

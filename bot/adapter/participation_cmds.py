@@ -210,7 +210,7 @@ class ParticipationCommands(commands.Cog, name="ParticipationCommands"):
 
     @participation.command(name="opt-out", description="Stop recording your participation")
     async def opt_out(self, interaction: discord.Interaction) -> None:
-        now = self.bot.now_seconds()
+        now = self.services.now_seconds()
         await self.services.stores.participation.opt_out(
             interaction.guild_id, interaction.user.id, now
         )

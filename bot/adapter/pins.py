@@ -39,6 +39,7 @@ FULL = (
 class Pins(commands.Cog):
     def __init__(self, bot: DiscussionBot, services: Services) -> None:
         self.bot = bot
+        self.services = services
         self.posts = services.stores.posting.posts
         self.notices = services.posting.notices
         self.reported: set[tuple[int, str]] = set()  # (channel, reason) told to moderators
@@ -56,7 +57,7 @@ class Pins(commands.Cog):
         post = await self.posts.post(post_id)
         if post is None or post.status != "posted" or post.message_id is None:
             return
-        guild = self.bot.guild_config(post.guild_id)
+        guild = self.services.settings.guild(post.guild_id)
         channel = (
             next((c for c in guild.channels if c.channel_id == post.channel_id), None)
             if guild
@@ -129,7 +130,7 @@ class Pins(commands.Cog):
         if (post.channel_id, reason) in self.reported:
             return
         self.reported.add((post.channel_id, reason))
-        guild = self.bot.guild_config(post.guild_id)
+        guild = self.services.settings.guild(post.guild_id)
         if guild is not None:
             await self.notices.send(
                 guild, text.format(channel=post.channel_id, permission=permission)

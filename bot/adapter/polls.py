@@ -56,6 +56,7 @@ def raw_answers(poll: dict[str, Any]) -> list[tuple[str, int]]:
 class PollResults(commands.Cog):
     def __init__(self, bot: DiscussionBot, services: Services) -> None:
         self.bot = bot
+        self.services = services
         self.posts = services.stores.posting.posts
         self.summarised: set[int] = set()
         self.caught_up = False
@@ -84,10 +85,10 @@ class PollResults(commands.Cog):
 
     async def catch_up(self) -> int:
         """Summarise the polls that ended while the bot was down; returns how many."""
-        now = self.bot.clock()
+        now = self.services.clock()
         done = 0
         for post in await self.posts.posted_since(int((now - LONGEST).timestamp())):
-            prompt = self.bot.library.prompt(post.prompt_id or "")
+            prompt = self.services.library.library.prompt(post.prompt_id or "")
             if prompt is None or prompt.poll is None or post.id in self.summarised:
                 continue
             if post.posted_at + prompt.poll.hours * 3600 > now.timestamp():

@@ -28,6 +28,7 @@ class Posting(commands.Cog):
 
     def __init__(self, bot: DiscussionBot, services: Services) -> None:
         self.bot = bot
+        self.services = services
         self.service = services.posting
         self.facilitation = services.facilitation
         self._task: asyncio.Task | None = None
@@ -55,7 +56,7 @@ class Posting(commands.Cog):
             delay = MIN_SLEEP
             try:
                 self.start_pass()
-                now = self.bot.clock()
+                now = self.services.clock()
                 delay = (self.service.next_wake(now) - now).total_seconds()
             except Exception:
                 log.exception("scheduler wake-up failed; trying again shortly")
@@ -73,7 +74,7 @@ class Posting(commands.Cog):
         Edited prompt files are parsed first, off the event loop (``LibraryWatch``); then the
         open threads get the follow-ups and nudges now due."""
         try:
-            for outcome in await self.service.tick(self.bot.clock()):
+            for outcome in await self.service.tick(self.services.clock()):
                 # a post, and a failed one, is logged where it is recorded
                 if outcome.status not in ("posted", "failed"):
                     why = f" ({outcome.reason})" if outcome.reason else ""
@@ -81,7 +82,7 @@ class Posting(commands.Cog):
         except Exception:
             log.exception("scheduler pass failed; trying again at the next wake-up")
         try:
-            await self.facilitation.tick(self.bot.clock())
+            await self.facilitation.tick(self.services.clock())
         except Exception:
             log.exception("facilitation pass failed; trying again at the next wake-up")
 

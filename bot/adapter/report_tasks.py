@@ -50,7 +50,7 @@ class ReportTasks(commands.Cog, name="ReportTasks"):
         self._task: asyncio.Task | None = None
 
     async def cog_load(self) -> None:
-        self.plan(self.bot.clock())
+        self.plan(self.services.clock())
         self._task = asyncio.create_task(self.run(), name="report-tasks")
 
     async def cog_unload(self) -> None:
@@ -61,12 +61,12 @@ class ReportTasks(commands.Cog, name="ReportTasks"):
 
     def plan(self, now: datetime) -> None:
         """Due times from ``now``: each guild's next digest slot; a purge at once."""
-        for guild in self.bot.settings.guilds:
+        for guild in self.services.settings.guilds:
             if guild.digest is not None and guild.mod_log_channel_id is not None:
                 self.next_digest[guild.guild_id] = next_slot(
                     guild.digest.cron, guild.digest.timezone, now
                 )
-        if self.bot.settings.retention_days:
+        if self.services.settings.retention_days:
             self.next_purge = now
 
     def next_due(self) -> datetime | None:
@@ -77,11 +77,11 @@ class ReportTasks(commands.Cog, name="ReportTasks"):
         """Sleep until the next due time, do what is due, forever. Errors are logged."""
         await self.bot.wait_until_ready()
         while (due := self.next_due()) is not None:
-            delay = (due - self.bot.clock()).total_seconds()
+            delay = (due - self.services.clock()).total_seconds()
             if delay > 0:
                 await self._sleep(delay)
             try:
-                await self.run_due(self.bot.clock())
+                await self.run_due(self.services.clock())
             except Exception:
                 log.exception("scheduled report work failed; trying again at the next slot")
 
@@ -89,7 +89,7 @@ class ReportTasks(commands.Cog, name="ReportTasks"):
         """Post every digest due at ``now``, purge if due, and plan the next times."""
         for guild_id, due in list(self.next_digest.items()):
             if due <= now:
-                guild = self.bot.guild_config(guild_id)
+                guild = self.services.settings.guild(guild_id)
                 self.next_digest[guild_id] = next_slot(
                     guild.digest.cron, guild.digest.timezone, now
                 )
@@ -139,7 +139,7 @@ class ReportTasks(commands.Cog, name="ReportTasks"):
 
     async def purge(self, now: datetime) -> int:
         """Delete participation older than ``retention_days``; returns rows deleted."""
-        cutoff = int((now - timedelta(days=self.bot.settings.retention_days)).timestamp())
+        cutoff = int((now - timedelta(days=self.services.settings.retention_days)).timestamp())
         deleted = await self.services.stores.participation.purge_older_than(cutoff)
         deleted += await self.services.stores.anonymous.purge_older_than(cutoff)
         log.info("retention: %d participation records older than %s deleted", deleted, cutoff)

@@ -21,6 +21,7 @@ import discord
 from bot.adapter.acknowledge import acknowledge
 from bot.adapter.anonymous.post_care import decorate_embed
 from bot.adapter.checks import member_is_moderator
+from bot.adapter.context import services_of
 from bot.adapter.host_paths import without_host_paths
 from bot.adapter.publisher import prompt_embed, with_poll_preview
 from bot.adapter.tree import MODERATOR_ONLY
@@ -185,7 +186,7 @@ async def decide(
         return
     except (sqlite3.Error, OSError) as exc:  # the database or disk refused: nothing decided
         log.exception("decision on %s %s failed", kind, key)
-        text = without_host_paths(str(exc), interaction.client.settings)
+        text = without_host_paths(str(exc), services_of(interaction.client).settings)
         reason = text or type(exc).__name__
         await _reply_privately(
             interaction, content=f"Nothing was decided: {reason}. Try again once that is fixed."
@@ -321,11 +322,11 @@ class RejectModal(BotModal):
 
 
 def _service(interaction: discord.Interaction) -> SuggestionService:
-    return interaction.client.services.suggestions
+    return services_of(interaction.client).suggestions
 
 
 def _now(interaction: discord.Interaction) -> int:
-    return interaction.client.now_seconds()
+    return services_of(interaction.client).now_seconds()
 
 
 async def _moderator(interaction: discord.Interaction) -> bool:
@@ -398,6 +399,6 @@ async def _refuse(
     interaction: discord.Interaction, service: SuggestionService, kind: str, key: str, text: str
 ) -> None:
     """Nothing was decided: say why, privately, with the item as it is now to try again."""
-    text = without_host_paths(text, interaction.client.settings)
+    text = without_host_paths(text, services_of(interaction.client).settings)
     current = await service.item(kind, key, _now(interaction))
     await _reply_privately(interaction, **(card(current, text) if current else {"content": text}))

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 class SelfCheck(commands.Cog):
     def __init__(self, bot: DiscussionBot, services: Services) -> None:
         self.bot = bot
+        self.services = services
         self.notices = services.posting.notices
         self.done = False
 
@@ -32,7 +33,7 @@ class SelfCheck(commands.Cog):
         await self.run_check()
 
     async def run_check(self) -> None:
-        for config in self.bot.settings.guilds:
+        for config in self.services.settings.guilds:
             checks = check_guild(self.bot, config)
             problems = [c for c in checks if not c.ok]
             for c in problems:

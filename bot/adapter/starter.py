@@ -80,6 +80,7 @@ class AgainButton(
 class Starters(commands.Cog, name=COG_NAME):
     def __init__(self, bot: DiscussionBot, services: Services) -> None:
         self.bot = bot
+        self.services = services
         self.service: StarterService = services.starters
 
     async def cog_load(self) -> None:
@@ -93,13 +94,13 @@ class Starters(commands.Cog, name=COG_NAME):
     async def starter(self, interaction: discord.Interaction) -> None:
         member = interaction.user.id
         found = await self.service.ask(
-            interaction.guild_id, interaction.channel_id, member, self.bot.clock()
+            interaction.guild_id, interaction.channel_id, member, self.services.clock()
         )
         if found.prompt is None:
             await send_private(interaction, found.why)
             return
         await interaction.response.send_message(
-            embed=starter_embed(self.bot.library, found.prompt),
+            embed=starter_embed(self.services.library.library, found.prompt),
             view=again_view(member, found.starter_id),
             allowed_mentions=discord.AllowedMentions.none(),
         )
@@ -110,12 +111,12 @@ class Starters(commands.Cog, name=COG_NAME):
         if interaction.user.id != member_id:
             await send_private(interaction, NOT_YOURS)
             return
-        found = await self.service.again(starter_id, self.bot.clock())
+        found = await self.service.again(starter_id, self.services.clock())
         if found.prompt is None:
             await send_private(interaction, found.why)
             return
         await interaction.response.edit_message(
-            embed=starter_embed(self.bot.library, found.prompt),
+            embed=starter_embed(self.services.library.library, found.prompt),
             view=again_view(member_id, found.starter_id),
         )
 

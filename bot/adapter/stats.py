@@ -81,8 +81,8 @@ class StatsCog(commands.Cog, name="Stats"):
     async def _note(self, interaction: discord.Interaction, text: str) -> None:
         """Tell the mod-log that a moderator read members' records (who, what, when); a
         missing or refusing mod-log does not stop the report."""
-        guild = self.bot.guild_config(interaction.guild_id)
-        note = f"<@{interaction.user.id}> {text} (<t:{self.bot.now_seconds()}:f>)."
+        guild = self.services.settings.guild(interaction.guild_id)
+        note = f"<@{interaction.user.id}> {text} (<t:{self.services.now_seconds()}:f>)."
         await post_to_mod_log(self.bot, guild, note)
 
     async def _fresh(self) -> None:
@@ -106,7 +106,7 @@ class StatsCog(commands.Cog, name="Stats"):
         if chart is not None:
             await interaction.response.defer(ephemeral=True, thinking=True)
         await self._fresh()
-        now = self.bot.now_seconds()
+        now = self.services.now_seconds()
         shown = days or 7
         end = now + 1  # what was recorded in the current second counts (the end is excluded)
         report = await server_report(
@@ -123,7 +123,7 @@ class StatsCog(commands.Cog, name="Stats"):
         self, interaction: discord.Interaction, text: str, kind: str, now: int, days: int | None
     ) -> None:
         """The report with the chart attached, or with a line saying why there is none."""
-        guild = self.bot.guild_config(interaction.guild_id)
+        guild = self.services.settings.guild(interaction.guild_id)
         drawn = await draw_chart(
             self.services, guild, interaction.guild_id, kind, now, days or DEFAULT_DAYS
         )
@@ -150,7 +150,7 @@ class StatsCog(commands.Cog, name="Stats"):
     ) -> list[app_commands.Choice[str]]:
         needle = current.lower()
         found = []
-        for theme in self.bot.library.themes:
+        for theme in self.services.library.library.themes:
             for p in theme.prompts:
                 if needle in p.id.lower() or needle in p.question.lower():
                     name = f"{p.id}: {p.question}"
@@ -182,7 +182,7 @@ class StatsCog(commands.Cog, name="Stats"):
     ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         await self._fresh()
-        now = self.bot.now_seconds()
+        now = self.services.now_seconds()
         since = now - days * DAY if days else 0
         await send_export(self.services.stores.reports, interaction, since, now)
         span = f"the last {days} day(s)" if days else "all time"

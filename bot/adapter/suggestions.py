@@ -15,6 +15,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.adapter.context import services_of
 from bot.adapter.review import ReviewButton, card
 from bot.adapter.tree import matching_themes
 from bot.adapter.ui_errors import BotModal, BotView
@@ -95,7 +96,7 @@ class WithdrawView(BotView):
 
     def _withdraw(self, suggestion_id: int):
         async def press(interaction: discord.Interaction) -> None:
-            now = interaction.client.now_seconds()
+            now = services_of(interaction.client).now_seconds()
             done = await self.service.withdraw(self.owner_id, suggestion_id, now)
             head = f"Suggestion {suggestion_id} withdrawn." if done else "Already decided."
             mine = await self.service.mine(interaction.guild_id, self.owner_id)
@@ -114,6 +115,7 @@ class Suggestions(commands.Cog):
 
     def __init__(self, bot: DiscussionBot, services: Services) -> None:
         self.bot = bot
+        self.services = services
         self.service = services.suggestions
 
     async def cog_load(self) -> None:
@@ -130,7 +132,7 @@ class Suggestions(commands.Cog):
     async def question(
         self, interaction: discord.Interaction, theme: str | None = None, credit: bool = False
     ) -> None:
-        if self.bot.guild_config(interaction.guild_id) is None:
+        if self.services.settings.guild(interaction.guild_id) is None:
             await interaction.response.send_message(NOT_HERE, ephemeral=True)
             return
         await interaction.response.send_modal(SuggestModal(self, theme, credit))
@@ -139,7 +141,7 @@ class Suggestions(commands.Cog):
     async def theme_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return matching_themes(self.bot.library, current)
+        return matching_themes(self.services.library.library, current)
 
     @suggest.command(name="mine", description="Your suggestions and their status")
     async def mine(self, interaction: discord.Interaction) -> None:
@@ -155,7 +157,7 @@ class Suggestions(commands.Cog):
     async def submitted(
         self, interaction: discord.Interaction, question: str, note: str, modal: SuggestModal
     ) -> None:
-        config = self.bot.guild_config(interaction.guild_id)
+        config = self.services.settings.guild(interaction.guild_id)
         limits = Limits(config.max_pending_suggestions, config.max_suggestions_per_day)
         try:
             suggestion = await self.service.suggest(
@@ -166,7 +168,7 @@ class Suggestions(commands.Cog):
                 note=note,
                 credit_name=interaction.user.display_name if modal.credit else None,
                 limits=limits,
-                now=self.bot.now_seconds(),
+                now=self.services.now_seconds(),
             )
         except SuggestionError as exc:
             await interaction.response.send_message(str(exc), ephemeral=True)

@@ -75,6 +75,7 @@ class Topics(commands.Cog):
 
     def __init__(self, bot: DiscussionBot, services: Services) -> None:
         self.bot = bot
+        self.services = services
         self.service: PostingService = services.posting
         self.suggestions = services.suggestions
         self.facilitation = services.facilitation
@@ -117,7 +118,7 @@ class Topics(commands.Cog):
                 channel_id,
                 theme_id=theme,
                 prompt_id=prompt,
-                now=self.bot.clock(),
+                now=self.services.clock(),
                 sensitive=sensitive,
             )
         except PostingError as exc:
@@ -125,7 +126,7 @@ class Topics(commands.Cog):
             return
         if outcome.status == "posted":
             link = message_link(
-                self.bot.settings.api_base, guild_id, channel_id, outcome.message_id
+                self.services.settings.api_base, guild_id, channel_id, outcome.message_id
             )
             await self.reply(
                 interaction, f"Posted `{outcome.prompt_id}` in <#{channel_id}>: {link}"
@@ -137,7 +138,7 @@ class Topics(commands.Cog):
     async def theme_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return matching_themes(self.bot.library, current)
+        return matching_themes(self.services.library.library, current)
 
     @post.autocomplete("prompt")
     async def prompt_choices(
@@ -146,7 +147,7 @@ class Topics(commands.Cog):
         typed, theme = current.lower(), getattr(interaction.namespace, "theme", None)
         return [
             app_commands.Choice(name=f"{p.id}: {p.question}"[:100], value=p.id)
-            for p in self.bot.library.enabled_prompts()
+            for p in self.services.library.library.enabled_prompts()
             if (not theme or p.theme_id == theme) and (typed in p.id or typed in p.question.lower())
         ][:CHOICES_MAX]
 
@@ -160,7 +161,7 @@ class Topics(commands.Cog):
     ) -> None:
         guild_id, channel_id = self.target(interaction, channel)
         try:
-            plan = await self.service.upcoming(guild_id, channel_id, self.bot.clock(), count)
+            plan = await self.service.upcoming(guild_id, channel_id, self.services.clock(), count)
             paused = await self.service.store.channels.is_paused(channel_id)
         except PostingError as exc:
             await self.reply(interaction, str(exc))
@@ -178,7 +179,7 @@ class Topics(commands.Cog):
     ) -> None:
         guild_id, channel_id = self.target(interaction, channel)
         try:
-            pending = await self.service.skip(guild_id, channel_id, self.bot.clock())
+            pending = await self.service.skip(guild_id, channel_id, self.services.clock())
         except PostingError as exc:
             await self.reply(interaction, str(exc))
             return
@@ -209,7 +210,7 @@ class Topics(commands.Cog):
         guild_id, channel_id = self.target(interaction, channel)
         change = self.service.pause if paused else self.service.resume
         try:
-            await change(guild_id, channel_id, self.bot.clock())
+            await change(guild_id, channel_id, self.services.clock())
         except PostingError as exc:
             await self.reply(interaction, str(exc))
             return
@@ -221,7 +222,7 @@ class Topics(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)  # a large file takes time
         problems, library = await self.service.reload()
         if problems:
-            text = without_host_paths("\n".join(map(str, problems)), self.bot.settings)
+            text = without_host_paths("\n".join(map(str, problems)), self.services.settings)
             await self.reply(
                 interaction, f"Prompt files have problems; still using the last good ones:\n{text}"
             )
@@ -235,7 +236,7 @@ class Topics(commands.Cog):
 
     @topic.command(name="schedule", description="Each channel's schedule and next times")
     async def schedule(self, interaction: discord.Interaction) -> None:
-        summaries = await self.service.schedule_summary(self.bot.clock(), interaction.guild_id)
+        summaries = await self.service.schedule_summary(self.services.clock(), interaction.guild_id)
         lines = []
         for s in summaries:
             state = "paused" if s.paused else ", ".join(when(t) for t in s.next_slots)
@@ -246,7 +247,7 @@ class Topics(commands.Cog):
 
     @topic.command(name="pending", description="Follow-ups and nudges due in open threads")
     async def pending(self, interaction: discord.Interaction) -> None:
-        now = self.bot.clock()
+        now = self.services.clock()
         threads = await self.facilitation.pending(interaction.guild_id, now)
         at = int(now.timestamp())
         lines = [line for line in (pending_line(t, at) for t in threads) if line]
@@ -257,7 +258,7 @@ class Topics(commands.Cog):
 
     @topic.command(name="check", description="Check the bot's permissions in every channel")
     async def check(self, interaction: discord.Interaction) -> None:
-        config = self.bot.guild_config(interaction.guild_id)
+        config = self.services.settings.guild(interaction.guild_id)
         if config is None:
             await self.reply(interaction, "This server is not in the bot's config.")
             return

@@ -565,7 +565,7 @@ async def test_an_answer_before_the_post_is_recorded_is_recorded_when_it_is(tmp_
         early = await fd.say(thread.id, ANA, "an answer straight away")
         post_id = await bot.services.stores.posting.posts.claim_manual(G, C, POSTED_AT)
         await bot.services.stores.posting.posts.mark_posted(
-            post_id, "p1", "t1", prompt.id, thread.id, bot.now_seconds()
+            post_id, "p1", "t1", prompt.id, thread.id, bot.services.now_seconds()
         )
         before = asyncio.all_tasks()
         bot.dispatch("prompt_posted", post_id)

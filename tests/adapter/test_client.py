@@ -190,10 +190,11 @@ async def test_bot_needs_no_privileged_intent_and_pings_nobody_by_default(tmp_pa
 async def test_clock_and_library_come_from_what_main_passes_in(tmp_path, make_bot):
     fixed = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)
     bot = make_bot(client_settings(tmp_path), cogs=[Topics], clock=lambda: fixed)
-    assert bot.clock() == fixed
     prompt = Prompt("p1", "t1", "Why?", (), "ctx", "essay.txt")
     bot.library_holder.library = Library((Theme("t1", "Theme", (prompt,)),))
-    assert bot.library.prompt("p1") is prompt
+    async with FakeDiscord(bot):
+        assert bot.services.clock() == fixed
+        assert bot.services.library.library.prompt("p1") is prompt
     assert DiscussionBot(client_settings(tmp_path), None).clock().tzinfo is not None
 
 

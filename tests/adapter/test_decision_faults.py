@@ -119,7 +119,7 @@ async def test_a_full_disk_during_a_draft_decision_tells_why_and_the_draft_can_b
         full_disk.free()
         done = await fd.click(accept, message_id=message_id(replies), user_id=MOD2)
         assert "Accepted draft `grief-2`" in done.content
-        assert bot.library.prompt("grief-2").status != "draft"
+        assert bot.services.library.library.prompt("grief-2").status != "draft"
 
 
 async def test_a_decision_still_being_made_says_so_and_when_to_try_again(tmp_path, make_bot):

@@ -136,7 +136,7 @@ async def test_a_forum_post_is_found_again_not_posted_twice(tmp_path, make_bot):
         post_id = int(create.response["id"])
         publisher = bot.services.posting.publisher
         conf = bot.settings.guilds[0].channels[0]
-        prompt = bot.library.prompt("joy-1")
+        prompt = bot.services.library.library.prompt("joy-1")
         since = int(NOW.timestamp()) - 60
         number = (await bot.services.stores.posting.posts.post_by_message(post_id)).id
         found = await publisher.find_published(conf, prompt, since, number)

@@ -195,7 +195,7 @@ async def test_restart_after_discord_took_the_message_opens_the_thread_but_does_
         post_id = await store.claim_slot(GUILD, A, slot, slot)
         await store.set_prompt(post_id, "grief-1", "grief")
         clock.now = SLOT + timedelta(seconds=2)
-        prompt = bot.library.prompt("grief-1")
+        prompt = bot.services.library.library.prompt("grief-1")
         sent = await bot.get_channel(A).send(embed=prompt_embed(prompt, "Grief", post_id))
         # ... and the process died before recording it. Restarted later, inside the window:
         clock.now = SLOT + timedelta(seconds=STALE_AFTER + 60)

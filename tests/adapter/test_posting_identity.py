@@ -54,7 +54,7 @@ def thread_texts(fd, thread_id: int) -> list[str]:
 async def interrupted_send(bot, clock, post_id: int, at):
     """What an attempt sent before the process died: the post's message, no outcome recorded."""
     clock.now = at
-    prompt = bot.library.prompt("grief-1")
+    prompt = bot.services.library.library.prompt("grief-1")
     return await bot.get_channel(A).send(embed=prompt_embed(prompt, "Grief", post_id))
 
 
@@ -138,7 +138,7 @@ async def test_a_send_repeated_within_discords_window_returns_the_same_message(t
         await start(fd, A)
         publisher = DiscordPublisher(bot, bot.settings, bot.library_holder)
         config = bot.settings.guilds[0]
-        prompt = bot.library.prompt("grief-1")
+        prompt = bot.services.library.library.prompt("grief-1")
         clock.now = SLOT
         first = await publisher.publish(config, channel(A), prompt, 42)
         again = await publisher.publish(config, channel(A), prompt, 42)

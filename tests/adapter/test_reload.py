@@ -60,10 +60,10 @@ async def test_a_member_is_answered_while_the_prompt_files_are_being_reloaded(
         replies = await fd.slash("participation me", user_id=MEMBER, channel_id=A)
 
         assert replies.messages and not reload.done()  # answered while the reload still runs
-        assert bot.library.theme("hope") is None
+        assert bot.services.library.library.theme("hope") is None
         gate.release.set()
         await reload
-        assert bot.library.theme("hope") is not None
+        assert bot.services.library.library.theme("hope") is not None
 
 
 async def test_topic_reload_parses_off_the_loop_and_answers_after_deferring(tmp_path, monkeypatch):

@@ -172,7 +172,9 @@ async def test_accepting_a_suggestion_appends_a_new_prompt_keeping_the_file_byte
             "enabled": True,
         }
         assert "Accepted suggestion 1 as `joy-2`" in done.content
-        assert bot.library.prompt("joy-2").enabled  # reloaded: no /topic reload needed
+        assert bot.services.library.library.prompt(
+            "joy-2"
+        ).enabled  # reloaded: no /topic reload needed
         assert rows(tmp_path)[0][2:] == ("accepted", "joy-2")
         state = yaml.safe_load((tmp_path / "prompts" / "_state.yaml").read_text())
         assert "joy-2" in state["issued"]
@@ -193,7 +195,7 @@ async def test_a_suggestion_on_a_heavy_subject_is_reviewed_and_written_as_sensit
         added = prompts_of(tmp_path, "joy")[-1]
         assert added["question"] == "How do you carry grief for someone far away?"
         assert added.get("sensitive") is True
-        assert bot.library.prompt(added["id"]).sensitive
+        assert bot.services.library.library.prompt(added["id"]).sensitive
 
 
 async def test_the_card_warns_of_a_question_that_pushes_members_to_disclose(tmp_path, make_bot):
@@ -251,7 +253,10 @@ async def test_drafts_accept_turn_off_and_reject_change_only_that_prompt(tmp_pat
 
         expected = GRIEF.replace("  status: draft\n  enabled: false\n", "  enabled: true\n")
         assert (tmp_path / "prompts" / "grief.yaml").read_text() == expected
-        assert bot.library.prompt("grief-2").enabled and bot.library.drafts() == []
+        assert (
+            bot.services.library.library.prompt("grief-2").enabled
+            and bot.services.library.library.drafts() == []
+        )
 
     for label, expected in (
         ("Turn off", GRIEF.replace("  status: draft\n", "")),
@@ -288,7 +293,7 @@ async def test_edit_rewrites_a_draft_and_moves_a_suggestion_to_a_new_theme(tmp_p
         expected = GRIEF.replace("What helped you through a loss?", "What got you through a loss?")
         expected = expected.replace("  - Who was with you?\n", "  - Who helped?\n  - What else?\n")
         assert (tmp_path / "prompts" / "grief.yaml").read_text() == expected
-        assert bot.library.prompt("grief-2").status == "draft"
+        assert bot.services.library.library.prompt("grief-2").status == "draft"
 
         await suggest(fd, ANA, "Where do you feel free?")
         replies, _ = await review(fd)
@@ -308,7 +313,7 @@ async def test_edit_rewrites_a_draft_and_moves_a_suggestion_to_a_new_theme(tmp_p
         await press(fd, message_id(replies), "Accept", body=edited)
         [made] = prompts_of(tmp_path, "freedom")
         assert made["id"] == "freedom-1" and made["source"] == "suggestion"
-        assert bot.library.theme("freedom") is not None
+        assert bot.services.library.library.theme("freedom") is not None
 
 
 async def test_two_moderators_accepting_at_once_write_once(tmp_path, make_bot):
@@ -343,7 +348,7 @@ async def test_review_buttons_keep_working_after_a_restart(tmp_path, make_bot):
             buttons(announced)["Accept"], message_id=int(announced["id"]), user_id=MOD
         )
         assert "Accepted suggestion 1 as `joy-2`" in done.content
-        assert restarted.library.prompt("joy-2") is not None
+        assert restarted.services.library.library.prompt("joy-2") is not None
 
 
 async def test_a_broken_or_changed_file_is_never_overwritten_and_the_moderator_is_told(
@@ -364,7 +369,7 @@ async def test_a_broken_or_changed_file_is_never_overwritten_and_the_moderator_i
         assert "Nothing was written" in again.content
         assert "grief.yaml:19: YAML syntax error" in again.content
         assert (tmp_path / "prompts" / "grief.yaml").read_text() == broken
-        assert bot.library.prompt("grief-2").status == "draft"
+        assert bot.services.library.library.prompt("grief-2").status == "draft"
 
 
 async def test_forget_erases_suggestions_and_uncredits_accepted_prompts(tmp_path, make_bot):
@@ -385,7 +390,9 @@ async def test_forget_erases_suggestions_and_uncredits_accepted_prompts(tmp_path
         assert kept["id"] == "joy-2"
         assert kept["context"] == "Suggested by a member of the community."
         assert "Ana" not in (tmp_path / "prompts" / "joy.yaml").read_text()
-        assert bot.library.prompt("joy-2").context.startswith("Suggested by a member")
+        assert bot.services.library.library.prompt("joy-2").context.startswith(
+            "Suggested by a member"
+        )
 
 
 async def test_a_draft_with_a_content_warning_is_shown_behind_it_as_it_would_be_posted():

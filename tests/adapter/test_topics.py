@@ -135,7 +135,7 @@ async def test_reload_reports_file_and_line_and_keeps_the_old_prompts(tmp_path, 
         assert replies.content.startswith("Prompt files have problems; still using the last good")
         assert "prompts/joy.yaml:4: prompt is missing 'followups'" in replies.content
         assert str(tmp_path) not in replies.content  # no host folders shown in Discord
-        assert bot.library.prompt("joy-2") is not None  # the old library stays
+        assert bot.services.library.library.prompt("joy-2") is not None  # the old library stays
 
         write_theme(tmp_path / "prompts", "joy", 3)
         fixed = await fd.slash("topic reload", user_id=MOD, channel_id=A)

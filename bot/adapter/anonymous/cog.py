@@ -90,10 +90,11 @@ def submitted_text(components: list[dict]) -> str:
 class AnonymousCog(commands.Cog, name=COG_NAME):
     def __init__(self, bot: DiscussionBot, services: Services) -> None:
         self.bot = bot
+        self.services = services
         self.store = services.stores.anonymous
         self.relays = services.stores.relays
         self.participation = services.stores.participation
-        self.reconciler = RelayReconciler(bot, services.stores.relays, self.link_and_confirm)
+        self.reconciler = RelayReconciler(bot, services, self.link_and_confirm)
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(AnswerButton, DeleteButton)
@@ -111,7 +112,7 @@ class AnonymousCog(commands.Cog, name=COG_NAME):
         """Why this member cannot answer this post anonymously now (None: they can), and the
         thread the answer goes to. ``limit``: also refuse a member at their hourly limit (the
         limit itself is reserved with the relay, see ``RelayStore.reserve``)."""
-        guild = self.bot.guild_config(interaction.guild_id)
+        guild = self.services.settings.guild(interaction.guild_id)
         if guild is None or not offered(guild.anonymous_answers, sensitive):
             return TURNED_OFF, None
         if await self.store.is_stopped(guild.guild_id):
@@ -120,7 +121,7 @@ class AnonymousCog(commands.Cog, name=COG_NAME):
         # that stops them speaking must stop the relay too; Discord resolves both into these).
         if not interaction.permissions.send_messages_in_threads:
             return MAY_NOT_POST, None
-        since = self.bot.now_seconds() - RATE_WINDOW
+        since = self.services.now_seconds() - RATE_WINDOW
         used = await self.relays.used(guild.guild_id, interaction.user.id, since)
         if limit and used >= guild.anonymous_per_hour:
             return rate_limited_text(guild.anonymous_per_hour), None
@@ -178,8 +179,8 @@ class AnonymousCog(commands.Cog, name=COG_NAME):
         if refusal or not text:
             await tell(interaction, refusal or "Your answer was empty; nothing was posted.")
             return
-        guild = self.bot.guild_config(interaction.guild_id)
-        member_id, now = interaction.user.id, self.bot.now_seconds()
+        guild = self.services.settings.guild(interaction.guild_id)
+        member_id, now = interaction.user.id, self.services.now_seconds()
         pending = await self._same_answer(guild.guild_id, member_id, post_id, text)
         if pending is not None:  # the member sends again an answer that was interrupted
             await self._resend(interaction, pending, thread, text)
@@ -219,7 +220,7 @@ class AnonymousCog(commands.Cog, name=COG_NAME):
         hour (they sent it again, not having seen the confirmation, e.g. after a restart): they
         are answered with that answer's confirmation, and nothing is posted."""
         member_id = interaction.user.id
-        since = self.bot.now_seconds() - RATE_WINDOW
+        since = self.services.now_seconds() - RATE_WINDOW
         for message_id, token, digest in await self.relays.posted_of(
             guild_id, member_id, post_id, since
         ):
@@ -299,7 +300,7 @@ class AnonymousCog(commands.Cog, name=COG_NAME):
         """Link the relayed message to its author and tell them, with the Delete button: on
         ``interaction``, or later through the relay's interaction token while Discord takes it."""
         opted_out = await self.participation.is_opted_out(relay.guild_id, relay.member_id)
-        await self.relays.link(relay, message.id, not opted_out, self.bot.now_seconds())
+        await self.relays.link(relay, message.id, not opted_out, self.services.now_seconds())
         log.info("anonymous answer %s relayed in thread %s", message.id, relay.channel_id)
         text, view = self._confirmation(relay.guild_id, relay.channel_id, message.id)
         if interaction is not None:
@@ -309,7 +310,7 @@ class AnonymousCog(commands.Cog, name=COG_NAME):
 
     def _confirmation(self, guild_id: int, channel_id: int, message_id: int) -> tuple[str, BotView]:
         """What the author is told once their answer is posted, with the Delete button."""
-        where = message_link(self.bot.settings.api_base, guild_id, channel_id, message_id)
+        where = message_link(self.services.settings.api_base, guild_id, channel_id, message_id)
         text = (
             f"Your answer is posted anonymously: {where}\n"
             "Only you see this message. You can delete the answer with the button below."

@@ -46,12 +46,13 @@ class AnonymousModeration(commands.Cog, name="AnonymousModeration"):
 
     def __init__(self, bot: DiscussionBot, services: Services) -> None:
         self.bot = bot
+        self.services = services
         self.store = services.stores.anonymous
 
     @anonymous.command(name="stop", description="Stop all anonymous answers in this server now")
     async def stop(self, interaction: discord.Interaction) -> None:
-        guild = self.bot.guild_config(interaction.guild_id)
-        now = self.bot.now_seconds()
+        guild = self.services.settings.guild(interaction.guild_id)
+        now = self.services.now_seconds()
         if await self.store.stop(interaction.guild_id, interaction.user.id, now):
             await post_to_mod_log(
                 self.bot,
@@ -66,9 +67,9 @@ class AnonymousModeration(commands.Cog, name="AnonymousModeration"):
 
     @anonymous.command(name="resume", description="Accept anonymous answers again")
     async def resume(self, interaction: discord.Interaction) -> None:
-        guild = self.bot.guild_config(interaction.guild_id)
+        guild = self.services.settings.guild(interaction.guild_id)
         if await self.store.resume(interaction.guild_id):
-            now = self.bot.now_seconds()
+            now = self.services.now_seconds()
             await post_to_mod_log(
                 self.bot,
                 guild,
@@ -82,7 +83,7 @@ class AnonymousModeration(commands.Cog, name="AnonymousModeration"):
         reason="Why (posted to the mod-log with your name)",
     )
     async def reveal(self, interaction: discord.Interaction, message: str, reason: str) -> None:
-        guild = self.bot.guild_config(interaction.guild_id)
+        guild = self.services.settings.guild(interaction.guild_id)
         roles = [r.id for r in getattr(interaction.user, "roles", [])]
         if guild is None or not may_reveal(roles, guild.reveal_role_ids):
             listed = guild is not None and bool(guild.reveal_role_ids)
@@ -106,9 +107,9 @@ class AnonymousModeration(commands.Cog, name="AnonymousModeration"):
                 "author erased the link). Nothing was revealed.",
             )
             return
-        now = self.bot.now_seconds()
+        now = self.services.now_seconds()
         where = message_link(
-            self.bot.settings.api_base, link.guild_id, link.channel_id, link.message_id
+            self.services.settings.api_base, link.guild_id, link.channel_id, link.message_id
         )
         logged = await post_to_mod_log(
             self.bot,

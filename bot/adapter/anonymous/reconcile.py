@@ -30,6 +30,7 @@ from bot.anonymity.types import PendingRelay
 if TYPE_CHECKING:
     from bot.adapter.client import DiscussionBot
     from bot.anonymity.ports import RelayRecords
+    from bot.app import Services
 
 log = logging.getLogger(__name__)
 
@@ -49,12 +50,13 @@ class RelayReconciler:
     def __init__(
         self,
         bot: DiscussionBot,
-        relays: RelayRecords,
+        services: Services,
         link: Link,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     ) -> None:
         self.bot = bot
-        self.relays = relays
+        self.services = services
+        self.relays: RelayRecords = services.stores.relays
         self._link = link
         self._sleep = sleep
         self._sending: set[int] = set()
@@ -64,7 +66,7 @@ class RelayReconciler:
     # --- the loop ----------------------------------------------------------------------------
 
     def start(self) -> None:
-        self._started = self.bot.now_seconds()
+        self._started = self.services.now_seconds()
         self._task = asyncio.create_task(self._run(), name="anonymous-relays")
 
     async def stop(self) -> None:
@@ -86,7 +88,7 @@ class RelayReconciler:
         """Look for every unfinished relay this process is not sending (see the module's
         docstring); returns how many were settled (linked or dropped). The times kept for the
         hourly limit go once their hour is over."""
-        now = self.bot.now_seconds()
+        now = self.services.now_seconds()
         await self.relays.expire(now - RATE_WINDOW)
         settled = 0
         for relay in await self.relays.pending_before(max(now - LOOK_AFTER, self._started)):
@@ -165,7 +167,7 @@ class RelayReconciler:
         if not token or app_id is None or relay.reply_id is None:
             return False
         await self.relays.forget_token(relay.relay_id)
-        if self.bot.now_seconds() - relay.created_at > INTERACTION_TOKEN_LIFE:
+        if self.services.now_seconds() - relay.created_at > INTERACTION_TOKEN_LIFE:
             return False
         webhook = discord.Webhook.partial(app_id, token, client=self.bot)
         kwargs = {"view": view} if view is not None else {}

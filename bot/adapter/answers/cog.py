@@ -43,6 +43,7 @@ class AnswersCog(commands.Cog, name="Answers"):
 
     def __init__(self, bot: DiscussionBot, services: Services) -> None:
         self.bot = bot
+        self.services = services
         self.store = services.stores.participation
         self.writer = services.writer
         self.recorder = AnswerRecorder(
@@ -54,12 +55,12 @@ class AnswersCog(commands.Cog, name="Answers"):
         )
         self.backfill_runner = ThreadBackfill(bot, self.recorder, self.writer)
         self.reactions = ReactionRecovery(
-            bot, self.store, self.writer, bot.now_seconds, bot.settings.retention_days
+            bot, self.store, self.writer, services.now_seconds, services.settings.retention_days
         )
         self.tracking = PromptTracking(
-            bot, bot.clock, self.store, self.recorder, self.backfill_runner, self.reactions
+            bot, services.clock, self.store, self.recorder, self.backfill_runner, self.reactions
         )
-        self.removals = ReactionsAndDeletions(bot, self.recorder, self.writer, bot.now_seconds)
+        self.removals = ReactionsAndDeletions(bot, self.recorder, self.writer, services.now_seconds)
         self.backfill_task: asyncio.Task | None = None
 
     @property
@@ -82,7 +83,9 @@ class AnswersCog(commands.Cog, name="Answers"):
 
     async def cog_load(self) -> None:
         await self.recorder.load()
-        guilds = {p.guild_id for p in self.index} | {g.guild_id for g in self.bot.settings.guilds}
+        guilds = {p.guild_id for p in self.index} | {
+            g.guild_id for g in self.services.settings.guilds
+        }
         for guild_id in guilds:  # opt-outs read now: answers are then queued without waiting
             await self.store.opted_out_members(guild_id)
         log.info("watching %d open prompt posts", len(self.index))
@@ -102,11 +105,11 @@ class AnswersCog(commands.Cog, name="Answers"):
             isinstance(channel, discord.Thread)
             and me is not None
             and channel.owner_id == me.id
-            and self.bot.clock() - discord.utils.snowflake_time(channel.id) <= LATE_ANNOUNCE
+            and self.services.clock() - discord.utils.snowflake_time(channel.id) <= LATE_ANNOUNCE
         )
 
     def _open_since(self) -> int:
-        return self.bot.now_seconds() - OPEN_DAYS * 86400
+        return self.services.now_seconds() - OPEN_DAYS * 86400
 
     # --- answers: the message gate ---------------------------------------------------------
 
