@@ -77,6 +77,7 @@ class Topics(commands.Cog):
         self.bot = bot
         self.services = services
         self.service: PostingService = services.posting
+        self.controls = services.controls
         self.suggestions = services.suggestions
         self.facilitation = services.facilitation
 
@@ -113,7 +114,7 @@ class Topics(commands.Cog):
         guild_id, channel_id = self.target(interaction, channel)
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
-            outcome = await self.service.post_now(
+            outcome = await self.controls.post_now(
                 guild_id,
                 channel_id,
                 theme_id=theme,
@@ -161,7 +162,7 @@ class Topics(commands.Cog):
     ) -> None:
         guild_id, channel_id = self.target(interaction, channel)
         try:
-            plan = await self.service.upcoming(guild_id, channel_id, self.services.clock(), count)
+            plan = await self.controls.upcoming(guild_id, channel_id, self.services.clock(), count)
             paused = await self.service.store.channels.is_paused(channel_id)
         except PostingError as exc:
             await self.reply(interaction, str(exc))
@@ -179,7 +180,7 @@ class Topics(commands.Cog):
     ) -> None:
         guild_id, channel_id = self.target(interaction, channel)
         try:
-            pending = await self.service.skip(guild_id, channel_id, self.services.clock())
+            pending = await self.controls.skip(guild_id, channel_id, self.services.clock())
         except PostingError as exc:
             await self.reply(interaction, str(exc))
             return
@@ -208,7 +209,7 @@ class Topics(commands.Cog):
         paused: bool,
     ) -> None:
         guild_id, channel_id = self.target(interaction, channel)
-        change = self.service.pause if paused else self.service.resume
+        change = self.controls.pause if paused else self.controls.resume
         try:
             await change(guild_id, channel_id, self.services.clock())
         except PostingError as exc:
@@ -220,7 +221,7 @@ class Topics(commands.Cog):
     @topic.command(name="reload", description="Read the prompt files again")
     async def reload(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)  # a large file takes time
-        problems, library = await self.service.reload()
+        problems, library = await self.controls.reload()
         if problems:
             text = without_host_paths("\n".join(map(str, problems)), self.services.settings)
             await self.reply(
@@ -236,7 +237,9 @@ class Topics(commands.Cog):
 
     @topic.command(name="schedule", description="Each channel's schedule and next times")
     async def schedule(self, interaction: discord.Interaction) -> None:
-        summaries = await self.service.schedule_summary(self.services.clock(), interaction.guild_id)
+        summaries = await self.controls.schedule_summary(
+            self.services.clock(), interaction.guild_id
+        )
         lines = []
         for s in summaries:
             state = "paused" if s.paused else ", ".join(when(t) for t in s.next_slots)

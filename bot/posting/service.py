@@ -9,7 +9,7 @@ a prompt is chosen, so it consumes no prompt). ``next_wake(now)`` is when to run
 
 The service is composed of small parts, each handed what it needs: ``Delivery`` (publishing a
 claim with retries, recording its outcome), ``Recovery`` (claims a crash interrupted),
-``ModeratorControls`` (the ``/topic`` requests, which the service passes on), ``LibraryWatch``
+``ModeratorControls`` (the ``/topic`` requests, reached as ``service.controls``), ``LibraryWatch``
 (the prompt files), over the ``PostingStores`` it is given.
 """
 
@@ -30,7 +30,7 @@ from bot.posting.notices import ModNotices
 from bot.posting.pacing import ATTEMPT_TIMEOUT, STALE_AFTER, Pacing, ts
 from bot.posting.ports import PostingStores
 from bot.posting.recovery import Recovery, log_missed
-from bot.posting.rotation import PlannedPost, choose_next, pool_for
+from bot.posting.rotation import choose_next, pool_for
 from bot.posting.types import (
     ChannelSummary,
     LibrarySource,
@@ -42,7 +42,7 @@ from bot.posting.types import (
     Published,
     Publisher,
 )
-from bot.prompts.model import Library, Prompt
+from bot.prompts.model import Prompt
 from bot.schedule.cron import latest_slot, next_slot
 
 log = logging.getLogger(__name__)
@@ -138,52 +138,6 @@ class PostingService:
     def channels(self) -> list[tuple[GuildConfig, ChannelConfig]]:
         """Every configured channel with its guild."""
         return self.directory.all()
-
-    # --- moderators' requests (``ModeratorControls``) ----------------------------------------
-
-    def find_channel(self, guild_id: int, channel_id: int) -> tuple[GuildConfig, ChannelConfig]:
-        return self.controls.find_channel(guild_id, channel_id)
-
-    async def post_now(
-        self,
-        guild_id: int,
-        channel_id: int,
-        *,
-        theme_id: str | None = None,
-        prompt_id: str | None = None,
-        now: datetime,
-        sensitive: bool = False,
-    ) -> Outcome:
-        return await self.controls.post_now(
-            guild_id,
-            channel_id,
-            theme_id=theme_id,
-            prompt_id=prompt_id,
-            now=now,
-            sensitive=sensitive,
-        )
-
-    async def skip(self, guild_id: int, channel_id: int, now: datetime) -> int:
-        return await self.controls.skip(guild_id, channel_id, now)
-
-    async def pause(self, guild_id: int, channel_id: int, now: datetime) -> None:
-        await self.controls.pause(guild_id, channel_id, now)
-
-    async def resume(self, guild_id: int, channel_id: int, now: datetime) -> None:
-        await self.controls.resume(guild_id, channel_id, now)
-
-    async def upcoming(
-        self, guild_id: int, channel_id: int, now: datetime, count: int
-    ) -> list[PlannedPost]:
-        return await self.controls.upcoming(guild_id, channel_id, now, count)
-
-    async def schedule_summary(
-        self, now: datetime, guild_id: int | None = None, count: int = 3
-    ) -> list[ChannelSummary]:
-        return await self.controls.schedule_summary(now, guild_id, count)
-
-    async def reload(self) -> tuple[list, Library]:
-        return await self.controls.reload()
 
     # --- one channel -------------------------------------------------------------------------
 

@@ -83,7 +83,7 @@ async def test_two_interrupted_posts_and_a_completed_one_of_one_prompt_each_get_
         await half_done.send(FOLLOWUPS[0])
         # A third post of grief-1, completed and recorded: the newest message in the channel.
         clock.now = SLOT + timedelta(seconds=5)
-        done = await cog.service.post_now(GUILD, A, prompt_id="grief-1", now=clock.now)
+        done = await bot.services.controls.post_now(GUILD, A, prompt_id="grief-1", now=clock.now)
         sends_before = len(fd.requests_to("POST", SEND_A))
 
         clock.now = SLOT + timedelta(seconds=STALE_AFTER + 60)

@@ -170,10 +170,10 @@ async def test_a_year_down_with_a_slot_every_minute_is_counted_up_to_a_cap(tmp_p
 
 async def test_pause_skips_slots_until_resumed(world):
     service = await world.service()
-    await service.pause(GUILD, A, SLOT)
+    await service.controls.pause(GUILD, A, SLOT)
     [paused] = await service.tick(SLOT)
     assert (paused.status, paused.reason) == ("skipped", "paused")
-    await service.resume(GUILD, A, SLOT)
+    await service.controls.resume(GUILD, A, SLOT)
     [posted] = await service.tick(SLOT + timedelta(days=1))
     assert posted.status == "posted"
     assert len(world.publisher.published) == 1
@@ -181,8 +181,10 @@ async def test_pause_skips_slots_until_resumed(world):
 
 async def test_skip_takes_the_next_slot_without_using_a_prompt(world):
     service = await world.service()
-    first_choice = (await service.upcoming(GUILD, A, SLOT - timedelta(hours=1), 1))[0].prompt
-    assert await service.skip(GUILD, A, SLOT) == 1
+    first_choice = (await service.controls.upcoming(GUILD, A, SLOT - timedelta(hours=1), 1))[
+        0
+    ].prompt
+    assert await service.controls.skip(GUILD, A, SLOT) == 1
     [skipped] = await service.tick(SLOT)
     [posted] = await service.tick(SLOT + timedelta(days=1))
     assert (skipped.status, skipped.reason) == ("skipped", "skip requested")
@@ -290,8 +292,10 @@ async def test_broken_prompt_edit_keeps_library_and_reports_once(world):
 
 async def test_post_now_with_theme_and_prompt_filters_and_clear_errors(world):
     service = await world.service()
-    by_theme = await service.post_now(GUILD, A, theme_id="joy", now=SLOT)
-    by_prompt = await service.post_now(GUILD, A, prompt_id=" grief-3 ", now=SLOT)  # pasted id
+    by_theme = await service.controls.post_now(GUILD, A, theme_id="joy", now=SLOT)
+    by_prompt = await service.controls.post_now(
+        GUILD, A, prompt_id=" grief-3 ", now=SLOT
+    )  # pasted id
     assert (by_theme.prompt_id, by_prompt.prompt_id) == ("joy-1", "grief-3")
     for kwargs, text in [
         ({"theme_id": "nope"}, "no theme `nope`"),
@@ -299,9 +303,9 @@ async def test_post_now_with_theme_and_prompt_filters_and_clear_errors(world):
         ({"theme_id": "joy", "prompt_id": "grief-1"}, "belongs to theme `grief`"),
     ]:
         with pytest.raises(PostingError, match=text):
-            await service.post_now(GUILD, A, now=SLOT, **kwargs)
+            await service.controls.post_now(GUILD, A, now=SLOT, **kwargs)
     with pytest.raises(PostingError, match="not a discussion channel"):
-        await service.post_now(GUILD, 999, now=SLOT)
+        await service.controls.post_now(GUILD, 999, now=SLOT)
     # Posted by hand, they count for the rotation: the schedule moves on to the others.
     [scheduled] = await service.tick(SLOT)
     assert scheduled.prompt_id not in ("joy-1", "grief-3")
@@ -313,17 +317,17 @@ async def test_disabled_prompt_is_refused(tmp_path):
     world.holder.reload()
     service = await world.service()
     with pytest.raises(PostingError, match="disabled"):
-        await service.post_now(GUILD, A, prompt_id="joy-2", now=SLOT)
+        await service.controls.post_now(GUILD, A, prompt_id="joy-2", now=SLOT)
     await world.close()
 
 
 async def test_upcoming_and_schedule_summary(world):
     service = await world.service()
-    await service.skip(GUILD, A, SLOT)
-    plan = await service.upcoming(GUILD, A, SLOT - timedelta(hours=1), 3)
+    await service.controls.skip(GUILD, A, SLOT)
+    plan = await service.controls.upcoming(GUILD, A, SLOT - timedelta(hours=1), 3)
     assert [p.slot for p in plan] == [SLOT + timedelta(days=d) for d in range(3)]
     assert plan[0].skipped and [p.prompt.id for p in plan[1:]] == ["grief-1", "joy-1"]
-    [summary] = await service.schedule_summary(SLOT, count=2)
+    [summary] = await service.controls.schedule_summary(SLOT, count=2)
     assert summary.pending_skips == 1 and not summary.paused
     assert summary.next_slots == [SLOT + timedelta(days=1), SLOT + timedelta(days=2)]
 
@@ -399,7 +403,7 @@ async def test_claim_lost_after_the_window_fails_with_a_notice_to_moderators(wor
 async def test_interrupted_claim_in_a_paused_channel_is_not_posted_on_recovery(world):
     crashed = await world.service()
     post_id = await interrupted(crashed)
-    await crashed.pause(GUILD, A, SLOT)
+    await crashed.controls.pause(GUILD, A, SLOT)
     restarted = await world.service()
     [outcome] = await restarted.tick(SLOT + timedelta(seconds=STALE_AFTER + 60))
     assert (outcome.status, outcome.post_id, outcome.reason) == ("skipped", post_id, "paused")
@@ -545,7 +549,7 @@ async def test_a_claim_left_unresolved_counts_as_used_so_no_question_shows_twice
 ):
     world = World(tmp_path, channel(A, "* * * * *"))
     crashed = await world.service()
-    first = (await crashed.upcoming(GUILD, A, SLOT - timedelta(minutes=1), 1))[0].prompt
+    first = (await crashed.controls.upcoming(GUILD, A, SLOT - timedelta(minutes=1), 1))[0].prompt
     post_id = await interrupted(crashed, first.id, first.theme_id)
     world.publisher.messages.append((A, first.id, 999, post_id))  # sent; then the crash
 
