@@ -1,4 +1,5 @@
-"""Errors that point at a place in a file, printed as ``path:line: message``."""
+"""Errors that point at a place in a file, printed as ``path:line: message``; and the one base of
+the features' refusals, whose message is for the member who asked."""
 
 from __future__ import annotations
 
@@ -25,6 +26,11 @@ class InputError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class Refusal(Exception):
+    """A request that cannot be done (a moderator's, a member's): ``str(exc)`` says why, in
+    words for the member who asked. The adapter answers every one of them in one place."""
 
 
 NAME_MAX = 255  # bytes in one file or folder name, on every common filesystem

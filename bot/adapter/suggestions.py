@@ -19,7 +19,7 @@ from bot.adapter.context import services_of
 from bot.adapter.review import ReviewButton, card
 from bot.adapter.tree import matching_themes
 from bot.adapter.ui_errors import BotModal, BotView
-from bot.suggestions.types import Limits, Suggestion, SuggestionError
+from bot.suggestions.types import Limits, Suggestion
 
 if TYPE_CHECKING:
     from bot.adapter.client import DiscussionBot
@@ -159,20 +159,16 @@ class Suggestions(commands.Cog):
     ) -> None:
         config = self.services.settings.guild(interaction.guild_id)
         limits = Limits(config.max_pending_suggestions, config.max_suggestions_per_day)
-        try:
-            suggestion = await self.service.suggest(
-                interaction.guild_id,
-                interaction.user.id,
-                question,
-                theme=modal.theme,
-                note=note,
-                credit_name=interaction.user.display_name if modal.credit else None,
-                limits=limits,
-                now=self.services.now_seconds(),
-            )
-        except SuggestionError as exc:
-            await interaction.response.send_message(str(exc), ephemeral=True)
-            return
+        suggestion = await self.service.suggest(  # a refusal is answered by the form's handler
+            interaction.guild_id,
+            interaction.user.id,
+            question,
+            theme=modal.theme,
+            note=note,
+            credit_name=interaction.user.display_name if modal.credit else None,
+            limits=limits,
+            now=self.services.now_seconds(),
+        )
         await interaction.response.send_message(
             "Thank you! Your suggestion is waiting for the moderators; see it in /suggest mine.",
             ephemeral=True,

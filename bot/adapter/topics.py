@@ -21,7 +21,7 @@ from bot.adapter.review import start_review
 from bot.adapter.tree import CHOICES_MAX, bounded, matching_themes, send_private
 from bot.facilitation.types import NUDGE, PendingThread
 from bot.posting.rotation import PlannedPost
-from bot.posting.service import PostingError, PostingService
+from bot.posting.service import PostingService
 
 if TYPE_CHECKING:
     from bot.adapter.client import DiscussionBot
@@ -113,18 +113,14 @@ class Topics(commands.Cog):
     ) -> None:
         guild_id, channel_id = self.target(interaction, channel)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        try:
-            outcome = await self.controls.post_now(
-                guild_id,
-                channel_id,
-                theme_id=theme,
-                prompt_id=prompt,
-                now=self.services.clock(),
-                sensitive=sensitive,
-            )
-        except PostingError as exc:
-            await self.reply(interaction, str(exc))
-            return
+        outcome = await self.controls.post_now(
+            guild_id,
+            channel_id,
+            theme_id=theme,
+            prompt_id=prompt,
+            now=self.services.clock(),
+            sensitive=sensitive,
+        )
         if outcome.status == "posted":
             link = message_link(
                 self.services.settings.api_base, guild_id, channel_id, outcome.message_id
@@ -161,12 +157,8 @@ class Topics(commands.Cog):
         channel: discord.TextChannel | None = None,
     ) -> None:
         guild_id, channel_id = self.target(interaction, channel)
-        try:
-            plan = await self.controls.upcoming(guild_id, channel_id, self.services.clock(), count)
-            paused = await self.service.store.channels.is_paused(channel_id)
-        except PostingError as exc:
-            await self.reply(interaction, str(exc))
-            return
+        plan = await self.controls.upcoming(guild_id, channel_id, self.services.clock(), count)
+        paused = await self.service.store.channels.is_paused(channel_id)
         head = f"Next in <#{channel_id}>" + (
             " (paused: nothing posts until resumed)" if paused else ""
         )
@@ -179,11 +171,7 @@ class Topics(commands.Cog):
         self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
     ) -> None:
         guild_id, channel_id = self.target(interaction, channel)
-        try:
-            pending = await self.controls.skip(guild_id, channel_id, self.services.clock())
-        except PostingError as exc:
-            await self.reply(interaction, str(exc))
-            return
+        pending = await self.controls.skip(guild_id, channel_id, self.services.clock())
         await self.reply(
             interaction, f"<#{channel_id}>: {pending} upcoming post(s) will be skipped."
         )
@@ -210,11 +198,7 @@ class Topics(commands.Cog):
     ) -> None:
         guild_id, channel_id = self.target(interaction, channel)
         change = self.controls.pause if paused else self.controls.resume
-        try:
-            await change(guild_id, channel_id, self.services.clock())
-        except PostingError as exc:
-            await self.reply(interaction, str(exc))
-            return
+        await change(guild_id, channel_id, self.services.clock())
         state = "paused: no scheduled posts until resumed" if paused else "resumed"
         await self.reply(interaction, f"<#{channel_id}> {state}.")
 

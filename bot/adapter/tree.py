@@ -11,6 +11,7 @@ from discord import app_commands
 from discord.enums import AppCommandOptionType
 
 from bot.adapter.acknowledge import acknowledged_elsewhere
+from bot.errors import Refusal
 from bot.prompts.model import Library
 
 log = logging.getLogger(__name__)
@@ -73,6 +74,9 @@ def user_message(error: app_commands.AppCommandError) -> str | None:
     """What to tell the user for an expected refusal; None for an unexpected error."""
     if isinstance(error, OptionOutOfRange):
         return str(error)
+    refusal = getattr(error, "original", None)
+    if isinstance(refusal, Refusal):  # a feature said no; its message says why
+        return str(refusal)
     if isinstance(error, app_commands.NoPrivateMessage):
         return SERVER_ONLY
     if isinstance(error, app_commands.CommandOnCooldown):

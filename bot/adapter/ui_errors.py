@@ -18,6 +18,7 @@ import discord
 
 from bot.adapter.acknowledge import acknowledged_elsewhere
 from bot.adapter.tree import UNEXPECTED, reply_privately, stopping
+from bot.errors import Refusal
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,10 @@ async def interaction_failed(interaction: discord.Interaction, error: Exception,
         return
     if acknowledged_elsewhere(error):  # another process of the bot answered it first
         log.info("%s was answered by another process", what)
+        return
+    if isinstance(error, Refusal):  # a feature said no; its message says why
+        log.info("%s refused for user %s: %s", what, interaction.user.id, error)
+        await reply_privately(interaction, str(error))
         return
     log.error(
         "%s failed (guild %s, channel %s, user %s)",

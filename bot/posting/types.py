@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.config.settings import ChannelConfig, GuildConfig
+from bot.errors import Refusal
 from bot.prompts.model import Library, Prompt
 
 log = logging.getLogger(__name__)
@@ -23,7 +24,7 @@ class PostUnavailable(Exception):
     """Discord could not be reached or failed on its side: worth retrying a little later."""
 
 
-class PostingError(Exception):
+class PostingError(Refusal):
     """A moderator asked for something that cannot be done; the message says why."""
 
 

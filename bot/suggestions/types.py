@@ -8,6 +8,7 @@ import logging
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.errors import Refusal
 from bot.prompts.model import Prompt
 
 log = logging.getLogger(__name__)
@@ -25,7 +26,7 @@ SUGGESTION, DRAFT = "s", "d"
 STALE_CLAIM = 300  # seconds after which a decision that never finished can be taken again
 
 
-class SuggestionError(Exception):
+class SuggestionError(Refusal):
     """The member's or moderator's request cannot be done; the message says why."""
 
 
