@@ -39,6 +39,6 @@ class ReportRecords(Protocol):
 
     async def scheduled_posts(self, channel_id: int) -> list[int]: ...
 
-    async def export_rows(
+    def export_rows(
         self, guild_id: int, since: int, batch: int = 2000
     ) -> AsyncIterator[Sequence[Sequence]]: ...

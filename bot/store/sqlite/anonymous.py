@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from bot.anonymity.types import UNLINKED, AnonymousAnswer, PostTarget
-from bot.store.sqlite.queries import Queries
+from bot.store.sqlite.queries import Queries, Record
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +20,7 @@ _ANSWER = (
 )
 
 
-def _answer(row: tuple) -> AnonymousAnswer:
+def _answer(row: Record) -> AnonymousAnswer:
     m, g, p, c, member, counted, at, length = row
     return AnonymousAnswer(m, g, p, c, member, bool(counted), at, length)
 
@@ -78,12 +78,11 @@ class AnonymousStore(Queries):
 
     async def recent_count(self, guild_id: int, member_id: int, since: int) -> int:
         """The member's anonymous answers in a server after ``since`` (the rate limit)."""
-        row = await self._one(
+        return await self._scalar(
             "SELECT count(*) FROM anonymous_answers"
             " WHERE guild_id = ? AND member_id = ? AND created_at > ?",
             (guild_id, member_id, since),
         )
-        return row[0]
 
     async def member_answers(self, guild_id: int, member_id: int) -> list[AnonymousAnswer]:
         rows = await self._all(

@@ -52,7 +52,10 @@ class FacilitationStore(Queries):
             sql += " AND p.id IN (SELECT value FROM json_each(?))"
             params.append(json.dumps(list(post_ids)))
         rows = await self._all(sql + " ORDER BY p.id", tuple(params))
-        return [OpenThread(*r[:7], r[7] or None, bool(r[8])) for r in rows]
+        return [
+            OpenThread(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7] or None, bool(r[8]))
+            for r in rows
+        ]
 
     async def steps(self, post_ids: Iterable[int]) -> dict[int, list[Step]]:
         """Each post's steps, in order."""

@@ -201,7 +201,8 @@ class ParticipationStore(Queries):
 
     async def cursors(self) -> dict[int, int]:
         """Every post's read cursor: the newest answer message seen in it (backfill after it)."""
-        return dict(await self._all("SELECT post_id, message_id FROM post_cursor"))
+        rows = await self._all("SELECT post_id, message_id FROM post_cursor")
+        return {post_id: message_id for post_id, message_id in rows}
 
     async def posted_prompt(
         self, *, post_id: int | None = None, message_id: int | None = None

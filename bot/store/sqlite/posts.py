@@ -24,10 +24,8 @@ from __future__ import annotations
 
 import logging
 
-import aiosqlite
-
 from bot.posting.types import HistoryEntry, PostRecord
-from bot.store.sqlite.queries import Queries
+from bot.store.sqlite.queries import Queries, Record
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +35,7 @@ POST_COLUMNS = (
 )
 
 
-def post_record(row: aiosqlite.Row) -> PostRecord:
+def post_record(row: Record) -> PostRecord:
     """A row selected with ``POST_COLUMNS`` as a record."""
     return PostRecord(*row)
 
@@ -64,6 +62,8 @@ class PostStore(Queries):
             " VALUES (?, ?, NULL, 'manual', 'claimed', ?)",
             (guild_id, channel_id, now),
         ) as cur:
+            if cur.lastrowid is None:
+                raise RuntimeError("the claim was not inserted")
             return cur.lastrowid
 
     async def mark_sensitive(self, post_id: int) -> None:
@@ -163,8 +163,7 @@ class PostStore(Queries):
 
     async def last_slot(self, channel_id: int) -> int | None:
         """The latest slot claimed in the channel (None: none yet)."""
-        row = await self._one("SELECT MAX(slot) FROM posts WHERE channel_id = ?", (channel_id,))
-        return row[0]
+        return await self._scalar("SELECT MAX(slot) FROM posts WHERE channel_id = ?", (channel_id,))
 
     async def posted_since(self, since: int) -> list[PostRecord]:
         """Prompts posted at or after ``since`` (Unix seconds) with a thread, oldest first."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 
 from bot.anonymity.types import AnonymousAnswer, PendingRelay
-from bot.store.sqlite.queries import Queries
+from bot.store.sqlite.queries import Queries, Record
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ _PENDING = (
 )
 
 
-def _pending(row: tuple) -> PendingRelay:
+def _pending(row: Record) -> PendingRelay:
     return PendingRelay(*row)
 
 
@@ -32,12 +32,11 @@ class RelayStore(Queries):
         """The member's finished relays in a server after ``since`` (posted, deleted or not).
         Unfinished ones count only when a relay is reserved: the member may be sending one of
         them again."""
-        row = await self._one(
+        return await self._scalar(
             "SELECT count(*) FROM anonymous_relays"
             " WHERE guild_id = ? AND member_id = ? AND created_at > ? AND state = 'done'",
             (guild_id, member_id, since),
         )
-        return row[0]
 
     async def expire(self, since: int) -> int:
         """Finished relays older than ``since`` no longer count toward the limit: deleted."""
@@ -67,6 +66,8 @@ class RelayStore(Queries):
                 return None
             relay_id = cur.lastrowid
         row = await self._one(_PENDING + " AND id = ?", (relay_id,))
+        if row is None:
+            raise RuntimeError(f"relay {relay_id} was reserved but cannot be read back")
         return _pending(row)
 
     async def pending_of(self, guild_id: int, member_id: int, post_id: int) -> list[PendingRelay]:

@@ -125,7 +125,10 @@ class ReportsStore(Queries):
 
     async def _totals(self, sql: str, params: dict | tuple) -> tuple:
         """The one row of an aggregate query."""
-        return tuple(await self._one(sql, params))
+        row = await self._one(sql, params)
+        if row is None:
+            raise RuntimeError("an aggregate query returned no row")
+        return tuple(row)
 
     async def kind_totals(self, guild_id: int, since: int, now: int) -> tuple[int, int]:
         """(answers, reactions) created in the window: whole UTC days from the day totals, the
@@ -169,9 +172,11 @@ class ReportsStore(Queries):
     ) -> list[MemberRow]:
         """Each of a member's participation rows with its post's channel and kind; their
         anonymous answers too only with ``include_anonymous`` (the member's own view)."""
+        params: tuple[int, ...]
         sql, params = _MEMBER, (guild_id, member_id)
-        if include_anonymous:
-            sql, params = sql + _MEMBER_ANONYMOUS, params * 2
+        if include_anonymous:  # the member's rows, then their anonymous answers
+            params = (guild_id, member_id, guild_id, member_id)
+            sql = sql + _MEMBER_ANONYMOUS
         return [MemberRow(*row) for row in await self._all(sql, params)]
 
     async def anonymous_answers(self, guild_id: int, since: int, now: int) -> int:
@@ -200,4 +205,4 @@ class ReportsStore(Queries):
         (anonymous,) = await self._totals(f"SELECT EXISTS (SELECT 1 {_ANONYMOUS})", params)
         async with self.db.execute(_EXPORT_WITH_ANONYMOUS if anonymous else _EXPORT, params) as cur:
             while rows := await cur.fetchmany(batch):
-                yield rows
+                yield list(rows)

@@ -44,7 +44,8 @@ async def checkpoint(db: aiosqlite.Connection) -> bool:
     another process kept it busy through every try (logged)."""
     for _ in range(CHECKPOINT_TRIES):
         async with db.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cur:
-            busy, _frames, _done = await cur.fetchone()
+            row = await cur.fetchone()
+        busy = row is None or row[0]
         if not busy:
             return True
         await asyncio.sleep(CHECKPOINT_PAUSE)
@@ -89,8 +90,8 @@ async def _still_stored(db: aiosqlite.Connection, member_id: int) -> bool:
         if table in tables:
             sql = f"SELECT EXISTS (SELECT 1 FROM {table} WHERE {column} = ?)"
             async with db.execute(sql, (member_id,)) as cur:
-                (found,) = await cur.fetchone()
-            if found:
+                row = await cur.fetchone()
+            if row is None or row[0]:  # found (or not known: rebuild to be sure)
                 return True
     return False
 

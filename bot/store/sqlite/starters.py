@@ -72,9 +72,8 @@ class StarterStore(Queries):
 
     async def count(self, guild_id: int, since: int, now: int) -> int:
         """Starters asked for in the guild in ``[since, now]`` ("Another one" not counted)."""
-        row = await self._one(
+        return await self._scalar(
             "SELECT count(*) FROM starters WHERE guild_id = ? AND replaces IS NULL"
             " AND started_at BETWEEN ? AND ?",
             (guild_id, since, now),
         )
-        return row[0]

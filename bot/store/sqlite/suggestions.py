@@ -10,9 +10,7 @@ from __future__ import annotations
 import json
 import logging
 
-import aiosqlite
-
-from bot.store.sqlite.queries import Queries
+from bot.store.sqlite.queries import Queries, Record
 from bot.suggestions.types import DECIDING, PENDING, STALE_CLAIM, WITHDRAWN, Limits, Suggestion
 
 log = logging.getLogger(__name__)
@@ -167,7 +165,7 @@ class SuggestionStore(Queries):
         await self._write("DELETE FROM draft_decisions WHERE prompt_id = ?", (prompt_id,))
 
 
-def _suggestion(row: aiosqlite.Row) -> Suggestion:
+def _suggestion(row: Record) -> Suggestion:
     return Suggestion(
         id=row["id"],
         guild_id=row["guild_id"],
