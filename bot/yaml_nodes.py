@@ -8,7 +8,6 @@ config, prompt files, theme overrides) goes through this one reader and its word
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -18,8 +17,6 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bot.errors import Problem
-
-log = logging.getLogger(__name__)
 
 # libyaml's parser (C) where PyYAML was built with it: about ten times faster on large files.
 # Its marks carry the same 0-based lines; a character it refuses is located with the Python

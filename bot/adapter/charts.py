@@ -5,7 +5,6 @@ the PNG attached with its alt text as Discord's attachment description."""
 from __future__ import annotations
 
 import io
-import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -18,8 +17,6 @@ from bot.charts.types import DEFAULT_DAYS, MAX_DAYS, Chart, ChartKind
 if TYPE_CHECKING:
     from bot.app import Services
     from bot.config.settings import GuildConfig
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)

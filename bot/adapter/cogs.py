@@ -7,7 +7,6 @@ A feature module exposes ``COGS``: a list of factories ``factory(bot, services) 
 from __future__ import annotations
 
 import importlib
-import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -15,8 +14,6 @@ from discord.ext import commands
 
 if TYPE_CHECKING:
     from bot.app import Services
-
-log = logging.getLogger(__name__)
 
 CogFactory = Callable[[commands.Bot, "Services"], commands.Cog]
 

@@ -7,7 +7,6 @@ a restart (the member and the starter are in its custom id)."""
 
 from __future__ import annotations
 
-import logging
 import re
 from typing import TYPE_CHECKING
 
@@ -24,8 +23,6 @@ from bot.starters.service import StarterService
 if TYPE_CHECKING:
     from bot.adapter.client import DiscussionBot
     from bot.app import Services
-
-log = logging.getLogger(__name__)
 
 COG_NAME = "Starters"
 AGAIN_LABEL = "Another one"

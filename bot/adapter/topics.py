@@ -5,7 +5,6 @@ thread belongs to)."""
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -26,8 +25,6 @@ from bot.posting.service import PostingService
 if TYPE_CHECKING:
     from bot.adapter.client import DiscussionBot
     from bot.app import Services
-
-log = logging.getLogger(__name__)
 
 MESSAGE_MAX = 1900
 

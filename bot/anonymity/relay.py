@@ -8,10 +8,7 @@ already posted. The text itself is never stored. Pure."""
 from __future__ import annotations
 
 import hashlib
-import logging
 import secrets
-
-log = logging.getLogger(__name__)
 
 # A relay not finished after this long, and not being sent by this process, is looked for in its
 # thread and linked if found (a relay pending when this process started is looked for at once):

@@ -3,8 +3,6 @@ shows and its main figures, in words, with no member named."""
 
 from __future__ import annotations
 
-import logging
-
 from bot.charts.types import (
     FIRST_ANSWER_HOURS,
     MIN_ACTIVITY,
@@ -14,8 +12,6 @@ from bot.charts.types import (
     ThemesData,
     TimesData,
 )
-
-log = logging.getLogger(__name__)
 
 MAX_ALT_TEXT = 1024  # Discord's limit for an attachment description
 THEMES_NAMED = 5

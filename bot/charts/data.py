@@ -9,7 +9,6 @@ rankings or the heatmap), and an erased member's records are gone from every fig
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -30,8 +29,6 @@ from bot.participation.rules import rank_by_answers_per_post
 from bot.participation.types import ANSWER, REACTION
 from bot.reports.ports import ReportRecords
 from bot.schedule.cron import slots_between
-
-log = logging.getLogger(__name__)
 
 HOUR = 3600
 

@@ -10,7 +10,6 @@ colour-blindness too.
 from __future__ import annotations
 
 import io
-import logging
 from typing import TYPE_CHECKING
 
 from bot.charts.alt_text import TITLES, busiest_line, not_enough_text, plural
@@ -21,8 +20,6 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from bot.participation.types import Ranked
-
-log = logging.getLogger(__name__)
 
 BACKGROUND = "#FFFFFF"
 EDGE = "#B8BEC6"

@@ -3,12 +3,8 @@ commands call it directly; the bot runs it in a worker process, see ``worker``).
 
 from __future__ import annotations
 
-import logging
-
 from bot.charts.alt_text import alt_text
 from bot.charts.types import MIN_ACTIVITY, Chart, ChartData
-
-log = logging.getLogger(__name__)
 
 
 def enough_activity(data: ChartData) -> bool:

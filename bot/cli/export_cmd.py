@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import io
-import logging
 import os
 import sys
 import tempfile
@@ -25,8 +24,6 @@ from bot.config.database import Database
 from bot.config.settings import Settings
 from bot.reports.export import export_csv
 from bot.store import database_errors
-
-log = logging.getLogger(__name__)
 
 PROGRESS_EVERY = 100_000
 STDOUT = "-"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import textwrap
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -23,8 +22,6 @@ from bot.posting.types import HistoryEntry
 from bot.prompts.model import Library
 from bot.schedule.cron import slots_between
 from bot.store import database_errors, database_exists
-
-log = logging.getLogger(__name__)
 
 QUESTION_WIDTH = 70
 

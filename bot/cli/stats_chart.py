@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import os
 import tempfile
 import time
@@ -26,8 +25,6 @@ from bot.config.database import Database
 from bot.config.settings import Settings
 from bot.errors import InputError, Problem
 from bot.store import database_errors
-
-log = logging.getLogger(__name__)
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
-import logging
 
 from bot.app import app_for
 from bot.cli.database_args import add_db_arguments, database_setting, window
@@ -13,8 +12,6 @@ from bot.config.settings import Settings
 from bot.reports.builders import server_report
 from bot.reports.types import ServerReport
 from bot.store import database_errors
-
-log = logging.getLogger(__name__)
 
 
 def register(sub: argparse._SubParsersAction) -> None:

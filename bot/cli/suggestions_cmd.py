@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import time
 from pathlib import Path
 
@@ -19,8 +18,6 @@ from bot.prompts.loader import LibraryHolder
 from bot.store import database_exists
 from bot.suggestions.service import SuggestionService
 from bot.suggestions.types import SUGGESTION, SuggestionError
-
-log = logging.getLogger(__name__)
 
 SHELL = 0  # who decided: an admin in the shell, not a Discord member
 

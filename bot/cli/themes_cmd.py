@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 from pathlib import Path
 
 from bot.cli.output import emit
 from bot.themes.extract import find_themes, theme_json
 from bot.themes.types import Theme
-
-log = logging.getLogger(__name__)
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -8,7 +8,6 @@ anyone.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from yaml.nodes import Node
@@ -16,8 +15,6 @@ from yaml.nodes import Node
 from bot.config.values import ConfigValues
 from bot.prompts.schema import MENTION
 from bot.yaml_nodes import NodeReader
-
-log = logging.getLogger(__name__)
 
 CARE_KEYS = (
     "anonymous_answers",

@@ -4,7 +4,6 @@ answers (``welcome_first_answer``, ``welcome_emoji``)."""
 
 from __future__ import annotations
 
-import logging
 import re
 from typing import Any
 
@@ -13,8 +12,6 @@ from yaml.nodes import Node
 from bot.config.model import ChannelConfig, GuildConfig
 from bot.config.values import ConfigValues
 from bot.yaml_nodes import NodeReader
-
-log = logging.getLogger(__name__)
 
 CHANNEL_FACILITATION_KEYS = (
     "followups",

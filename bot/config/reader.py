@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +19,6 @@ from bot.config.schedule_values import ScheduleValues
 from bot.config.values import ConfigValues
 from bot.errors import Problem
 from bot.yaml_nodes import NodeReader
-
-log = logging.getLogger(__name__)
 
 _TOP_KEYS = (
     "database",

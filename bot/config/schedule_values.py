@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -12,8 +11,6 @@ from yaml.nodes import Node
 
 from bot.config.values import is_ascii_number
 from bot.yaml_nodes import NodeReader
-
-log = logging.getLogger(__name__)
 
 _DURATION = re.compile(r"(\d+h)?\s*(\d+m)?\s*(\d+s)?")
 

@@ -7,7 +7,6 @@ The file's sections are read by :mod:`bot.config.reader`, its values checked by
 
 from __future__ import annotations
 
-import logging
 import os
 from pathlib import Path
 
@@ -16,8 +15,6 @@ from bot.config.reader import ConfigReader
 from bot.config.schedule_values import cron_problem
 from bot.errors import InputError, Problem
 from bot.yaml_nodes import FileTooLarge, read_capped
-
-log = logging.getLogger(__name__)
 
 __all__ = [
     "MAX_CONFIG_BYTES",

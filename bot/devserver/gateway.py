@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import collections
 import json
-import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,8 +14,6 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from .state import DiscordState
-
-log = logging.getLogger(__name__)
 
 HEARTBEAT_INTERVAL_MS = 41250
 REPLAY_BUFFER = 5000

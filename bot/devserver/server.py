@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -30,13 +29,10 @@ from .polls import PollRoutes, count_vote, finalise, vote_event
 from .requests import Request
 from .state import ChannelRoutes, DiscordState, Handler, route_params
 
-log = logging.getLogger(__name__)
-
 PREFIX = "/api/v10"
 BOT_USER_ID = 1_000_000_000_000_000_001
 APPLICATION_ID = 1_000_000_000_000_000_002
 ALL_PERMISSIONS = (1 << 53) - 1
-EVERYONE = payloads.DEFAULT_EVERYONE
 
 
 class DevServer:

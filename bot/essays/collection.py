@@ -19,7 +19,6 @@ and its subject is found from that title or its introduction.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,8 +26,6 @@ from yaml.nodes import MappingNode
 
 from bot.errors import InputError
 from bot.yaml_nodes import Reader
-
-log = logging.getLogger(__name__)
 
 COLLECTION_FILE = "_collection.yaml"
 _TOP_KEYS = ("title", "audience", "subject", "essays")

@@ -3,13 +3,10 @@ and how many nudged threads got a first answer after their nudge."""
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 from bot.config.settings import GuildConfig
 from bot.facilitation.ports import FacilitationRecords
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,15 +14,12 @@ settings).
 
 from __future__ import annotations
 
-import logging
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.config.model import ChannelConfig
 from bot.facilitation.types import FOLLOWUP, NUDGE, Due, OpenThread, Step
-
-log = logging.getLogger(__name__)
 
 HOUR = 3600
 

@@ -3,11 +3,8 @@ adapter implements it; no discord.py here). Times are Unix seconds (UTC)."""
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from typing import Protocol
-
-log = logging.getLogger(__name__)
 
 FOLLOWUP, NUDGE = "followup", "nudge"
 

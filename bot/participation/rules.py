@@ -7,7 +7,6 @@ participation. Only metadata is kept: never the text of a message, only its leng
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -21,8 +20,6 @@ from bot.participation.types import (
     Ranked,
     Streak,
 )
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import logging
-
 from bot.config.settings import ChannelConfig, GuildConfig, Settings
 from bot.posting.types import PostingError
-
-log = logging.getLogger(__name__)
 
 
 class ChannelDirectory:

@@ -5,13 +5,10 @@ tests drive them without sleeping. Times stored in the database are Unix seconds
 from __future__ import annotations
 
 import asyncio
-import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-
-log = logging.getLogger(__name__)
 
 STALE_AFTER = 600  # seconds: a claim this old without a message was interrupted by a crash
 ATTEMPT_TIMEOUT = 90.0  # seconds one publish attempt may take (rate-limit waits included)

@@ -14,15 +14,12 @@ Rules, all deterministic:
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.config.settings import ChannelConfig
 from bot.posting.types import HistoryEntry
 from bot.prompts.model import Library, Prompt
-
-log = logging.getLogger(__name__)
 
 
 def pool_for(library: Library, channel: ChannelConfig) -> list[Prompt]:

@@ -7,7 +7,6 @@ hand-added ones "left alone"). A theme file the admins deleted is not recreated.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -29,8 +28,6 @@ from bot.prompts.writer import append_prompts, render_theme_file, write_atomical
 from bot.safety.disclosure import Checker
 from bot.safety.heavy import HeavyTopics, read_heavy_topics
 from bot.themes.types import Source, Theme
-
-log = logging.getLogger(__name__)
 
 
 @dataclass

@@ -12,7 +12,6 @@ sensitive.
 from __future__ import annotations
 
 import hashlib
-import logging
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -28,8 +27,6 @@ from bot.prompts.schema import neutralise_mentions
 from bot.safety.heavy import HeavyTopics, read_heavy_topics
 from bot.themes.titles import load_vocabulary
 from bot.themes.types import Source, Theme
-
-log = logging.getLogger(__name__)
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 DEFAULT_BANK = DATA / "question_bank.yaml"

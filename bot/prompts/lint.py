@@ -12,7 +12,6 @@ warned about too, since it would be posted without the care note.
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from bot.errors import Problem
@@ -20,8 +19,6 @@ from bot.prompts.model import Prompt
 from bot.prompts.schema import ThemeFile
 from bot.safety.disclosure import Checker, load_checker
 from bot.safety.heavy import HeavyTopics, read_heavy_topics
-
-log = logging.getLogger(__name__)
 
 NOT_MARKED = "touches a heavy subject ({}) but is not marked sensitive: true"
 

@@ -29,7 +29,6 @@ Discord's (embed title 256, description 4096, field 1024, footer 2048, embed 600
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,8 +38,6 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 from bot.invisible import unsafe_in
 from bot.prompts.model import Poll, Prompt, Theme
 from bot.yaml_nodes import Reader, line_of
-
-log = logging.getLogger(__name__)
 
 QUESTION_MAX = 300
 CONTEXT_MAX = 1024
@@ -83,15 +80,10 @@ class ThemeFile:
     id_lines: dict[str, int]
 
 
-def parse_theme_file(path: Path) -> tuple[ThemeFile | None, list]:
-    """Parse and check one prompt file; returns the file (when valid) and its problems."""
-    parsed, problems, _ = read_theme_file(path)
-    return parsed, problems
-
-
 def read_theme_file(path: Path) -> tuple[ThemeFile | None, list, dict[str, int]]:
-    """Like ``parse_theme_file``, plus the line of every prompt id seen, even in a broken file,
-    so ids duplicated across files are reported in the same run as the file's other problems."""
+    """Parse and check one prompt file: the file (when valid), its problems, and the line of
+    every prompt id seen, even in a broken file, so ids duplicated across files are reported in
+    the same run as the file's other problems."""
     reader = Reader(path)
     text = reader.read(path)
     root = reader.compose(text) if text is not None else None

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,8 +19,6 @@ from bot.prompts.model import Prompt
 from bot.prompts.schema import ThemeFile
 from bot.prompts.writer import write_atomically
 from bot.yaml_nodes import FAST_DUMPER, FAST_LOADER
-
-log = logging.getLogger(__name__)
 
 STATE_FILE = "_state.yaml"
 HEADER = """\

@@ -3,14 +3,10 @@ a report window is ``since <= time < now``."""
 
 from __future__ import annotations
 
-import logging
-
 from bot.participation.rules import best_of, rank_by_answers_per_post, streak
 from bot.participation.types import ANSWER, Ranked, Streak
 from bot.reports.ports import ReportRecords
 from bot.reports.types import MemberReport, PromptReport, ServerReport
-
-log = logging.getLogger(__name__)
 
 TOP = 3  # prompts and themes listed as most and as least discussed
 

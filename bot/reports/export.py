@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import csv
-import logging
 from collections.abc import Callable
 from typing import TextIO
 
 from bot.reports.digest import iso
 from bot.reports.ports import ReportRecords
 from bot.reports.types import EXPORT_COLUMNS
-
-log = logging.getLogger(__name__)
 
 
 async def export_csv(

@@ -3,12 +3,9 @@ ending ("griev*"), spaces matching any run of spaces or hyphens ("self harm" = "
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-
-log = logging.getLogger(__name__)
 
 APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
 

@@ -12,7 +12,6 @@ debt.
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,8 +19,6 @@ from pathlib import Path
 from bot.errors import InputError
 from bot.safety.cues import CueSet, alternation, normalised
 from bot.yaml_nodes import NodeReader
-
-log = logging.getLogger(__name__)
 
 SHIPPED = Path(__file__).resolve().parent.parent / "data" / "heavy_topics.yaml"
 CUE_MAX = 80

@@ -9,11 +9,7 @@ question never holds up the bot's event loop.
 
 from __future__ import annotations
 
-import logging
-
 import regex
-
-log = logging.getLogger(__name__)
 
 TIME_LIMIT = 0.2  # seconds for one pattern on one text
 FLAGS = regex.IGNORECASE | regex.VERSION0

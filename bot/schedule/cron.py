@@ -17,14 +17,11 @@ Daylight-saving changes follow Debian cron, as implemented by cronsim:
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from cronsim import CronSim
-
-log = logging.getLogger(__name__)
 
 DEFAULT_LOOKBACK = timedelta(days=366)
 

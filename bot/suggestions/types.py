@@ -6,7 +6,6 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass
-from typing import Literal
 
 from bot.errors import Refusal
 from bot.prompts.model import Prompt
@@ -20,7 +19,6 @@ PENDING, DECIDING, ACCEPTED, REJECTED, WITHDRAWN = (
     "rejected",
     "withdrawn",
 )
-Action = Literal["accept", "edit", "off", "reject", "next"]
 SUGGESTION, DRAFT = "s", "d"
 
 STALE_CLAIM = 300  # seconds after which a decision that never finished can be taken again

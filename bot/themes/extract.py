@@ -6,7 +6,6 @@ Theme ids come from that concept, never from the order of essays, so adding an e
 
 from __future__ import annotations
 
-import logging
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -19,8 +18,6 @@ from bot.essays.text import first_sentence, sentences, word_classes
 from bot.themes.overrides import apply_overrides, load_overrides
 from bot.themes.titles import TitleKey, Vocabulary, analyse_title, load_vocabulary, slug
 from bot.themes.types import Source, Theme, build_theme
-
-log = logging.getLogger(__name__)
 
 
 def find_themes(

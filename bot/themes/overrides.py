@@ -20,7 +20,6 @@ A name that matches nothing is an error with its line, so a typo never goes unno
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,8 +29,6 @@ from yaml.nodes import MappingNode, Node
 from bot.errors import InputError, Problem
 from bot.themes.types import Source, Theme, build_theme
 from bot.yaml_nodes import Reader, line_of
-
-log = logging.getLogger(__name__)
 
 THEME_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 

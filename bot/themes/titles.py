@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import hashlib
-import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,8 +16,6 @@ from pathlib import Path
 import yaml
 
 from bot.essays.phrases import CALENDAR, is_name, noun_phrase_problem
-
-log = logging.getLogger(__name__)
 
 DEFAULT_VOCABULARY = Path(__file__).resolve().parent.parent / "data" / "synonyms.yaml"
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’+-]*|&|,")

@@ -4,7 +4,6 @@ channel's role is pinged. The publisher asks these; it builds nothing of this it
 
 from __future__ import annotations
 
-import logging
 import re
 
 import discord
@@ -13,8 +12,6 @@ from bot.adapter.ui_errors import BotView, answers_errors
 from bot.anonymity.policy import offered
 from bot.config.settings import ChannelConfig, GuildConfig
 from bot.prompts.model import Prompt
-
-log = logging.getLogger(__name__)
 
 CARE_FIELD = "Taking care"
 ANSWER_LABEL = "Answer anonymously"

@@ -10,7 +10,6 @@ more if it is a reply) and returns without touching the database; an answer is h
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Callable
 
 import discord
@@ -20,8 +19,6 @@ from bot.participation.rules import classify_message
 from bot.participation.thread_index import PromptIndex
 from bot.participation.types import ParticipationRow, PromptPost
 from bot.participation.writer import BatchWriter
-
-log = logging.getLogger(__name__)
 
 # Answers in a thread the bot opened a moment ago whose post is not recorded yet (its follow-ups
 # are still being sent, or the record is a moment away) wait in memory, within these bounds; a

@@ -5,7 +5,6 @@ so rows still queued are dropped too.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterable
 
 import discord
@@ -13,8 +12,6 @@ import discord
 from bot.adapter.answers.recorder import AnswerRecorder
 from bot.participation.rules import classify_reaction, reaction_row
 from bot.participation.writer import BatchWriter
-
-log = logging.getLogger(__name__)
 
 
 class ReactionsAndDeletions:

@@ -7,12 +7,8 @@ and to count the member's own participation; reports and the export never read t
 
 from __future__ import annotations
 
-import logging
-
 from bot.anonymity.types import UNLINKED, AnonymousAnswer, PostTarget
 from bot.store.sqlite.queries import Queries, Record
-
-log = logging.getLogger(__name__)
 
 _ANSWER = (
     "SELECT message_id, guild_id, post_id, channel_id, member_id, counted, created_at, length"

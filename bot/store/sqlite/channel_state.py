@@ -8,11 +8,7 @@ two processes never take the same skip or both send the same notice.
 
 from __future__ import annotations
 
-import logging
-
 from bot.store.sqlite.queries import Queries
-
-log = logging.getLogger(__name__)
 
 
 class ChannelStateStore(Queries):

@@ -4,11 +4,8 @@ participation indexes, never the whole table. Times are Unix seconds, UTC."""
 from __future__ import annotations
 
 import json
-import logging
 
 from bot.store.sqlite.queries import Queries
-
-log = logging.getLogger(__name__)
 
 QUARTER = 900  # every timezone in use is a whole number of quarter-hours off UTC
 

@@ -9,14 +9,11 @@ outcome only while the claim is still the one the caller holds.
 from __future__ import annotations
 
 import json
-import logging
 import sqlite3
 from collections.abc import Iterable
 
 from bot.facilitation.types import OpenThread, Step
 from bot.store.sqlite.queries import Queries
-
-log = logging.getLogger(__name__)
 
 _STEP_COLUMNS = (
     "post_id, number, kind, followup, answers_seen, status, claimed_at, sent_at, message_id"

@@ -8,11 +8,7 @@ alone. Only the id and the time are kept, for an hour (Discord's tokens last 15 
 
 from __future__ import annotations
 
-import logging
-
 from bot.store.sqlite.queries import Queries
-
-log = logging.getLogger(__name__)
 
 KEEP_SECONDS = 3600
 ACT_KEEP_SECONDS = 7 * 86400  # a weekly act's claim outlives its slot by far

@@ -8,13 +8,9 @@ caller read, so only one process wins each claim.
 
 from __future__ import annotations
 
-import logging
-
 from bot.posting.types import PostRecord
 from bot.store.sqlite.posts import POST_COLUMNS, post_record
 from bot.store.sqlite.queries import Queries
-
-log = logging.getLogger(__name__)
 
 
 class InterruptedClaims(Queries):

@@ -10,12 +10,8 @@ hour is over; a deleted message's row keeps only the member and the time.
 
 from __future__ import annotations
 
-import logging
-
 from bot.anonymity.types import AnonymousAnswer, PendingRelay
 from bot.store.sqlite.queries import Queries, Record
-
-log = logging.getLogger(__name__)
 
 _PENDING = (
     "SELECT id, guild_id, member_id, created_at, post_id, channel_id, length, token, digest,"

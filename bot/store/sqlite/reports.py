@@ -5,14 +5,11 @@ A window is ``since <= created_at < now``. Posts count for a window when posted 
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator, Sequence
 
 from bot.reports.types import MemberRow, PostAnswers, PromptFigures, WindowTotals
 from bot.store.sqlite.queries import Queries
 from bot.store.sqlite.starters import StarterStore
-
-log = logging.getLogger(__name__)
 
 DAY = 86_400
 _WINDOW = "guild_id = :g AND created_at >= :s AND created_at < :n"

@@ -4,11 +4,7 @@ recently used in a channel (posted there or started there), and counts for repor
 
 from __future__ import annotations
 
-import logging
-
 from bot.store.sqlite.queries import Queries
-
-log = logging.getLogger(__name__)
 
 
 class StarterStore(Queries):
