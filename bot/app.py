@@ -99,6 +99,9 @@ class Offline:
     async def find_step(self, thread_id: int, text: str, since: int) -> int | None:
         return None
 
+    async def welcome(self, channel_id: int, message_id: int, emoji: str) -> None:
+        return None
+
 
 async def open_app(
     settings: Settings,

@@ -60,15 +60,15 @@ def compose_problem(text: str, exc: Exception) -> tuple[int | None, str]:
         return line, f"character #x{exc.character:04x} is not allowed in YAML ({exc.reason})"
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        opened = _left_open(text, line) if line else None
+        mark_line = mark.line + 1 if mark else None
+        opened = _left_open(text, mark_line) if mark_line else None
         if opened is not None:
             where, what = opened
             return where, (
                 f"YAML syntax error: {what} opened on this line is not closed"
-                f" ({exc.problem or exc.context} at line {line})"
+                f" ({exc.problem or exc.context} at line {mark_line})"
             )
-        return line, f"YAML syntax error: {exc.problem or exc.context}"
+        return mark_line, f"YAML syntax error: {exc.problem or exc.context}"
     return None, "YAML error: " + " ".join(str(exc).split())
 
 

@@ -66,10 +66,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(problem, file=sys.stderr)
         return 1
     except OSError as exc:
-        problem = name_too_long(exc)
-        if problem is None:
+        too_long = name_too_long(exc)
+        if too_long is None:
             raise
-        print(problem, file=sys.stderr)
+        print(too_long, file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -9,8 +9,12 @@ import logging
 import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.errors import InputError, Problem
+
+if TYPE_CHECKING:
+    from bot.demo.week import DemoResult
 
 # The prompt files shipped with the bot (the checkout's ``prompts/``), whatever the current
 # folder is.
@@ -48,12 +52,14 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _week_until_stopped(prompts: Path) -> object:
+async def _week_until_stopped(prompts: Path) -> DemoResult:
     """The demo's week; SIGTERM stops all of it (the bot and the local server) cleanly."""
     from bot.adapter.lifecycle import stop_once
     from bot.demo.week import run_week
 
-    stop = stop_once(asyncio.current_task())
+    task = asyncio.current_task()
+    assert task is not None  # called from asyncio.run
+    stop = stop_once(task)
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop)
     return await run_week(prompts, out=say)
 

@@ -145,7 +145,9 @@ class ConfigValues:
             return None
         return value
 
-    def ids(self, node: Node, key: str, known: set[str] | None, kind: str) -> tuple[str, ...]:
+    def ids(
+        self, node: Node | None, key: str, known: set[str] | None, kind: str
+    ) -> tuple[str, ...]:
         """Theme or prompt ids; when ``known`` is given, each must be among them."""
         found = []
         for item in self.nodes.items(node, key):

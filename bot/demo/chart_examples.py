@@ -19,6 +19,7 @@ from bot.app import app_for
 from bot.charts.data import chart_data, chart_window, posting_times
 from bot.charts.render import render_chart
 from bot.charts.types import CHART_KINDS, Chart
+from bot.config.database import parse_database
 from bot.config.settings import Settings
 from bot.demo.community import DISCUSSION, GUILD, SCHEDULE, START, THEMES
 from bot.participation.types import ANSWER, REACTION, ParticipationRow
@@ -38,7 +39,7 @@ ANSWER_DELAY_MINUTES = (5, 10, 15, 25, 40, 60, 90, 120, 150, 200, 300)
 async def seed(path: Path, seed_value: int = 21) -> None:
     """Fill a new database at ``path`` with the demo's four weeks."""
     rng = random.Random(seed_value)
-    async with app_for(Settings(database=path)) as app:
+    async with app_for(Settings(database=parse_database(path))) as app:
         stores = app.stores
         posts, rows, anonymous = stores.posting.posts, [], []
         start, end = START - timedelta(seconds=1), NOW
@@ -50,6 +51,7 @@ async def seed(path: Path, seed_value: int = 21) -> None:
                 theme = themes[n % len(themes)]
                 prompt = f"{theme}-{n % 3 + 1}"
                 post_id = await posts.claim_slot(GUILD, channel, at, at)
+                assert post_id is not None  # a new database: every slot is free
                 message += 1
                 await posts.mark_posted(post_id, prompt, theme, message, message, at)
                 prompt_message = message
@@ -78,7 +80,7 @@ async def demo_charts(path: Path) -> list[Chart]:
     now = int(NOW.timestamp())
     window = chart_window(TIMEZONE, now, DAYS)
     times = posting_times([(cron, "UTC") for cron in SCHEDULE.values()], TIMEZONE, now)
-    async with app_for(Settings(database=path)) as app:
+    async with app_for(Settings(database=parse_database(path))) as app:
         store, reports = app.stores.charts, app.stores.reports
         data = [await chart_data(k, store, reports, GUILD, window, times) for k in CHART_KINDS]
     return [render_chart(d) for d in data]

@@ -13,6 +13,7 @@ bot nudges its thread a day later.
 from __future__ import annotations
 
 import asyncio
+import functools
 import random
 import tempfile
 import time
@@ -253,7 +254,8 @@ class Week:
             pressed = await self.server.click(
                 button["custom_id"], message_id=int(message["id"]), user_id=member.user_id
             )
-            await self.server.wait_for(lambda p=pressed: p.callbacks, timeout=WAIT, what="a press")
+            answered = functools.partial(getattr, pressed, "callbacks")
+            await self.server.wait_for(answered, timeout=WAIT, what="a press")
             answer = pressed.callbacks[0]
             if answer["type"] == 7:  # the starter changed in place
                 title = answer["data"]["embeds"][0]["title"]

@@ -346,7 +346,8 @@ def _phrase_counts(paragraph: str) -> Counter[str]:
 
 def _content_flags(tokens: list[str]) -> list[bool]:
     """Which tokens may be part of a noun phrase: not stopwords, gerunds, adverbs or verbs."""
-    flags, after_modal, previous = [], False, ""
+    flags: list[bool] = []
+    after_modal, previous = False, ""
     for token in tokens:
         adverb = _is_adverb(token)
         verb = not adverb and not token.endswith(_NOUN_ENDINGS) and after_modal

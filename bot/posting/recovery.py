@@ -95,7 +95,7 @@ class Recovery:
         library = self.prompts.library
         prompt = library.prompt(claim.prompt_id) if claim.prompt_id else None
         answered = channel is None or prompt is None  # no message Discord could hold
-        if not answered:
+        if guild is not None and channel is not None and prompt is not None:
             try:
                 found = await self._look(channel, prompt, claim)
             except PostUnavailable as exc:
@@ -115,7 +115,9 @@ class Recovery:
                 return False
         now = self.pacing.clock_now(now, started)
         cid = claim.channel_id
-        if answered and channel is not None and claim.kind == "scheduled" and claim.attempts < 1:
+        scheduled = claim.kind == "scheduled" and claim.slot is not None
+        if answered and channel is not None and scheduled and claim.attempts < 1:
+            assert claim.slot is not None  # scheduled
             inside = claim.slot + channel.catch_up.total_seconds() >= now.timestamp()
             if inside and await self.channels.is_paused(cid):
                 await self.claims.skip_interrupted(claim.id, claim.claimed_at)
@@ -165,7 +167,7 @@ def log_missed(channel: ChannelConfig, last: int | None, slot: datetime) -> None
         return
     start, end = datetime.fromtimestamp(last, UTC), slot - timedelta(seconds=1)
     count, first = count_missed(channel.cron, channel.timezone, start, end)
-    if not count:
+    if not count or first is None:
         return
     final = latest_slot(channel.cron, channel.timezone, end) or first
     many = f"more than {MISSED_COUNT_CAP:,}" if count > MISSED_COUNT_CAP else str(count)

@@ -213,6 +213,7 @@ class PostingService:
         started: float,
     ) -> Outcome:
         """An interrupted claim handed back by recovery: finish it without posting twice."""
+        assert claim.slot is not None  # recovery hands back scheduled claims only
         slot = datetime.fromtimestamp(claim.slot, UTC)
         library = self.library.library
         prompt = library.prompt(claim.prompt_id) if claim.prompt_id else None

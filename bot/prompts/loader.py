@@ -9,10 +9,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.errors import InputError, Problem
 from bot.prompts.model import Library
 from bot.prompts.schema import ThemeFile, read_theme_file
+
+if TYPE_CHECKING:
+    import asyncio
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +86,7 @@ class LibraryHolder:
         self.library = Library()
         self._signature: tuple = ()
         self._prepared: Parsed | None = None
-        self._preparing = None  # an asyncio.Lock, made in the running bot's loop
+        self._preparing: asyncio.Lock | None = None  # made in the running bot's loop
 
     async def prepare(self, *, force: bool = False) -> None:
         """Parse the files off the event loop if they changed since the last reload (always,
@@ -171,7 +175,8 @@ def _themes_kept_twice(paths: list[Path]) -> list[Problem]:
 
 def _duplicates(ids: list[tuple[Path, dict[str, int]]]) -> list[Problem]:
     """Prompt ids used in more than one file, reported where they are used again."""
-    problems, seen = [], {}
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}  # prompt id → where it was first used
     for path, id_lines in ids:
         for prompt_id, line in id_lines.items():
             if prompt_id in seen:

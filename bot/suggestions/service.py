@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import functools
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -120,7 +121,10 @@ class SuggestionService:
                 f" {limits.per_day}); try again tomorrow."
             )
         log.info("suggestion %s from member %s in guild %s", new_id, member_id, guild_id)
-        return await self.store.get(new_id)
+        made = await self.store.get(new_id)
+        if made is None:
+            raise RuntimeError(f"suggestion {new_id} was stored but cannot be read back")
+        return made
 
     async def mine(self, guild_id: int, member_id: int) -> list[Suggestion]:
         return await self.store.of_member(guild_id, member_id)
@@ -145,7 +149,7 @@ class SuggestionService:
             credited_as = rules.credit_text(suggestion.credit_name)
             try:
                 changed |= await self._write(
-                    prompt.theme_id, lambda p=prompt, c=credited_as: self.files.uncredit(p, c)
+                    prompt.theme_id, functools.partial(self.files.uncredit, prompt, credited_as)
                 )
             except SuggestionError as exc:
                 log.warning("could not uncredit %s: %s", prompt.id, exc)
@@ -314,10 +318,12 @@ class SuggestionService:
             )
         enabled = action == "accept"
         library = self.library
-        prompt = self._written_before(suggestion) or await self._write(
-            suggestion.theme_id or "",
-            lambda: self.files.add_suggestion(library, suggestion, enabled, seen),
-        )
+        prompt = self._written_before(suggestion)
+        if prompt is None:
+            prompt = await self._write(
+                suggestion.theme_id or "",
+                functools.partial(self.files.add_suggestion, library, suggestion, enabled, seen),
+            )
         await self.store.finish(sid, ACCEPTED, None, prompt.id)
         await self._reload()
         state = "enabled" if prompt.enabled else "turned off for now"

@@ -106,7 +106,7 @@ def _name(reader: Reader, node: Node | None, what: str, plain: bool = False) -> 
 
 
 def _renames(reader: Reader, node: Node) -> list[tuple[Named, str]]:
-    out = []
+    out: list[tuple[Named, str]] = []
     if not isinstance(node, MappingNode):
         reader.problem(node, "rename must map theme ids to titles")
         return out
