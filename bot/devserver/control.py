@@ -13,7 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
-BODY = web.RequestKey("body", object)  # (json, files) a request carried, read once
+BODY = web.RequestKey("body", tuple)  # (json, files) a request carried, read once
 HOLD_LIMIT_S = 30.0  # a held request is answered after this even if never released
 
 DEFAULT_ERRORS = {

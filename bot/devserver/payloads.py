@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -150,7 +151,7 @@ def forum_channel(
     name: str = "forum",
     *,
     position: int = 0,
-    tags: list[Payload] = (),
+    tags: Sequence[Payload] = (),
     overwrites: list[Payload] | None = None,
     media: bool = False,
 ) -> Payload:
@@ -226,10 +227,10 @@ def guild(
     guild_id: int,
     name: str = "guild",
     *,
-    channels: list[Payload] = (),
-    roles: list[Payload] = (),
-    members: list[Payload] = (),
-    threads: list[Payload] = (),
+    channels: Sequence[Payload] = (),
+    roles: Sequence[Payload] = (),
+    members: Sequence[Payload] = (),
+    threads: Sequence[Payload] = (),
     owner_id: int = 1,
     everyone_permissions: int = DEFAULT_EVERYONE,
     joined_at: datetime = BASE_TIME,

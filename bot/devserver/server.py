@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -145,7 +145,7 @@ class DevServer:
         channels: dict[int, str] | list[int],
         name: str = "Fake guild",
         *,
-        roles: list[dict] = (),
+        roles: Sequence[dict] = (),
     ) -> dict:
         """Add a guild with text channels (id → name, or just ids). The @everyone role's id is
         the guild id; the bot is a member with an administrator role. Add guilds before the bot

@@ -12,7 +12,7 @@ deletions) is queued in ``gateway_echo`` for the transport to deliver.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import unquote
 
@@ -78,7 +78,7 @@ class DiscordState:
         channels: dict[int, str],
         name: str = "guild",
         *,
-        roles: list[Payload] = (),
+        roles: Sequence[Payload] = (),
     ) -> Payload:
         """A guild with text channels (id → name) and the bot as a member with an
         administrator role, as a server the bot was invited to."""

@@ -18,7 +18,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -105,7 +105,10 @@ def edit_theme_file(
 
 
 def append_prompts(
-    path: Path, prompts: list[Prompt], sources: list[dict] = (), expected_hash: str | None = None
+    path: Path,
+    prompts: list[Prompt],
+    sources: Sequence[dict] = (),
+    expected_hash: str | None = None,
 ) -> None:
     """Add prompts (and sources) at the end of an existing file, keeping everything else."""
 
@@ -249,7 +252,7 @@ def _list(data: CommentedMap, key: str) -> CommentedSeq:
 
 def _entry(path: Path, data: CommentedMap, prompt_id: str) -> CommentedMap:
     for entry in _list(data, "prompts"):
-        if isinstance(entry, dict) and entry.get("id") == prompt_id:
+        if isinstance(entry, CommentedMap) and entry.get("id") == prompt_id:
             return entry
     raise _refused(path, f"prompt {prompt_id!r} is no longer in the file; nothing was written")
 

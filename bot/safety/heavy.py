@@ -15,10 +15,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from bot.errors import InputError
 from bot.safety.cues import CueSet, alternation, normalised
 from bot.yaml_nodes import NodeReader
+
+if TYPE_CHECKING:
+    from yaml.nodes import Node
 
 SHIPPED = Path(__file__).resolve().parent.parent / "data" / "heavy_topics.yaml"
 CUE_MAX = 80
@@ -53,7 +57,8 @@ class HeavyTopics:
             text = self.never.sub(" ", text)
         found: set[str] = set()
         weak: dict[str, set[str]] = {}
-        for (name, strong), cue in self.cues.found(text):
+        for label, cue in self.cues.found(text):
+            name, strong = cast(tuple[str, bool], label)  # what _subjects labelled each cue with
             if name in found:
                 continue
             seen = weak.setdefault(name, set())
@@ -92,7 +97,7 @@ def read_heavy_topics(path: Path | None = None) -> HeavyTopics:
     return HeavyTopics(tuple(subjects), pattern, CueSet(labelled))
 
 
-def _subjects(reader: NodeReader, node: object) -> list[Subject]:
+def _subjects(reader: NodeReader, node: Node | None) -> list[Subject]:
     fields = reader.mapping(node, "topics", tuple(_keys(node))) if node is not None else None
     subjects = []
     for name, value in (fields or {}).items():
@@ -115,7 +120,7 @@ def _keys(node: object) -> list[str]:
     return [k.value for k, _ in node.value if isinstance(k, ScalarNode)]
 
 
-def _cues(reader: NodeReader, node: object, what: str) -> list[str]:
+def _cues(reader: NodeReader, node: Node, what: str) -> list[str]:
     cues = []
     for entry in reader.sequence(node, what):
         value = reader.scalar(entry)
