@@ -4,9 +4,12 @@ adapter implements it; no discord.py here). Times are Unix seconds (UTC)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Final, Literal, Protocol
 
-FOLLOWUP, NUDGE = "followup", "nudge"
+FOLLOWUP: Final = "followup"
+NUDGE: Final = "nudge"
+StepKind = Literal["followup", "nudge"]
+StepStatus = Literal["claimed", "sent", "failed"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,10 +18,10 @@ class Step:
 
     post_id: int
     number: int  # 0, 1, 2 … in the order taken
-    kind: str  # FOLLOWUP or NUDGE
+    kind: StepKind  # FOLLOWUP or NUDGE
     followup: int | None  # index in the prompt's follow-ups; None for the gentle line
     answers_seen: int  # answers the post had when the step was claimed
-    status: str  # claimed | sent | failed
+    status: StepStatus
     claimed_at: int
     sent_at: int | None = None
     message_id: int | None = None
@@ -44,7 +47,7 @@ class Due:
     """The next step of a thread: what it is and from when it may be sent. ``at`` None means it
     waits for answers (``answers_needed`` more)."""
 
-    kind: str  # FOLLOWUP or NUDGE
+    kind: StepKind  # FOLLOWUP or NUDGE
     followup: int | None
     at: int | None
     answers_needed: int = 0

@@ -4,10 +4,11 @@ Nothing here imports anything else of the bot."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Final, Literal, NamedTuple
 
-ANSWER = "answer"
-REACTION = "reaction"
+ANSWER: Final = "answer"
+REACTION: Final = "reaction"
+Kind = Literal["answer", "reaction"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +34,7 @@ class ParticipationRow(NamedTuple):
     theme_id: str
     member_id: int
     message_id: int  # the answer, or for a reaction the prompt message
-    kind: str  # ANSWER or REACTION
+    kind: Kind  # ANSWER or REACTION
     created_at: int  # Unix seconds, UTC
     length: int | None  # characters in the answer when known; None for reactions
 

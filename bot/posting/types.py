@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Literal, Protocol
 
 from bot.config.settings import ChannelConfig, GuildConfig
 from bot.errors import Refusal
@@ -32,6 +32,10 @@ class PostingError(Refusal):
 class Published:
     message_id: int
     thread_id: int | None = None
+
+
+PostKind = Literal["scheduled", "manual"]  # a slot of the schedule, or a moderator's post
+PostStatus = Literal["claimed", "posted", "failed", "skipped"]
 
 
 class Publisher(Protocol):
@@ -74,8 +78,8 @@ class PostRecord:
     guild_id: int
     channel_id: int
     slot: int | None  # the scheduled slot; None for a moderator's post
-    kind: str  # scheduled | manual
-    status: str  # claimed | posted | failed | skipped
+    kind: PostKind
+    status: PostStatus
     prompt_id: str | None
     theme_id: str | None
     message_id: int | None

@@ -4,21 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 from dataclasses import dataclass
+from typing import Final, Literal
 
 from bot.errors import Refusal
 from bot.prompts.model import Prompt
 
-log = logging.getLogger(__name__)
-
-PENDING, DECIDING, ACCEPTED, REJECTED, WITHDRAWN = (
-    "pending",
-    "deciding",
-    "accepted",
-    "rejected",
-    "withdrawn",
-)
+PENDING: Final = "pending"
+DECIDING: Final = "deciding"
+ACCEPTED: Final = "accepted"
+REJECTED: Final = "rejected"
+WITHDRAWN: Final = "withdrawn"
+Status = Literal["pending", "deciding", "accepted", "rejected", "withdrawn"]
 SUGGESTION, DRAFT = "s", "d"
 
 STALE_CLAIM = 300  # seconds after which a decision that never finished can be taken again
@@ -38,7 +35,7 @@ class Suggestion:
     theme_id: str | None
     note: str | None
     credit_name: str | None
-    status: str
+    status: Status
     reason: str | None
     prompt_id: str | None
     created_at: int
