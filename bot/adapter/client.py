@@ -20,7 +20,7 @@ from bot.adapter.publisher import DiscordPublisher
 from bot.adapter.tree import BotTree
 from bot.app import Services, open_app
 from bot.config.settings import Settings
-from bot.posting.types import Outcome
+from bot.posting.types import LibrarySource, Outcome
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ class DiscussionBot(commands.Bot):
     def __init__(
         self,
         settings: Settings,
-        library_holder: Any,
+        library_holder: LibrarySource,
         *,
         clock: Callable[[], datetime] = utc_now,
         cogs: Sequence[CogFactory] | None = None,

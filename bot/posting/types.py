@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Literal, Protocol
 
 from bot.config.settings import ChannelConfig, GuildConfig
-from bot.errors import Refusal
+from bot.errors import Problem, Refusal
 from bot.prompts.model import Library, Prompt
 
 log = logging.getLogger(__name__)
@@ -95,7 +95,7 @@ class LibrarySource(Protocol):
 
     library: Library
 
-    def reload(self) -> list: ...
+    def reload(self) -> list[Problem]: ...
 
     def changed(self) -> bool: ...
 
