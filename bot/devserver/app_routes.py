@@ -108,7 +108,7 @@ class AppRoutes:
 
     def open_dm(self, req: Request, p: dict[str, str]) -> Answer:
         recipient = str((req.json or {}).get("recipient_id"))
-        data = {
+        data: Payload = {
             "id": str(self.s.new_id()),
             "type": 1,
             "last_message_id": None,
@@ -156,7 +156,8 @@ class AppRoutes:
 
     def _callback_message(self, interaction: Payload, kind: int, body: Payload) -> Payload:
         if kind == 7 and "message" in interaction:
-            message = self.s.messages.get(int(interaction["message"]["id"]), interaction["message"])
+            shown: Payload = interaction["message"]
+            message = self.s.messages.get(int(shown["id"])) or shown
             message.update({k: v for k, v in body.items() if k != "allowed_mentions"})
             return message
         flags = int(body.get("flags") or 0) | (LOADING if kind == 5 else 0)
@@ -187,10 +188,9 @@ class AppRoutes:
         return (200, message) if wait else (204, "")
 
     def _find(self, p: dict[str, str]) -> Payload | None:
-        mid = p["message_id"]
-        if mid == "@original":
-            mid = self.original.get(p["webhook_token"], 0)
-        return self.s.messages.get(int(mid))
+        if p["message_id"] == "@original":
+            return self.s.messages.get(self.original.get(p["webhook_token"], 0))
+        return self.s.messages.get(int(p["message_id"]))
 
     def edit_webhook_message(self, req: Request, p: dict[str, str]) -> Answer:
         message = self._find(p)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 BODY = web.RequestKey("body", tuple)  # (json, files) a request carried, read once
 HOLD_LIMIT_S = 30.0  # a held request is answered after this even if never released
@@ -131,10 +131,12 @@ async def read_body(request: web.Request) -> tuple[Any, list[tuple[str, bytes]]]
         files: list[tuple[str, bytes]] = []
         reader = await request.multipart()
         async for part in reader:
+            if not isinstance(part, BodyPartReader):
+                continue  # a nested multipart: discord.py sends none
             data = await part.read()
-            if getattr(part, "name", None) == "payload_json":
+            if part.name == "payload_json":
                 payload = json.loads(data)
-            elif getattr(part, "filename", None):
+            elif part.filename:
                 files.append((part.filename, bytes(data)))
         return payload, files
     await request.read()

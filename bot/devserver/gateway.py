@@ -66,7 +66,7 @@ class Gateway:
         return ws
 
     async def _on_frame(self, ws: web.WebSocketResponse, frame: dict, session: Session | None):
-        op, data = frame.get("op"), frame.get("d")
+        op, data = frame.get("op"), frame.get("d") or {}
         if op == 1:
             await ws.send_str(_frame(11, None))
         elif op == 2:

@@ -49,8 +49,8 @@ class PinRoutes:
 
     def pin(self, req: Request, p: dict[str, str]) -> Answer:
         message, refused = self._message(p)
-        if refused:
-            return refused
+        if message is None:
+            return refused or NOT_FOUND_MESSAGE
         pins = self.s.pins.setdefault(int(p["channel_id"]), [])
         if any(mid == int(message["id"]) for mid, _ in pins):
             return 204, ""
@@ -62,8 +62,8 @@ class PinRoutes:
 
     def unpin(self, req: Request, p: dict[str, str]) -> Answer:
         message, refused = self._message(p)
-        if refused:
-            return refused
+        if message is None:
+            return refused or NOT_FOUND_MESSAGE
         channel_id = int(p["channel_id"])
         self.s.pins[channel_id] = [
             (mid, at) for mid, at in self.s.pins.get(channel_id, []) if mid != int(message["id"])

@@ -264,6 +264,8 @@ class DevServer:
         message = self.state.messages[message_id]
         channel_id = int(message["channel_id"])
         guild_id = self.state.guild_of(channel_id)
+        if guild_id is None:
+            raise ValueError(f"channel {channel_id} is in no guild: no member can press there")
         member = {
             **self.state.members[(guild_id, user_id)],
             "permissions": str(self.permissions(guild_id, user_id)),
