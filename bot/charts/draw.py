@@ -10,7 +10,7 @@ colour-blindness too.
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.charts.alt_text import TITLES, busiest_line, not_enough_text, plural
 from bot.charts.types import WEEKDAYS, ActivityData, ChartData, ThemesData, TimesData
@@ -118,7 +118,8 @@ def _activity(data: ActivityData) -> Figure:
     ax.set_xticks(ticks, [f"{days[i].day:%a}\n{days[i].day:%d %b}" for i in ticks])
     ax.set_xlim(-0.7, len(days) - 0.3)
     ax.set_ylim(bottom=0)
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    locator: Any = ax.yaxis.get_major_locator()  # a MaxNLocator: whole numbers of answers
+    locator.set_params(integer=True)
     ax.grid(axis="y", color=GRID, zorder=0)
     ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=5, frameon=False, fontsize=10,
               labelcolor=TEXT, handlelength=1.2)  # fmt: skip
@@ -167,10 +168,12 @@ def _times(data: TimesData) -> Figure:
     grid = data.grid
     peak = max(map(max, grid)) or 1
     image = ax.imshow(grid, cmap=HEAT, vmin=0, vmax=peak, aspect="auto", zorder=1)
+    norm: Any = image.norm  # takes a single value too (its stubs name arrays only)
     for d, row in enumerate(grid):
         for h, n in enumerate(row):
             if n:
-                color = readable_on(image.cmap(image.norm(n)))
+                shade: Any = image.cmap(norm(n))  # one RGBA tuple for one value
+                color = readable_on(shade)
                 ax.text(h, d, str(n), ha="center", va="center", fontsize=7, color=color)
     for t in data.posting_times:
         ax.add_patch(Rectangle((t.hour - 0.5, t.weekday - 0.5), 1, 1, fill=False,
@@ -220,7 +223,8 @@ def draw(data: ChartData, enough: bool = True) -> tuple[bytes, tuple[int, int], 
     fig.canvas.draw()
     texts = tuple(t.get_text() for t in fig.findobj(Text) if t.get_text())
     width, height = (int(v) for v in fig.canvas.get_width_height())
-    return _png(fig.canvas.buffer_rgba(), width, height), (width, height), texts
+    canvas: Any = fig.canvas  # the Agg canvas (the renderer the worker selects)
+    return _png(canvas.buffer_rgba(), width, height), (width, height), texts
 
 
 def _png(rgba: memoryview, width: int, height: int) -> bytes:
@@ -228,7 +232,9 @@ def _png(rgba: memoryview, width: int, height: int) -> bytes:
     more, and the file is a third of the full-colour one."""
     from PIL import Image
 
-    image = Image.frombuffer("RGBA", (width, height), rgba, "raw", "RGBA", 0, 1).convert("RGB")
+    # Pillow reads the memoryview in place (its stubs name only bytes and array interfaces).
+    image = Image.frombuffer("RGBA", (width, height), rgba, "raw", "RGBA", 0, 1)  # type: ignore[arg-type]
+    image = image.convert("RGB")
     palette = image.quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
     out = io.BytesIO()
     palette.save(out, format="png")

@@ -95,9 +95,9 @@ def build_prompts(themes: list[Theme], out: Path, bank: Bank | None = None) -> R
     _report_orphans(themes, files, report)
     out.mkdir(parents=True, exist_ok=True)
     save_state(out, state)
-    drafts = [p for f in load_theme_files(out) for p in f.theme.prompts if p.is_draft]
-    report.drafts = len(drafts)
-    report.passing = sum(checks.passes(p) for p in drafts)
+    written = [p for f in load_theme_files(out) for p in f.theme.prompts if p.is_draft]
+    report.drafts = len(written)
+    report.passing = sum(checks.passes(p) for p in written)
     return report
 
 

@@ -415,7 +415,9 @@ def _rotated(forms: list[Form], theme_id: str) -> list[Form]:
 def _varied(forms: list[Form]) -> list[Form]:
     """The same forms, reordered so that openings (first two words) do not repeat while others
     remain; forms whose opening was already used come last."""
-    out, seen, later = [], set(), []
+    out: list[Form] = []
+    later: list[Form] = []
+    seen: set[str] = set()
     for form in forms:
         opening = opening_of(form.question)
         (later if opening in seen else out).append(form)

@@ -102,7 +102,8 @@ def read_theme_file(path: Path) -> tuple[ThemeFile | None, list, dict[str, int]]
         )
     title = _checked(reader, top["title"], "title", TITLE_MAX) if "title" in top else None
     sources = tuple(_source(reader, n) for n in _items(reader, top, "sources"))
-    prompts, id_lines = [], {}
+    prompts: list[Prompt] = []
+    id_lines: dict[str, int] = {}
     for node in _items(reader, top, "prompts"):
         prompt = _prompt(reader, node, theme_id or "", title or "")
         prompt_id = prompt.id if prompt is not None else _plain_id(node)
@@ -182,15 +183,25 @@ def _prompt(reader: Reader, node: Node, theme_id: str, theme_title: str) -> Prom
     sensitive = (
         reader.typed(fields["sensitive"], "sensitive", bool) if "sensitive" in fields else False
     )
-    warning = fields.get("content_warning")
-    warning = _checked(reader, warning, "content_warning", CONTENT_WARNING_MAX) if warning else None
+    warning_node = fields.get("content_warning")
+    warning = (
+        _checked(reader, warning_node, "content_warning", CONTENT_WARNING_MAX)
+        if warning_node
+        else None
+    )
     poll = _poll(reader, fields["poll"]) if "poll" in fields else None
     if poll is not None and warning:
         reader.problem(
             fields["poll"],
             "a prompt with a content_warning cannot be a poll: the poll shows its question openly",
         )
+    texts = [f for f in followups if f is not None]
     if len(reader.problems) > count or not isinstance(node, MappingNode):
+        return None
+    # Each of these is None only with a problem reported above.
+    if pid is None or question is None or context is None or source is None:
+        return None
+    if len(texts) != len(followups) or enabled is None or sensitive is None:
         return None
     footer = f"{theme_title} · {source}"
     if len(footer) > FOOTER_MAX or len(question) + len(context) + len(footer) > EMBED_MAX:
@@ -200,7 +211,7 @@ def _prompt(reader: Reader, node: Node, theme_id: str, theme_title: str) -> Prom
         pid,
         theme_id,
         question,
-        tuple(followups),
+        tuple(texts),
         context,
         source,
         enabled,
@@ -234,9 +245,10 @@ def _poll(reader: Reader, node: Node) -> Poll | None:
         hours = reader.typed(fields["hours"], "hours", int)
         if hours is not None and not POLL_HOURS[0] <= hours <= POLL_HOURS[1]:
             reader.problem(fields["hours"], "a poll is open for 1 to 768 hours (32 days)")
-    if None in answers or hours is None or multiselect is None:
+    texts = [a for a in answers if a is not None]
+    if len(texts) != len(answers) or hours is None or multiselect is None:
         return None
-    return Poll(tuple(answers), multiselect, hours)
+    return Poll(tuple(texts), multiselect, hours)
 
 
 def _checked(reader: Reader, node: Node | None, what: str, limit: int) -> str | None:
