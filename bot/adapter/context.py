@@ -4,6 +4,7 @@ delivered the interaction (cogs are handed theirs when they are built)."""
 from __future__ import annotations
 
 import discord
+from discord import app_commands
 
 from bot.app import Services
 
@@ -14,3 +15,18 @@ def services_of(client: discord.Client) -> Services:
     if not isinstance(services, Services):
         raise RuntimeError("the bot's services are not built yet (setup_hook has not run)")
     return services
+
+
+def guild_id_of(interaction: discord.Interaction) -> int:
+    """The server an interaction came from. The bot's commands and buttons work only in one;
+    elsewhere the tree answers "only in a server" (``NoPrivateMessage``)."""
+    if interaction.guild_id is None:
+        raise app_commands.NoPrivateMessage()
+    return interaction.guild_id
+
+
+def own_id(client: discord.Client) -> int:
+    """The bot's own user id (known once it has logged in, before any event is handled)."""
+    if client.user is None:
+        raise RuntimeError("the bot has not logged in yet")
+    return client.user.id

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import discord
 
+from bot.adapter.context import own_id
 from bot.adapter.publisher import MESSAGE_MAX, discord_errors
 from bot.facilitation.types import StepRefused, StepUnavailable
 from bot.posting.types import PostRefused, PostUnavailable
@@ -65,7 +66,7 @@ class DiscordStepSender:
         try:
             with discord_errors(f"thread {thread_id}"):
                 async for message in thread.history(after=after, limit=LOOKBACK):
-                    if message.author.id == self.client.user.id and message.content == text:
+                    if message.author.id == own_id(self.client) and message.content == text:
                         return message.id
         except PostRefused:
             return None

@@ -17,6 +17,7 @@ from discord.ext import commands
 
 from bot.adapter.acknowledge import acknowledge
 from bot.adapter.anonymous.erase import erase_links
+from bot.adapter.context import guild_id_of
 from bot.adapter.review import clear_cards
 from bot.adapter.ui_errors import BotView
 from bot.reports.builders import member_report
@@ -197,13 +198,13 @@ class ParticipationCommands(commands.Cog, name="ParticipationCommands"):
         await self.services.writer.flush()  # include what was just said
         report = await member_report(
             self.services.stores.reports,
-            interaction.guild_id,
+            guild_id_of(interaction),
             interaction.user.id,
             include_anonymous=True,
         )
         text = me_text(report)
         if await self.services.stores.participation.is_opted_out(
-            interaction.guild_id, interaction.user.id
+            guild_id_of(interaction), interaction.user.id
         ):
             text += "\nYou are opted out: nothing new is recorded."
         await interaction.response.send_message(text, ephemeral=True)
@@ -212,11 +213,11 @@ class ParticipationCommands(commands.Cog, name="ParticipationCommands"):
     async def opt_out(self, interaction: discord.Interaction) -> None:
         now = self.services.now_seconds()
         await self.services.stores.participation.opt_out(
-            interaction.guild_id, interaction.user.id, now
+            guild_id_of(interaction), interaction.user.id, now
         )
         view = OptOutView(
             self.services.writer,
-            interaction.guild_id,
+            guild_id_of(interaction),
             interaction.user.id,
             self.services.stores.anonymous,
         )
@@ -229,7 +230,9 @@ class ParticipationCommands(commands.Cog, name="ParticipationCommands"):
 
     @participation.command(name="opt-in", description="Record your participation again")
     async def opt_in(self, interaction: discord.Interaction) -> None:
-        await self.services.stores.participation.opt_in(interaction.guild_id, interaction.user.id)
+        await self.services.stores.participation.opt_in(
+            guild_id_of(interaction), interaction.user.id
+        )
         await interaction.response.send_message(
             "Your participation in this server is recorded again.", ephemeral=True
         )

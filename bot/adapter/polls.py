@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord.ext import commands
 
+from bot.adapter.context import own_id
 from bot.adapter.publisher import post_nonce
 from bot.posting.types import PostRecord
 
@@ -108,7 +109,7 @@ class PollResults(commands.Cog):
             return 0
         thread = await self._thread(post)
         async for said in thread.history(limit=LOOKBACK):
-            if said.author.id == self.bot.user.id and said.content.startswith(HEADING):
+            if said.author.id == own_id(self.bot) and said.content.startswith(HEADING):
                 self.summarised.add(post.id)
                 return 0
         answers = [(a.text, a.vote_count) for a in message.poll.answers]

@@ -31,6 +31,7 @@ import aiohttp
 import discord
 
 from bot.adapter.anonymous.post_care import answer_view, decorate_embed, pings_role, thread_intro
+from bot.adapter.context import own_id
 from bot.adapter.host_paths import without_host_paths
 from bot.config.settings import ChannelConfig, GuildConfig, Settings
 from bot.posting.types import PostRefused, PostUnavailable, Published
@@ -223,7 +224,7 @@ class DiscordPublisher:
             return await self._find_forum_post(target, channel, prompt, after, post_id)
         with self._errors(f"<#{channel.channel_id}>"):
             async for message in target.history(after=after, limit=HISTORY_LOOKBACK):
-                if message.author.id == self.client.user.id and post_marker(message) == post_id:
+                if message.author.id == own_id(self.client) and post_marker(message) == post_id:
                     break
             else:
                 return None
@@ -314,7 +315,7 @@ class DiscordPublisher:
         ``after`` (a post's first message has the post's id)."""
         with self._errors(f"<#{channel.channel_id}>"):
             for thread in sorted(forum.threads, key=lambda t: t.id):
-                if thread.owner_id != self.client.user.id or thread.created_at < after:
+                if thread.owner_id != own_id(self.client) or thread.created_at < after:
                     continue
                 try:
                     first = await thread.fetch_message(thread.id)
@@ -428,7 +429,7 @@ class DiscordPublisher:
             try:
                 with self._errors(f"thread {thread.id}"):
                     async for m in thread.history(limit=THREAD_LOOKBACK, oldest_first=True):
-                        if m.author.id == self.client.user.id:
+                        if m.author.id == own_id(self.client):
                             sent.add(m.content)
             except (PostRefused, PostUnavailable) as exc:
                 log.warning("thread %s: its messages not completed: %s", thread.id, exc)

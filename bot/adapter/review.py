@@ -21,7 +21,7 @@ import discord
 from bot.adapter.acknowledge import acknowledge
 from bot.adapter.anonymous.post_care import decorate_embed
 from bot.adapter.checks import member_is_moderator
-from bot.adapter.context import services_of
+from bot.adapter.context import guild_id_of, services_of
 from bot.adapter.host_paths import without_host_paths
 from bot.adapter.publisher import prompt_embed, with_poll_preview
 from bot.adapter.tree import MODERATOR_ONLY
@@ -103,7 +103,7 @@ def empty(head: str = "") -> dict[str, Any]:
 
 async def start_review(interaction: discord.Interaction, service: SuggestionService) -> None:
     """``/topic review``: the first item waiting, privately."""
-    items = await service.review_items(interaction.guild_id, _now(interaction))
+    items = await service.review_items(guild_id_of(interaction), _now(interaction))
     if not items:
         await interaction.response.send_message(NOTHING_LEFT, ephemeral=True)
         return
@@ -375,7 +375,7 @@ async def _show_next(
     key: str,
     head: str = "",
 ) -> None:
-    items = await service.review_items(interaction.guild_id, _now(interaction))
+    items = await service.review_items(guild_id_of(interaction), _now(interaction))
     keys = [(i.kind, i.key) for i in items]
     at = keys.index((kind, key)) + 1 if (kind, key) in keys else 0
     rest = items[at:] + items[:at]

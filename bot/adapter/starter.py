@@ -14,6 +14,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.adapter.context import guild_id_of
 from bot.adapter.publisher import prompt_embed
 from bot.adapter.tree import send_private
 from bot.adapter.ui_errors import BotView, answers_errors
@@ -91,7 +92,7 @@ class Starters(commands.Cog, name=COG_NAME):
     async def starter(self, interaction: discord.Interaction) -> None:
         member = interaction.user.id
         found = await self.service.ask(
-            interaction.guild_id, interaction.channel_id, member, self.services.clock()
+            guild_id_of(interaction), interaction.channel_id, member, self.services.clock()
         )
         if found.prompt is None:
             await send_private(interaction, found.why)

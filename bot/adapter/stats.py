@@ -18,6 +18,7 @@ from discord.ext import commands
 
 from bot.adapter.charts import chart_file, draw_chart
 from bot.adapter.checks import ModGroup, mod_command
+from bot.adapter.context import guild_id_of
 from bot.adapter.mod_log import post_to_mod_log
 from bot.adapter.report_tasks import ReportTasks
 from bot.adapter.tree import bounded
@@ -110,9 +111,11 @@ class StatsCog(commands.Cog, name="Stats"):
         shown = days or 7
         end = now + 1  # what was recorded in the current second counts (the end is excluded)
         report = await server_report(
-            self.services.stores.reports, interaction.guild_id, end - shown * DAY, end
+            self.services.stores.reports, guild_id_of(interaction), end - shown * DAY, end
         )
-        paced = await self.services.facilitation.figures(interaction.guild_id, now - shown * DAY)
+        paced = await self.services.facilitation.figures(
+            guild_id_of(interaction), now - shown * DAY
+        )
         text = "\n".join([server_text(report, shown), *paced.lines()])
         if chart is None:
             await self._reply(interaction, text[:2000])
@@ -125,7 +128,7 @@ class StatsCog(commands.Cog, name="Stats"):
         """The report with the chart attached, or with a line saying why there is none."""
         guild = self.services.settings.guild(interaction.guild_id)
         drawn = await draw_chart(
-            self.services, guild, interaction.guild_id, kind, now, days or DEFAULT_DAYS
+            self.services, guild, guild_id_of(interaction), kind, now, days or DEFAULT_DAYS
         )
         if drawn.chart is None:
             text = text[: 2000 - len(drawn.note) - 1] + "\n" + drawn.note
@@ -140,7 +143,7 @@ class StatsCog(commands.Cog, name="Stats"):
     async def prompt(self, interaction: discord.Interaction, prompt: str) -> None:
         await self._fresh()
         report = await prompt_report(
-            self.services.stores.reports, interaction.guild_id, prompt.strip()
+            self.services.stores.reports, guild_id_of(interaction), prompt.strip()
         )
         await self._reply(interaction, prompt_text(report))
 
@@ -161,7 +164,7 @@ class StatsCog(commands.Cog, name="Stats"):
     @app_commands.describe(member="Whose participation to show")
     async def member(self, interaction: discord.Interaction, member: discord.User) -> None:
         await self._fresh()
-        r = await member_report(self.services.stores.reports, interaction.guild_id, member.id)
+        r = await member_report(self.services.stores.reports, guild_id_of(interaction), member.id)
         last = iso(r.last_at) if r.last_at else "never"
         text = (
             f"{member.mention}: {counted(r.answers, 'answer')} on"
@@ -201,7 +204,7 @@ async def send_export(
     """
     with tempfile.TemporaryFile() as raw:
         text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
-        rows = await export_csv(store, interaction.guild_id, since, text)
+        rows = await export_csv(store, guild_id_of(interaction), since, text)
         text.flush()
         size = raw.tell()
         text.detach()

@@ -15,7 +15,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.adapter.context import services_of
+from bot.adapter.context import guild_id_of, services_of
 from bot.adapter.review import ReviewButton, card
 from bot.adapter.tree import matching_themes
 from bot.adapter.ui_errors import BotModal, BotView
@@ -99,7 +99,7 @@ class WithdrawView(BotView):
             now = services_of(interaction.client).now_seconds()
             done = await self.service.withdraw(self.owner_id, suggestion_id, now)
             head = f"Suggestion {suggestion_id} withdrawn." if done else "Already decided."
-            mine = await self.service.mine(interaction.guild_id, self.owner_id)
+            mine = await self.service.mine(guild_id_of(interaction), self.owner_id)
             pending = [s for s in mine if s.status == "pending"]
             view = WithdrawView(self.service, self.owner_id, pending) if pending else None
             self.stop()
@@ -145,7 +145,7 @@ class Suggestions(commands.Cog):
 
     @suggest.command(name="mine", description="Your suggestions and their status")
     async def mine(self, interaction: discord.Interaction) -> None:
-        mine = await self.service.mine(interaction.guild_id, interaction.user.id)
+        mine = await self.service.mine(guild_id_of(interaction), interaction.user.id)
         pending = [s for s in mine if s.status == "pending"]
         text = mine_text(mine)
         if pending:
@@ -160,7 +160,7 @@ class Suggestions(commands.Cog):
         config = self.services.settings.guild(interaction.guild_id)
         limits = Limits(config.max_pending_suggestions, config.max_suggestions_per_day)
         suggestion = await self.service.suggest(  # a refusal is answered by the form's handler
-            interaction.guild_id,
+            guild_id_of(interaction),
             interaction.user.id,
             question,
             theme=modal.theme,

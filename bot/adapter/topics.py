@@ -13,6 +13,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.adapter.checks import ModGroup
+from bot.adapter.context import guild_id_of
 from bot.adapter.endpoints import message_link
 from bot.adapter.host_paths import without_host_paths
 from bot.adapter.permissions import check_guild, report
@@ -89,7 +90,7 @@ class Topics(commands.Cog):
             return interaction.guild_id, channel.id
         here = interaction.channel
         parent = getattr(here, "parent_id", None) if isinstance(here, discord.Thread) else None
-        return interaction.guild_id, parent or interaction.channel_id
+        return guild_id_of(interaction), parent or interaction.channel_id
 
     # --- commands ----------------------------------------------------------------------------
 
@@ -232,7 +233,7 @@ class Topics(commands.Cog):
     @topic.command(name="pending", description="Follow-ups and nudges due in open threads")
     async def pending(self, interaction: discord.Interaction) -> None:
         now = self.services.clock()
-        threads = await self.facilitation.pending(interaction.guild_id, now)
+        threads = await self.facilitation.pending(guild_id_of(interaction), now)
         at = int(now.timestamp())
         lines = [line for line in (pending_line(t, at) for t in threads) if line]
         rest = len(threads) - len(lines)

@@ -17,6 +17,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.adapter.checks import ModGroup
+from bot.adapter.context import guild_id_of
 from bot.adapter.endpoints import message_link
 from bot.adapter.mod_log import post_to_mod_log
 from bot.adapter.tree import send_private
@@ -53,7 +54,7 @@ class AnonymousModeration(commands.Cog, name="AnonymousModeration"):
     async def stop(self, interaction: discord.Interaction) -> None:
         guild = self.services.settings.guild(interaction.guild_id)
         now = self.services.now_seconds()
-        if await self.store.stop(interaction.guild_id, interaction.user.id, now):
+        if await self.store.stop(guild_id_of(interaction), interaction.user.id, now):
             await post_to_mod_log(
                 self.bot,
                 guild,
@@ -68,7 +69,7 @@ class AnonymousModeration(commands.Cog, name="AnonymousModeration"):
     @anonymous.command(name="resume", description="Accept anonymous answers again")
     async def resume(self, interaction: discord.Interaction) -> None:
         guild = self.services.settings.guild(interaction.guild_id)
-        if await self.store.resume(interaction.guild_id):
+        if await self.store.resume(guild_id_of(interaction)):
             now = self.services.now_seconds()
             await post_to_mod_log(
                 self.bot,

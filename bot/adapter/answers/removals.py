@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 import discord
 
 from bot.adapter.answers.recorder import AnswerRecorder
+from bot.adapter.context import own_id
 from bot.participation.rules import classify_reaction, reaction_row
 from bot.participation.writer import BatchWriter
 
@@ -37,7 +38,7 @@ class ReactionsAndDeletions:
 
     async def reaction_added(self, payload: discord.RawReactionActionEvent) -> None:
         member = payload.member
-        is_bot = payload.user_id == self.client.user.id or bool(member and member.bot)
+        is_bot = payload.user_id == own_id(self.client) or bool(member and member.bot)
         post = classify_reaction(is_bot, payload.message_id, self.recorder.index)
         if post is not None:
             await self.writer.add(reaction_row(post, payload.user_id, self.now_seconds()))
@@ -45,7 +46,7 @@ class ReactionsAndDeletions:
     async def vote_added(self, message_id: int, member_id: int) -> None:
         """A vote in a prompt's poll (bots cannot vote): recorded as the member's reaction on
         the prompt."""
-        post = classify_reaction(member_id == self.client.user.id, message_id, self.recorder.index)
+        post = classify_reaction(member_id == own_id(self.client), message_id, self.recorder.index)
         if post is not None:
             await self.writer.add(reaction_row(post, member_id, self.now_seconds()))
 

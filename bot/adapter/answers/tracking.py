@@ -25,6 +25,7 @@ import discord
 from bot.adapter.answers.backfill import ThreadBackfill
 from bot.adapter.answers.reactions import ReactionRecovery
 from bot.adapter.answers.recorder import AnswerRecorder
+from bot.adapter.context import own_id
 from bot.participation.ports import ParticipationRecords
 from bot.participation.types import PromptPost
 
@@ -86,7 +87,7 @@ class PromptTracking:
     async def thread_created(self, thread: discord.Thread) -> None:
         """A thread the bot opened on a prompt message it does not watch yet is tracked."""
         index = self.recorder.index
-        if thread.owner_id != self.client.user.id or index.lookup_thread(thread.id):
+        if thread.owner_id != own_id(self.client) or index.lookup_thread(thread.id):
             return
         known = index.lookup_message(thread.id)  # a thread on a message shares its id
         if known is None:
