@@ -3,8 +3,11 @@ delivered the interaction (cogs are handed theirs when they are built)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import discord
 from discord import app_commands
+from discord.ext import commands
 
 from bot.app import Services
 
@@ -30,3 +33,9 @@ def own_id(client: discord.Client) -> int:
     if client.user is None:
         raise RuntimeError("the bot has not logged in yet")
     return client.user.id
+
+
+def cog_named(client: discord.Client, name: str) -> Any:
+    """The loaded cog ``name`` that a persistent button hands its press to (None when it is
+    unloaded: the button then says the feature is unavailable)."""
+    return client.get_cog(name) if isinstance(client, commands.Bot) else None

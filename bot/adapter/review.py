@@ -125,7 +125,7 @@ class ReviewButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> ReviewButton:
         shown = match["shown"] or ""
         return cls(match["action"], match["kind"], match["key"], match["seen"], shown)

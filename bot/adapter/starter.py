@@ -8,13 +8,13 @@ a restart (the member and the starter are in its custom id)."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.adapter.context import guild_id_of
+from bot.adapter.context import cog_named, guild_id_of
 from bot.adapter.publisher import prompt_embed
 from bot.adapter.tree import send_private
 from bot.adapter.ui_errors import BotView, answers_errors
@@ -62,13 +62,13 @@ class AgainButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> AgainButton:
         return cls(int(match["member"]), int(match["starter"]))
 
     @answers_errors
     async def callback(self, interaction: discord.Interaction) -> None:
-        cog = interaction.client.get_cog(COG_NAME)
+        cog = cog_named(interaction.client, COG_NAME)
         if cog is None:
             await send_private(interaction, UNAVAILABLE)
             return

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 import discord
@@ -23,7 +23,7 @@ from bot.errors import Refusal
 log = logging.getLogger(__name__)
 
 ItemT = TypeVar("ItemT", bound=discord.ui.Item[Any])
-Callback = Callable[[ItemT, discord.Interaction], Awaitable[None]]
+Callback = Callable[[ItemT, discord.Interaction], Coroutine[Any, Any, None]]
 
 
 async def interaction_failed(interaction: discord.Interaction, error: Exception, what: str) -> None:

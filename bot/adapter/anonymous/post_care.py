@@ -5,9 +5,11 @@ channel's role is pinged. The publisher asks these; it builds nothing of this it
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import discord
 
+from bot.adapter.context import cog_named
 from bot.adapter.ui_errors import BotView, answers_errors
 from bot.anonymity.policy import offered
 from bot.config.settings import ChannelConfig, GuildConfig
@@ -84,7 +86,7 @@ def thread_intro(
 
 
 def _cog(interaction: discord.Interaction):
-    return interaction.client.get_cog(COG_NAME)
+    return cog_named(interaction.client, COG_NAME)
 
 
 class AnswerButton(
@@ -106,7 +108,7 @@ class AnswerButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> AnswerButton:
         return cls(int(match["post"]), bool(match["sensitive"]))
 
@@ -136,7 +138,7 @@ class DeleteButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> DeleteButton:
         return cls(int(match["message"]))
 
