@@ -21,8 +21,8 @@ from bot.adapter.checks import ModGroup, mod_command
 from bot.adapter.context import guild_id_of
 from bot.adapter.mod_log import post_to_mod_log
 from bot.adapter.report_tasks import ReportTasks
-from bot.adapter.tree import bounded
-from bot.charts.types import DEFAULT_DAYS
+from bot.adapter.tree import BoundedInt
+from bot.charts.types import DEFAULT_DAYS, ChartKind
 from bot.participation.types import Ranked
 from bot.reports.builders import member_report, prompt_report, server_report
 from bot.reports.digest import anonymous_note, counted, iso, starters_note
@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 
 DAY = 86400
 NO_PINGS = discord.AllowedMentions.none()
-Days = bounded(1, 3650)
+Days = app_commands.Transform[int, BoundedInt(1, 3650)]
 
 
 def _ranked(title: str, ranked: Iterable[Ranked]) -> list[str]:
@@ -65,8 +65,8 @@ def prompt_text(r: PromptReport) -> str:
         return f"Prompt {shown} was never posted in this server."
     mean = "unknown" if r.mean_length is None else f"{r.mean_length:.0f} characters"
     return (
-        f"Prompt {r.prompt_id}: posted {r.posts} time(s), first {iso(r.first_posted)}, "
-        f"last {iso(r.last_posted)}\n"
+        f"Prompt {r.prompt_id}: posted {r.posts} time(s), first {iso(r.first_posted or 0)}, "
+        f"last {iso(r.last_posted or 0)}\n"
         f"Answers: {r.answers} ({r.answers_per_post:.1f} per post), reactions: {r.reactions}, "
         f"members: {r.members}, mean answer length: {mean}" + anonymous_note(r.anonymous_answers)
     )
@@ -123,7 +123,12 @@ class StatsCog(commands.Cog, name="Stats"):
         await self._send_chart(interaction, text, chart, now, days)
 
     async def _send_chart(
-        self, interaction: discord.Interaction, text: str, kind: str, now: int, days: int | None
+        self,
+        interaction: discord.Interaction,
+        text: str,
+        kind: ChartKind,
+        now: int,
+        days: int | None,
     ) -> None:
         """The report with the chart attached, or with a line saying why there is none."""
         guild = self.services.settings.guild(interaction.guild_id)
@@ -131,7 +136,8 @@ class StatsCog(commands.Cog, name="Stats"):
             self.services, guild, guild_id_of(interaction), kind, now, days or DEFAULT_DAYS
         )
         if drawn.chart is None:
-            text = text[: 2000 - len(drawn.note) - 1] + "\n" + drawn.note
+            note = drawn.note or ""
+            text = text[: 2000 - len(note) - 1] + "\n" + note
             await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS)
             return
         await interaction.followup.send(

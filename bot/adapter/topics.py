@@ -18,7 +18,7 @@ from bot.adapter.endpoints import message_link
 from bot.adapter.host_paths import without_host_paths
 from bot.adapter.permissions import check_guild, report
 from bot.adapter.review import start_review
-from bot.adapter.tree import CHOICES_MAX, bounded, matching_themes, send_private
+from bot.adapter.tree import CHOICES_MAX, BoundedInt, clip, matching_themes, send_private
 from bot.facilitation.types import NUDGE, PendingThread
 from bot.posting.rotation import PlannedPost
 from bot.posting.service import PostingService
@@ -26,8 +26,6 @@ from bot.posting.service import PostingService
 if TYPE_CHECKING:
     from bot.adapter.client import DiscussionBot
     from bot.app import Services
-
-MESSAGE_MAX = 1900
 
 
 def when(slot: datetime) -> str:
@@ -64,10 +62,6 @@ def pending_line(thread: PendingThread, now: int) -> str | None:
     return f"{head}: {what} {timing}"
 
 
-def clip(text: str) -> str:
-    return text if len(text) <= MESSAGE_MAX else text[: MESSAGE_MAX - 1] + "…"
-
-
 class Topics(commands.Cog):
     topic = ModGroup(name="topic", description="Discussion prompts: post, schedule, reload")
 
@@ -84,13 +78,16 @@ class Topics(commands.Cog):
 
     def target(
         self, interaction: discord.Interaction, channel: discord.abc.GuildChannel | None
-    ) -> tuple[int | None, int]:
+    ) -> tuple[int, int]:
         """(guild id, channel id): the option, else where the command was used."""
         if channel is not None:
-            return interaction.guild_id, channel.id
+            return guild_id_of(interaction), channel.id
         here = interaction.channel
-        parent = getattr(here, "parent_id", None) if isinstance(here, discord.Thread) else None
-        return guild_id_of(interaction), parent or interaction.channel_id
+        parent = here.parent_id if isinstance(here, discord.Thread) else None
+        channel_id = parent or interaction.channel_id
+        if channel_id is None:  # Discord sends the channel of every command used in a server
+            raise app_commands.NoPrivateMessage()
+        return guild_id_of(interaction), channel_id
 
     # --- commands ----------------------------------------------------------------------------
 
@@ -119,7 +116,7 @@ class Topics(commands.Cog):
             now=self.services.clock(),
             sensitive=sensitive,
         )
-        if outcome.status == "posted":
+        if outcome.status == "posted" and outcome.message_id is not None:
             link = message_link(
                 self.services.settings.api_base, guild_id, channel_id, outcome.message_id
             )
@@ -151,7 +148,7 @@ class Topics(commands.Cog):
     async def upcoming(
         self,
         interaction: discord.Interaction,
-        count: bounded(1, 10) = 5,
+        count: app_commands.Transform[int, BoundedInt(1, 10)] = 5,
         channel: discord.TextChannel | None = None,
     ) -> None:
         guild_id, channel_id = self.target(interaction, channel)

@@ -22,6 +22,7 @@ UNEXPECTED = "Something went wrong; moderators can find details in the bot log."
 
 
 CHOICES_MAX = 25  # Discord shows at most this many autocomplete choices
+MESSAGE_MAX = 1900  # a private reply, with room to spare under Discord's 2000
 
 
 class OptionOutOfRange(app_commands.AppCommandError):
@@ -53,11 +54,6 @@ class BoundedInt(app_commands.Transformer):
                 f"Choose a number from {self.low} to {self.high} ({value} is outside that range)."
             )
         return value
-
-
-def bounded(low: int, high: int) -> BoundedInt:
-    """For annotations: ``count: bounded(1, 10) = 5``."""
-    return app_commands.Transform[int, BoundedInt(low, high)]
 
 
 def matching_themes(library: Library, current: str) -> list[app_commands.Choice[str]]:
@@ -135,9 +131,15 @@ async def send_private(interaction: discord.Interaction, text: str, **kw: object
         await interaction.response.send_message(text, ephemeral=True, allowed_mentions=none, **kw)
 
 
+def clip(text: str) -> str:
+    """``text`` within Discord's limit for one message."""
+    return text if len(text) <= MESSAGE_MAX else text[: MESSAGE_MAX - 1] + "…"
+
+
 async def reply_privately(interaction: discord.Interaction, text: str) -> None:
-    """``send_private`` for an error's explanation: a refusal from Discord is logged."""
+    """``send_private`` for an error's explanation (clipped to one message: a refusal may quote
+    what the member typed); a refusal from Discord is logged."""
     try:
-        await send_private(interaction, text)
+        await send_private(interaction, clip(text))
     except discord.HTTPException as exc:
         log.warning("could not tell user %s about an error: %s", interaction.user.id, exc)
