@@ -39,3 +39,25 @@ def cog_named(client: discord.Client, name: str) -> Any:
     """The loaded cog ``name`` that a persistent button hands its press to (None when it is
     unloaded: the button then says the feature is unavailable)."""
     return client.get_cog(name) if isinstance(client, commands.Bot) else None
+
+
+MessageChannel = (
+    discord.TextChannel
+    | discord.Thread
+    | discord.VoiceChannel
+    | discord.StageChannel
+    | discord.PartialMessageable
+)
+
+
+def message_channel(
+    client: discord.Client, channel_id: int, guild_id: int | None = None
+) -> MessageChannel:
+    """The channel to send to or read messages from: the cached one when it holds messages,
+    else a partial one (no request is made; Discord answers for it when it is used)."""
+    channel = client.get_channel(channel_id)
+    if isinstance(
+        channel, discord.TextChannel | discord.Thread | discord.VoiceChannel | discord.StageChannel
+    ):
+        return channel
+    return client.get_partial_messageable(channel_id, guild_id=guild_id)

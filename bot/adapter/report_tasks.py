@@ -19,6 +19,7 @@ import discord
 from discord.ext import commands
 
 from bot.adapter.charts import chart_file, draw_chart, quiet_note
+from bot.adapter.context import message_channel
 from bot.charts.types import CHART_KINDS
 from bot.reports.builders import server_report
 from bot.reports.digest import MAX_MESSAGE, weekly_digest_text
@@ -90,6 +91,9 @@ class ReportTasks(commands.Cog, name="ReportTasks"):
         for guild_id, due in list(self.next_digest.items()):
             if due <= now:
                 guild = self.services.settings.guild(guild_id)
+                if guild is None or guild.digest is None:  # only configured digests are planned
+                    del self.next_digest[guild_id]
+                    continue
                 self.next_digest[guild_id] = next_slot(
                     guild.digest.cron, guild.digest.timezone, now
                 )
@@ -103,14 +107,14 @@ class ReportTasks(commands.Cog, name="ReportTasks"):
 
     async def post_digest(self, guild: GuildConfig, now: datetime) -> None:
         """The last week's server report as plain text in the mod-log channel, pinging nobody."""
+        if guild.mod_log_channel_id is None:  # a digest is planned only with a mod-log channel
+            return
         await self.services.writer.flush()
         end = int(now.timestamp())
         since = int((now - WEEK).timestamp())
         report = await server_report(self.services.stores.reports, guild.guild_id, since, end)
         text, files = await self.digest_charts(guild, weekly_digest_text(report), end)
-        channel = self.bot.get_channel(guild.mod_log_channel_id) or (
-            self.bot.get_partial_messageable(guild.mod_log_channel_id, guild_id=guild.guild_id)
-        )
+        channel = message_channel(self.bot, guild.mod_log_channel_id, guild.guild_id)
         try:
             await channel.send(text, files=files, allowed_mentions=discord.AllowedMentions.none())
         except discord.HTTPException as exc:
@@ -139,7 +143,10 @@ class ReportTasks(commands.Cog, name="ReportTasks"):
 
     async def purge(self, now: datetime) -> int:
         """Delete participation older than ``retention_days``; returns rows deleted."""
-        cutoff = int((now - timedelta(days=self.services.settings.retention_days)).timestamp())
+        days = self.services.settings.retention_days
+        if days is None:  # purges are planned only with a retention
+            return 0
+        cutoff = int((now - timedelta(days=days)).timestamp())
         deleted = await self.services.stores.participation.purge_older_than(cutoff)
         deleted += await self.services.stores.anonymous.purge_older_than(cutoff)
         log.info("retention: %d participation records older than %s deleted", deleted, cutoff)

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 import discord
 
 from bot.adapter.answers.recorder import AnswerRecorder
+from bot.adapter.context import message_channel
 from bot.participation.types import PromptPost
 from bot.participation.writer import BatchWriter
 
@@ -95,10 +96,10 @@ class ThreadBackfill:
 
     async def _read_one(self, post: PromptPost) -> int:
         recorder = self.recorder
+        if post.thread_id is None:  # no thread: nothing was answered there
+            return 0
         after = max(recorder.backfill_from.get(post.post_id, 0), post.message_id)
-        thread = self.client.get_channel(post.thread_id) or self.client.get_partial_messageable(
-            post.thread_id, guild_id=post.guild_id
-        )
+        thread = message_channel(self.client, post.thread_id, post.guild_id)
         found = 0
         async for message in thread.history(after=discord.Object(after), limit=self.limit):
             found += await recorder.record(message)

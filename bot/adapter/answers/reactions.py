@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.adapter.context import message_channel
 from bot.participation.rules import reaction_row
 
 if TYPE_CHECKING:
@@ -92,9 +93,7 @@ class ReactionRecovery:
         where = post.channel_id
         if isinstance(self.client.get_channel(where), discord.ForumChannel):
             where = post.thread_id or where  # a forum post's first message is inside it
-        channel = self.client.get_channel(where) or (
-            self.client.get_partial_messageable(where, guild_id=post.guild_id)
-        )
+        channel = message_channel(self.client, where, post.guild_id)
         message = await channel.fetch_message(post.message_id)
         members: set[int] = set()
         for reaction in message.reactions:
