@@ -35,7 +35,9 @@ async def run_until_stopped(bot: discord.Client, token: str, *, own_sigterm: boo
     cannot cut the close short; SIGKILL still ends the process at once. Without
     ``own_sigterm`` the caller (the demo) handles SIGTERM for the whole process."""
     if own_sigterm:
-        stop = stop_once(asyncio.current_task())
+        task = asyncio.current_task()
+        assert task is not None  # called from a running task (asyncio.run)
+        stop = stop_once(task)
         asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop)
     try:
         async with bot:

@@ -239,7 +239,7 @@ class ParticipationCommands(commands.Cog, name="ParticipationCommands"):
 
     @participation.command(name="forget", description="Erase everything recorded about you here")
     async def forget(self, interaction: discord.Interaction) -> None:
-        guild_id, member_id = interaction.guild_id, interaction.user.id
+        guild_id, member_id = guild_id_of(interaction), interaction.user.id
         anonymous = len(await self.services.stores.anonymous.member_answers(guild_id, member_id))
         view = ForgetView(self.services, guild_id, member_id, self.bot, anonymous)
         extra = (

@@ -251,10 +251,10 @@ class EditModal(BotModal):
     def __init__(self, item: ReviewItem, seen: str) -> None:
         super().__init__(title="Edit before deciding")
         self.item, self.seen = item, seen
-        self.question = discord.ui.TextInput(
+        self.question: discord.ui.TextInput[Any] = discord.ui.TextInput(
             label="Question", default=item.prompt.question, max_length=300, custom_id="question"
         )
-        self.followups = discord.ui.TextInput(
+        self.followups: discord.ui.TextInput[Any] = discord.ui.TextInput(
             label="Follow-ups (one per line)",
             style=discord.TextStyle.paragraph,
             default="\n".join(item.prompt.followups),
@@ -265,7 +265,7 @@ class EditModal(BotModal):
         self.add_item(self.question).add_item(self.followups)
         self.theme: discord.ui.TextInput | None = None
         if item.kind == SUGGESTION:
-            self.theme = discord.ui.TextInput(
+            self.theme: discord.ui.TextInput[Any] = discord.ui.TextInput(
                 label="Theme (id or title; a new name starts a new theme)",
                 default=item.prompt.theme_id or "",
                 required=False,
@@ -302,7 +302,7 @@ class RejectModal(BotModal):
     def __init__(self, kind: str, key: str, seen: str, shown: str | None = None) -> None:
         super().__init__(title="Reject")
         self.kind, self.key, self.seen, self.shown = kind, key, seen, shown
-        self.reason = discord.ui.TextInput(
+        self.reason: discord.ui.TextInput[Any] = discord.ui.TextInput(
             label="Reason (optional; the member is told)",
             required=False,
             max_length=300,

@@ -90,11 +90,13 @@ class Starters(commands.Cog, name=COG_NAME):
     @app_commands.command(name="starter", description="A conversation starter for this channel")
     @app_commands.guild_only()
     async def starter(self, interaction: discord.Interaction) -> None:
-        member = interaction.user.id
+        member, channel_id = interaction.user.id, interaction.channel_id
+        if channel_id is None:  # Discord sends the channel of every command used in a server
+            raise app_commands.NoPrivateMessage()
         found = await self.service.ask(
-            guild_id_of(interaction), interaction.channel_id, member, self.services.clock()
+            guild_id_of(interaction), channel_id, member, self.services.clock()
         )
-        if found.prompt is None:
+        if found.prompt is None or found.starter_id is None:
             await send_private(interaction, found.why)
             return
         await interaction.response.send_message(
@@ -110,7 +112,7 @@ class Starters(commands.Cog, name=COG_NAME):
             await send_private(interaction, NOT_YOURS)
             return
         found = await self.service.again(starter_id, self.services.clock())
-        if found.prompt is None:
+        if found.prompt is None or found.starter_id is None:
             await send_private(interaction, found.why)
             return
         await interaction.response.edit_message(

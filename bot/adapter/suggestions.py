@@ -9,13 +9,14 @@ status of their suggestions in ``/suggest mine``, where a pending one can be wit
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.adapter.context import guild_id_of, services_of
+from bot.adapter.context import guild_id_of, message_channel, services_of
 from bot.adapter.review import ReviewButton, card
 from bot.adapter.tree import matching_themes
 from bot.adapter.ui_errors import BotModal, BotView
@@ -54,10 +55,10 @@ def mine_text(suggestions: list[Suggestion]) -> str:
 
 
 class SuggestModal(BotModal, title="Suggest a discussion question"):
-    question = discord.ui.TextInput(
+    question: discord.ui.TextInput[Any] = discord.ui.TextInput(
         label="Your question (it ends with ?)", max_length=300, custom_id="question"
     )
-    note = discord.ui.TextInput(
+    note: discord.ui.TextInput[Any] = discord.ui.TextInput(
         label="A note to the moderators (optional, not posted)",
         style=discord.TextStyle.paragraph,
         required=False,
@@ -73,6 +74,17 @@ class SuggestModal(BotModal, title="Suggest a discussion question"):
         await self.cog.submitted(interaction, self.question.value, self.note.value, self)
 
 
+class WithdrawButton(discord.ui.Button["WithdrawView"]):
+    def __init__(
+        self, suggestion_id: int, press: Callable[[discord.Interaction], Awaitable[None]]
+    ) -> None:
+        super().__init__(label=f"Withdraw {suggestion_id}", style=discord.ButtonStyle.secondary)
+        self.press = press
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await self.press(interaction)
+
+
 class WithdrawView(BotView):
     """One button per pending suggestion; only the member who asked may press them."""
 
@@ -82,11 +94,7 @@ class WithdrawView(BotView):
         super().__init__(timeout=120)
         self.service, self.owner_id = service, owner_id
         for s in pending[:5]:
-            button = discord.ui.Button(
-                label=f"Withdraw {s.id}", style=discord.ButtonStyle.secondary
-            )
-            button.callback = self._withdraw(s.id)
-            self.add_item(button)
+            self.add_item(WithdrawButton(s.id, self._withdraw(s.id)))
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.user.id != self.owner_id:
@@ -94,7 +102,7 @@ class WithdrawView(BotView):
             return False
         return True
 
-    def _withdraw(self, suggestion_id: int):
+    def _withdraw(self, suggestion_id: int) -> Callable[[discord.Interaction], Awaitable[None]]:
         async def press(interaction: discord.Interaction) -> None:
             now = services_of(interaction.client).now_seconds()
             done = await self.service.withdraw(self.owner_id, suggestion_id, now)
@@ -158,6 +166,9 @@ class Suggestions(commands.Cog):
         self, interaction: discord.Interaction, question: str, note: str, modal: SuggestModal
     ) -> None:
         config = self.services.settings.guild(interaction.guild_id)
+        if config is None:  # the form opens only in a configured server
+            await interaction.response.send_message(NOT_HERE, ephemeral=True)
+            return
         limits = Limits(config.max_pending_suggestions, config.max_suggestions_per_day)
         suggestion = await self.service.suggest(  # a refusal is answered by the form's handler
             guild_id_of(interaction),
@@ -181,7 +192,7 @@ class Suggestions(commands.Cog):
             return
         item = await self.service.suggestion_item(suggestion)
         try:
-            channel = self.bot.get_channel(channel_id) or await self.bot.fetch_channel(channel_id)
+            channel = message_channel(self.bot, channel_id)
             message = await channel.send(**card(item, "New suggestion to review."))
         except discord.HTTPException as exc:
             log.warning("suggestion %s not announced in %s: %s", suggestion.id, channel_id, exc)

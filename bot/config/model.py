@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
+from bot.anonymity.types import AnonymousMode
 from bot.config.database import Database, parse_database
 
 DEFAULT_DATABASE = Database(Path("data/bot.sqlite3"))
@@ -53,7 +54,7 @@ class GuildConfig:
     max_pending_suggestions: int = 3  # per member
     max_suggestions_per_day: int = 5  # per member, any 24 hours
     # Anonymous answers and care for heavy topics.
-    anonymous_answers: str = "off"  # "off", "all" or "sensitive" (config: false/true/sensitive)
+    anonymous_answers: AnonymousMode = "off"  # config: false, true or sensitive
     reveal_role_ids: tuple[int, ...] = ()  # who may look up an anonymous author; none = no one
     anonymous_per_hour: int = 5  # anonymous answers a member may post per hour
     care_note: str | None = None  # shown with sensitive prompts

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord.ext import commands
@@ -65,7 +65,7 @@ class AnswerForm(BotModal, title="Answer anonymously"):
         custom_id = f"anon:form:{post_id}:{kind}:{secrets.token_hex(8)}"
         super().__init__(timeout=None, custom_id=custom_id)
         self.add_item(discord.ui.TextDisplay(WHO_SEES))
-        answer = discord.ui.TextInput(
+        answer: discord.ui.TextInput[Any] = discord.ui.TextInput(
             style=discord.TextStyle.paragraph,
             max_length=ANSWER_MAX,
             required=True,
@@ -158,7 +158,7 @@ class AnonymousCog(commands.Cog, name=COG_NAME):
         """A submitted answer form (see ``AnswerForm``)."""
         if interaction.type is not discord.InteractionType.modal_submit:
             return
-        data = interaction.data or {}
+        data: dict[str, Any] = dict(interaction.data or {})
         match = FORM_ID.fullmatch(str(data.get("custom_id", "")))
         if match is None:
             return
@@ -180,6 +180,8 @@ class AnonymousCog(commands.Cog, name=COG_NAME):
             await tell(interaction, refusal or "Your answer was empty; nothing was posted.")
             return
         guild = self.services.settings.guild(interaction.guild_id)
+        if guild is None or thread is None:  # _refusal found both, or said why not
+            raise RuntimeError(f"an answer to post {post_id} passed its checks without a thread")
         member_id, now = interaction.user.id, self.services.now_seconds()
         pending = await self._same_answer(guild.guild_id, member_id, post_id, text)
         if pending is not None:  # the member sends again an answer that was interrupted
