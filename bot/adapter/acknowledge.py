@@ -54,5 +54,7 @@ async def tell(
 ) -> None:
     """Replace the acknowledged interaction's "thinking" with ``text`` (and ``view``), seen
     only by the member when it was deferred as ephemeral, pinging nobody."""
-    kwargs = {"view": view} if view is not None else {}
-    await interaction.edit_original_response(content=text, allowed_mentions=NO_PINGS, **kwargs)
+    if view is None:  # the message keeps what it has
+        await interaction.edit_original_response(content=text, allowed_mentions=NO_PINGS)
+    else:
+        await interaction.edit_original_response(content=text, allowed_mentions=NO_PINGS, view=view)

@@ -118,7 +118,7 @@ def check_guild(client: discord.Client, config: GuildConfig) -> list[ChannelChec
         forum = isinstance(found, discord.ForumChannel)
         needed = needed_for_prompts(channel, forum)
         check = check_channel(guild, channel.channel_id, "prompts", needed)
-        if forum and channel.forum_tags:
+        if isinstance(found, discord.ForumChannel) and channel.forum_tags:
             check = replace(check, notes=unknown_tags(found, channel))
         elif found is not None and channel.forum_tags:
             check = replace(check, notes=("forum_tags is set but this is not a forum channel",))

@@ -5,6 +5,7 @@ well as by Discord (a command registered before its bounds changed still sends a
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -121,7 +122,7 @@ def stopping(interaction: discord.Interaction, what: str) -> bool:
     return True
 
 
-async def send_private(interaction: discord.Interaction, text: str, **kw: object) -> None:
+async def send_private(interaction: discord.Interaction, text: str, **kw: Any) -> None:
     """A reply only the member sees, pinging nobody, whether or not the interaction was
     already answered (``kw``: a view, say)."""
     none = discord.AllowedMentions.none()

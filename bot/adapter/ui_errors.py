@@ -59,7 +59,10 @@ class BotView(discord.ui.View):
 
 
 class BotModal(discord.ui.Modal):
-    async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:
+    # discord.ui.Modal itself narrows BaseView's on_error this way (a form has no item).
+    async def on_error(  # type: ignore[override]
+        self, interaction: discord.Interaction, error: Exception, /
+    ) -> None:
         await interaction_failed(interaction, error, f"form {self.title!r}")
 
 

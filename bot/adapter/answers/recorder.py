@@ -85,7 +85,9 @@ class AnswerRecorder:
         if self._early(message):
             return True
         ref = message.reference
-        return ref is not None and self.index.lookup_message(ref.message_id) is not None
+        if ref is None or ref.message_id is None:
+            return False
+        return self.index.lookup_message(ref.message_id) is not None
 
     def take(self, message: discord.Message) -> None:
         """Queue a message ``wants`` accepted, at once (a server whose opt-outs are not read yet
