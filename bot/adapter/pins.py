@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord.ext import commands
 
+from bot.adapter.context import MessageChannel
 from bot.posting.types import PostRecord
 
 if TYPE_CHECKING:
@@ -70,8 +71,13 @@ class Pins(commands.Cog):
         )
         previous = await self.posts.previous_prompt(post)
         forum = isinstance(target, discord.ForumChannel)  # a forum pins the post itself
+        if not forum and not isinstance(target, MessageChannel):
+            return  # a category holds no message to pin
         if previous is not None:
-            await (self._unpin_post(previous) if forum else self._unpin(target, previous))
+            if isinstance(target, MessageChannel):
+                await self._unpin(target, previous)
+            else:
+                await self._unpin_post(previous)
         try:
             if forum:
                 thread = await self._thread(post.thread_id)
@@ -79,7 +85,7 @@ class Pins(commands.Cog):
                     log.warning("post %s: forum post %s not found to pin", post.id, post.thread_id)
                     return
                 await thread.edit(pinned=True, reason="discussion prompt")
-            else:
+            elif isinstance(target, MessageChannel):
                 await target.get_partial_message(post.message_id).pin(reason="discussion prompt")
         except discord.HTTPException as exc:
             await self._failed(post, exc, "Manage Threads" if forum else "Manage Messages")
@@ -87,7 +93,9 @@ class Pins(commands.Cog):
         self.reported = {r for r in self.reported if r[0] != post.channel_id}
         log.info("post %s: message %s pinned", post.id, post.message_id)
 
-    async def _unpin(self, target: discord.abc.Messageable, previous: PostRecord) -> None:
+    async def _unpin(self, target: MessageChannel, previous: PostRecord) -> None:
+        if previous.message_id is None:  # a previous prompt was posted: it has its message
+            return
         try:
             await target.get_partial_message(previous.message_id).unpin(
                 reason="a newer discussion prompt is pinned"

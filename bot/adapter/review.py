@@ -263,9 +263,9 @@ class EditModal(BotModal):
             custom_id="followups",
         )
         self.add_item(self.question).add_item(self.followups)
-        self.theme: discord.ui.TextInput | None = None
+        self.theme: discord.ui.TextInput[Any] | None = None
         if item.kind == SUGGESTION:
-            self.theme: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            self.theme = discord.ui.TextInput(
                 label="Theme (id or title; a new name starts a new theme)",
                 default=item.prompt.theme_id or "",
                 required=False,

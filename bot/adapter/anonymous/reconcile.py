@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.adapter.acknowledge import NO_PINGS
+from bot.adapter.context import message_channel
 from bot.anonymity.policy import RATE_WINDOW
 from bot.anonymity.relay import INTERACTION_TOKEN_LIFE, LOOK_AFTER, STALE_AFTER, answer_digest
 from bot.anonymity.types import PendingRelay
@@ -112,9 +113,7 @@ class RelayReconciler:
 
     async def _settle(self, relay: PendingRelay, now: int) -> bool:
         try:
-            thread = self.bot.get_channel(relay.channel_id) or await self.bot.fetch_channel(
-                relay.channel_id
-            )
+            thread = message_channel(self.bot, relay.channel_id, relay.guild_id)
             message = await self.find(relay, thread)
         except discord.NotFound:
             message = None  # the thread is gone, and any answer with it
@@ -170,14 +169,13 @@ class RelayReconciler:
         if self.services.now_seconds() - relay.created_at > INTERACTION_TOKEN_LIFE:
             return False
         webhook = discord.Webhook.partial(app_id, token, client=self.bot)
-        kwargs = {"view": view} if view is not None else {}
         try:
-            await webhook.edit_message(
-                relay.reply_id,
-                content=text,
-                allowed_mentions=NO_PINGS,
-                **kwargs,
-            )
+            if view is None:  # the reply keeps what it has
+                await webhook.edit_message(relay.reply_id, content=text, allowed_mentions=NO_PINGS)
+            else:
+                await webhook.edit_message(
+                    relay.reply_id, content=text, allowed_mentions=NO_PINGS, view=view
+                )
         except discord.HTTPException as exc:
             log.warning("could not tell the author of relay %s: %s", relay.relay_id, exc)
             return False
