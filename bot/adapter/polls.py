@@ -8,14 +8,14 @@ days; posts older than that are not looked at). Only counts are shown, never who
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import discord
 from discord.ext import commands
 
-from bot.adapter.context import own_id
+from bot.adapter.context import message_channel, own_id
 from bot.adapter.publisher import post_nonce
 from bot.posting.types import PostRecord
 
@@ -45,7 +45,7 @@ def summary(answers: Sequence[tuple[str, int]]) -> str:
     return "\n".join(lines)
 
 
-def raw_answers(poll: dict[str, Any]) -> list[tuple[str, int]]:
+def raw_answers(poll: Mapping[str, Any]) -> list[tuple[str, int]]:
     """(text, votes) of each answer, from a poll as the gateway sends it."""
     counts = {int(c["id"]): int(c["count"]) for c in poll["results"].get("answer_counts", [])}
     return [
@@ -92,6 +92,8 @@ class PollResults(commands.Cog):
             prompt = self.services.library.library.prompt(post.prompt_id or "")
             if prompt is None or prompt.poll is None or post.id in self.summarised:
                 continue
+            if post.posted_at is None:  # posted_since returns posted prompts only
+                continue
             if post.posted_at + prompt.poll.hours * 3600 > now.timestamp():
                 continue  # still open: its end comes as a MESSAGE_UPDATE
             try:
@@ -101,13 +103,17 @@ class PollResults(commands.Cog):
         return done
 
     async def _catch_up_one(self, post: PostRecord) -> int:
-        channel = self.bot.get_channel(post.channel_id) or await self.bot.fetch_channel(
-            post.channel_id
+        if post.message_id is None or post.thread_id is None:  # no poll, or nowhere to summarise
+            return 0
+        where = post.channel_id
+        if isinstance(self.bot.get_channel(where), discord.ForumChannel):
+            where = post.thread_id  # a forum post's first message is inside it
+        message = await message_channel(self.bot, where, post.guild_id).fetch_message(
+            post.message_id
         )
-        message = await channel.fetch_message(post.message_id)
         if message.poll is None or not message.poll.is_finalised():
             return 0
-        thread = await self._thread(post)
+        thread = message_channel(self.bot, post.thread_id, post.guild_id)
         async for said in thread.history(limit=LOOKBACK):
             if said.author.id == own_id(self.bot) and said.content.startswith(HEADING):
                 self.summarised.add(post.id)
@@ -115,15 +121,12 @@ class PollResults(commands.Cog):
         answers = [(a.text, a.vote_count) for a in message.poll.answers]
         return int(await self.summarise(post, answers))
 
-    async def _thread(self, post: PostRecord) -> discord.abc.Messageable:
-        return self.bot.get_channel(post.thread_id) or await self.bot.fetch_channel(post.thread_id)
-
     async def summarise(self, post: PostRecord, answers: Sequence[tuple[str, int]]) -> bool:
         if post.thread_id is None or post.id in self.summarised:
             return False
         self.summarised.add(post.id)
         try:
-            await (await self._thread(post)).send(
+            await message_channel(self.bot, post.thread_id, post.guild_id).send(
                 summary(answers),
                 allowed_mentions=discord.AllowedMentions.none(),
                 nonce=post_nonce(post.id, SUMMARY_PART),
