@@ -207,7 +207,7 @@ class DiscordPublisher:
                 content=content,
                 embed=embed,
                 allowed_mentions=allowed,
-                view=view,
+                view=view,  # type: ignore[arg-type]  # send takes None (its default): no view
                 nonce=post_nonce(post_id),
                 poll=discord_poll(prompt) or discord.utils.MISSING,
             )
@@ -240,6 +240,10 @@ class DiscordPublisher:
         text = without_host_paths(text, self.settings)
         try:
             target = await self._channel(guild.mod_log_channel_id)
+            if isinstance(target, discord.ForumChannel):
+                raise PostRefused(
+                    f"<#{guild.mod_log_channel_id}> is a forum: no message goes there"
+                )
             with self._errors(f"<#{guild.mod_log_channel_id}>"):
                 await target.send(
                     text[:MESSAGE_MAX], allowed_mentions=discord.AllowedMentions.none()
@@ -315,7 +319,8 @@ class DiscordPublisher:
         ``after`` (a post's first message has the post's id)."""
         with self._errors(f"<#{channel.channel_id}>"):
             for thread in sorted(forum.threads, key=lambda t: t.id):
-                if thread.owner_id != own_id(self.client) or thread.created_at < after:
+                made = thread.created_at
+                if thread.owner_id != own_id(self.client) or made is None or made < after:
                     continue
                 try:
                     first = await thread.fetch_message(thread.id)
@@ -441,7 +446,7 @@ class DiscordPublisher:
                 with self._errors(f"thread {thread.id}"):
                     await thread.send(
                         text,
-                        view=view,
+                        view=view,  # type: ignore[arg-type]  # send takes None: no view
                         allowed_mentions=discord.AllowedMentions.none(),
                         nonce=post_nonce(post_id, number),
                     )

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import Literal
 
 from bot.anonymity.types import AnonymousMode
 from bot.config.database import Database, parse_database
 
 DEFAULT_DATABASE = Database(Path("data/bot.sqlite3"))
+ArchiveMinutes = Literal[60, 1440, 4320, 10080]  # what Discord offers for a thread
 
 
 @dataclass(frozen=True)
@@ -20,7 +22,7 @@ class ChannelConfig:
     themes: tuple[str, ...] = ()  # theme ids this channel draws from; empty = all
     prompts: tuple[str, ...] = ()  # prompt ids this channel draws from; empty = all
     thread: bool = True
-    auto_archive_minutes: int = 1440  # one of 60, 1440, 4320, 10080
+    auto_archive_minutes: ArchiveMinutes = 1440
     ping_role_id: int | None = None
     catch_up: timedelta = timedelta(hours=1)
     ping_sensitive: bool = False  # ping the role with sensitive prompts too
