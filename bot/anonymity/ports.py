@@ -64,7 +64,13 @@ class RelayRecords(Protocol):
 
     async def link(self, relay: PendingRelay, message_id: int, counted: bool, now: int) -> None: ...
 
-    async def finish(self, relay_id: int) -> None: ...
+    async def finish(self, relay_id: int, message_id: int) -> None: ...
+
+    async def posted_of(
+        self, guild_id: int, member_id: int, post_id: int, since: int
+    ) -> list[tuple[int, str, str]]:
+        """The member's answers to one post relayed after ``since`` and not deleted: (message
+        id, token, digest), newest first."""
 
     async def release(self, relay_id: int) -> bool:
         """Nothing was posted: the relay is dropped and no longer counts toward the limit."""

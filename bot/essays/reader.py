@@ -188,7 +188,8 @@ def parse_essay(name: str, text: str) -> Essay:
     if not raw:
         log.warning("%s: no themes found", name)
         return Essay(name, (), heading=heading, intro=intro)
-    items, numbers = [], set()
+    items: list[Item] = []
+    numbers: set[int | None] = set()
     bodies = [" ".join(body.split()) for _, title, body, _ in raw if not title]
     for num, title, body, is_prose in raw:
         number = num if num not in numbers else None  # two lists numbered alike: refer by title
@@ -300,7 +301,7 @@ def _regrouped(blocks: list[Block]) -> list[Block]:
         elif len(led) >= 2 and block in led:  # "**Label every dish.** People arrive…"
             out.append(Block("heading", block.lead, level=7))
             block = Block("paragraph", block.rest)
-        if block.kind == "list" and _continues(open_list, block, between):
+        if block.kind == "list" and open_list and _continues(open_list, block, between):
             open_list.children[-1].children.extend(between)
             open_list.children.extend(block.children)
             out = out[: len(out) - len(between)]

@@ -254,9 +254,12 @@ def draft_for_source(theme: Theme, source: Source, used_slots: set[str], bank: B
             if draft is not None:
                 return draft
     fallback = _draft(f"quote:{source.ref}", bank.quote, theme, source, heavy, {}, bank, set())
-    return fallback or _draft(
+    last = fallback or _draft(
         f"quote:{source.ref}", bank.quote, theme, source, heavy, {}, bank, set(), whole=True
     )
+    if last is None:  # a whole quote of the title is always made
+        raise RuntimeError(f"no prompt could be made from {source.ref}")
+    return last
 
 
 def context_for(

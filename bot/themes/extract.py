@@ -160,7 +160,8 @@ def _subject_phrase(title: str, vocab: Vocabulary) -> str:
     light = cut and (
         vocab.has("light_nouns", words[cut - 1].lower()) or words[cut - 1].lower() in _LIGHT
     )
-    if light and cut + 1 < len(words):  # "The Power Of Small Groups" is about small groups
+    # "The Power Of Small Groups" is about small groups
+    if light and cut is not None and cut + 1 < len(words):
         return _subject_phrase(" ".join(words[cut + 1 :]), vocab)
     if cut and not words[0].endswith("ing"):
         words = words[:cut]
