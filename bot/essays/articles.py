@@ -84,7 +84,7 @@ _HEAD_ENDS = frozenset(
 
 def _gerund(word: str) -> bool:
     """ "keeping", "looking": a verb's -ing form, not a noun such as "housing" or "meeting"."""
-    from bot.essays.text import word_classes
+    from bot.essays.lexicon import word_classes
 
     low = word.lower()
     return low.endswith("ing") and word_classes(low) <= {"VERB", "ADJ"}

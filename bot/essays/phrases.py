@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from bot.essays.text import word_classes
+from bot.essays.lexicon import word_classes
 
 
 def _set(words: str) -> frozenset[str]:

@@ -8,6 +8,8 @@ import re
 from collections import Counter
 from functools import lru_cache
 
+from bot.essays.lexicon import word_classes
+
 log = logging.getLogger(__name__)
 
 _ABBREVIATIONS = frozenset(
@@ -421,15 +423,6 @@ def _may_be_nominal(word: str) -> bool:
     ("find", "never", "led"); unknown words (names, loanwords) may be nouns."""
     kinds = word_classes(word)
     return not kinds or bool(kinds & {"NOUN", "ADJ", "PROPN"})
-
-
-@lru_cache(maxsize=8192)
-def word_classes(word: str) -> frozenset[str]:
-    """The parts of speech the English lexicon (lemminflect) knows for ``word``; loaded only when
-    prose is read, so the numbered essays and the offline commands start without it."""
-    from lemminflect import getAllLemmas
-
-    return frozenset(getAllLemmas(word.strip("'’")))
 
 
 def _is_adverb(word: str) -> bool:

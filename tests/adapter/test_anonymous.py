@@ -179,7 +179,7 @@ async def links(bot) -> list[tuple]:
 
 async def relay_words(bot) -> list[tuple]:
     """What the relays keep that could recognise an answer: its message, token and digest."""
-    async with bot.db.execute(
+    async with bot.services.stores.handle.db.execute(
         "SELECT member_id, message_id, token, digest FROM anonymous_relays ORDER BY id"
     ) as cur:
         return [tuple(r) for r in await cur.fetchall()]

@@ -49,7 +49,7 @@ async def relay_rows(bot) -> list[tuple]:
 
 
 async def relay_digests(bot, member_id: int) -> list[str]:
-    async with bot.db.execute(
+    async with bot.services.stores.handle.db.execute(
         "SELECT digest FROM anonymous_relays WHERE member_id = ? AND digest IS NOT NULL",
         (member_id,),
     ) as cur:
@@ -271,7 +271,7 @@ async def test_sending_the_same_answer_after_it_was_linked_answers_with_the_same
         assert "posted anonymously" in again.content and str(first) in again.content
         assert delete_button(again) == f"anon:delete:{first}"
         since = int(bot.clock.now.timestamp()) - 3600
-        assert await bot.services.relays.used(G, ANA, since) == 1
+        assert await bot.services.stores.relays.used(G, ANA, since) == 1
 
         # Someone else's same words are their own answer.
         form_id, field = await open_form(fd, posted, BEN)
@@ -366,7 +366,7 @@ async def test_an_answer_this_process_is_still_posting_is_left_alone(tmp_path, m
     async with running(tmp_path, make_bot) as (bot, fd):
         posted = await post(fd)
         reconciler = bot.get_cog("Anonymous").reconciler
-        relays, looked, looks = bot.services.relays, [], []
+        relays, looked, looks = bot.services.stores.relays, [], []
         write_link = relays.link
 
         async def link(*args, **kwargs):
