@@ -7,7 +7,6 @@ live in ``report_tasks``.
 from __future__ import annotations
 
 import io
-import logging
 import tempfile
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal, Optional
@@ -34,7 +33,6 @@ if TYPE_CHECKING:
     from bot.reports.ports import ReportRecords
     from bot.reports.types import PromptReport, ServerReport
 
-log = logging.getLogger(__name__)
 
 DAY = 86400
 NO_PINGS = discord.AllowedMentions.none()

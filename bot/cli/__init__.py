@@ -10,8 +10,6 @@ from collections.abc import Sequence
 
 from bot.errors import InputError, name_too_long
 
-log = logging.getLogger(__name__)
-
 COMMAND_MODULES = (
     "run",
     "demo",

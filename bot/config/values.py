@@ -6,7 +6,6 @@ problem at the node's line (on the node reader it is handed) and returns None.
 
 from __future__ import annotations
 
-import logging
 import unicodedata
 from urllib.parse import urlsplit
 
@@ -15,8 +14,6 @@ from yaml.nodes import Node
 from bot.config.database import DatabaseRefused, parse_database
 from bot.errors import overlong_name
 from bot.yaml_nodes import NodeReader
-
-log = logging.getLogger(__name__)
 
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _AUTO_ARCHIVE = (60, 1440, 4320, 10080)

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 import math
 import re
 from collections import Counter
 from functools import lru_cache
 
 from bot.essays.lexicon import word_classes
-
-log = logging.getLogger(__name__)
 
 _ABBREVIATIONS = frozenset(
     [

@@ -4,7 +4,6 @@ source, the records the store returns, and the results the service reports."""
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, Protocol
@@ -12,8 +11,6 @@ from typing import Literal, Protocol
 from bot.config.settings import ChannelConfig, GuildConfig
 from bot.errors import Problem, Refusal
 from bot.prompts.model import Library, Prompt
-
-log = logging.getLogger(__name__)
 
 
 class PostRefused(Exception):

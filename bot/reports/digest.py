@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 import time
 
 from bot.participation.types import Ranked
 from bot.reports.types import ServerReport
-
-log = logging.getLogger(__name__)
 
 MAX_MESSAGE = 2000  # Discord's limit for a message
 

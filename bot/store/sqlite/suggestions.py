@@ -8,12 +8,9 @@ never finished (it stopped meanwhile) can be taken again after ``STALE_CLAIM`` s
 from __future__ import annotations
 
 import json
-import logging
 
 from bot.store.sqlite.queries import Queries, Record
 from bot.suggestions.types import DECIDING, PENDING, STALE_CLAIM, WITHDRAWN, Limits, Suggestion
-
-log = logging.getLogger(__name__)
 
 DAY = 86_400
 _OPEN = f"(status = '{PENDING}' OR (status = '{DECIDING}' AND decided_at < ?))"
