@@ -227,6 +227,41 @@ class DevServer:
         message = finalise(self.state.messages[message_id], datetime.now(UTC))
         await self.gateway.dispatch("MESSAGE_UPDATE", self.state.with_bot_member(message))
 
+    def member_interaction(
+        self,
+        kind: int,
+        data: dict,
+        *,
+        guild_id: int,
+        channel_id: int,
+        user_id: int,
+        message: dict | None = None,
+    ) -> dict:
+        """The INTERACTION_CREATE payload of a member's command (2), button press (3) or form
+        (5) in ``channel_id``, with the member's permissions there, as Discord sends it."""
+        member = {
+            **self.state.members[(guild_id, user_id)],
+            "permissions": str(self.permissions(guild_id, user_id)),
+        }
+        return events.interaction(
+            kind,
+            data,
+            application_id=self.state.application_id,
+            channel={**self.state.channels[channel_id], "permissions": member["permissions"]},
+            member=member,
+            guild_id=guild_id,
+            app_permissions=ALL_PERMISSIONS,
+            message=message,
+            interaction_id=self.state.new_id(),
+        )
+
+    async def interact(self, payload: dict) -> Interaction:
+        """Send ``payload`` (from :meth:`member_interaction`) to the bot; the record returned
+        fills with the replies."""
+        interaction = self.apps.record(payload)
+        await self.gateway.dispatch("INTERACTION_CREATE", payload)
+        return interaction
+
     async def invoke(
         self,
         name: str,
@@ -238,25 +273,13 @@ class DevServer:
     ) -> Interaction:
         """A member runs slash command ``name`` ("topic post"); the record returned fills with
         the replies. ``options`` are option payloads (``events.option(name, value)``)."""
-        member = {
-            **self.state.members[(guild_id, user_id)],
-            "permissions": str(self.permissions(guild_id, user_id)),
-        }
         command_id, scope = self.apps.synced_command(name, guild_id)
         data = events.command_data(name, options or [], command_id=command_id, guild_id=scope)
-        payload = events.interaction(
-            2,
-            data,
-            application_id=self.state.application_id,
-            channel={**self.state.channels[channel_id], "permissions": member["permissions"]},
-            member=member,
-            guild_id=guild_id,
-            app_permissions=ALL_PERMISSIONS,
-            interaction_id=self.state.new_id(),
+        return await self.interact(
+            self.member_interaction(
+                2, data, guild_id=guild_id, channel_id=channel_id, user_id=user_id
+            )
         )
-        interaction = self.apps.record(payload)
-        await self.gateway.dispatch("INTERACTION_CREATE", payload)
-        return interaction
 
     async def click(self, custom_id: str, *, message_id: int, user_id: int) -> Interaction:
         """A member presses the button ``custom_id`` on a message the bot sent; the record
@@ -266,24 +289,15 @@ class DevServer:
         guild_id = self.state.guild_of(channel_id)
         if guild_id is None:
             raise ValueError(f"channel {channel_id} is in no guild: no member can press there")
-        member = {
-            **self.state.members[(guild_id, user_id)],
-            "permissions": str(self.permissions(guild_id, user_id)),
-        }
-        payload = events.interaction(
+        payload = self.member_interaction(
             3,
             events.button_data(custom_id),
-            application_id=self.state.application_id,
-            channel={**self.state.channels[channel_id], "permissions": member["permissions"]},
-            member=member,
             guild_id=guild_id,
-            app_permissions=ALL_PERMISSIONS,
+            channel_id=channel_id,
+            user_id=user_id,
             message=message,
-            interaction_id=self.state.new_id(),
         )
-        interaction = self.apps.record(payload)
-        await self.gateway.dispatch("INTERACTION_CREATE", payload)
-        return interaction
+        return await self.interact(payload)
 
     def fail_next(
         self,

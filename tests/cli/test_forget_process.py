@@ -10,7 +10,6 @@ import asyncio
 import pytest
 
 from bot.devserver import DevServer, events
-from bot.devserver.server import ALL_PERMISSIONS
 from tests.cli.test_run_fault_kill import (
     CHANNEL,
     GUILD,
@@ -40,23 +39,15 @@ async def press(discord: DevServer, message: dict, label: str, user_id: int) -> 
         for b in row["components"]
         if b.get("label") == label
     ]
-    member = {
-        **discord.state.members[(GUILD, user_id)],
-        "permissions": str(discord.permissions(GUILD, user_id)),
-    }
-    payload = events.interaction(
+    payload = discord.member_interaction(
         3,
         events.button_data(custom_id),
-        application_id=discord.state.application_id,
-        channel={**discord.state.channels[CHANNEL], "permissions": member["permissions"]},
-        member=member,
         guild_id=GUILD,
-        app_permissions=ALL_PERMISSIONS,
+        channel_id=CHANNEL,
+        user_id=user_id,
         message=message,
-        interaction_id=discord.state.new_id(),
     )
-    discord.apps.record(payload)
-    await discord.gateway.dispatch("INTERACTION_CREATE", payload)
+    await discord.interact(payload)
     callback = rf"^/interactions/{payload['id']}/{payload['token']}/callback$"
     await discord.wait_for_request(callback, method="POST", timeout=WRITE)
 

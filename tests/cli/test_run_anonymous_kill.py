@@ -7,68 +7,31 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import signal
 import sqlite3
-import sys
 from pathlib import Path
 
 import pytest
 
-from bot.devserver import DevServer, events, payloads
-from tests.cli.test_run_two_processes import anonymous_answers, recorded
+from bot.devserver import DevServer, events
+from tests.bot_process import start
+from tests.cli.test_run_two_processes import (  # noqa: F401 (the fixture)
+    CHANNEL,
+    GUILD,
+    MEMBER,
+    MOD,
+    MOD_ROLE,
+    anonymous_answers,
+    recorded,
+    server,
+    write_config,
+)
 
 pytestmark = pytest.mark.slow  # real bot processes; see tests/conftest.py
 
-REPO = Path(__file__).resolve().parents[2]
-GUILD, CHANNEL, MODLOG = 850000000000000001, 850000000000000002, 850000000000000003
-MEMBER, MOD, MOD_ROLE = 850000000000000004, 850000000000000005, 850000000000000006
-MANAGE_MESSAGES = 1 << 13
 START = 60.0  # a process starts and logs in (upper bound; every wait ends when its condition holds)
 WAIT = 30.0  # anything after that: well under the two minutes a lost answer is waited for
 TEXT = "Nobody at home knows yet."
-
-
-@pytest.fixture
-async def server():
-    server = DevServer()
-    moderators = payloads.role(MOD_ROLE, "Moderators", permissions=MANAGE_MESSAGES, position=2)
-    server.add_guild(GUILD, {CHANNEL: "prompts", MODLOG: "mod-log"}, roles=[moderators])
-    server.add_member(GUILD, MEMBER, "ada")
-    server.add_member(GUILD, MOD, "mo", roles=(MOD_ROLE,))
-    async with server:
-        yield server
-
-
-def write_config(tmp_path: Path, server: DevServer) -> Path:
-    config = tmp_path / "config.yaml"
-    config.write_text(
-        f"""database: {tmp_path / "bot.sqlite3"}
-prompts_dir: {REPO / "prompts"}
-api_base: {server.api_base}
-gateway_url: {server.gateway_url}
-guilds:
-  - guild_id: {GUILD}
-    moderator_role_ids: [{MOD_ROLE}]
-    reveal_role_ids: [{MOD_ROLE}]
-    mod_log_channel_id: {MODLOG}
-    anonymous_answers: true
-    channels:
-      - {{channel_id: {CHANNEL}, cron: "0 0 1 1 *", timezone: UTC, catch_up: 1m}}
-""",
-        encoding="utf-8",
-    )
-    return config
-
-
-async def start(config: Path, log) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        *[sys.executable, "-m", "bot", "run", "--config", str(config)],
-        cwd=config.parent,
-        env={**os.environ, "DISCORD_TOKEN": "fake-token"},
-        stdout=log,
-        stderr=log,
-    )
 
 
 def links(tmp_path: Path) -> list[tuple]:
@@ -76,31 +39,21 @@ def links(tmp_path: Path) -> list[tuple]:
         return db.execute("SELECT message_id, member_id FROM anonymous_answers").fetchall()
 
 
-async def send_form(server: DevServer, prompt: dict, text: str):
+async def send_form(discord: DevServer, prompt: dict, text: str):
     """The member presses "Answer anonymously" and sends the form with ``text``."""
-    pressed = await server.click(
+    pressed = await discord.click(
         prompt["components"][0]["components"][0]["custom_id"],
         message_id=int(prompt["id"]),
         user_id=MEMBER,
     )
-    await server.wait_for(lambda: pressed.callbacks, timeout=WAIT, what="the form")
+    await discord.wait_for(lambda: pressed.callbacks, timeout=WAIT, what="the form")
     form = pressed.callbacks[0]["data"]["custom_id"]
-    member = {
-        **server.state.members[(GUILD, MEMBER)],
-        "permissions": str(server.permissions(GUILD, MEMBER)),
-    }
-    channel = {**server.state.channels[CHANNEL], "permissions": member["permissions"]}
-    payload = events.interaction(
-        5,
-        events.modal_data(form, {"anon:text": text}),
-        application_id=server.state.application_id,
-        channel=channel,
-        member=member,
-        guild_id=GUILD,
-        interaction_id=server.state.new_id(),
+    data = events.modal_data(form, {"anon:text": text})
+    payload = discord.member_interaction(
+        5, data, guild_id=GUILD, channel_id=CHANNEL, user_id=MEMBER
     )
-    record = server.apps.record(payload)
-    await server.inject("INTERACTION_CREATE", payload)
+    record = discord.apps.record(payload)
+    await discord.inject("INTERACTION_CREATE", payload)
     return record
 
 
@@ -112,9 +65,10 @@ def confirmation(record) -> str | None:
 
 
 async def test_an_answer_taken_just_before_a_sigkill_is_linked_at_once_after_restart(
-    server, tmp_path
+    server,  # noqa: F811
+    tmp_path,
 ):
-    config = write_config(tmp_path, server)
+    config = write_config(tmp_path, server, f"reveal_role_ids: [{MOD_ROLE}]")
     log_path = tmp_path / "bot.log"
     procs = []
     with log_path.open("w") as log:

@@ -6,14 +6,13 @@ reaction and their second does not."""
 
 from __future__ import annotations
 
-import asyncio
-import os
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.devserver import DevServer, payloads
+from tests import bot_process
+from tests.bot_process import start, stop
 
 pytestmark = pytest.mark.slow  # a real bot process; see tests/conftest.py
 
@@ -51,26 +50,17 @@ def write_config(tmp_path: Path, server: DevServer) -> Path:
     prompts = tmp_path / "prompts"
     prompts.mkdir()
     (prompts / "stories.yaml").write_text(PROMPT, encoding="utf-8")
-    config = tmp_path / "config.yaml"
-    config.write_text(
-        f"""database: {tmp_path / "bot.sqlite3"}
-prompts_dir: {prompts}
-api_base: {server.api_base}
-gateway_url: {server.gateway_url}
-guilds:
-  - guild_id: {GUILD}
-    moderator_role_ids: [{MOD_ROLE}]
-    welcome_first_answer: true
-    channels:
-      - channel_id: {CHANNEL}
-        cron: "0 0 1 1 *"
-        timezone: UTC
-        followups: paced
-        followup_after_answers: 2
-""",
-        encoding="utf-8",
-    )
-    return config
+    guild = f"""
+        moderator_role_ids: [{MOD_ROLE}]
+        welcome_first_answer: true
+        channels:
+          - channel_id: {CHANNEL}
+            cron: "0 0 1 1 *"
+            timezone: UTC
+            followups: paced
+            followup_after_answers: 2
+        """
+    return bot_process.write_config(tmp_path, server, GUILD, guild, prompts_dir=prompts)
 
 
 def bot_lines(server: DevServer, thread_id: int) -> list[str]:
@@ -92,20 +82,10 @@ def welcomed(server: DevServer, message: dict) -> bool:
     return any(r["me"] and r["emoji"]["name"] == "🌱" for r in stored.get("reactions", []))
 
 
-async def start(config: Path) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        *[sys.executable, "-m", "bot", "run", "--config", str(config)],
-        cwd=config.parent,
-        env={**os.environ, "DISCORD_TOKEN": "fake-token"},
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-
-
-async def stop(proc: asyncio.subprocess.Process) -> str:
-    proc.terminate()
-    out, _ = await asyncio.wait_for(proc.communicate(), 20)
-    return out.decode(errors="replace")
+async def stopped(proc) -> str:
+    code, output = await stop(proc)
+    assert code == 0, output  # it ended on SIGTERM, within the bound, and was not killed
+    return output
 
 
 async def test_paced_followups_and_welcomes_in_a_running_bot(server, tmp_path):
@@ -143,7 +123,7 @@ async def test_paced_followups_and_welcomes_in_a_running_bot(server, tmp_path):
         reactions = [r for r in server.requests if "/reactions/" in r.path and r.method == "PUT"]
         assert len(reactions) == 2
     finally:
-        output = await stop(proc)
+        output = await stopped(proc)
     assert proc.returncode == 0, output
     assert "Traceback" not in output
 
@@ -182,5 +162,5 @@ async def test_two_processes_on_one_database_send_each_followup_once(server, tmp
         ]
         assert len(sends) == 2
     finally:
-        outputs = [await stop(proc) for proc in procs]
+        outputs = [await stopped(proc) for proc in procs]
     assert [proc.returncode for proc in procs] == [0, 0], outputs

@@ -11,21 +11,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import re
 import signal
 import sqlite3
-import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from bot.devserver import DevServer
+from tests import bot_process
+from tests.bot_process import REPO, due_now, start
 
 pytestmark = pytest.mark.slow  # see tests/conftest.py
 
-REPO = Path(__file__).resolve().parents[2]
 GUILD, CHANNEL = 820000000000000001, 820000000000000002
 MEMBERS = [820000000000000100 + n for n in range(5)]
 THREADS = rf"^/channels/{CHANNEL}/messages/\d+/threads$"
@@ -40,25 +38,8 @@ TEST = 180.0  # a whole test
 
 
 def write_config(tmp_path: Path, server: DevServer) -> Path:
-    now = datetime.now(UTC)
-    config = tmp_path / "config.yaml"
-    config.write_text(
-        f"""database: {tmp_path / "bot.sqlite3"}
-prompts_dir: {REPO / "prompts"}
-log_level: INFO
-api_base: {server.api_base}
-gateway_url: {server.gateway_url}
-guilds:
-  - guild_id: {GUILD}
-    channels:
-      - channel_id: {CHANNEL}
-        cron: "{now.minute} {now.hour} * * *"
-        timezone: UTC
-        catch_up: 1h
-""",
-        encoding="utf-8",
-    )
-    return config
+    guild = f"channels:\n  - {{channel_id: {CHANNEL}, {due_now()}}}"
+    return bot_process.write_config(tmp_path, server, GUILD, guild, settings="log_level: INFO\n")
 
 
 class BotProcess:
@@ -72,13 +53,7 @@ class BotProcess:
         self.procs: list[asyncio.subprocess.Process] = []
 
     async def start(self) -> asyncio.subprocess.Process:
-        proc = await asyncio.create_subprocess_exec(
-            *[sys.executable, "-m", "bot", "run", "--config", str(self.config)],
-            cwd=REPO,
-            env={**os.environ, "DISCORD_TOKEN": "fake-token"},
-            stdout=self.log,
-            stderr=self.log,
-        )
+        proc = await start(self.config, self.log, cwd=REPO)
         self.procs.append(proc)
         return proc
 

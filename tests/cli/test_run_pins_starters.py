@@ -5,18 +5,16 @@ place); a second ``/starter`` right after is refused privately."""
 
 from __future__ import annotations
 
-import asyncio
-import os
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.devserver import DevServer, payloads
+from tests import bot_process
+from tests.bot_process import YEARLY, start, stop
 
 pytestmark = pytest.mark.slow  # real bot processes; see tests/conftest.py
 
-REPO = Path(__file__).resolve().parents[2]
 GUILD, CHANNEL, STARTERS = 840000000000000001, 840000000000000002, 840000000000000003
 MOD, MOD_ROLE, ASKER, OTHER = 840000000000000004, 840000000000000005, 840000000000000006, 8400007
 EPHEMERAL = 64
@@ -35,31 +33,13 @@ async def server():
 
 
 def write_config(tmp_path: Path, server: DevServer) -> Path:
-    config = tmp_path / "config.yaml"
-    config.write_text(
-        f"""database: {tmp_path / "bot.sqlite3"}
-prompts_dir: {REPO / "prompts"}
-api_base: {server.api_base}
-gateway_url: {server.gateway_url}
-guilds:
-  - guild_id: {GUILD}
-    moderator_role_ids: [{MOD_ROLE}]
-    starter_channels: [{STARTERS}]
-    channels:
-      - {{channel_id: {CHANNEL}, cron: "0 0 1 1 *", timezone: UTC, catch_up: 1m, pin: true}}
-""",
-        encoding="utf-8",
-    )
-    return config
-
-
-async def finish(proc: asyncio.subprocess.Process) -> tuple[int, str]:
-    try:
-        out, _ = await asyncio.wait_for(proc.communicate(), 15)
-    except TimeoutError:
-        proc.kill()
-        out, _ = await proc.communicate()
-    return proc.returncode, out.decode(errors="replace")
+    guild = f"""
+        moderator_role_ids: [{MOD_ROLE}]
+        starter_channels: [{STARTERS}]
+        channels:
+          - {{channel_id: {CHANNEL}, {YEARLY}, pin: true}}
+        """
+    return bot_process.write_config(tmp_path, server, GUILD, guild)
 
 
 def prompt_messages(server: DevServer) -> list[dict]:
@@ -76,13 +56,7 @@ async def answered(server: DevServer, interaction):
 
 
 async def test_pins_and_starters_in_a_running_bot(server, tmp_path):
-    proc = await asyncio.create_subprocess_exec(
-        *[sys.executable, "-m", "bot", "run", "--config", str(write_config(tmp_path, server))],
-        cwd=tmp_path,
-        env={**os.environ, "DISCORD_TOKEN": "fake-token"},
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
+    proc = await start(write_config(tmp_path, server))
     try:
         await server.wait_for_identify(1, timeout=20)
         await server.wait_for_request(r"/commands$", method="PUT", timeout=20)
@@ -137,7 +111,6 @@ async def test_pins_and_starters_in_a_running_bot(server, tmp_path):
         assert "the next one can be asked for" in callback["data"]["content"]
         assert len(server.messages(STARTERS)) == 1
     finally:
-        proc.terminate()
-        code, output = await finish(proc)
+        code, output = await stop(proc)
     assert code == 0, output
     assert "Traceback" not in output, output

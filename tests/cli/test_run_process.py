@@ -5,17 +5,15 @@ while running ends the process with the same line and exit code as a bad token a
 from __future__ import annotations
 
 import asyncio
-import os
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.devserver import DevServer
+from tests.bot_process import YEARLY, finish, start, stop, write_config
 
 pytestmark = pytest.mark.slow  # real bot processes; see tests/conftest.py
 
-REPO = Path(__file__).resolve().parents[2]
 GUILD, CHANNEL, MEMBER = 830000000000000001, 830000000000000002, 830000000000000003
 
 
@@ -28,47 +26,13 @@ async def server():
         yield server
 
 
-def write_config(tmp_path: Path, server: DevServer) -> Path:
-    config = tmp_path / "config.yaml"
-    config.write_text(
-        f"""database: {tmp_path / "bot.sqlite3"}
-prompts_dir: {REPO / "prompts"}
-api_base: {server.api_base}
-gateway_url: {server.gateway_url}
-guilds:
-  - guild_id: {GUILD}
-    channels:
-      - {{channel_id: {CHANNEL}, cron: "0 0 1 1 *", timezone: UTC, catch_up: 1m}}
-""",
-        encoding="utf-8",
-    )
-    return config
-
-
-async def start(tmp_path: Path, server: DevServer) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        *[sys.executable, "-m", "bot", "run", "--config", str(write_config(tmp_path, server))],
-        cwd=tmp_path,
-        env={**os.environ, "DISCORD_TOKEN": "fake-token"},
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-
-
-async def finish(proc: asyncio.subprocess.Process) -> tuple[int, str]:
-    if proc.returncode is None:
-        try:
-            out, _ = await asyncio.wait_for(proc.communicate(), 10)
-        except TimeoutError:
-            proc.kill()
-            out, _ = await proc.communicate()
-    else:
-        out = await proc.stdout.read()
-    return proc.returncode, out.decode(errors="replace")
+async def start_bot(tmp_path: Path, server: DevServer) -> asyncio.subprocess.Process:
+    config = f"channels:\n  - {{channel_id: {CHANNEL}, {YEARLY}}}"
+    return await start(write_config(tmp_path, server, GUILD, config))
 
 
 async def test_unreadable_events_are_dropped_and_the_bot_stays_connected(server, tmp_path):
-    proc = await start(tmp_path, server)
+    proc = await start_bot(tmp_path, server)
     try:
         await server.wait_for_identify(1, timeout=20)
         await server.wait_for_request(r"/commands$", method="PUT", timeout=20)
@@ -85,8 +49,7 @@ async def test_unreadable_events_are_dropped_and_the_bot_stays_connected(server,
         assert server.connections == 1 and len(server.identifies) == 1
         assert proc.returncode is None
     finally:
-        proc.terminate()
-        code, output = await finish(proc)
+        code, output = await stop(proc)
     assert code == 0, output
     assert "dropped a CHANNEL_UPDATE gateway event" in output
     assert "dropped a MESSAGE_UPDATE gateway event" in output
@@ -94,7 +57,7 @@ async def test_unreadable_events_are_dropped_and_the_bot_stays_connected(server,
 
 
 async def test_a_token_revoked_while_running_exits_2_like_a_bad_token_at_start(server, tmp_path):
-    proc = await start(tmp_path, server)
+    proc = await start_bot(tmp_path, server)
     try:
         await server.wait_for_identify(1, timeout=20)
         await server.wait_for_request(r"/commands$", method="PUT", timeout=20)

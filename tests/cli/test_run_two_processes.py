@@ -5,20 +5,17 @@ linked once, and confirmed with a link to this server (not discord.com)."""
 
 from __future__ import annotations
 
-import asyncio
-import os
-import signal
 import sqlite3
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.devserver import DevServer, events, payloads
+from tests import bot_process
+from tests.bot_process import YEARLY, start, stop
 
 pytestmark = pytest.mark.slow  # real bot processes; see tests/conftest.py
 
-REPO = Path(__file__).resolve().parents[2]
 GUILD, CHANNEL, MODLOG = 840000000000000001, 840000000000000002, 840000000000000003
 MEMBER, MOD, MOD_ROLE = 840000000000000004, 840000000000000005, 840000000000000006
 MANAGE_MESSAGES = 1 << 13
@@ -36,63 +33,23 @@ async def server():
         yield server
 
 
-def write_config(tmp_path: Path, server: DevServer) -> Path:
-    config = tmp_path / "config.yaml"
-    config.write_text(
-        f"""database: {tmp_path / "bot.sqlite3"}
-prompts_dir: {REPO / "prompts"}
-api_base: {server.api_base}
-gateway_url: {server.gateway_url}
-guilds:
-  - guild_id: {GUILD}
-    moderator_role_ids: [{MOD_ROLE}]
-    mod_log_channel_id: {MODLOG}
-    anonymous_answers: true
-    channels:
-      - {{channel_id: {CHANNEL}, cron: "0 0 1 1 *", timezone: UTC, catch_up: 1m}}
-""",
-        encoding="utf-8",
-    )
-    return config
-
-
-async def start(config: Path) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        *[sys.executable, "-m", "bot", "run", "--config", str(config)],
-        cwd=config.parent,
-        env={**os.environ, "DISCORD_TOKEN": "fake-token"},
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-
-
-async def stop(proc: asyncio.subprocess.Process) -> str:
-    if proc.returncode is None:
-        proc.send_signal(signal.SIGTERM)
-    try:
-        out, _ = await asyncio.wait_for(proc.communicate(), 15)
-    except TimeoutError:
-        proc.kill()
-        out, _ = await proc.communicate()
-    return out.decode(errors="replace")
+def write_config(tmp_path: Path, server: DevServer, more: str = "") -> Path:
+    """Anonymous answers on, moderators by role; ``more`` adds guild settings."""
+    guild = f"""
+        moderator_role_ids: [{MOD_ROLE}]
+        mod_log_channel_id: {MODLOG}
+        anonymous_answers: true
+        {more}
+        channels:
+          - {{channel_id: {CHANNEL}, {YEARLY}}}
+        """
+    return bot_process.write_config(tmp_path, server, GUILD, guild)
 
 
 async def interact(server: DevServer, kind: int, data: dict, user_id: int, message=None):
     """A member's button press (3) or form (5), sent to every connected process."""
-    member = {
-        **server.state.members[(GUILD, user_id)],
-        "permissions": str(server.permissions(GUILD, user_id)),
-    }
-    channel = {**server.state.channels[CHANNEL], "permissions": member["permissions"]}
-    payload = events.interaction(
-        kind,
-        data,
-        application_id=server.state.application_id,
-        channel=channel,
-        member=member,
-        guild_id=GUILD,
-        message=message,
-        interaction_id=server.state.new_id(),
+    payload = server.member_interaction(
+        kind, data, guild_id=GUILD, channel_id=CHANNEL, user_id=user_id, message=message
     )
     record = server.apps.record(payload)
     assert await server.inject("INTERACTION_CREATE", payload) == 2
@@ -157,7 +114,7 @@ async def test_two_processes_post_once_and_relay_an_anonymous_answer_once(server
         assert "discord.com" not in text
         assert len(sent.callbacks) == 1 and len(pressed.callbacks) == 1
     finally:
-        outputs = [await stop(first), await stop(second)]
+        outputs = [(await stop(first))[1], (await stop(second))[1]]
     assert len(anonymous_answers(server, thread_id)) == 1
     database = sqlite3.connect(tmp_path / "bot.sqlite3")
     try:
