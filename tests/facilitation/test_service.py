@@ -80,6 +80,14 @@ class World:
         await posts.mark_posted(post_id, "grief-1", "grief", 900, THREAD, int(POSTED.timestamp()))
         return post_id
 
+    async def answered(self, *members: int) -> int:
+        """A prompt posted at POSTED, answered by ``members`` five minutes later; the clock a
+        minute after that. Returns the post's id."""
+        post_id = await self.post()
+        await self.answers(post_id, *members, at=POSTED + timedelta(minutes=5))
+        self.now = POSTED + timedelta(minutes=6)
+        return post_id
+
     async def answers(self, post_id: int, *members: int, at: datetime) -> list[ParticipationRow]:
         rows = [
             ParticipationRow(
@@ -103,108 +111,96 @@ class World:
             await db.close()
 
 
-async def test_two_processes_send_each_followup_once(tmp_path):
-    world = World(tmp_path, followup_after_answers=2)
+@pytest.fixture
+async def make_world(tmp_path):
+    """``make_world(**channel settings)``: a World on ``tmp_path``, closed after the test."""
+    worlds: list[World] = []
+
+    def make(**channel_kw) -> World:
+        worlds.append(World(tmp_path, **channel_kw))
+        return worlds[-1]
+
+    yield make
+    for world in worlds:
+        await world.close()
+
+
+async def test_two_processes_send_each_followup_once(make_world):
+    world = make_world(followup_after_answers=2)
     one, two = await world.service(), await world.service()
-    try:
-        post_id = await world.post()
-        await world.answers(post_id, ANA, BEN, at=POSTED + timedelta(minutes=5))
-        world.now = POSTED + timedelta(minutes=6)
-        await asyncio.gather(one.tick(world.now), two.tick(world.now), one.tick(world.now))
-        assert [text for _, text, _ in world.sender.sent] == [A1]
-        assert world.sender.calls == 1  # one process sent; the others saw the claim
-    finally:
-        await world.close()
+    await world.answered(ANA, BEN)
+    await asyncio.gather(one.tick(world.now), two.tick(world.now), one.tick(world.now))
+    assert [text for _, text, _ in world.sender.sent] == [A1]
+    assert world.sender.calls == 1  # one process sent; the others saw the claim
 
 
-async def test_a_claim_left_unsent_by_a_crash_is_sent_once_later(tmp_path):
-    world = World(tmp_path, followup_after_answers=1)
+async def test_a_claim_left_unsent_by_a_crash_is_sent_once_later(make_world):
+    world = make_world(followup_after_answers=1)
     one = await world.service()
-    try:
-        post_id = await world.post()
-        await world.answers(post_id, ANA, at=POSTED + timedelta(minutes=5))
-        world.now = POSTED + timedelta(minutes=6)
-        world.sender.fail_next = StepUnavailable("Discord server error (503)")
-        await one.tick(world.now)
-        assert world.sender.sent == []
-        await one.tick(world.now + timedelta(seconds=STALE_AFTER - 1))  # not yet: still claimed
-        assert world.sender.sent == []
-        two = await world.service()  # after a restart
-        await two.tick(world.now + timedelta(seconds=STALE_AFTER + 1))
-        await two.tick(world.now + timedelta(seconds=STALE_AFTER + 120))
-        assert [text for _, text, _ in world.sender.sent] == [A1]
-    finally:
-        await world.close()
+    await world.answered(ANA)
+    world.sender.fail_next = StepUnavailable("Discord server error (503)")
+    await one.tick(world.now)
+    assert world.sender.sent == []
+    await one.tick(world.now + timedelta(seconds=STALE_AFTER - 1))  # not yet: still claimed
+    assert world.sender.sent == []
+    two = await world.service()  # after a restart
+    await two.tick(world.now + timedelta(seconds=STALE_AFTER + 1))
+    await two.tick(world.now + timedelta(seconds=STALE_AFTER + 120))
+    assert [text for _, text, _ in world.sender.sent] == [A1]
 
 
-async def test_a_claim_whose_message_discord_has_is_recorded_not_sent_again(tmp_path):
-    world = World(tmp_path, followup_after_answers=1)
+async def test_a_claim_whose_message_discord_has_is_recorded_not_sent_again(make_world):
+    world = make_world(followup_after_answers=1)
     one = await world.service()
-    try:
-        post_id = await world.post()
-        await world.answers(post_id, ANA, at=POSTED + timedelta(minutes=5))
-        world.now = POSTED + timedelta(minutes=6)
-        store = FacilitationStore(world.dbs[0])
-        assert await store.claim(post_id, 0, "followup", 0, 1, int(world.now.timestamp()))
-        world.sender.sent.append((THREAD, A1, "post-1-s0"))  # sent, then the process died
-        await one.tick(world.now + timedelta(seconds=STALE_AFTER + 1))
-        assert [text for _, text, _ in world.sender.sent] == [A1]
-        [step] = (await store.steps([post_id]))[post_id]
-        assert (step.status, step.message_id) == ("sent", 5001)
-    finally:
-        await world.close()
+    post_id = await world.answered(ANA)
+    store = FacilitationStore(world.dbs[0])
+    assert await store.claim(post_id, 0, "followup", 0, 1, int(world.now.timestamp()))
+    world.sender.sent.append((THREAD, A1, "post-1-s0"))  # sent, then the process died
+    await one.tick(world.now + timedelta(seconds=STALE_AFTER + 1))
+    assert [text for _, text, _ in world.sender.sent] == [A1]
+    [step] = (await store.steps([post_id]))[post_id]
+    assert (step.status, step.message_id) == ("sent", 5001)
 
 
-async def test_pending_lists_what_each_open_thread_waits_for(tmp_path):
-    world = World(tmp_path, followup_after_answers=2)
+async def test_pending_lists_what_each_open_thread_waits_for(make_world):
+    world = make_world(followup_after_answers=2)
     one = await world.service()
-    try:
-        post_id = await world.post()
-        [thread] = await one.pending(GUILD, POSTED + timedelta(hours=1))
-        assert thread.due.kind == "nudge"
-        assert thread.due.at == int((POSTED + timedelta(hours=24)).timestamp())
-        await world.answers(post_id, ANA, at=POSTED + timedelta(hours=2))
-        [thread] = await one.pending(GUILD, POSTED + timedelta(hours=3))
-        assert (thread.answers, thread.due.kind, thread.due.answers_needed) == (1, "followup", 1)
-        assert thread.due.at == int((POSTED + timedelta(hours=8)).timestamp())  # or 6 h quiet
-        assert thread.followups_left == 2
-    finally:
-        await world.close()
+    post_id = await world.post()
+    [thread] = await one.pending(GUILD, POSTED + timedelta(hours=1))
+    assert thread.due.kind == "nudge"
+    assert thread.due.at == int((POSTED + timedelta(hours=24)).timestamp())
+    await world.answers(post_id, ANA, at=POSTED + timedelta(hours=2))
+    [thread] = await one.pending(GUILD, POSTED + timedelta(hours=3))
+    assert (thread.answers, thread.due.kind, thread.due.answers_needed) == (1, "followup", 1)
+    assert thread.due.at == int((POSTED + timedelta(hours=8)).timestamp())  # or 6 h quiet
+    assert thread.followups_left == 2
 
 
-async def test_welcome_only_for_the_members_earliest_recorded_answer(tmp_path):
-    world = World(tmp_path)
+async def test_welcome_only_for_the_members_earliest_recorded_answer(make_world):
+    world = make_world()
     guild = world.settings.guilds[0]
     from dataclasses import replace
 
     world.settings = replace(world.settings, guilds=(replace(guild, welcome_first_answer=True),))
     one = await world.service()
-    try:
-        post_id = await world.post()
-        rows = await world.answers(post_id, ANA, ANA, at=POSTED + timedelta(minutes=5))
-        for row in rows:
-            one.answer_seen(GUILD, row.message_id, THREAD)
-        one.answers_written(rows)
-        await one.idle()
-        assert world.sender.welcomed == [(THREAD, rows[0].message_id, "🌱")]
-    finally:
-        await world.close()
+    post_id = await world.post()
+    rows = await world.answers(post_id, ANA, ANA, at=POSTED + timedelta(minutes=5))
+    for row in rows:
+        one.answer_seen(GUILD, row.message_id, THREAD)
+    one.answers_written(rows)
+    await one.idle()
+    assert world.sender.welcomed == [(THREAD, rows[0].message_id, "🌱")]
 
 
-async def test_an_interrupted_claim_waits_while_its_thread_is_archived_or_locked(tmp_path):
-    world = World(tmp_path, followup_after_answers=1)
+async def test_an_interrupted_claim_waits_while_its_thread_is_archived_or_locked(make_world):
+    world = make_world(followup_after_answers=1)
     one = await world.service()
-    try:
-        post_id = await world.post()
-        await world.answers(post_id, ANA, at=POSTED + timedelta(minutes=5))
-        world.now = POSTED + timedelta(minutes=6)
-        world.sender.fail_next = StepUnavailable("cannot reach Discord")
-        await one.tick(world.now)
-        world.sender.open = False
-        await one.tick(world.now + timedelta(seconds=STALE_AFTER + 1))
-        assert world.sender.sent == []
-        world.sender.open = True
-        await one.tick(world.now + timedelta(seconds=STALE_AFTER + 60))
-        assert [text for _, text, _ in world.sender.sent] == [A1]
-    finally:
-        await world.close()
+    await world.answered(ANA)
+    world.sender.fail_next = StepUnavailable("cannot reach Discord")
+    await one.tick(world.now)
+    world.sender.open = False
+    await one.tick(world.now + timedelta(seconds=STALE_AFTER + 1))
+    assert world.sender.sent == []
+    world.sender.open = True
+    await one.tick(world.now + timedelta(seconds=STALE_AFTER + 60))
+    assert [text for _, text, _ in world.sender.sent] == [A1]
