@@ -4,6 +4,7 @@ clock and the scheduler's own pass (``Posting.run_once``)."""
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -36,6 +37,15 @@ def paced_bot(make_bot, tmp_path, clock=None, holder=None, *, welcome=False, **c
     holder = holder or library_holder(tmp_path, {"grief": 3})
     cogs = [Posting, AnswersCog, ParticipationCommands]
     return make_bot(config, holder, cogs=cogs, clock=clock or Clock(SLOT))
+
+
+@contextlib.asynccontextmanager
+async def paced_thread(make_bot, tmp_path, holder=None, **kw):
+    """A running bot (``paced_bot``'s settings) on a fake Discord whose clock is at SLOT, and
+    the thread of the prompt a moderator has posted: ``(fd, clock, thread_id)``."""
+    clock = Clock(SLOT)
+    async with FakeDiscord(paced_bot(make_bot, tmp_path, clock, holder, **kw), clock=clock) as fd:
+        yield fd, clock, await posted_thread(fd)
 
 
 def community(fd):
@@ -90,10 +100,7 @@ def reactions(fd) -> list[tuple[int, str]]:
 
 
 async def test_paced_followups_come_after_answers_one_at_a_time(tmp_path, make_bot):
-    clock = Clock(SLOT)
-    bot = paced_bot(make_bot, tmp_path, clock, followup_after_answers=2)
-    async with FakeDiscord(bot, clock=clock) as fd:
-        thread = await posted_thread(fd)
+    async with paced_thread(make_bot, tmp_path, followup_after_answers=2) as (fd, clock, thread):
         assert bot_lines(fd, thread) == []  # the post alone: no questionnaire
 
         await answer(fd, thread, ANA)
@@ -116,10 +123,7 @@ async def test_paced_followups_come_after_answers_one_at_a_time(tmp_path, make_b
 
 
 async def test_after_one_answer_and_hours_of_silence_the_next_followup_comes(tmp_path, make_bot):
-    clock = Clock(SLOT)
-    bot = paced_bot(make_bot, tmp_path, clock, followup_after_hours=6.0)
-    async with FakeDiscord(bot, clock=clock) as fd:
-        thread = await posted_thread(fd)
+    async with paced_thread(make_bot, tmp_path, followup_after_hours=6.0) as (fd, clock, thread):
         clock.now = SLOT + timedelta(hours=1)
         await answer(fd, thread, ANA)
         await scheduler_pass(fd, clock, SLOT + timedelta(hours=6, minutes=59))
@@ -136,10 +140,7 @@ async def test_after_one_answer_and_hours_of_silence_the_next_followup_comes(tmp
 
 
 async def test_a_thread_with_no_answer_gets_one_nudge_and_never_a_followup(tmp_path, make_bot):
-    clock = Clock(SLOT)
-    bot = paced_bot(make_bot, tmp_path, clock, followup_after_answers=2)
-    async with FakeDiscord(bot, clock=clock) as fd:
-        thread = await posted_thread(fd)
+    async with paced_thread(make_bot, tmp_path, followup_after_answers=2) as (fd, clock, thread):
         await scheduler_pass(fd, clock, SLOT + timedelta(hours=23, minutes=59))
         assert bot_lines(fd, thread) == []
         await scheduler_pass(fd, clock, SLOT + timedelta(hours=24))
@@ -164,31 +165,22 @@ async def test_a_sensitive_prompt_is_nudged_with_a_gentle_line(tmp_path, make_bo
     )
     holder = LibraryHolder(folder)
     assert holder.reload() == []
-    clock = Clock(SLOT)
-    bot = paced_bot(make_bot, tmp_path, clock, holder)
-    async with FakeDiscord(bot, clock=clock) as fd:
-        thread = await posted_thread(fd)
+    async with paced_thread(make_bot, tmp_path, holder) as (fd, clock, thread):
         await scheduler_pass(fd, clock, SLOT + timedelta(hours=25))
         [line] = bot_lines(fd, thread)
         assert line.startswith("There is no rush with this one") and A1 not in line
 
 
 async def test_nudge_after_hours_null_turns_the_nudge_off(tmp_path, make_bot):
-    clock = Clock(SLOT)
-    bot = paced_bot(make_bot, tmp_path, clock, nudge_after_hours=None)
-    async with FakeDiscord(bot, clock=clock) as fd:
-        thread = await posted_thread(fd)
+    async with paced_thread(make_bot, tmp_path, nudge_after_hours=None) as (fd, clock, thread):
         await scheduler_pass(fd, clock, SLOT + timedelta(days=3))
         assert bot_lines(fd, thread) == []
 
 
 async def test_a_followup_due_in_quiet_hours_waits_for_the_morning(tmp_path, make_bot):
-    clock = Clock(SLOT)
-    bot = paced_bot(
-        make_bot, tmp_path, clock, followup_after_hours=6.0, quiet_hours=(23 * 60, 8 * 60)
-    )
-    async with FakeDiscord(bot, clock=clock) as fd:
-        thread = await posted_thread(fd)
+    async with paced_thread(
+        make_bot, tmp_path, followup_after_hours=6.0, quiet_hours=(23 * 60, 8 * 60)
+    ) as (fd, clock, thread):
         clock.now = datetime(2026, 6, 1, 16, 30, tzinfo=UTC)  # 17:30 in London
         await answer(fd, thread, ANA)
         # Due at 23:30 London time, inside 23:00-08:00.
@@ -200,10 +192,7 @@ async def test_a_followup_due_in_quiet_hours_waits_for_the_morning(tmp_path, mak
 
 
 async def test_nothing_is_sent_in_an_archived_or_locked_thread(tmp_path, make_bot):
-    clock = Clock(SLOT)
-    bot = paced_bot(make_bot, tmp_path, clock, followup_after_answers=1)
-    async with FakeDiscord(bot, clock=clock) as fd:
-        thread = await posted_thread(fd)
+    async with paced_thread(make_bot, tmp_path, followup_after_answers=1) as (fd, clock, thread):
         data = fd.server.channels[thread]
         data["thread_metadata"]["locked"] = True
         await fd.send("THREAD_UPDATE", data)
@@ -221,10 +210,11 @@ async def test_nothing_is_sent_in_an_archived_or_locked_thread(tmp_path, make_bo
 
 
 async def test_at_once_channels_keep_posting_every_followup_with_the_post(tmp_path, make_bot):
-    clock = Clock(SLOT)
-    bot = paced_bot(make_bot, tmp_path, clock, followups="at_once", followup_after_answers=1)
-    async with FakeDiscord(bot, clock=clock) as fd:
-        thread = await posted_thread(fd)
+    async with paced_thread(make_bot, tmp_path, followups="at_once", followup_after_answers=1) as (
+        fd,
+        clock,
+        thread,
+    ):
         assert bot_lines(fd, thread) == [A1, B1]
         await answer(fd, thread, ANA)
         await scheduler_pass(fd, clock, SLOT + timedelta(days=1))
@@ -232,10 +222,7 @@ async def test_at_once_channels_keep_posting_every_followup_with_the_post(tmp_pa
 
 
 async def test_each_step_is_sent_once_across_a_restart(tmp_path, make_bot):
-    clock = Clock(SLOT)
-    bot = paced_bot(make_bot, tmp_path, clock, followup_after_answers=1)
-    async with FakeDiscord(bot, clock=clock) as fd:
-        thread = await posted_thread(fd)
+    async with paced_thread(make_bot, tmp_path, followup_after_answers=1) as (fd, clock, thread):
         await answer(fd, thread, ANA)
         assert bot_lines(fd, thread) == [A1]
         server = fd.server
@@ -251,10 +238,7 @@ async def test_each_step_is_sent_once_across_a_restart(tmp_path, make_bot):
 
 
 async def test_first_answers_get_the_welcome_reaction_and_later_ones_do_not(tmp_path, make_bot):
-    clock = Clock(SLOT)
-    bot = paced_bot(make_bot, tmp_path, clock, welcome=True)
-    async with FakeDiscord(bot, clock=clock) as fd:
-        thread = await posted_thread(fd)
+    async with paced_thread(make_bot, tmp_path, welcome=True) as (fd, _clock, thread):
         first_ana = await answer(fd, thread, ANA)
         first_ben = await answer(fd, thread, BEN)
         await answer(fd, thread, ANA)
@@ -272,10 +256,7 @@ async def test_first_answers_get_the_welcome_reaction_and_later_ones_do_not(tmp_
 
 
 async def test_no_welcome_for_opted_out_members_and_again_after_forget(tmp_path, make_bot):
-    clock = Clock(SLOT)
-    bot = paced_bot(make_bot, tmp_path, clock, welcome=True)
-    async with FakeDiscord(bot, clock=clock) as fd:
-        thread = await posted_thread(fd)
+    async with paced_thread(make_bot, tmp_path, welcome=True) as (fd, _clock, thread):
         put = "/channels/{channel_id}/messages/{message_id}/reactions/{emoji}/@me"
         await fd.slash("participation opt-out", user_id=CAT, channel_id=A)
         await answer(fd, thread, CAT)
@@ -283,7 +264,7 @@ async def test_no_welcome_for_opted_out_members_and_again_after_forget(tmp_path,
 
         await answer(fd, thread, ANA)
         assert len(fd.requests_to("PUT", put)) == 1
-        await bot.services.writer.forget(GUILD, ANA)
+        await fd.bot.services.writer.forget(GUILD, ANA)
         again = await answer(fd, thread, ANA)
         assert len(fd.requests_to("PUT", put)) == 2
         assert fd.requests_to("PUT", put)[-1].path.split("/")[4] == again["id"]
