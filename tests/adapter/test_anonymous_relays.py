@@ -23,6 +23,7 @@ from tests.adapter.test_anonymous import (
     REVEALER,
     C,
     G,
+    Posted,
     anonymous_bot,
     community,
     confirmation_id,
@@ -92,6 +93,26 @@ async def restarted(fd, make_bot, tmp_path, **guild_kw):
         yield bot, again
     finally:
         await again.stop()
+
+
+async def started(make_bot, tmp_path, **guild_kw) -> tuple[FakeDiscord, Posted]:
+    """The bot started and connected, and a prompt posted; left running for :func:`restarted`
+    to stop, as a crash would."""
+    bot = anonymous_bot(make_bot, tmp_path, **guild_kw)
+    fd = FakeDiscord(bot, clock=bot.clock)
+    await fd.start()
+    await fd.connect(community(fd))
+    return fd, await post(fd)
+
+
+async def sent_before_a_crash(fd, posted, text: str) -> int:
+    """Ana sends ``text`` anonymously; Discord posts it and the bot never hears back. The
+    id of the message posted."""
+    form_id, field = await open_form(fd, posted, ANA)
+    stop_at_anonymous_sends(fd, after_discord_took_it=True)
+    await fd.submit(form_id, {field: text}, user_id=ANA, channel_id=C)
+    [first] = in_thread(fd, posted)
+    return first
 
 
 async def first_look(bot, fd) -> None:
@@ -175,17 +196,13 @@ async def test_an_answer_posted_just_before_a_crash_is_linked_after_the_restart(
 ):
     """Two members send the same words and the bot stops right after each post: after the
     restart each answer is linked to its own author, in either history order."""
-    bot = anonymous_bot(make_bot, tmp_path, anonymous_per_hour=2)
-    fd = FakeDiscord(bot, clock=bot.clock)
-    await fd.start()
-    await fd.connect(community(fd))
-    posted = await post(fd)
+    fd, posted = await started(make_bot, tmp_path, anonymous_per_hour=2)
     ana_form, ben_form = await open_form(fd, posted, ANA), await open_form(fd, posted, BEN)
     stop_at_anonymous_sends(fd, after_discord_took_it=True)
     ana = await fd.submit(ana_form[0], {ana_form[1]: "Same here."}, user_id=ANA, channel_id=C)
     await fd.submit(ben_form[0], {ben_form[1]: "Same here."}, user_id=BEN, channel_id=C)
     ana_message, ben_message = in_thread(fd, posted)
-    assert await links(bot) == [] and "posted" not in ana.content  # public, unlinked
+    assert await links(fd.bot) == [] and "posted" not in ana.content  # public, unlinked
 
     async with restarted(fd, make_bot, tmp_path, anonymous_per_hour=2) as (bot, fd):
         if order == "oldest first":
@@ -223,15 +240,8 @@ async def test_an_answer_posted_just_before_a_crash_is_linked_after_the_restart(
 
 
 async def test_sending_the_same_answer_again_after_a_crash_posts_it_once(tmp_path, make_bot):
-    bot = anonymous_bot(make_bot, tmp_path)
-    fd = FakeDiscord(bot, clock=bot.clock)
-    await fd.start()
-    await fd.connect(community(fd))
-    posted = await post(fd)
-    form_id, field = await open_form(fd, posted, ANA)
-    stop_at_anonymous_sends(fd, after_discord_took_it=True)
-    await fd.submit(form_id, {field: "I never told anyone."}, user_id=ANA, channel_id=C)
-    [first] = in_thread(fd, posted)
+    fd, posted = await started(make_bot, tmp_path)
+    first = await sent_before_a_crash(fd, posted, "I never told anyone.")
 
     async with restarted(fd, make_bot, tmp_path) as (bot, fd):
         form_id, field = await open_form(fd, posted, ANA)
@@ -251,15 +261,8 @@ async def test_sending_the_same_answer_after_it_was_linked_answers_with_the_same
     the same words again: they get the confirmation of the answer already posted, and nothing
     is posted twice or counted twice. Other words, or the same words once the answer is
     deleted, are posted as usual."""
-    bot = anonymous_bot(make_bot, tmp_path, anonymous_per_hour=2)
-    fd = FakeDiscord(bot, clock=bot.clock)
-    await fd.start()
-    await fd.connect(community(fd))
-    posted = await post(fd)
-    form_id, field = await open_form(fd, posted, ANA)
-    stop_at_anonymous_sends(fd, after_discord_took_it=True)
-    await fd.submit(form_id, {field: "I never told anyone."}, user_id=ANA, channel_id=C)
-    [first] = in_thread(fd, posted)
+    fd, posted = await started(make_bot, tmp_path, anonymous_per_hour=2)
+    first = await sent_before_a_crash(fd, posted, "I never told anyone.")
 
     async with restarted(fd, make_bot, tmp_path, anonymous_per_hour=2) as (bot, fd):
         await first_look(bot, fd)
@@ -305,11 +308,7 @@ async def test_a_linked_answer_is_matched_for_an_hour_only(tmp_path, make_bot):
 
 
 async def test_an_answer_discord_never_took_is_sent_once_on_retry_or_dropped(tmp_path, make_bot):
-    bot = anonymous_bot(make_bot, tmp_path, anonymous_per_hour=1)
-    fd = FakeDiscord(bot, clock=bot.clock)
-    await fd.start()
-    await fd.connect(community(fd))
-    posted = await post(fd)
+    fd, posted = await started(make_bot, tmp_path, anonymous_per_hour=1)
     ana_form, ben_form = await open_form(fd, posted, ANA), await open_form(fd, posted, BEN)
     stop_at_anonymous_sends(fd, after_discord_took_it=False)
     await fd.submit(ana_form[0], {ana_form[1]: "Lost words."}, user_id=ANA, channel_id=C)
