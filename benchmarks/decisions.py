@@ -23,6 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from member_wait import answer_times
+
 from bot.adapter.client import DiscussionBot
 from bot.adapter.participation_cmds import ParticipationCommands
 from bot.adapter.suggestions import Suggestions
@@ -89,12 +91,7 @@ async def while_members_ask(fd: FakeDiscord, step) -> tuple[list[float], float, 
     beat = asyncio.create_task(heartbeat(stalls))
     while len(fd.apps.interactions) == seen:  # the press has reached the bot
         await asyncio.sleep(0)
-    latencies = []
-    while not decision.done():
-        sent = time.perf_counter()
-        replies = await fd.slash("participation me", user_id=MEMBER, channel_id=CHANNEL)
-        assert replies.messages
-        latencies.append(time.perf_counter() - sent)
+    latencies = await answer_times(fd, decision, user_id=MEMBER, channel_id=CHANNEL)
     await decision
     duration = time.perf_counter() - started
     beat.cancel()

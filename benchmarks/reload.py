@@ -27,6 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import yaml
+from member_wait import answer_times
 
 from bot import yaml_nodes
 from bot.adapter.client import DiscussionBot
@@ -100,12 +101,7 @@ async def reply_latencies(folder: Path, tmp: Path, on_loop: bool) -> tuple[list[
         else:
             reload = asyncio.create_task(bot.get_cog("Posting").run_once())
         started = time.perf_counter()
-        latencies = []
-        while not reload.done():
-            sent = time.perf_counter()
-            replies = await fd.slash("participation me", user_id=MEMBER, channel_id=CHANNEL)
-            assert replies.messages
-            latencies.append(time.perf_counter() - sent)
+        latencies = await answer_times(fd, reload, user_id=MEMBER, channel_id=CHANNEL)
         await reload
         duration = time.perf_counter() - started
     return latencies, duration

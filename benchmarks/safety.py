@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from member_wait import answer_times  # noqa: E402
 from themes import write_essays  # noqa: E402  (the same 1,000 essays)
 
 from bot.essays.reader import read_essays  # noqa: E402
@@ -106,12 +107,7 @@ async def _latencies(tmp: Path, on_loop: bool) -> tuple[list[float], float, str]
             started = time.perf_counter()
             review = asyncio.ensure_future(fd.slash("topic review", user_id=MOD, channel_id=C))
             await asyncio.sleep(0)
-            latencies = []
-            while not review.done() or not latencies:
-                sent = time.perf_counter()
-                replies = await fd.slash("participation me", user_id=BEN, channel_id=C)
-                assert replies.messages
-                latencies.append(time.perf_counter() - sent)
+            latencies = await answer_times(fd, review, user_id=BEN, channel_id=C, at_least=1)
             card = (await review).messages[0]["content"]
             duration = time.perf_counter() - started
     finally:
