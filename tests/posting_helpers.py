@@ -9,10 +9,12 @@ from pathlib import Path
 import yaml
 
 from bot.config.settings import ChannelConfig, GuildConfig, Settings
+from bot.devserver import payloads
 from bot.posting.types import Published
 from bot.prompts.loader import LibraryHolder
 
 GUILD, MODLOG = 10, 19
+MOD_ROLE = 40  # the moderators' role of settings()
 # libyaml writes the tests' prompt files (PyYAML's pure-Python writer took a second per run).
 DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 _ids = itertools.count(1000)
@@ -54,12 +56,30 @@ def channel(channel_id: int, cron: str = "0 9 * * *", **kw) -> ChannelConfig:
 def settings(tmp_path: Path, *channels: ChannelConfig, **guild_kw) -> Settings:
     guild = GuildConfig(
         guild_id=GUILD,
-        moderator_role_ids=guild_kw.pop("moderator_role_ids", (40,)),
+        moderator_role_ids=guild_kw.pop("moderator_role_ids", (MOD_ROLE,)),
         mod_log_channel_id=guild_kw.pop("mod_log_channel_id", MODLOG),
         channels=tuple(channels),
     )
     return Settings(
         database=tmp_path / "bot.sqlite3", prompts_dir=tmp_path / "prompts", guilds=(guild,)
+    )
+
+
+def community(
+    fd, channel_id: int, *members: int, moderators: tuple[int, ...] = (), threads=()
+) -> dict:
+    """The GUILD_CREATE of the settings() guild as the bot (``fd``'s) sees it: ``channel_id`` and
+    the mod log, ``members``, and ``moderators`` with the Moderators role."""
+    return payloads.guild(
+        GUILD,
+        channels=[payloads.text_channel(c, GUILD, f"ch{c}") for c in (channel_id, MODLOG)],
+        roles=[payloads.role(MOD_ROLE, "Moderators")] if moderators else [],
+        members=[
+            fd.bot_member(),
+            *(payloads.member(m) for m in members),
+            *(payloads.member(m, [MOD_ROLE]) for m in moderators),
+        ],
+        threads=threads,
     )
 
 

@@ -14,7 +14,15 @@ from bot.adapter.posting import Posting
 from bot.config.settings import GuildConfig
 from bot.prompts.loader import LibraryHolder
 from tests.discord_harness import FakeDiscord, payloads
-from tests.posting_helpers import GUILD, MODLOG, channel, library_holder, settings, write_theme
+from tests.posting_helpers import (
+    GUILD,
+    MODLOG,
+    channel,
+    community,
+    library_holder,
+    settings,
+    write_theme,
+)
 
 A, ANA, BEN, CAT = 20, 30, 31, 32
 SLOT = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)  # 09:00 in London
@@ -48,17 +56,9 @@ async def paced_thread(make_bot, tmp_path, holder=None, **kw):
         yield fd, clock, await posted_thread(fd)
 
 
-def community(fd):
-    return payloads.guild(
-        GUILD,
-        channels=[payloads.text_channel(c, GUILD, f"ch{c}") for c in (A, MODLOG)],
-        members=[fd.bot_member(), *(payloads.member(m) for m in (ANA, BEN, CAT))],
-    )
-
-
 async def posted_thread(fd) -> int:
     """Connect; the scheduler's first pass posts the 09:00 prompt. Its thread id."""
-    await fd.connect(community(fd))
+    await fd.connect(community(fd, A, ANA, BEN, CAT))
     await fd.settle(set())
     [thread] = fd.server.threads(A)
     return int(thread["id"])
@@ -231,7 +231,7 @@ async def test_each_step_is_sent_once_across_a_restart(tmp_path, make_bot):
         fd2.server.channels.update(server.channels)
         fd2.server.messages.update(server.messages)
         fd2.server.history.update(server.history)
-        await fd2.connect(community(fd2))
+        await fd2.connect(community(fd2, A, ANA, BEN, CAT))
         await scheduler_pass(fd2, clock, SLOT + timedelta(hours=7))
         await scheduler_pass(fd2, clock, SLOT + timedelta(hours=8))
         assert fd2.requests_to("POST", f"/channels/{thread}/messages") == []
@@ -290,18 +290,11 @@ async def test_moderators_see_what_each_open_thread_waits_for(tmp_path, make_bot
 
     clock = Clock(SLOT)
     config = settings(tmp_path, channel(A, followups="paced", followup_after_answers=2))
-    mod_role, mod = 40, 33
+    mod = 33
     holder = library_holder(tmp_path, {"grief": 3})
     bot = make_bot(config, holder, cogs=[Posting, AnswersCog, Topics], clock=clock)
     async with FakeDiscord(bot, clock=clock) as fd:
-        await fd.connect(
-            payloads.guild(
-                GUILD,
-                channels=[payloads.text_channel(c, GUILD, f"ch{c}") for c in (A, MODLOG)],
-                roles=[payloads.role(mod_role, "Moderators")],
-                members=[fd.bot_member(), payloads.member(ANA), payloads.member(mod, [mod_role])],
-            )
-        )
+        await fd.connect(community(fd, A, ANA, moderators=(mod,)))
         await fd.settle(set())
         [thread] = [int(t["id"]) for t in fd.server.threads(A)]
         nudge_at = int((SLOT + timedelta(hours=24)).timestamp())
@@ -373,18 +366,11 @@ async def test_a_prompt_a_moderator_posts_as_sensitive_is_nudged_gently(tmp_path
 
     clock = Clock(SLOT - timedelta(hours=2))  # before the 09:00 slot
     config = settings(tmp_path, channel(A, followups="paced"))
-    mod_role, mod = 40, 33
+    mod = 33
     holder = library_holder(tmp_path, {"grief": 3})
     bot = make_bot(config, holder, cogs=[Posting, AnswersCog, Topics], clock=clock)
     async with FakeDiscord(bot, clock=clock) as fd:
-        await fd.connect(
-            payloads.guild(
-                GUILD,
-                channels=[payloads.text_channel(c, GUILD, f"ch{c}") for c in (A, MODLOG)],
-                roles=[payloads.role(mod_role, "Moderators")],
-                members=[fd.bot_member(), payloads.member(mod, [mod_role])],
-            )
-        )
+        await fd.connect(community(fd, A, moderators=(mod,)))
         await fd.settle(set())
         done = await fd.slash("topic post", user_id=mod, channel_id=A, sensitive=True)
         assert done.content.startswith("Posted `grief-1`")

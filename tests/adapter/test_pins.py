@@ -7,10 +7,10 @@ from bot.adapter.pins import Pins
 from bot.adapter.posting import Posting
 from bot.adapter.topics import Topics
 from bot.devserver import events
-from tests.discord_harness import FakeDiscord, payloads
-from tests.posting_helpers import GUILD, MODLOG, channel, library_holder, settings
+from tests.discord_harness import FakeDiscord
+from tests.posting_helpers import GUILD, MODLOG, channel, community, library_holder, settings
 
-A, MOD, MOD_ROLE = 20, 31, 40
+A, MOD = 20, 31
 NOW = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)
 COGS = [Posting, Topics, Pins]
 
@@ -23,14 +23,7 @@ def make(tmp_path, make_bot, pin=True):
 
 
 async def start(fd):
-    await fd.connect(
-        payloads.guild(
-            GUILD,
-            channels=[payloads.text_channel(c, GUILD, f"ch{c}") for c in (A, MODLOG)],
-            roles=[payloads.role(MOD_ROLE, "Moderators")],
-            members=[fd.bot_member(), payloads.member(MOD, [MOD_ROLE])],
-        )
-    )
+    await fd.connect(community(fd, A, moderators=(MOD,)))
 
 
 async def post(fd) -> int:

@@ -14,10 +14,10 @@ from bot.adapter.topics import Topics
 from bot.devserver import polls
 from bot.prompts.loader import LibraryHolder
 from bot.prompts.model import Poll, Prompt
-from tests.discord_harness import FakeDiscord, payloads
-from tests.posting_helpers import GUILD, MODLOG, channel, settings
+from tests.discord_harness import FakeDiscord
+from tests.posting_helpers import GUILD, channel, community, settings
 
-A, ANA, BEN, MOD, MOD_ROLE = 20, 30, 33, 31, 40
+A, ANA, BEN, MOD = 20, 30, 33, 31
 NOW = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)
 QUESTION = "Which of these do you cook when you miss home?"
 
@@ -49,19 +49,7 @@ def poll_library(tmp_path) -> LibraryHolder:
 
 
 async def start(fd):
-    await fd.connect(
-        payloads.guild(
-            GUILD,
-            channels=[payloads.text_channel(c, GUILD, f"ch{c}") for c in (A, MODLOG)],
-            roles=[payloads.role(MOD_ROLE, "Moderators")],
-            members=[
-                fd.bot_member(),
-                payloads.member(ANA),
-                payloads.member(BEN),
-                payloads.member(MOD, [MOD_ROLE]),
-            ],
-        )
-    )
+    await fd.connect(community(fd, A, ANA, BEN, moderators=(MOD,)))
 
 
 async def rows(bot):
@@ -203,13 +191,7 @@ async def test_a_poll_that_ended_while_the_bot_was_down_is_summarised_at_start_o
         async with FakeDiscord(bot, clock=bot.clock) as fd:
             fd.set_history(A, [message])
             fd.set_history(message_id, summaries)
-            data = payloads.guild(
-                GUILD,
-                channels=[payloads.text_channel(c, GUILD, f"ch{c}") for c in (A, MODLOG)],
-                members=[fd.bot_member()],
-                threads=[thread],
-            )
-            await fd.connect(data)
+            await fd.connect(community(fd, A, threads=[thread]))
             sent = fd.requests_to("POST", f"/channels/{message_id}/messages")
             if run == 1:
                 [summary] = sent
@@ -253,11 +235,4 @@ async def test_votes_cast_while_the_bot_was_down_are_read_back_at_start(tmp_path
 
 
 async def start_with(fd, threads):
-    await fd.connect(
-        payloads.guild(
-            GUILD,
-            channels=[payloads.text_channel(c, GUILD, f"ch{c}") for c in (A, MODLOG)],
-            members=[fd.bot_member(), payloads.member(ANA), payloads.member(BEN)],
-            threads=threads,
-        )
-    )
+    await fd.connect(community(fd, A, ANA, BEN, threads=threads))

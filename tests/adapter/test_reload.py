@@ -7,10 +7,17 @@ from datetime import UTC, datetime
 
 from bot.adapter.client import DiscussionBot
 from bot.prompts import loader
-from tests.discord_harness import FakeDiscord, payloads
-from tests.posting_helpers import GUILD, MODLOG, channel, library_holder, settings, write_theme
+from tests.discord_harness import FakeDiscord
+from tests.posting_helpers import (
+    MODLOG,
+    channel,
+    community,
+    library_holder,
+    settings,
+    write_theme,
+)
 
-A, MEMBER, MOD, MOD_ROLE = 20, 30, 31, 40
+A, MEMBER, MOD = 20, 30, 31
 NOW = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)  # an hour before the channel's 09:00 London slot
 
 
@@ -20,14 +27,7 @@ def make_bot(tmp_path) -> DiscussionBot:
 
 
 async def start(fd: FakeDiscord) -> None:
-    await fd.connect(
-        payloads.guild(
-            GUILD,
-            channels=[payloads.text_channel(c, GUILD, f"ch{c}") for c in (A, MODLOG)],
-            roles=[payloads.role(MOD_ROLE, "Moderators")],
-            members=[fd.bot_member(), payloads.member(MEMBER), payloads.member(MOD, [MOD_ROLE])],
-        )
-    )
+    await fd.connect(community(fd, A, MEMBER, moderators=(MOD,)))
     await fd.settle(set())
 
 
