@@ -10,6 +10,7 @@ from bot.participation.types import PromptPost
 from bot.store.sqlite.db import open_database
 from bot.store.sqlite.posts import PostStore
 from tests.discord_harness import BOT_USER_ID, events, payloads
+from tests.store import view
 
 G, C, OTHER, MODLOG = 10, 20, 21, 22
 ANA, BEN, MOD, MOD_ROLE = 30, 31, 32, 40
@@ -79,9 +80,12 @@ def guild(fd, posts: list[PromptPost] = ()) -> dict:
     )
 
 
-async def rows(bot, sql: str = "SELECT member_id, message_id, kind, length FROM participation"):
-    async with bot.services.stores.handle.db.execute(sql + " ORDER BY id") as cur:
-        return [tuple(r) for r in await cur.fetchall()]
+async def rows(bot, *fields: str, kind: str | None = None) -> list[tuple]:
+    """The recorded participation's ``fields`` (member, message, kind, length unless named),
+    oldest first; only rows of ``kind`` when one is given."""
+    recorded = await view.rows(bot.services.stores, "participation")
+    mine = [r for r in recorded if kind is None or r["kind"] == kind]
+    return view.pick(mine, *(fields or ("member_id", "message_id", "kind", "length")))
 
 
 DAY = 86400

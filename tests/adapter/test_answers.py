@@ -23,6 +23,7 @@ from tests.participation_world import (
     seed_post,
     settings,
 )
+from tests.store import view
 
 
 async def start(fd: FakeDiscord, posts) -> AnswersCog:
@@ -46,10 +47,8 @@ async def test_answer_in_thread_is_recorded_once_even_when_delivered_twice(tmp_p
         await cog.writer.flush()
 
         assert await rows(bot) == [(ANA, int(sent["id"]), "answer", None)]
-        async with bot.services.stores.handle.db.execute(
-            "SELECT post_id, prompt_id, theme_id FROM participation"
-        ) as c:
-            assert tuple(await c.fetchone()) == (post.post_id, "p1", "t1")
+        first = (await rows(bot, "post_id", "prompt_id", "theme_id"))[0]
+        assert first == (post.post_id, "p1", "t1")
 
 
 async def test_answer_length_is_kept_when_discord_gives_the_content(tmp_path, make_bot):
@@ -57,8 +56,8 @@ async def test_answer_length_is_kept_when_discord_gives_the_content(tmp_path, ma
         sent = await fd.say(post.thread_id, ANA, "hello bot", mentions_bot=True)
         await cog.writer.flush()
         assert await rows(bot) == [(ANA, int(sent["id"]), "answer", 9)]
-        async with bot.services.stores.handle.db.execute("SELECT * FROM participation") as cur:
-            assert "hello bot" not in repr(await cur.fetchall())  # never the text
+        stored = await view.rows(bot.services.stores, "participation")
+        assert "hello bot" not in repr(stored)  # never the text
 
 
 async def test_reply_to_the_prompt_message_is_recorded(tmp_path, make_bot):
@@ -71,12 +70,10 @@ async def test_reply_to_the_prompt_message_is_recorded(tmp_path, make_bot):
 
 async def test_unrelated_message_touches_no_database(tmp_path, make_bot):
     async with running(tmp_path, make_bot) as (_post, bot, fd, cog):
-        statements: list[str] = []
-        await bot.services.stores.handle.db.set_trace_callback(statements.append)
-        other = await fd.say(OTHER, ANA, "off topic")
-        await fd.say(OTHER, ANA, reply_to=int(other["id"]))
-        await fd.delete(OTHER, int(other["id"]))
-        await bot.services.stores.handle.db.set_trace_callback(None)
+        async with view.statements(bot.services.stores) as statements:
+            other = await fd.say(OTHER, ANA, "off topic")
+            await fd.say(OTHER, ANA, reply_to=int(other["id"]))
+            await fd.delete(OTHER, int(other["id"]))
 
         assert statements == []
         assert cog.writer.pending == 0
@@ -204,12 +201,11 @@ async def test_prompt_posted_event_and_thread_create_start_tracking_new_posts(tm
 
         # A posting path that did not dispatch: the bot's thread on its posted prompt message.
         message = await bot.get_channel(C).send("What matters to you?")
-        await bot.services.stores.handle.db.execute(
-            "INSERT INTO posts (guild_id, channel_id, kind, status, prompt_id, theme_id,"
-            " message_id, claimed_at, posted_at) VALUES (?, ?, 'manual', 'posted', 'p2', 't2',"
-            " ?, ?, ?)",
-            (G, C, message.id, POSTED_AT, POSTED_AT),
-        )
+        await view.plant(
+            bot.services.stores, "posts", guild_id=G, channel_id=C, kind="manual",
+            status="posted", prompt_id="p2", theme_id="t2", message_id=message.id,
+            claimed_at=POSTED_AT, posted_at=POSTED_AT,
+        )  # fmt: skip
         await message.create_thread(name="What matters?")
         await fd.settle()
         tracked = cog.index.lookup_thread(message.id)
@@ -263,7 +259,7 @@ async def test_backfill_after_restart_reads_history_after_last_recorded_answer(t
         [first, second] = fd.requests_to("GET", f"/channels/{post.thread_id}/messages")
         assert first.params["after"] == int(last["id"])
         assert second.params["after"] == int(missed[1]["id"])
-        got = await rows(bot, "SELECT message_id FROM participation WHERE kind = 'answer'")
+        got = await rows(bot, "message_id", kind="answer")
         assert sorted(r[0] for r in got)[-2:] == sorted(int(m["id"]) for m in missed)
         assert len(got) == 4
 
@@ -310,24 +306,19 @@ async def test_a_prompt_the_scheduler_posts_collects_answers_at_once(tmp_path):
         )
         await fd.connect(world)
         await fd.settle(set())
-        async with bot.services.stores.handle.db.execute(
-            "SELECT thread_id FROM posts WHERE status = 'posted'"
-        ) as cur:
-            [(thread_id,)] = await cur.fetchall()
+        posts = await view.rows(bot.services.stores, "posts")
+        [(thread_id,)] = view.pick([p for p in posts if p["status"] == "posted"], "thread_id")
         answer = await fd.say(thread_id, ANA)
         await bot.get_cog("Answers").writer.flush()
         assert await rows(bot) == [(ANA, int(answer["id"]), "answer", None)]
 
 
 async def test_queued_answers_are_written_when_the_bot_closes(tmp_path, make_bot):
-    import sqlite3
-
     async with running(tmp_path, make_bot) as (post, _bot, fd, cog):
         await fd.say(post.thread_id, ANA)
         assert cog.writer.pending == 1
-    con = sqlite3.connect(tmp_path / "bot.sqlite3")
-    assert con.execute("SELECT member_id, kind FROM participation").fetchall() == [(ANA, "answer")]
-    con.close()
+    recorded = view.rows_at(tmp_path / "bot.sqlite3", "participation")
+    assert view.pick(recorded, "member_id", "kind") == [(ANA, "answer")]
 
 
 async def test_restart_does_not_bring_back_answers_that_forget_or_retention_erased(
@@ -394,7 +385,7 @@ async def test_backfill_reads_after_what_was_seen_before_start_not_after_live_an
 
         [get] = fd.requests_to("GET", f"/channels/{post.thread_id}/messages")
         assert get.params["after"] == int(last["id"])
-        got = await rows(bot, "SELECT message_id FROM participation")
+        got = await rows(bot, "message_id")
         assert sorted(r[0] for r in got) == sorted(int(m["id"]) for m in (last, missed, live))
 
 
@@ -451,7 +442,7 @@ async def test_unloading_stops_backfill_flush_and_report_tasks_before_the_last_w
         await bot.remove_cog("Answers")
         assert cog.backfill_task.done()
         assert cog.writer.pending == 0
-        assert await rows(bot, "SELECT member_id FROM participation") == [(ANA,)]
+        assert await rows(bot, "member_id") == [(ANA,)]
     assert not cog.writer.running  # the bot stops the shared writer when it closes
 
 
@@ -475,27 +466,25 @@ async def test_a_thread_that_cannot_be_read_is_skipped_then_read_again(tmp_path,
         await cog.backfill()  # both tries fail for the broken thread
         await cog.writer.flush()
         assert await cog.store.cursors() == {fine.post_id: int(missed[1]["id"])}
-        assert await rows(bot, "SELECT message_id FROM participation") == [
+        assert await rows(bot, "message_id") == [
             (int(live["id"]),),
             (int(missed[1]["id"]),),
         ]
 
         fd.fail_next("GET", f"/channels/{broken.thread_id}/messages", exc=OSError("reset"))
         await cog.backfill()  # the retry reads it
-        got = await rows(bot, "SELECT message_id FROM participation")
+        got = await rows(bot, "message_id")
         assert sorted(got) == sorted((int(m["id"]),) for m in (live, *missed))
 
 
 async def test_a_failed_backfill_does_not_stop_queued_answers_being_written(tmp_path, make_bot):
-    import sqlite3
-
     post = await seed_post(tmp_path / "bot.sqlite3")
     bot = make_bot(settings(tmp_path), cogs=[_BackfillOnRequest])
     async with FakeDiscord(bot) as fd:
         cog = await start(fd, [post])
 
         async def broken() -> None:
-            raise sqlite3.OperationalError("disk I/O error")
+            raise view.disk_error("disk I/O error")
 
         cog.backfill_task = asyncio.create_task(broken(), name="answers-backfill")
         await asyncio.wait([cog.backfill_task])
@@ -504,9 +493,8 @@ async def test_a_failed_backfill_does_not_stop_queued_answers_being_written(tmp_
         await bot.remove_cog("Answers")
         assert cog.writer.pending == 0
         fd.take_errors()
-    con = sqlite3.connect(tmp_path / "bot.sqlite3")
-    assert con.execute("SELECT member_id FROM participation").fetchall() == [(ANA,)]
-    con.close()
+    recorded = view.rows_at(tmp_path / "bot.sqlite3", "participation")
+    assert view.pick(recorded, "member_id") == [(ANA,)]
 
 
 async def test_a_live_answer_while_a_late_post_is_unread_keeps_the_missed_ones_for_next_start(
@@ -516,17 +504,14 @@ async def test_a_live_answer_while_a_late_post_is_unread_keeps_the_missed_ones_f
     """A late-announced post whose history read breaks off after a live answer arrived: the
     stored cursor stays before the answers not read yet, so the next start still finds them;
     shutting down meanwhile stops the pending read cleanly."""
-    from bot.store.sqlite.posts import PostStore
-
     bot = make_bot(settings(tmp_path), cogs=[_BackfillOnRequest])
     async with FakeDiscord(bot) as fd:
         cog = await start(fd, [])
         # The claim made before a crash is completed now, a day after its message was sent.
         message_id = payloads.snowflake(payloads.BASE_TIME)
-        post_id = await PostStore(bot.services.stores.handle.db).claim_manual(G, C, POSTED_AT)
-        await PostStore(bot.services.stores.handle.db).mark_posted(
-            post_id, "p1", "t1", message_id, message_id, POSTED_AT
-        )
+        posts = bot.services.stores.posting.posts
+        post_id = await posts.claim_manual(G, C, POSTED_AT)
+        await posts.mark_posted(post_id, "p1", "t1", message_id, message_id, POSTED_AT)
         post = PromptPost(post_id, G, C, "p1", "t1", message_id, message_id, POSTED_AT)
         early = events.message(post.thread_id, payloads.user(BEN), guild_id=G)
         live = events.message(post.thread_id, payloads.user(ANA), guild_id=G)
@@ -550,7 +535,7 @@ async def test_a_live_answer_while_a_late_post_is_unread_keeps_the_missed_ones_f
         fd.set_history(post.thread_id, [early, live])
         cog = await start(fd, [post])
         await cog.backfill_task
-        got = await rows(bot, "SELECT message_id FROM participation")
+        got = await rows(bot, "message_id")
         assert sorted(got) == sorted((int(m["id"]),) for m in (early, live))
 
 

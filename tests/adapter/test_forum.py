@@ -13,6 +13,7 @@ from bot.adapter.topics import Topics
 from bot.prompts.model import Prompt
 from tests.discord_harness import BOT_USER_ID, FakeDiscord, events, payloads
 from tests.posting_helpers import GUILD, MODLOG, channel, library_holder, settings
+from tests.store import view
 
 F, ANA, BEN, MOD, MOD_ROLE = 25, 30, 33, 31, 40
 JOY_TAG, GRIEF_TAG = 7001, 7002
@@ -46,10 +47,8 @@ def guild(fd, threads=(), *, media=False, tags=True):
 
 async def answers(bot):
     await bot.services.writer.flush()
-    async with bot.services.stores.handle.db.execute(
-        "SELECT member_id, message_id, kind FROM participation ORDER BY message_id"
-    ) as cur:
-        return [tuple(r) for r in await cur.fetchall()]
+    rows = await view.rows(bot.services.stores, "participation")
+    return view.pick(sorted(rows, key=lambda r: r["message_id"]), "member_id", "message_id", "kind")
 
 
 async def test_a_prompt_becomes_a_tagged_forum_post_whose_answers_are_recorded(tmp_path, make_bot):

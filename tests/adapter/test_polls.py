@@ -16,6 +16,7 @@ from bot.prompts.loader import LibraryHolder
 from bot.prompts.model import Poll, Prompt
 from tests.discord_harness import FakeDiscord
 from tests.posting_helpers import GUILD, channel, community, settings
+from tests.store import view
 
 A, ANA, BEN, MOD = 20, 30, 33, 31
 NOW = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)
@@ -54,10 +55,8 @@ async def start(fd):
 
 async def rows(bot):
     await bot.services.writer.flush()
-    async with bot.services.stores.handle.db.execute(
-        "SELECT member_id, message_id, kind FROM participation ORDER BY member_id"
-    ) as cur:
-        return [tuple(r) for r in await cur.fetchall()]
+    rows = await view.rows(bot.services.stores, "participation")
+    return view.pick(sorted(rows, key=lambda r: r["member_id"]), "member_id", "message_id", "kind")
 
 
 async def posted(fd):

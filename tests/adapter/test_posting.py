@@ -15,6 +15,7 @@ from bot.posting.service import STALE_AFTER
 from bot.prompts.model import Library, Prompt, Theme
 from tests.discord_harness import FakeDiscord, payloads
 from tests.posting_helpers import GUILD, MODLOG, channel, library_holder, settings
+from tests.store import view
 
 A, B, MISSING, ROLE, MEMBER = 20, 21, 22, 50, 30
 SLOT = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)  # 09:00 in London
@@ -55,9 +56,9 @@ def wire(request) -> dict:
 
 
 async def rows(bot, channel_id):
-    sql = "SELECT status, prompt_id, message_id, thread_id, error FROM posts WHERE channel_id = ?"
-    async with bot.services.stores.handle.db.execute(sql, (channel_id,)) as cur:
-        return [dict(r) for r in await cur.fetchall()]
+    fields = ("status", "prompt_id", "message_id", "thread_id", "error")
+    rows = await view.rows(bot.services.stores, "posts")
+    return [{f: r[f] for f in fields} for r in rows if r["channel_id"] == channel_id]
 
 
 async def test_post_is_an_embed_pinging_only_the_role_then_a_thread_with_followups(

@@ -9,6 +9,7 @@ import aiohttp
 from tests.adapter.test_posting import SLOT, Clock, posting_bot, start
 from tests.discord_harness import FakeDiscord
 from tests.posting_helpers import MODLOG, channel
+from tests.store import view
 
 A, B = 20, 21
 SEND_A = f"/channels/{A}/messages"
@@ -30,14 +31,10 @@ async def ready(fd, bot, *channel_ids):
 
 async def rows(bot, channel_id: int) -> list[dict]:
     """The channel's posts from today's slot on (the first pass records yesterday's as missed)."""
-    sql = (
-        "SELECT status, prompt_id, message_id, thread_id, error FROM posts"
-        " WHERE channel_id = ? AND slot >= ? ORDER BY slot"
-    )
-    async with bot.services.stores.handle.db.execute(
-        sql, (channel_id, int(SLOT.timestamp()))
-    ) as cur:
-        return [dict(r) for r in await cur.fetchall()]
+    fields = ("status", "prompt_id", "message_id", "thread_id", "error")
+    rows = await view.rows(bot.services.stores, "posts")
+    today = [r for r in rows if r["channel_id"] == channel_id and r["slot"] >= SLOT.timestamp()]
+    return [{f: r[f] for f in fields} for r in sorted(today, key=lambda r: r["slot"])]
 
 
 def early() -> Clock:
@@ -109,9 +106,10 @@ async def test_server_errors_beyond_discord_py_retries_post_once_inside_the_wind
         assert len(stored_bot_messages(fd, A)) == 1
         [row] = await rows(bot, A)
         assert row["status"] == "posted" and row["error"] is None
-        sql = "SELECT slot, posted_at FROM posts WHERE status = 'posted'"
-        async with bot.services.stores.handle.db.execute(sql) as cur:
-            slot, posted_at = await cur.fetchone()
+        posted = [
+            r for r in await view.rows(bot.services.stores, "posts") if r["status"] == "posted"
+        ]
+        slot, posted_at = view.pick(posted, "slot", "posted_at")[0]
         assert slot <= posted_at <= slot + 3600  # inside the one-hour catch-up window
         assert fd.requests_to("POST", f"/channels/{MODLOG}/messages") == []
 

@@ -16,6 +16,7 @@ from bot.posting.service import STALE_AFTER
 from tests.adapter.test_posting import SLOT, Clock, posting_bot, start
 from tests.discord_harness import FakeDiscord
 from tests.posting_helpers import GUILD, MODLOG, channel, library_holder, settings
+from tests.store import view
 
 A = 20
 SEND_A = f"/channels/{A}/messages"
@@ -40,9 +41,9 @@ def serve_after_pages_oldest_first(fd) -> None:
 
 
 async def post_row(bot, post_id: int) -> dict:
-    sql = "SELECT status, prompt_id, message_id, thread_id FROM posts WHERE id = ?"
-    async with bot.services.stores.handle.db.execute(sql, (post_id,)) as cur:
-        return dict(await cur.fetchone())
+    fields = ("status", "prompt_id", "message_id", "thread_id")
+    [row] = [r for r in await view.rows(bot.services.stores, "posts") if r["id"] == post_id]
+    return {f: row[f] for f in fields}
 
 
 def thread_texts(fd, thread_id: int) -> list[str]:

@@ -143,7 +143,7 @@ async def test_purge_removes_rows_older_than_retention_daily(tmp_path, make_bot)
     bot = make_bot(settings(tmp_path, retention_days=3), cogs=COGS)
     async with FakeDiscord(bot) as fd:
         await fd.connect(guild(fd))  # the first purge runs once the bot is ready
-        kept = await rows(bot, "SELECT created_at FROM participation")
+        kept = await rows(bot, "created_at")
         cutoff = NOW.timestamp() - 3 * 86400
         assert len(kept) == 4 and all(r[0] >= cutoff for r in kept)
 

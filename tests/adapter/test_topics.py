@@ -9,6 +9,7 @@ from bot.adapter.topics import Topics
 from bot.adapter.tree import MODERATOR_ONLY
 from tests.discord_harness import FakeDiscord, payloads
 from tests.posting_helpers import GUILD, MODLOG, channel, library_holder, settings, write_theme
+from tests.store import view
 
 A, ELSEWHERE, MEMBER, MOD, MOD_ROLE = 20, 23, 30, 31, 40
 NOW = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)  # 08:00 London; the 09:00 slot is an hour away
@@ -155,7 +156,5 @@ async def test_answers_in_the_thread_of_a_moderators_post_are_recorded(tmp_path)
         thread_id = int(thread.response["id"])
         await fd.say(thread_id, MEMBER, "my answer")
         await bot.get_cog("Answers").writer.flush()
-        async with bot.services.stores.handle.db.execute(
-            "SELECT member_id, kind FROM participation"
-        ) as cur:
-            assert [tuple(r) for r in await cur.fetchall()] == [(MEMBER, "answer")]
+        rows = await view.rows(bot.services.stores, "participation")
+        assert view.pick(rows, "member_id", "kind") == [(MEMBER, "answer")]

@@ -24,6 +24,7 @@ from tests.posting_helpers import (
     settings,
     write_theme,
 )
+from tests.store import view
 
 # Every World opens tmp_path / "bot.sqlite3": start each test with it already migrated.
 pytestmark = pytest.mark.usefixtures("db_path")
@@ -74,11 +75,9 @@ async def world(tmp_path):
 
 
 async def posts(service, channel_id=A):
-    async with service.store.posts.db.execute(
-        "SELECT status, prompt_id, message_id FROM posts WHERE channel_id = ? ORDER BY id",
-        (channel_id,),
-    ) as cur:
-        return [tuple(r) for r in await cur.fetchall()]
+    rows = await view.rows(service.store.posts.db, "posts")
+    mine = [r for r in rows if r["channel_id"] == channel_id]
+    return view.pick(mine, "status", "prompt_id", "message_id")
 
 
 async def test_two_services_on_one_database_post_a_slot_once(world):

@@ -1,0 +1,36 @@
+"""Tests outside tests/store reach the database through the ports or tests/store/view.py, so a
+second backend runs them unchanged."""
+
+import re
+from pathlib import Path
+
+TESTS = Path(__file__).resolve().parents[1]
+STORE = TESTS / "store"
+
+# A raw statement, a SQLite connection of its own, or the backend's connection under the ports.
+RAW = re.compile(r"\.execute\(|\bexecutescript\(|\bimport sqlite3\b|\bsqlite3\.|\bhandle\.db\b")
+
+
+def offenders(root: Path) -> list[str]:
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        if STORE in path.parents:
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if RAW.search(line):
+                found.append(f"{path.relative_to(root)}:{number}: {line.strip()}")
+    return found
+
+
+def test_no_test_outside_the_store_tests_runs_sql_itself():
+    assert offenders(TESTS) == []
+
+
+def test_the_check_finds_a_raw_read(tmp_path):
+    (tmp_path / "test_x.py").write_text(
+        "import sqlite3\n"
+        "async def f(bot):\n"
+        '    await bot.services.stores.handle.db.execute("SELECT 1")\n'
+    )
+    (tmp_path / "store").mkdir()
+    assert len(offenders(tmp_path)) == 2
