@@ -22,6 +22,7 @@ from bot.config.settings import ChannelConfig, GuildConfig, Settings
 from bot.prompts.loader import LibraryHolder
 from tests.discord_harness import FakeDiscord, payloads
 from tests.posting_helpers import DUMPER
+from tests.store import view
 
 G, C, MODLOG = 10, 20, 22
 ANA, BEN, MOD, REVEALER = (300_000_000_000_000_000 + n for n in range(4))
@@ -171,18 +172,15 @@ def relayed(fd, posted: Posted) -> list:
 
 
 async def links(bot) -> list[tuple]:
-    async with bot.services.stores.handle.db.execute(
-        "SELECT message_id, member_id, counted FROM anonymous_answers ORDER BY message_id"
-    ) as cur:
-        return [tuple(r) for r in await cur.fetchall()]
+    stored = await view.rows(bot.services.stores, "anonymous_answers")
+    by_message = sorted(stored, key=lambda r: r["message_id"])
+    return view.pick(by_message, "message_id", "member_id", "counted")
 
 
 async def relay_words(bot) -> list[tuple]:
     """What the relays keep that could recognise an answer: its message, token and digest."""
-    async with bot.services.stores.handle.db.execute(
-        "SELECT member_id, message_id, token, digest FROM anonymous_relays ORDER BY id"
-    ) as cur:
-        return [tuple(r) for r in await cur.fetchall()]
+    relays = await view.rows(bot.services.stores, "anonymous_relays")
+    return view.pick(relays, "member_id", "message_id", "token", "digest")
 
 
 def confirmation_id(replies) -> int:

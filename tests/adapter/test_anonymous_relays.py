@@ -37,24 +37,20 @@ from tests.adapter.test_anonymous import (
 )
 from tests.adapter.test_posting_identity import serve_after_pages_oldest_first
 from tests.discord_harness import FakeDiscord
+from tests.store import view
 
 SEND = ("POST", "/channels/{channel_id}/messages")
 CALLBACK = ("POST", "/interactions/{webhook_id}/{webhook_token}/callback")
 
 
 async def relay_rows(bot) -> list[tuple]:
-    async with bot.services.stores.handle.db.execute(
-        "SELECT member_id, state, token IS NOT NULL FROM anonymous_relays ORDER BY id"
-    ) as cur:
-        return [tuple(r) for r in await cur.fetchall()]
+    relays = await view.rows(bot.services.stores, "anonymous_relays")
+    return [(r["member_id"], r["state"], int(r["token"] is not None)) for r in relays]
 
 
 async def relay_digests(bot, member_id: int) -> list[str]:
-    async with bot.services.stores.handle.db.execute(
-        "SELECT digest FROM anonymous_relays WHERE member_id = ? AND digest IS NOT NULL",
-        (member_id,),
-    ) as cur:
-        return [r[0] for r in await cur.fetchall()]
+    relays = await view.rows(bot.services.stores, "anonymous_relays")
+    return [r["digest"] for r in relays if r["member_id"] == member_id and r["digest"] is not None]
 
 
 async def open_form(fd, posted, user_id: int) -> tuple[str, str]:

@@ -4,7 +4,6 @@ import asyncio
 import logging
 import os
 import signal
-import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from bot.adapter.tree import MODERATOR_ONLY, UNEXPECTED
 from bot.config.settings import GuildConfig, Settings
 from bot.prompts.model import Library, Prompt, Theme
 from tests.discord_harness import FakeDiscord, payloads
+from tests.store import view
 
 G, C, MEMBER, MOD, ADMIN, MOD_ROLE, ADMIN_ROLE = 10, 20, 30, 31, 32, 40, 41
 ADMINISTRATOR = discord.Permissions(administrator=True).value
@@ -46,9 +46,7 @@ class Topics(commands.Cog):
         await interaction.response.send_message("reset done", ephemeral=True)
 
     async def cog_unload(self) -> None:
-        await self.bot.services.stores.handle.db.execute(
-            "CREATE TABLE flushed_on_unload (n INTEGER)"
-        )
+        await view.mark(self.bot.services.stores, "flushed_on_unload")
 
 
 def client_settings(tmp_path) -> Settings:
@@ -79,25 +77,23 @@ async def test_setup_hook_opens_database_and_registers_commands_in_the_guild(tmp
     bot = make_bot(client_settings(tmp_path), cogs=[Topics], clock=utc_now)
     async with FakeDiscord(bot) as fd:
         assert (tmp_path / "data" / "bot.sqlite3").exists()
-        async with bot.services.stores.handle.db.execute("PRAGMA journal_mode") as cur:
-            assert (await cur.fetchone())[0] == "wal"
+        assert await view.journal_mode(bot.services.stores) == "wal"
         app = fd.server.application_id
         [put] = fd.requests_to("PUT", f"/applications/{app}/guilds/{G}/commands")
         assert {c["name"] for c in put.json} == {"topic", "reset"}
         assert not fd.requests_to("PUT", f"/applications/{app}/commands")  # nothing global
-        db = bot.services.stores.handle.db
+        stores = bot.services.stores
     assert bot.services is None
-    with pytest.raises(ValueError):
-        await db.execute("SELECT 1")
+    assert await view.is_closed(stores)
 
 
 async def test_close_unloads_cogs_before_closing_the_database(tmp_path, make_bot):
     bot = make_bot(client_settings(tmp_path), cogs=[Topics], clock=utc_now)
     async with FakeDiscord(bot):
         pass
-    con = sqlite3.connect(tmp_path / "data" / "bot.sqlite3")
-    tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert "flushed_on_unload" in tables  # written by the cog while it was being unloaded
+    assert "flushed_on_unload" in view.marks_at(
+        tmp_path / "data" / "bot.sqlite3"
+    )  # written by the cog while it was being unloaded
 
 
 class Listener(commands.Cog):

@@ -6,13 +6,13 @@ fake on real files and a real SQLite database."""
 import asyncio
 import errno
 import json
-import sqlite3
 import threading
 from pathlib import Path
 
 import pytest
 
 from bot.prompts import writer
+from tests.store import view
 from tests.suggestion_world import (
     ANA,
     BEN,
@@ -34,11 +34,9 @@ ASKS = "What song reminds you of home?"
 
 
 def status(tmp_path) -> str:
-    con = sqlite3.connect(tmp_path / "bot.sqlite3")
-    try:
-        return con.execute("SELECT status FROM suggestions WHERE id = 1").fetchone()[0]
-    finally:
-        con.close()
+    stored = view.rows_at(tmp_path / "bot.sqlite3", "suggestions")
+    [first] = [s["status"] for s in stored if s["id"] == 1]
+    return first
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -128,14 +126,12 @@ async def test_a_decision_still_being_made_says_so_and_when_to_try_again(tmp_pat
     async with running(tmp_path, make_bot) as (_bot, fd):
         await suggest(fd, ANA, ASKS, theme="joy")
         [card] = announcements(fd)
-        con = sqlite3.connect(tmp_path / "bot.sqlite3")
-        with con:  # a process stopped in the middle of accepting it, a minute ago
-            claimed = int(NOW.timestamp()) - 60
-            con.execute(
-                "UPDATE suggestions SET status = 'deciding', decided_at = ?, decided_by = ?",
-                (claimed, MOD2),
-            )
-        con.close()
+        # a process stopped in the middle of accepting it, a minute ago
+        claimed = int(NOW.timestamp()) - 60
+        view.rewrite_at(
+            tmp_path / "bot.sqlite3", "suggestions",
+            status="deciding", decided_at=claimed, decided_by=MOD2,
+        )  # fmt: skip
 
         pressed = await fd.click(
             buttons(card.json)["Accept"], message_id=int(card.response["id"]), user_id=MOD
@@ -148,13 +144,10 @@ async def test_a_decision_still_being_made_says_so_and_when_to_try_again(tmp_pat
 
 async def test_a_draft_claim_in_progress_says_when_to_try_again(tmp_path, make_bot):
     async with running(tmp_path, make_bot) as (_bot, fd):
-        con = sqlite3.connect(tmp_path / "bot.sqlite3")
-        with con:
-            con.execute(
-                "INSERT INTO draft_decisions (prompt_id, decided_by, decided_at) VALUES (?, ?, ?)",
-                ("grief-2", MOD2, int(NOW.timestamp()) - 150),
-            )
-        con.close()
+        view.plant_at(
+            tmp_path / "bot.sqlite3", "draft_decisions",
+            prompt_id="grief-2", decided_by=MOD2, decided_at=int(NOW.timestamp()) - 150,
+        )  # fmt: skip
         replies = await fd.slash("topic review", user_id=MOD, channel_id=C)
         accept = buttons(replies.messages[0])["Accept"]
 
@@ -271,7 +264,7 @@ async def test_a_database_that_refuses_the_claim_is_named_to_the_moderator(
     from bot.store.sqlite.suggestions import SuggestionStore
 
     async def refused(*args, **kwargs):
-        raise sqlite3.OperationalError("database or disk is full")
+        raise view.disk_error("database or disk is full")
 
     async with running(tmp_path, make_bot) as (_bot, fd):
         await suggest(fd, ANA, ASKS, theme="joy")

@@ -28,6 +28,7 @@ from bot.config.settings import GuildConfig, Settings
 from tests.discord_harness import FakeDiscord
 from tests.participation_world import ANA, MOD, MOD_ROLE, MODLOG, NOW, C, G, guild, seed_history
 from tests.posting_helpers import channel, library_holder
+from tests.store import view
 
 pytestmark = pytest.mark.slow  # see tests/conftest.py
 
@@ -100,11 +101,8 @@ async def fd(tmp_path, make_bot):
 
 async def counts(fd) -> tuple[int, int]:
     await fd.bot.get_cog("Answers").writer.flush()
-    out = []
-    for table in ("posts", "participation"):
-        async with fd.bot.services.stores.handle.db.execute(f"SELECT count(*) FROM {table}") as cur:
-            out.append((await cur.fetchone())[0])
-    return out[0], out[1]
+    stores = fd.bot.services.stores
+    return len(await view.rows(stores, "posts")), len(await view.rows(stores, "participation"))
 
 
 def visible(replies) -> list[dict]:

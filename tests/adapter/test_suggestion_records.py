@@ -4,10 +4,10 @@ mention off the mod-log cards. Driven through the offline Discord fake on real f
 SQLite database."""
 
 import json
-import sqlite3
 
 import yaml
 
+from tests.store import view
 from tests.suggestion_world import (
     ANA,
     BEN,
@@ -27,11 +27,8 @@ BEN_ASKS = "What food tastes like family to you?"
 
 
 def rows(tmp_path):
-    con = sqlite3.connect(tmp_path / "bot.sqlite3")
-    try:
-        return con.execute("SELECT id, member_id, status FROM suggestions ORDER BY id").fetchall()
-    finally:
-        con.close()
+    stored = view.rows_at(tmp_path / "bot.sqlite3", "suggestions")
+    return view.pick(sorted(stored, key=lambda r: r["id"]), "id", "member_id", "status")
 
 
 def joy_ids(tmp_path):
@@ -115,10 +112,8 @@ async def test_a_button_refuses_a_record_that_is_not_the_one_its_card_showed(tmp
         await suggest(fd, ANA, ANA_ASKS, theme="joy")
         [ana_card] = announcements(fd)
         card_id = int(ana_card.response["id"])
-        con = sqlite3.connect(tmp_path / "bot.sqlite3")
-        with con:  # the same number now holds another member's question
-            con.execute("UPDATE suggestions SET member_id = ?, question = ?", (BEN, BEN_ASKS))
-        con.close()
+        # the same number now holds another member's question
+        view.rewrite_at(tmp_path / "bot.sqlite3", "suggestions", member_id=BEN, question=BEN_ASKS)
 
         edit = await fd.click(buttons(ana_card.json)["Edit"], message_id=card_id, user_id=MOD)
         assert edit.callback_type != 9 and "no longer matches" in edit.content  # no form

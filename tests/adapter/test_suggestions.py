@@ -3,12 +3,12 @@ truth. Driven through the offline Discord fake with discord.py's own parsing, on
 a real SQLite database."""
 
 import asyncio
-import sqlite3
 
 import yaml
 
 from bot.adapter.tree import MODERATOR_ONLY
 from tests.discord_harness import FakeDiscord
+from tests.store import view
 from tests.suggestion_world import (
     ANA,
     BEN,
@@ -29,11 +29,8 @@ from tests.suggestion_world import (
 
 
 def rows(tmp_path):
-    con = sqlite3.connect(tmp_path / "bot.sqlite3")
-    try:
-        return con.execute("SELECT id, member_id, status, prompt_id FROM suggestions").fetchall()
-    finally:
-        con.close()
+    stored = view.rows_at(tmp_path / "bot.sqlite3", "suggestions")
+    return view.pick(stored, "id", "member_id", "status", "prompt_id")
 
 
 def prompts_of(tmp_path, theme):

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import sqlite3
 from collections.abc import Callable
 
 from bot.adapter.client import DiscussionBot
 from tests.adapter import test_anonymous as anon
 from tests.adapter.test_suggestions import prompts_of, rows
 from tests.discord_harness import FakeDiscord, Replies
+from tests.store import view
 from tests.suggestion_world import (
     ANA,
     MOD,
@@ -96,12 +96,10 @@ async def test_topic_post_and_an_anonymous_answer_happen_once(tmp_path, make_bot
         answered_once(fd, sent, refused=1)
         [relayed] = anon.relayed(fd, posted)
         assert "posted anonymously" in sent.content
-        database = sqlite3.connect(tmp_path / "bot.sqlite3")
-        try:
-            links = database.execute("SELECT message_id, member_id FROM anonymous_answers")
-            assert links.fetchall() == [(int(relayed.response["id"]), anon.ANA)]
-        finally:
-            database.close()
+        links = view.rows_at(tmp_path / "bot.sqlite3", "anonymous_answers")
+        assert view.pick(links, "message_id", "member_id") == [
+            (int(relayed.response["id"]), anon.ANA)
+        ]
 
         deleted = await fd.click(
             anon.delete_button(sent), message_id=anon.confirmation_id(sent), user_id=anon.ANA

@@ -1,6 +1,5 @@
 """The data behind each chart, against the hand-computed data set of ``tests.chart_world``."""
 
-import sqlite3
 from datetime import date
 
 import pytest
@@ -107,17 +106,3 @@ async def test_posting_times_in_the_display_timezone():
     assert [m.label() for m in marks if m.hour == 4] == ["Tue 04:00", "Fri 04:00"]
     assert len(marks) == 9
     assert posted_slot_times([local(9, 9)], TZ) == (PostingTime(0, 9, 0),)
-
-
-async def test_no_chart_query_reads_the_whole_participation_table(world, db_path):
-    from bot.store.sqlite import charts
-
-    con = sqlite3.connect(db_path)
-    params = {"g": G, "s": 0, "n": 1, "within": 1, "days": "[[0, 1]]"}
-    for name in ("_BUCKETS", "_ANONYMOUS_BUCKETS", "_ACTIVE_PER_DAY", "_FIRST_ANSWERS"):
-        sql = "EXPLAIN QUERY PLAN " + getattr(charts, name)
-        plan = [row[3] for row in con.execute(sql, params)]
-        tables = ("participation", "anonymous_answers", " p ")
-        reads = [step for step in plan if any(t in step + " " for t in tables)]
-        assert reads and all(step.startswith("SEARCH") for step in reads), (name, plan)
-    con.close()

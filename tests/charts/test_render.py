@@ -32,6 +32,7 @@ from bot.store.sqlite.participation import ParticipationStore
 from bot.store.sqlite.posts import PostStore
 from bot.store.sqlite.reports import ReportsStore
 from tests.chart_world import ANA, BEN, CHI, DAN, NOW, TZ, G, seed
+from tests.store import view
 
 MEMBER_IDS = [str(m) for m in (ANA, BEN, CHI, DAN)]
 DISCORD_DARK, DISCORD_LIGHT = (0x31, 0x33, 0x38), (0xFF, 0xFF, 0xFF)
@@ -182,7 +183,7 @@ async def test_a_chart_of_many_themes_and_days_stays_under_the_size_limit(db_pat
         rows = [ParticipationRow(G, 1, f"p{i}", f"a-rather-long-theme-name-{i:03d}", 1, 20_000 + i,
                                  ANSWER, NOW - i * 3000, None) for i in range(2000)]  # fmt: skip
         await ParticipationStore(db).record_many(rows)
-        await db.execute("UPDATE posts SET posted_at = ? WHERE id = 1", (NOW - 100,))
+        await view.rewrite(db, "posts", {"id": 1}, posted_at=NOW - 100)
         window = chart_window(TZ, NOW, 90)
         data = await chart_data(kind, ChartsStore(db), ReportsStore(db), G, window, ())
     finally:

@@ -2,7 +2,6 @@
 non-zero exit: no traceback, nothing written."""
 
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from bot.config.settings import load_config
 from bot.errors import InputError
 from bot.store.sqlite.db import latest_version
 from tests.cli.test_stats_export import make_db
+from tests.store import view
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,11 +25,7 @@ def run(capsys, *argv: str) -> tuple[int, str]:
 
 def newer_database(path: Path) -> bytes:
     """A database made by a future bot: schema version 99, one table of its own."""
-    con = sqlite3.connect(path)
-    con.execute("CREATE TABLE future (x)")
-    con.execute("PRAGMA user_version = 99")
-    con.commit()
-    con.close()
+    view.future_database_at(path)
     return path.read_bytes()
 
 
@@ -81,10 +77,7 @@ def corrupt(path: Path) -> None:
 
 def truncated(path: Path) -> None:
     make_db(path)
-    con = sqlite3.connect(path)
-    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    con.execute("PRAGMA journal_mode = DELETE")
-    con.close()
+    view.fold_journal_at(path)
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
 

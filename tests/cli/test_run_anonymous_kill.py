@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -26,6 +25,7 @@ from tests.cli.test_run_two_processes import (  # noqa: F401 (the fixture)
     server,
     write_config,
 )
+from tests.store import view
 
 pytestmark = pytest.mark.slow  # real bot processes; see tests/conftest.py
 
@@ -35,8 +35,9 @@ TEXT = "Nobody at home knows yet."
 
 
 def links(tmp_path: Path) -> list[tuple]:
-    with contextlib.closing(sqlite3.connect(tmp_path / "bot.sqlite3", timeout=5)) as db:
-        return db.execute("SELECT message_id, member_id FROM anonymous_answers").fetchall()
+    return view.pick(
+        view.rows_at(tmp_path / "bot.sqlite3", "anonymous_answers"), "message_id", "member_id"
+    )
 
 
 async def send_form(discord: DevServer, prompt: dict, text: str):

@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import re
 import signal
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,7 @@ import pytest
 from bot.devserver import DevServer
 from tests import bot_process
 from tests.bot_process import REPO, due_now, start
+from tests.store import view
 
 pytestmark = pytest.mark.slow  # see tests/conftest.py
 
@@ -94,19 +94,35 @@ async def bot_runs(tmp_path: Path, server: DevServer):
                 await asyncio.wait_for(proc.wait(), 5)
 
 
-def query(db: Path, sql: str, params: tuple = ()) -> list[tuple]:
-    with contextlib.closing(sqlite3.connect(db, timeout=5)) as conn:
-        return conn.execute(sql, params).fetchall()
+def posts(db: Path, *fields: str) -> list[tuple]:
+    return view.pick(view.rows_at(db, "posts"), *fields)
 
 
-async def wait_db(db: Path, sql: str, expected, *, timeout: float = WRITE, what: str) -> None:
-    """Poll the bot's database (another process writes it) until ``sql`` returns ``expected``."""
+def participation(db: Path, kind: str | None = None) -> list[dict]:
+    return [r for r in view.rows_at(db, "participation") if kind is None or r["kind"] == kind]
+
+
+def statuses(db: Path) -> list[tuple]:
+    return posts(db, "status")
+
+
+def answers(db: Path) -> int:
+    return len(participation(db))
+
+
+def reactions(db: Path) -> int:
+    return len(participation(db, "reaction"))
+
+
+async def wait_db(db: Path, read, expected, *, timeout: float = WRITE, what: str) -> None:
+    """Poll the bot's database (another process writes it) until ``read(db)`` gives
+    ``expected``."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     got = None
     while loop.time() < deadline:
-        with contextlib.suppress(sqlite3.OperationalError):  # not created yet / busy
-            got = query(db, sql)
+        with contextlib.suppress(view.Unreadable):  # not created yet / busy
+            got = read(db)
             if got == expected:
                 return
         await asyncio.sleep(0.05)
@@ -128,7 +144,7 @@ async def wait_log(bot: BotProcess, pattern: str, count: int, *, what: str) -> N
 
 
 def integrity(db: Path) -> str:
-    return query(db, "PRAGMA integrity_check")[0][0]
+    return view.integrity_at(db)
 
 
 def member_messages(server: DevServer, channel_id: int) -> list[int]:
@@ -174,12 +190,10 @@ async def test_answers_arriving_around_a_sigkill_are_each_recorded_once_after_re
         await server.wait_for_request(THREADS, method="POST", timeout=START)
         (thread,) = server.threads(CHANNEL)
         thread_id = int(thread["id"])
-        posted = "SELECT status FROM posts"
-        await wait_db(bot.db, posted, [("posted",)], what="prompt posted")
+        await wait_db(bot.db, statuses, [("posted",)], what="prompt posted")
 
         await answer(server, thread_id, 10, 0)
-        recorded = "SELECT count(*) FROM participation"
-        await wait_db(bot.db, recorded, [(10,)], what="first answers written")
+        await wait_db(bot.db, answers, 10, what="first answers written")
         # Ten more arrive and are queued in memory when the process dies; ten come while down.
         await asyncio.gather(answer(server, thread_id, 10, 10), bot.kill())
         await answer(server, thread_id, 10, 20)
@@ -191,11 +205,13 @@ async def test_answers_arriving_around_a_sigkill_are_each_recorded_once_after_re
         await answer(server, thread_id, 5, 30)  # and the restarted bot records live again
         sent = member_messages(server, thread_id)
         assert len(sent) == 35
-        await wait_db(bot.db, recorded, [(35,)], what="all answers written")
+        await wait_db(bot.db, answers, 35, what="all answers written")
         await wait_log(bot, BACKFILL_DONE, 2, what="the backfill after the restart to end")
         assert await bot.stop() in (0, 130)
 
-    rows = query(bot.db, "SELECT message_id, kind FROM participation ORDER BY message_id")
+    rows = view.pick(
+        sorted(participation(bot.db), key=lambda r: r["message_id"]), "message_id", "kind"
+    )
     assert rows == [(m, "answer") for m in sorted(sent)]  # each answer once, nothing else
     assert len(bot_posts(server)) == 1
     assert integrity(bot.db) == "ok"
@@ -214,7 +230,7 @@ async def test_reactions_queued_at_a_sigkill_are_recorded_after_restart(server, 
     async with bot_runs(tmp_path, server) as bot, asyncio.timeout(TEST):
         await bot.start()
         await server.wait_for_request(THREADS, method="POST", timeout=START)
-        await wait_db(bot.db, "SELECT status FROM posts", [("posted",)], what="post")
+        await wait_db(bot.db, statuses, [("posted",)], what="post")
         (prompt,) = bot_posts(server)
         prompt_id = int(prompt["id"])
         for member in reactors[:100]:
@@ -226,14 +242,15 @@ async def test_reactions_queued_at_a_sigkill_are_recorded_after_restart(server, 
 
         await bot.start()
         await server.wait_for_identify(2, timeout=START)
-        recorded = "SELECT count(*) FROM participation WHERE kind = 'reaction'"
-        await wait_db(bot.db, recorded, [(105,)], what="reactions recovered")
+        await wait_db(bot.db, reactions, 105, what="reactions recovered")
         # the rows can be visible before the pass ends (the writer flushes on its own): stopping
         # now would cut the pass short, so wait for its last line
         await wait_log(bot, REACTIONS_READ, 1, what="the reactions pass after the restart to end")
         assert await bot.stop() in (0, 130)
 
-    rows = query(bot.db, "SELECT member_id, message_id FROM participation ORDER BY member_id")
+    rows = view.pick(
+        sorted(participation(bot.db), key=lambda r: r["member_id"]), "member_id", "message_id"
+    )
     assert rows == [(m, prompt_id) for m in reactors]  # each member once, on the prompt
     assert integrity(bot.db) == "ok"
 
@@ -246,22 +263,24 @@ async def test_sigkill_while_the_post_is_in_flight_never_posts_the_slot_twice(se
         await bot.kill()
         hold.release()
         (message,) = bot_posts(server)
-        [(post_id, status, slot)] = query(bot.db, "SELECT id, status, slot FROM posts")
+        [(post_id, status, slot)] = posts(bot.db, "id", "status", "slot")
         assert status == "claimed"  # the bot never heard that the message exists
         # Another process could still be busy with a claim younger than STALE_AFTER, so the bot
         # only takes it over after that; age the claim instead of waiting ten minutes.
-        with contextlib.closing(sqlite3.connect(bot.db)) as conn, conn:
-            conn.execute("UPDATE posts SET claimed_at = claimed_at - ?", (STALE_AFTER + 1,))
+        view.age_post_claims_at(bot.db, STALE_AFTER + 1)
 
         await bot.start()
         await server.wait_for_request(THREADS, method="POST", timeout=START)
-        done = f"SELECT status, message_id FROM posts WHERE id = {post_id}"
+
+        def done(db: Path) -> list[tuple]:
+            return [(s, m) for i, s, m in posts(db, "id", "status", "message_id") if i == post_id]
+
         await wait_db(bot.db, done, [("posted", int(message["id"]))], what="posted")
         assert await bot.stop() in (0, 130)
 
     assert bot_posts(server) == [message]  # one prompt in the channel for the slot
     assert [t["id"] for t in server.threads(CHANNEL)] == [message["id"]]
-    assert query(bot.db, "SELECT count(*), min(slot) FROM posts") == [(1, slot)]
+    assert posts(bot.db, "slot") == [(slot,)]  # one post, for the slot
     assert integrity(bot.db) == "ok"
 
 
@@ -270,11 +289,11 @@ async def test_sigterm_writes_queued_answers_and_closes_the_database(server, tmp
         await bot.start()
         await server.wait_for_request(THREADS, method="POST", timeout=START)
         (thread,) = server.threads(CHANNEL)
-        await wait_db(bot.db, "SELECT status FROM posts", [("posted",)], what="post")
+        await wait_db(bot.db, statuses, [("posted",)], what="post")
         await answer(server, int(thread["id"]), 3, 0)
         await delivered(server)  # the bot has read them; they wait in its queue
         assert await bot.stop(signal.SIGTERM) == 0
-    assert query(bot.db, "SELECT count(*) FROM participation") == [(3,)]
+    assert answers(bot.db) == 3
     assert "database closed" in bot.log_path.read_text()
     assert integrity(bot.db) == "ok"
 

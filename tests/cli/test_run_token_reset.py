@@ -5,7 +5,6 @@ was posting is left for the next start rather than marked failed."""
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 
 import pytest
 
@@ -15,6 +14,7 @@ from tests.cli.test_run_process import (  # noqa: F401 (the fixture)
     GUILD,
     server,
 )
+from tests.store import view
 
 pytestmark = pytest.mark.slow  # a real bot process
 
@@ -35,9 +35,5 @@ async def test_a_401_on_rest_while_connected_exits_2_like_a_revoked_token(
     assert "Traceback" not in output and "unexpected error" not in output
     attempts = [r for r in server.requests if r.method == "POST" and r.status == 401]
     assert len(attempts) == 1  # stopped at the first refusal, not once per retry or slot
-    con = sqlite3.connect(tmp_path / "bot.sqlite3")
-    try:
-        statuses = [s for (s,) in con.execute("SELECT status FROM posts ORDER BY id")]
-    finally:
-        con.close()
+    statuses = [p["status"] for p in view.rows_at(tmp_path / "bot.sqlite3", "posts")]
     assert "failed" not in statuses and statuses[-1] == "claimed"  # posted at the next start

@@ -5,7 +5,6 @@ linked once, and confirmed with a link to this server (not discord.com)."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ import pytest
 from bot.devserver import DevServer, events, payloads
 from tests import bot_process
 from tests.bot_process import YEARLY, start, stop
+from tests.store import view
 
 pytestmark = pytest.mark.slow  # real bot processes; see tests/conftest.py
 
@@ -58,12 +58,8 @@ async def interact(server: DevServer, kind: int, data: dict, user_id: int, messa
 
 def recorded(tmp_path: Path) -> bool:
     """The post is recorded with its thread (read through SQLite, as another process would)."""
-    database = sqlite3.connect(tmp_path / "bot.sqlite3")
-    try:
-        sql = "SELECT count(*) FROM posts WHERE status = 'posted' AND thread_id IS NOT NULL"
-        return database.execute(sql).fetchone()[0] == 1
-    finally:
-        database.close()
+    posts = view.rows_at(tmp_path / "bot.sqlite3", "posts")
+    return len([p for p in posts if p["status"] == "posted" and p["thread_id"] is not None]) == 1
 
 
 def anonymous_answers(server: DevServer, thread_id: int) -> list[dict]:
@@ -116,11 +112,9 @@ async def test_two_processes_post_once_and_relay_an_anonymous_answer_once(server
     finally:
         outputs = [(await stop(first))[1], (await stop(second))[1]]
     assert len(anonymous_answers(server, thread_id)) == 1
-    database = sqlite3.connect(tmp_path / "bot.sqlite3")
-    try:
-        links = database.execute("SELECT message_id, member_id FROM anonymous_answers").fetchall()
-    finally:
-        database.close()
+    links = view.pick(
+        view.rows_at(tmp_path / "bot.sqlite3", "anonymous_answers"), "message_id", "member_id"
+    )
     assert links == [(int(relayed["id"]), MEMBER)]
     assert len([m for m in server.messages(CHANNEL) if m.get("components")]) == 1
     assert all("Traceback" not in out for out in outputs), outputs

@@ -11,6 +11,7 @@ from bot.cli import main
 from bot.participation.types import ANSWER, REACTION, ParticipationRow
 from bot.store.sqlite.db import open_database
 from bot.store.sqlite.participation import ParticipationStore
+from tests.store import view
 
 G = 1
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,12 +24,11 @@ def make_db(path: Path, days_ago: int = 2) -> None:
     async def go():
         db = await open_database(path)
         for pid, prompt in ((1, "why-stories"), (2, "quiet-voices")):
-            await db.execute(
-                "INSERT INTO posts (id, guild_id, channel_id, slot, kind, status, prompt_id,"
-                " theme_id, message_id, thread_id, claimed_at, posted_at)"
-                " VALUES (?, ?, 10, ?, 'scheduled', 'posted', ?, 'stories', ?, ?, ?, ?)",
-                (pid, G, at + pid, prompt, 500 + pid, 900 + pid, at + pid, at + pid),
-            )
+            await view.plant(
+                db, "posts", id=pid, guild_id=G, channel_id=10, slot=at + pid, kind="scheduled",
+                status="posted", prompt_id=prompt, theme_id="stories", message_id=500 + pid,
+                thread_id=900 + pid, claimed_at=at + pid, posted_at=at + pid,
+            )  # fmt: skip
         rows = [ParticipationRow(G, 1, "why-stories", "stories", m, 1000 + m, ANSWER, at + m, m)
                 for m in (1, 2, 3)]  # fmt: skip
         rows.append(ParticipationRow(G, 2, "quiet-voices", "stories", 4, 502, REACTION, at, None))

@@ -22,6 +22,7 @@ from bot.reports.export import export_csv
 from bot.store.sqlite.db import open_database
 from bot.store.sqlite.participation import ParticipationStore
 from bot.store.sqlite.reports import ReportsStore
+from tests.store import view
 
 G = 1
 POSTS = {  # post id: (channel, kind, prompt, theme, posted_at)
@@ -38,12 +39,11 @@ REACTIONS = {100: [3], 300: [4], 400: [6]}
 
 async def add_posts(db, posts):
     for pid, (channel, kind, prompt, theme, at) in posts.items():
-        await db.execute(
-            "INSERT INTO posts (id, guild_id, channel_id, slot, kind, status, prompt_id, theme_id,"
-            " message_id, thread_id, claimed_at, posted_at)"
-            " VALUES (?, ?, ?, ?, ?, 'posted', ?, ?, ?, ?, ?, ?)",
-            (pid, G, channel, at if kind == "scheduled" else None, kind, prompt, theme,
-             500 + pid, 900 + pid, at, at),
+        await view.plant(
+            db, "posts", id=pid, guild_id=G, channel_id=channel,
+            slot=at if kind == "scheduled" else None, kind=kind, status="posted",
+            prompt_id=prompt, theme_id=theme, message_id=500 + pid, thread_id=900 + pid,
+            claimed_at=at, posted_at=at,
         )  # fmt: skip
 
 
@@ -87,11 +87,10 @@ async def test_server_report_ranks_prompts_and_themes_by_answers_per_post(db):
 
 
 async def test_server_report_ignores_other_servers_and_later_rows(db):
-    await db.execute(
-        "INSERT INTO posts (id, guild_id, channel_id, kind, status, prompt_id, theme_id,"
-        " message_id, claimed_at, posted_at) VALUES (8, 2, 30, 'manual', 'posted', 'a', 'x',"
-        " 508, 3000, 3000)"
-    )
+    await view.plant(
+        db, "posts", id=8, guild_id=2, channel_id=30, kind="manual", status="posted",
+        prompt_id="a", theme_id="x", message_id=508, claimed_at=3000, posted_at=3000,
+    )  # fmt: skip
     await ParticipationStore(db).record_many(
         [ParticipationRow(2, 8, "a", "x", 999, 7777, ANSWER, 3000, 1)]
     )
@@ -176,7 +175,7 @@ async def test_export_escapes_text_a_spreadsheet_would_split(db):
     """Ids written by hand into an older database may hold commas, quotes or line breaks; the
     CSV still has one record per row and reads back exactly."""
     awkward = 'grief, "loss"\nand after'
-    await db.execute("UPDATE participation SET prompt_id = ? WHERE post_id = 3", (awkward,))
+    await view.rewrite(db, "participation", {"post_id": 3}, prompt_id=awkward)
     out = io.StringIO()
     written = await export_csv(ReportsStore(db), G, since=2500, out=out)
     back = list(csv.DictReader(io.StringIO(out.getvalue())))
@@ -216,14 +215,7 @@ class _Counter(io.TextIOBase):
 
 
 async def brute_force(db, since, now):
-    async with db.execute(
-        "SELECT count(*) FILTER (WHERE kind = 'answer'), count(*) FILTER (WHERE kind = 'reaction'),"
-        " count(DISTINCT member_id), count(DISTINCT member_id) FILTER (WHERE member_id NOT IN"
-        " (SELECT member_id FROM participation WHERE guild_id = ? AND created_at < ?))"
-        " FROM participation WHERE guild_id = ? AND created_at >= ? AND created_at < ?",
-        (G, since, G, since, now),
-    ) as cur:
-        return tuple(await cur.fetchone())
+    return await view.brute_force_totals(db, G, since, now)
 
 
 @pytest.mark.parametrize("small_window", [1, 10**9])  # both ways of counting members agree
