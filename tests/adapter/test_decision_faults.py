@@ -33,10 +33,10 @@ from tests.suggestion_world import (
 ASKS = "What song reminds you of home?"
 
 
-def status(tmp_path) -> str:
-    stored = view.rows_at(tmp_path / "bot.sqlite3", "suggestions")
-    [first] = [s["status"] for s in stored if s["id"] == 1]
-    return first
+async def status(bot) -> str:
+    first = await bot.services.stores.suggestions.get(1)
+    assert first is not None
+    return first.status
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -76,7 +76,7 @@ def full_disk(tmp_path, monkeypatch):
 async def test_a_full_disk_during_accept_tells_the_moderator_and_releases_the_claim(
     tmp_path, make_bot, full_disk
 ):
-    async with running(tmp_path, make_bot) as (_bot, fd):
+    async with running(tmp_path, make_bot) as (bot, fd):
         await suggest(fd, ANA, ASKS, theme="joy")
         [card] = announcements(fd)
         mid = int(card.response["id"])
@@ -88,14 +88,14 @@ async def test_a_full_disk_during_accept_tells_the_moderator_and_releases_the_cl
         assert failed.ephemeral
         assert "could not write prompts/joy.yaml: disk full" in failed.content
         assert str(tmp_path) not in failed.content  # never the host's folders
-        assert status(tmp_path) == "pending"
+        assert await status(bot) == "pending"
         assert leftovers(tmp_path / "prompts") == []
         assert (tmp_path / "prompts" / "joy.yaml").read_text() == JOY
 
         full_disk.free()  # the admin makes room; the next press decides
         done = await fd.click(accept, message_id=mid, user_id=MOD2)
         assert "Accepted suggestion 1 as `joy-2`" in done.content
-        assert status(tmp_path) == "accepted"
+        assert await status(bot) == "accepted"
         assert leftovers(tmp_path / "prompts") == []
         assert fd.take_errors() == []
 
@@ -266,7 +266,7 @@ async def test_a_database_that_refuses_the_claim_is_named_to_the_moderator(
     async def refused(*args, **kwargs):
         raise view.disk_error("database or disk is full")
 
-    async with running(tmp_path, make_bot) as (_bot, fd):
+    async with running(tmp_path, make_bot) as (bot, fd):
         await suggest(fd, ANA, ASKS, theme="joy")
         [card] = announcements(fd)
         monkeypatch.setattr(SuggestionStore, "claim", refused)
@@ -277,7 +277,7 @@ async def test_a_database_that_refuses_the_claim_is_named_to_the_moderator(
 
         assert pressed.ephemeral
         assert "Nothing was decided: database or disk is full" in pressed.content
-        assert status(tmp_path) == "pending"
+        assert await status(bot) == "pending"
         assert (tmp_path / "prompts" / "joy.yaml").read_text() == JOY
         assert len(fd.take_errors()) == 1  # logged with its traceback for the admins
 

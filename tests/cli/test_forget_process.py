@@ -18,9 +18,10 @@ from tests.cli.test_run_fault_kill import (
     TEST,
     THREADS,
     WRITE,
+    answers,
     bot_runs,
     integrity,
-    query,
+    participation,
     server,  # noqa: F401 (the fixture)
     wait_db,
 )
@@ -63,8 +64,7 @@ async def test_answers_recorded_after_a_forget_survive_another_process_and_a_sig
         thread_id = int(thread["id"])
         for n, member in enumerate([FORGETS, FORGETS, STAYS]):
             await server.send_as(member, thread_id, f"answer {n}")
-        recorded = "SELECT count(*) FROM participation"
-        await wait_db(bot.db, recorded, [(3,)], what="first answers written")
+        await wait_db(bot.db, answers, 3, what="first answers written")
 
         asked = await server.invoke(
             "participation forget", guild_id=GUILD, channel_id=CHANNEL, user_id=FORGETS
@@ -73,17 +73,15 @@ async def test_answers_recorded_after_a_forget_survive_another_process_and_a_sig
             lambda: asked.messages, timeout=WRITE, what="the forget confirmation"
         )
         await press(server, confirm[0], "Erase everything", FORGETS)
-        await wait_db(bot.db, recorded, [(1,)], what="the member's answers erased")
+        await wait_db(bot.db, answers, 1, what="the member's answers erased")
 
         # the test process opened and closed the database (wait_db): the bot's WAL stays
         assert bot.db.with_name("bot.sqlite3-wal").exists()
         for n in range(4):
             await server.send_as(STAYS, thread_id, f"later answer {n}")
-        await wait_db(bot.db, recorded, [(5,)], what="answers after the forget written")
+        await wait_db(bot.db, answers, 5, what="answers after the forget written")
         await bot.kill()
 
-    assert query(bot.db, recorded) == [(5,)]
-    assert query(bot.db, "SELECT count(*) FROM participation WHERE member_id = ?", (FORGETS,)) == [
-        (0,)
-    ]
+    assert answers(bot.db) == 5
+    assert [r for r in participation(bot.db) if r["member_id"] == FORGETS] == []
     assert integrity(bot.db) == "ok"

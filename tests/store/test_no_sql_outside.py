@@ -7,8 +7,12 @@ from pathlib import Path
 TESTS = Path(__file__).resolve().parents[1]
 STORE = TESTS / "store"
 
-# A raw statement, a SQLite connection of its own, or the backend's connection under the ports.
-RAW = re.compile(r"\.execute\(|\bexecutescript\(|\bimport sqlite3\b|\bsqlite3\.|\bhandle\.db\b")
+# A raw statement or SQL text, a SQLite connection of its own, or the backend's connection
+# under the ports.
+RAW = re.compile(
+    r"\.execute\(|\bexecutescript\(|\bimport sqlite3\b|\bsqlite3\.|\bhandle\.db\b"
+    r"|[\"'](SELECT|INSERT INTO|UPDATE \w+ SET|DELETE FROM|PRAGMA|CREATE TABLE) "
+)
 
 
 def offenders(root: Path) -> list[str]:
@@ -33,4 +37,5 @@ def test_the_check_finds_a_raw_read(tmp_path):
         '    await bot.services.stores.handle.db.execute("SELECT 1")\n'
     )
     (tmp_path / "store").mkdir()
-    assert len(offenders(tmp_path)) == 2
+    (tmp_path / "test_y.py").write_text('rows = query(db, "SELECT count(*) FROM posts")\n')
+    assert len(offenders(tmp_path)) == 3
