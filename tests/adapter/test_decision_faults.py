@@ -261,7 +261,6 @@ async def test_a_database_that_refuses_the_claim_is_named_to_the_moderator(
     tmp_path, make_bot, monkeypatch
 ):
     """A full disk refuses SQLite's write too: the moderator is told, nothing is decided."""
-    from bot.store.sqlite.suggestions import SuggestionStore
 
     async def refused(*args, **kwargs):
         raise view.disk_error("database or disk is full")
@@ -269,7 +268,7 @@ async def test_a_database_that_refuses_the_claim_is_named_to_the_moderator(
     async with running(tmp_path, make_bot) as (bot, fd):
         await suggest(fd, ANA, ASKS, theme="joy")
         [card] = announcements(fd)
-        monkeypatch.setattr(SuggestionStore, "claim", refused)
+        monkeypatch.setattr(bot.services.stores.suggestions, "claim", refused)
 
         pressed = await fd.click(
             buttons(card.json)["Accept"], message_id=int(card.response["id"]), user_id=MOD
