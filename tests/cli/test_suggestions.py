@@ -5,8 +5,8 @@ import asyncio
 import yaml
 
 from bot.cli import main
-from bot.store.sqlite.db import open_database
-from bot.store.sqlite.suggestions import SuggestionStore
+from bot.config.database import parse_database
+from bot.store import open_stores
 from bot.suggestions.types import Limits
 from tests.suggestion_world import JOY, G, write_prompts
 
@@ -16,11 +16,11 @@ def setup(tmp_path):
     (tmp_path / "config.yaml").write_text(f"guilds:\n  - guild_id: {G}\n")
 
     async def go():
-        db = await open_database(tmp_path / "data" / "bot.sqlite3")
-        store = SuggestionStore(db)
+        stores = await open_stores(parse_database(tmp_path / "data" / "bot.sqlite3"))
+        store = stores.suggestions
         for question, theme in (("What song reminds you of home?", "joy"), ("Why?", None)):
             await store.add(G, 30, question, theme, "a note", None, 100, Limits())
-        await db.close()
+        await stores.close()
 
     asyncio.run(go())
     return ["--guild", str(G), "--config", str(tmp_path / "config.yaml")]

@@ -5,9 +5,9 @@ import asyncio
 import time
 
 from bot.cli import main
+from bot.config.database import parse_database
 from bot.prompts.loader import LibraryHolder
-from bot.store.sqlite.db import open_database
-from bot.store.sqlite.suggestions import SuggestionStore
+from bot.store import open_stores
 from bot.suggestions.service import SuggestionService
 from bot.suggestions.types import Limits
 from tests.suggestion_world import G, write_prompts
@@ -33,12 +33,12 @@ async def service_on(tmp_path, rule: str):
     )
     holder = LibraryHolder(prompts)
     holder.reload()
-    db = await open_database(tmp_path / "bot.sqlite3")
+    stores = await open_stores(parse_database(tmp_path / "bot.sqlite3"))
 
     async def reload():
         return holder.reload()
 
-    return db, SuggestionService(SuggestionStore(db), prompts, holder, reload)
+    return stores, SuggestionService(stores.suggestions, prompts, holder, reload)
 
 
 async def longest_pause_while(work):
@@ -55,7 +55,7 @@ async def longest_pause_while(work):
 async def test_a_slow_rule_is_stopped_and_never_holds_up_the_event_loop(tmp_path):
     """``(x|x)+y`` is no nested repeat, but backtracks for seconds on 26 x's: the review still
     answers, the loop keeps serving members, and the card says the rule was stopped."""
-    db, service = await service_on(tmp_path, "(x|x)+y")
+    stores, service = await service_on(tmp_path, "(x|x)+y")
     try:
         await service.suggest(
             G, 30, "x" * 26 + "?", theme="joy", note=None, credit_name=None,
@@ -66,11 +66,11 @@ async def test_a_slow_rule_is_stopped_and_never_holds_up_the_event_loop(tmp_path
         [item] = [i for i in items if i.suggestion]
         assert any("took too long and was stopped" in w for w in item.warnings)
     finally:
-        await db.close()
+        await stores.close()
 
 
 async def test_a_refused_admin_rule_leaves_the_shipped_check_on_the_card(tmp_path):
-    db, service = await service_on(tmp_path, "(\\w+\\s?)+ address")
+    stores, service = await service_on(tmp_path, "(\\w+\\s?)+ address")
     try:
         await service.suggest(
             G, 30, "What is your home address, roughly?", theme="joy", note=None,
@@ -80,7 +80,7 @@ async def test_a_refused_admin_rule_leaves_the_shipped_check_on_the_card(tmp_pat
         assert pause < 1.0
         assert "asks for where a member lives or can be found" in items[0].warnings
     finally:
-        await db.close()
+        await stores.close()
 
 
 async def test_a_member_is_answered_within_a_second_while_a_review_card_is_checked(

@@ -2,9 +2,9 @@
 
 import yaml
 
+from bot.config.database import parse_database
 from bot.prompts.loader import LibraryHolder
-from bot.store.sqlite.db import open_database
-from bot.store.sqlite.suggestions import SuggestionStore
+from bot.store import open_stores
 from bot.suggestions.service import SuggestionService
 from bot.suggestions.types import STALE_CLAIM, SUGGESTION, Limits
 from tests.suggestion_world import G, write_prompts
@@ -13,18 +13,18 @@ from tests.suggestion_world import G, write_prompts
 async def service_on(tmp_path):
     holder = LibraryHolder(write_prompts(tmp_path))
     holder.reload()
-    db = await open_database(tmp_path / "bot.sqlite3")
+    stores = await open_stores(parse_database(tmp_path / "bot.sqlite3"))
 
     async def reload():
         return holder.reload()
 
-    return db, SuggestionService(SuggestionStore(db), holder.directory, holder, reload)
+    return stores, SuggestionService(stores.suggestions, holder.directory, holder, reload)
 
 
 async def test_a_decision_interrupted_after_its_write_is_finished_once_after_the_claim_expires(
     tmp_path,
 ):
-    db, service = await service_on(tmp_path)
+    stores, service = await service_on(tmp_path)
     try:
         made = await service.suggest(
             G, 30, "What song reminds you of home?", theme="joy", note=None,
@@ -46,11 +46,11 @@ async def test_a_decision_interrupted_after_its_write_is_finished_once_after_the
         assert [p["id"] for p in prompts] == ["joy-1", "joy-2"]
         assert (await service.store.get(made.id)).status == "accepted"
     finally:
-        await db.close()
+        await stores.close()
 
 
 async def test_accepting_into_a_theme_kept_in_a_yml_file_appends_there(tmp_path):
-    db, service = await service_on(tmp_path)
+    stores, service = await service_on(tmp_path)
     folder = service.holder.directory
     (folder / "joy.yaml").rename(folder / "joy.yml")
     assert service.holder.reload() == []
@@ -67,4 +67,4 @@ async def test_accepting_into_a_theme_kept_in_a_yml_file_appends_there(tmp_path)
         prompts = yaml.safe_load((folder / "joy.yml").read_text())["prompts"]
         assert [p["id"] for p in prompts] == ["joy-1", "joy-2"]
     finally:
-        await db.close()
+        await stores.close()

@@ -7,10 +7,10 @@ import pytest
 import yaml
 
 from bot.cli import main
+from bot.config.database import parse_database
 from bot.errors import InputError
 from bot.prompts.loader import load_library
-from bot.store.sqlite.db import open_database
-from bot.store.sqlite.suggestions import SuggestionStore
+from bot.store import open_stores
 from bot.suggestions.types import SUGGESTION, Limits, SuggestionError
 from tests.suggestion_world import G, write_prompts
 from tests.suggestions.test_service import service_on
@@ -25,7 +25,7 @@ async def suggest(service, question, note=None):
 
 
 async def test_control_and_direction_characters_never_reach_the_prompt_file(tmp_path):
-    db, service = await service_on(tmp_path)
+    stores, service = await service_on(tmp_path)
     try:
         made = await suggest(service, HOSTILE, note="see\x1b]8;;http://x\x1b\\ this\u2066")
         assert made.question == "What[2J song reminds you of emoh?"  # only the invisible go
@@ -39,27 +39,27 @@ async def test_control_and_direction_characters_never_reach_the_prompt_file(tmp_
         assert not any(c in text for c in "\x1b\x07\x00\u202e\u202c")
         assert "\\e" not in text and "\\a" not in text and "\\0" not in text
     finally:
-        await db.close()
+        await stores.close()
 
 
 async def test_emoji_joined_with_zero_width_joiners_are_kept(tmp_path):
-    db, service = await service_on(tmp_path)
+    stores, service = await service_on(tmp_path)
     try:
         made = await suggest(service, "Which flag 🏳️‍🌈 or 🏳️‍⚧️ did you first wave?")
         assert made.question == "Which flag 🏳️‍🌈 or 🏳️‍⚧️ did you first wave?"
     finally:
-        await db.close()
+        await stores.close()
 
 
 @pytest.mark.parametrize("question", ["?", " ? ", "?!?", "\u200b?", "... ?", "🌈?"])
 async def test_a_question_without_words_is_refused(tmp_path, question):
-    db, service = await service_on(tmp_path)
+    stores, service = await service_on(tmp_path)
     try:
         with pytest.raises(SuggestionError, match="words"):
             await suggest(service, question)
         assert await service.store.pending(G, 1000) == []
     finally:
-        await db.close()
+        await stores.close()
 
 
 @pytest.mark.parametrize(
@@ -71,12 +71,12 @@ async def test_a_question_without_words_is_refused(tmp_path, question):
     ],
 )
 async def test_zero_width_characters_do_not_defeat_the_duplicate_check(tmp_path, question):
-    db, service = await service_on(tmp_path)
+    stores, service = await service_on(tmp_path)
     try:
         with pytest.raises(SuggestionError, match=r"already a prompt \(`joy-1`\)"):
             await suggest(service, question)
     finally:
-        await db.close()
+        await stores.close()
 
 
 def test_suggestions_list_escapes_what_older_versions_stored(tmp_path, capsys):
@@ -84,9 +84,9 @@ def test_suggestions_list_escapes_what_older_versions_stored(tmp_path, capsys):
     (tmp_path / "config.yaml").write_text(f"guilds:\n  - guild_id: {G}\n")
 
     async def store_raw():  # as stored before members' text was cleaned
-        db = await open_database(tmp_path / "data" / "bot.sqlite3")
-        await SuggestionStore(db).add(G, 30, HOSTILE, "joy", "bell\x07", None, 100, Limits())
-        await db.close()
+        stores = await open_stores(parse_database(tmp_path / "data" / "bot.sqlite3"))
+        await stores.suggestions.add(G, 30, HOSTILE, "joy", "bell\x07", None, 100, Limits())
+        await stores.close()
 
     asyncio.run(store_raw())
     where = ["--guild", str(G), "--config", str(tmp_path / "config.yaml")]
