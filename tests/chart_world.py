@@ -36,11 +36,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.anonymity.types import AnonymousAnswer
+from bot.config.database import parse_database
 from bot.participation.types import ANSWER, REACTION, ParticipationRow
-from bot.store.sqlite.anonymous import AnonymousStore
-from bot.store.sqlite.db import open_database
-from bot.store.sqlite.participation import ParticipationStore
-from bot.store.sqlite.posts import PostStore
+from bot.store import open_stores
 
 G, CHANNEL = 77, 88
 ANA, BEN, CHI, DAN = 1001, 1002, 1003, 1004
@@ -80,9 +78,9 @@ async def seed(path: Path, guild_id: int = G) -> dict[str, int]:
     """Write the data set into the database at ``path`` (as the server ``guild_id``); the post
     ids by name."""
     g = guild_id
-    db = await open_database(path)
+    stores = await open_stores(parse_database(path))
     try:
-        posts, ids = PostStore(db), {}
+        posts, ids = stores.posting.posts, {}
         for n, (name, (theme, at)) in enumerate(POSTS.items()):
             post_id = await posts.claim_slot(g, CHANNEL, at, at)
             await posts.mark_posted(post_id, f"{theme}-1", theme, 500 + n, 500 + n, at)
@@ -96,13 +94,13 @@ async def seed(path: Path, guild_id: int = G) -> dict[str, int]:
                              500 + list(POSTS).index(p), REACTION, at, None)
             for p, who, at in REACTIONS
         ]  # fmt: skip
-        await ParticipationStore(db).record_many(rows)
+        await stores.participation.record_many(rows)
         for i, (p, at) in enumerate(ANONYMOUS):
-            await AnonymousStore(db).record(
+            await stores.anonymous.record(
                 AnonymousAnswer(7000 + i, g, ids[p], 500 + i, DAN, True, at, 100)
             )
     finally:
-        await db.close()
+        await stores.close()
     return ids
 
 

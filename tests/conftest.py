@@ -100,13 +100,14 @@ DEFAULT_NOW = datetime(2026, 1, 6, 12, 0, tzinfo=UTC)
 @pytest.fixture(scope="session")
 def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A database file brought to the latest schema by the shipped migrations, once per run."""
-    from bot.store.sqlite.db import open_database
+    from bot.config.database import parse_database
+    from bot.store import open_stores
 
     path = tmp_path_factory.mktemp("migrated") / "bot.sqlite3"
 
     async def create() -> None:
-        db = await open_database(path)
-        await db.close()
+        stores = await open_stores(parse_database(path))
+        await stores.close()
 
     loop = asyncio.new_event_loop()  # its own loop: the tests' loops are pytest-asyncio's
     try:

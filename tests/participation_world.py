@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from bot.config.database import parse_database
 from bot.config.settings import DigestConfig, GuildConfig, Settings
 from bot.participation.types import PromptPost
-from bot.store.sqlite.db import open_database
-from bot.store.sqlite.posts import PostStore
+from bot.store import open_stores
 from tests.discord_harness import BOT_USER_ID, events, payloads
 from tests.store import view
 
@@ -37,13 +37,13 @@ async def seed_post(
 ) -> PromptPost:
     """A posted prompt in the database (before the bot starts); its thread shares its id."""
     message_id = payloads.snowflake(payloads.BASE_TIME)
-    db = await open_database(db_path)
+    stores = await open_stores(parse_database(db_path))
     try:
-        posts = PostStore(db)
+        posts = stores.posting.posts
         post_id = await posts.claim_manual(G, channel_id, posted_at)
         await posts.mark_posted(post_id, prompt_id, theme_id, message_id, message_id, posted_at)
     finally:
-        await db.close()
+        await stores.close()
     return PromptPost(
         post_id, G, channel_id, prompt_id, theme_id, message_id, message_id, posted_at
     )
@@ -102,14 +102,13 @@ async def seed_history(db_path: Path) -> list[int]:
     ana: 4 answers, prompts answered 3, themes 3, streak current 3 / best 3; new this week.
     """
     from bot.participation.types import ANSWER, REACTION, ParticipationRow
-    from bot.store.sqlite.participation import ParticipationStore
 
     now = int(NOW.timestamp())
     times = [now - 30 * DAY, now - 4 * DAY, now - 3 * DAY, now - 2 * DAY, now - DAY]
     themes = ["t0", "t1", "t2", "t1", "t3"]
-    db = await open_database(db_path)
+    stores = await open_stores(parse_database(db_path))
     try:
-        posts, ids = PostStore(db), []
+        posts, ids = stores.posting.posts, []
         for n, (at, theme) in enumerate(zip(times, themes, strict=True)):
             post_id = await posts.claim_slot(G, C, at, at)
             await posts.mark_posted(post_id, f"p{n}", theme, 1000 + n, 1000 + n, at)
@@ -124,7 +123,7 @@ async def seed_history(db_path: Path) -> list[int]:
         rows.append(
             ParticipationRow(G, ids[1], "p1", "t1", BEN, 1001, REACTION, times[1] + 90, None)
         )
-        await ParticipationStore(db).record_many(rows)
+        await stores.participation.record_many(rows)
     finally:
-        await db.close()
+        await stores.close()
     return ids

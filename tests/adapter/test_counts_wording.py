@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 from bot.adapter.answers.cog import AnswersCog
 from bot.adapter.participation_cmds import ParticipationCommands
 from bot.adapter.stats import COGS as STATS_COGS
+from bot.config.database import parse_database
 from bot.reports.builders import server_report
-from bot.store.sqlite.db import open_database
-from bot.store.sqlite.reports import ReportsStore
+from bot.store import open_stores
 from tests.discord_harness import FakeDiscord
 from tests.participation_world import ANA, MOD, POSTED_AT, C, G, guild, seed_post, settings
 
@@ -30,11 +30,11 @@ async def test_one_answer_is_one_answer_in_me_and_in_stats_member(tmp_path, make
 async def test_prompts_nobody_answered_are_never_most_discussed(tmp_path):
     for n in range(3):
         await seed_post(tmp_path / "bot.sqlite3", f"p{n}", f"t{n}", POSTED_AT + n)
-    db = await open_database(tmp_path / "bot.sqlite3")
+    stores = await open_stores(parse_database(tmp_path / "bot.sqlite3"))
     try:
-        report = await server_report(ReportsStore(db), G, 0, POSTED_AT + 10)
+        report = await server_report(stores.reports, G, 0, POSTED_AT + 10)
     finally:
-        await db.close()
+        await stores.close()
     assert report.posts == 3
     assert report.most_discussed_prompts == () and report.most_discussed_themes == ()
     assert [r.key for r in report.least_discussed_prompts] == ["p0", "p1", "p2"]

@@ -6,21 +6,19 @@ import pytest
 
 from bot.charts.data import chart_data, chart_window, posted_slot_times, posting_times
 from bot.charts.types import PostingTime
+from bot.config.database import parse_database
 from bot.participation.types import Ranked
 from bot.reports.builders import server_report
-from bot.store.sqlite.charts import ChartsStore
-from bot.store.sqlite.db import open_database
-from bot.store.sqlite.participation import ParticipationStore
-from bot.store.sqlite.reports import ReportsStore
+from bot.store import open_stores
 from tests.chart_world import CHI, NOW, TZ, G, local, seed
 
 
 @pytest.fixture
 async def world(db_path):
     await seed(db_path)
-    db = await open_database(db_path)
-    yield db, ChartsStore(db), ReportsStore(db)
-    await db.close()
+    stores = await open_stores(parse_database(db_path))
+    yield stores, stores.charts, stores.reports
+    await stores.close()
 
 
 async def test_the_window_is_whole_local_days_ending_today():
@@ -76,7 +74,7 @@ async def test_times_heatmap_first_answers_and_busiest_hours(world):
 async def test_privacy_follows_the_text_reports(world):
     """Anonymous answers only as their own count; an erased member is gone from every chart;
     the charts' totals are the text report's over the same window."""
-    db, store, reports = world
+    stores, store, reports = world
     window = chart_window(TZ, NOW, 7)
     report = await server_report(reports, G, window.since, window.now)
     activity = await chart_data("activity", store, reports, G, window)
@@ -86,7 +84,7 @@ async def test_privacy_follows_the_text_reports(world):
     times = await chart_data("times", store, reports, G, window, ())
     assert times.answers == report.answers  # no anonymous answer in the heatmap
 
-    await ParticipationStore(db).forget(G, CHI)
+    await stores.participation.forget(G, CHI)
     after = await chart_data("activity", store, reports, G, window)
     assert [d.answers for d in after.days if d.answers] == [3, 2, 1]
     assert [d.active_members for d in after.days if d.active_members] == [2, 3, 1]

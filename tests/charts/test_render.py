@@ -25,12 +25,9 @@ from bot.charts.draw import (
 )
 from bot.charts.render import render_chart
 from bot.charts.types import CHART_KINDS
+from bot.config.database import parse_database
 from bot.participation.types import ANSWER, ParticipationRow
-from bot.store.sqlite.charts import ChartsStore
-from bot.store.sqlite.db import open_database
-from bot.store.sqlite.participation import ParticipationStore
-from bot.store.sqlite.posts import PostStore
-from bot.store.sqlite.reports import ReportsStore
+from bot.store import open_stores
 from tests.chart_world import ANA, BEN, CHI, DAN, NOW, TZ, G, seed
 from tests.store import view
 
@@ -43,13 +40,13 @@ def rgb(hex_colour: str) -> tuple[float, ...]:
 
 
 async def charts_of(db_path, tz=TZ, now=NOW, days=7, times=()):
-    db = await open_database(db_path)
+    stores = await open_stores(parse_database(db_path))
     try:
-        store, reports = ChartsStore(db), ReportsStore(db)
+        store, reports = stores.charts, stores.reports
         window = chart_window(tz, now, days)
         data = [await chart_data(k, store, reports, G, window, times) for k in CHART_KINDS]
     finally:
-        await db.close()
+        await stores.close()
     return data, [render_chart(d) for d in data]
 
 
@@ -131,8 +128,8 @@ async def plant(db_path) -> None:
     post), 20:xx (three) and 18:xx (one); the same members keep talking five hours later
     (00:xx, 01:xx), more answers than at any first-answer hour, but none of them first. One
     more post at 06:00 on Sundays gets two first answers at 07:xx."""
-    db = await open_database(db_path)
-    posts, rows, message = PostStore(db), [], 10_000
+    stores = await open_stores(parse_database(db_path))
+    posts, rows, message = stores.posting.posts, [], 10_000
     day = PLANTED_END.date() - timedelta(days=27)
     while day <= PLANTED_END.date():
         evening = datetime(day.year, day.month, day.day, 18, 0, tzinfo=BERLIN)
@@ -155,8 +152,8 @@ async def plant(db_path) -> None:
                     rows.append(ParticipationRow(G, post_id, "p", "t", 500 + member, message,
                                                  ANSWER, created, None))  # fmt: skip
         day += timedelta(days=1)
-    await ParticipationStore(db).record_many(rows)
-    await db.close()
+    await stores.participation.record_many(rows)
+    await stores.close()
 
 
 async def test_the_busiest_first_answer_hours_are_named_on_a_planted_pattern(db_path):
@@ -178,16 +175,16 @@ async def test_the_busiest_first_answer_hours_are_named_on_a_planted_pattern(db_
 @pytest.mark.parametrize("kind", CHART_KINDS)
 async def test_a_chart_of_many_themes_and_days_stays_under_the_size_limit(db_path, kind):
     await seed(db_path)
-    db = await open_database(db_path)
+    stores = await open_stores(parse_database(db_path))
     try:
         rows = [ParticipationRow(G, 1, f"p{i}", f"a-rather-long-theme-name-{i:03d}", 1, 20_000 + i,
                                  ANSWER, NOW - i * 3000, None) for i in range(2000)]  # fmt: skip
-        await ParticipationStore(db).record_many(rows)
-        await view.rewrite(db, "posts", {"id": 1}, posted_at=NOW - 100)
+        await stores.participation.record_many(rows)
+        await view.rewrite(stores, "posts", {"id": 1}, posted_at=NOW - 100)
         window = chart_window(TZ, NOW, 90)
-        data = await chart_data(kind, ChartsStore(db), ReportsStore(db), G, window, ())
+        data = await chart_data(kind, stores.charts, stores.reports, G, window, ())
     finally:
-        await db.close()
+        await stores.close()
     assert_readable_png(render_chart(data))
 
 

@@ -13,9 +13,8 @@ import pytest
 from bot.charts.data import chart_data, chart_window
 from bot.charts.types import CHART_KINDS
 from bot.charts.worker import ChartError, ChartRenderer
-from bot.store.sqlite.charts import ChartsStore
-from bot.store.sqlite.db import open_database
-from bot.store.sqlite.reports import ReportsStore
+from bot.config.database import parse_database
+from bot.store import open_stores
 from tests.chart_world import NOW, TZ, G, seed
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,13 +39,13 @@ def wait_until(condition, timeout: float = 20.0) -> bool:
 
 async def test_drawn_in_a_worker_that_is_restarted_after_it_dies(db_path):
     await seed(db_path)
-    db = await open_database(db_path)
+    stores = await open_stores(parse_database(db_path))
     try:
-        store, reports = ChartsStore(db), ReportsStore(db)
+        store, reports = stores.charts, stores.reports
         window = chart_window(TZ, NOW, 7)
         data = [await chart_data(k, store, reports, G, window, ()) for k in CHART_KINDS]
     finally:
-        await db.close()
+        await stores.close()
     renderer = ChartRenderer()
     try:
         assert renderer.worker_pid() is None  # nothing started before the first chart

@@ -9,7 +9,6 @@ import pytest
 from bot.cli import main
 from bot.config.settings import load_config
 from bot.errors import InputError
-from bot.store.sqlite.db import latest_version
 from tests.cli.test_stats_export import make_db
 from tests.store import view
 
@@ -63,7 +62,7 @@ def test_a_newer_schema_is_refused_by_every_command_naming_both_versions(
     lines = err.strip().splitlines()
     assert len(lines) == 1, err
     assert lines[0].startswith(f"{db}: ")
-    assert "version 99" in lines[0] and f"version {latest_version()}" in lines[0]
+    assert "version 99" in lines[0] and f"version {view.latest_schema_version()}" in lines[0]
     assert db.read_bytes() == before  # nothing written
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix != ".yaml") == [
         "bot.sqlite3",

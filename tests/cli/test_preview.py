@@ -2,10 +2,10 @@ from datetime import UTC, datetime
 
 from bot.cli import main
 from bot.cli.preview_cmd import preview
+from bot.config.database import parse_database
 from bot.config.settings import load_config
 from bot.prompts.model import Library, Prompt, Theme
-from bot.store.sqlite import posting_stores
-from bot.store.sqlite.db import open_database
+from bot.store import open_stores
 
 CONFIG = """\
 database: bot.sqlite3
@@ -47,13 +47,13 @@ def settings_in(tmp_path):
 
 async def test_preview_shows_local_times_across_dst_and_rotation_from_history(tmp_path):
     settings = settings_in(tmp_path)
-    db = await open_database(settings.database.path)
-    store = posting_stores(db)
+    stores = await open_stores(parse_database(settings.database.path))
+    store = stores.posting
     post_id = await store.posts.claim_slot(1, 11, 1, 1)
     await store.posts.mark_posted(post_id, "c1", "care", 100, 200, 1)
     await store.channels.request_skip(1, 12, 2)
     await store.channels.set_paused(1, 13, True, 3)
-    await db.close()
+    await stores.close()
 
     lines = await preview(settings, LIBRARY, NOW, days=4)
     london = lines[lines.index("guild 1 · channel 11 · 0 9 * * * (Europe/London)") + 1 :][:4]

@@ -12,10 +12,9 @@ import pytest
 from PIL import Image
 
 from bot.cli import main
+from bot.config.database import parse_database
 from bot.participation.types import ANSWER, REACTION, ParticipationRow
-from bot.store.sqlite.db import open_database
-from bot.store.sqlite.participation import ParticipationStore
-from bot.store.sqlite.posts import PostStore
+from bot.store import open_stores
 
 G = 4242
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,8 +27,8 @@ def plant_four_weeks(path: Path) -> None:
     now = int(time.time())
 
     async def go():
-        db = await open_database(path)
-        posts, rows = PostStore(db), []
+        db = await open_stores(parse_database(path))
+        posts, rows = db.posting.posts, []
         for day in range(28, 0, -1):
             at = now - day * 86_400
             theme = ("joy", "home", "food")[day % 3]
@@ -43,7 +42,7 @@ def plant_four_weeks(path: Path) -> None:
             for m in range(3):
                 rows.append(row._replace(member_id=2000 + m, message_id=100 + day,
                                          kind=REACTION, created_at=at + 60))  # fmt: skip
-        await ParticipationStore(db).record_many(rows)
+        await db.participation.record_many(rows)
         await db.close()
 
     asyncio.run(go())
@@ -51,7 +50,7 @@ def plant_four_weeks(path: Path) -> None:
 
 def empty_db(path: Path) -> None:
     async def go():
-        await (await open_database(path)).close()
+        await (await open_stores(parse_database(path))).close()
 
     asyncio.run(go())
 

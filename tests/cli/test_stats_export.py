@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.config.database import parse_database
 from bot.participation.types import ANSWER, REACTION, ParticipationRow
-from bot.store.sqlite.db import open_database
-from bot.store.sqlite.participation import ParticipationStore
+from bot.store import open_stores
 from tests.store import view
 
 G = 1
@@ -22,18 +22,18 @@ def make_db(path: Path, days_ago: int = 2) -> None:
     at = int(time.time()) - days_ago * 86_400
 
     async def go():
-        db = await open_database(path)
+        stores = await open_stores(parse_database(path))
         for pid, prompt in ((1, "why-stories"), (2, "quiet-voices")):
             await view.plant(
-                db, "posts", id=pid, guild_id=G, channel_id=10, slot=at + pid, kind="scheduled",
+                stores, "posts", id=pid, guild_id=G, channel_id=10, slot=at + pid, kind="scheduled",
                 status="posted", prompt_id=prompt, theme_id="stories", message_id=500 + pid,
                 thread_id=900 + pid, claimed_at=at + pid, posted_at=at + pid,
             )  # fmt: skip
         rows = [ParticipationRow(G, 1, "why-stories", "stories", m, 1000 + m, ANSWER, at + m, m)
                 for m in (1, 2, 3)]  # fmt: skip
         rows.append(ParticipationRow(G, 2, "quiet-voices", "stories", 4, 502, REACTION, at, None))
-        await ParticipationStore(db).record_many(rows)
-        await db.close()
+        await stores.participation.record_many(rows)
+        await stores.close()
 
     asyncio.run(go())
 

@@ -9,13 +9,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.config.database import parse_database
 from bot.facilitation.service import STALE_AFTER, FacilitationService
 from bot.facilitation.types import StepUnavailable
 from bot.participation.types import ANSWER, ParticipationRow
-from bot.store.sqlite.db import open_database
-from bot.store.sqlite.facilitation import FacilitationStore
-from bot.store.sqlite.participation import ParticipationStore
-from bot.store.sqlite.posts import PostStore
+from bot.store import open_stores
 from tests.posting_helpers import GUILD, channel, library_holder, settings
 
 pytestmark = pytest.mark.usefixtures("db_path")
@@ -66,16 +64,16 @@ class World:
         self.holder = library_holder(tmp_path, {"grief": 1})
         self.sender = Sender()
         self.now = POSTED
-        self.dbs = []
+        self.stores_opened = []
 
     async def service(self) -> FacilitationService:
-        db = await open_database(self.tmp_path / "bot.sqlite3")
-        self.dbs.append(db)
-        store = FacilitationStore(db)
+        stores = await open_stores(parse_database(self.tmp_path / "bot.sqlite3"))
+        self.stores_opened.append(stores)
+        store = stores.facilitation
         return FacilitationService(self.settings, store, self.holder, self.sender, lambda: self.now)
 
     async def post(self) -> int:
-        posts = PostStore(self.dbs[0])
+        posts = self.stores_opened[0].posting.posts
         post_id = await posts.claim_manual(GUILD, A, int(POSTED.timestamp()))
         await posts.mark_posted(post_id, "grief-1", "grief", 900, THREAD, int(POSTED.timestamp()))
         return post_id
@@ -103,12 +101,12 @@ class World:
             )
             for i, m in enumerate(members)
         ]
-        await ParticipationStore(self.dbs[0]).record_many(rows)
+        await self.stores_opened[0].participation.record_many(rows)
         return rows
 
     async def close(self):
-        for db in self.dbs:
-            await db.close()
+        for stores in self.stores_opened:
+            await stores.close()
 
 
 @pytest.fixture
@@ -153,7 +151,7 @@ async def test_a_claim_whose_message_discord_has_is_recorded_not_sent_again(make
     world = make_world(followup_after_answers=1)
     one = await world.service()
     post_id = await world.answered(ANA)
-    store = FacilitationStore(world.dbs[0])
+    store = world.stores_opened[0].facilitation
     assert await store.claim(post_id, 0, "followup", 0, 1, int(world.now.timestamp()))
     world.sender.sent.append((THREAD, A1, "post-1-s0"))  # sent, then the process died
     await one.tick(world.now + timedelta(seconds=STALE_AFTER + 1))

@@ -3,10 +3,12 @@ moderator controls, failures and notices. Time is injected; nothing sleeps."""
 
 import asyncio
 import logging
+import weakref
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.config.database import parse_database
 from bot.posting.service import (
     STALE_AFTER,
     PostingError,
@@ -14,8 +16,7 @@ from bot.posting.service import (
     PostRefused,
     PostUnavailable,
 )
-from bot.store.sqlite import posting_stores
-from bot.store.sqlite.db import open_database
+from bot.store import open_stores
 from tests.posting_helpers import (
     GUILD,
     RecordingPublisher,
@@ -25,6 +26,9 @@ from tests.posting_helpers import (
     write_theme,
 )
 from tests.store import view
+
+# The stores each service was built on, read through the store view.
+STORES_OF: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 # Every World opens tmp_path / "bot.sqlite3": start each test with it already migrated.
 pytestmark = pytest.mark.usefixtures("db_path")
@@ -41,7 +45,7 @@ class World:
         self.publisher = RecordingPublisher()
         self.sleeps: list[float] = []
         self.elapsed = 0.0  # the injected monotonic clock: only the injected pauses move it
-        self.dbs = []
+        self.stores_opened = []
 
     async def sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)
@@ -51,20 +55,22 @@ class World:
         return self.elapsed
 
     async def service(self) -> PostingService:
-        db = await open_database(self.tmp_path / "bot.sqlite3")
-        self.dbs.append(db)
-        return PostingService(
+        stores = await open_stores(parse_database(self.tmp_path / "bot.sqlite3"))
+        self.stores_opened.append(stores)
+        service = PostingService(
             self.settings,
-            posting_stores(db),
+            stores.posting,
             self.holder,
             self.publisher,
             sleep=self.sleep,
             monotonic=self.monotonic,
         )
+        STORES_OF[service] = stores
+        return service
 
     async def close(self):
-        for db in self.dbs:
-            await db.close()
+        for stores in self.stores_opened:
+            await stores.close()
 
 
 @pytest.fixture
@@ -75,7 +81,7 @@ async def world(tmp_path):
 
 
 async def posts(service, channel_id=A):
-    rows = await view.rows(service.store.posts.db, "posts")
+    rows = await view.rows(STORES_OF[service], "posts")
     mine = [r for r in rows if r["channel_id"] == channel_id]
     return view.pick(mine, "status", "prompt_id", "message_id")
 

@@ -15,13 +15,12 @@ import tracemalloc
 
 import pytest
 
+from bot.config.database import parse_database
 from bot.participation.types import ANSWER, REACTION, ParticipationRow
 from bot.reports.builders import member_report, prompt_report, server_report
 from bot.reports.digest import weekly_digest_text
 from bot.reports.export import export_csv
-from bot.store.sqlite.db import open_database
-from bot.store.sqlite.participation import ParticipationStore
-from bot.store.sqlite.reports import ReportsStore
+from bot.store import open_stores
 from tests.store import view
 
 G = 1
@@ -37,10 +36,10 @@ ANSWERS = {100: [1, 2, 3, 5], 200: [1, 4, 5], 300: [3]}
 REACTIONS = {100: [3], 300: [4], 400: [6]}
 
 
-async def add_posts(db, posts):
+async def add_posts(stores, posts):
     for pid, (channel, kind, prompt, theme, at) in posts.items():
         await view.plant(
-            db, "posts", id=pid, guild_id=G, channel_id=channel,
+            stores, "posts", id=pid, guild_id=G, channel_id=channel,
             slot=at if kind == "scheduled" else None, kind=kind, status="posted",
             prompt_id=prompt, theme_id=theme, message_id=500 + pid, thread_id=900 + pid,
             claimed_at=at, posted_at=at,
@@ -63,22 +62,22 @@ def rows():
 
 
 @pytest.fixture
-async def db(db_path):
-    db = await open_database(db_path)
-    await add_posts(db, POSTS)
-    await ParticipationStore(db).record_many(rows())
-    yield db
-    await db.close()
+async def stores(db_path):
+    stores = await open_stores(parse_database(db_path))
+    await add_posts(stores, POSTS)
+    await stores.participation.record_many(rows())
+    yield stores
+    await stores.close()
 
 
-async def test_server_report_counts_the_window(db):
-    r = await server_report(ReportsStore(db), G, since=2500, now=6000)
+async def test_server_report_counts_the_window(stores):
+    r = await server_report(stores.reports, G, since=2500, now=6000)
     assert (r.answers, r.reactions, r.posts) == (5, 3, 4)
     assert (r.active_members, r.new_members, r.returning_members) == (4, 2, 2)
 
 
-async def test_server_report_ranks_prompts_and_themes_by_answers_per_post(db):
-    r = await server_report(ReportsStore(db), G, since=2500, now=6000, top=1)
+async def test_server_report_ranks_prompts_and_themes_by_answers_per_post(stores):
+    r = await server_report(stores.reports, G, since=2500, now=6000, top=1)
     # answers per post: p3 (a) 2, p4 (c) 1, p5 (b) 2, p6 (d) 0; themes x = 4/2, y = 1, z = 0
     assert [(p.key, p.per_post) for p in r.most_discussed_prompts] == [("a", 2.0)]
     assert [(p.key, p.per_post) for p in r.least_discussed_prompts] == [("d", 0.0)]
@@ -86,78 +85,78 @@ async def test_server_report_ranks_prompts_and_themes_by_answers_per_post(db):
     assert [t.key for t in r.least_discussed_themes] == ["z"]
 
 
-async def test_server_report_ignores_other_servers_and_later_rows(db):
+async def test_server_report_ignores_other_servers_and_later_rows(stores):
     await view.plant(
-        db, "posts", id=8, guild_id=2, channel_id=30, kind="manual", status="posted",
+        stores, "posts", id=8, guild_id=2, channel_id=30, kind="manual", status="posted",
         prompt_id="a", theme_id="x", message_id=508, claimed_at=3000, posted_at=3000,
     )  # fmt: skip
-    await ParticipationStore(db).record_many(
+    await stores.participation.record_many(
         [ParticipationRow(2, 8, "a", "x", 999, 7777, ANSWER, 3000, 1)]
     )
     r = await server_report(
-        ReportsStore(db), G, since=2500, now=5150
+        stores.reports, G, since=2500, now=5150
     )  # 200's p5 answer at 5200 is later
     assert (r.answers, r.active_members) == (4, 4)
     # a post's answers are all it has received so far, so p5 (b) still has 2
     assert [(p.key, p.answers) for p in r.most_discussed_prompts][:2] == [("a", 2), ("b", 2)]
 
 
-async def test_deleted_answers_and_forgotten_members_leave_the_report(db):
-    store = ParticipationStore(db)
+async def test_deleted_answers_and_forgotten_members_leave_the_report(stores):
+    store = stores.participation
     await store.delete_message(100 * 10 + 3)  # 100's answer to p3
     await store.forget(G, 300)  # 300 answered p3 and reacted to p4
-    r = await server_report(ReportsStore(db), G, since=2500, now=6000)
+    r = await server_report(stores.reports, G, since=2500, now=6000)
     assert (r.answers, r.reactions, r.active_members, r.new_members) == (3, 2, 3, 1)
     assert [(p.key, p.answers) for p in r.most_discussed_prompts] == [("b", 2), ("c", 1)]
     assert [(p.key, p.answers) for p in r.least_discussed_prompts] == [("a", 0), ("d", 0)]
 
 
-async def test_few_prompts_are_split_between_most_and_least_discussed(db):
-    r = await server_report(ReportsStore(db), G, since=0, now=6000, top=3)
+async def test_few_prompts_are_split_between_most_and_least_discussed(stores):
+    r = await server_report(stores.reports, G, since=0, now=6000, top=3)
     most, least = r.most_discussed_prompts, r.least_discussed_prompts
     assert len(most) + len(least) == 4  # four prompts posted: two at each end, none repeated
     assert len(most) == 2 and not {p.key for p in most} & {p.key for p in least}
     assert most[-1].per_post >= least[-1].per_post >= least[0].per_post
 
 
-async def test_member_report_streak_forgives_one_miss(db):
-    m = await member_report(ReportsStore(db), G, 100)
+async def test_member_report_streak_forgives_one_miss(stores):
+    m = await member_report(stores.reports, G, 100)
     assert (m.answers, m.reactions, m.prompts_answered, m.themes_touched) == (4, 1, 2, 1)
     assert (m.current_streak, m.best_streak) == (4, 4)
 
 
-async def test_member_report_two_misses_reset_the_streak(db):
-    m = await member_report(ReportsStore(db), G, 200)
+async def test_member_report_two_misses_reset_the_streak(stores):
+    m = await member_report(stores.reports, G, 200)
     assert (m.current_streak, m.best_streak) == (2, 2)
     assert (m.prompts_answered, m.themes_touched) == (3, 2)
 
 
-async def test_member_with_only_a_manual_prompt_reaction_has_no_streak(db):
-    m = await member_report(ReportsStore(db), G, 400)
+async def test_member_with_only_a_manual_prompt_reaction_has_no_streak(stores):
+    m = await member_report(stores.reports, G, 400)
     assert (m.answers, m.reactions, m.current_streak, m.best_streak) == (0, 1, 0, 0)
     assert (m.first_at, m.last_at) == (4500 + 450, 4500 + 450)
 
 
-async def test_prompt_report_covers_all_posts_of_the_prompt(db):
-    p = await prompt_report(ReportsStore(db), G, "a")
+async def test_prompt_report_covers_all_posts_of_the_prompt(stores):
+    p = await prompt_report(stores.reports, G, "a")
     # p1: answers by 100 and 200; p3: answers by 100 and 300, reaction by 100
     assert (p.posts, p.answers, p.reactions, p.members) == (2, 4, 1, 3)
     assert p.answers_per_post == 2.0 and p.mean_length == 20.0
     assert (p.first_posted, p.last_posted) == (1000, 3000)
 
 
-async def test_weekly_digest_is_plain_short_text_without_mentions(db):
-    await add_posts(db, {7: (10, "scheduled", "@everyone" + "q" * 3000, "<@&123>", 5500)})
-    text = weekly_digest_text(await server_report(ReportsStore(db), G, since=2500, now=6000))
+async def test_weekly_digest_is_plain_short_text_without_mentions(stores):
+    await add_posts(stores, {7: (10, "scheduled", "@everyone" + "q" * 3000, "<@&123>", 5500)})
+    text = weekly_digest_text(await server_report(stores.reports, G, since=2500, now=6000))
     assert "Active members: 4 (2 new, 2 returning)" in text
     assert "Answers: 5" in text
     assert len(text) <= 2000
     assert "@everyone" not in text and "<@&" not in text
 
 
-async def test_export_csv_has_documented_columns_and_reads_back(db):
+async def test_export_csv_has_documented_columns_and_reads_back(stores):
     out = io.StringIO()
-    assert await export_csv(ReportsStore(db), G, since=2500, out=out) == 8
+    assert await export_csv(stores.reports, G, since=2500, out=out) == 8
     back = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert list(back[0]) == [
         "post_id", "prompt_id", "theme_id", "channel_id", "thread_id", "member_id", "kind",
@@ -171,13 +170,13 @@ async def test_export_csv_has_documented_columns_and_reads_back(db):
     assert [r["created_at"] for r in back] == sorted(r["created_at"] for r in back)
 
 
-async def test_export_escapes_text_a_spreadsheet_would_split(db):
+async def test_export_escapes_text_a_spreadsheet_would_split(stores):
     """Ids written by hand into an older database may hold commas, quotes or line breaks; the
     CSV still has one record per row and reads back exactly."""
     awkward = 'grief, "loss"\nand after'
-    await view.rewrite(db, "participation", {"post_id": 3}, prompt_id=awkward)
+    await view.rewrite(stores, "participation", {"post_id": 3}, prompt_id=awkward)
     out = io.StringIO()
-    written = await export_csv(ReportsStore(db), G, since=2500, out=out)
+    written = await export_csv(stores.reports, G, since=2500, out=out)
     back = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert len(back) == written
     assert {r["prompt_id"] for r in back if r["post_id"] == "3"} == {awkward}
@@ -186,21 +185,21 @@ async def test_export_escapes_text_a_spreadsheet_would_split(db):
 
 @pytest.mark.slow
 async def test_export_streams_with_flat_memory(tmp_path):
-    db = await open_database(tmp_path / "big.sqlite3")
-    await add_posts(db, {1: (10, "scheduled", "a", "x", 0)})
+    stores = await open_stores(parse_database(tmp_path / "big.sqlite3"))
+    await add_posts(stores, {1: (10, "scheduled", "a", "x", 0)})
     peaks = []
     for total in (5_000, 50_000):
         many = [ParticipationRow(G, 1, "a", "x", i % 97, 10**6 + i, ANSWER, i, 5)
                 for i in range(total)]  # fmt: skip
-        await ParticipationStore(db).record_many(many)
+        await stores.participation.record_many(many)
         del many
         sink = _Counter()
         tracemalloc.start()
-        written = await export_csv(ReportsStore(db), G, since=0, out=sink)
+        written = await export_csv(stores.reports, G, since=0, out=sink)
         peaks.append(tracemalloc.get_traced_memory()[1])
         tracemalloc.stop()
         assert written == total and sink.lines == total + 1
-    await db.close()
+    await stores.close()
     assert peaks[1] < peaks[0] * 2  # ten times the rows, not ten times the memory
 
 
@@ -214,15 +213,15 @@ class _Counter(io.TextIOBase):
         return len(s)
 
 
-async def brute_force(db, since, now):
-    return await view.brute_force_totals(db, G, since, now)
+async def brute_force(stores, since, now):
+    return await view.brute_force_totals(stores, G, since, now)
 
 
 @pytest.mark.parametrize("small_window", [1, 10**9])  # both ways of counting members agree
 async def test_totals_over_many_days_match_the_rows_after_deletions(tmp_path, small_window):
-    db = await open_database(tmp_path / "days.sqlite3")
-    await add_posts(db, {1: (10, "scheduled", "a", "x", 0)})
-    store = ParticipationStore(db)
+    stores = await open_stores(parse_database(tmp_path / "days.sqlite3"))
+    await add_posts(stores, {1: (10, "scheduled", "a", "x", 0)})
+    store = stores.participation
     day = 86_400
     await store.record_many([
         ParticipationRow(G, 1, "a", "x", i % 13, 10_000 + i, REACTION if i % 4 else ANSWER,
@@ -233,8 +232,8 @@ async def test_totals_over_many_days_match_the_rows_after_deletions(tmp_path, sm
     await store.forget(G, 5)
     assert await store.purge_older_than(3 * day) > 0
     for since, now in [(0, 40 * day), (day + 5, 20 * day - 7), (2 * day, 2 * day + 100)]:
-        answers, reactions, active, new = await brute_force(db, since, now)
-        assert await ReportsStore(db).kind_totals(G, since, now) == (answers, reactions)
-        members = await ReportsStore(db).member_totals(G, since, now, small_window=small_window)
+        answers, reactions, active, new = await brute_force(stores, since, now)
+        assert await stores.reports.kind_totals(G, since, now) == (answers, reactions)
+        members = await stores.reports.member_totals(G, since, now, small_window=small_window)
         assert members == (active, new)
-    await db.close()
+    await stores.close()

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 import aiosqlite
 
+from bot.store.sqlite.db import latest_version
 from bot.store.stores import Stores
 
 Record = Literal[
@@ -29,6 +30,11 @@ Record = Literal[
 
 # The database is busy or not created yet (another process is writing it).
 Unreadable = sqlite3.OperationalError
+
+
+def latest_schema_version() -> int:
+    """The schema version the shipped migrations bring a database to."""
+    return latest_version()
 
 
 def disk_error(message: str) -> Exception:
@@ -174,11 +180,11 @@ def fold_journal_at(path: Path) -> None:
 
 
 async def brute_force_totals(
-    db: aiosqlite.Connection, guild_id: int, since: int, now: int
+    where: Stores | aiosqlite.Connection, guild_id: int, since: int, now: int
 ) -> tuple[int, int, int, int]:
     """Answers, reactions, members and new members in ``[since, now)``, counted from every row
     (the kept totals must agree)."""
-    async with db.execute(
+    async with _db(where).execute(
         "SELECT count(*) FILTER (WHERE kind = 'answer'), count(*) FILTER (WHERE kind = 'reaction'),"
         " count(DISTINCT member_id), count(DISTINCT member_id) FILTER (WHERE member_id NOT IN"
         " (SELECT member_id FROM participation WHERE guild_id = ? AND created_at < ?))"
