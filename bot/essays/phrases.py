@@ -283,6 +283,8 @@ def names_someone(sentence: str) -> bool:
     for m in re.finditer(r"[A-Za-z][a-z’']+|\S", sentence):
         word = m.group()
         lower = re.sub(r"['’]s$", "", word.lower())
+        if lower.endswith("s") and lower[:-1] in CALENDAR:
+            lower = lower[:-1]  # "my Saturdays", "the Tuesdays"
         before, previous = previous, lower
         if not word[0].isupper() or len(word) < 2 or "'" in lower or "’" in lower:
             continue

@@ -5,9 +5,13 @@ audience only when the essays' collection declares that audience). Other themes 
 forms around the theme's noun phrase and the essay's subject, in an order that depends on the
 theme id and never opens two prompts of one theme alike; a theme whose title is a sentence or in
 another script is asked about through quoted sentences of the essay. Those prompts are drafts.
-A theme on a heavy subject (``bot/data/heavy_topics.yaml``) gets the gentle forms and is marked
-sensitive.
-"""
+A theme titled with a heavy subject (``bot/data/heavy_topics.yaml``) gets the gentle forms and is
+marked sensitive; elsewhere each line decides its form: only a quote that names a difficulty or a
+private fact gets a gentle one. A prompt from an item on a heavy subject, or whose question or
+context (read as a person's own story) touches one, is marked sensitive. A line about suicidal
+thoughts, self-harm or a death is never quoted or shown as context. A noun slot takes only a
+general idea ("trust", "ground rules"); a thing of the essay's own ("the raffle") is asked about
+through its lines."""
 
 from __future__ import annotations
 
@@ -206,12 +210,19 @@ def questions_for(theme: Theme, bank: Bank) -> list[tuple[str, Form]]:
     return [(f"q{i + 1}", f) for i, f in enumerate(_general_forms(theme, bank))]
 
 
+def titled_heavy(theme: Theme, bank: Bank) -> bool:
+    """The theme's own title or phrase, or its items' titles, name a heavy subject ("Debt",
+    "After an eviction"). An essay set somewhere heavy (a shelter) does not make every line of
+    it a difficulty: the gentle forms then go only to lines that name one (:func:`_fitting`)."""
+    return bank.heavy.touches(theme.title, theme.phrase, *(s.title for s in theme.sources))
+
+
 def _general_forms(theme: Theme, bank: Bank) -> list[Form]:
-    heavy = is_heavy(theme, bank, text=False)
+    heavy = titled_heavy(theme, bank)
     quotes = bank.gentle_quote_forms if heavy else bank.quote_forms
     phrases = bank.gentle_forms if heavy else bank.forms
     usable = _usable(theme)
-    if theme.kind in ("sentence", "foreign", "opening"):
+    if theme.kind in ("sentence", "foreign", "opening") or not _general_idea(theme):
         return _varied(_rotated(usable(quotes), theme.id))
     if theme.kind == "prose":  # a phrase found in prose: its sentences say more than it does
         quoted = _rotated(usable(quotes), theme.id)
@@ -222,6 +233,18 @@ def _general_forms(theme: Theme, bank: Bank) -> list[Form]:
     ordered = subject_first[:1] + others[:1] + _rotated(usable(quotes), theme.id)[:1]
     rest = [f for f in [*subject_first[1:], *others[1:], *usable(quotes)] if f not in ordered]
     return _varied(ordered + rest)
+
+
+def _general_idea(theme: Theme) -> bool:
+    """A noun slot ("What comes to mind when you think about {phrase}?") takes only an idea
+    members can know from their own lives ("trust", "keeping culture alive"), never a thing of
+    the essay's own ("the raffle", "the spring fair"): those are asked about through its lines."""
+    if theme.kind not in ("noun", "prose"):
+        return True
+    phrase = (theme.phrase or theme.title).strip()
+    if phrase.lower().startswith(("the ", "this ", "that ", "our ", "my ")):
+        return False
+    return is_abstract(phrase) or is_plural(phrase)  # "family expectations", "ground rules"
 
 
 def initial_drafts(theme: Theme, bank: Bank) -> list[Draft]:
@@ -280,7 +303,7 @@ def best_sentence(
 ) -> str:
     """The item's sentence sharing most words with ``question`` (the earlier one on a tie), and
     not the line the question already quotes while another is left."""
-    ranked = _ranked_sentences(source, question, odd)
+    ranked = [s for s in _ranked_sentences(source, question, odd) if not is_crisis(s)]
     asked = _plain(question)
     fresh = [s for s in ranked if _plain(s) != _plain(avoid) and _plain(s) not in asked]
     choice = fresh[0] if fresh else (ranked[0] if ranked else source.title)
@@ -307,6 +330,7 @@ def _draft(
     quoted on its own (``whole``: quote its title even so)."""
     odd = bank.avoid
     quote = ""
+    gentle = titled_heavy(theme, bank)
     if form.quotes:
         ranked = _quotes(theme, source, odd)
         if not ranked and not whole:
@@ -316,7 +340,7 @@ def _draft(
         quote = ranked[used % len(ranked)] if ranked else _as_sentence(source.title)
         kind = quote_kind(quote)
         kind = "claim" if kind == "fact" else kind  # a title said as a line is the writer's point
-        form = _fitting(form, kind, bank, heavy, theme, asked)
+        form = _fitting(form, kind, bank, gentle, theme, asked)
     asked.add(form.question)
     question = _fill(form.question, theme, source, _quotable(quote, source, QUOTE_IN_QUESTION, odd))
     followups = tuple(_fill(f, theme, source, "") for f in form.followups)
@@ -326,8 +350,9 @@ def _draft(
         return None  # the item's only line: quoted as the question, it would be its context too
     draft = form.kind != "bank"
     private = bool(quote) and quote_kind(quote) in ("private", "difficulty")
-    sensitive = form.sensitive or (draft and (heavy or private))
-    sensitive = sensitive or bank.heavy.touches(question)  # through its quote or a title
+    # decided by what members read, line by line: the question, its follow-ups and its context
+    shown = bank.heavy.touches(question, *followups) or bool(bank.heavy.in_context(context))
+    sensitive = form.sensitive or (draft and (heavy or private)) or shown
     return Draft(
         slot, question, followups, context, essay_title(source), source.ref, sensitive, draft
     )
@@ -335,10 +360,12 @@ def _draft(
 
 def _fitting(form: Form, kind: str, bank: Bank, heavy: bool, theme: Theme, asked: set[str]) -> Form:
     """``form`` when it suits a quote of ``kind``, else the theme's next quoting form that does
-    and has not been asked yet."""
-    if not form.fits or (kind in form.fits and form.question not in asked):
+    and has not been asked yet: a gentle one exactly when the quoted line names a difficulty or
+    a private fact, whatever the theme or essay around it is about."""
+    gentle = kind in ("private", "difficulty")  # the line itself names a hard time
+    right_family = form.kind == "gentle-quote" if gentle else form.kind != "gentle-quote"
+    if not form.fits or (kind in form.fits and form.question not in asked and right_family):
         return form
-    gentle = heavy or form.kind == "gentle-quote" or kind in ("private", "difficulty")
     family = bank.gentle_quote_forms if gentle else bank.quote_forms
     usable = _usable(theme)(family)
     for candidate in _rotated(usable, theme.id):
@@ -350,7 +377,11 @@ def _fitting(form: Form, kind: str, bank: Bank, heavy: bool, theme: Theme, asked
 def _quotes(theme: Theme, source: Source, odd: tuple[str, ...]) -> list[str]:
     """The sentences a question may quote, best first: only those that stand on their own
     (bot/essays/phrases.py); a title that is a sentence comes first, quoted whole."""
-    ranked = [s for s in _ranked_sentences(source, theme.title, odd) if stands_alone(s)]
+    ranked = [
+        s
+        for s in _ranked_sentences(source, theme.title, odd)
+        if stands_alone(s) and not is_crisis(s) and not _leans_back(s)
+    ]
     point = source.title.rstrip("….")  # the line that titles a paragraph is its point
     ranked = [s for s in ranked if quote_kind(s) != "fact" or s.startswith(point)]
     title = _as_sentence(source.title)
@@ -460,10 +491,39 @@ def _flawed(source: Source, bank: Bank) -> bool:
     return all(_leans_back(s) or any(a in s.lower() for a in bank.avoid) for s in found)
 
 
+_CRISIS = re.compile(
+    r"(?i)\b(?:suicid\w*|kill(?:ed|ing)? (?:him|her|my|them|your)sel(?:f|ves)|"
+    r"end(?:ed|ing)? (?:his|her|my|their|your) (?:own )?life|better off without|"
+    r"(?:if|whether) (?:\w+ )?(?:just )?(?:disappeared|vanished)|self-harm\w*|"
+    r"(?:harm(?:ed|ing)?|cutting) (?:him|her|my|them)sel\w+|overdos\w*|stopped eating|"
+    r"died|passed away)\b"
+)
+# A line that leans on something it does not show: another sentence ("It also…", "I have come
+# to see it as…") or a link the text lost ("the guide linked here")
+_ORPHAN = re.compile(
+    r"(?i)^(?:\w+ also\b|(?:i|we) (?:have |'ve |’ve )?(?:come to see|came to see|think of|see|call"
+    r"|called|saw) (?:it|this|that|them)\b|(?:and|but|or|so|also|then)\b)"
+)
+_ELSEWHERE = re.compile(
+    r"(?i)\b(?:linked (?:here|below|above|to)|(?:see|click|read|listed|shown|find) (?:it )?"
+    r"(?:here|below|above)|(?:link|links|guide|list|resources?) (?:below|above|here)|"
+    r"(?:this|that|the) link)\b"
+)
+
+
+def is_crisis(sentence: str) -> bool:
+    """A line about suicidal thoughts, self-harm or someone's death or crisis: never shown as a
+    context or asked about in a public thread, whatever else the item holds."""
+    return _CRISIS.search(sentence) is not None
+
+
 def _leans_back(sentence: str) -> bool:
-    """The sentence opens on a word pointing back ("This can help…"): unclear when quoted."""
+    """The sentence opens on a word pointing back ("This can help…", "It also…") or points at
+    a link or another part of the page: unclear when quoted."""
     first = sentence.split()[0].lower().strip('"“‘(') if sentence.split() else ""
-    return first in ("this", "these", "that", "those", "it", "they", "such", "both")
+    if first in ("this", "these", "that", "those", "it", "they", "such", "both"):
+        return True
+    return bool(_ORPHAN.match(sentence.lstrip('"“‘(')) or _ELSEWHERE.search(sentence))
 
 
 def _stems(text: str) -> set[str]:

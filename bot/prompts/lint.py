@@ -6,8 +6,9 @@ put them at risk, where they live, or the names of people in their life. The che
 (:mod:`bot.safety.disclosure`) reads what the question asks of the member, from
 ``bot/data/disclosure_rules.yaml``; admins add their own regular expressions in
 ``prompts/_disclosure.yaml``. A question on a heavy subject (``bot/data/heavy_topics.yaml``,
-judged on the question and its follow-ups as a whole) that is not marked ``sensitive: true`` is
-warned about too, since it would be posted without the care note.
+judged on the question and its follow-ups as a whole), or whose context tells of someone's own
+hard time (a death, an eviction, a crisis), that is not marked ``sensitive: true`` is warned
+about too, since it would be posted without the care note.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ def prompt_warnings(prompt: Prompt, checker: Checker, heavy: HeavyTopics) -> lis
     """What ``validate --strict`` refuses in one prompt, as messages."""
     texts = [prompt.question, *prompt.followups]
     found = checker.messages(texts)
-    subjects = heavy.subjects_of(*texts)
+    subjects = tuple(dict.fromkeys([*heavy.subjects_of(*texts), *heavy.in_context(prompt.context)]))
     if subjects and not prompt.sensitive:
         found.append(NOT_MARKED.format(", ".join(subjects)))
     return found

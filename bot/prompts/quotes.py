@@ -23,7 +23,9 @@ _DIFFICULTY = re.compile(
     r"stay with you|came out|coming out|come out|(?:they're|they’re|are|be|was|were|is) out\b|"
     r"partner|parents|in the closet|disown\w*|rejected|grief|griev\w*|died|death|funeral|"
     r"hospital|illness|diagnos\w*|abus\w*|violen\w*|harass\w*|racis\w*|homophob\w*|"
-    r"transphob\w*|bull(?:y|ied|ying)|afraid|scared|ashamed|shame)\b"
+    r"transphob\w*|bull(?:y|ied|ying)|afraid|scared|ashamed|shame|fear of|"
+    r"los(?:e|es|ing|t) (?:a|their|his|her|my|our|your) (?:home|flat|job)|asked to leave|"
+    r"sleeping outside|nights? outside)\b"
 )
 # What a group does, as a habit: "We run a film night each term."
 _PRACTICE = re.compile(

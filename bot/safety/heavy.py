@@ -26,6 +26,10 @@ if TYPE_CHECKING:
 
 SHIPPED = Path(__file__).resolve().parent.parent / "data" / "heavy_topics.yaml"
 CUE_MAX = 80
+_PERSONAL = re.compile(
+    r"(?i)\b(?:i|i'm|i’m|i've|i’ve|me|my|we|our|us|he|she|him|her|his|hers|they told|"
+    r"(?:a|my|our|one) (?:friend|neighbour|neighbor|colleague|member|volunteer|lodger|guest))\b"
+)
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,19 @@ class HeavyTopics:
         """The heavy subjects the texts (read as one) are about, in the list's order."""
         found = self._found(texts, stop=False)
         return tuple(s.name for s in self.subjects if s.name in found)
+
+    def in_context(self, context: str | None) -> tuple[str, ...]:
+        """The heavy subjects a prompt's context (a line of the essay shown under the question)
+        tells of someone's own life ("I lost my flat that winter", "his mother died"). A line on
+        a heavy subject in general terms ("members can meet without fear of harassment") is
+        what many of these essays discuss and needs no care note of its own; a person's crisis
+        always does, and so does any line on suicide or self-harm."""
+        found = self.subjects_of(context)
+        if not found:
+            return ()
+        if _PERSONAL.search(context or "") or "self-harm and suicide" in found:
+            return found
+        return ()
 
     def touches(self, *texts: str | None) -> bool:
         """Whether the texts (read as one) are about any heavy subject."""

@@ -113,7 +113,13 @@ def essay_subject(essay: Essay, vocab: Vocabulary) -> str:
         return ""
     head, colon, tail = _split_title(title)
     candidates = [tail.strip()] if colon and not _DESCRIPTIVE.match(tail.strip()) else []
-    candidates += [head.strip(), _CUT.split(head.strip())[0].strip()]
+    if colon.strip() in ("-", "–", "—"):
+        # "Branching out - how our choir became a place to talk": the part before the dash is a
+        # catchphrase, the part after it says what the essay is about
+        candidates += [_CUT.split(tail.strip())[0].strip()] if candidates else []
+        candidates = candidates or [""]
+        head = ""
+    candidates += [head.strip(), _CUT.split(head.strip())[0].strip()] if head else []
     candidates.append(_AT_PREPOSITION.split(candidates[-1])[0].strip())  # "Mutual aid in our…"
     named = not essay.heading and title == readable_name(essay.name)
     for candidate in candidates:

@@ -1,0 +1,122 @@
+"""Prompts decided line by line (tests/data/essays_lines/): an essay set somewhere heavy still asks
+light questions of its light lines, a thing of the essay's own is never put into a noun slot, a
+line about someone's crisis or death is never shown, contexts stand on their own, and the
+subject of "Catchphrase - what it is about" comes from after the dash."""
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.essays.reader import parse_essay
+from bot.prompts.build import build_prompts
+from bot.prompts.lint import prompt_warnings
+from bot.prompts.loader import load_library
+from bot.prompts.quotes import quote_kind
+from bot.safety.disclosure import load_checker
+from bot.safety.heavy import read_heavy_topics
+from bot.themes.extract import essay_subject, find_themes
+from bot.themes.titles import load_vocabulary
+
+ESSAYS = Path(__file__).resolve().parents[1] / "data" / "essays_lines"
+NAMES = sorted(p.name for p in ESSAYS.iterdir())
+QUOTED = re.compile(r"“([^”]+)”")
+DIFFICULTY_FORMS = ("moments like this", "someone in that situation")
+
+
+@pytest.fixture(scope="module", params=[False, True], ids=["alone", "with-collection"])
+def built(request, tmp_path_factory):
+    """essay name -> (prompt folder, prompts) built from that essay alone."""
+    out = {}
+    for name in NAMES:
+        root = tmp_path_factory.mktemp(name.replace(".", "-"))
+        (root / "seeds").mkdir()
+        shutil.copy(ESSAYS / name, root / "seeds" / name)
+        if request.param:
+            (root / "seeds" / "_collection.yaml").write_text(
+                "subject: community life\n", encoding="utf-8"
+            )
+        build_prompts(find_themes(root / "seeds"), root / "prompts")
+        library = load_library(root / "prompts")
+        out[name] = (root / "prompts", [p for t in library.themes for p in t.prompts])
+    return out
+
+
+def outside_quotes(text):
+    return QUOTED.sub("", text)
+
+
+def every_prompt(built):
+    return [p for name in NAMES for p in built[name][1]]
+
+
+def test_light_lines_of_a_heavy_essay_get_light_questions(built):
+    for prompt in every_prompt(built):
+        asked = outside_quotes(" ".join([prompt.question, *prompt.followups]))
+        if any(form in asked for form in DIFFICULTY_FORMS):
+            quoted = QUOTED.findall(prompt.question)[-1]
+            assert quote_kind(quoted) in ("difficulty", "private"), prompt.question
+    saturdays = [p for p in every_prompt(built) if "second family" in p.question]
+    assert saturdays, "the line about joining is worth asking about"
+    assert all("moments like this" not in p.question for p in saturdays)
+
+
+def test_things_of_the_essays_own_are_never_slotted(built):
+    for prompt in every_prompt(built):
+        asked = outside_quotes(prompt.question).lower()
+        assert "raffle" not in asked and "spring fair" not in asked, prompt.question
+
+
+def test_a_crisis_or_a_private_death_is_never_quoted_or_shown(built):
+    for prompt in every_prompt(built):
+        shown = f"{prompt.question} {prompt.context}".lower()
+        assert "better off without" not in shown, prompt.id
+        assert "died suddenly" not in shown, prompt.id
+
+
+def test_housing_fear_is_asked_with_care(built):
+    for prompt in built["tenants-night.txt"][1]:
+        if "afraid of being asked to leave" in f"{prompt.question} {prompt.context}":
+            assert prompt.sensitive, prompt.id
+
+
+def test_contexts_stand_alone_and_lean_on_no_link(built):
+    for prompt in every_prompt(built):
+        line = QUOTED.findall(prompt.context)[0]
+        assert "linked here" not in line and not line.startswith(("It also", "It ")), line
+
+
+def test_a_fresh_build_passes_its_own_strict_validation(built):
+    for name in NAMES:
+        folder, _ = built[name]
+        assert main(["prompts", "validate", "--dir", str(folder), "--strict"]) == 0, name
+
+
+def test_the_subject_comes_from_after_the_dash():
+    essay = parse_essay("drop-in-kitchen.md", (ESSAYS / "drop-in-kitchen.md").read_text())
+    subject = essay_subject(essay, load_vocabulary())
+    assert "open doors" not in subject.lower()
+
+
+def test_validate_reads_contexts_for_a_persons_crisis(tmp_path, capsys):
+    heavy, checker = read_heavy_topics(), load_checker(tmp_path)
+    general = "“Members can meet without fear of harassment.” (from “Notes”)"
+    personal = "“My neighbour was evicted in March and slept in his car.” (from “Notes”)"
+
+    def warnings(context):
+        from bot.prompts.model import Prompt
+
+        prompt = Prompt(
+            id="t-1",
+            theme_id="t",
+            question="What helps a new member feel at home?",
+            followups=(),
+            context=context,
+            source="Notes",
+        )
+        return prompt_warnings(prompt, checker, heavy)
+
+    assert warnings(general) == []
+    assert any("not marked sensitive" in w for w in warnings(personal))
