@@ -383,6 +383,8 @@ def _quotes(theme: Theme, source: Source, odd: tuple[str, ...]) -> list[str]:
         if stands_alone(s) and not is_crisis(s) and not _leans_back(s)
     ]
     point = source.title.rstrip("….")  # the line that titles a paragraph is its point
+    if not _general_idea(theme):
+        point = "\0"  # "The raffle pays for the gas bill." is no point to discuss
     ranked = [s for s in ranked if quote_kind(s) != "fact" or s.startswith(point)]
     title = _as_sentence(source.title)
     if theme.kind == "sentence" and _title_quotable(source.title):

@@ -71,6 +71,16 @@ _FEELING = re.compile(
     r"angry|hurt|homesick|embarrassed|nervous|overwhelmed|guilty|invisible|exhausted|lost|"
     r"welcome|safe|seen|heard|like)\b|\b(?:i|we)\s+(?:felt|feel)\b"
 )
+# A line that sets the scene with the group's own figures or occasions: something to read, not
+# to discuss ("On a busy night we sell forty pies.", "The fair is our biggest night.")
+_SCENE = re.compile(
+    r"(?i)\b(?:on a (?:busy|quiet|good|bad|typical|normal|slow) (?:night|day|evening|week)|"
+    r"\d+ (?:pies|tickets|cakes|people|guests|plates|meals|cups|pounds|dollars|euros)|"
+    r"(?:twenty|thirty|forty|fifty|sixty|hundred|dozen) (?:\w+ )?(?:pies|tickets|cakes|plates|"
+    r"meals|cups|pounds|dollars|euros)|(?:is|are|was|were) (?:our|the) (?:biggest|busiest|"
+    r"best-attended|main|first|last) (?:night|day|event|evening|week|fundraiser)|"
+    r"pays? for the (?:\w+ )?(?:bill|rent|hall|room|heating))\b"
+)
 _AFTER_A_VERB = frozenset(
     """the a an your yourself them people someone it up out before for with what who that each
     every on in at to into about""".split()  # noqa: SIM905 - a word list reads better as text
@@ -96,6 +106,8 @@ def quote_kind(sentence: str) -> str:
         return "practice"
     if _FEELING.search(sentence):
         return "feeling"
+    if _SCENE.search(sentence):
+        return "fact"  # "On a busy night we might sell forty tickets.": scene-setting
     if personal and _PAST.search(sentence):
         return "experience"
     return "claim" if _ARGUES.search(sentence) else "fact"

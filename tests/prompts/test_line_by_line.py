@@ -120,3 +120,9 @@ def test_validate_reads_contexts_for_a_persons_crisis(tmp_path, capsys):
 
     assert warnings(general) == []
     assert any("not marked sensitive" in w for w in warnings(personal))
+
+
+def test_lines_with_nothing_to_discuss_are_never_the_question(built):
+    questions = " ".join(p.question for p in every_prompt(built))
+    for scene in ("might sell forty tickets", "is our biggest night", "pays for the gas bill"):
+        assert scene not in questions, scene
