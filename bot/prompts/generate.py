@@ -222,7 +222,7 @@ def _general_forms(theme: Theme, bank: Bank) -> list[Form]:
     quotes = bank.gentle_quote_forms if heavy else bank.quote_forms
     phrases = bank.gentle_forms if heavy else bank.forms
     usable = _usable(theme)
-    if theme.kind in ("sentence", "foreign", "opening") or not _general_idea(theme):
+    if theme.kind in ("sentence", "foreign", "opening") or not _slots_fit(theme):
         return _varied(_rotated(usable(quotes), theme.id))
     if theme.kind == "prose":  # a phrase found in prose: its sentences say more than it does
         quoted = _rotated(usable(quotes), theme.id)
@@ -245,6 +245,14 @@ def _general_idea(theme: Theme) -> bool:
     if phrase.lower().startswith(("the ", "this ", "that ", "our ", "my ")):
         return False
     return is_abstract(phrase) or is_plural(phrase)  # "family expectations", "ground rules"
+
+
+def _slots_fit(theme: Theme) -> bool:
+    """The noun-slot forms suit the theme: it names a general idea, or its items have too few
+    lines to ask about (a one-line commitment, "A summer picnic", keeps its prompts)."""
+    if _general_idea(theme):
+        return True
+    return not any(len(sentences(s.text or s.excerpt)) >= 2 for s in theme.sources)
 
 
 def initial_drafts(theme: Theme, bank: Bank) -> list[Draft]:

@@ -126,3 +126,23 @@ def test_lines_with_nothing_to_discuss_are_never_the_question(built):
     questions = " ".join(p.question for p in every_prompt(built))
     for scene in ("might sell forty tickets", "is our biggest night", "pays for the gas bill"):
         assert scene not in questions, scene
+
+
+def test_a_recap_folds_in_and_each_new_commitment_keeps_its_theme(tmp_path):
+    (tmp_path / "seeds").mkdir()
+    shutil.copy(ESSAYS / "choir-year.md", tmp_path / "seeds")
+    themes = find_themes(tmp_path / "seeds")
+    titles = {t.title for t in themes}
+    assert {"A shared lift list", "A suggestions box", "A summer picnic"} <= titles
+    assert any(t.startswith("Sign language") for t in titles)
+    assert not any(t.startswith(("What we", "Make time")) for t in titles), titles
+    build_prompts(themes, tmp_path / "prompts")
+    library = load_library(tmp_path / "prompts")
+    asked = {theme.title for theme in library.themes if theme.prompts}
+    assert {"A shared lift list", "A suggestions box", "A summer picnic"} <= asked
+
+
+def test_a_catchphrase_before_the_dash_is_never_the_subject(built):
+    for prompt in built["choir-year.md"][1]:
+        asked = outside_quotes(" ".join([prompt.question, *prompt.followups])).lower()
+        assert "branching out" not in asked, prompt.question
