@@ -29,10 +29,18 @@ _DIFFICULTY = re.compile(
 )
 # What a group does, as a habit: "We run a film night each term."
 _PRACTICE = re.compile(
-    r"(?i)^(?:we|our \w+|the group|the club|volunteers|members)\s+(?:\w+ly\s+|now\s+|also\s+)?"
+    r"(?i)^(?:we|our \w+|the group|the club|volunteers|members|the regulars|regulars)\s+"
+    r"(?:\w+ly\s+|now\s+|also\s+)?"
     r"(?:run|hold|keep|have|meet|use|ask|offer|publish|label|pair|give|make|bring|send|start|"
     r"set|take|put|leave|share|rotate|invite|welcome|cook|play|sing|host|pick|choose|vote|"
     r"write|read|post|walk|plan|open|close|finish|begin|try|do|tell|split|visit|swap|lend)\b"
+)
+# What another group did or does: "Another group in town started a lending library."
+_OTHERS_DO = re.compile(
+    r"(?i)^(?:another|one|a|the other|a neighbouring|a nearby) (?:group|club|choir|team|"
+    r"collective|kitchen|centre|center|network|chapter)(?: (?:in|from|down|across|near) "
+    r"(?:the )?\w+)?\s+(?:\w+ly\s+|now\s+|also\s+)?(?:started|began|tried|set up|ran|held|"
+    r"runs|holds|keeps|meets|uses|offers|pairs|hosts|invites|has|had|built|opened|made)\b"
 )
 # A line that argues something (a claim), rather than only stating a fact
 _ARGUES = re.compile(
@@ -102,7 +110,7 @@ def quote_kind(sentence: str) -> str:
         return "difficulty"
     if _imperative(first, words) or _ADVICE.search(sentence):
         return "advice"
-    if _PRACTICE.match(sentence):
+    if _PRACTICE.match(sentence) or _OTHERS_DO.match(sentence):
         return "practice"
     if _FEELING.search(sentence):
         return "feeling"

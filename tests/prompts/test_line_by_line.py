@@ -146,3 +146,23 @@ def test_a_catchphrase_before_the_dash_is_never_the_subject(built):
     for prompt in built["choir-year.md"][1]:
         asked = outside_quotes(" ".join([prompt.question, *prompt.followups])).lower()
         assert "branching out" not in asked, prompt.question
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("The regulars run the quiz every other month.", "practice"),
+        ("A club across the river started a seed swap for its members.", "practice"),
+        ("On a quiet evening we might serve thirty plates of rice.", "fact"),
+        ("The harvest supper is our biggest night of the year.", "fact"),
+        ("I joined to fill my Sundays and found a second home.", "experience"),
+        ("Some nights a caller is in real distress and needs a calm voice.", "difficulty"),
+    ],
+)
+def test_each_line_is_read_for_what_it_is(line, kind):
+    assert quote_kind(line) == kind
+
+
+def test_a_claim_is_never_asked_to_be_made_truer(built):
+    for prompt in every_prompt(built):
+        assert not any("truer" in f for f in prompt.followups), prompt.id
