@@ -242,9 +242,19 @@ def _general_idea(theme: Theme) -> bool:
     if theme.kind not in ("noun", "prose"):
         return True
     phrase = (theme.phrase or theme.title).strip()
-    if phrase.lower().startswith(("the ", "this ", "that ", "our ", "my ")):
-        return False
-    return is_abstract(phrase) or is_plural(phrase)  # "family expectations", "ground rules"
+    bare = re.sub(r"(?i)^(?:the|this|that|our|my)\s+", "", phrase)
+    head = _HEAD_CUT.split(bare)[0]  # "loneliness" of "loneliness among older people"
+    if is_abstract(bare) or is_abstract(head) or head.lower().endswith(_IDEA_ENDINGS):
+        return True
+    # "family expectations", "ground rules"; "the raffle" is one thing
+    return bare == phrase and is_plural(phrase)
+
+
+_HEAD_CUT = re.compile(
+    r"(?i)\s(?:of|for|in|on|among|amongst|across|between|with|within|without|from|about|at|to|"
+    r"after|before|during|around|beyond)\s"
+)
+_IDEA_ENDINGS = ("ness", "ity", "ship", "ment", "ism", "hood", "dom", "ance", "ence", "choice")
 
 
 def _slots_fit(theme: Theme) -> bool:
