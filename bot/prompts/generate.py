@@ -149,6 +149,7 @@ class Bank:
     quote: Form
     heavy: HeavyTopics = field(default_factory=HeavyTopics)
     avoid: tuple[str, ...] = ()  # phrases never quoted when another sentence will do
+    idea_forms: tuple[Form, ...] = ()  # a one-line item named for a thing: an idea to try
 
 
 @lru_cache(maxsize=4)
@@ -178,6 +179,7 @@ def load_bank(path: Path = DEFAULT_BANK, heavy: Path = DEFAULT_HEAVY) -> Bank:
         forms([data["quote"]], "quote")[0],
         load_heavy_topics(heavy),
         tuple(w.lower() for w in data.get("avoid_quoting") or ()),
+        tuple(forms(data.get("idea_forms") or [], "idea")),
     )
 
 
@@ -222,7 +224,9 @@ def _general_forms(theme: Theme, bank: Bank) -> list[Form]:
     quotes = bank.gentle_quote_forms if heavy else bank.quote_forms
     phrases = bank.gentle_forms if heavy else bank.forms
     usable = _usable(theme)
-    if theme.kind in ("sentence", "foreign", "opening") or not _slots_fit(theme):
+    if theme.kind in ("noun", "prose") and not _general_idea(theme) and _one_line(theme):
+        return list(bank.idea_forms)  # "A summer picnic.": an idea to try, never a noun slot
+    if theme.kind in ("sentence", "foreign", "opening") or not _general_idea(theme):
         return _varied(_rotated(usable(quotes), theme.id))
     if theme.kind == "prose":  # a phrase found in prose: its sentences say more than it does
         quoted = _rotated(usable(quotes), theme.id)
@@ -257,11 +261,8 @@ _HEAD_CUT = re.compile(
 _IDEA_ENDINGS = ("ness", "ity", "ship", "ment", "ism", "hood", "dom", "ance", "ence", "choice")
 
 
-def _slots_fit(theme: Theme) -> bool:
-    """The noun-slot forms suit the theme: it names a general idea, or its items have too few
-    lines to ask about (a one-line commitment, "A summer picnic", keeps its prompts)."""
-    if _general_idea(theme):
-        return True
+def _one_line(theme: Theme) -> bool:
+    """Every item of the theme has a single line: nothing else to quote beside its context."""
     return not any(len(sentences(s.text or s.excerpt)) >= 2 for s in theme.sources)
 
 
@@ -370,7 +371,8 @@ def _draft(
     private = bool(quote) and quote_kind(quote) in ("private", "difficulty")
     # decided by what members read, line by line: the question, its follow-ups and its context
     shown = bank.heavy.touches(question, *followups) or bool(bank.heavy.in_context(context))
-    sensitive = form.sensitive or (draft and (heavy or private)) or shown
+    crisis = any(is_crisis(s) for s in sentences(source.text or source.excerpt))
+    sensitive = form.sensitive or (draft and (heavy or private or crisis)) or shown
     return Draft(
         slot, question, followups, context, essay_title(source), source.ref, sensitive, draft
     )
@@ -433,8 +435,21 @@ def _fill(template: str, theme: Theme, source: Source, quote: str) -> str:
         "subject": neutralise_mentions(source.subject),
         "quote": quote,
         "title": essay_title(source),
+        "idea": _idea(theme),
     }
     return template.format(**values)
+
+
+def _idea(theme: Theme) -> str:
+    """The theme's title as an idea to try, mid-sentence: "a summer picnic" of "A summer
+    picnic", "a quiet room" of "Quiet room" or "The quiet room", "suggestion boxes"."""
+    title = neutralise_mentions(theme.title.strip().rstrip("."))
+    rest = re.sub(r"^(?:A|An|The)\s+", "", title)
+    if rest[1:2].islower():
+        rest = rest[0].lower() + rest[1:]
+    if is_plural(rest):
+        return rest
+    return ("an " if rest[:1].lower() in "aeiou" else "a ") + rest
 
 
 def _audience(theme: Theme) -> str | None:

@@ -166,3 +166,18 @@ def test_each_line_is_read_for_what_it_is(line, kind):
 def test_a_claim_is_never_asked_to_be_made_truer(built):
     for prompt in every_prompt(built):
         assert not any("truer" in f for f in prompt.followups), prompt.id
+
+
+def test_an_item_that_holds_a_crisis_is_asked_with_care_and_never_shows_it(built):
+    grief = [p for p in built["choir-year.md"][1] if "loss" in f"{p.question} {p.context}"]
+    assert grief, "the section's general lines are still worth asking about"
+    for prompt in grief:
+        assert "own life" not in f"{prompt.question} {prompt.context}", prompt.id
+        assert prompt.sensitive, prompt.id
+
+
+def test_a_one_line_commitment_is_asked_as_an_idea_to_try(built):
+    for prompt in built["choir-year.md"][1]:
+        if "lift list" in prompt.question:
+            assert "a shared lift list" in prompt.question and "work" in prompt.question
+            assert "understood about" not in prompt.question
