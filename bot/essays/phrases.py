@@ -191,7 +191,9 @@ _CV = re.compile(
     r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|many) years|"
     r"founder|co-founder|director|coordinator|author of|i run|i've run|i have run|"
     r"a (?:writer|coach|therapist|counsellor|counselor|organiser|organizer|volunteer|"
-    r"facilitator|consultant|researcher))\b|^my name is\b|^about me\b"
+    r"facilitator|consultant|researcher))\b|^my name is\b|^about me\b|"
+    r"^(?:\w+ and i|i and \w+|we)\s+(?:\w+\s+)?(?:started|founded|set up|began|opened|have run)\b"
+    r".{0,60}\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|twenty|many) years ago\b"
 )
 _META = re.compile(
     r"(?i)\b(?:this|the|my|our) (?:post|article|essay|piece|blog|newsletter|series)\b|"
@@ -237,6 +239,8 @@ def stands_alone(sentence: str) -> bool:
         return False  # "If you are hosting one." has no main clause
     if _POINTS_BACK.search(text) or _CLAUSE_LEANS_BACK.match(text) or _META.search(text):
         return False
+    if any(is_acronym(w.strip(".,;:!()“”\"'")) for w in words[1:]):
+        return False  # "Our CAB partners…": members may not know what it stands for
     pronoun = _THIRD_PERSON.search(text)
     if pronoun and not _ANTECEDENT.search(text[: pronoun.start()]):
         return False
@@ -292,8 +296,13 @@ def names_someone(sentence: str) -> bool:
             continue
         if lower.endswith(("ese", "ish", "ian", "ean")) or before in _PLACE_PREPOSITIONS:
             continue
-        if not word_classes(lower) and (m.start() > 0 or _verb_follows(sentence[m.end() :])):
+        after = sentence[m.end() :]
+        if m.start() == 0 and lower.endswith("s") and re.match(r"\s+(?:are|were|have)\b", after):
+            continue  # "Carers are more likely…": a plural, no one's name
+        if not word_classes(lower) and (m.start() > 0 or _verb_follows(after)):
             return True  # a sentence's first word is a name only when a verb follows it
+        if not word_classes(lower) and re.match(r"\s+and (?:I|me|my)\b", after):
+            return True  # "Priya and I started…"
         if not lower.endswith("s") and _SPOKE.match(sentence[m.end() :]):
             return True  # "Grace told me…": a name the lexicon knows as a word
     return False

@@ -24,7 +24,7 @@ from pathlib import Path
 import yaml
 
 from bot.essays.articles import is_abstract, is_plural, with_article
-from bot.essays.phrases import reads_as_sentence, stands_alone
+from bot.essays.phrases import names_someone, reads_as_sentence, stands_alone
 from bot.essays.text import clip, sentences
 from bot.prompts.quotes import quote_kind
 from bot.prompts.schema import neutralise_mentions
@@ -322,7 +322,11 @@ def best_sentence(
 ) -> str:
     """The item's sentence sharing most words with ``question`` (the earlier one on a tie), and
     not the line the question already quotes while another is left."""
-    ranked = [s for s in _ranked_sentences(source, question, odd) if not is_crisis(s)]
+    ranked = [
+        s
+        for s in _ranked_sentences(source, question, odd)
+        if not is_crisis(s) and not names_someone(s)  # no crisis, no private person's name
+    ]
     asked = _plain(question)
     fresh = [s for s in ranked if _plain(s) != _plain(avoid) and _plain(s) not in asked]
     choice = fresh[0] if fresh else (ranked[0] if ranked else source.title)
@@ -367,6 +371,9 @@ def _draft(
     slotted = theme.kind in ("noun", "prose")  # other questions can ask about it
     if quote and not whole and slotted and _plain(quote) in _plain(context):
         return None  # the item's only line: quoted as the question, it would be its context too
+    several = len(sentences(source.text or source.excerpt)) >= 2
+    if quote and not whole and several and _plain(quote) in _plain(context):
+        return None  # the item's other lines may not be shown (a crisis, a private name)
     draft = form.kind != "bank"
     private = bool(quote) and quote_kind(quote) in ("private", "difficulty")
     # decided by what members read, line by line: the question, its follow-ups and its context

@@ -181,3 +181,10 @@ def test_a_one_line_commitment_is_asked_as_an_idea_to_try(built):
         if "lift list" in prompt.question:
             assert "a shared lift list" in prompt.question and "work" in prompt.question
             assert "understood about" not in prompt.question
+
+
+def test_the_writers_record_a_colleagues_name_and_an_acronym_are_never_quoted(built):
+    for prompt in built["advice-desk.txt"][1]:
+        shown = f"{prompt.question} {prompt.context}"
+        assert "Priya" not in shown and "CAB" not in prompt.question, prompt.question
+        assert "years ago" not in prompt.question, prompt.question
