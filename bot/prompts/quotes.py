@@ -34,6 +34,7 @@ _PRACTICE = re.compile(
     r"(?:run|hold|keep|have|meet|use|ask|offer|publish|label|pair|give|make|bring|send|start|"
     r"set|take|put|leave|share|rotate|invite|welcome|cook|play|sing|host|pick|choose|vote|"
     r"write|read|post|walk|plan|open|close|finish|begin|try|do|tell|split|visit|swap|lend)\b"
+    r"(?!\s+(?:out|off)\s+to\b)"  # "We set out to fix bikes." says what was meant, not done
 )
 # What another group did or does: "Another group in town started a lending library."
 _OTHERS_DO = re.compile(

@@ -156,6 +156,7 @@ def test_a_catchphrase_before_the_dash_is_never_the_subject(built):
         ("On a quiet evening we might serve thirty plates of rice.", "fact"),
         ("The harvest supper is our biggest night of the year.", "fact"),
         ("I joined to fill my Sundays and found a second home.", "experience"),
+        ("We set out to mend bicycles for the estate.", "fact"),
         ("Some nights a caller is in real distress and needs a calm voice.", "difficulty"),
     ],
 )
