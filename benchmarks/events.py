@@ -281,6 +281,8 @@ def main() -> int:
     parser.add_argument("--members", type=int, default=2000, help="members posting")
     parser.add_argument("--rounds", type=int, default=3, help="unrelated passes per side")
     args = parser.parse_args()
+    if args.n - args.n // 10 < CHUNK:  # the unrelated 90% must fill one timed chunk
+        parser.error(f"--n must be at least {-(-CHUNK * 10 // 9):,} (one {CHUNK:,}-event chunk)")
     logging.basicConfig(level=logging.WARNING)
     return asyncio.run(run(args))
 
