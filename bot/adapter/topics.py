@@ -28,6 +28,10 @@ if TYPE_CHECKING:
     from bot.app import Services
 
 
+# The channels a moderator may name: text channels and forum (or media) channels.
+PromptChannel = discord.TextChannel | discord.ForumChannel
+
+
 def when(slot: datetime) -> str:
     """A Discord timestamp: each moderator sees it in their own timezone."""
     return f"<t:{int(slot.timestamp())}:f>"
@@ -103,7 +107,7 @@ class Topics(commands.Cog):
         interaction: discord.Interaction,
         theme: str | None = None,
         prompt: str | None = None,
-        channel: discord.TextChannel | None = None,
+        channel: PromptChannel | None = None,
         sensitive: bool = False,
     ) -> None:
         guild_id, channel_id = self.target(interaction, channel)
@@ -149,7 +153,7 @@ class Topics(commands.Cog):
         self,
         interaction: discord.Interaction,
         count: app_commands.Transform[int, BoundedInt(1, 10)] = 5,
-        channel: discord.TextChannel | None = None,
+        channel: PromptChannel | None = None,
     ) -> None:
         guild_id, channel_id = self.target(interaction, channel)
         plan = await self.controls.upcoming(guild_id, channel_id, self.services.clock(), count)
@@ -163,7 +167,7 @@ class Topics(commands.Cog):
     @topic.command(name="skip", description="Skip the next scheduled post")
     @app_commands.describe(channel="Which channel (default: here)")
     async def skip(
-        self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
+        self, interaction: discord.Interaction, channel: PromptChannel | None = None
     ) -> None:
         guild_id, channel_id = self.target(interaction, channel)
         pending = await self.controls.skip(guild_id, channel_id, self.services.clock())
@@ -174,21 +178,21 @@ class Topics(commands.Cog):
     @topic.command(name="pause", description="Pause the schedule of a channel")
     @app_commands.describe(channel="Which channel (default: here)")
     async def pause(
-        self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
+        self, interaction: discord.Interaction, channel: PromptChannel | None = None
     ) -> None:
         await self._set_paused(interaction, channel, True)
 
     @topic.command(name="resume", description="Resume the schedule of a channel")
     @app_commands.describe(channel="Which channel (default: here)")
     async def resume(
-        self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
+        self, interaction: discord.Interaction, channel: PromptChannel | None = None
     ) -> None:
         await self._set_paused(interaction, channel, False)
 
     async def _set_paused(
         self,
         interaction: discord.Interaction,
-        channel: discord.TextChannel | None,
+        channel: PromptChannel | None,
         paused: bool,
     ) -> None:
         guild_id, channel_id = self.target(interaction, channel)

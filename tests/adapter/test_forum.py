@@ -208,3 +208,14 @@ async def test_the_check_names_what_a_forum_needs(tmp_path, make_bot):
             f"<#{F}> (prompts): missing Embed Links, Create Posts, Manage Threads; no forum tag"
             " named 'Heavy' (for theme grief); its posts go untagged"
         )
+
+
+async def test_a_moderator_names_the_forum_from_another_channel(tmp_path, make_bot):
+    bot = make_bot(*world(tmp_path), cogs=[Posting, Topics], clock=lambda: NOW)
+    async with FakeDiscord(bot, clock=bot.clock) as fd:
+        await fd.connect(guild(fd))
+        done = await fd.slash("topic post", user_id=MOD, channel_id=MODLOG, channel=F)
+        assert done.content.startswith(f"Posted `joy-1` in <#{F}>")
+        assert fd.requests_to("POST", f"/channels/{F}/threads")
+        upcoming = await fd.slash("topic next", user_id=MOD, channel_id=MODLOG, channel=F)
+        assert f"<#{F}>" in upcoming.content
