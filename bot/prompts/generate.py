@@ -26,7 +26,7 @@ import yaml
 from bot.essays.articles import is_abstract, is_plural, with_article
 from bot.essays.phrases import names_someone, reads_as_sentence, stands_alone
 from bot.essays.text import clip, sentences
-from bot.prompts.quotes import quote_kind
+from bot.prompts.quotes import quote_kind, tells_a_situation
 from bot.prompts.schema import neutralise_mentions
 from bot.safety.heavy import HeavyTopics, read_heavy_topics
 from bot.themes.titles import load_vocabulary
@@ -367,7 +367,8 @@ def _draft(
     asked.add(form.question)
     question = _fill(form.question, theme, source, _quotable(quote, source, QUOTE_IN_QUESTION, odd))
     followups = tuple(_fill(f, theme, source, "") for f in form.followups)
-    context = context_for(source, question, quote, odd)
+    line = best_sentence(source, question, quote, odd)
+    context = f"“{line}” (from “{essay_title(source)}”)"  # as context_for words it
     slotted = theme.kind in ("noun", "prose")  # other questions can ask about it
     if quote and not whole and slotted and _plain(quote) in _plain(context):
         return None  # the item's only line: quoted as the question, it would be its context too
@@ -377,7 +378,13 @@ def _draft(
     draft = form.kind != "bank"
     private = bool(quote) and quote_kind(quote) in ("private", "difficulty")
     # decided by what members read, line by line: the question, its follow-ups and its context
-    shown = bank.heavy.touches(question, *followups) or bool(bank.heavy.in_context(context))
+    # (a context line on someone's outness, family, home at risk or private fact needs care too)
+    shown = (
+        bank.heavy.touches(question, *followups)
+        or bool(bank.heavy.in_context(context))
+        or quote_kind(line) == "private"
+        or tells_a_situation(line)
+    )
     crisis = any(is_crisis(s) for s in sentences(source.text or source.excerpt))
     sensitive = form.sensitive or (draft and (heavy or private or crisis)) or shown
     return Draft(

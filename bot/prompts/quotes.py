@@ -27,6 +27,19 @@ _DIFFICULTY = re.compile(
     r"los(?:e|es|ing|t) (?:a|their|his|her|my|our|your) (?:home|flat|job)|asked to leave|"
     r"sleeping outside|nights? outside)\b"
 )
+# Whether, where and to whom someone is out, what their family knows or was told, a home or a
+# livelihood at risk, money worries: a person's own situation, even when told without "I"
+_SITUATION = re.compile(
+    r"(?i)\b(?:(?:open|out|closeted|quiet) (?:at|to|with) (?:work|home|school|the dinner table|"
+    r"(?:my|our|their|his|her|the) (?:family|parents|mother|father|mum|mom|dad))|"
+    r"dinner table|(?:calls?|called|introduce[sd]?) (?:her|him|them|me|us) as|"
+    r"(?:she|he|they) calls? a (?:flatmate|roommate|housemate|friend)|"
+    r"(?:ever|never|first|finally) told|told (?:my|their|his|her|our) (?:family|parents|mother|"
+    r"father|mum|mom|dad)|found out|announcement|"
+    r"cost (?:them|him|her|me|us|you) (?:the|their|his|her|my|our|your|a) "
+    r"(?:flat|home|room|tenancy|job)|(?:rent|money|debt) (?:worr\w*|troubles?|fears?)|"
+    r"low mood|depress\w*)\b"
+)
 # What a group does, as a habit: "We run a film night each term."
 _PRACTICE = re.compile(
     r"(?i)^(?:we|our \w+|the group|the club|volunteers|members|the regulars|regulars)\s+"
@@ -107,7 +120,7 @@ def quote_kind(sentence: str) -> str:
     personal = _FIRST_PERSON.search(sentence) is not None
     if personal and _PRIVATE.search(sentence):
         return "private"
-    if _DIFFICULTY.search(sentence):
+    if _DIFFICULTY.search(sentence) or _SITUATION.search(sentence):
         return "difficulty"
     if _imperative(first, words) or _ADVICE.search(sentence):
         return "advice"
@@ -120,6 +133,12 @@ def quote_kind(sentence: str) -> str:
     if personal and _PAST.search(sentence):
         return "experience"
     return "claim" if _ARGUES.search(sentence) else "fact"
+
+
+def tells_a_situation(sentence: str) -> bool:
+    """Whether the line tells of someone's outness, family, home at risk or money worries: shown
+    under any question, it needs the care note."""
+    return _SITUATION.search(sentence) is not None
 
 
 def _imperative(first: str, words: list[str]) -> bool:

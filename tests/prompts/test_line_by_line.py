@@ -12,6 +12,7 @@ import pytest
 from bot.cli import main
 from bot.essays.reader import parse_essay
 from bot.prompts.build import build_prompts
+from bot.prompts.generate import load_bank
 from bot.prompts.lint import prompt_warnings
 from bot.prompts.loader import load_library
 from bot.prompts.quotes import quote_kind
@@ -189,3 +190,53 @@ def test_the_writers_record_a_colleagues_name_and_an_acronym_are_never_quoted(bu
         shown = f"{prompt.question} {prompt.context}"
         assert "Priya" not in shown and "CAB" not in prompt.question, prompt.question
         assert "years ago" not in prompt.question, prompt.question
+
+
+# Lines on outness, family, shame, housing and money worries (home-truths.md): a question on them
+# asks in general terms, never whether or to whom a member is out or how their family took it.
+HEAVY_LINES = (
+    "felt ashamed for never having one big announcement",
+    "open at work and quiet at the dinner table",
+    "girlfriend she calls a flatmate",
+    "first person she ever told",
+    "a complaint might cost them the flat",
+    "Rent worries and low mood",
+)
+
+
+def gentle_quote_questions():
+    """A pattern for each gentle quoting form of the shipped question bank."""
+    patterns = []
+    for form in load_bank().gentle_quote_forms:
+        parts = re.split(r"\{\w+\}", form.question)
+        patterns.append(re.compile(".+".join(re.escape(part) for part in parts) + "$", re.S))
+    return patterns
+
+
+def test_lines_on_outness_family_and_housing_are_asked_gently_and_with_care(built):
+    gentle = gentle_quote_questions()
+    touched = []
+    for prompt in built["home-truths.md"][1]:
+        asked = [line for line in HEAVY_LINES if line in prompt.question]
+        shown = [line for line in HEAVY_LINES if line in prompt.context]
+        if asked:
+            assert any(p.match(prompt.question) for p in gentle), prompt.question
+        if asked or shown:
+            touched.append(prompt)
+            assert prompt.sensitive, (prompt.question, prompt.context)
+    assert touched, "the essay's lines are still worth asking about"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Several members felt ashamed for never having one big announcement.",
+        "Some of us are open at work and quiet at the dinner table, and that can change.",
+        "One regular's mother still sets a place for the girlfriend she calls a flatmate.",
+        "A cousin was the first person she ever told, and the aunties found out years later.",
+        "Two tenants stopped reporting the damp because a complaint might cost them the flat.",
+        "Rent worries and low mood often arrive together in the same month.",
+    ],
+)
+def test_outness_family_and_housing_fears_are_difficulties(line):
+    assert quote_kind(line) in ("difficulty", "private")
