@@ -4,22 +4,21 @@ line about someone's crisis or death is never shown, contexts stand on their own
 subject of "Catchphrase - what it is about" comes from after the dash."""
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
 from bot.essays.reader import parse_essay
-from bot.prompts.build import build_prompts
 from bot.prompts.generate import load_bank
 from bot.prompts.lint import prompt_warnings
 from bot.prompts.loader import load_library
 from bot.prompts.quotes import quote_kind
 from bot.safety.disclosure import load_checker
 from bot.safety.heavy import read_heavy_topics
-from bot.themes.extract import essay_subject, find_themes
+from bot.themes.extract import essay_subject
 from bot.themes.titles import load_vocabulary
+from tests.prompts.essay_builds import build_alone
 
 ESSAYS = Path(__file__).resolve().parents[1] / "data" / "essays_lines"
 NAMES = sorted(p.name for p in ESSAYS.iterdir())
@@ -30,18 +29,12 @@ DIFFICULTY_FORMS = ("moments like this", "someone in that situation")
 @pytest.fixture(scope="module", params=[False, True], ids=["alone", "with-collection"])
 def built(request, tmp_path_factory):
     """essay name -> (prompt folder, prompts) built from that essay alone."""
+    collection = "subject: community life\n" if request.param else None
     out = {}
     for name in NAMES:
         root = tmp_path_factory.mktemp(name.replace(".", "-"))
-        (root / "seeds").mkdir()
-        shutil.copy(ESSAYS / name, root / "seeds" / name)
-        if request.param:
-            (root / "seeds" / "_collection.yaml").write_text(
-                "subject: community life\n", encoding="utf-8"
-            )
-        build_prompts(find_themes(root / "seeds"), root / "prompts")
-        library = load_library(root / "prompts")
-        out[name] = (root / "prompts", [p for t in library.themes for p in t.prompts])
+        _, folder, prompts = build_alone(ESSAYS / name, root, collection)
+        out[name] = (folder, prompts)
     return out
 
 
@@ -130,15 +123,12 @@ def test_lines_with_nothing_to_discuss_are_never_the_question(built):
 
 
 def test_a_recap_folds_in_and_each_new_commitment_keeps_its_theme(tmp_path):
-    (tmp_path / "seeds").mkdir()
-    shutil.copy(ESSAYS / "choir-year.md", tmp_path / "seeds")
-    themes = find_themes(tmp_path / "seeds")
+    themes, folder, _ = build_alone(ESSAYS / "choir-year.md", tmp_path)
     titles = {t.title for t in themes}
     assert {"A shared lift list", "A suggestions box", "A summer picnic"} <= titles
     assert any(t.startswith("Sign language") for t in titles)
     assert not any(t.startswith(("What we", "Make time")) for t in titles), titles
-    build_prompts(themes, tmp_path / "prompts")
-    library = load_library(tmp_path / "prompts")
+    library = load_library(folder)
     asked = {theme.title for theme in library.themes if theme.prompts}
     assert {"A shared lift list", "A suggestions box", "A summer picnic"} <= asked
 

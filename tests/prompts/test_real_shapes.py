@@ -4,19 +4,17 @@ is slotted into a question, every quote means something on its own, and the ques
 quote fits what it is."""
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
 from bot.essays.phrases import noun_phrase_problem, stands_alone
 from bot.essays.reader import parse_essay
-from bot.prompts.build import build_prompts
 from bot.prompts.generate import initial_drafts, load_bank
-from bot.prompts.loader import load_library
 from bot.prompts.quotes import quote_kind
-from bot.themes.extract import find_themes, merge_items
+from bot.themes.extract import merge_items
 from bot.themes.titles import load_vocabulary
+from tests.prompts.essay_builds import build_alone
 
 ESSAYS = Path(__file__).resolve().parents[1] / "data" / "essays_md"
 NAMES = sorted(p.name for p in ESSAYS.iterdir())
@@ -29,17 +27,13 @@ def built(request, tmp_path_factory):
     out = {}
     for name in NAMES:
         root = tmp_path_factory.mktemp(name.replace(".", "-"))
-        (root / "seeds").mkdir()
-        shutil.copy(ESSAYS / name, root / "seeds" / name)
-        if request.param:
-            (root / "seeds" / "_collection.yaml").write_text(
-                f"subject: community life\nessays:\n  {name}:\n    title: Notes from our group\n",
-                encoding="utf-8",
-            )
-        themes = find_themes(root / "seeds")
-        build_prompts(themes, root / "prompts")
-        library = load_library(root / "prompts")
-        out[name] = (themes, [p for t in library.themes for p in t.prompts])
+        collection = (
+            f"subject: community life\nessays:\n  {name}:\n    title: Notes from our group\n"
+            if request.param
+            else None
+        )
+        themes, _, prompts = build_alone(ESSAYS / name, root, collection)
+        out[name] = (themes, prompts)
     return out
 
 
