@@ -64,6 +64,21 @@ def answer(member: int, message: int) -> ParticipationRow:
     return ParticipationRow(GUILD, 1, "prompt-1", "theme", member, message, ANSWER, 2000, 10)
 
 
+def leave_a_copy_in_free_space(db_path) -> str:
+    """Another tool writes and deletes a row of MEMBER without ``secure_delete``, so the id's
+    bytes stay in the file's free space; the id as SQLite stores it, in hex."""
+    with contextlib.closing(sqlite3.connect(db_path, isolation_level=None)) as other:
+        other.execute("PRAGMA secure_delete = OFF")
+        other.execute(
+            "INSERT INTO participation (guild_id, post_id, prompt_id, theme_id, member_id,"
+            " message_id, kind, created_at) VALUES (1, 1, 'p', 't', ?, 5, 'answer', 1)",
+            (MEMBER,),
+        )
+        other.execute("DELETE FROM participation WHERE member_id = ?", (MEMBER,))
+        other.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return stored_bytes(MEMBER).hex()
+
+
 async def test_what_the_bot_writes_after_a_forget_survives_another_process_closing_the_file(
     db_path,
 ):
@@ -99,16 +114,7 @@ async def test_an_erased_id_left_in_free_space_is_still_found_and_the_file_rebui
         store = ParticipationStore(db)
         await add_post(db)
         await store.record_many([answer(OTHER, 8)])
-        with contextlib.closing(sqlite3.connect(db_path, isolation_level=None)) as other:
-            other.execute("PRAGMA secure_delete = OFF")
-            other.execute(
-                "INSERT INTO participation (guild_id, post_id, prompt_id, theme_id, member_id,"
-                " message_id, kind, created_at) VALUES (1, 1, 'p', 't', ?, 5, 'answer', 1)",
-                (MEMBER,),
-            )
-            other.execute("DELETE FROM participation WHERE member_id = ?", (MEMBER,))
-            other.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        needle = stored_bytes(MEMBER).hex()
+        needle = leave_a_copy_in_free_space(db_path)
         assert in_another_process(_FILE_HOLDS, db_path, needle) == "True"
 
         assert await store.forget(GUILD, MEMBER) == 0
@@ -128,16 +134,7 @@ async def test_when_the_search_cannot_run_the_file_is_rebuilt_rather_than_left_w
     try:
         store = ParticipationStore(db)
         await add_post(db)
-        with contextlib.closing(sqlite3.connect(db_path, isolation_level=None)) as other:
-            other.execute("PRAGMA secure_delete = OFF")
-            other.execute(
-                "INSERT INTO participation (guild_id, post_id, prompt_id, theme_id, member_id,"
-                " message_id, kind, created_at) VALUES (1, 1, 'p', 't', ?, 5, 'answer', 1)",
-                (MEMBER,),
-            )
-            other.execute("DELETE FROM participation WHERE member_id = ?", (MEMBER,))
-            other.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        needle = stored_bytes(MEMBER).hex()
+        needle = leave_a_copy_in_free_space(db_path)
         assert in_another_process(_FILE_HOLDS, db_path, needle) == "True"
         monkeypatch.setattr(sys, "executable", str(db_path.with_name("no-such-python")))
         caplog.set_level(logging.WARNING, logger="bot.store.sqlite.scrub")
