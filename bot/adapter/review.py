@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import re
-import sqlite3
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -26,6 +25,7 @@ from bot.adapter.host_paths import without_host_paths
 from bot.adapter.publisher import prompt_embed, with_poll_preview
 from bot.adapter.tree import MODERATOR_ONLY
 from bot.adapter.ui_errors import BotModal, BotView, answers_errors
+from bot.store import DATABASE_REFUSALS
 from bot.suggestions.service import CHANGED
 from bot.suggestions.types import SUGGESTION, Decision, ReviewItem, Suggestion, SuggestionError
 
@@ -184,7 +184,7 @@ async def decide(
     except SuggestionError as exc:
         await _refuse(interaction, service, kind, key, str(exc))
         return
-    except (sqlite3.Error, OSError) as exc:  # the database or disk refused: nothing decided
+    except DATABASE_REFUSALS as exc:  # the database or disk refused: nothing decided
         log.exception("decision on %s %s failed", kind, key)
         text = without_host_paths(str(exc), services_of(interaction.client).settings)
         reason = text or type(exc).__name__

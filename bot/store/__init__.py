@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -10,6 +11,7 @@ from bot.config.database import Database
 from bot.store.stores import DatabaseHandle, InteractionClaimRecords, Stores
 
 __all__ = [
+    "DATABASE_REFUSALS",
     "DatabaseHandle",
     "InteractionClaimRecords",
     "Stores",
@@ -17,6 +19,10 @@ __all__ = [
     "database_exists",
     "open_stores",
 ]
+
+# What the backend raises when the database, or the disk under it, refuses a read or a write (a
+# full disk, a damaged or read-only file): callers name it without knowing the backend.
+DATABASE_REFUSALS: tuple[type[Exception], ...] = (sqlite3.Error, OSError)
 
 
 async def open_stores(database: Database) -> Stores:
