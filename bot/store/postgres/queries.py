@@ -7,11 +7,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import asyncpg
+from asyncpg import Record
 
 from bot.store.postgres.connection import PgDatabase, changed
 
-Record = asyncpg.Record
+__all__ = ["Queries", "Record"]
 
 
 class Queries:
