@@ -70,7 +70,10 @@ class DiscussionBot(commands.Bot):
         self.interaction_gate = InteractionGate(
             self._connection.parsers, self._claim, self._connection._view_store, self.is_closed
         )
-        self.settings = settings
+        # What this process serves: with sharding, the guilds on its shards only. Commands are
+        # registered for every configured guild (by the process holding shard 0).
+        self.settings = settings.served()
+        self.configured_guilds = settings.guilds
         self.library_holder = library_holder
         self.clock = clock
         self.token_revoked = False  # Discord answered 401 while running: ``run`` exits 2
@@ -180,13 +183,20 @@ class DiscussionBot(commands.Bot):
 
     async def sync_commands(self) -> None:
         """Register the slash commands in each configured guild (instant, unlike global
-        commands); with no guild configured, register them globally."""
-        if not self.settings.guilds:
+        commands); with no guild configured, register them globally. With sharding, only the
+        process holding shard 0 registers them, for every configured guild (a guild's
+        commands are registered over REST, whichever shard it is on)."""
+        guilds = [discord.Object(g.guild_id) for g in self.configured_guilds]
+        for guild in guilds:
+            self.tree.copy_global_to(guild=guild)
+        sharding = self.settings.sharding
+        if sharding is not None and not sharding.syncs_commands:
+            log.info("%s: slash commands are registered by the process holding shard 0", sharding)
+            return
+        if not guilds:
             await self.tree.sync()
             return
-        for guild_config in self.settings.guilds:
-            guild = discord.Object(guild_config.guild_id)
-            self.tree.copy_global_to(guild=guild)
+        for guild in guilds:
             try:
                 synced = await self.tree.sync(guild=guild)
             except discord.HTTPException as exc:
@@ -215,3 +225,24 @@ class DiscussionBot(commands.Bot):
                 self.services = None
                 await services.stores.close()
                 log.info("database closed")
+
+
+class ShardedDiscussionBot(DiscussionBot, commands.AutoShardedBot):
+    """The bot on the shards ``settings.sharding`` names: discord.py's ``AutoShardedBot``, one
+    gateway connection per shard, each hearing only its shard's guilds. Everything else is
+    ``DiscussionBot``'s."""
+
+
+def make_bot(settings: Settings, library_holder: LibrarySource, **options: Any) -> DiscussionBot:
+    """The bot for ``settings``: sharded when ``shard_count`` (or ``SHARD_COUNT``) is set."""
+    sharding = settings.sharding
+    if sharding is None:
+        return DiscussionBot(settings, library_holder, **options)
+    log.info("running %s", sharding)
+    return ShardedDiscussionBot(
+        settings,
+        library_holder,
+        shard_count=sharding.count,
+        shard_ids=list(sharding.ids),
+        **options,
+    )

@@ -92,6 +92,8 @@ class PollResults(commands.Cog):
             prompt = self.services.library.library.prompt(post.prompt_id or "")
             if prompt is None or prompt.poll is None or post.id in self.summarised:
                 continue
+            if not self.services.settings.serves(post.guild_id):
+                continue  # another process's shard summarises it
             if post.posted_at is None:  # posted_since returns posted prompts only
                 continue
             if post.posted_at + prompt.poll.hours * 3600 > now.timestamp():

@@ -53,12 +53,19 @@ def run(args: argparse.Namespace) -> int:
             " registered globally (add a guild under `guilds:`)",
             args.config,
         )
-    from bot.adapter.client import DiscussionBot
+    elif settings.sharding is not None and not settings.served().guilds:
+        log.warning(
+            "none of the %d guilds in %s is on %s: this process posts nothing",
+            len(settings.guilds),
+            args.config,
+            settings.sharding,
+        )
+    from bot.adapter.client import make_bot
     from bot.adapter.endpoints import apply_endpoints
     from bot.adapter.lifecycle import run_until_stopped
 
     apply_endpoints(settings.api_base, settings.gateway_url)
-    bot = DiscussionBot(settings, holder)
+    bot = make_bot(settings, holder)
     try:
         asyncio.run(run_until_stopped(bot, token))
     except discord.LoginFailure:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 
 from bot.anonymity.types import AnonymousMode
 from bot.config.database import Database, parse_database
+from bot.config.sharding import Sharding
 
 DEFAULT_DATABASE = Database(Path("data/bot.sqlite3"))
 ArchiveMinutes = Literal[60, 1440, 4320, 10080]  # what Discord offers for a thread
@@ -88,6 +89,8 @@ class Settings:
     # A self-hosted Discord-compatible server; None means Discord itself.
     api_base: str | None = None  # e.g. http://127.0.0.1:8080/api/v10
     gateway_url: str | None = None  # e.g. ws://127.0.0.1:8080/gateway
+    # The shards this process runs (shard_count / shard_ids); None = one unsharded connection.
+    sharding: Sharding | None = None
 
     def __post_init__(self) -> None:
         # A path given in code (tests, the demo) is parsed like the config file's value.
@@ -97,3 +100,15 @@ class Settings:
     def guild(self, guild_id: int | None) -> GuildConfig | None:
         """The configured guild with this id, if any."""
         return next((g for g in self.guilds if g.guild_id == guild_id), None)
+
+    def serves(self, guild_id: int) -> bool:
+        """True if this process handles the guild: it is on one of its shards (every guild
+        when the bot is not sharded)."""
+        return self.sharding is None or self.sharding.serves(guild_id)
+
+    def served(self) -> Settings:
+        """These settings with only the guilds on this process's shards: what it schedules,
+        posts to, checks and reports on."""
+        if self.sharding is None:
+            return self
+        return replace(self, guilds=tuple(g for g in self.guilds if self.serves(g.guild_id)))

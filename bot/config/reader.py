@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from bot.config.facilitation_values import (
 )
 from bot.config.model import ChannelConfig, DigestConfig, GuildConfig, Settings
 from bot.config.schedule_values import ScheduleValues
+from bot.config.sharding import SHARD_KEYS, ShardValues
 from bot.config.values import ConfigValues
 from bot.errors import Problem
 from bot.yaml_nodes import NodeReader
@@ -28,6 +30,7 @@ _TOP_KEYS = (
     "guilds",
     "api_base",
     "gateway_url",
+    *SHARD_KEYS,
 )
 _GUILD_KEYS = (
     "guild_id",
@@ -77,8 +80,15 @@ class ConfigReader:
     """The config file's sections, read with the value checks it composes; problems collect
     on the one node reader they share."""
 
-    def __init__(self, path: str, themes: set[str] | None, prompts: set[str] | None) -> None:
+    def __init__(
+        self,
+        path: str,
+        themes: set[str] | None,
+        prompts: set[str] | None,
+        env: Mapping[str, str] | None = None,
+    ) -> None:
         self.nodes = ConfigNodes(path)
+        self.shards = ShardValues(self.nodes, env or {})
         self.values = ConfigValues(self.nodes)
         self.schedule = ScheduleValues(self.nodes)
         self.care = CareValues(self.nodes, self.values)
@@ -110,6 +120,7 @@ class ConfigReader:
             ),
             api_base=nodes.get(fields, "api_base", values.http_url, None),
             gateway_url=nodes.get(fields, "gateway_url", values.ws_url, None),
+            sharding=self.shards.sharding(fields),
         )
 
     def guild(self, node: Node) -> GuildConfig | None:

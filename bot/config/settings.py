@@ -8,11 +8,13 @@ The file's sections are read by :mod:`bot.config.reader`, its values checked by
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from bot.config.model import ChannelConfig, DigestConfig, GuildConfig, Settings
 from bot.config.reader import ConfigReader
 from bot.config.schedule_values import cron_problem
+from bot.config.sharding import Sharding
 from bot.errors import InputError, Problem
 from bot.yaml_nodes import FileTooLarge, read_capped
 
@@ -22,6 +24,7 @@ __all__ = [
     "DigestConfig",
     "GuildConfig",
     "Settings",
+    "Sharding",
     "cron_problem",
     "load_config",
     "placeholder_ids",
@@ -35,11 +38,14 @@ def load_config(
     path: Path,
     known_themes: set[str] | None = None,
     known_prompts: set[str] | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> Settings:
     """Read and validate ``path``; raises InputError listing every problem with its line.
 
     Relative paths inside the file are relative to the file's folder. When ``known_themes`` /
     ``known_prompts`` are given, theme and prompt ids a channel names must be among them.
+    ``env`` (the process's environment unless given) may set ``SHARD_COUNT`` and
+    ``SHARD_IDS``, which win over the file's ``shard_count`` and ``shard_ids``.
     """
     path = Path(path)
     try:
@@ -52,7 +58,9 @@ def load_config(
         raise InputError([Problem(str(path), None, str(exc))]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError([Problem(str(path), None, f"cannot read config file: {exc}")]) from None
-    reader = ConfigReader(str(path), known_themes, known_prompts)
+    reader = ConfigReader(
+        str(path), known_themes, known_prompts, os.environ if env is None else env
+    )
     settings = reader.settings(text, path.parent)
     if reader.problems:
         raise InputError(sorted(reader.problems, key=lambda p: p.line or 0))

@@ -1,4 +1,5 @@
-"""Serve the local Discord on its own: ``python -m bot.devserver --port 8080 --guild 1:2,3``.
+"""Serve the local Discord on its own: ``python -m bot.devserver --port 8080 --guild 1:2,3``
+(``--shards N``: the shard count GET /gateway/bot recommends).
 
 Prints one line, ``api_base=... gateway_url=...``, once it listens, then serves until
 interrupted. Handy for trying the bot by hand against a local server.
@@ -21,7 +22,7 @@ def parse_guild(text: str) -> tuple[int, list[int]]:
 
 async def serve(args: argparse.Namespace) -> None:
     """Start the server with the given guilds and print where it listens."""
-    server = DevServer(port=args.port)
+    server = DevServer(port=args.port, shard_count=args.shards)
     for guild_id, channel_ids in args.guild:
         server.add_guild(guild_id, channel_ids)
     async with server:
@@ -33,6 +34,9 @@ def main() -> None:
     """Serve until interrupted."""
     parser = argparse.ArgumentParser(prog="python -m bot.devserver")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument(
+        "--shards", type=int, default=1, help="shard count GET /gateway/bot recommends (1)"
+    )
     parser.add_argument(
         "--guild", type=parse_guild, action="append", default=[], metavar="GUILD:CHAN,CHAN"
     )

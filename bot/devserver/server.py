@@ -4,8 +4,10 @@ Start it in an event loop (``async with DevServer() as server``), point a bot at
 ``server.api_base`` / ``server.gateway_url`` (the ``api_base`` and ``gateway_url`` settings), then
 drive it: ``send_as`` (a member posts), ``react``, ``inject`` (any gateway event), ``invoke`` (a
 slash command), ``fail_next`` / ``hold_next`` (Discord misbehaving), and read what the bot did:
-``requests``, ``messages``, ``threads``. Every wait is bounded by a timeout. The REST answers come
-from the same model the in-process test transport uses (``bot.devserver.state``).
+``requests``, ``messages``, ``threads``. Every wait is bounded by a timeout. With
+``shard_count`` GET /gateway/bot recommends that many shards, and each gateway connection hears
+only the guilds of the shard it identified for (see ``bot.devserver.gateway``). The REST answers
+come from the same model the in-process test transport uses (``bot.devserver.state``).
 """
 
 from __future__ import annotations
@@ -44,7 +46,11 @@ class DevServer:
         application_id: int = APPLICATION_ID,
         port: int = 0,
         new_id: Callable[[], int] | None = None,
+        shard_count: int = 1,
     ) -> None:
+        if shard_count < 1:
+            raise ValueError("shard_count must be at least 1")
+        self.shard_count = shard_count  # what GET /gateway/bot recommends
         bot_user = payloads.user(bot_id, bot_name, bot=True)
         self.state = DiscordState(bot_user, application_id, new_id or payloads.Snowflakes().next)
         self.apps = AppRoutes(self.state)
@@ -132,7 +138,11 @@ class DevServer:
 
     def _gateway_info(self, req: Request, p: dict[str, str]) -> tuple[int, Any]:
         limit = {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}
-        return 200, {"url": self.gateway_url, "shards": 1, "session_start_limit": limit}
+        return 200, {
+            "url": self.gateway_url,
+            "shards": self.shard_count,
+            "session_start_limit": limit,
+        }
 
     # -- the world ---------------------------------------------------------------------------
     @property
@@ -186,7 +196,8 @@ class DevServer:
 
     # -- driving the bot ---------------------------------------------------------------------
     async def inject(self, event: str, payload: Any) -> int:
-        """Dispatch a gateway event to every connected bot; returns how many connections got it."""
+        """Dispatch a gateway event to every connected bot on its guild's shard; returns how
+        many connections got it."""
         return await self.gateway.dispatch(event, payload)
 
     async def send_as(self, user_id: int, channel_id: int, content: str, **fields: Any) -> dict:

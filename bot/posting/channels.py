@@ -17,6 +17,10 @@ class ChannelDirectory:
     def guilds(self) -> tuple[GuildConfig, ...]:
         return self.settings.guilds
 
+    def serves(self, guild_id: int) -> bool:
+        """True if the guild is on this process's shards (always, without sharding)."""
+        return self.settings.serves(guild_id)
+
     def guild(self, guild_id: int) -> GuildConfig | None:
         return self.settings.guild(guild_id)
 

@@ -71,6 +71,8 @@ class Recovery:
         """Resolve interrupted claims: the ones to post again now, and what became of others."""
         retries, outcomes = [], []
         for claim in await self.claims.stale_claims(ts(now) - STALE_AFTER):
+            if not self.directory.serves(claim.guild_id):
+                continue  # another process's shard: it recovers its own claims
             try:
                 result = await self._recover_one(claim, now, started)
             except Exception:

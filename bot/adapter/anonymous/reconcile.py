@@ -93,6 +93,8 @@ class RelayReconciler:
         await self.relays.expire(now - RATE_WINDOW)
         settled = 0
         for relay in await self.relays.pending_before(max(now - LOOK_AFTER, self._started)):
+            if not self.services.settings.serves(relay.guild_id):
+                continue  # another process's shard settles it
             if relay.relay_id not in self._sending and await self._settle(relay, now):
                 settled += 1
         return settled

@@ -52,6 +52,7 @@ class AnswersCog(commands.Cog, name="Answers"):
             self._open_since,
             self._fresh_own_thread,
             services.facilitation.answer_seen,
+            services.settings.serves,
         )
         self.backfill_runner = ThreadBackfill(bot, self.recorder, self.writer)
         self.reactions = ReactionRecovery(

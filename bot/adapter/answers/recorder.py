@@ -36,6 +36,7 @@ class AnswerRecorder:
         open_since: Callable[[], int],
         fresh_own_thread: Callable[[object], bool] = lambda channel: False,
         on_answer: Callable[[int, int, int], None] | None = None,
+        serves: Callable[[int], bool] = lambda guild_id: True,
     ) -> None:
         self.store = store
         self.writer = writer
@@ -54,12 +55,15 @@ class AnswerRecorder:
         self.early: dict[int, list[discord.Message]] = {}
         # Told (guild, message, channel) of each live answer queued (the welcome reaction).
         self.on_answer = on_answer
+        # Whether a guild is on this process's shards: only their posts are watched and read.
+        self.serves = serves
 
     async def load(self) -> None:
         """The open posts and the read cursors as stored; every thread still to be read."""
         self.backfill_from = await self.store.cursors()
         for post in await self.store.open_posts(self.open_since()):
-            self._add(post)
+            if self.serves(post.guild_id):
+                self._add(post)
         self.awaiting_backfill = {p.post_id for p in self.index}
 
     def _add(self, post: PromptPost) -> None:
