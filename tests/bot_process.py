@@ -56,14 +56,19 @@ gateway_url: {server.gateway_url}
 
 
 async def start(
-    config: Path, log: IO | None = None, *, cwd: Path | None = None
+    config: Path,
+    log: IO | None = None,
+    *,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
 ) -> asyncio.subprocess.Process:
     """Start ``python -m bot run --config config`` with a fake token; its output goes to
-    ``log`` when given, else to a pipe that :func:`finish` reads."""
+    ``log`` when given, else to a pipe that :func:`finish` reads. ``env`` adds environment
+    variables (``SHARD_IDS``)."""
     return await asyncio.create_subprocess_exec(
         *[sys.executable, "-m", "bot", "run", "--config", str(config)],
         cwd=cwd or config.parent,
-        env={**os.environ, "DISCORD_TOKEN": "fake-token"},
+        env={**os.environ, "DISCORD_TOKEN": "fake-token", **(env or {})},
         stdout=log or asyncio.subprocess.PIPE,
         stderr=log or asyncio.subprocess.STDOUT,
     )
@@ -71,13 +76,14 @@ async def start(
 
 async def finish(proc: asyncio.subprocess.Process, timeout: float = 30) -> tuple[int, str]:
     """Wait for ``proc`` (started by :func:`start` without a log) to end, killing it after
-    ``timeout`` seconds; its exit code and everything it printed."""
+    ``timeout`` seconds; its exit code and everything it printed (nothing when it wrote to a
+    log)."""
     try:
         out, _ = await asyncio.wait_for(proc.communicate(), timeout)
     except TimeoutError:
         proc.kill()
         out, _ = await proc.communicate()
-    return proc.returncode, out.decode(errors="replace")
+    return proc.returncode, (out or b"").decode(errors="replace")
 
 
 async def stop(proc: asyncio.subprocess.Process, sig: int = signal.SIGTERM) -> tuple[int, str]:
