@@ -14,8 +14,9 @@ Facts about discord.py 2.7.1 that shape the accepted values:
   replaces any query given, so ``gateway_url`` is a bare ``ws://`` or ``wss://`` URL.
 - After READY the client resumes at the ``resume_gateway_url`` the server sent; after an
   invalidated session it goes back to ``gateway_url``. The server decides the resume address.
-- ``AutoShardedClient`` asks the server for its gateway URL (GET /gateway/bot) and ignores
-  ``gateway_url``.
+- ``AutoShardedClient`` connects every shard to ``DEFAULT_GATEWAY`` too when it is given a
+  ``shard_count`` (the sharded bot always is); only without one does it ask the server
+  (GET /gateway/bot) for the shard count and a gateway URL, and use that URL instead.
 """
 
 from __future__ import annotations
