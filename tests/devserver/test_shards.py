@@ -145,6 +145,7 @@ class ShardedClient(discord.AutoShardedClient):
 
 
 async def test_discord_pys_sharded_client_asks_the_shard_count_and_runs_every_shard(server):
+    """No shard count given: discord.py asks GET /gateway/bot, then identifies every shard."""
     apply_endpoints(server.api_base, server.gateway_url)
     client = ShardedClient(intents=discord.Intents.default(), guild_ready_timeout=0.05)
     heard: list[tuple[int | None, str]] = []
@@ -166,6 +167,14 @@ async def test_discord_pys_sharded_client_asks_the_shard_count_and_runs_every_sh
             await server.send_as(MEMBER, CHANNEL_0, "zero")
             await server.wait_for(lambda: len(heard) == 2, timeout=5, what="both messages")
             assert sorted(heard) == [(0, "zero"), (1, "one")]
+
+            # each shard resumes its own session after a drop and hears what it missed
+            await server.drop_connections()
+            await server.send_as(MEMBER, CHANNEL_1, "missed by one")
+            await server.wait_for(lambda: len(heard) == 3, timeout=10, what="the missed message")
+            assert heard[-1] == (1, "missed by one")
+            await server.wait_for(lambda: server.connections == 2, timeout=10, what="both back")
+            assert len(server.gateway.resumes) == 2 and len(server.identifies) == 2
             await client.close()
             await asyncio.wait_for(task, 5)
     finally:
