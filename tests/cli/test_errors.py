@@ -219,7 +219,7 @@ def test_run_refuses_credentials_in_the_server_url_and_never_shows_them(
 
 
 @pytest.mark.parametrize(
-    "url", ["postgresql://x@127.0.0.1/db", "mysql://root@localhost/bot", "sqlite://host/x"]
+    "url", ["postgresql://x@127.0.0.1", "mysql://root@localhost/bot", "sqlite://host/x"]
 )
 def test_a_database_url_the_bot_cannot_serve_is_refused_with_nothing_created(
     tmp_path, capsys, monkeypatch, url
@@ -229,6 +229,29 @@ def test_a_database_url_the_bot_cannot_serve_is_refused_with_nothing_created(
     assert code == 1 and len(err.strip().splitlines()) == 1, err
     assert err.startswith(f"--db: {url}: ")
     assert list(tmp_path.iterdir()) == []  # no folder named after the scheme
+
+
+@pytest.mark.parametrize("scheme", ["postgresql", "postgres"])
+def test_a_postgresql_url_holding_a_password_is_refused_without_showing_it(
+    tmp_path, capsys, monkeypatch, scheme
+):
+    monkeypatch.chdir(tmp_path)
+    code, err = run(capsys, "db", "migrate", "--db", f"{scheme}://bot:hunter2@127.0.0.1:9/db")
+    assert code == 1
+    assert err.strip() == (
+        f"--db: {scheme}://bot:***@127.0.0.1:9/db: a database URL must not hold a password;"
+        " put it in DATABASE_PASSWORD or a password file (PGPASSFILE or ~/.pgpass)"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_postgresql_server_that_is_not_there_is_one_line(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_PASSWORD", "hunter2")
+    code, err = run(capsys, "db", "migrate", "--db", "postgresql://bot@127.0.0.1:9/db")
+    assert code == 1 and len(err.strip().splitlines()) == 1, err
+    assert err.startswith("postgresql://bot@127.0.0.1:9/db: cannot reach the database server")
+    assert "hunter2" not in err
 
 
 def test_an_sqlite_url_is_served_like_its_path(tmp_path, capsys, monkeypatch):
@@ -241,8 +264,34 @@ def test_an_sqlite_url_is_served_like_its_path(tmp_path, capsys, monkeypatch):
 
 def test_a_config_naming_a_database_url_it_cannot_serve_gives_its_line(tmp_path):
     config = tmp_path / "config.yaml"
-    config.write_text("log_level: INFO\ndatabase: postgresql://x@127.0.0.1/db\n", encoding="utf-8")
+    config.write_text("log_level: INFO\ndatabase: mysql://x@127.0.0.1/db\n", encoding="utf-8")
     with pytest.raises(InputError) as raised:
         load_config(config)
     [problem] = raised.value.problems
-    assert problem.line == 2 and "postgresql databases are not supported" in problem.message
+    assert problem.line == 2 and "mysql databases are not supported" in problem.message
+
+
+def test_a_config_naming_a_postgresql_url_with_a_password_gives_its_line_not_the_password(
+    tmp_path,
+):
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        "log_level: INFO\ndatabase: postgresql://bot:hunter2@db.example/bot\n", encoding="utf-8"
+    )
+    with pytest.raises(InputError) as raised:
+        load_config(config)
+    [problem] = raised.value.problems
+    assert problem.line == 2 and "must not hold a password" in problem.message
+    assert "hunter2" not in str(raised.value)
+
+
+def test_a_config_naming_a_postgresql_url_selects_that_backend(tmp_path):
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        "database: postgres://bot@db.example:6432/community?sslmode=require&pool_size=4\n",
+        encoding="utf-8",
+    )
+    database = load_config(config).database
+    assert database.backend == "postgresql" and database.pool_size == 4
+    assert str(database) == "postgresql://bot@db.example:6432/community?sslmode=require&pool_size=4"
+    assert database.dsn == "postgresql://bot@db.example:6432/community?sslmode=require"
