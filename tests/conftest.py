@@ -1,5 +1,6 @@
 """Shared test set-up: the ``slow`` marker, ``--repeat N``, a migrated database ``db_path``,
-the bot factory ``make_bot``, and where temporary folders go.
+the backends' parametrised ``database`` and ``stores``, the bot factory ``make_bot``, and where
+temporary folders go.
 
 ``python -m pytest -m "not slow"`` leaves out the slow tiers (property-based fuzzing, real bot
 processes killed and restarted); plain ``python -m pytest`` runs everything.
@@ -13,7 +14,7 @@ import asyncio
 import os
 import shutil
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -24,7 +25,10 @@ import pytest
 if TYPE_CHECKING:  # imported by the fixtures, after pytest_configure (see there)
     from bot.adapter.client import DiscussionBot
     from bot.adapter.cogs import CogFactory
+    from bot.config.database import Database
     from bot.config.settings import Settings
+    from bot.store import Stores
+    from tests.postgres_server import PostgresServer
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -127,6 +131,68 @@ def db_path(tmp_path: Path, migrated_database: Path) -> Path:
     path = tmp_path / "bot.sqlite3"
     shutil.copyfile(migrated_database, path)
     return path
+
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer | str]:
+    """The test run's PostgreSQL server (``tests/postgres_server.py``), or why there is none;
+    its template is migrated once per run and its databases dropped at the end."""
+    from tests.postgres_server import server_from_environment
+
+    server = server_from_environment()
+    yield server
+    if not isinstance(server, str):
+        server.stop()
+
+
+@pytest.fixture
+def postgresql(postgres_server: PostgresServer | str) -> PostgresServer:
+    """The PostgreSQL server, for a test about PostgreSQL alone (skipped without one, failed in
+    CI)."""
+    from tests.postgres_server import unavailable
+
+    if isinstance(postgres_server, str):
+        unavailable(postgres_server)
+    assert not isinstance(postgres_server, str)
+    return postgres_server
+
+
+@pytest.fixture(params=BACKENDS)
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A database at the latest schema on each backend: SQLite, the ``db_path`` copy;
+    PostgreSQL, a fresh database cloned from the run's migrated template, dropped after."""
+    from bot.config.database import parse_database
+
+    if request.param == "sqlite":
+        yield parse_database(request.getfixturevalue("db_path"))
+        return
+    server: PostgresServer = request.getfixturevalue("postgresql")
+    made = server.new_database()
+    yield made
+    server.drop(made)
+
+
+@pytest.fixture
+async def stores(database: Database) -> AsyncIterator[Stores]:
+    """Every store over ``database`` (each backend in turn), closed after the test."""
+    from bot.store import open_stores
+
+    opened = await open_stores(database)
+    yield opened
+    await opened.close()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    from tests.postgres_server import SKIP_REASON
+
+    skipped = [
+        r for r in terminalreporter.stats.get("skipped", []) if SKIP_REASON in str(r.longrepr)
+    ]
+    if skipped:
+        terminalreporter.write_line(f"{SKIP_REASON} ({len(skipped)} tests)")
 
 
 @pytest.fixture

@@ -15,10 +15,14 @@ RAW = re.compile(
 )
 
 
+# The test server's keeper creates and drops whole databases; it never reads the bot's data.
+SERVER_KEEPER = "postgres_server.py"
+
+
 def offenders(root: Path) -> list[str]:
     found = []
     for path in sorted(root.rglob("*.py")):
-        if root / "store" in path.parents:
+        if root / "store" in path.parents or path == root / SERVER_KEEPER:
             continue
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if RAW.search(line):

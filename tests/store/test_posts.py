@@ -1,11 +1,15 @@
+"""The posting stores (posts, claims, channel state), on each backend: two processes are two
+``open_stores`` on one database."""
+
 import asyncio
+from collections.abc import AsyncIterator
 
 import pytest
 
+from bot.config.database import Database
+from bot.posting.ports import PostingStores
 from bot.posting.types import HistoryEntry
-from bot.store.sqlite import posting_stores
-from bot.store.sqlite.channel_state import ChannelStateStore
-from bot.store.sqlite.db import open_database
+from bot.store import Stores, open_stores
 
 GUILD, CHANNEL, OTHER = 10, 20, 30
 SLOT = 1_800_000_000
@@ -13,28 +17,29 @@ HOUR = 3600
 
 
 @pytest.fixture
-async def store(db_path):
-    db = await open_database(db_path)
-    yield posting_stores(db)
-    await db.close()
+def store(stores: Stores) -> PostingStores:
+    return stores.posting
 
 
-async def test_two_processes_on_one_database_claim_a_slot_once(db_path):
-    path = db_path
-    first, second = await open_database(path), await open_database(path)
-    try:
-        a, b = posting_stores(first), posting_stores(second)
-        results = await asyncio.gather(
-            *(s.posts.claim_slot(GUILD, CHANNEL, SLOT, SLOT) for s in (a, b, a, b))
-        )
-        winners = [r for r in results if r is not None]
-        assert len(winners) == 1
-        assert (await b.posts.post(winners[0])).status == "claimed"
-        # Another channel's same slot is its own claim.
-        assert await b.posts.claim_slot(GUILD, OTHER, SLOT, SLOT) is not None
-    finally:
-        await first.close()
-        await second.close()
+@pytest.fixture
+async def two(database: Database) -> AsyncIterator[tuple[PostingStores, PostingStores]]:
+    """The posting stores of two processes on one database."""
+    first, second = await open_stores(database), await open_stores(database)
+    yield first.posting, second.posting
+    await first.close()
+    await second.close()
+
+
+async def test_two_processes_on_one_database_claim_a_slot_once(two):
+    a, b = two
+    results = await asyncio.gather(
+        *(s.posts.claim_slot(GUILD, CHANNEL, SLOT, SLOT) for s in (a, b, a, b))
+    )
+    winners = [r for r in results if r is not None]
+    assert len(winners) == 1
+    assert (await b.posts.post(winners[0])).status == "claimed"
+    # Another channel's same slot is its own claim.
+    assert await b.posts.claim_slot(GUILD, OTHER, SLOT, SLOT) is not None
 
 
 async def test_posted_prompt_shows_in_history_and_lookups(store):
@@ -81,22 +86,16 @@ async def test_pause_and_resume_per_channel(store):
     assert not await store.channels.is_paused(CHANNEL)
 
 
-async def test_skips_are_counted_and_each_taken_once(db_path):
-    path = db_path
-    first, second = await open_database(path), await open_database(path)
-    try:
-        a, b = ChannelStateStore(first), ChannelStateStore(second)
-        assert not await a.take_skip(CHANNEL)
-        await a.set_paused(GUILD, CHANNEL, True, SLOT)
-        assert await a.request_skip(GUILD, CHANNEL, SLOT) == 1
-        assert await a.request_skip(GUILD, CHANNEL, SLOT) == 2
-        assert await a.is_paused(CHANNEL)  # a skip does not undo a pause
-        taken = await asyncio.gather(*(s.take_skip(CHANNEL) for s in (a, b, a, b)))
-        assert sorted(taken) == [False, False, True, True]
-        assert await b.pending_skips(CHANNEL) == 0
-    finally:
-        await first.close()
-        await second.close()
+async def test_skips_are_counted_and_each_taken_once(two):
+    a, b = (side.channels for side in two)
+    assert not await a.take_skip(CHANNEL)
+    await a.set_paused(GUILD, CHANNEL, True, SLOT)
+    assert await a.request_skip(GUILD, CHANNEL, SLOT) == 1
+    assert await a.request_skip(GUILD, CHANNEL, SLOT) == 2
+    assert await a.is_paused(CHANNEL)  # a skip does not undo a pause
+    taken = await asyncio.gather(*(s.take_skip(CHANNEL) for s in (a, b, a, b)))
+    assert sorted(taken) == [False, False, True, True]
+    assert await b.pending_skips(CHANNEL) == 0
 
 
 async def test_an_interrupted_claim_is_handed_out_for_one_retry_only(store):
@@ -123,38 +122,27 @@ async def test_a_resolved_claim_cannot_be_resolved_again_from_an_old_reading(sto
     assert (await store.posts.post(post_id)).status == "claimed"
 
 
-async def test_two_processes_recovering_at_once_retry_a_claim_once(db_path):
-    path = db_path
-    first, second = await open_database(path), await open_database(path)
-    try:
-        a, b = posting_stores(first), posting_stores(second)
-        await a.posts.claim_slot(GUILD, CHANNEL, SLOT, SLOT)
-        results = await asyncio.gather(
-            a.claims.take_retry(1, SLOT, SLOT + 600), b.claims.take_retry(1, SLOT, SLOT + 600)
-        )
-        assert sorted(results) == [False, True]
-        assert (await a.posts.post(1)).status == "claimed"
-    finally:
-        await first.close()
-        await second.close()
+async def test_two_processes_recovering_at_once_retry_a_claim_once(two):
+    a, b = two
+    post_id = await a.posts.claim_slot(GUILD, CHANNEL, SLOT, SLOT)
+    results = await asyncio.gather(
+        a.claims.take_retry(post_id, SLOT, SLOT + 600),
+        b.claims.take_retry(post_id, SLOT, SLOT + 600),
+    )
+    assert sorted(results) == [False, True]
+    assert (await a.posts.post(post_id)).status == "claimed"
 
 
-async def test_a_cycles_low_pool_notice_is_claimed_once_by_two_processes(db_path):
-    path = db_path
-    first, second = await open_database(path), await open_database(path)
-    try:
-        a, b = posting_stores(first), posting_stores(second)
-        await a.channels.request_skip(GUILD, CHANNEL, SLOT)  # the channel already has a state row
-        claims = [a.channels.claim_low_pool_notice(GUILD, CHANNEL, 0, SLOT) for _ in range(2)]
-        claims += [b.channels.claim_low_pool_notice(GUILD, CHANNEL, 0, SLOT) for _ in range(2)]
-        assert sorted(await asyncio.gather(*claims)) == [False, False, False, True]
-        assert await b.channels.claim_low_pool_notice(GUILD, CHANNEL, 4, SLOT)  # the next cycle
-        assert not await a.channels.claim_low_pool_notice(GUILD, CHANNEL, 0, SLOT)  # an older one
-        assert await b.channels.pending_skips(CHANNEL) == 1  # other state kept
-        assert await a.channels.claim_low_pool_notice(GUILD, OTHER, 0, SLOT)  # no state row yet
-    finally:
-        await first.close()
-        await second.close()
+async def test_a_cycles_low_pool_notice_is_claimed_once_by_two_processes(two):
+    a, b = two
+    await a.channels.request_skip(GUILD, CHANNEL, SLOT)  # the channel already has a state row
+    claims = [a.channels.claim_low_pool_notice(GUILD, CHANNEL, 0, SLOT) for _ in range(2)]
+    claims += [b.channels.claim_low_pool_notice(GUILD, CHANNEL, 0, SLOT) for _ in range(2)]
+    assert sorted(await asyncio.gather(*claims)) == [False, False, False, True]
+    assert await b.channels.claim_low_pool_notice(GUILD, CHANNEL, 4, SLOT)  # the next cycle
+    assert not await a.channels.claim_low_pool_notice(GUILD, CHANNEL, 0, SLOT)  # an older one
+    assert await b.channels.pending_skips(CHANNEL) == 1  # other state kept
+    assert await a.channels.claim_low_pool_notice(GUILD, OTHER, 0, SLOT)  # no state row yet
 
 
 async def test_a_claim_taken_over_is_not_settled_by_its_old_holder(store):
