@@ -1,5 +1,6 @@
-"""The scheduler core on a real SQLite file: exactly-once slots, crash recovery, catch-up,
-moderator controls, failures and notices. Time is injected; nothing sleeps."""
+"""The scheduler core on a real database, SQLite and PostgreSQL in turn: exactly-once slots,
+crash recovery, catch-up, moderator controls, failures and notices. Time is injected; nothing
+sleeps."""
 
 import asyncio
 import logging
@@ -8,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.config.database import parse_database
 from bot.posting.service import (
     STALE_AFTER,
     PostingError,
@@ -30,16 +30,14 @@ from tests.store import view
 # The stores each service was built on, read through the store view.
 STORES_OF: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
-# Every World opens tmp_path / "bot.sqlite3": start each test with it already migrated.
-pytestmark = pytest.mark.usefixtures("db_path")
-
 A, B = 20, 21
 SLOT = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)  # 09:00 in London (BST)
 
 
 class World:
-    def __init__(self, tmp_path, *channels, themes=None):
+    def __init__(self, tmp_path, database, *channels, themes=None):
         self.tmp_path = tmp_path
+        self.database = database
         self.settings = settings(tmp_path, *(channels or (channel(A),)))
         self.holder = library_holder(tmp_path, themes or {"grief": 3, "joy": 3})
         self.publisher = RecordingPublisher()
@@ -55,7 +53,7 @@ class World:
         return self.elapsed
 
     async def service(self) -> PostingService:
-        stores = await open_stores(parse_database(self.tmp_path / "bot.sqlite3"))
+        stores = await open_stores(self.database)
         self.stores_opened.append(stores)
         service = PostingService(
             self.settings,
@@ -74,8 +72,8 @@ class World:
 
 
 @pytest.fixture
-async def world(tmp_path):
-    w = World(tmp_path)
+async def world(tmp_path, database):
+    w = World(tmp_path, database)
     yield w
     await w.close()
 
@@ -157,8 +155,10 @@ async def test_a_fresh_database_warns_of_no_missed_slot_from_before_the_first_ru
     assert "first run" in caplog.text
 
 
-async def test_a_year_down_with_a_slot_every_minute_is_counted_up_to_a_cap(tmp_path, caplog):
-    world = World(tmp_path, channel(A, "* * * * *", catch_up=timedelta(minutes=5)))
+async def test_a_year_down_with_a_slot_every_minute_is_counted_up_to_a_cap(
+    tmp_path, database, caplog
+):
+    world = World(tmp_path, database, channel(A, "* * * * *", catch_up=timedelta(minutes=5)))
     try:
         service = await world.service()
         await service.tick(SLOT)
@@ -196,8 +196,8 @@ async def test_skip_takes_the_next_slot_without_using_a_prompt(world):
     assert posted.prompt_id == first_choice.id  # the skip consumed no prompt
 
 
-async def test_low_pool_notice_goes_to_mod_log_once_per_cycle(tmp_path):
-    world = World(tmp_path, themes={"grief": 4})
+async def test_low_pool_notice_goes_to_mod_log_once_per_cycle(tmp_path, database):
+    world = World(tmp_path, database, themes={"grief": 4})
     service = await world.service()
     for day in range(3):
         await service.tick(SLOT + timedelta(days=day))
@@ -209,8 +209,10 @@ async def test_low_pool_notice_goes_to_mod_log_once_per_cycle(tmp_path):
     ]
 
 
-async def test_low_pool_notice_is_sent_once_per_cycle_across_restarts_and_processes(tmp_path):
-    world = World(tmp_path, themes={"grief": 4})
+async def test_low_pool_notice_is_sent_once_per_cycle_across_restarts_and_processes(
+    tmp_path, database
+):
+    world = World(tmp_path, database, themes={"grief": 4})
     try:
         for day in range(6):  # a restart every day, two processes running each time
             first, second = await world.service(), await world.service()
@@ -235,8 +237,8 @@ async def test_transient_error_is_retried_with_backoff_then_posted(world):
     assert len(world.publisher.published) == 1
 
 
-async def test_transient_errors_past_the_window_fail_with_a_notice(tmp_path):
-    world = World(tmp_path, channel(A, catch_up=timedelta(seconds=30)))
+async def test_transient_errors_past_the_window_fail_with_a_notice(tmp_path, database):
+    world = World(tmp_path, database, channel(A, catch_up=timedelta(seconds=30)))
     world.publisher.errors[A] = [PostUnavailable("503")] * 10
     service = await world.service()
     [outcome] = await service.tick(SLOT)
@@ -245,8 +247,8 @@ async def test_transient_errors_past_the_window_fail_with_a_notice(tmp_path):
     assert world.publisher.notices[0].startswith(f"Could not post prompt `grief-1` in <#{A}>")
 
 
-async def test_refused_channel_fails_with_notice_while_other_channel_posts(tmp_path):
-    world = World(tmp_path, channel(A), channel(B))
+async def test_refused_channel_fails_with_notice_while_other_channel_posts(tmp_path, database):
+    world = World(tmp_path, database, channel(A), channel(B))
     world.publisher.errors[A] = [PostRefused("missing permissions (403)")]
     service = await world.service()
     outcomes = {o.channel_id: o for o in await service.tick(SLOT)}
@@ -259,8 +261,8 @@ async def test_refused_channel_fails_with_notice_while_other_channel_posts(tmp_p
     await world.close()
 
 
-async def test_unexpected_error_in_one_channel_does_not_stop_the_others(tmp_path, caplog):
-    world = World(tmp_path, channel(A), channel(B))
+async def test_unexpected_error_in_one_channel_does_not_stop_the_others(tmp_path, database, caplog):
+    world = World(tmp_path, database, channel(A), channel(B))
     world.publisher.errors[A] = [RuntimeError("bug")]
     service = await world.service()
     with caplog.at_level(logging.ERROR):
@@ -270,8 +272,8 @@ async def test_unexpected_error_in_one_channel_does_not_stop_the_others(tmp_path
     assert "posting pass failed" in caplog.text
 
 
-async def test_next_wake_is_the_earliest_slot_capped_at_a_minute(tmp_path):
-    world = World(tmp_path, channel(A, "0 9 * * *"), channel(B, "30 8 * * *"))
+async def test_next_wake_is_the_earliest_slot_capped_at_a_minute(tmp_path, database):
+    world = World(tmp_path, database, channel(A, "0 9 * * *"), channel(B, "30 8 * * *"))
     service = await world.service()
     assert service.next_wake(SLOT - timedelta(seconds=20)) == SLOT
     two_hours_before = SLOT - timedelta(hours=2)
@@ -316,8 +318,8 @@ async def test_post_now_with_theme_and_prompt_filters_and_clear_errors(world):
     assert scheduled.prompt_id not in ("joy-1", "grief-3")
 
 
-async def test_disabled_prompt_is_refused(tmp_path):
-    world = World(tmp_path)
+async def test_disabled_prompt_is_refused(tmp_path, database):
+    world = World(tmp_path, database)
     write_theme(tmp_path / "prompts", "joy", 3, disabled=(2,))
     world.holder.reload()
     service = await world.service()
@@ -359,8 +361,10 @@ async def test_upcoming_and_schedule_summary(world):
         ),
     ],
 )
-async def test_daylight_saving_days_post_exactly_once(tmp_path, zone, cron, first, repeat):
-    world = World(tmp_path, channel(A, cron, timezone=zone))
+async def test_daylight_saving_days_post_exactly_once(
+    tmp_path, database, zone, cron, first, repeat
+):
+    world = World(tmp_path, database, channel(A, cron, timezone=zone))
     service = await world.service()
     assert service.next_wake(first - timedelta(seconds=30)) == first
     [outcome] = await service.tick(first)
@@ -431,8 +435,10 @@ class HangingPublisher(RecordingPublisher):
         return published
 
 
-async def test_an_attempt_that_never_answers_counts_as_an_outage_and_is_not_posted_twice(tmp_path):
-    world = World(tmp_path)
+async def test_an_attempt_that_never_answers_counts_as_an_outage_and_is_not_posted_twice(
+    tmp_path, database
+):
+    world = World(tmp_path, database)
     world.publisher = HangingPublisher()
     service = await world.service()
     service.pacing.attempt_timeout = 0.05
@@ -550,9 +556,9 @@ async def test_a_pass_that_lost_its_claim_records_and_announces_nothing(world):
 
 
 async def test_a_claim_left_unresolved_counts_as_used_so_no_question_shows_twice_in_a_cycle(
-    tmp_path,
+    tmp_path, database
 ):
-    world = World(tmp_path, channel(A, "* * * * *"))
+    world = World(tmp_path, database, channel(A, "* * * * *"))
     crashed = await world.service()
     first = (await crashed.controls.upcoming(GUILD, A, SLOT - timedelta(minutes=1), 1))[0].prompt
     post_id = await interrupted(crashed, first.id, first.theme_id)

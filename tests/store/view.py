@@ -1,23 +1,33 @@
 """What tests outside tests/store observe in the database, or plant in it, where no port reads it.
 
-The one module besides the store's own tests that knows the SQLite schema: every other test
-reaches the database through this module or the features' ports, so a second backend changes
-this file and tests/store, not the feature tests. Rows come back as dicts keyed by field, oldest
-first; ``pick`` takes the fields a test compares.
+The one module besides the store's own tests that knows the schema: every other test reaches
+the database through this module or the features' ports, so a second backend changes this file
+and tests/store, not the feature tests. Rows come back as dicts keyed by field, oldest first;
+``pick`` takes the fields a test compares.
+
+``rows``, ``plant``, ``rewrite``, ``brute_force_totals`` and ``is_closed`` take a ``Stores`` of
+either backend (chosen by ``stores.database.backend``); the ``*_at`` functions take an SQLite
+file's path or a PostgreSQL ``Database`` and read it as another process would. What is about
+SQLite's files alone (the journal, marks, a future file, statement traces) stays SQLite's.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
 from typing import Any, Literal
 
 import aiosqlite
+import asyncpg
 
+from bot.config.database import PASSWORD_ENV, Database
+from bot.store.postgres.connection import PgDatabase
 from bot.store.sqlite.db import latest_version
 from bot.store.stores import Stores
+from tests.postgres_server import run_sync
 
 Record = Literal[
     "posts",
@@ -53,24 +63,75 @@ def pick(rows: Iterable[dict[str, Any]], *fields: str) -> list[tuple[Any, ...]]:
     return [tuple(row[f] for f in fields) for row in rows]
 
 
-def _select(record: Record) -> str:
-    return f"SELECT * FROM {record} ORDER BY rowid"
+# Oldest first: SQLite's rowid; on PostgreSQL the key that grows with each row.
+_ORDER = {
+    "posts": "id",
+    "participation": "id",
+    "anonymous_answers": "message_id",
+    "anonymous_relays": "id",
+    "suggestions": "id",
+    "draft_decisions": "decided_at, prompt_id",
+}
+
+
+def _select(record: Record, backend: str = "sqlite") -> str:
+    order = "rowid" if backend == "sqlite" else _ORDER[record]
+    return f"SELECT * FROM {record} ORDER BY {order}"
+
+
+def _pg(where: Stores | aiosqlite.Connection) -> PgDatabase | None:
+    """The PostgreSQL pool under ``where``, or None for SQLite."""
+    if isinstance(where, Stores) and where.database.backend == "postgresql":
+        return where.handle.db  # type: ignore[attr-defined, no-any-return]
+    return None
+
+
+def _numbered(sql: str) -> str:
+    """``?`` parameters as PostgreSQL's ``$1, $2 …``."""
+    parts = sql.split("?")
+    return "".join(p + (f"${i}" if i < len(parts) else "") for i, p in enumerate(parts, 1))
 
 
 async def rows(where: Stores | aiosqlite.Connection, record: Record) -> list[dict[str, Any]]:
-    """Every stored ``record``, oldest first, read on the bot's own connection."""
+    """Every stored ``record``, oldest first, read on the bot's own connection (pool)."""
+    pg = _pg(where)
+    if pg is not None:
+        return [dict(r) for r in await pg.fetch(_select(record, "postgresql"))]
     async with _db(where).execute(_select(record)) as cur:
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row, strict=True)) for row in await cur.fetchall()]
 
 
-def rows_at(path: Path, record: Record) -> list[dict[str, Any]]:
-    """Every stored ``record`` in the database file at ``path``, oldest first, read as another
-    process would (raises ``Unreadable`` while that file is busy or not there yet)."""
-    with contextlib.closing(sqlite3.connect(path, timeout=5)) as con:
-        cur = con.execute(_select(record))
+async def _on_server(database: Database, sql: str, *args: Any) -> list[dict[str, Any]]:
+    con = await asyncpg.connect(
+        database.dsn, password=os.environ.get(PASSWORD_ENV) or None, timeout=10
+    )
+    try:
+        return [dict(r) for r in await con.fetch(sql, *args)]
+    finally:
+        await con.close()
+
+
+def _at(where: Path | Database, sql: str, args: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+    """Run ``sql`` (``?`` parameters) on the database at ``where`` from a connection of its
+    own, as another process would, and commit."""
+    if isinstance(where, Database) and where.backend == "postgresql":
+        return run_sync(_on_server(where, _numbered(sql), *args))
+    path = where.path if isinstance(where, Database) else where
+    with contextlib.closing(sqlite3.connect(path, timeout=5)) as con, con:
+        cur = con.execute(sql, args)
+        if cur.description is None:
+            return []
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def rows_at(where: Path | Database, record: Record) -> list[dict[str, Any]]:
+    """Every stored ``record`` in the database at ``where`` (an SQLite file, or a PostgreSQL
+    database), oldest first, read as another process would (raises ``Unreadable`` while an
+    SQLite file is busy or not there yet)."""
+    backend = where.backend if isinstance(where, Database) else "sqlite"
+    return _at(where, _select(record, backend))
 
 
 def _insert(record: Record, values: dict[str, Any]) -> str:
@@ -79,20 +140,23 @@ def _insert(record: Record, values: dict[str, Any]) -> str:
 
 def _update(record: Record, match: dict[str, Any], values: dict[str, Any]) -> str:
     sets = ", ".join(f"{k} = ?" for k in values)
-    where = " AND ".join(f"{k} = ?" for k in match) or "1"
+    where = " AND ".join(f"{k} = ?" for k in match) or "1 = 1"
     return f"UPDATE {record} SET {sets} WHERE {where}"
 
 
 async def plant(where: Stores | aiosqlite.Connection, record: Record, **values: Any) -> None:
     """Stores a row as an older bot or a hand edit would have, bypassing the stores' rules."""
+    pg = _pg(where)
+    if pg is not None:
+        await pg.execute(_numbered(_insert(record, values)), *values.values())
+        return
     db = _db(where)
     await db.execute(_insert(record, values), tuple(values.values()))
     await db.commit()
 
 
-def plant_at(path: Path, record: Record, **values: Any) -> None:
-    with contextlib.closing(sqlite3.connect(path, timeout=5)) as con, con:
-        con.execute(_insert(record, values), tuple(values.values()))
+def plant_at(where: Path | Database, record: Record, **values: Any) -> None:
+    _at(where, _insert(record, values), tuple(values.values()))
 
 
 async def rewrite(
@@ -103,23 +167,26 @@ async def rewrite(
 ) -> None:
     """Overwrites ``values`` in the rows matching ``match`` (every row without one)."""
     match = match or {}
+    sql, args = _update(record, match, values), (*values.values(), *match.values())
+    pg = _pg(where)
+    if pg is not None:
+        await pg.execute(_numbered(sql), *args)
+        return
     db = _db(where)
-    await db.execute(_update(record, match, values), (*values.values(), *match.values()))
+    await db.execute(sql, args)
     await db.commit()
 
 
 def rewrite_at(
-    path: Path, record: Record, match: dict[str, Any] | None = None, **values: Any
+    where: Path | Database, record: Record, match: dict[str, Any] | None = None, **values: Any
 ) -> None:
     match = match or {}
-    with contextlib.closing(sqlite3.connect(path, timeout=5)) as con, con:
-        con.execute(_update(record, match, values), (*values.values(), *match.values()))
+    _at(where, _update(record, match, values), (*values.values(), *match.values()))
 
 
-def age_post_claims_at(path: Path, seconds: int) -> None:
+def age_post_claims_at(where: Path | Database, seconds: int) -> None:
     """Every post's claim taken ``seconds`` earlier than it was."""
-    with contextlib.closing(sqlite3.connect(path, timeout=5)) as con, con:
-        con.execute("UPDATE posts SET claimed_at = claimed_at - ?", (seconds,))
+    _at(where, "UPDATE posts SET claimed_at = claimed_at - ?", (seconds,))
 
 
 def integrity_at(path: Path) -> str:
@@ -136,6 +203,9 @@ async def journal_mode(stores: Stores) -> str:
 
 
 async def is_closed(stores: Stores) -> bool:
+    pg = _pg(stores)
+    if pg is not None:
+        return pg.pool.is_closing()
     try:
         await _db(stores).execute("SELECT 1")
     except ValueError:  # aiosqlite: no active connection
@@ -184,13 +254,18 @@ async def brute_force_totals(
 ) -> tuple[int, int, int, int]:
     """Answers, reactions, members and new members in ``[since, now)``, counted from every row
     (the kept totals must agree)."""
-    async with _db(where).execute(
+    sql = (
         "SELECT count(*) FILTER (WHERE kind = 'answer'), count(*) FILTER (WHERE kind = 'reaction'),"
         " count(DISTINCT member_id), count(DISTINCT member_id) FILTER (WHERE member_id NOT IN"
         " (SELECT member_id FROM participation WHERE guild_id = ? AND created_at < ?))"
-        " FROM participation WHERE guild_id = ? AND created_at >= ? AND created_at < ?",
-        (guild_id, since, guild_id, since, now),
-    ) as cur:
-        row = await cur.fetchone()
+        " FROM participation WHERE guild_id = ? AND created_at >= ? AND created_at < ?"
+    )
+    args = (guild_id, since, guild_id, since, now)
+    pg = _pg(where)
+    if pg is not None:
+        row = await pg.fetchrow(_numbered(sql), *args)
+    else:
+        async with _db(where).execute(sql, args) as cur:
+            row = await cur.fetchone()
     assert row is not None
     return (row[0], row[1], row[2], row[3])
