@@ -36,6 +36,7 @@ Record = Literal[
     "anonymous_relays",
     "suggestions",
     "draft_decisions",
+    "participation_day_totals",
 ]
 
 # The database is busy or not created yet (another process is writing it).
@@ -71,11 +72,16 @@ _ORDER = {
     "anonymous_relays": "id",
     "suggestions": "id",
     "draft_decisions": "decided_at, prompt_id",
+    "participation_day_totals": "guild_id, day, kind",
 }
 
 
+_ROWID = {"posts", "participation", "anonymous_answers", "anonymous_relays", "suggestions",
+          "draft_decisions"}  # fmt: skip
+
+
 def _select(record: Record, backend: str = "sqlite") -> str:
-    order = "rowid" if backend == "sqlite" else _ORDER[record]
+    order = "rowid" if backend == "sqlite" and record in _ROWID else _ORDER[record]
     return f"SELECT * FROM {record} ORDER BY {order}"
 
 

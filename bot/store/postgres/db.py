@@ -24,6 +24,7 @@ import asyncpg
 from bot.config.database import PASSWORD_ENV, Database
 from bot.errors import InputError, Problem
 from bot.store.postgres.connection import PgDatabase
+from bot.store.tables import TABLES
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +129,7 @@ async def check_integrity(db: PgDatabase) -> str:
     reads it; a page that fails raises its error here."""
     missing = await db.fetch(
         "SELECT t FROM unnest($1::text[]) AS t WHERE to_regclass(t) IS NULL",
-        list(EXPECTED_TABLES),
+        list(TABLES),
     )
     if missing:
         return "missing tables: " + ", ".join(sorted(r[0] for r in missing))
@@ -143,28 +144,6 @@ async def check_integrity(db: PgDatabase) -> str:
     if invalid:
         return "invalid indexes: " + ", ".join(r[0] for r in invalid)
     return "ok"
-
-
-# The tables the latest schema holds (the version table apart).
-EXPECTED_TABLES = (
-    "posts",
-    "channel_state",
-    "participation",
-    "opt_outs",
-    "participation_day_totals",
-    "participation_post_totals",
-    "post_cursor",
-    "reactions_not_recovered",
-    "suggestions",
-    "draft_decisions",
-    "anonymous_answers",
-    "anonymous_stopped",
-    "anonymous_relays",
-    "interaction_claims",
-    "act_claims",
-    "thread_steps",
-    "starters",
-)
 
 
 def database_problem(database: Database | str, message: str) -> InputError:
