@@ -186,13 +186,15 @@ async def stores(database: Database) -> AsyncIterator[Stores]:
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    from tests.postgres_server import SKIP_REASON
-
-    skipped = [
-        r for r in terminalreporter.stats.get("skipped", []) if SKIP_REASON in str(r.longrepr)
-    ]
-    if skipped:
-        terminalreporter.write_line(f"{SKIP_REASON} ({len(skipped)} tests)")
+    """One line per reason the PostgreSQL tests were skipped, with how many."""
+    reasons: dict[str, int] = {}
+    for report in terminalreporter.stats.get("skipped", []):
+        reason = str(report.longrepr[-1]) if isinstance(report.longrepr, tuple) else ""
+        reason = reason.removeprefix("Skipped: ")
+        if reason.startswith("PostgreSQL tests skipped"):
+            reasons[reason] = reasons.get(reason, 0) + 1
+    for reason, count in reasons.items():
+        terminalreporter.write_line(f"{reason} ({count} tests)")
 
 
 @pytest.fixture

@@ -14,10 +14,17 @@ unreachable server fails those tests instead.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import getpass
 import itertools
 import os
+import shutil
+import socket
+import subprocess
+import tempfile
 import threading
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterator
+from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
@@ -153,3 +160,91 @@ def server_from_environment() -> PostgresServer | str:
         text = " ".join(str(exc).split()) or type(exc).__name__
         return f"PostgreSQL tests skipped: {URL_ENV} names a server that cannot be used: {text}"
     return server
+
+
+BIN_ENV = "BOT_TEST_POSTGRESQL_BIN"
+
+
+def server_programs() -> Path | None:
+    """The folder of PostgreSQL's server programs (initdb, pg_ctl), if installed here."""
+    named = os.environ.get(BIN_ENV)
+    candidates = [Path(named)] if named else []
+    candidates += sorted(
+        Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name), reverse=True
+    )
+    initdb = shutil.which("initdb")
+    if initdb:
+        candidates.append(Path(initdb).parent)
+    return next((c for c in candidates if (c / "initdb").is_file()), None)
+
+
+class PrivateCluster:
+    """A PostgreSQL cluster of a test's own, on a free loopback port, that the test may stop
+    and start (a server restart while the bot writes). Run as the unprivileged ``postgres``
+    user when the tests run as root (the server refuses root)."""
+
+    def __init__(self, programs: Path) -> None:
+        self.programs = programs
+        self.folder = Path(tempfile.mkdtemp(prefix="bot-pg-"))
+        self.data = self.folder / "data"
+        self.port = _free_port()
+        self.user = "postgres" if os.geteuid() == 0 else getpass.getuser()
+        if os.geteuid() == 0:
+            shutil.chown(self.folder, "postgres")
+        self.url = f"postgresql://{self.user}@127.0.0.1:{self.port}/postgres"
+
+    def _run(self, program: str, *args: str) -> None:
+        command = [str(self.programs / program), *args]
+        if os.geteuid() == 0:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        subprocess.run(command, check=True, capture_output=True, timeout=120)
+
+    def _options(self) -> str:
+        return (
+            f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+            " -c synchronous_commit=off -c full_page_writes=off"
+        )
+
+    def start(self) -> None:
+        if not self.data.exists():
+            self._run("initdb", "-D", str(self.data), "-U", self.user, "--auth=trust", "-E", "UTF8")
+        log = str(self.folder / "server.log")
+        self._run("pg_ctl", "-D", str(self.data), "-l", log, "-w", "-o", self._options(), "start")
+
+    def restart(self) -> None:
+        """Stop the server (ending every connection at once, as a crash or an upgrade would)
+        and start it again."""
+        log = str(self.folder / "server.log")
+        self._run(
+            "pg_ctl", "-D", str(self.data), "-l", log, "-w", "-m", "fast", "-o", self._options(),
+            "restart",
+        )  # fmt: skip
+
+    def stop(self) -> None:
+        with contextlib.suppress(subprocess.SubprocessError, OSError):
+            self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextlib.contextmanager
+def private_cluster() -> Iterator[PrivateCluster]:
+    """A cluster of the test's own, migrated: skipped (failed in CI) where PostgreSQL's server
+    programs are not installed."""
+    programs = server_programs()
+    if programs is None:
+        unavailable(
+            f"PostgreSQL tests skipped: no initdb found (install PostgreSQL or set {BIN_ENV})"
+        )
+    assert programs is not None
+    cluster = PrivateCluster(programs)
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.stop()
