@@ -37,6 +37,12 @@ LOST_CONNECTION: tuple[type[BaseException], ...] = (
     ConnectionError,
     OSError,
 )
+# What is tried again: a lost connection, and the driver's refusal to use a connection whose
+# server went away while it sat in the pool.
+RETRIED: tuple[type[BaseException], ...] = (
+    *LOST_CONNECTION,
+    asyncpg.exceptions.InternalClientError,
+)
 
 
 class PgDatabase:
@@ -47,58 +53,73 @@ class PgDatabase:
         self.pool = pool
         self.retry_for = retry_for
 
-    async def _retrying(self, attempt: Callable[[], Awaitable[T]]) -> T:
+    async def _retrying(self, work: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
+        """``work`` on a connection of the pool, tried again on a fresh connection while the
+        server is away. A connection that failed is ended, not given back: a connection the
+        server dropped while it sat in the pool can still look open, and the driver then
+        refuses the next statement on it (``InternalClientError``: "cannot switch to state")
+        before sending anything, so trying again on another connection is safe."""
         loop = asyncio.get_running_loop()
         deadline, pause = loop.time() + self.retry_for, FIRST_PAUSE
         while True:
             try:
-                return await attempt()
-            except LOST_CONNECTION as exc:
+                return await self._attempt(work)
+            except RETRIED as exc:
                 if loop.time() + pause > deadline:
                     raise
                 log.warning("database connection lost (%s); retrying in %.2f s", exc, pause)
                 await asyncio.sleep(pause)
                 pause = min(pause * 2, LAST_PAUSE)
 
-    async def fetch(self, sql: str, *args: Any) -> list[asyncpg.Record]:
-        async def attempt() -> list[asyncpg.Record]:
-            async with self.pool.acquire() as con:
-                return list(await con.fetch(sql, *args))
+    async def _attempt(self, work: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
+        con = await self.pool.acquire()
+        try:
+            result = await work(con)
+        except RETRIED:
+            con.terminate()  # the pool opens a new one in its place
+            await self.pool.release(con)
+            raise
+        except BaseException:
+            await self.pool.release(con)
+            raise
+        await self.pool.release(con)
+        return result
 
-        return await self._retrying(attempt)
+    async def fetch(self, sql: str, *args: Any) -> list[asyncpg.Record]:
+        async def work(con: asyncpg.Connection) -> list[asyncpg.Record]:
+            return list(await con.fetch(sql, *args))
+
+        return await self._retrying(work)
 
     async def fetchrow(self, sql: str, *args: Any) -> asyncpg.Record | None:
-        async def attempt() -> asyncpg.Record | None:
-            async with self.pool.acquire() as con:
-                return await con.fetchrow(sql, *args)
+        async def work(con: asyncpg.Connection) -> asyncpg.Record | None:
+            return await con.fetchrow(sql, *args)
 
-        return await self._retrying(attempt)
+        return await self._retrying(work)
 
     async def execute(self, sql: str, *args: Any) -> str:
         """Run one statement; PostgreSQL's status line (``INSERT 0 1``, ``DELETE 3``)."""
 
-        async def attempt() -> str:
-            async with self.pool.acquire() as con:
-                return str(await con.execute(sql, *args))
+        async def work(con: asyncpg.Connection) -> str:
+            return str(await con.execute(sql, *args))
 
-        return await self._retrying(attempt)
+        return await self._retrying(work)
 
     async def executemany(self, sql: str, args: Sequence[Sequence[Any]]) -> None:
-        async def attempt() -> None:
-            async with self.pool.acquire() as con:
-                await con.executemany(sql, args)
+        async def work(con: asyncpg.Connection) -> None:
+            await con.executemany(sql, args)
 
-        await self._retrying(attempt)
+        await self._retrying(work)
 
     async def in_transaction(self, work: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
         """Run ``work`` on one connection inside one transaction (committed when it returns,
         rolled back if it raises); the whole transaction is retried on a lost connection."""
 
-        async def attempt() -> T:
-            async with self.pool.acquire() as con, con.transaction():
+        async def whole(con: asyncpg.Connection) -> T:
+            async with con.transaction():
                 return await work(con)
 
-        return await self._retrying(attempt)
+        return await self._retrying(whole)
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[asyncpg.Connection]:
