@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
+from bot.config.database import Database
 from bot.devserver import DevServer
 
 REPO = Path(__file__).resolve().parents[1]
@@ -35,14 +36,16 @@ def write_config(
     *,
     prompts_dir: Path = REPO / "prompts",
     settings: str = "",
+    database: Database | None = None,
 ) -> Path:
-    """``tmp_path/config.yaml`` for one guild on ``server``, with the database in ``tmp_path``.
-    ``guild`` is the YAML of the guild's settings (``channels:`` and the rest), ``settings``
-    more top-level lines."""
+    """``tmp_path/config.yaml`` for one guild on ``server``, with the database in ``tmp_path``
+    (or ``database``: a PostgreSQL one). ``guild`` is the YAML of the guild's settings
+    (``channels:`` and the rest), ``settings`` more top-level lines."""
     config = tmp_path / "config.yaml"
+    where = str(database) if database is not None else tmp_path / "bot.sqlite3"
     guild = textwrap.indent(textwrap.dedent(guild).strip("\n"), "    ")
     config.write_text(
-        f"""database: {tmp_path / "bot.sqlite3"}
+        f"""database: {where}
 prompts_dir: {prompts_dir}
 api_base: {server.api_base}
 gateway_url: {server.gateway_url}

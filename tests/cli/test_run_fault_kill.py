@@ -1,10 +1,11 @@
-"""The bot as a real process (``python -m bot run``) on a real SQLite file, against the local
-fake Discord server, killed with SIGKILL at the worst moments and started again.
+"""The bot as a real process (``python -m bot run``) on a real database (an SQLite file, and for
+the kills that matter most a PostgreSQL database too), against the local fake Discord server,
+killed with SIGKILL at the worst moments and started again.
 
 Each run posts one prompt: the channel's cron is "the current UTC minute, once a day", so its
 slot is due at start (inside the 1 h catch-up window) and no other slot comes up during a test.
-The bot is finally stopped with SIGINT (it flushes and closes the database) and the SQLite file
-is read directly.
+The bot is finally stopped with SIGINT (it flushes and closes the database) and the database
+is read directly, as another process would.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.config.database import Database
 from bot.devserver import DevServer
 from tests import bot_process
 from tests.bot_process import REPO, due_now, start
@@ -37,17 +39,19 @@ WRITE = 30.0  # queued answers reach the database (the writer flushes every seco
 TEST = 180.0  # a whole test
 
 
-def write_config(tmp_path: Path, server: DevServer) -> Path:
+def write_config(tmp_path: Path, server: DevServer, database: Database | None = None) -> Path:
     guild = f"channels:\n  - {{channel_id: {CHANNEL}, {due_now()}}}"
-    return bot_process.write_config(tmp_path, server, GUILD, guild, settings="log_level: INFO\n")
+    return bot_process.write_config(
+        tmp_path, server, GUILD, guild, settings="log_level: INFO\n", database=database
+    )
 
 
 class BotProcess:
     """Starts ``python -m bot run`` (again and again) with one log file for all runs."""
 
-    def __init__(self, tmp_path: Path, config: Path) -> None:
+    def __init__(self, tmp_path: Path, config: Path, database: Database | None = None) -> None:
         self.config = config
-        self.db = tmp_path / "bot.sqlite3"
+        self.db: Path | Database = database or tmp_path / "bot.sqlite3"
         self.log_path = tmp_path / "bot.log"
         self.log = self.log_path.open("w")
         self.procs: list[asyncio.subprocess.Process] = []
@@ -80,8 +84,8 @@ class BotProcess:
 
 
 @contextlib.asynccontextmanager
-async def bot_runs(tmp_path: Path, server: DevServer):
-    bot = BotProcess(tmp_path, write_config(tmp_path, server))
+async def bot_runs(tmp_path: Path, server: DevServer, database: Database | None = None):
+    bot = BotProcess(tmp_path, write_config(tmp_path, server, database), database)
     try:
         yield bot
     except BaseException:
@@ -94,27 +98,29 @@ async def bot_runs(tmp_path: Path, server: DevServer):
                 await asyncio.wait_for(proc.wait(), 5)
 
 
-def posts(db: Path, *fields: str) -> list[tuple]:
+def posts(db: Path | Database, *fields: str) -> list[tuple]:
     return view.pick(view.rows_at(db, "posts"), *fields)
 
 
-def participation(db: Path, kind: str | None = None) -> list[dict]:
+def participation(db: Path | Database, kind: str | None = None) -> list[dict]:
     return [r for r in view.rows_at(db, "participation") if kind is None or r["kind"] == kind]
 
 
-def statuses(db: Path) -> list[tuple]:
+def statuses(db: Path | Database) -> list[tuple]:
     return posts(db, "status")
 
 
-def answers(db: Path) -> int:
+def answers(db: Path | Database) -> int:
     return len(participation(db))
 
 
-def reactions(db: Path) -> int:
+def reactions(db: Path | Database) -> int:
     return len(participation(db, "reaction"))
 
 
-async def wait_db(db: Path, read, expected, *, timeout: float = WRITE, what: str) -> None:
+async def wait_db(
+    db: Path | Database, read, expected, *, timeout: float = WRITE, what: str
+) -> None:
     """Poll the bot's database (another process writes it) until ``read(db)`` gives
     ``expected``."""
     loop = asyncio.get_running_loop()
@@ -143,7 +149,7 @@ async def wait_log(bot: BotProcess, pattern: str, count: int, *, what: str) -> N
         await asyncio.sleep(0.05)
 
 
-def integrity(db: Path) -> str:
+def integrity(db: Path | Database) -> str:
     return view.integrity_at(db)
 
 
@@ -183,9 +189,9 @@ async def answer(server: DevServer, thread_id: int, count: int, start: int) -> N
 
 
 async def test_answers_arriving_around_a_sigkill_are_each_recorded_once_after_restart(
-    server, tmp_path
+    server, tmp_path, database
 ):
-    async with bot_runs(tmp_path, server) as bot, asyncio.timeout(TEST):
+    async with bot_runs(tmp_path, server, database) as bot, asyncio.timeout(TEST):
         await bot.start()
         await server.wait_for_request(THREADS, method="POST", timeout=START)
         (thread,) = server.threads(CHANNEL)
@@ -255,8 +261,10 @@ async def test_reactions_queued_at_a_sigkill_are_recorded_after_restart(server, 
     assert integrity(bot.db) == "ok"
 
 
-async def test_sigkill_while_the_post_is_in_flight_never_posts_the_slot_twice(server, tmp_path):
-    async with bot_runs(tmp_path, server) as bot, asyncio.timeout(TEST):
+async def test_sigkill_while_the_post_is_in_flight_never_posts_the_slot_twice(
+    server, tmp_path, database
+):
+    async with bot_runs(tmp_path, server, database) as bot, asyncio.timeout(TEST):
         hold = server.hold_next("POST", POSTS, apply_first=True)  # Discord stores it; no reply
         await bot.start()
         await hold.arrived(timeout=START)
@@ -272,7 +280,7 @@ async def test_sigkill_while_the_post_is_in_flight_never_posts_the_slot_twice(se
         await bot.start()
         await server.wait_for_request(THREADS, method="POST", timeout=START)
 
-        def done(db: Path) -> list[tuple]:
+        def done(db: Path | Database) -> list[tuple]:
             return [(s, m) for i, s, m in posts(db, "id", "status", "message_id") if i == post_id]
 
         await wait_db(bot.db, done, [("posted", int(message["id"]))], what="posted")

@@ -195,8 +195,21 @@ def age_post_claims_at(where: Path | Database, seconds: int) -> None:
     _at(where, "UPDATE posts SET claimed_at = claimed_at - ?", (seconds,))
 
 
-def integrity_at(path: Path) -> str:
-    """``ok``, or SQLite's first complaint about the file."""
+async def _checked(database: Database) -> str:
+    from bot.store import open_stores
+
+    stores = await open_stores(database)
+    try:
+        return await stores.handle.check()
+    finally:
+        await stores.close()
+
+
+def integrity_at(where: Path | Database) -> str:
+    """``ok``, or the first complaint about the database (SQLite's full check of a file)."""
+    if isinstance(where, Database) and where.backend == "postgresql":
+        return run_sync(_checked(where))
+    path = where.path if isinstance(where, Database) else where
     with contextlib.closing(sqlite3.connect(path, timeout=5)) as con:
         return str(con.execute("PRAGMA integrity_check").fetchone()[0])
 
