@@ -183,8 +183,9 @@ class PrivateCluster:
     and start (a server restart while the bot writes). Run as the unprivileged ``postgres``
     user when the tests run as root (the server refuses root)."""
 
-    def __init__(self, programs: Path) -> None:
+    def __init__(self, programs: Path, password: str | None = None) -> None:
         self.programs = programs
+        self.password = password
         self.folder = Path(tempfile.mkdtemp(prefix="bot-pg-"))
         self.data = self.folder / "data"
         self.port = _free_port()
@@ -207,7 +208,14 @@ class PrivateCluster:
 
     def start(self) -> None:
         if not self.data.exists():
-            self._run("initdb", "-D", str(self.data), "-U", self.user, "--auth=trust", "-E", "UTF8")
+            auth = ["--auth=trust"]
+            if self.password is not None:  # over TCP the user must give it
+                secret = self.folder / "password"
+                secret.write_text(self.password)
+                if os.geteuid() == 0:
+                    shutil.chown(secret, "postgres")
+                auth = ["--auth-local=trust", "--auth-host=scram-sha-256", f"--pwfile={secret}"]
+            self._run("initdb", "-D", str(self.data), "-U", self.user, *auth, "-E", "UTF8")
         log = str(self.folder / "server.log")
         self._run("pg_ctl", "-D", str(self.data), "-l", log, "-w", "-o", self._options(), "start")
 
@@ -233,16 +241,16 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def private_cluster() -> Iterator[PrivateCluster]:
-    """A cluster of the test's own, migrated: skipped (failed in CI) where PostgreSQL's server
-    programs are not installed."""
+def private_cluster(password: str | None = None) -> Iterator[PrivateCluster]:
+    """A cluster of the test's own (its user logging in over TCP with ``password``, if given):
+    skipped (failed in CI) where PostgreSQL's server programs are not installed."""
     programs = server_programs()
     if programs is None:
         unavailable(
             f"PostgreSQL tests skipped: no initdb found (install PostgreSQL or set {BIN_ENV})"
         )
     assert programs is not None
-    cluster = PrivateCluster(programs)
+    cluster = PrivateCluster(programs, password)
     try:
         cluster.start()
         yield cluster

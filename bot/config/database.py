@@ -101,7 +101,9 @@ def _postgresql(value: str) -> Database:
         parts.port  # noqa: B018 — a port that is not a number raises here
     except ValueError as exc:
         raise DatabaseRefused(f"{_shown(value)}: not a PostgreSQL URL ({exc})") from None
-    if parts.password is not None:
+    if parts.password is not None or any(
+        key == "password" for key, _ in parse_qsl(parts.query, keep_blank_values=True)
+    ):
         raise DatabaseRefused(
             f"{_shown(value)}: a database URL must not hold a password; put it in"
             f" {PASSWORD_ENV} or a password file (PGPASSFILE or ~/.pgpass)"
@@ -126,6 +128,7 @@ def _postgresql(value: str) -> Database:
 
 def _shown(value: str) -> str:
     """``value`` as it may be shown: a password in it replaced by ``***``."""
+    value = re.sub(r"([?&]password=)[^&#]*", r"\1***", value)
     try:
         parts = urlsplit(value)
         password = parts.password

@@ -5,13 +5,13 @@ with --force, over one)."""
 import pytest
 
 from bot.cli import main
-from bot.config.database import parse_database
+from bot.config.database import PASSWORD_ENV, parse_database
 from bot.errors import InputError
 from bot.participation.types import ANSWER, REACTION, ParticipationRow
 from bot.store import open_stores
 from bot.store.copy import PostgresSide, copy_database
 from bot.suggestions.types import Limits
-from tests.postgres_server import run_sync
+from tests.postgres_server import private_cluster, run_sync
 from tests.store import view
 
 GUILD, CHANNEL = 10, 20
@@ -145,3 +145,35 @@ def test_migrate_brings_a_postgresql_database_to_the_latest_schema(capsys, postg
     for _ in range(2):  # a second run finds nothing to do
         code, out, err = run(capsys, "db", "migrate", "--db", database.url)
         assert (code, out, err) == (0, f"{database.url}: schema version 13\n", "")
+
+
+@pytest.mark.slow  # a PostgreSQL cluster of its own, asking for a password
+def test_the_password_comes_from_the_environment_or_the_password_file_and_is_never_shown(
+    tmp_path, capsys, monkeypatch
+):
+    secret = "correct horse 7"
+    monkeypatch.delenv(PASSWORD_ENV, raising=False)
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "no-such-file"))
+    with private_cluster(password=secret) as cluster:
+        code, out, err = run(capsys, "db", "migrate", "--db", cluster.url)
+        assert code == 1
+        assert err == (
+            f"{cluster.url}: the server refused the login (check the user and the password in"
+            " the password file)\n"
+        )
+        monkeypatch.setenv(PASSWORD_ENV, "wrong")
+        code, out, err = run(capsys, "db", "migrate", "--db", cluster.url)
+        assert code == 1 and f"password in {PASSWORD_ENV})" in err
+
+        monkeypatch.setenv(PASSWORD_ENV, secret)
+        assert run(capsys, "db", "migrate", "--db", cluster.url) == (
+            0, f"{cluster.url}: schema version 13\n", ""
+        )  # fmt: skip
+
+        monkeypatch.delenv(PASSWORD_ENV)
+        passfile = tmp_path / "pgpass"
+        passfile.write_text(f"127.0.0.1:{cluster.port}:postgres:{cluster.user}:{secret}\n")
+        passfile.chmod(0o600)
+        monkeypatch.setenv("PGPASSFILE", str(passfile))
+        code, out, err = run(capsys, "--log-level", "DEBUG", "db", "migrate", "--db", cluster.url)
+        assert code == 0 and secret not in out + err

@@ -243,6 +243,9 @@ def test_a_postgresql_url_holding_a_password_is_refused_without_showing_it(
         " put it in DATABASE_PASSWORD or a password file (PGPASSFILE or ~/.pgpass)"
     )
     assert list(tmp_path.iterdir()) == []
+    code, err = run(capsys, "db", "migrate", "--db", f"{scheme}://bot@h/db?password=hunter2&x=1")
+    assert code == 1 and "hunter2" not in err
+    assert err.startswith(f"--db: {scheme}://bot@h/db?password=***&x=1: a database URL must not")
 
 
 def test_a_postgresql_server_that_is_not_there_is_one_line(tmp_path, capsys, monkeypatch):
