@@ -39,10 +39,7 @@ async def server():
 
 
 def write_config(
-    tmp_path: Path,
-    server: DevServer,
-    database: Database,
-    more: str = "",
+    tmp_path: Path, server: DevServer, more: str = "", *, database: Database | None = None
 ) -> Path:
     """Anonymous answers on, moderators by role; ``more`` adds guild settings."""
     guild = f"""
@@ -83,7 +80,7 @@ def anonymous_answers(server: DevServer, thread_id: int) -> list[dict]:
 async def test_two_processes_post_once_and_relay_an_anonymous_answer_once(
     server, tmp_path, database
 ):
-    config = write_config(tmp_path, server, database)
+    config = write_config(tmp_path, server, database=database)
     first = await start(config)
     second = await start(config)
     outputs = []
