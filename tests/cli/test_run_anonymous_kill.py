@@ -84,7 +84,9 @@ async def test_an_answer_taken_just_before_a_sigkill_is_linked_at_once_after_res
                 await server.wait_for(lambda: server.threads(CHANNEL), timeout=WAIT, what="thread")
                 [prompt] = [m for m in server.messages(CHANNEL) if m.get("components")]
                 thread_id = int(server.threads(CHANNEL)[0]["id"])
-                await server.wait_for(lambda: recorded(tmp_path), timeout=WAIT, what="recorded")
+                await server.wait_for(
+                    lambda: recorded(tmp_path / "bot.sqlite3"), timeout=WAIT, what="recorded"
+                )
                 assert posted.callbacks
 
                 # Discord stores the answer; the bot is killed before it hears back.

@@ -63,7 +63,7 @@ async def interact(server: DevServer, kind: int, data: dict, user_id: int, messa
     return record
 
 
-def recorded(database: Database) -> bool:
+def recorded(database: Path | Database) -> bool:
     """The post is recorded with its thread (read as another process would)."""
     posts = view.rows_at(database, "posts")
     return len([p for p in posts if p["status"] == "posted" and p["thread_id"] is not None]) == 1
