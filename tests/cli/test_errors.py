@@ -298,3 +298,11 @@ def test_a_config_naming_a_postgresql_url_selects_that_backend(tmp_path):
     assert database.backend == "postgresql" and database.pool_size == 4
     assert str(database) == "postgresql://bot@db.example:6432/community?sslmode=require&pool_size=4"
     assert database.dsn == "postgresql://bot@db.example:6432/community?sslmode=require"
+
+
+@pytest.mark.parametrize("size", ["0", "101", "ten"])
+def test_a_pool_size_out_of_bounds_is_refused_in_one_line(tmp_path, capsys, monkeypatch, size):
+    monkeypatch.chdir(tmp_path)
+    url = f"postgresql://bot@127.0.0.1:9/db?pool_size={size}"
+    code, err = run(capsys, "db", "migrate", "--db", url)
+    assert (code, err) == (1, f"--db: {url}: pool_size must be a whole number from 1 to 100\n")
