@@ -1,8 +1,8 @@
-"""Sharded ``python -m bot run`` processes on one database against the local Discord server,
-which splits guilds by shard as Discord does: each process hears, schedules and posts only the
-guilds of its own shards, every slot is posted once, slash commands are registered once (by the
-process holding shard 0), and two processes given the same shards still post each slot once
-(the database's claims decide)."""
+"""Sharded ``python -m bot run`` processes on one database (an SQLite file, then a PostgreSQL
+database) against the local Discord server, which splits guilds by shard as Discord does: each
+process hears, schedules and posts only the guilds of its own shards, every slot is posted
+once, slash commands are registered once (by the process holding shard 0), and two processes
+given the same shards still post each slot once (the database's claims decide)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.config.database import Database
 from bot.devserver import DevServer, events
 from tests.bot_process import REPO, due_now, start, stop
 from tests.store import view
@@ -36,9 +37,9 @@ async def server():
         yield server
 
 
-def write_config(tmp_path: Path, server: DevServer, shards: str) -> Path:
-    """Four guilds, one channel each, every channel's slot due now; ``shards`` is the top-level
-    shard settings."""
+def write_config(tmp_path: Path, server: DevServer, shards: str, database: Database) -> Path:
+    """Four guilds, one channel each, every channel's slot due now, on ``database``; ``shards``
+    is the top-level shard settings."""
     guilds = "".join(
         f"""  - guild_id: {guild}
     channels:
@@ -48,7 +49,7 @@ def write_config(tmp_path: Path, server: DevServer, shards: str) -> Path:
     )
     config = tmp_path / "config.yaml"
     config.write_text(
-        f"""database: {tmp_path / "bot.sqlite3"}
+        f"""database: {database}
 prompts_dir: {REPO / "prompts"}
 api_base: {server.api_base}
 gateway_url: {server.gateway_url}
@@ -64,9 +65,9 @@ def prompt_messages(server: DevServer, channel: int) -> list[dict]:
     return [m for m in server.messages(channel) if m.get("embeds")]
 
 
-def every_slot_recorded(tmp_path: Path) -> bool:
+def every_slot_recorded(database: Database) -> bool:
     """Each channel's slot is recorded as posted (read as another process would)."""
-    posts = view.rows_at(tmp_path / "bot.sqlite3", "posts")
+    posts = view.rows_at(database, "posts")
     return sorted(p["channel_id"] for p in posts if p["status"] == "posted") == CHANNELS
 
 
@@ -96,8 +97,10 @@ def test_the_guilds_are_on_the_shards_the_test_says():
         assert [(GUILDS[i] >> 22) % 2 for i in indexes] == [shard, shard]
 
 
-async def test_two_processes_on_different_shards_each_post_only_their_guilds(server, tmp_path):
-    config = write_config(tmp_path, server, "shard_count: 2")
+async def test_two_processes_on_different_shards_each_post_only_their_guilds(
+    server, tmp_path, database
+):
+    config = write_config(tmp_path, server, "shard_count: 2", database)
     logs = [tmp_path / "shard0.log", tmp_path / "shard1.log"]
     with logs[0].open("w") as log0, logs[1].open("w") as log1:
         procs = [
@@ -108,7 +111,7 @@ async def test_two_processes_on_different_shards_each_post_only_their_guilds(ser
             await server.wait_for_identify(2, timeout=WAIT)
             assert sorted(i["shard"] for i in server.identifies) == [[0, 2], [1, 2]]
             await server.wait_for(
-                lambda: every_slot_recorded(tmp_path), timeout=WAIT, what="every slot posted"
+                lambda: every_slot_recorded(database), timeout=WAIT, what="every slot posted"
             )
             # Discord sends a guild's interaction to its shard's connection only: one process
             # hears it, and answers it.
@@ -143,15 +146,15 @@ async def test_two_processes_on_different_shards_each_post_only_their_guilds(ser
     )
 
 
-async def test_two_processes_on_the_same_shards_post_each_slot_once(server, tmp_path):
-    config = write_config(tmp_path, server, "shard_count: 2\nshard_ids: [0, 1]")
+async def test_two_processes_on_the_same_shards_post_each_slot_once(server, tmp_path, database):
+    config = write_config(tmp_path, server, "shard_count: 2\nshard_ids: [0, 1]", database)
     logs = [tmp_path / "first.log", tmp_path / "second.log"]
     with logs[0].open("w") as log0, logs[1].open("w") as log1:
         procs = [await start(config, log0), await start(config, log1)]
         try:
             await server.wait_for_identify(4, timeout=WAIT)
             await server.wait_for(
-                lambda: every_slot_recorded(tmp_path), timeout=WAIT, what="every slot posted"
+                lambda: every_slot_recorded(database), timeout=WAIT, what="every slot posted"
             )
             # both processes hear every guild's events now: each interaction reaches both
             heard, record = await member_command(server, 1)
@@ -166,5 +169,5 @@ async def test_two_processes_on_the_same_shards_post_each_slot_once(server, tmp_
         assert len(prompt_messages(server, channel)) == 1, channel
     assert sorted(posted_in(outputs[0]) + posted_in(outputs[1])) == CHANNELS
     assert len(record.callbacks) == 1  # the interaction claimed in the database, answered once
-    posts = view.rows_at(tmp_path / "bot.sqlite3", "posts")
+    posts = view.rows_at(database, "posts")
     assert sorted(p["channel_id"] for p in posts) == CHANNELS  # one claim per slot
