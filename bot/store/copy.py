@@ -19,6 +19,7 @@ import logging
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 import aiosqlite
 
@@ -265,14 +266,21 @@ async def open_side(database: Database) -> SqliteSide | PostgresSide:
     return SqliteSide(await open_sqlite(database.path))
 
 
+def _where(database: Database) -> tuple[str, ...]:
+    """What names one database, whatever the spelling: a file's real path; a server's host,
+    port and database name (options such as ``pool_size`` apart)."""
+    if database.backend == "sqlite":
+        return ("sqlite", str(database.path.resolve()))
+    parts = urlsplit(database.url)
+    host = (parts.hostname or "localhost").lower()
+    return ("postgresql", host, str(parts.port or 5432), parts.path.strip("/"))
+
+
 async def copy_database(source: Database, target: Database, *, force: bool = False) -> list[Copied]:
     """Copy every table of ``source`` into ``target``; the rows per table. Refuses a target
     that holds any row unless ``force`` (its rows are then replaced), and the same database
     on both sides. Raises InputError (one line) for a refusal or a count that differs."""
-    if str(source) == str(target) or (
-        source.backend == target.backend == "sqlite"
-        and source.path.resolve() == target.path.resolve()
-    ):
+    if _where(source) == _where(target):
         raise InputError([Problem(str(target), None, "the source and the target are the same")])
     reading = await open_side(source)
     try:

@@ -177,3 +177,12 @@ def test_the_password_comes_from_the_environment_or_the_password_file_and_is_nev
         monkeypatch.setenv("PGPASSFILE", str(passfile))
         code, out, err = run(capsys, "--log-level", "DEBUG", "db", "migrate", "--db", cluster.url)
         assert code == 0 and secret not in out + err
+
+
+def test_copy_refuses_one_postgresql_database_named_twice(capsys, postgresql):
+    database = postgresql.new_database()
+    other_spelling = database.url.replace("postgresql://", "postgres://") + "?pool_size=2"
+    code, _, err = run(capsys, "db", "copy", "--from", database.url, "--to", other_spelling,
+                       "--force")  # fmt: skip
+    assert code == 1
+    assert err.strip().endswith(": the source and the target are the same")
