@@ -18,10 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.config.database import Database
+from bot.config.database import Database, parse_database
 from bot.devserver import DevServer
 from tests import bot_process
 from tests.bot_process import REPO, due_now, start
+from tests.postgres_server import private_cluster
 from tests.store import view
 
 pytestmark = pytest.mark.slow  # see tests/conftest.py
@@ -319,3 +320,38 @@ async def test_a_gateway_that_refuses_the_connection_ends_with_one_clear_line(se
     output = bot.log_path.read_text()
     assert "the bot stopped after an unexpected error; see the log above" in output
     assert "database closed" in output  # resources released on the way out
+
+
+async def test_a_database_restart_while_answers_arrive_loses_none(server, tmp_path):
+    """PostgreSQL is stopped and started again (pg_ctl restart) while members answer: the
+    bot keeps running, its writes are retried on fresh connections, and every answer is
+    recorded once."""
+    with private_cluster() as cluster:
+        database = parse_database(cluster.url)
+        async with bot_runs(tmp_path, server, database) as bot, asyncio.timeout(TEST):
+            await bot.start()
+            await server.wait_for_request(THREADS, method="POST", timeout=START)
+            (thread,) = server.threads(CHANNEL)
+            thread_id = int(thread["id"])
+            await wait_db(bot.db, statuses, [("posted",)], what="prompt posted")
+            await answer(server, thread_id, 10, 0)
+            await wait_db(bot.db, answers, 10, what="first answers written")
+
+            restarted = asyncio.create_task(asyncio.to_thread(cluster.restart))
+            await answer(server, thread_id, 20, 10)  # queued while the server goes away
+            await restarted
+            await answer(server, thread_id, 5, 30)
+            sent = member_messages(server, thread_id)
+            assert len(sent) == 35
+            await wait_db(bot.db, answers, 35, what="all answers written")
+            assert bot.procs[-1].returncode is None  # the bot never stopped
+            assert await bot.stop() in (0, 130)
+
+        rows = view.pick(
+            sorted(participation(bot.db), key=lambda r: r["message_id"]), "message_id", "kind"
+        )
+        assert rows == [(m, "answer") for m in sorted(sent)]  # each answer once
+        assert len(bot_posts(server)) == 1
+        assert integrity(bot.db) == "ok"
+        log = bot.log_path.read_text()
+        assert "database closed" in log and "Traceback" not in log

@@ -189,7 +189,9 @@ async def create_pool(database: Database, *, size: int | None = None) -> asyncpg
     pool = await asyncpg.create_pool(
         dsn=database.dsn,
         password=os.environ.get(PASSWORD_ENV) or None,
-        min_size=min(2, size),
+        # Connections are opened as they are needed: a pool that kept a floor of open ones
+        # would try (and log a traceback for) each of them while the server restarts.
+        min_size=0,
         max_size=size,
         timeout=CONNECT_TIMEOUT,
         server_settings={"application_name": "discussion-bot"},
