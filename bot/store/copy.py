@@ -40,7 +40,8 @@ class Copied:
 
 
 class Side(Protocol):
-    """One database, as the copy sees it."""
+    """One database, as the copy sees it: read in one snapshot as the source, written in one
+    transaction as the target."""
 
     async def count(self, table: str) -> int: ...
 
@@ -49,11 +50,11 @@ class Side(Protocol):
     async def next_numbers(self) -> dict[str, int]:
         """Per identity table, the highest number ever given (0: none)."""
 
-    async def close(self) -> None: ...
+    async def snapshot(self) -> None:
+        """Read every table from here on as it is now (the source)."""
 
-
-class Target(Side, Protocol):
-    async def begin(self) -> None: ...
+    async def begin(self) -> None:
+        """Start the one transaction the copy is written in (the target)."""
 
     async def clear(self) -> None: ...
 
@@ -66,6 +67,9 @@ class Target(Side, Protocol):
     async def commit(self) -> None: ...
 
     async def rollback(self) -> None: ...
+
+    async def close(self) -> None:
+        """End any snapshot or transaction left open (rolled back) and close the database."""
 
 
 class SqliteSide:
@@ -101,6 +105,9 @@ class SqliteSide:
             if name in numbers:
                 numbers[name] = max(numbers[name], int(seq))
         return numbers
+
+    async def snapshot(self) -> None:
+        await self.db.execute("BEGIN")  # a read transaction: one view of every table
 
     async def begin(self) -> None:
         await self.db.execute("BEGIN IMMEDIATE")
@@ -149,6 +156,8 @@ class SqliteSide:
             await self.db.execute("ROLLBACK")
 
     async def close(self) -> None:
+        if self.db.in_transaction:
+            await self.db.execute("ROLLBACK")
         await self.db.close()
 
 
@@ -171,9 +180,6 @@ class PostgresSide:
 
     async def rows(self, table: str) -> AsyncIterator[tuple[list[str], list[tuple[Any, ...]]]]:
         con = await self._connection()
-        if self._tx is None:  # a source: one snapshot for every table
-            self._tx = con.transaction(isolation="repeatable_read", readonly=True)
-            await self._tx.start()
         order = await _order_of(con, table)
         cursor = await con.cursor(f"SELECT * FROM {table} ORDER BY {order}")
         while batch := await cursor.fetch(BATCH):
@@ -190,6 +196,11 @@ class PostgresSide:
             given = int(row["last_value"]) if row["is_called"] else 0
             numbers[table] = max(int(highest), given)
         return numbers
+
+    async def snapshot(self) -> None:
+        con = await self._connection()
+        self._tx = con.transaction(isolation="repeatable_read", readonly=True)
+        await self._tx.start()
 
     async def begin(self) -> None:
         con = await self._connection()
@@ -255,7 +266,7 @@ async def _order_of(con: Any, table: str) -> str:
     return ", ".join(k[0] for k in keys) or "1"
 
 
-async def open_side(database: Database) -> SqliteSide | PostgresSide:
+async def open_side(database: Database) -> Side:
     """``database`` opened (created and migrated if needed) for a copy."""
     if database.backend == "postgresql":
         from bot.store.postgres.db import open_database as open_postgres
@@ -293,12 +304,7 @@ async def copy_database(source: Database, target: Database, *, force: bool = Fal
         await reading.close()
 
 
-async def _copy(
-    reading: SqliteSide | PostgresSide,
-    writing: SqliteSide | PostgresSide,
-    target: Database,
-    force: bool,
-) -> list[Copied]:
+async def _copy(reading: Side, writing: Side, target: Database, force: bool) -> list[Copied]:
     held = {t: n for t in TABLES if (n := await writing.count(t))}
     if held and not force:
         sample = ", ".join(f"{t}: {n}" for t, n in list(held.items())[:3])
@@ -312,8 +318,7 @@ async def _copy(
                 )
             ]
         )
-    if isinstance(reading, SqliteSide):
-        await reading.db.execute("BEGIN")  # one snapshot of the source for every table
+    await reading.snapshot()
     copied: list[Copied] = []
     await writing.begin()
     try:
@@ -341,7 +346,4 @@ async def _copy(
     except BaseException:
         await writing.rollback()
         raise
-    finally:
-        if isinstance(reading, SqliteSide) and reading.db.in_transaction:
-            await reading.db.execute("ROLLBACK")
     return copied
