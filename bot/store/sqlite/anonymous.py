@@ -8,17 +8,10 @@ and to count the member's own participation; reports and the export never read t
 from __future__ import annotations
 
 from bot.anonymity.types import UNLINKED, AnonymousAnswer, PostTarget
-from bot.store.sqlite.queries import Queries, Record
+from bot.store.member_rows import ANSWER_COLUMNS, anonymous_answer
+from bot.store.sqlite.queries import Queries
 
-_ANSWER = (
-    "SELECT message_id, guild_id, post_id, channel_id, member_id, counted, created_at, length"
-    " FROM anonymous_answers"
-)
-
-
-def _answer(row: Record) -> AnonymousAnswer:
-    m, g, p, c, member, counted, at, length = row
-    return AnonymousAnswer(m, g, p, c, member, bool(counted), at, length)
+_ANSWER = f"SELECT {ANSWER_COLUMNS} FROM anonymous_answers"
 
 
 # A deleted answer's relay keeps only the member and the time (its hour still counts).
@@ -51,7 +44,7 @@ class AnonymousStore(Queries):
 
     async def answer(self, message_id: int) -> AnonymousAnswer | None:
         row = await self._one(_ANSWER + " WHERE message_id = ?", (message_id,))
-        return _answer(row) if row else None
+        return anonymous_answer(row) if row else None
 
     async def delete(self, message_ids: list[int]) -> int:
         """Forget relayed messages that were deleted (by their author or a moderator)."""
@@ -85,7 +78,7 @@ class AnonymousStore(Queries):
             _ANSWER + " WHERE guild_id = ? AND member_id = ? ORDER BY created_at",
             (guild_id, member_id),
         )
-        return [_answer(r) for r in rows]
+        return [anonymous_answer(r) for r in rows]
 
     async def forget(self, guild_id: int, member_id: int) -> int:
         """Erase every link to the member in a server: the messages stay, unsigned, and so do

@@ -11,16 +11,10 @@ hour is over; a deleted message's row keeps only the member and the time.
 from __future__ import annotations
 
 from bot.anonymity.types import AnonymousAnswer, PendingRelay
-from bot.store.sqlite.queries import Queries, Record
+from bot.store.member_rows import ANSWER_COLUMNS, PENDING_COLUMNS, anonymous_answer, pending_relay
+from bot.store.sqlite.queries import Queries
 
-_PENDING = (
-    "SELECT id, guild_id, member_id, created_at, post_id, channel_id, length, token, digest,"
-    " interaction_token, reply_id FROM anonymous_relays WHERE state = 'pending'"
-)
-
-
-def _pending(row: Record) -> PendingRelay:
-    return PendingRelay(*row)
+_PENDING = f"SELECT {PENDING_COLUMNS} FROM anonymous_relays WHERE state = 'pending'"
 
 
 class RelayStore(Queries):
@@ -64,7 +58,7 @@ class RelayStore(Queries):
         row = await self._one(_PENDING + " AND id = ?", (relay_id,))
         if row is None:
             raise RuntimeError(f"relay {relay_id} was reserved but cannot be read back")
-        return _pending(row)
+        return pending_relay(row)
 
     async def pending_of(self, guild_id: int, member_id: int, post_id: int) -> list[PendingRelay]:
         """The member's unfinished relays to one post, oldest first."""
@@ -72,12 +66,12 @@ class RelayStore(Queries):
             _PENDING + " AND guild_id = ? AND member_id = ? AND post_id = ? ORDER BY id",
             (guild_id, member_id, post_id),
         )
-        return [_pending(r) for r in rows]
+        return [pending_relay(r) for r in rows]
 
     async def pending_before(self, before: int) -> list[PendingRelay]:
         """Unfinished relays started at or before ``before``, oldest first."""
         rows = await self._all(_PENDING + " AND created_at <= ? ORDER BY id", (before,))
-        return [_pending(r) for r in rows]
+        return [pending_relay(r) for r in rows]
 
     async def link(self, relay: PendingRelay, message_id: int, counted: bool, now: int) -> None:
         """The relayed message is posted: link it to its author and keep of the relay only what
@@ -134,11 +128,6 @@ class RelayStore(Queries):
 
     async def link_of(self, message_id: int) -> AnonymousAnswer | None:
         row = await self._one(
-            "SELECT message_id, guild_id, post_id, channel_id, member_id, counted, created_at,"
-            " length FROM anonymous_answers WHERE message_id = ?",
-            (message_id,),
+            f"SELECT {ANSWER_COLUMNS} FROM anonymous_answers WHERE message_id = ?", (message_id,)
         )
-        if row is None:
-            return None
-        m, g, p, c, member, counted, at, length = row
-        return AnonymousAnswer(m, g, p, c, member, bool(counted), at, length)
+        return None if row is None else anonymous_answer(row)

@@ -7,9 +7,8 @@ never finished (it stopped meanwhile) can be taken again after ``STALE_CLAIM`` s
 
 from __future__ import annotations
 
-import json
-
-from bot.store.sqlite.queries import Queries, Record
+from bot.store.member_rows import followups_json, suggestion
+from bot.store.sqlite.queries import Queries
 from bot.suggestions.types import DECIDING, PENDING, STALE_CLAIM, WITHDRAWN, Limits, Suggestion
 
 DAY = 86_400
@@ -66,14 +65,14 @@ class SuggestionStore(Queries):
 
     async def get(self, suggestion_id: int) -> Suggestion | None:
         row = await self._one("SELECT * FROM suggestions WHERE id = ?", (suggestion_id,))
-        return _suggestion(row) if row else None
+        return suggestion(row) if row else None
 
     async def of_member(self, guild_id: int, member_id: int) -> list[Suggestion]:
         rows = await self._all(
             "SELECT * FROM suggestions WHERE guild_id = ? AND member_id = ? ORDER BY id",
             (guild_id, member_id),
         )
-        return [_suggestion(r) for r in rows]
+        return [suggestion(r) for r in rows]
 
     async def pending(self, guild_id: int, now: int) -> list[Suggestion]:
         """Suggestions waiting for a decision, oldest first (stale claims included)."""
@@ -81,7 +80,7 @@ class SuggestionStore(Queries):
             f"SELECT * FROM suggestions WHERE guild_id = ? AND {_OPEN} ORDER BY id",
             (guild_id, now - STALE_CLAIM),
         )
-        return [_suggestion(r) for r in rows]
+        return [suggestion(r) for r in rows]
 
     async def withdraw(self, suggestion_id: int, member_id: int, now: int) -> bool:
         changed = await self._write(
@@ -97,7 +96,7 @@ class SuggestionStore(Queries):
         changed = await self._write(
             "UPDATE suggestions SET question = ?, followups = ?, theme_id = ?"
             f" WHERE id = ? AND status = '{PENDING}'",
-            (question, json.dumps(list(followups)), theme_id, suggestion_id),
+            (question, followups_json(followups), theme_id, suggestion_id),
         )
         return changed == 1
 
@@ -133,7 +132,7 @@ class SuggestionStore(Queries):
             "DELETE FROM suggestions WHERE guild_id = ? AND member_id = ? RETURNING *",
             (guild_id, member_id),
         )
-        return [_suggestion(r) for r in rows]
+        return [suggestion(r) for r in rows]
 
     async def set_card(self, suggestion_id: int, channel_id: int, message_id: int) -> None:
         """Remember the mod-log card that announced the suggestion (an erase edits it)."""
@@ -160,23 +159,3 @@ class SuggestionStore(Queries):
 
     async def release_draft(self, prompt_id: str) -> None:
         await self._write("DELETE FROM draft_decisions WHERE prompt_id = ?", (prompt_id,))
-
-
-def _suggestion(row: Record) -> Suggestion:
-    return Suggestion(
-        id=row["id"],
-        guild_id=row["guild_id"],
-        member_id=row["member_id"],
-        question=row["question"],
-        followups=tuple(json.loads(row["followups"] or "[]")),
-        theme_id=row["theme_id"],
-        note=row["note"],
-        credit_name=row["credit_name"],
-        status=row["status"],
-        reason=row["reason"],
-        prompt_id=row["prompt_id"],
-        created_at=row["created_at"],
-        decided_at=row["decided_at"],
-        card_channel_id=row["card_channel_id"],
-        card_message_id=row["card_message_id"],
-    )
