@@ -3,6 +3,9 @@ server's kill switch. The text of an answer is never stored, only its length.
 
 The link is read only to let the author delete their answer, to let a reveal role look it up,
 and to count the member's own participation; reports and the export never read the member.
+Where links are deleted or unsigned (a deleted message, a member's erasure, retention), the
+tables that held them are rewritten afterwards, so the old rows do not stay in the files'
+free space (``scrub``), as SQLite's ``secure_delete`` zeroes them.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from bot.store.postgres.queries import Queries
 from bot.store.postgres.scrub import erase_traces
 
 _ANSWER = f"SELECT {ANSWER_COLUMNS} FROM anonymous_answers"
+_LINKS = ("anonymous_relays", "anonymous_answers")  # the tables holding links to authors
 # A deleted answer's relay keeps only the member and the time (its hour still counts).
 _FORGET_WORDS = (
     "UPDATE anonymous_relays SET message_id = NULL, post_id = NULL, channel_id = NULL,"
@@ -50,31 +54,32 @@ class AnonymousStore(Queries):
         """Forget relayed messages that were deleted (by their author or a moderator)."""
         if not message_ids:
             return 0
-
-        async def delete(con: asyncpg.Connection) -> int:
-            removed = changed(
-                await con.execute(
-                    "DELETE FROM anonymous_answers WHERE message_id = ANY($1::bigint[])",
-                    message_ids,
-                )
-            )
-            await con.execute(_FORGET_WORDS + " WHERE message_id = ANY($1::bigint[])", message_ids)
-            return removed
-
-        return await self.db.in_transaction(delete)
+        return await self._unlink(
+            "DELETE FROM anonymous_answers WHERE message_id = ANY($1::bigint[])",
+            _FORGET_WORDS + " WHERE message_id = ANY($1::bigint[])",
+            message_ids,
+        )
 
     async def delete_in_channel(self, channel_id: int) -> int:
         """Forget every relayed message of a deleted thread."""
+        return await self._unlink(
+            "DELETE FROM anonymous_answers WHERE channel_id = $1",
+            _FORGET_WORDS + " WHERE state = 'done' AND channel_id = $1",
+            channel_id,
+        )
 
-        async def delete(con: asyncpg.Connection) -> int:
-            await con.execute(
-                _FORGET_WORDS + " WHERE state = 'done' AND channel_id = $1", channel_id
-            )
-            return changed(
-                await con.execute("DELETE FROM anonymous_answers WHERE channel_id = $1", channel_id)
-            )
+    async def _unlink(self, answers: str, relays: str, which: int | list[int]) -> int:
+        """Delete answers' links and their relays' words in one transaction (``which`` is the
+        statements' one parameter); the answers deleted. The tables are rewritten after."""
 
-        return await self.db.in_transaction(delete)
+        async def unlink(con: asyncpg.Connection) -> tuple[int, int]:
+            removed = changed(await con.execute(answers, which))
+            return removed, changed(await con.execute(relays, which))
+
+        removed, cleared = await self.db.in_transaction(unlink)
+        if removed or cleared:
+            await erase_traces(self.db, _LINKS)
+        return removed
 
     async def recent_count(self, guild_id: int, member_id: int, since: int) -> int:
         """The member's anonymous answers in a server after ``since`` (the rate limit)."""
@@ -123,7 +128,7 @@ class AnonymousStore(Queries):
 
         relays, links = await self.db.in_transaction(forget)
         if relays or links:
-            await erase_traces(self.db, ("anonymous_relays", "anonymous_answers"))
+            await erase_traces(self.db, _LINKS)
         return links
 
     async def uncount(self, guild_id: int, member_id: int) -> int:
@@ -137,7 +142,10 @@ class AnonymousStore(Queries):
 
     async def purge_older_than(self, cutoff: int) -> int:
         """Retention: links created before ``cutoff`` (Unix seconds) are deleted."""
-        return await self._write("DELETE FROM anonymous_answers WHERE created_at < $1", cutoff)
+        purged = await self._write("DELETE FROM anonymous_answers WHERE created_at < $1", cutoff)
+        if purged:
+            await erase_traces(self.db, ("anonymous_answers",))
+        return purged
 
     async def stop(self, guild_id: int, moderator_id: int, now: int) -> bool:
         """Turn the server's kill switch on; False if it already was."""

@@ -1,27 +1,34 @@
-"""Leaving no copy of an erased member's rows in the database's table files.
+"""Leaving no copy of erased rows in the database's table files on PostgreSQL.
 
 PostgreSQL never overwrites a row in place: a ``DELETE`` or ``UPDATE`` leaves the old version
-in its page, and ``VACUUM`` (by hand or autovacuum) only marks its space free: it does not zero
+in its page, and ``VACUUM`` (by hand or autovacuum) only marks its space free without zeroing
 it, so the old bytes stay in the table's and its indexes' files until a later row happens to be
-written over them (measured: after ``DELETE`` and ``VACUUM`` a deleted id was still in the heap
-and index files, as were 992 of 1,000 deleted rows filling whole pages). ``VACUUM FULL`` writes
-the live rows into new files and truncates the old ones, so no copy is left in any table file;
-its ``ANALYZE`` also samples the column statistics again, which may otherwise hold the erased id
-as a common value or a histogram bound.
+written over them (measured on PostgreSQL 15: after ``DELETE`` and ``VACUUM``, 992 of 1,000
+deleted ids were still in the table's file and 976 in an index's). ``VACUUM FULL`` writes the
+live rows into new files and truncates the old ones at commit, so no copy is left in any table
+or index file; with ``ANALYZE`` it also samples the column statistics again, which may
+otherwise hold an erased id as a common value or a histogram bound.
 
-So after a member's rows are erased, the tables that held them are rewritten. The rewrite takes
-an exclusive lock on the table for as long as it runs (a few milliseconds for these small
-tables); it waits at most ``LOCK_WAIT`` for readers to finish, so that the bot's other work never
-queues behind it, and otherwise is left to the next erase, with a warning.
+So after a member's rows are erased (``forget``), or the link of an anonymous answer to its
+author is deleted, the tables that held them are rewritten. The rewrite locks the table while it
+runs (milliseconds for the small tables; seconds for a participation table of a million rows):
+the bot's statements on it wait, the event loop does not. It waits at most ``LOCK_WAIT`` for
+statements already running on the table, so the bot's work never queues long behind it.
 
-What this does not reach (the README's "Erasure on PostgreSQL" says the same to operators):
-the write-ahead log and its archives, streaming replicas' WAL, backups, the blocks the
-filesystem gets back from truncated files, and a row version still visible to a transaction
-that began before the erase (it is copied by the rewrite until that transaction ends).
+A row version that a transaction begun before the erase can still see is copied by the rewrite,
+not dropped: the rewrite first waits up to ``SNAPSHOT_WAIT`` for such transactions (of the
+bot's database user: other users' are not visible to it) to end, and says so in a warning when
+one is still open; the next rewrite of that table then drops the copy.
+
+What this does not reach (the README says the same to operators): the write-ahead log and its
+archives, streaming replicas' WAL, backups and dumps, disk blocks the file system got back
+from the truncated files, and the sampled statistics' old row in the system catalog (the bot's
+user cannot rewrite catalogs; autovacuum frees it in time, as plain ``VACUUM`` does).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 
@@ -31,46 +38,56 @@ from bot.store.postgres.connection import LOST_CONNECTION, PgDatabase
 
 log = logging.getLogger(__name__)
 
-LOCK_WAIT = "2s"  # how long the rewrite waits for the table (``lock_timeout``)
+LOCK_WAIT = "2s"  # how long a rewrite waits for statements running on its table
+SNAPSHOT_WAIT = 3.0  # seconds to wait for transactions older than the erase to end
+_POLL = 0.05
 
-# The tables a member's erasure may touch: only these are ever rewritten.
-ERASABLE = frozenset(
-    {"participation", "suggestions", "anonymous_answers", "anonymous_relays", "opt_outs"}
+# The tables erased rows are taken out of: only these are ever rewritten.
+ERASABLE = frozenset({"participation", "suggestions", "anonymous_answers", "anonymous_relays"})
+
+# Sessions of this database in a transaction begun before ``$1`` that hold a snapshot or an
+# id: a row version deleted by then may still be visible to them.
+_OLDER_TRANSACTIONS = (
+    "SELECT count(*) FROM pg_stat_activity"
+    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    " AND backend_type = 'client backend' AND xact_start < $1"
+    " AND (backend_xmin IS NOT NULL OR backend_xid IS NOT NULL)"
 )
 
 
 async def erase_traces(db: PgDatabase, tables: Sequence[str]) -> bool:
-    """Rewrite ``tables`` (after a member's rows there were deleted or overwritten) so that no
-    copy of the old rows is left in their files; True if every one was rewritten. A table that
-    could not be rewritten (busy past ``LOCK_WAIT``, not owned by the bot's user, the connection
-    lost) is logged and skipped: the erase itself is already committed."""
+    """Rewrite ``tables``, whose erased rows are already deleted (or overwritten) and
+    committed, so that no copy of them is left in their files; True if every table was
+    rewritten with nothing older than the erase in the way. What could not be done (a table
+    busy past ``LOCK_WAIT``, not owned by the bot's user, a transaction older than the erase
+    still open, the connection lost) is logged as a warning: the erase itself stands."""
     unknown = set(tables) - ERASABLE
     if unknown:
-        raise ValueError(f"not a table a member's erasure touches: {sorted(unknown)}")
+        raise ValueError(f"not a table erased rows are taken out of: {sorted(unknown)}")
     complaints: list[str] = []
 
     def heard(_con: object, message: asyncpg.PostgresLogMessage) -> None:
-        # VACUUM reports a table it may not rewrite as a warning, not as an error.
+        # VACUUM reports a table it may not rewrite (another owner) as a warning, not an error.
         if getattr(message, "severity", "") == "WARNING":
             complaints.append(str(message))
 
-    done = True
     try:
         async with db.connection() as con:
             con.add_log_listener(heard)
             try:
+                clean = await _older_transactions_ended(con)
                 await con.execute(f"SET lock_timeout = '{LOCK_WAIT}'")
                 for table in tables:
                     complaints.clear()
                     try:
                         await con.execute(f"VACUUM (FULL, ANALYZE) {table}")
                     except asyncpg.exceptions.LockNotAvailableError:
-                        complaints.append(f"the table was busy for {LOCK_WAIT}")
+                        complaints.append(f"the table stayed busy for {LOCK_WAIT}")
                     if complaints:
-                        done = False
+                        clean = False
                         log.warning(
-                            "%s not rewritten after an erase; copies of the erased rows may stay"
-                            " in its free space until the next erase: %s",
+                            "table %s not rewritten after an erase: copies of the erased rows"
+                            " may stay in its free space until the next erase: %s",
                             table,
                             "; ".join(complaints),
                         )
@@ -80,4 +97,22 @@ async def erase_traces(db: PgDatabase, tables: Sequence[str]) -> bool:
     except LOST_CONNECTION as exc:
         log.warning("tables %s not rewritten after an erase: %s", ", ".join(tables), exc)
         return False
-    return done
+    return clean
+
+
+async def _older_transactions_ended(con: asyncpg.Connection) -> bool:
+    """Wait up to ``SNAPSHOT_WAIT`` for transactions begun before now (so perhaps before the
+    erase committed) to end; False, with a warning, if one is still open."""
+    since = await con.fetchval("SELECT clock_timestamp()")
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + SNAPSHOT_WAIT
+    while await con.fetchval(_OLDER_TRANSACTIONS, since):
+        if loop.time() >= deadline:
+            log.warning(
+                "a transaction begun before an erase is still open after %.0f s: the erased rows"
+                " it can see are kept until it ends and the table is rewritten again",
+                SNAPSHOT_WAIT,
+            )
+            return False
+        await asyncio.sleep(_POLL)
+    return True
