@@ -22,6 +22,7 @@ from bot.store.member_rows import ANSWER_COLUMNS, PENDING_COLUMNS, anonymous_ans
 from bot.store.postgres.queries import Queries
 
 _PENDING = f"SELECT {PENDING_COLUMNS} FROM anonymous_relays WHERE state = 'pending'"
+_BY_TOKEN = f"SELECT {PENDING_COLUMNS}, state FROM anonymous_relays WHERE token = $1"
 # One member's relays in a server are reserved one at a time (the lock ends with the
 # transaction); the key is a hash of the member, so unrelated members rarely share one.
 _MEMBER_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))"
@@ -63,9 +64,9 @@ class RelayStore(Queries):
 
         async def reserve(con: asyncpg.Connection) -> asyncpg.Record | None:
             await con.execute(_MEMBER_LOCK, f"relays:{relay.guild_id}:{relay.member_id}")
-            made = await con.fetchrow(_PENDING + " AND token = $1", relay.token)
-            if made is not None:
-                return made
+            made = await con.fetchrow(_BY_TOKEN, relay.token)
+            if made is not None:  # made before: the same reservation, or none once posted
+                return made if made["state"] == "pending" else None
             return await con.fetchrow(
                 _RESERVE,
                 relay.guild_id, relay.member_id, relay.created_at, relay.post_id,

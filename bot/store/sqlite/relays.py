@@ -37,23 +37,26 @@ class RelayStore(Queries):
     async def reserve(self, relay: PendingRelay, *, since: int, limit: int) -> PendingRelay | None:
         """Record ``relay`` as pending if the member has fewer than ``limit`` relays after
         ``since``, in one statement; None when the limit is reached. Finished relays older than
-        ``since`` are deleted first (they no longer count)."""
+        ``since`` are deleted first (they no longer count). Reserving the same relay (its
+        token) again returns the reservation already made."""
         await self.expire(since)
         async with self.db.execute(
             "INSERT INTO anonymous_relays (guild_id, member_id, created_at, state, post_id,"
             " channel_id, length, token, digest, interaction_token, reply_id)"
             " SELECT ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?"
             " WHERE (SELECT count(*) FROM anonymous_relays"
-            "        WHERE guild_id = ? AND member_id = ? AND created_at > ?) < ?",
+            "        WHERE guild_id = ? AND member_id = ? AND created_at > ?) < ?"
+            " AND NOT EXISTS (SELECT 1 FROM anonymous_relays WHERE token = ?)",
             (
                 relay.guild_id, relay.member_id, relay.created_at, relay.post_id,
                 relay.channel_id, relay.length, relay.token, relay.digest,
                 relay.interaction_token, relay.reply_id,
-                relay.guild_id, relay.member_id, since, limit,
+                relay.guild_id, relay.member_id, since, limit, relay.token,
             ),
         ) as cur:  # fmt: skip
             if cur.rowcount != 1:
-                return None
+                made = await self._one(_PENDING + " AND token = ?", (relay.token,))
+                return None if made is None else pending_relay(made)
             relay_id = cur.lastrowid
         row = await self._one(_PENDING + " AND id = ?", (relay_id,))
         if row is None:
