@@ -24,42 +24,33 @@ async def suggest(service, question, note=None):
     )
 
 
-async def test_control_and_direction_characters_never_reach_the_prompt_file(tmp_path):
-    stores, service = await service_on(tmp_path)
-    try:
-        made = await suggest(service, HOSTILE, note="see\x1b]8;;http://x\x1b\\ this\u2066")
-        assert made.question == "What[2J song reminds you of emoh?"  # only the invisible go
-        assert made.note == "see]8;;http://x\\ this"
-        decided = await service.decide(
-            SUGGESTION, str(made.id), "accept", 33, service.files.seen("joy"), 1001
-        )
-        assert decided.decided
-        text = (tmp_path / "prompts" / "joy.yaml").read_text(encoding="utf-8")
-        assert yaml.safe_load(text)["prompts"][-1]["question"] == made.question
-        assert not any(c in text for c in "\x1b\x07\x00\u202e\u202c")
-        assert "\\e" not in text and "\\a" not in text and "\\0" not in text
-    finally:
-        await stores.close()
+async def test_control_and_direction_characters_never_reach_the_prompt_file(tmp_path, stores):
+    service = service_on(tmp_path, stores)
+    made = await suggest(service, HOSTILE, note="see\x1b]8;;http://x\x1b\\ this\u2066")
+    assert made.question == "What[2J song reminds you of emoh?"  # only the invisible go
+    assert made.note == "see]8;;http://x\\ this"
+    decided = await service.decide(
+        SUGGESTION, str(made.id), "accept", 33, service.files.seen("joy"), 1001
+    )
+    assert decided.decided
+    text = (tmp_path / "prompts" / "joy.yaml").read_text(encoding="utf-8")
+    assert yaml.safe_load(text)["prompts"][-1]["question"] == made.question
+    assert not any(c in text for c in "\x1b\x07\x00\u202e\u202c")
+    assert "\\e" not in text and "\\a" not in text and "\\0" not in text
 
 
-async def test_emoji_joined_with_zero_width_joiners_are_kept(tmp_path):
-    stores, service = await service_on(tmp_path)
-    try:
-        made = await suggest(service, "Which flag 🏳️‍🌈 or 🏳️‍⚧️ did you first wave?")
-        assert made.question == "Which flag 🏳️‍🌈 or 🏳️‍⚧️ did you first wave?"
-    finally:
-        await stores.close()
+async def test_emoji_joined_with_zero_width_joiners_are_kept(tmp_path, stores):
+    service = service_on(tmp_path, stores)
+    made = await suggest(service, "Which flag 🏳️‍🌈 or 🏳️‍⚧️ did you first wave?")
+    assert made.question == "Which flag 🏳️‍🌈 or 🏳️‍⚧️ did you first wave?"
 
 
 @pytest.mark.parametrize("question", ["?", " ? ", "?!?", "\u200b?", "... ?", "🌈?"])
-async def test_a_question_without_words_is_refused(tmp_path, question):
-    stores, service = await service_on(tmp_path)
-    try:
-        with pytest.raises(SuggestionError, match="words"):
-            await suggest(service, question)
-        assert await service.store.pending(G, 1000) == []
-    finally:
-        await stores.close()
+async def test_a_question_without_words_is_refused(tmp_path, stores, question):
+    service = service_on(tmp_path, stores)
+    with pytest.raises(SuggestionError, match="words"):
+        await suggest(service, question)
+    assert await service.store.pending(G, 1000) == []
 
 
 @pytest.mark.parametrize(
@@ -70,13 +61,10 @@ async def test_a_question_without_words_is_refused(tmp_path, question):
         "What made you smi\u00adle this week?",
     ],
 )
-async def test_zero_width_characters_do_not_defeat_the_duplicate_check(tmp_path, question):
-    stores, service = await service_on(tmp_path)
-    try:
-        with pytest.raises(SuggestionError, match=r"already a prompt \(`joy-1`\)"):
-            await suggest(service, question)
-    finally:
-        await stores.close()
+async def test_zero_width_characters_do_not_defeat_the_duplicate_check(tmp_path, stores, question):
+    service = service_on(tmp_path, stores)
+    with pytest.raises(SuggestionError, match=r"already a prompt \(`joy-1`\)"):
+        await suggest(service, question)
 
 
 def test_suggestions_list_escapes_what_older_versions_stored(tmp_path, capsys):
