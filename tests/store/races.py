@@ -33,6 +33,13 @@ _WAITING = (
 WAIT_FOR = 60.0  # seconds: the sessions should be waiting well before this on any machine
 
 
+async def connect(database: Database) -> asyncpg.Connection:
+    """A connection of the test's own to a PostgreSQL ``database`` (another session)."""
+    return await asyncpg.connect(
+        database.dsn, password=os.environ.get(PASSWORD_ENV) or None, timeout=10
+    )
+
+
 @contextlib.asynccontextmanager
 async def inserts_held(
     database: Database, table: str
@@ -47,9 +54,7 @@ async def inserts_held(
 
         yield nothing
         return
-    gate = await asyncpg.connect(
-        database.dsn, password=os.environ.get(PASSWORD_ENV) or None, timeout=10
-    )
+    gate = await connect(database)
     try:
         await gate.execute(_HOLD.format(gate=_GATE, table=table))
         await gate.execute("SELECT pg_advisory_lock($1)", _GATE)
