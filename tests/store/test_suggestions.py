@@ -1,7 +1,6 @@
 """The suggestions' store on each backend: a member's limits hold when suggestions arrive at
 once, a decision is claimed once across processes, a claim never finished is taken over after
-``STALE_CLAIM``, and a number is never given twice. Two processes are two ``open_stores`` on one
-database."""
+``STALE_CLAIM``. Two processes are two ``open_stores`` on one database."""
 
 import asyncio
 from collections.abc import AsyncIterator
@@ -104,26 +103,3 @@ async def test_a_draft_is_claimed_by_the_first_press_of_two_processes(two):
     await b.suggestions.release_draft("grief-2")
     assert await a.suggestions.draft_claimed_at("grief-2") is None
     assert await b.suggestions.claim_draft("grief-2", MOD2, NOW + STALE_CLAIM + 2)
-
-
-async def test_a_number_is_never_given_twice_after_an_erase_nor_after_a_restart(database):
-    stores = await open_stores(database)
-    try:
-        numbers = [await suggest(stores, n, limits=Limits(9, 9)) for n in range(3)]
-        await stores.suggestions.set_card(numbers[2], 22, 9002)
-        erased = await stores.suggestions.forget(G, ANA)
-        assert [(s.id, s.card_message_id) for s in erased] == [
-            (numbers[0], None), (numbers[1], None), (numbers[2], 9002)
-        ]  # fmt: skip
-        assert await stores.suggestions.of_member(G, ANA) == []
-        assert await stores.suggestions.get(numbers[2]) is None
-        fourth = await suggest(stores, 4, member=BEN)
-        assert fourth == numbers[2] + 1
-        await stores.suggestions.forget(G, BEN)
-    finally:
-        await stores.close()
-    stores = await open_stores(database)
-    try:
-        assert await suggest(stores, 5, member=BEN) == fourth + 1
-    finally:
-        await stores.close()
