@@ -68,8 +68,10 @@ def write_prompts(tmp_path) -> LibraryHolder:
 
 
 def anonymous_bot(
-    make_bot, tmp_path, clock=None, ping_sensitive=False, **guild_kw
+    make_bot, tmp_path, clock=None, ping_sensitive=False, database=None, **guild_kw
 ) -> DiscussionBot:
+    """The bot for one server with anonymous answers, on ``database`` (default: the SQLite file
+    ``tmp_path / "bot.sqlite3"``)."""
     guild_kw.setdefault("anonymous_answers", "all")
     guild = GuildConfig(
         guild_id=G,
@@ -90,7 +92,7 @@ def anonymous_bot(
         support_links=(HELPLINE,),
         **guild_kw,
     )
-    settings = Settings(database=tmp_path / "bot.sqlite3", guilds=(guild,))
+    settings = Settings(database=database or tmp_path / "bot.sqlite3", guilds=(guild,))
     return make_bot(settings, write_prompts(tmp_path), cogs=COGS, clock=clock or Clock())
 
 
@@ -118,8 +120,8 @@ def community(fd, threads=()) -> dict:
 
 
 @contextlib.asynccontextmanager
-async def running(tmp_path, make_bot, **guild_kw):
-    bot = anonymous_bot(make_bot, tmp_path, **guild_kw)
+async def running(tmp_path, make_bot, database=None, **guild_kw):
+    bot = anonymous_bot(make_bot, tmp_path, database=database, **guild_kw)
     async with FakeDiscord(bot, clock=bot.clock) as fd:
         await fd.connect(community(fd))
         yield bot, fd

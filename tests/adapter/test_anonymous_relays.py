@@ -3,7 +3,8 @@ it posts, and is found again after the bot stops between Discord taking the answ
 being written: the member gets the confirmation and the Delete button, reveal works, the answer
 counts toward the limit, and sending it again posts nothing twice. discord.py's own parsing and
 REST code against the offline harness; "the bot stops" is its relay task ending right there, and
-the restart a new bot process on the same database file and the same Discord."""
+the restart a new bot process on the same database and the same Discord. What the relays' store
+decides (the limit, the link, the hour kept) runs on each backend (``database``)."""
 
 from __future__ import annotations
 
@@ -75,11 +76,11 @@ def stop_at_anonymous_sends(fd, *, after_discord_took_it: bool) -> None:
 
 
 @contextlib.asynccontextmanager
-async def restarted(fd, make_bot, tmp_path, **guild_kw):
+async def restarted(fd, make_bot, tmp_path, database=None, **guild_kw):
     """A new process of the bot on the same database and the same Discord (``fd`` stopped)."""
     await fd.stop()
     fd.respond(*SEND, ChannelRoutes(fd.server).routes()[SEND])  # Discord as usual again
-    bot = anonymous_bot(make_bot, tmp_path, **guild_kw)
+    bot = anonymous_bot(make_bot, tmp_path, database=database, **guild_kw)
     bot.clock.now = fd.bot.clock.now
     again = FakeDiscord(bot, clock=bot.clock, join=fd)
     await again.start()
@@ -91,10 +92,10 @@ async def restarted(fd, make_bot, tmp_path, **guild_kw):
         await again.stop()
 
 
-async def started(make_bot, tmp_path, **guild_kw) -> tuple[FakeDiscord, Posted]:
+async def started(make_bot, tmp_path, database=None, **guild_kw) -> tuple[FakeDiscord, Posted]:
     """The bot started and connected, and a prompt posted; left running for :func:`restarted`
     to stop, as a crash would."""
-    bot = anonymous_bot(make_bot, tmp_path, **guild_kw)
+    bot = anonymous_bot(make_bot, tmp_path, database=database, **guild_kw)
     fd = FakeDiscord(bot, clock=bot.clock)
     await fd.start()
     await fd.connect(community(fd))
@@ -138,8 +139,10 @@ def original_edits(fd, replies) -> list[dict]:
 # --- the hourly limit is reserved before the post --------------------------------------------
 
 
-async def test_eight_forms_submitted_at_once_post_only_the_hourly_limit(tmp_path, make_bot):
-    async with running(tmp_path, make_bot, anonymous_per_hour=3) as (bot, fd):
+async def test_eight_forms_submitted_at_once_post_only_the_hourly_limit(
+    tmp_path, make_bot, database
+):
+    async with running(tmp_path, make_bot, database, anonymous_per_hour=3) as (bot, fd):
         posted = await post(fd)
         forms = [await open_form(fd, posted, ANA) for _ in range(8)]
         submitted = await fd.at_once(
@@ -188,11 +191,11 @@ async def test_the_confirmation_links_to_the_configured_server_not_discord(tmp_p
 
 @pytest.mark.parametrize("order", ["newest first", "oldest first"])
 async def test_an_answer_posted_just_before_a_crash_is_linked_after_the_restart(
-    tmp_path, make_bot, order
+    tmp_path, make_bot, order, database
 ):
     """Two members send the same words and the bot stops right after each post: after the
     restart each answer is linked to its own author, in either history order."""
-    fd, posted = await started(make_bot, tmp_path, anonymous_per_hour=2)
+    fd, posted = await started(make_bot, tmp_path, database, anonymous_per_hour=2)
     ana_form, ben_form = await open_form(fd, posted, ANA), await open_form(fd, posted, BEN)
     stop_at_anonymous_sends(fd, after_discord_took_it=True)
     ana = await fd.submit(ana_form[0], {ana_form[1]: "Same here."}, user_id=ANA, channel_id=C)
@@ -200,7 +203,7 @@ async def test_an_answer_posted_just_before_a_crash_is_linked_after_the_restart(
     ana_message, ben_message = in_thread(fd, posted)
     assert await links(fd.bot) == [] and "posted" not in ana.content  # public, unlinked
 
-    async with restarted(fd, make_bot, tmp_path, anonymous_per_hour=2) as (bot, fd):
+    async with restarted(fd, make_bot, tmp_path, database, anonymous_per_hour=2) as (bot, fd):
         if order == "oldest first":
             serve_after_pages_oldest_first(fd)
         # The bot's first look after the start finds them, without waiting: no process is
@@ -235,11 +238,13 @@ async def test_an_answer_posted_just_before_a_crash_is_linked_after_the_restart(
         assert fd.requests_to("DELETE", f"/channels/{posted.thread_id}/messages/{ana_message}")
 
 
-async def test_sending_the_same_answer_again_after_a_crash_posts_it_once(tmp_path, make_bot):
-    fd, posted = await started(make_bot, tmp_path)
+async def test_sending_the_same_answer_again_after_a_crash_posts_it_once(
+    tmp_path, make_bot, database
+):
+    fd, posted = await started(make_bot, tmp_path, database)
     first = await sent_before_a_crash(fd, posted, "I never told anyone.")
 
-    async with restarted(fd, make_bot, tmp_path) as (bot, fd):
+    async with restarted(fd, make_bot, tmp_path, database) as (bot, fd):
         form_id, field = await open_form(fd, posted, ANA)
         again = await fd.submit(form_id, {field: "I never told anyone."}, user_id=ANA, channel_id=C)
         assert in_thread(fd, posted) == [first] and len(relayed(fd, posted)) == 1
@@ -251,16 +256,16 @@ async def test_sending_the_same_answer_again_after_a_crash_posts_it_once(tmp_pat
 
 
 async def test_sending_the_same_answer_after_it_was_linked_answers_with_the_same_post(
-    tmp_path, make_bot
+    tmp_path, make_bot, database
 ):
     """The restarted bot links the answer at its first look; the member, who saw nothing, sends
     the same words again: they get the confirmation of the answer already posted, and nothing
     is posted twice or counted twice. Other words, or the same words once the answer is
     deleted, are posted as usual."""
-    fd, posted = await started(make_bot, tmp_path, anonymous_per_hour=2)
+    fd, posted = await started(make_bot, tmp_path, database, anonymous_per_hour=2)
     first = await sent_before_a_crash(fd, posted, "I never told anyone.")
 
-    async with restarted(fd, make_bot, tmp_path, anonymous_per_hour=2) as (bot, fd):
+    async with restarted(fd, make_bot, tmp_path, database, anonymous_per_hour=2) as (bot, fd):
         await first_look(bot, fd)
         assert await links(bot) == [(first, ANA, 1)]
         bot.clock.now += timedelta(minutes=20)
@@ -288,8 +293,8 @@ async def test_sending_the_same_answer_after_it_was_linked_answers_with_the_same
         assert first not in in_thread(fd, posted) and len(in_thread(fd, posted)) == 2
 
 
-async def test_a_linked_answer_is_matched_for_an_hour_only(tmp_path, make_bot):
-    async with running(tmp_path, make_bot, anonymous_per_hour=3) as (bot, fd):
+async def test_a_linked_answer_is_matched_for_an_hour_only(tmp_path, make_bot, database):
+    async with running(tmp_path, make_bot, database, anonymous_per_hour=3) as (bot, fd):
         posted = await post(fd)
         form_id, field = await open_form(fd, posted, ANA)
         await fd.submit(form_id, {field: "Twice, an hour apart."}, user_id=ANA, channel_id=C)
@@ -303,15 +308,17 @@ async def test_a_linked_answer_is_matched_for_an_hour_only(tmp_path, make_bot):
         assert "posted anonymously" in later.content and len(in_thread(fd, posted)) == 2
 
 
-async def test_an_answer_discord_never_took_is_sent_once_on_retry_or_dropped(tmp_path, make_bot):
-    fd, posted = await started(make_bot, tmp_path, anonymous_per_hour=1)
+async def test_an_answer_discord_never_took_is_sent_once_on_retry_or_dropped(
+    tmp_path, make_bot, database
+):
+    fd, posted = await started(make_bot, tmp_path, database, anonymous_per_hour=1)
     ana_form, ben_form = await open_form(fd, posted, ANA), await open_form(fd, posted, BEN)
     stop_at_anonymous_sends(fd, after_discord_took_it=False)
     await fd.submit(ana_form[0], {ana_form[1]: "Lost words."}, user_id=ANA, channel_id=C)
     ben = await fd.submit(ben_form[0], {ben_form[1]: "Also lost."}, user_id=BEN, channel_id=C)
     assert in_thread(fd, posted) == []
 
-    async with restarted(fd, make_bot, tmp_path, anonymous_per_hour=1) as (bot, fd):
+    async with restarted(fd, make_bot, tmp_path, database, anonymous_per_hour=1) as (bot, fd):
         # Ana sends the same words again at once: the pending relay is used, posted once.
         form_id, field = await open_form(fd, posted, ANA)
         again = await fd.submit(form_id, {field: "Lost words."}, user_id=ANA, channel_id=C)
@@ -328,10 +335,10 @@ async def test_an_answer_discord_never_took_is_sent_once_on_retry_or_dropped(tmp
         assert "posted anonymously" in ok.content
 
 
-async def test_forget_erases_the_hourly_times_and_unfinished_relays(tmp_path, make_bot):
+async def test_forget_erases_the_hourly_times_and_unfinished_relays(tmp_path, make_bot, database):
     """The times of a member's relays would match their answers' times: erasing the member's
     links erases them too, and a relay not yet linked is never linked afterwards."""
-    async with running(tmp_path, make_bot) as (bot, fd):
+    async with running(tmp_path, make_bot, database) as (bot, fd):
         posted = await post(fd)
         form_id, field = await open_form(fd, posted, ANA)
         await fd.submit(form_id, {field: "First."}, user_id=ANA, channel_id=C)
@@ -340,8 +347,10 @@ async def test_forget_erases_the_hourly_times_and_unfinished_relays(tmp_path, ma
         assert await relay_rows(bot) == []
 
 
-async def test_the_times_kept_for_the_limit_go_when_their_hour_is_over(tmp_path, make_bot):
-    async with running(tmp_path, make_bot) as (bot, fd):
+async def test_the_times_kept_for_the_limit_go_when_their_hour_is_over(
+    tmp_path, make_bot, database
+):
+    async with running(tmp_path, make_bot, database) as (bot, fd):
         posted = await post(fd)
         form_id, field = await open_form(fd, posted, ANA)
         await fd.submit(form_id, {field: "First."}, user_id=ANA, channel_id=C)
@@ -354,11 +363,11 @@ async def test_the_times_kept_for_the_limit_go_when_their_hour_is_over(tmp_path,
         assert await relay_rows(bot) == [] and len(await links(bot)) == 1
 
 
-async def test_an_answer_this_process_is_still_posting_is_left_alone(tmp_path, make_bot):
+async def test_an_answer_this_process_is_still_posting_is_left_alone(tmp_path, make_bot, database):
     """The reconciler looks after Discord took the answer but before this process linked it,
     long past every wait (a slow database): it leaves the relay to the process posting it,
     which links it and confirms it once."""
-    async with running(tmp_path, make_bot) as (bot, fd):
+    async with running(tmp_path, make_bot, database) as (bot, fd):
         posted = await post(fd)
         reconciler = bot.get_cog("Anonymous").reconciler
         relays, looked, looks = bot.services.stores.relays, [], []
@@ -381,11 +390,13 @@ async def test_an_answer_this_process_is_still_posting_is_left_alone(tmp_path, m
         assert [(m, s) for m, s, _ in await relay_rows(bot)] == [(ANA, "done")]
 
 
-async def test_an_unanswered_post_is_settled_later_and_the_member_told(tmp_path, make_bot):
+async def test_an_unanswered_post_is_settled_later_and_the_member_told(
+    tmp_path, make_bot, database
+):
     """Discord answering 500 to every retry: the member is told it is unconfirmed, nothing is
     linked yet; later the thread shows no such answer, so the relay is dropped (the hour is not
     used up) and the member told to send it again."""
-    async with running(tmp_path, make_bot, anonymous_per_hour=1) as (bot, fd):
+    async with running(tmp_path, make_bot, database, anonymous_per_hour=1) as (bot, fd):
         posted = await post(fd)
         form_id, field = await open_form(fd, posted, ANA)
         fd.fail_next("POST", f"/channels/{posted.thread_id}/messages", 500, times=5)
