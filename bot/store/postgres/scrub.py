@@ -15,10 +15,10 @@ runs (milliseconds for the small tables; seconds for a participation table of a 
 the bot's statements on it wait, the event loop does not. It waits at most ``LOCK_WAIT`` for
 statements already running on the table, so the bot's work never queues long behind it.
 
-A row version that a transaction begun before the erase can still see is copied by the rewrite,
-not dropped: the rewrite first waits up to ``SNAPSHOT_WAIT`` for such transactions (of the
-bot's database user: other users' are not visible to it) to end, and says so in a warning when
-one is still open; the next rewrite of that table then drops the copy.
+A row version that a transaction begun before the erase can still see (a long report, a
+``pg_dump`` running, a replica's feedback through its slot) is copied by the rewrite, not
+dropped: the rewrite first waits up to ``SNAPSHOT_WAIT`` for such snapshots to go, and says so
+in a warning when one is still there; the next rewrite of that table then drops the copy.
 
 What this does not reach (the README says the same to operators): the write-ahead log and its
 archives, streaming replicas' WAL, backups and dumps, disk blocks the file system got back
@@ -45,14 +45,20 @@ _POLL = 0.05
 # The tables erased rows are taken out of: only these are ever rewritten.
 ERASABLE = frozenset({"participation", "suggestions", "anonymous_answers", "anonymous_relays"})
 
-# Sessions of this database in a transaction begun before ``$1`` that hold a snapshot or an
-# id: a row version deleted by then may still be visible to them.
+# Sessions of this database (of any user, autovacuum aside) and replication slots whose
+# snapshot or transaction is older than the transaction id ``$1``: a row version deleted
+# before it may still be visible to them, and a rewrite would copy it.
 _OLDER_TRANSACTIONS = (
-    "SELECT count(*) FROM pg_stat_activity"
-    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-    " AND backend_type = 'client backend' AND xact_start < $1"
-    " AND (backend_xmin IS NOT NULL OR backend_xid IS NOT NULL)"
+    "SELECT (SELECT count(*) FROM pg_stat_activity"
+    "        WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    "        AND usename IS NOT NULL"
+    "        AND (age(backend_xmin) > age($1::xid) OR age(backend_xid) > age($1::xid)))"
+    " + (SELECT count(*) FROM pg_replication_slots"
+    "    WHERE (database IS NULL OR database = current_database())"
+    "    AND age(xmin) > age($1::xid))"
 )
+# The first transaction id not yet given: every erase committed before now has a lower one.
+_NEXT_TRANSACTION = "SELECT pg_snapshot_xmax(pg_current_snapshot())::xid"
 
 
 async def erase_traces(db: PgDatabase, tables: Sequence[str]) -> bool:
@@ -101,9 +107,9 @@ async def erase_traces(db: PgDatabase, tables: Sequence[str]) -> bool:
 
 
 async def _older_transactions_ended(con: asyncpg.Connection) -> bool:
-    """Wait up to ``SNAPSHOT_WAIT`` for transactions begun before now (so perhaps before the
-    erase committed) to end; False, with a warning, if one is still open."""
-    since = await con.fetchval("SELECT clock_timestamp()")
+    """Wait up to ``SNAPSHOT_WAIT`` for snapshots and transactions older than now (so perhaps
+    than the erase) to end; False, with a warning, if one is still there."""
+    since = await con.fetchval(_NEXT_TRANSACTION)
     loop = asyncio.get_running_loop()
     deadline = loop.time() + SNAPSHOT_WAIT
     while await con.fetchval(_OLDER_TRANSACTIONS, since):
