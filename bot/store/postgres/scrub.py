@@ -13,7 +13,10 @@ So after a member's rows are erased (``forget``), or the link of an anonymous an
 author is deleted, the tables that held them are rewritten. The rewrite locks the table while it
 runs (milliseconds for the small tables; seconds for a participation table of a million rows):
 the bot's statements on it wait, the event loop does not. It waits at most ``LOCK_WAIT`` for
-statements already running on the table, so the bot's work never queues long behind it.
+statements already running on the table, so the bot's work never queues long behind it, and a
+member's button that deleted their answer is still answered within Discord's three seconds.
+A table left unrewritten (with a warning) is rewritten by the next erase from it, or by an
+operator's ``VACUUM FULL``.
 
 A row version that a transaction begun before the erase can still see (a long report, a
 ``pg_dump`` running, a replica's feedback through its slot) is copied by the rewrite, not
@@ -38,8 +41,8 @@ from bot.store.postgres.connection import LOST_CONNECTION, PgDatabase
 
 log = logging.getLogger(__name__)
 
-LOCK_WAIT = "2s"  # how long a rewrite waits for statements running on its table
-SNAPSHOT_WAIT = 3.0  # seconds to wait for transactions older than the erase to end
+LOCK_WAIT = "1s"  # how long a rewrite waits for statements running on its table
+SNAPSHOT_WAIT = 1.0  # seconds to wait for snapshots older than the erase to go
 _POLL = 0.05
 
 # The tables erased rows are taken out of: only these are ever rewritten.
