@@ -4,12 +4,15 @@ from (``bot.store.postgres.scrub``). The files are read through the server
 (``pg_read_binary_file`` after a ``CHECKPOINT``), which takes a superuser test role."""
 
 import logging
+import os
 from collections.abc import AsyncIterator
+from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import pytest
 
 from bot.anonymity.types import UNLINKED, AnonymousAnswer, PendingRelay
+from bot.config.database import parse_database
 from bot.store import Stores, open_stores
 from bot.store.postgres import scrub
 from bot.suggestions.types import Limits
@@ -172,3 +175,32 @@ async def test_only_the_tables_erasure_touches_are_ever_rewritten(pg):
     stores, _ = pg
     with pytest.raises(ValueError, match="posts"):
         await scrub.erase_traces(stores.handle.db, ("posts",))
+
+
+async def test_a_table_the_bots_role_does_not_own_is_named_and_the_erase_stands(pg, caplog):
+    """VACUUM skips a table its role does not own with a warning, not an error: the bot passes
+    it on rather than taking the table for rewritten."""
+    stores, con = pg
+    await seed(stores)
+    role = f"bot_test_not_owner_{os.getpid()}"
+    await con.execute(f'CREATE ROLE "{role}" LOGIN')
+    try:
+        await con.execute(f'GRANT ALL ON SCHEMA public TO "{role}"')
+        await con.execute(f'GRANT ALL ON ALL TABLES IN SCHEMA public TO "{role}"')
+        await con.execute(f'GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO "{role}"')
+        url = urlsplit(stores.database.url)
+        limited = await open_stores(
+            parse_database(urlunsplit(url._replace(netloc=f"{role}@{url.netloc.split('@')[-1]}")))
+        )
+        caplog.set_level(logging.WARNING, logger="bot.store.postgres.scrub")
+        try:
+            assert len(await limited.suggestions.forget(G, ANA)) == 30
+        finally:
+            await limited.close()
+        assert "table suggestions not rewritten after an erase" in caplog.text
+        assert "owner" in caplog.text
+        assert await stores.suggestions.of_member(G, ANA) == []
+    finally:
+        await con.execute(f'REASSIGN OWNED BY "{role}" TO current_user')
+        await con.execute(f'DROP OWNED BY "{role}"')
+        await con.execute(f'DROP ROLE "{role}"')

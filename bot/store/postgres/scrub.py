@@ -68,8 +68,9 @@ async def erase_traces(db: PgDatabase, tables: Sequence[str]) -> bool:
     """Rewrite ``tables``, whose erased rows are already deleted (or overwritten) and
     committed, so that no copy of them is left in their files; True if every table was
     rewritten with nothing older than the erase in the way. What could not be done (a table
-    busy past ``LOCK_WAIT``, not owned by the bot's user, a transaction older than the erase
-    still open, the connection lost) is logged as a warning: the erase itself stands."""
+    busy past ``LOCK_WAIT``, not owned by the bot's user, no disk room for the new copy, a
+    transaction older than the erase still open, the connection lost) is logged as a warning:
+    the erase itself stands."""
     unknown = set(tables) - ERASABLE
     if unknown:
         raise ValueError(f"not a table erased rows are taken out of: {sorted(unknown)}")
@@ -92,6 +93,8 @@ async def erase_traces(db: PgDatabase, tables: Sequence[str]) -> bool:
                         await con.execute(f"VACUUM (FULL, ANALYZE) {table}")
                     except asyncpg.exceptions.LockNotAvailableError:
                         complaints.append(f"the table stayed busy for {LOCK_WAIT}")
+                    except asyncpg.PostgresError as exc:  # e.g. no disk room for the copy
+                        complaints.append(str(exc))
                     if complaints:
                         clean = False
                         log.warning(
