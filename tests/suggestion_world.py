@@ -64,7 +64,10 @@ def write_prompts(tmp_path: Path) -> Path:
     return folder
 
 
-def suggestion_bot(make_bot, tmp_path: Path, clock=lambda: NOW, **guild) -> DiscussionBot:
+def suggestion_bot(
+    make_bot, tmp_path: Path, clock=lambda: NOW, database=None, **guild
+) -> DiscussionBot:
+    """The bot for the server, on ``database`` (default: ``tmp_path / "bot.sqlite3"``)."""
     folder = tmp_path / "prompts"
     if not folder.exists():
         write_prompts(tmp_path)
@@ -73,7 +76,9 @@ def suggestion_bot(make_bot, tmp_path: Path, clock=lambda: NOW, **guild) -> Disc
     config = GuildConfig(
         guild_id=G, moderator_role_ids=(MOD_ROLE,), mod_log_channel_id=MODLOG, **guild
     )
-    settings = Settings(database=tmp_path / "bot.sqlite3", prompts_dir=folder, guilds=(config,))
+    settings = Settings(
+        database=database or tmp_path / "bot.sqlite3", prompts_dir=folder, guilds=(config,)
+    )
     return make_bot(
         settings, holder, cogs=[Topics, Suggestions, ParticipationCommands], clock=clock
     )

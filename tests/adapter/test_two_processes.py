@@ -1,8 +1,9 @@
-"""Two processes of the bot on one database file, both connected to one Discord that delivers
-every event (interactions included) to both and accepts one acknowledgement per interaction,
-refusing any other with 400, code 40060, as Discord does. Every interaction path is taken once:
-each act (a post, a relay, a mod-log notice, a decision, a deletion) happens once, the member
-gets one reply, and neither process logs an error."""
+"""Two processes of the bot on one database, both connected to one Discord that delivers every
+event (interactions included) to both and accepts one acknowledgement per interaction, refusing
+any other with 400, code 40060, as Discord does. Every interaction path is taken once: each act
+(a post, a relay, a mod-log notice, a decision, a deletion) happens once, the member gets one
+reply, and neither process logs an error. Where the database decides which process acts (the
+anonymous relays, the suggestions' claims), the tests run on each backend (``database``)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from collections.abc import Callable
 
 from bot.adapter.client import DiscussionBot
 from tests.adapter import test_anonymous as anon
-from tests.adapter.test_suggestions import prompts_of, rows
+from tests.adapter.test_suggestions import prompts_of
 from tests.discord_harness import FakeDiscord, Replies
 from tests.store import view
 from tests.suggestion_world import (
@@ -72,12 +73,14 @@ def mod_log(fd, channel: int) -> list[str]:
 # --- anonymous answers, topic commands, reveal, delete, forget -------------------------------
 
 
-def anonymous_world(make_bot, tmp_path):
-    return two_processes(lambda: anon.anonymous_bot(make_bot, tmp_path), anon.community)
+def anonymous_world(make_bot, tmp_path, database=None):
+    return two_processes(
+        lambda: anon.anonymous_bot(make_bot, tmp_path, database=database), anon.community
+    )
 
 
-async def test_topic_post_and_an_anonymous_answer_happen_once(tmp_path, make_bot):
-    async with anonymous_world(make_bot, tmp_path) as fd:
+async def test_topic_post_and_an_anonymous_answer_happen_once(tmp_path, make_bot, database):
+    async with anonymous_world(make_bot, tmp_path, database) as fd:
         before = len(fd.requests_to("POST", f"/channels/{anon.C}/messages"))
         started = await fd.slash(
             "topic post", user_id=anon.MOD, channel_id=anon.C, prompt="family-1"
@@ -96,7 +99,7 @@ async def test_topic_post_and_an_anonymous_answer_happen_once(tmp_path, make_bot
         answered_once(fd, sent, refused=1)
         [relayed] = anon.relayed(fd, posted)
         assert "posted anonymously" in sent.content
-        links = view.rows_at(tmp_path / "bot.sqlite3", "anonymous_answers")
+        links = view.rows_at(database, "anonymous_answers")
         assert view.pick(links, "message_id", "member_id") == [
             (int(relayed.response["id"]), anon.ANA)
         ]
@@ -109,8 +112,12 @@ async def test_topic_post_and_an_anonymous_answer_happen_once(tmp_path, make_bot
         assert len(fd.requests_to("DELETE", path)) == 1 and "deleted" in deleted.content
 
 
-async def test_eight_forms_across_two_processes_post_only_the_hourly_limit(tmp_path, make_bot):
-    make = lambda: anon.anonymous_bot(make_bot, tmp_path, anonymous_per_hour=3)  # noqa: E731
+async def test_eight_forms_across_two_processes_post_only_the_hourly_limit(
+    tmp_path, make_bot, database
+):
+    def make():
+        return anon.anonymous_bot(make_bot, tmp_path, database=database, anonymous_per_hour=3)
+
     async with two_processes(make, anon.community) as fd:
         posted = await anon.post(fd)
         forms = []
@@ -166,8 +173,8 @@ async def test_skip_stop_reveal_and_member_stats_are_noted_once(tmp_path, make_b
         assert {c["value"] for c in choices} == {"family-1", "family-2"}
 
 
-async def test_forget_with_deletion_deletes_each_answer_once(tmp_path, make_bot):
-    async with anonymous_world(make_bot, tmp_path) as fd:
+async def test_forget_with_deletion_deletes_each_answer_once(tmp_path, make_bot, database):
+    async with anonymous_world(make_bot, tmp_path, database) as fd:
         posted = await anon.post(fd)
         await anon.answer(fd, posted, anon.ANA)
         [relayed] = anon.relayed(fd, posted)
@@ -184,15 +191,22 @@ async def test_forget_with_deletion_deletes_each_answer_once(tmp_path, make_bot)
 # --- suggestions and review ------------------------------------------------------------------
 
 
-def suggestion_world(make_bot, tmp_path):
-    return two_processes(lambda: suggestion_bot(make_bot, tmp_path), suggestion_guild)
+def suggestion_world(make_bot, tmp_path, database=None):
+    return two_processes(
+        lambda: suggestion_bot(make_bot, tmp_path, database=database), suggestion_guild
+    )
 
 
-async def test_a_suggestion_and_its_decision_are_made_once(tmp_path, make_bot):
-    async with suggestion_world(make_bot, tmp_path) as fd:
+def suggestion_rows(database) -> list[tuple]:
+    stored = view.rows_at(database, "suggestions")
+    return view.pick(stored, "id", "member_id", "status", "prompt_id")
+
+
+async def test_a_suggestion_and_its_decision_are_made_once(tmp_path, make_bot, database):
+    async with suggestion_world(make_bot, tmp_path, database) as fd:
         made = await suggest(fd, ANA, "What song reminds you of home?", theme="joy")
         answered_once(fd, made)
-        assert len(rows(tmp_path)) == 1 and len(announcements(fd)) == 1
+        assert len(suggestion_rows(database)) == 1 and len(announcements(fd)) == 1
         [card] = announcements(fd)
         accepted = await fd.click(
             buttons(card.json)["Accept"], message_id=int(card.response["id"]), user_id=MOD
@@ -206,8 +220,10 @@ async def test_a_suggestion_and_its_decision_are_made_once(tmp_path, make_bot):
         assert len(mod_log(fd, SMODLOG)) == 1  # the announcement only
 
 
-async def test_a_draft_review_and_a_rejection_with_a_reason_are_made_once(tmp_path, make_bot):
-    async with suggestion_world(make_bot, tmp_path) as fd:
+async def test_a_draft_review_and_a_rejection_with_a_reason_are_made_once(
+    tmp_path, make_bot, database
+):
+    async with suggestion_world(make_bot, tmp_path, database) as fd:
         await suggest(fd, ANA, "Where do you feel free?", theme="joy")
         shown = await fd.slash("topic review", user_id=MOD, channel_id=SC)
         answered_once(fd, shown)
@@ -223,7 +239,7 @@ async def test_a_draft_review_and_a_rejection_with_a_reason_are_made_once(tmp_pa
             message_id=message_id(shown),
         )
         answered_once(fd, rejected)
-        assert [status for _, _, status, _ in rows(tmp_path)] == ["rejected"]
+        assert [status for _, _, status, _ in suggestion_rows(database)] == ["rejected"]
 
         shown = await fd.slash("topic review", user_id=MOD, channel_id=SC)
         card = fd.server.messages[message_id(shown)]
@@ -302,8 +318,8 @@ async def test_every_other_command_is_answered_once(tmp_path, make_bot):
         answered_once(fd, erased)
 
 
-async def test_edit_turn_off_and_withdraw_are_made_once(tmp_path, make_bot):
-    async with suggestion_world(make_bot, tmp_path) as fd:
+async def test_edit_turn_off_and_withdraw_are_made_once(tmp_path, make_bot, database):
+    async with suggestion_world(make_bot, tmp_path, database) as fd:
         await suggest(fd, ANA, "What is a place you love?", theme="joy")
         await suggest(fd, ANA, "What do you cook on Sundays?", theme="joy")
         mine = await fd.slash("suggest mine", user_id=ANA, channel_id=SC)
@@ -311,7 +327,7 @@ async def test_edit_turn_off_and_withdraw_are_made_once(tmp_path, make_bot):
             buttons(mine.messages[0])["Withdraw 2"], message_id=message_id(mine), user_id=ANA
         )
         answered_once(fd, withdrawn)
-        assert [status for _, _, status, _ in rows(tmp_path)] == ["pending", "withdrawn"]
+        assert [status for _, _, status, _ in suggestion_rows(database)] == ["pending", "withdrawn"]
 
         shown = await fd.slash("topic review", user_id=MOD, channel_id=SC)
         opened = await fd.click(
