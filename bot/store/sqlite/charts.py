@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import json
 
+from bot.store.records import QUARTER, per_span, quarter_buckets
 from bot.store.sqlite.queries import Queries
-
-QUARTER = 900  # every timezone in use is a whole number of quarter-hours off UTC
 
 _WINDOW = "guild_id = :g AND created_at >= :s AND created_at < :n"
 
@@ -65,15 +64,14 @@ class ChartsStore(Queries):
     async def anonymous_buckets(self, guild_id: int, since: int, now: int) -> list[tuple[int, int]]:
         """(quarter-hour start, anonymous answers) in the window."""
         rows = await self._all(_ANONYMOUS_BUCKETS, {"g": guild_id, "s": since, "n": now})
-        return [(q * QUARTER, n) for q, n in rows]
+        return quarter_buckets(rows)
 
     async def active_members(self, guild_id: int, days: list[tuple[int, int]]) -> list[int]:
         """Distinct members with any participation in each ``[start, end)`` span, in order."""
         if not days:
             return []
         rows = await self._all(_ACTIVE_PER_DAY, {"g": guild_id, "days": json.dumps(days)})
-        found = dict(((int(k), n) for k, n in rows))
-        return [found.get(i, 0) for i in range(len(days))]
+        return per_span({int(k): n for k, n in rows}, len(days))
 
     async def posted_times(self, guild_id: int, since: int, now: int) -> list[int]:
         """When each prompt posted in the window was posted."""
@@ -91,4 +89,4 @@ class ChartsStore(Queries):
         """(quarter-hour start, first answers): each member's first answer to each prompt
         posted in the window, when it came within ``within`` seconds of the post."""
         params = {"g": guild_id, "s": since, "n": now, "within": within}
-        return [(q * QUARTER, n) for q, n in await self._all(_FIRST_ANSWERS, params)]
+        return quarter_buckets(await self._all(_FIRST_ANSWERS, params))

@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Iterable
 
 from bot.facilitation.types import OpenThread, Step
+from bot.store.records import open_thread
 from bot.store.sqlite.queries import Queries
 
 _STEP_COLUMNS = (
@@ -49,10 +50,7 @@ class FacilitationStore(Queries):
             sql += " AND p.id IN (SELECT value FROM json_each(?))"
             params.append(json.dumps(list(post_ids)))
         rows = await self._all(sql + " ORDER BY p.id", tuple(params))
-        return [
-            OpenThread(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7] or None, bool(r[8]))
-            for r in rows
-        ]
+        return [open_thread(r) for r in rows]
 
     async def steps(self, post_ids: Iterable[int]) -> dict[int, list[Step]]:
         """Each post's steps, in order."""

@@ -8,18 +8,15 @@ Privacy rules kept here:
 
 from __future__ import annotations
 
-import asyncio
-import logging
 import sqlite3
 from collections.abc import Iterable, Sequence
 
 import aiosqlite
 
 from bot.participation.types import ANSWER, REACTION, ParticipationRow, PromptPost
+from bot.store.records import OptedOut, record_in_chunks
 from bot.store.sqlite.queries import Queries
 from bot.store.sqlite.scrub import erase_traces
-
-log = logging.getLogger(__name__)
 
 _COLUMNS = "guild_id, post_id, prompt_id, theme_id, member_id, message_id, kind, created_at, length"
 _ONE = "(" + ",".join("?" * len(ParticipationRow._fields)) + ")"
@@ -69,8 +66,7 @@ class ParticipationStore(Queries):
 
     def __init__(self, db: aiosqlite.Connection) -> None:
         super().__init__(db)
-        self._opted_out: dict[int, set[int]] = {}
-        self._opted_out_loading = asyncio.Lock()
+        self._opted_out = OptedOut(self._read_opted_out)
         self._sql: dict[int, str] = {}
 
     async def record_many(self, rows: Sequence[ParticipationRow]) -> int:
@@ -79,27 +75,11 @@ class ParticipationStore(Queries):
         Each chunk is one statement, hence one transaction. A chunk refused as a whole (a row
         pointing at a deleted post) is retried row by row so the valid rows are kept.
         """
-        written = 0
-        for start in range(0, len(rows), CHUNK):
-            chunk = rows[start : start + CHUNK]
-            try:
-                written += await self._insert(chunk)
-            except sqlite3.IntegrityError:
-                written += await self._insert_one_by_one(chunk)
-        return written
+        return await record_in_chunks(rows, self._insert, sqlite3.IntegrityError, CHUNK)
 
     async def _insert(self, chunk: Sequence[ParticipationRow]) -> int:
         sql = self._sql.get(len(chunk)) or self._sql.setdefault(len(chunk), _insert_sql(len(chunk)))
         return await self._write(sql, tuple(value for row in chunk for value in row))
-
-    async def _insert_one_by_one(self, chunk: Sequence[ParticipationRow]) -> int:
-        written = 0
-        for row in chunk:
-            try:
-                written += await self._insert([row])
-            except sqlite3.IntegrityError as exc:
-                log.warning("dropped participation row for post %s: %s", row.post_id, exc)
-        return written
 
     async def delete_message(self, message_id: int) -> int:
         """Remove the answer stored for a deleted message; returns rows removed."""
@@ -172,23 +152,18 @@ class ParticipationStore(Queries):
 
     def opted_out_cached(self, guild_id: int) -> set[int] | None:
         """The server's opted-out members if already read (the live set), else None."""
-        return self._opted_out.get(guild_id)
+        return self._opted_out.cached(guild_id)
 
     async def opted_out_members(self, guild_id: int) -> set[int]:
         """Opted-out members of a server; read once, then served from memory (hot path).
 
         The returned set is live: ``opt_out``/``opt_in`` on this store update it.
         """
-        cached = self._opted_out.get(guild_id)
-        if cached is not None:
-            return cached
-        async with self._opted_out_loading:  # a burst of first answers reads the table once
-            cached = self._opted_out.get(guild_id)
-            if cached is None:
-                sql = "SELECT member_id FROM opt_outs WHERE guild_id = ?"
-                cached = {member_id for (member_id,) in await self._all(sql, (guild_id,))}
-                self._opted_out[guild_id] = cached
-        return cached
+        return await self._opted_out.members(guild_id)
+
+    async def _read_opted_out(self, guild_id: int) -> set[int]:
+        sql = "SELECT member_id FROM opt_outs WHERE guild_id = ?"
+        return {member_id for (member_id,) in await self._all(sql, (guild_id,))}
 
     async def rebuild_totals(self) -> None:
         """Recompute the report totals from the rows, in one transaction (after a bulk load)."""

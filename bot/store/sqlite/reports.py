@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 
 from bot.reports.types import MemberRow, PostAnswers, PromptFigures, WindowTotals
+from bot.store.records import window_kind_totals
 from bot.store.sqlite.queries import Queries
 from bot.store.sqlite.starters import StarterStore
 
-DAY = 86_400
 _WINDOW = "guild_id = :g AND created_at >= :s AND created_at < :n"
 
 _RAW_TOTALS = f"""
@@ -130,14 +130,17 @@ class ReportsStore(Queries):
     async def kind_totals(self, guild_id: int, since: int, now: int) -> tuple[int, int]:
         """(answers, reactions) created in the window: whole UTC days from the day totals, the
         partial days at either end counted from the rows."""
-        first, last = -(-since // DAY), now // DAY  # whole days: first <= day < last
-        if first >= last:
-            return await self._totals(_RAW_TOTALS, {"g": guild_id, "s": since, "n": now})
-        days = await self._totals(_DAY_TOTALS, {"g": guild_id, "s": first, "n": last})
-        head = await self._totals(_RAW_TOTALS, {"g": guild_id, "s": since, "n": first * DAY})
-        tail = await self._totals(_RAW_TOTALS, {"g": guild_id, "s": last * DAY, "n": now})
-        answers, reactions = (a + b + c for a, b, c in zip(days, head, tail, strict=True))
-        return answers, reactions
+        g = guild_id
+
+        async def rows(s: int, n: int) -> tuple[int, int]:
+            answers, reactions = await self._totals(_RAW_TOTALS, {"g": g, "s": s, "n": n})
+            return answers, reactions
+
+        async def days(s: int, n: int) -> tuple[int, int]:
+            answers, reactions = await self._totals(_DAY_TOTALS, {"g": g, "s": s, "n": n})
+            return answers, reactions
+
+        return await window_kind_totals(rows, days, since, now)
 
     async def member_totals(
         self, guild_id: int, since: int, now: int, small_window: int = SMALL_WINDOW

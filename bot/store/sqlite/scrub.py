@@ -27,6 +27,8 @@ from pathlib import Path
 
 import aiosqlite
 
+from bot.store.records import KEPT_ON_PURPOSE
+
 log = logging.getLogger(__name__)
 
 CHECKPOINT_TRIES = 20  # a reader in another process can hold the WAL for a moment
@@ -55,7 +57,8 @@ async def checkpoint(db: aiosqlite.Connection) -> bool:
 
 async def erase_traces(db: aiosqlite.Connection, member_id: int) -> None:
     """After a member's rows were deleted: no copy of ``member_id`` left in the ``-wal`` file,
-    nor in the main file's unused space, unless the id is still stored on purpose (``_KEPT``)."""
+    nor in the main file's unused space, unless the id is still stored on purpose
+    (``KEPT_ON_PURPOSE``)."""
     if not await checkpoint(db) or await _still_stored(db, member_id):
         return
     path = await _main_file(db)
@@ -70,23 +73,10 @@ async def erase_traces(db: aiosqlite.Connection, member_id: int) -> None:
     await checkpoint(db)
 
 
-# Where a member's id is still kept on purpose after ``forget`` in one server: their rows in
-# other servers, an opt-out (it is what honours the request), links to anonymous answers in
-# other servers, a moderator's decisions.
-_KEPT = (
-    ("participation", "member_id"),
-    ("opt_outs", "member_id"),
-    ("anonymous_answers", "member_id"),
-    ("suggestions", "member_id"),
-    ("suggestions", "decided_by"),
-    ("draft_decisions", "decided_by"),
-)
-
-
 async def _still_stored(db: aiosqlite.Connection, member_id: int) -> bool:
     async with db.execute("SELECT name FROM sqlite_schema WHERE type = 'table'") as cur:
         tables = {name for (name,) in await cur.fetchall()}
-    for table, column in _KEPT:
+    for table, column in KEPT_ON_PURPOSE:
         if table in tables:
             sql = f"SELECT EXISTS (SELECT 1 FROM {table} WHERE {column} = ?)"
             async with db.execute(sql, (member_id,)) as cur:
