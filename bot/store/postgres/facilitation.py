@@ -1,0 +1,182 @@
+"""Thread steps (paced follow-ups and nudges) and the reads facilitation needs, in PostgreSQL.
+Times are Unix seconds (UTC).
+
+A step is claimed by inserting its row (unique per post and number, and one nudge per post)
+before anything is sent: exactly one process wins it, whichever database it shares.
+``mark_sent`` / ``mark_failed`` record the outcome only while the claim is still the one the
+caller holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import asyncpg
+
+from bot.facilitation.types import OpenThread, Step
+from bot.store.postgres.queries import Queries
+from bot.store.records import open_thread
+
+_STEP_COLUMNS = (
+    "post_id, number, kind, followup, answers_seen, status, claimed_at, sent_at, message_id"
+)
+
+# Posted prompts with a thread, in the given channels, posted at or after a time, with their
+# recorded answers (anonymous ones included) and the time of the last one.
+_OPEN_THREADS = """
+SELECT p.id, p.guild_id, p.channel_id, p.thread_id, p.prompt_id, p.posted_at,
+       coalesce(t.answers, 0)
+         + (SELECT count(*) FROM anonymous_answers a WHERE a.post_id = p.id),
+       greatest(coalesce((SELECT max(created_at) FROM participation r
+                          WHERE r.post_id = p.id AND r.kind = 'answer'), 0),
+                coalesce((SELECT max(created_at) FROM anonymous_answers a
+                          WHERE a.post_id = p.id), 0)),
+       p.sensitive
+FROM posts p LEFT JOIN participation_post_totals t ON t.post_id = p.id
+WHERE p.status = 'posted' AND p.thread_id IS NOT NULL AND p.prompt_id IS NOT NULL
+  AND p.posted_at >= $1 AND p.channel_id = ANY($2::bigint[])
+"""
+
+_ANSWERS_PER_POST = """
+SELECT count(*), coalesce(sum(coalesce(t.answers, 0)
+       + (SELECT count(*) FROM anonymous_answers a WHERE a.post_id = p.id)), 0)::bigint
+FROM posts p LEFT JOIN participation_post_totals t ON t.post_id = p.id
+WHERE p.guild_id = $1 AND p.status = 'posted' AND p.posted_at >= $2
+  AND p.channel_id = ANY($3::bigint[])"""
+
+_NUDGES = """
+SELECT count(*), count(*) FILTER (WHERE EXISTS (
+    SELECT 1 FROM participation r WHERE r.post_id = s.post_id AND r.kind = 'answer'
+    AND r.created_at >= s.sent_at) OR EXISTS (
+    SELECT 1 FROM anonymous_answers a WHERE a.post_id = s.post_id
+    AND a.created_at >= s.sent_at))
+FROM thread_steps s JOIN posts p ON p.id = s.post_id
+WHERE s.kind = 'nudge' AND s.status = 'sent' AND p.guild_id = $1 AND p.posted_at >= $2"""
+
+
+class FacilitationStore(Queries):
+    """Steps of prompt threads, open threads with their answers, first answers, and the counts
+    of the server report."""
+
+    async def open_threads(
+        self, channel_ids: Iterable[int], since: int, post_ids: Iterable[int] | None = None
+    ) -> list[OpenThread]:
+        """Threads of posts in ``channel_ids`` posted at or after ``since`` (only ``post_ids``
+        when given)."""
+        sql, args = _OPEN_THREADS, [since, list(channel_ids)]
+        if post_ids is not None:
+            sql += " AND p.id = ANY($3::bigint[])"
+            args.append(list(post_ids))
+        return [open_thread(r) for r in await self._all(sql + " ORDER BY p.id", *args)]
+
+    async def steps(self, post_ids: Iterable[int]) -> dict[int, list[Step]]:
+        """Each post's steps, in order."""
+        rows = await self._all(
+            f"SELECT {_STEP_COLUMNS} FROM thread_steps"
+            " WHERE post_id = ANY($1::bigint[]) ORDER BY post_id, number",
+            list(post_ids),
+        )
+        found: dict[int, list[Step]] = {}
+        for row in rows:
+            found.setdefault(row[0], []).append(Step(*row))
+        return found
+
+    async def claim(
+        self, post_id: int, number: int, kind: str, followup: int | None, answers: int, now: int
+    ) -> bool:
+        """Claim step ``number`` of a post; False if it (or the post's nudge) is taken."""
+        try:
+            changed = await self._write(
+                "INSERT INTO thread_steps"
+                " (post_id, number, kind, followup, answers_seen, status, claimed_at)"
+                " VALUES ($1, $2, $3, $4, $5, 'claimed', $6) ON CONFLICT DO NOTHING",
+                post_id,
+                number,
+                kind,
+                followup,
+                answers,
+                now,
+            )
+        except asyncpg.exceptions.ForeignKeyViolationError:  # the post is gone
+            return False
+        return changed == 1
+
+    async def mark_sent(
+        self, post_id: int, number: int, message_id: int, now: int, claimed_at: int
+    ) -> bool:
+        return (
+            await self._write(
+                "UPDATE thread_steps SET status = 'sent', sent_at = $1, message_id = $2"
+                " WHERE post_id = $3 AND number = $4 AND status = 'claimed' AND claimed_at = $5",
+                now,
+                message_id,
+                post_id,
+                number,
+                claimed_at,
+            )
+            == 1
+        )
+
+    async def mark_failed(self, post_id: int, number: int, now: int, claimed_at: int) -> bool:
+        return (
+            await self._write(
+                "UPDATE thread_steps SET status = 'failed', sent_at = $1"
+                " WHERE post_id = $2 AND number = $3 AND status = 'claimed' AND claimed_at = $4",
+                now,
+                post_id,
+                number,
+                claimed_at,
+            )
+            == 1
+        )
+
+    async def stale(self, before: int) -> list[Step]:
+        """Claims made before ``before`` whose message is not recorded (a crash, an outage)."""
+        rows = await self._all(
+            f"SELECT {_STEP_COLUMNS} FROM thread_steps"
+            " WHERE status = 'claimed' AND claimed_at < $1 ORDER BY post_id, number",
+            before,
+        )
+        return [Step(*r) for r in rows]
+
+    async def retake(self, post_id: int, number: int, claimed_at: int, now: int) -> bool:
+        """Take over an interrupted claim; False if another process did first."""
+        return (
+            await self._write(
+                "UPDATE thread_steps SET claimed_at = $1"
+                " WHERE post_id = $2 AND number = $3 AND status = 'claimed' AND claimed_at = $4",
+                now,
+                post_id,
+                number,
+                claimed_at,
+            )
+            == 1
+        )
+
+    # --- welcome ---------------------------------------------------------------------------
+
+    async def first_answer(self, guild_id: int, member_id: int) -> int | None:
+        """The message id of the member's earliest recorded answer in the server."""
+        row = await self._one(
+            "SELECT message_id FROM participation WHERE guild_id = $1 AND member_id = $2"
+            " AND kind = 'answer' ORDER BY created_at, message_id LIMIT 1",
+            guild_id,
+            member_id,
+        )
+        return row[0] if row is not None else None
+
+    # --- the server report -----------------------------------------------------------------
+
+    async def answers_per_post(
+        self, guild_id: int, channel_ids: Iterable[int], since: int
+    ) -> tuple[int, int]:
+        """(posts, answers) of the prompts posted in ``channel_ids`` at or after ``since``,
+        anonymous answers included."""
+        row = await self._one(_ANSWERS_PER_POST, guild_id, since, list(channel_ids))
+        return (row[0], row[1]) if row is not None else (0, 0)
+
+    async def nudges(self, guild_id: int, since: int) -> tuple[int, int]:
+        """(threads nudged, of those the ones that got a first answer after the nudge), for
+        prompts posted at or after ``since``."""
+        row = await self._one(_NUDGES, guild_id, since)
+        return (row[0], row[1]) if row is not None else (0, 0)
