@@ -1,6 +1,7 @@
 """Benchmark: what the running bot adds to each gateway message, and answers recorded per second.
 
     python benchmarks/events.py [--n 100000] [--posts 50] [--members 2000] [--rounds 3]
+                                [--db postgresql://user@host:port/db]
 
 Builds ``--n`` MESSAGE_CREATE gateway frames (90% in unrelated channels, 10% answers in the
 threads of ``--posts`` prompt posts, from ``--members`` members) and feeds them through
@@ -21,18 +22,29 @@ two sides timed back to back per 5,000-event chunk, ``--rounds`` times; medians)
 second from the first answer fed to the final ``BatchWriter`` flush, end to end and with the bare
 parse of the same frames taken out (the recording itself; target >= 20,000/s); a check that every
 answer is stored exactly once; traced peak memory (tracemalloc) of the 90/10 stream at N/10 and N.
+
+Then, against the raw floor of the same backend measured in the same run (benchmarks/backends.py:
+``sqlite3.executemany`` for SQLite, asyncpg ``copy_records_to_table`` for PostgreSQL, N/10 rows
+in the writer's batches, each batch a transaction): the recording rate above and the bot's own
+``BatchWriter`` fed the same number of rows directly (no gateway), as ratios to that floor
+(target >= 0.5 on PostgreSQL), and the longest the event loop was blocked while that writer
+wrote (a ticker task; target <= 50 ms).
+
+With ``--db postgresql://…`` every figure is measured twice in one run, SQLite first, then
+PostgreSQL in a database created on that server for the run and dropped after it.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import random
+import sqlite3
 import statistics
 import sys
-import tempfile
 import time
 import tracemalloc
 from collections.abc import Sequence
@@ -45,9 +57,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import discord
 
+from benchmarks.backends import LoopWatch, Scratch, connect, raw_floor, scratch
 from bot.adapter.client import DiscussionBot, bot_intents
 from bot.app import app_for
 from bot.config.settings import GuildConfig, Settings
+from bot.participation.types import ANSWER, ParticipationRow
 from bot.prompts.model import Library
 from tests.discord_harness import BOT_USER_ID, FakeDiscord, events, payloads
 
@@ -106,10 +120,10 @@ def message_ids(frames: Sequence[str]) -> set[int]:
     return {int(json.loads(f)["d"]["id"]) for f in frames}
 
 
-async def seed_posts(db_path: Path, n: int) -> list[int]:
+async def seed_posts(where: Scratch, n: int) -> list[int]:
     """``n`` posted prompts in the prompt channel; each thread shares its message's id."""
     threads = []
-    async with app_for(Settings(database=db_path)) as app:
+    async with app_for(Settings(database=where.database)) as app:
         posts = app.stores.posting.posts
         for i in range(n):
             at = int(POSTED_AT.timestamp()) + i
@@ -170,14 +184,20 @@ async def paired_passes(bare_fd, bot_fd, frames: Sequence[str], rounds: int) -> 
     return pairs
 
 
-async def stored(bot: DiscussionBot) -> tuple[int, set[int]]:
-    async with bot.services.stores.handle.db.execute(
-        "SELECT count(*) FROM participation WHERE kind = 'answer'"
-    ) as cur:
-        (count,) = await cur.fetchone()
-    async with bot.services.stores.handle.db.execute("SELECT message_id FROM participation") as cur:
-        ids = {row[0] async for row in cur}
-    return count, ids
+async def stored(where: Scratch) -> tuple[int, set[int]]:
+    """Answers stored, and every stored message id, read on a connection of the benchmark's own."""
+    count_sql = "SELECT count(*) FROM participation WHERE kind = 'answer'"
+    ids_sql = "SELECT message_id FROM participation"
+    if where.backend == "sqlite":
+        with contextlib.closing(sqlite3.connect(where.database)) as con:
+            (count,) = con.execute(count_sql).fetchone()
+            return count, {row[0] for row in con.execute(ids_sql)}
+    con = await connect(str(where.database))
+    try:
+        count = await con.fetchval(count_sql)
+        return count, {row[0] for row in await con.fetch(ids_sql)}
+    finally:
+        await con.close()
 
 
 async def recorded(bot: DiscussionBot, fd: FakeDiscord, frames: Sequence[str]) -> float:
@@ -199,33 +219,40 @@ async def peak_memory(bot: DiscussionBot, fd: FakeDiscord, frames: Sequence[str]
 
 
 async def run(args: argparse.Namespace) -> int:
+    failed = 0
+    for url in (None, args.db) if args.db else (None,):
+        async with scratch(url, "bot.sqlite3") as where:
+            print(f"== {where.label}")
+            failed |= await run_on(args, where)
+    return failed
+
+
+async def run_on(args: argparse.Namespace, where: Scratch) -> int:
     rng = random.Random(5)
     members = [payloads.member(FIRST_MEMBER + i, name=f"m{i}") for i in range(args.members)]
-    with tempfile.TemporaryDirectory() as tmp:
-        db_path = Path(tmp) / "bot.sqlite3"
-        first_id = (int(NOW.timestamp() * 1000) - payloads.DISCORD_EPOCH_MS) << 22
-        world = World(await seed_posts(db_path, args.posts), members, rng, first_id)
-        settings = Settings(database=db_path, guilds=(GuildConfig(G),))
-        bot = DiscussionBot(settings, SimpleNamespace(library=Library()), clock=lambda: NOW)
-        bare = discord.Client(intents=bot_intents())
-        async with FakeDiscord(bare) as bare_fd, FakeDiscord(bot) as bot_fd:
-            await bare_fd.connect(guild_payload(bare_fd, world))
-            bot_user = payloads.user(BOT_USER_ID, "bot", bot=True)
-            bot_fd.set_history(
-                PROMPT_CHANNEL,
-                [
-                    events.message(PROMPT_CHANNEL, bot_user, "", message_id=t, guild_id=G)
-                    for t in world.threads
-                ],
-            )  # the prompt messages, whose reactions the bot reads at start
-            await bot_fd.connect(guild_payload(bot_fd, world))
-            await bot.get_cog("Answers").backfill_task  # the start's reading, before any timing
-            watched = len(bot.get_cog("Answers").index)
-            print(f"bot cogs: {', '.join(bot.cogs)}; prompt threads watched: {watched}")
-            return await measure(args, world, bare_fd, bot_fd, bot)
+    first_id = (int(NOW.timestamp() * 1000) - payloads.DISCORD_EPOCH_MS) << 22
+    world = World(await seed_posts(where, args.posts), members, rng, first_id)
+    settings = Settings(database=where.database, guilds=(GuildConfig(G),))
+    bot = DiscussionBot(settings, SimpleNamespace(library=Library()), clock=lambda: NOW)
+    bare = discord.Client(intents=bot_intents())
+    async with FakeDiscord(bare) as bare_fd, FakeDiscord(bot) as bot_fd:
+        await bare_fd.connect(guild_payload(bare_fd, world))
+        bot_user = payloads.user(BOT_USER_ID, "bot", bot=True)
+        bot_fd.set_history(
+            PROMPT_CHANNEL,
+            [
+                events.message(PROMPT_CHANNEL, bot_user, "", message_id=t, guild_id=G)
+                for t in world.threads
+            ],
+        )  # the prompt messages, whose reactions the bot reads at start
+        await bot_fd.connect(guild_payload(bot_fd, world))
+        await bot.get_cog("Answers").backfill_task  # the start's reading, before any timing
+        watched = len(bot.get_cog("Answers").index)
+        print(f"bot cogs: {', '.join(bot.cogs)}; prompt threads watched: {watched}")
+        return await measure(args, world, bare_fd, bot_fd, bot, where)
 
 
-async def measure(args, world: World, bare_fd, bot_fd, bot: DiscussionBot) -> int:
+async def measure(args, world: World, bare_fd, bot_fd, bot: DiscussionBot, where: Scratch) -> int:
     n = args.n
     unrelated = world.unrelated(n - n // 10)
     pairs = await paired_passes(bare_fd, bot_fd, unrelated, args.rounds)
@@ -257,7 +284,7 @@ async def measure(args, world: World, bare_fd, bot_fd, bot: DiscussionBot) -> in
 
     sent = {mid for f, a in zip(frames, is_answer, strict=True) if a for mid in message_ids([f])}
     sent |= message_ids(answers)
-    count, ids = await stored(bot)
+    count, ids = await stored(where)
     once = count == len(sent) and ids == sent
     verdict = "yes" if once else "NO"
     print(f"every answer stored exactly once: {verdict} ({count:,} rows, {len(sent):,} sent)")
@@ -266,12 +293,51 @@ async def measure(args, world: World, bare_fd, bot_fd, bot: DiscussionBot) -> in
     large, _ = world.mixed(n)
     mem_small = await peak_memory(bot, bot_fd, small)
     mem_large = await peak_memory(bot, bot_fd, large)
-    print("traced peak memory of the bot while feeding a 90/10 stream (rows live in SQLite):")
+    print(f"traced peak memory of the bot while feeding a 90/10 stream (rows in {where.label}):")
     print(f"  N/10 = {len(small):>7,} events     {mem_small / 2**20:8.2f} MiB")
     print(f"  N    = {len(large):>7,} events     {mem_large / 2**20:8.2f} MiB")
     print(f"  growth {mem_large / mem_small:.2f}x for {len(large) / len(small):.0f}x the events")
-    ok = ratio <= 1.10 and recording >= 20_000 and once
+    floor_ok = await against_floor(bot, where, len(answers), recording)
+    ok = ratio <= 1.10 and recording >= 20_000 and once and floor_ok
     return 0 if ok else 1
+
+
+def floor_rows(n: int, posts: int, first: int) -> list[ParticipationRow]:
+    """``n`` answers to the seeded posts, with message ids from ``first`` on (no one else's)."""
+    at = int(NOW.timestamp())
+    return [
+        ParticipationRow(G, 1 + i % posts, f"p{i % posts}", f"t{i % posts % 5}",
+                         FIRST_MEMBER + i % 2000, first + i, ANSWER, at + i // 100, 40)
+        for i in range(n)
+    ]  # fmt: skip
+
+
+async def against_floor(bot: DiscussionBot, where: Scratch, n: int, recording: float) -> bool:
+    """The raw floor of the backend, and the bot's recording and its writer as ratios to it."""
+    writer = bot.services.writer
+    posts = len(await bot.services.stores.participation.open_posts(0))
+    floor = await raw_floor(where, floor_rows(n, posts, 10**17), writer.max_rows)
+    rows = floor_rows(n, posts, 2 * 10**17)
+
+    async def write() -> None:
+        for row in rows:
+            await writer.add(row)
+        await writer.flush()
+
+    watch = LoopWatch()
+    start = time.perf_counter()
+    blocked = await watch.during(write)
+    direct = n / (time.perf_counter() - start)
+    how = "sqlite3.executemany" if where.backend == "sqlite" else "asyncpg copy_records_to_table"
+    target = "  (>= 0.50)" if where.backend == "postgresql" else ""
+    print(f"raw floor, {how}, {n:,} rows in batches of {writer.max_rows} (one transaction each):")
+    print(f"  floor                                  {floor:10,.0f} rows/s")
+    print(f"  recording above / floor                {recording / floor:10.2f}{target}")
+    print(f"  BatchWriter alone, same rows           {direct:10,.0f} rows/s")
+    print(f"  BatchWriter alone / floor              {direct / floor:10.2f}{target}")
+    print(f"  event loop blocked at most while it wrote {blocked * 1000:7.1f} ms  (<= 50 ms)")
+    print(f"  ({LoopWatch.HOW})")
+    return blocked <= 0.050 and (where.backend != "postgresql" or recording / floor >= 0.5)
 
 
 def main() -> int:
@@ -280,6 +346,11 @@ def main() -> int:
     parser.add_argument("--posts", type=int, default=50, help="open prompt posts (threads)")
     parser.add_argument("--members", type=int, default=2000, help="members posting")
     parser.add_argument("--rounds", type=int, default=3, help="unrelated passes per side")
+    parser.add_argument(
+        "--db",
+        metavar="postgresql://…",
+        help="also run on PostgreSQL, in a scratch database created on this server",
+    )
     args = parser.parse_args()
     if args.n - args.n // 10 < CHUNK:  # the unrelated 90% must fill one timed chunk
         parser.error(f"--n must be at least {-(-CHUNK * 10 // 9):,} (one {CHUNK:,}-event chunk)")
