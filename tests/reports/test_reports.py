@@ -15,7 +15,6 @@ import tracemalloc
 
 import pytest
 
-from bot.config.database import parse_database
 from bot.participation.types import ANSWER, REACTION, ParticipationRow
 from bot.reports.builders import member_report, prompt_report, server_report
 from bot.reports.digest import weekly_digest_text
@@ -62,12 +61,11 @@ def rows():
 
 
 @pytest.fixture
-async def stores(db_path):
-    stores = await open_stores(parse_database(db_path))
+async def stores(stores):
+    """The known data set, on each backend."""
     await add_posts(stores, POSTS)
     await stores.participation.record_many(rows())
-    yield stores
-    await stores.close()
+    return stores
 
 
 async def test_server_report_counts_the_window(stores):
@@ -183,9 +181,17 @@ async def test_export_escapes_text_a_spreadsheet_would_split(stores):
     assert '"grief, ""loss""' in out.getvalue()  # quoted, inner quotes doubled
 
 
+@pytest.fixture
+async def empty(database):
+    """No data yet, on each backend."""
+    stores = await open_stores(database)
+    yield stores
+    await stores.close()
+
+
 @pytest.mark.slow
-async def test_export_streams_with_flat_memory(tmp_path):
-    stores = await open_stores(parse_database(tmp_path / "big.sqlite3"))
+async def test_export_streams_with_flat_memory(empty):
+    stores = empty
     await add_posts(stores, {1: (10, "scheduled", "a", "x", 0)})
     peaks = []
     for total in (5_000, 50_000):
@@ -199,7 +205,6 @@ async def test_export_streams_with_flat_memory(tmp_path):
         peaks.append(tracemalloc.get_traced_memory()[1])
         tracemalloc.stop()
         assert written == total and sink.lines == total + 1
-    await stores.close()
     assert peaks[1] < peaks[0] * 2  # ten times the rows, not ten times the memory
 
 
@@ -218,8 +223,8 @@ async def brute_force(stores, since, now):
 
 
 @pytest.mark.parametrize("small_window", [1, 10**9])  # both ways of counting members agree
-async def test_totals_over_many_days_match_the_rows_after_deletions(tmp_path, small_window):
-    stores = await open_stores(parse_database(tmp_path / "days.sqlite3"))
+async def test_totals_over_many_days_match_the_rows_after_deletions(empty, small_window):
+    stores = empty
     await add_posts(stores, {1: (10, "scheduled", "a", "x", 0)})
     store = stores.participation
     day = 86_400
@@ -236,4 +241,3 @@ async def test_totals_over_many_days_match_the_rows_after_deletions(tmp_path, sm
         assert await stores.reports.kind_totals(G, since, now) == (answers, reactions)
         members = await stores.reports.member_totals(G, since, now, small_window=small_window)
         assert members == (active, new)
-    await stores.close()

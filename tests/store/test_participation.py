@@ -1,24 +1,27 @@
+"""The participation store on each backend: idempotent writes, opt-outs, forget, retention,
+read cursors and the report totals kept with the rows."""
+
 import asyncio
 import contextlib
 import sqlite3
 
+import asyncpg
 import pytest
 
+from bot.config.database import parse_database
 from bot.participation.types import ANSWER, REACTION, ParticipationRow
 from bot.participation.writer import BatchWriter
-from bot.store.sqlite.db import open_database
-from bot.store.sqlite.participation import ParticipationStore
+from bot.store import open_stores
+from tests.store import view
 
 GUILD = 1
 
 
 async def add_post(db, post_id, posted_at=1000, channel_id=10, thread_id=None, status="posted"):
-    await db.execute(
-        "INSERT INTO posts (id, guild_id, channel_id, slot, kind, status, prompt_id, theme_id,"
-        " message_id, thread_id, claimed_at, posted_at)"
-        " VALUES (?, ?, ?, ?, 'scheduled', ?, ?, 'theme', ?, ?, ?, ?)",
-        (post_id, GUILD, channel_id, posted_at, status, f"prompt-{post_id}", 500 + post_id,
-         thread_id, posted_at, posted_at),
+    await view.plant(
+        db, "posts", id=post_id, guild_id=GUILD, channel_id=channel_id, slot=posted_at,
+        kind="scheduled", status=status, prompt_id=f"prompt-{post_id}", theme_id="theme",
+        message_id=500 + post_id, thread_id=thread_id, claimed_at=posted_at, posted_at=posted_at,
     )  # fmt: skip
 
 
@@ -33,16 +36,15 @@ def reaction(member, post_id=1, at=2000):
 
 
 @pytest.fixture
-async def db(db_path):
-    db = await open_database(db_path)
-    await add_post(db, 1, thread_id=901)
-    yield db
-    await db.close()
+async def db(stores):
+    """Every store over a database holding one posted prompt (post 1), on each backend."""
+    await add_post(stores, 1, thread_id=901)
+    return stores
 
 
 @pytest.fixture
 def store(db):
-    return ParticipationStore(db)
+    return db.participation
 
 
 @pytest.fixture
@@ -50,11 +52,14 @@ def writer(store):
     return BatchWriter(store, max_rows=3)
 
 
-async def stored(db, where="1=1", params=()):
-    async with db.execute(
-        f"SELECT member_id, message_id, kind FROM participation WHERE {where} ORDER BY id", params
-    ) as cur:
-        return [tuple(r) for r in await cur.fetchall()]
+async def stored(db, guild=None):
+    """(member, message, kind) of each stored row, oldest first (of one server if given)."""
+    rows = await view.rows(db, "participation")
+    return [
+        (r["member_id"], r["message_id"], r["kind"])
+        for r in rows
+        if guild is None or r["guild_id"] == guild
+    ]
 
 
 async def test_same_event_delivered_twice_is_stored_once(db, store):
@@ -90,6 +95,8 @@ async def test_background_loop_flushes_after_the_delay(db, store):
         if writer.pending == 0:
             break
         await fake_sleep(0, [])
+    async with writer._lock:  # the flush that took the row has finished
+        pass
     assert delays and delays[0] == 0.25
     assert await stored(db) == [(7, 100, ANSWER)]
     assert writer.running
@@ -129,17 +136,16 @@ async def test_opted_out_member_is_not_recorded_until_opt_in(db, store, writer):
     await store.opt_in(GUILD, 7)
     assert await writer.add(answer(7, 102)) is True
     await writer.flush()
-    assert await stored(db, "guild_id = ?", (GUILD,)) == [(7, 102, ANSWER)]
+    assert await stored(db, GUILD) == [(7, 102, ANSWER)]
 
 
-async def test_opt_out_survives_a_restart(db_path):
-    path = db_path
-    db = await open_database(path)
-    await ParticipationStore(db).opt_out(GUILD, 7, now=3000)
-    await db.close()
-    db = await open_database(path)
-    assert await ParticipationStore(db).opted_out_members(GUILD) == {7}
-    await db.close()
+async def test_opt_out_survives_a_restart(database):
+    stores = await open_stores(database)
+    await stores.participation.opt_out(GUILD, 7, now=3000)
+    await stores.close()
+    stores = await open_stores(database)
+    assert await stores.participation.opted_out_members(GUILD) == {7}
+    await stores.close()
 
 
 async def test_forget_erases_stored_and_queued_rows_of_that_member_only(db, store, writer):
@@ -153,8 +159,7 @@ async def test_forget_erases_stored_and_queued_rows_of_that_member_only(db, stor
     assert await writer.forget(GUILD, 7) == 3
     await writer.flush()
     assert await stored(db) == [(8, 102, ANSWER)]
-    async with db.execute("SELECT count(*) FROM opt_outs") as cur:
-        assert (await cur.fetchone())[0] == 0
+    assert await view.rows(db, "opt_outs") == []
 
 
 async def test_forget_keeps_the_opt_out_that_honours_the_request(db, store):
@@ -179,10 +184,19 @@ def copies_on_disk(path, member_id: int) -> dict[str, int]:
     return found
 
 
-async def test_forget_leaves_no_copy_of_the_member_id_in_the_database_files(db_path, db, store):
+@pytest.fixture
+async def on_file(db_path):
+    """The stores over an SQLite file (``db_path``) holding post 1: for what is about the file."""
+    stores = await open_stores(parse_database(db_path))
+    await add_post(stores, 1, thread_id=901)
+    yield stores
+    await stores.close()
+
+
+async def test_forget_leaves_no_copy_of_the_member_id_in_the_database_files(db_path, on_file):
     """While the connection is open: no copy in the -wal file nor in the main file."""
-    path = db_path
-    writer = BatchWriter(store, max_rows=500)
+    path, db = db_path, on_file
+    writer = BatchWriter(db.participation, max_rows=500)
     others = [820000000000000100 + n for n in range(300)]
     for n in range(6000):  # enough rows for b-trees several levels deep, written in batches
         member = MEMBER if n % 40 == 0 else others[(n * 7919) % len(others)]
@@ -198,10 +212,10 @@ async def test_forget_leaves_no_copy_of_the_member_id_in_the_database_files(db_p
     assert len(await stored(db)) == 5850
 
 
-async def test_forget_rebuilds_the_file_when_old_bytes_survive_in_free_space(db_path, db, store):
+async def test_forget_rebuilds_the_file_when_old_bytes_survive_in_free_space(db_path, on_file):
     """Bytes left in a page's free space (here by a deletion without secure_delete, as an
     older bot or another tool would leave them) are found and the file is rebuilt."""
-    path = db_path
+    path, db, store = db_path, on_file, on_file.participation
     await store.record_many([answer(8, 99)])
     with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as other:
         other.execute("PRAGMA secure_delete = OFF")
@@ -218,6 +232,55 @@ async def test_forget_rebuilds_the_file_when_old_bytes_survive_in_free_space(db_
 
     assert copies_on_disk(path, MEMBER) == {"bot.sqlite3": 0, "bot.sqlite3-wal": 0}
     assert await stored(db) == [(8, 99, ANSWER)]
+
+
+@pytest.fixture
+async def on_server(postgresql):
+    """The stores over a PostgreSQL database of their own holding post 1, and that database."""
+    database = postgresql.new_database()
+    stores = await open_stores(database)
+    await add_post(stores, 1, thread_id=901)
+    yield stores, database
+    await stores.close()
+    postgresql.drop(database)
+
+
+async def copies_in_table_files(database, member_id: int) -> int:
+    """How often the member id appears in the files of the participation table and its
+    indexes, as PostgreSQL stores a bigint (8 bytes, the server's byte order), once every
+    changed page is written out (a checkpoint)."""
+    needles = [member_id.to_bytes(8, "little"), member_id.to_bytes(8, "big")]
+    con = await asyncpg.connect(database.dsn, timeout=10)
+    try:
+        await con.execute("CHECKPOINT")
+        files = await con.fetch(
+            "SELECT pg_read_binary_file(pg_relation_filepath(c.oid)) FROM pg_class c"
+            " WHERE c.oid = 'participation'::regclass OR c.oid IN"
+            " (SELECT indexrelid FROM pg_index WHERE indrelid = 'participation'::regclass)"
+        )
+    finally:
+        await con.close()
+    return sum(bytes(data).count(n) for (data,) in files for n in needles)
+
+
+async def test_forget_leaves_no_copy_of_the_member_id_in_the_table_files(on_server):
+    """On PostgreSQL a deleted row stays in its page until the table is rewritten: after
+    forget, neither the table's file nor its indexes' hold the member id; others' stay."""
+    db, database = on_server
+    writer = BatchWriter(db.participation, max_rows=500)
+    others = [820000000000000100 + n for n in range(300)]
+    for n in range(6000):
+        member = MEMBER if n % 40 == 0 else others[(n * 7919) % len(others)]
+        await writer.add(answer(member, 10_000 + (n * 7919) % 6000, at=2000 + n))
+    await writer.add(reaction(MEMBER))
+    await writer.flush()
+    assert await copies_in_table_files(database, MEMBER) > 150  # the rows are on disk
+
+    assert await writer.forget(GUILD, MEMBER) == 151
+
+    assert await copies_in_table_files(database, MEMBER) == 0
+    assert await copies_in_table_files(database, others[0]) > 0  # other members are kept
+    assert len(await stored(db)) == 5850
 
 
 async def test_purge_deletes_only_rows_older_than_retention(db, store):
@@ -261,26 +324,24 @@ async def test_row_for_a_vanished_post_is_dropped_without_losing_the_batch(db, s
     assert [m for m, _, _ in await stored(db)] == [7, 9]
 
 
-async def test_rows_survive_reopening_the_file(db_path):
-    path = db_path
-    db = await open_database(path)
-    await add_post(db, 1)
-    writer = BatchWriter(ParticipationStore(db))
+async def test_rows_survive_reopening_the_database(database):
+    stores = await open_stores(database)
+    await add_post(stores, 1)
+    writer = BatchWriter(stores.participation)
     await writer.add(answer(7, 100))
     await writer.close()
-    await db.close()
-    con = sqlite3.connect(path)
-    assert con.execute("SELECT member_id, length FROM participation").fetchall() == [(7, 10)]
-    con.close()
+    await stores.close()
+    assert view.pick(view.rows_at(database, "participation"), "member_id", "length") == [(7, 10)]
 
 
 async def totals(db):
-    async with db.execute(
-        "SELECT * FROM participation_day_totals WHERE n > 0 ORDER BY 1, 2, 3"
-    ) as cur:
-        days = [tuple(r) for r in await cur.fetchall()]
-    async with db.execute("SELECT * FROM participation_post_totals ORDER BY 1") as cur:
-        return days, [tuple(r) for r in await cur.fetchall()]
+    days = view.pick(
+        await view.rows(db, "participation_day_totals"), "guild_id", "day", "kind", "n"
+    )
+    posts = view.pick(
+        await view.rows(db, "participation_post_totals"), "post_id", "answers", "reactions"
+    )
+    return [d for d in days if d[3] > 0], posts
 
 
 async def test_report_totals_kept_by_triggers_equal_a_rebuild(db, store):

@@ -36,7 +36,11 @@ Record = Literal[
     "anonymous_relays",
     "suggestions",
     "draft_decisions",
+    "opt_outs",
     "participation_day_totals",
+    "participation_post_totals",
+    "thread_steps",
+    "starters",
 ]
 
 # The database is busy or not created yet (another process is writing it).
@@ -72,7 +76,11 @@ _ORDER = {
     "anonymous_relays": "id",
     "suggestions": "id",
     "draft_decisions": "decided_at, prompt_id",
+    "opt_outs": "guild_id, member_id",
     "participation_day_totals": "guild_id, day, kind",
+    "participation_post_totals": "post_id",
+    "thread_steps": "post_id, number",
+    "starters": "id",
 }
 
 
