@@ -1,6 +1,6 @@
-"""Facilitation on a real SQLite file shared by two services (two processes' connections):
-each step claimed and sent once, a claim a crash left unsent resolved once, and what moderators
-see as pending. Time is injected; nothing sleeps."""
+"""Facilitation on a real database, on each backend, shared by two services (two processes'
+connections): each step claimed and sent once, a claim a crash left unsent resolved once, and
+what moderators see as pending. Time is injected; nothing sleeps."""
 
 from __future__ import annotations
 
@@ -9,14 +9,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.config.database import parse_database
 from bot.facilitation.service import STALE_AFTER, FacilitationService
 from bot.facilitation.types import StepUnavailable
 from bot.participation.types import ANSWER, ParticipationRow
 from bot.store import open_stores
 from tests.posting_helpers import GUILD, channel, library_holder, settings
-
-pytestmark = pytest.mark.usefixtures("db_path")
 
 A, THREAD, ANA, BEN = 20, 777, 30, 31
 POSTED = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
@@ -57,9 +54,9 @@ class Sender:
 
 
 class World:
-    def __init__(self, tmp_path, **channel_kw):
+    def __init__(self, tmp_path, database, **channel_kw):
         channel_kw.setdefault("followups", "paced")
-        self.tmp_path = tmp_path
+        self.database = database
         self.settings = settings(tmp_path, channel(A, **channel_kw))
         self.holder = library_holder(tmp_path, {"grief": 1})
         self.sender = Sender()
@@ -67,7 +64,7 @@ class World:
         self.stores_opened = []
 
     async def service(self) -> FacilitationService:
-        stores = await open_stores(parse_database(self.tmp_path / "bot.sqlite3"))
+        stores = await open_stores(self.database)
         self.stores_opened.append(stores)
         store = stores.facilitation
         return FacilitationService(self.settings, store, self.holder, self.sender, lambda: self.now)
@@ -110,12 +107,12 @@ class World:
 
 
 @pytest.fixture
-async def make_world(tmp_path):
-    """``make_world(**channel settings)``: a World on ``tmp_path``, closed after the test."""
+async def make_world(tmp_path, database):
+    """``make_world(**channel settings)``: a World on ``database``, closed after the test."""
     worlds: list[World] = []
 
     def make(**channel_kw) -> World:
-        worlds.append(World(tmp_path, **channel_kw))
+        worlds.append(World(tmp_path, database, **channel_kw))
         return worlds[-1]
 
     yield make
