@@ -36,7 +36,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.anonymity.types import AnonymousAnswer
-from bot.config.database import parse_database
+from bot.config.database import Database, parse_database
 from bot.participation.types import ANSWER, REACTION, ParticipationRow
 from bot.store import open_stores
 
@@ -74,11 +74,11 @@ REACTIONS = [("A", ANA, local(9, 9, 30)), ("B", DAN, local(10, 21, 0))]
 ANONYMOUS = [("B", local(10, 20, 30)), ("C", local(11, 9, 45))]
 
 
-async def seed(path: Path, guild_id: int = G) -> dict[str, int]:
-    """Write the data set into the database at ``path`` (as the server ``guild_id``); the post
-    ids by name."""
+async def seed(where: Path | Database, guild_id: int = G) -> dict[str, int]:
+    """Write the data set into the database at ``where`` (an SQLite file's path, or a
+    database of either backend) as the server ``guild_id``; the post ids by name."""
     g = guild_id
-    stores = await open_stores(parse_database(path))
+    stores = await open_stores(parse_database(where))
     try:
         posts, ids = stores.posting.posts, {}
         for n, (name, (theme, at)) in enumerate(POSTS.items()):

@@ -6,7 +6,6 @@ import pytest
 
 from bot.charts.data import chart_data, chart_window, posted_slot_times, posting_times
 from bot.charts.types import PostingTime
-from bot.config.database import parse_database
 from bot.participation.types import Ranked
 from bot.reports.builders import server_report
 from bot.store import open_stores
@@ -14,9 +13,9 @@ from tests.chart_world import CHI, NOW, TZ, G, local, seed
 
 
 @pytest.fixture
-async def world(db_path):
-    await seed(db_path)
-    stores = await open_stores(parse_database(db_path))
+async def world(database):
+    await seed(database)
+    stores = await open_stores(database)
     yield stores, stores.charts, stores.reports
     await stores.close()
 

@@ -25,7 +25,6 @@ from bot.charts.draw import (
 )
 from bot.charts.render import render_chart
 from bot.charts.types import CHART_KINDS
-from bot.config.database import parse_database
 from bot.participation.types import ANSWER, ParticipationRow
 from bot.store import open_stores
 from tests.chart_world import ANA, BEN, CHI, DAN, NOW, TZ, G, seed
@@ -39,8 +38,8 @@ def rgb(hex_colour: str) -> tuple[float, ...]:
     return tuple(int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
 
 
-async def charts_of(db_path, tz=TZ, now=NOW, days=7, times=()):
-    stores = await open_stores(parse_database(db_path))
+async def charts_of(database, tz=TZ, now=NOW, days=7, times=()):
+    stores = await open_stores(database)
     try:
         store, reports = stores.charts, stores.reports
         window = chart_window(tz, now, days)
@@ -71,9 +70,9 @@ def assert_readable_png(chart):
     return image
 
 
-async def test_each_chart_is_a_small_readable_png_with_alt_text(db_path):
-    await seed(db_path)
-    data, charts = await charts_of(db_path)
+async def test_each_chart_is_a_small_readable_png_with_alt_text(database):
+    await seed(database)
+    data, charts = await charts_of(database)
     for d, chart in zip(data, charts, strict=True):
         assert chart.enough and chart.kind == d.kind
         assert_readable_png(chart)
@@ -94,11 +93,11 @@ async def test_each_chart_is_a_small_readable_png_with_alt_text(db_path):
     assert {"joy", "home"} <= set(charts[1].texts)
 
 
-async def test_colours_read_on_both_discord_themes(db_path):
+async def test_colours_read_on_both_discord_themes(database):
     """Opaque white card with a grey edge: dark text on it whatever Discord's theme; the edge
     sets the card off the light theme, the card itself off the dark one."""
-    await seed(db_path)
-    _, charts = await charts_of(db_path)
+    await seed(database)
+    _, charts = await charts_of(database)
     for colour in (TEXT, MUTED):
         assert contrast(rgb(colour), rgb(BACKGROUND)) >= 4.5, colour
     for colour in (ANSWERS, ANONYMOUS, REACTIONS, ACTIVE, POSTED, POSTING_TIME):
@@ -110,8 +109,8 @@ async def test_colours_read_on_both_discord_themes(db_path):
     assert contrast(rgb(BACKGROUND), tuple(c / 255 for c in DISCORD_DARK)) > 10
 
 
-async def test_an_empty_server_gets_a_not_enough_activity_image(db_path):
-    _, charts = await charts_of(db_path)
+async def test_an_empty_server_gets_a_not_enough_activity_image(database):
+    _, charts = await charts_of(database)
     for chart in charts:
         assert not chart.enough
         assert_readable_png(chart)
@@ -123,12 +122,12 @@ BERLIN = ZoneInfo("Europe/Berlin")
 PLANTED_END = datetime(2026, 4, 10, 12, 0, tzinfo=BERLIN)  # four weeks across 29 March (DST)
 
 
-async def plant(db_path) -> None:
+async def plant(database) -> None:
     """Four weeks of a daily 18:00 Berlin post. Members' first answers come at 19:xx (five a
     post), 20:xx (three) and 18:xx (one); the same members keep talking five hours later
     (00:xx, 01:xx), more answers than at any first-answer hour, but none of them first. One
     more post at 06:00 on Sundays gets two first answers at 07:xx."""
-    stores = await open_stores(parse_database(db_path))
+    stores = await open_stores(database)
     posts, rows, message = stores.posting.posts, [], 10_000
     day = PLANTED_END.date() - timedelta(days=27)
     while day <= PLANTED_END.date():
@@ -156,11 +155,11 @@ async def plant(db_path) -> None:
     await stores.close()
 
 
-async def test_the_busiest_first_answer_hours_are_named_on_a_planted_pattern(db_path):
-    await plant(db_path)
+async def test_the_busiest_first_answer_hours_are_named_on_a_planted_pattern(database):
+    await plant(database)
     now = int(PLANTED_END.timestamp())
     marks = posting_times([("0 18 * * *", "Europe/Berlin")], "Europe/Berlin", now)
-    data, charts = await charts_of(db_path, "Europe/Berlin", now, 28, marks)
+    data, charts = await charts_of(database, "Europe/Berlin", now, 28, marks)
     times = data[2]
     # 28 posts at 18:00 (the last day's is after noon: 27) and 4 Sunday morning posts
     assert times.busiest_first_answer_hours() == [(19, 27 * 5), (20, 27 * 3), (18, 27)]
@@ -173,9 +172,9 @@ async def test_the_busiest_first_answer_hours_are_named_on_a_planted_pattern(db_
 
 
 @pytest.mark.parametrize("kind", CHART_KINDS)
-async def test_a_chart_of_many_themes_and_days_stays_under_the_size_limit(db_path, kind):
-    await seed(db_path)
-    stores = await open_stores(parse_database(db_path))
+async def test_a_chart_of_many_themes_and_days_stays_under_the_size_limit(database, kind):
+    await seed(database)
+    stores = await open_stores(database)
     try:
         rows = [ParticipationRow(G, 1, f"p{i}", f"a-rather-long-theme-name-{i:03d}", 1, 20_000 + i,
                                  ANSWER, NOW - i * 3000, None) for i in range(2000)]  # fmt: skip

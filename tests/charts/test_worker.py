@@ -13,7 +13,6 @@ import pytest
 from bot.charts.data import chart_data, chart_window
 from bot.charts.types import CHART_KINDS
 from bot.charts.worker import ChartError, ChartRenderer
-from bot.config.database import parse_database
 from bot.store import open_stores
 from tests.chart_world import NOW, TZ, G, seed
 
@@ -37,9 +36,9 @@ def wait_until(condition, timeout: float = 20.0) -> bool:
     return condition()
 
 
-async def test_drawn_in_a_worker_that_is_restarted_after_it_dies(db_path):
-    await seed(db_path)
-    stores = await open_stores(parse_database(db_path))
+async def test_drawn_in_a_worker_that_is_restarted_after_it_dies(database):
+    await seed(database)
+    stores = await open_stores(database)
     try:
         store, reports = stores.charts, stores.reports
         window = chart_window(TZ, NOW, 7)
