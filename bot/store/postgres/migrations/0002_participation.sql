@@ -44,13 +44,18 @@ CREATE TABLE participation_post_totals (
     answers     INTEGER NOT NULL,
     reactions   INTEGER NOT NULL
 );
+-- One pass per statement (not per row): a batch of rows moves each total it touches once, from
+-- the statement's inserted or deleted rows (only rows actually inserted: a duplicate skipped by
+-- ON CONFLICT DO NOTHING is not among them).
 CREATE FUNCTION participation_counted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO participation_day_totals (guild_id, day, kind, n)
-    VALUES (new.guild_id, new.created_at / 86400, new.kind, 1)
-    ON CONFLICT (guild_id, day, kind) DO UPDATE SET n = participation_day_totals.n + 1;
+    SELECT guild_id, created_at / 86400, kind, count(*) FROM new_rows GROUP BY 1, 2, 3
+    ON CONFLICT (guild_id, day, kind) DO UPDATE SET n = participation_day_totals.n + excluded.n;
     INSERT INTO participation_post_totals (post_id, answers, reactions)
-    VALUES (new.post_id, (new.kind = 'answer')::integer, (new.kind = 'reaction')::integer)
+    SELECT post_id, count(*) FILTER (WHERE kind = 'answer'),
+           count(*) FILTER (WHERE kind = 'reaction')
+    FROM new_rows GROUP BY post_id
     ON CONFLICT (post_id) DO UPDATE
     SET answers = participation_post_totals.answers + excluded.answers,
         reactions = participation_post_totals.reactions + excluded.reactions;
@@ -58,17 +63,23 @@ BEGIN
 END;
 $$;
 CREATE TRIGGER participation_counted AFTER INSERT ON participation
-    FOR EACH ROW EXECUTE FUNCTION participation_counted();
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION participation_counted();
 CREATE FUNCTION participation_uncounted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE participation_day_totals SET n = n - 1
-    WHERE guild_id = old.guild_id AND day = old.created_at / 86400 AND kind = old.kind;
-    UPDATE participation_post_totals
-    SET answers = answers - (old.kind = 'answer')::integer,
-        reactions = reactions - (old.kind = 'reaction')::integer
-    WHERE post_id = old.post_id;
+    UPDATE participation_day_totals t SET n = t.n - o.n
+    FROM (SELECT guild_id, created_at / 86400 AS day, kind, count(*) AS n
+          FROM old_rows GROUP BY 1, 2, 3) AS o
+    WHERE t.guild_id = o.guild_id AND t.day = o.day AND t.kind = o.kind;
+    UPDATE participation_post_totals t
+    SET answers = t.answers - o.answers, reactions = t.reactions - o.reactions
+    FROM (SELECT post_id, count(*) FILTER (WHERE kind = 'answer') AS answers,
+                 count(*) FILTER (WHERE kind = 'reaction') AS reactions
+          FROM old_rows GROUP BY post_id) AS o
+    WHERE t.post_id = o.post_id;
     RETURN NULL;
 END;
 $$;
 CREATE TRIGGER participation_uncounted AFTER DELETE ON participation
-    FOR EACH ROW EXECUTE FUNCTION participation_uncounted();
+    REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION participation_uncounted();
