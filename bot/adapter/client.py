@@ -17,6 +17,7 @@ from bot.adapter.facilitation import DiscordStepSender
 from bot.adapter.gateway_guard import guard_parsers
 from bot.adapter.interaction_gate import InteractionGate
 from bot.adapter.publisher import DiscordPublisher
+from bot.adapter.rest_pacing import RestPacer
 from bot.adapter.tree import BotTree
 from bot.app import Services, open_app
 from bot.config.settings import Settings
@@ -58,6 +59,9 @@ class DiscussionBot(commands.Bot):
         # A rate limit longer than this is raised rather than slept through, so the scheduler
         # retries on its own terms (inside the slot's window) instead of blocking for minutes.
         options.setdefault("max_ratelimit_timeout", 60.0)
+        # Every REST request waits its turn under the global rate limit (discord.py itself only
+        # learns of that limit from a 429).
+        options.setdefault("http_trace", RestPacer.for_share(settings.global_rate_limit).trace())
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,

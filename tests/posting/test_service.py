@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.posting.service import (
+    POSTING_LANES,
     STALE_AFTER,
     PostingError,
     PostingService,
@@ -572,3 +573,41 @@ async def test_a_claim_left_unresolved_counts_as_used_so_no_question_shows_twice
     assert len(set(shown[:6])) == 6  # one whole cycle of the six prompts, none twice
     assert (await posts(restarted))[0] == ("posted", first.id, 999)
     await world.close()
+
+
+class BusyDiscord(RecordingPublisher):
+    """Each post takes ``seconds`` of the injected clock (a rate-limited burst), and yields to
+    the event loop meanwhile so that other channels' posts can run alongside."""
+
+    def __init__(self, world: World, seconds: float) -> None:
+        super().__init__()
+        self.world, self.seconds = world, seconds
+        self.in_flight = self.most_in_flight = 0
+
+    async def publish(self, guild, channel, prompt, post_id):
+        self.in_flight += 1
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            for _ in range(3):
+                await asyncio.sleep(0)
+            self.world.elapsed += self.seconds
+            return await super().publish(guild, channel, prompt, post_id)
+        finally:
+            self.in_flight -= 1
+
+
+async def test_a_burst_longer_than_a_claim_may_wait_posts_every_channel_a_few_at_a_time(
+    tmp_path,
+):
+    """Every channel due in the same minute, each post slowed by Discord's rate limits: the
+    pass posts a bounded number of channels at once and claims each slot when its turn comes,
+    so no claim waits so long that it is left for recovery."""
+    channels = [channel(100 + n) for n in range(3 * POSTING_LANES)]
+    world = World(tmp_path, *channels, themes={"joy": 5})
+    world.publisher = busy = BusyDiscord(world, seconds=STALE_AFTER / POSTING_LANES)
+    service = await world.service()
+    outcomes = await service.tick(SLOT)
+    await world.close()
+    assert sorted({o.status for o in outcomes}) == ["posted"]
+    assert sorted(cid for cid, _, _ in busy.published) == [c.channel_id for c in channels]
+    assert 1 < busy.most_in_flight <= POSTING_LANES

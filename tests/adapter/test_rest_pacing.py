@@ -1,0 +1,76 @@
+"""The bot keeps under Discord's global rate limit on its own: every REST request waits its turn,
+so a burst of sends meets no global 429 (discord.py alone learns of the limit only from one)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import discord
+import pytest
+
+from bot.adapter.rest_pacing import HEADROOM, RestPacer
+from bot.config.settings import Settings
+from bot.devserver import DevServer, Limit, RateLimits
+from tests.devserver.test_server import client_of
+
+GUILD = 830000000000000001
+CHANNELS = [830000000000000010 + n for n in range(6)]
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.slept: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(round(seconds, 6))
+
+
+async def test_requests_are_spaced_evenly_in_the_order_they_ask():
+    clock = Clock()
+    pacer = RestPacer(10, clock=clock.monotonic, sleep=clock.sleep)
+    for _ in range(3):
+        await pacer.wait()
+    assert clock.slept == [0.1, 0.2]  # the first goes at once, the next two 0.1 s apart
+    clock.now = 5.0  # quiet for a while: no debt carried over
+    await pacer.wait()
+    assert clock.slept == [0.1, 0.2]
+
+
+def test_a_process_paces_at_its_share_of_the_limit_with_headroom():
+    assert RestPacer.for_share(50).interval == pytest.approx(1 / (50 * HEADROOM))
+    assert RestPacer.for_share(50, 0.25).interval == pytest.approx(4 / (50 * HEADROOM))
+    with pytest.raises(ValueError):
+        RestPacer(0)
+
+
+def test_the_bot_paces_its_http_client_at_the_configured_limit(make_bot, db_path):
+    bot = make_bot(Settings(database=db_path, global_rate_limit=20))
+    trace = bot.http.http_trace
+    assert trace is not None
+    [hook] = trace.on_request_start
+    pacer = hook.__self__
+    assert isinstance(pacer, RestPacer)
+    assert pacer.interval == pytest.approx(1 / (20 * HEADROOM))
+
+
+async def test_a_paced_client_sends_a_burst_with_no_global_429():
+    limits = RateLimits(global_per_second=10, routes={}, default=Limit(1000, 1.0))
+    server = DevServer(rate_limits=limits)
+    server.add_guild(GUILD, CHANNELS)
+    async with server:
+        paced = discord.Client(
+            intents=discord.Intents.default(),
+            guild_ready_timeout=0.05,
+            http_trace=RestPacer.for_share(10).trace(),
+        )
+        async with client_of(server, paced) as client:
+            channels = [client.get_channel(c) for c in CHANNELS]
+            sends = [c.send(f"m{n}") for n in range(3) for c in channels]  # type: ignore[union-attr]
+            await asyncio.gather(*sends)
+    assert server.limiter is not None and server.limiter.refusals == []
+    for channel in CHANNELS:
+        assert sorted(m["content"] for m in server.messages(channel)) == ["m0", "m1", "m2"]
