@@ -57,7 +57,23 @@ TARGET_RATIO = 1.25
 BASELINE_GUILDS = 10  # the bot whose memory every other is measured against
 READY = re.compile(r"scheduler started for (\d+) channel")
 POSTED = re.compile(r"channel (\d+): posted ")
-TROUBLE = re.compile(r"Traceback| ERROR | CRITICAL |failed|deferred")
+TROUBLE = re.compile(r"Traceback|WARNING|ERROR|CRITICAL")
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+QUIET = re.compile(r"discord\.http")  # discord.py's own lines about each 429 it waits out
+# The same bot without its pacing (every request sent at once, every channel claimed at once):
+# the baseline the paced bot is measured against in the same run.
+UNPACED = """
+import sys
+import bot.adapter.client, bot.posting.service
+class Unpaced:
+    @classmethod
+    def for_share(cls, *args, **kwargs): return cls()
+    def trace(self): return None
+bot.adapter.client.RestPacer = Unpaced
+bot.posting.service.POSTING_LANES = 10**9
+from bot.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
 
 
 def guild_id(n: int) -> int:
@@ -80,6 +96,7 @@ class Process:
     posted: int = 0
     last_posted: float | None = None
     trouble: list[str] = field(default_factory=list)
+    troubles: int = 0
     peak_kb: int = 0
 
 
@@ -99,6 +116,7 @@ class Burst:
     doubled_server: int
     peak_kb: int
     trouble: list[str]
+    troubles: int
 
     @property
     def posts(self) -> int:
@@ -156,9 +174,10 @@ def write_configs(
     return configs
 
 
-async def start(config: Path, log: Path) -> Process:
+async def start(config: Path, log: Path, *, paced: bool = True) -> Process:
+    command = ["-m", "bot"] if paced else ["-c", UNPACED]
     proc = await asyncio.create_subprocess_exec(
-        *[sys.executable, "-m", "bot", "run", "--config", str(config)],
+        *[sys.executable, *command, "run", "--config", str(config)],
         cwd=config.parent,
         env={**os.environ, "DISCORD_TOKEN": "burst-token", "PYTHONPATH": str(REPO)},
         stdout=asyncio.subprocess.PIPE,
@@ -182,8 +201,10 @@ async def follow(process: Process, log: Path) -> None:
             elif POSTED.search(line):
                 process.posted += 1
                 process.last_posted = now
-            elif TROUBLE.search(line) and len(process.trouble) < 20:
-                process.trouble.append(line.rstrip())
+            elif TROUBLE.search(line) and not QUIET.search(line):
+                process.troubles += 1
+                if len(process.trouble) < 20:
+                    process.trouble.append(line.rstrip())
 
 
 def peak_kb(pid: int) -> int:
@@ -269,6 +290,7 @@ async def run_burst(
     global_limit: int = GLOBAL_LIMIT,
     timeout: float | None = None,
     keep: Path | None = None,
+    paced: bool = True,
 ) -> Burst:
     """One burst of ``guilds`` × ``channels`` posts; the bot's logs go to ``keep`` if given."""
     ids = [guild_id(n) for n in range(guilds)]
@@ -281,7 +303,9 @@ async def run_burst(
         db = database or str(folder / "bot.sqlite3")
         async with server:
             configs = write_configs(folder, server, ids, channels, db, shards)
-            processes = [await start(c, folder / f"bot-{n}.log") for n, c in enumerate(configs)]
+            processes = [
+                await start(c, folder / f"bot-{n}.log", paced=paced) for n, c in enumerate(configs)
+            ]
             posts = guilds * channels
             limit = timeout or 300 + 10 * posts * 5 / global_limit
             try:
@@ -326,6 +350,7 @@ async def run_burst(
         doubled_server=doubled_server,
         peak_kb=sum(p.peak_kb for p in processes),
         trouble=[line for p in processes for line in p.trouble],
+        troubles=sum(p.troubles for p in processes),
     )
 
 
@@ -349,8 +374,9 @@ def report(burst: Burst, name: str) -> None:
         f" server {burst.lost_server} / {burst.doubled_server} (target 0 / 0)"
     )
     print(f"  peak memory              {burst.peak_kb / 1024:8.1f} MB")
-    for line in burst.trouble[:5]:
-        print(f"  log: {line}")
+    print(f"  warnings and errors logged {burst.troubles} (discord.py's 429 lines aside)")
+    for line in burst.trouble[:3]:
+        print(f"    {ANSI.sub('', line)[:160]}")
 
 
 def per_guild_kb(burst: Burst, baseline: Burst) -> float:
@@ -359,25 +385,35 @@ def per_guild_kb(burst: Burst, baseline: Burst) -> float:
 
 
 async def main_async(args: argparse.Namespace) -> int:
-    baseline = await run_burst(BASELINE_GUILDS, args.channels, database=None)
+    backend = "PostgreSQL" if args.db else "SQLite"
+    failed = False
+    if args.unpaced:
+        before = await run_burst(args.guilds, args.channels, shards=args.shards, paced=False)
+        report(
+            before, f"before: the bot without its pacing ({backend if not args.db else 'SQLite'})"
+        )
     burst = await run_burst(
         args.guilds, args.channels, shards=args.shards, database=args.db, keep=args.keep
     )
-    backend = "PostgreSQL" if args.db else "SQLite"
     report(burst, f"morning burst ({backend})")
+    if args.unpaced:
+        print(
+            f"  burst without / with pacing: {before.duration:.1f} s / {burst.duration:.1f} s,"
+            f" 429s {before.refusals} / {burst.refusals},"
+            f" lost {before.lost} / {burst.lost}, doubled {before.doubled} / {burst.doubled}"
+        )
+    failed = bool(burst.lost or burst.doubled)
+    if args.no_memory:
+        return 1 if failed else 0
+    baseline = await run_burst(BASELINE_GUILDS, args.channels)
     per_guild = per_guild_kb(burst, baseline)
     print(
         f"  memory per guild         {per_guild:8.1f} kB (peak less a {BASELINE_GUILDS}-guild"
         f" bot's {baseline.peak_kb / 1024:.1f} MB)"
     )
-    failed = burst.lost or burst.doubled
     if args.memory_guilds:
         big = await run_burst(
-            args.memory_guilds,
-            args.channels,
-            shards=args.shards,
-            database=None,
-            global_limit=args.memory_rate,
+            args.memory_guilds, args.channels, shards=args.shards, global_limit=args.memory_rate
         )
         report(big, f"memory run (global limit {args.memory_rate}/s)")
         big_per_guild = per_guild_kb(big, baseline)
@@ -387,7 +423,7 @@ async def main_async(args: argparse.Namespace) -> int:
             f" (ratio {big_per_guild / per_guild if per_guild else float('nan'):.2f},"
             " target: flat, about 1.0)"
         )
-        failed = failed or big.lost or big.doubled
+        failed = failed or bool(big.lost or big.doubled)
     return 1 if failed else 0
 
 
@@ -401,6 +437,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--memory-rate", type=int, default=1000, help="global limit of the larger burst"
     )
+    parser.add_argument(
+        "--unpaced", action="store_true", help="first run the bot without its pacing (baseline)"
+    )
+    parser.add_argument("--no-memory", action="store_true", help="skip the memory baseline run")
     parser.add_argument("--keep", type=Path, help="keep the configs, logs and database here")
     return asyncio.run(main_async(parser.parse_args(argv)))
 
