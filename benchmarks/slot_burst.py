@@ -98,6 +98,7 @@ class Process:
     trouble: list[str] = field(default_factory=list)
     troubles: int = 0
     peak_kb: int = 0
+    follower: asyncio.Task | None = None
 
 
 @dataclass
@@ -175,26 +176,37 @@ def write_configs(
 
 
 async def start(config: Path, log: Path, *, paced: bool = True) -> Process:
+    """Start one bot process; its log goes to a file (a pipe the benchmark is slow to read
+    would hold up the bot's event loop on a full pipe) that ``follow`` reads as it grows."""
     command = ["-m", "bot"] if paced else ["-c", UNPACED]
-    proc = await asyncio.create_subprocess_exec(
-        *[sys.executable, *command, "run", "--config", str(config)],
-        cwd=config.parent,
-        env={**os.environ, "DISCORD_TOKEN": "burst-token", "PYTHONPATH": str(REPO)},
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
+    with log.open("wb") as out:
+        proc = await asyncio.create_subprocess_exec(
+            *[sys.executable, *command, "run", "--config", str(config)],
+            cwd=config.parent,
+            env={**os.environ, "DISCORD_TOKEN": "burst-token", "PYTHONPATH": str(REPO)},
+            stdout=out,
+            stderr=asyncio.subprocess.STDOUT,
+        )
     process = Process(proc, time.monotonic())
-    asyncio.get_running_loop().create_task(follow(process, log))
+    process.follower = asyncio.get_running_loop().create_task(follow(process, log))
     return process
 
 
 async def follow(process: Process, log: Path) -> None:
     """Read the process's log lines as they come, noting when it was ready and each post."""
-    assert process.proc.stdout is not None
-    with log.open("w", encoding="utf-8") as out:
-        async for raw in process.proc.stdout:
-            line = raw.decode(errors="replace")
-            out.write(line)
+    with log.open("r", encoding="utf-8", errors="replace") as lines:
+        partial = ""
+        while True:
+            chunk = lines.readline()
+            if not chunk:
+                if process.proc.returncode is not None:
+                    return
+                await asyncio.sleep(0.05)
+                continue
+            partial += chunk
+            if not partial.endswith("\n"):
+                continue
+            line, partial = partial, ""
             now = time.monotonic()
             if process.ready is None and READY.search(line):
                 process.ready = now
@@ -315,6 +327,8 @@ async def run_burst(
             finally:
                 for p in processes:
                     await stop(p)
+                    if p.follower is not None:
+                        await p.follower
             ready = min(p.ready or p.started for p in processes)
             end = max(p.last_posted or ready for p in processes)
             requests = [

@@ -24,34 +24,46 @@ HEADROOM = 0.9  # pace at this part of the limit: arrival jitter never tips a se
 
 
 class RestPacer:
-    """Hands out send times ``1 / rate`` seconds apart, in the order requests ask for them."""
+    """A token bucket: ``rate`` requests a second, in the order they ask, and after a quiet
+    spell (or the event loop held up) at most ``burst`` at once, so no second ever sees more than
+    ``rate + burst`` requests."""
 
     def __init__(
         self,
         rate: float,
         *,
+        burst: int = 1,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        if rate <= 0:
-            raise ValueError(f"a request rate must be positive, not {rate}")
-        self.interval = 1.0 / rate
+        if rate <= 0 or burst < 1:
+            raise ValueError(f"a request rate must be positive, not {rate} (burst {burst})")
+        self.rate = rate
+        self.burst = burst
         self.clock = clock
         self.sleep = sleep
-        self._next = 0.0
+        self._tokens = float(burst)
+        self._filled_at = clock()
+        self._lock = asyncio.Lock()  # waiters take turns in the order they came
 
     @classmethod
     def for_share(cls, limit: float, share: float = 1.0) -> RestPacer:
-        """A pacer for a process that owns ``share`` (0-1] of the token's ``limit``."""
-        return cls(limit * share * HEADROOM)
+        """A pacer for a process that owns ``share`` (0-1] of the token's ``limit``: at
+        ``HEADROOM`` of it, with half the rest as its burst."""
+        mine = limit * share
+        return cls(mine * HEADROOM, burst=max(1, int(mine * (1 - HEADROOM) / 2)))
 
     async def wait(self) -> None:
         """Return at this request's turn."""
-        now = self.clock()
-        turn = max(now, self._next)
-        self._next = turn + self.interval
-        if turn > now:
-            await self.sleep(turn - now)
+        async with self._lock:
+            while True:
+                now = self.clock()
+                elapsed, self._filled_at = now - self._filled_at, now
+                self._tokens = min(self.burst, self._tokens + elapsed * self.rate)
+                if self._tokens >= 1 - 1e-9:  # a whole token, give or take float rounding
+                    self._tokens = max(self._tokens - 1, 0.0)
+                    return
+                await self.sleep((1 - self._tokens) / self.rate)
 
     def trace(self) -> aiohttp.TraceConfig:
         """The ``http_trace`` to give discord.py's client: each request waits its turn."""

@@ -18,31 +18,42 @@ CHANNELS = [830000000000000010 + n for n in range(6)]
 
 
 class Clock:
+    """Time that moves only when the pacer sleeps (or the test says so)."""
+
     def __init__(self) -> None:
         self.now = 0.0
-        self.slept: list[float] = []
+        self.sent: list[float] = []
 
     def monotonic(self) -> float:
         return self.now
 
     async def sleep(self, seconds: float) -> None:
-        self.slept.append(round(seconds, 6))
+        self.now += seconds
 
 
-async def test_requests_are_spaced_evenly_in_the_order_they_ask():
-    clock = Clock()
-    pacer = RestPacer(10, clock=clock.monotonic, sleep=clock.sleep)
-    for _ in range(3):
+async def send(pacer: RestPacer, clock: Clock, count: int) -> None:
+    for _ in range(count):
         await pacer.wait()
-    assert clock.slept == [0.1, 0.2]  # the first goes at once, the next two 0.1 s apart
-    clock.now = 5.0  # quiet for a while: no debt carried over
-    await pacer.wait()
-    assert clock.slept == [0.1, 0.2]
+        clock.sent.append(round(clock.now, 6))
+
+
+async def test_requests_go_at_the_rate_and_a_held_up_loop_never_releases_a_flood():
+    clock = Clock()
+    pacer = RestPacer(10, burst=2, clock=clock.monotonic, sleep=clock.sleep)
+    await send(pacer, clock, 4)
+    assert clock.sent == [0.0, 0.0, 0.1, 0.2]  # the burst, then one every 0.1 s
+    clock.now = 5.0  # the event loop held up (or a quiet spell): no debt carried over
+    await send(pacer, clock, 4)
+    assert clock.sent[4:] == [5.0, 5.0, 5.1, 5.2]
+    seconds = [t for t in clock.sent if 5.0 <= t < 6.0]
+    assert len(seconds) <= 10 + 2
 
 
 def test_a_process_paces_at_its_share_of_the_limit_with_headroom():
-    assert RestPacer.for_share(50).interval == pytest.approx(1 / (50 * HEADROOM))
-    assert RestPacer.for_share(50, 0.25).interval == pytest.approx(4 / (50 * HEADROOM))
+    assert RestPacer.for_share(50).rate == pytest.approx(50 * HEADROOM)
+    assert RestPacer.for_share(50).burst == 2
+    assert RestPacer.for_share(50, 0.25).rate == pytest.approx(12.5 * HEADROOM)
+    assert RestPacer.for_share(50, 0.25).burst == 1
     with pytest.raises(ValueError):
         RestPacer(0)
 
@@ -54,7 +65,7 @@ def test_the_bot_paces_its_http_client_at_the_configured_limit(make_bot, db_path
     [hook] = trace.on_request_start
     pacer = hook.__self__
     assert isinstance(pacer, RestPacer)
-    assert pacer.interval == pytest.approx(1 / (20 * HEADROOM))
+    assert pacer.rate == pytest.approx(20 * HEADROOM)
 
 
 async def test_a_paced_client_sends_a_burst_with_no_global_429():
