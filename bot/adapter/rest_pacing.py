@@ -9,18 +9,35 @@ go through another session and are not paced: Discord does not count them either
 
 The limit belongs to the token, so processes sharing one token (shards) share it: each takes
 the part of it its shards are of all shards.
+
+Requests made ``in_background()`` (registering slash commands at start: one per guild, a
+thousand for a bot in a thousand servers) go only when no other request is waiting, so a
+restart just before a busy cron minute never delays its posts.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from types import SimpleNamespace
 
 import aiohttp
 
 HEADROOM = 0.9  # pace at this part of the limit: arrival jitter never tips a second over it
+_background = contextvars.ContextVar("rest_background", default=False)
+
+
+@contextmanager
+def in_background() -> Iterator[None]:
+    """REST requests made inside this block (and the tasks it starts) yield to all others."""
+    token = _background.set(True)
+    try:
+        yield
+    finally:
+        _background.reset(token)
 
 
 class RestPacer:
@@ -45,6 +62,9 @@ class RestPacer:
         self._tokens = float(burst)
         self._filled_at = clock()
         self._lock = asyncio.Lock()  # waiters take turns in the order they came
+        self._foreground = 0  # requests waiting that are not in the background
+        self._idle = asyncio.Event()  # set while none is
+        self._idle.set()
 
     @classmethod
     def for_share(cls, limit: float, share: float = 1.0) -> RestPacer:
@@ -54,7 +74,22 @@ class RestPacer:
         return cls(mine * HEADROOM, burst=max(1, int(mine * (1 - HEADROOM) / 2)))
 
     async def wait(self) -> None:
-        """Return at this request's turn."""
+        """Return at this request's turn (in the background: once no other request waits)."""
+        if _background.get():
+            while self._foreground:
+                await self._idle.wait()
+            await self._take()
+            return
+        self._foreground += 1
+        self._idle.clear()
+        try:
+            await self._take()
+        finally:
+            self._foreground -= 1
+            if not self._foreground:
+                self._idle.set()
+
+    async def _take(self) -> None:
         async with self._lock:
             while True:
                 now = self.clock()

@@ -8,8 +8,9 @@ import asyncio
 import discord
 import pytest
 
-from bot.adapter.rest_pacing import HEADROOM, RestPacer
+from bot.adapter.rest_pacing import HEADROOM, RestPacer, in_background
 from bot.config.settings import Settings
+from bot.config.sharding import Sharding
 from bot.devserver import DevServer, Limit, RateLimits
 from tests.devserver.test_server import client_of
 
@@ -29,6 +30,7 @@ class Clock:
 
     async def sleep(self, seconds: float) -> None:
         self.now += seconds
+        await asyncio.sleep(0)  # others run meanwhile, as they would
 
 
 async def send(pacer: RestPacer, clock: Clock, count: int) -> None:
@@ -85,3 +87,31 @@ async def test_a_paced_client_sends_a_burst_with_no_global_429():
     assert server.limiter is not None and server.limiter.refusals == []
     for channel in CHANNELS:
         assert sorted(m["content"] for m in server.messages(channel)) == ["m0", "m1", "m2"]
+
+
+async def test_requests_in_the_background_go_once_no_other_request_waits():
+    clock = Clock()
+    pacer = RestPacer(10, burst=1, clock=clock.monotonic, sleep=clock.sleep)
+    order: list[str] = []
+
+    async def request(name: str, background: bool = False) -> None:
+        if background:
+            with in_background():
+                await pacer.wait()
+        else:
+            await pacer.wait()
+        order.append(name)
+
+    await pacer.wait()  # the burst is spent: whoever comes next waits for a token
+    # The command sync asks while post 1 waits its turn, before posts 2 and 3 ask.
+    await asyncio.gather(
+        request("post 1"), request("command sync", background=True), request("post 2"),
+        request("post 3"),
+    )  # fmt: skip
+    assert order == ["post 1", "post 2", "post 3", "command sync"]
+
+
+def test_a_sharded_process_paces_at_its_shards_part_of_the_limit(make_bot, db_path):
+    bot = make_bot(Settings(database=db_path, sharding=Sharding(4, (1,))))
+    [hook] = bot.http.http_trace.on_request_start
+    assert hook.__self__.rate == pytest.approx(50 / 4 * HEADROOM)
