@@ -26,7 +26,7 @@ from types import SimpleNamespace
 
 import aiohttp
 
-HEADROOM = 0.9  # pace at this part of the limit: arrival jitter never tips a second over it
+HEADROOM = 0.85  # pace at this part of the limit: arrival jitter never tips a second over it
 _background = contextvars.ContextVar("rest_background", default=False)
 
 

@@ -53,7 +53,7 @@ async def test_requests_go_at_the_rate_and_a_held_up_loop_never_releases_a_flood
 
 def test_a_process_paces_at_its_share_of_the_limit_with_headroom():
     assert RestPacer.for_share(50).rate == pytest.approx(50 * HEADROOM)
-    assert RestPacer.for_share(50).burst == 2
+    assert RestPacer.for_share(50).burst == 3
     assert RestPacer.for_share(50, 0.25).rate == pytest.approx(12.5 * HEADROOM)
     assert RestPacer.for_share(50, 0.25).burst == 1
     with pytest.raises(ValueError):
