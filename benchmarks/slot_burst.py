@@ -266,12 +266,15 @@ def count_server(server: DevServer, guilds: list[int], channels: int, followups:
     lost = doubled = 0
     prompts: dict[int, int] = {}
     bot = str(server.bot_id)
+    threads_of: dict[str, list[dict]] = {}
+    for thread in server.threads():  # one pass: asking per channel would be quadratic
+        threads_of.setdefault(thread.get("parent_id") or "", []).append(thread)
     for guild in guilds:
         for channel in channel_ids(guild, channels):
             mine = [
                 m for m in server.messages(channel) if m["author"]["id"] == bot and m.get("embeds")
             ]
-            threads = server.threads(channel)
+            threads = threads_of.get(str(channel), [])
             if not mine or not threads:
                 lost += 1
                 continue

@@ -604,10 +604,16 @@ async def test_a_burst_longer_than_a_claim_may_wait_posts_every_channel_a_few_at
     so no claim waits so long that it is left for recovery."""
     channels = [channel(100 + n) for n in range(3 * POSTING_LANES)]
     world = World(tmp_path, *channels, themes={"joy": 5})
-    world.publisher = busy = BusyDiscord(world, seconds=STALE_AFTER / POSTING_LANES)
+    # 3 s a post: 450 s in all, yet never 300 s between a claim and its attempt in a lane
+    world.publisher = busy = BusyDiscord(world, seconds=3.0)
     service = await world.service()
     outcomes = await service.tick(SLOT)
+    rows = await view.rows(STORES_OF[service], "posts")
     await world.close()
     assert sorted({o.status for o in outcomes}) == ["posted"]
     assert sorted(cid for cid, _, _ in busy.published) == [c.channel_id for c in channels]
     assert 1 < busy.most_in_flight <= POSTING_LANES
+    # 450 s in all, but no claim waited more than its lane's share of that for its message
+    waits = [r["posted_at"] - r["claimed_at"] for r in rows]
+    assert max(r["posted_at"] for r in rows) - SLOT.timestamp() >= 400
+    assert max(waits) <= STALE_AFTER // 2
