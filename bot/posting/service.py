@@ -105,21 +105,31 @@ class PostingService:
         )
         # Shared by overlapping passes: a pass started while a long one runs queues behind it.
         self._lanes = asyncio.Semaphore(POSTING_LANES)
+        self._busy: set[int] = set()  # channels with a pass running or waiting for a lane
 
     # --- the loop's two calls ----------------------------------------------------------------
 
     async def tick(self, now: datetime) -> list[Outcome]:
-        """Post whatever is due at ``now``; returns what happened per channel."""
+        """Post whatever is due at ``now``; returns what happened per channel. A channel whose
+        pass from an earlier tick is still running or waiting for a lane (a long burst, an
+        outage) is left to it rather than queued again."""
         started = self.pacing.monotonic()
         await self.library.check()
         retries, recovered = await self.recovery.recover(now, started)
-        jobs = [
-            self._in_lane(g, c, [r for r in retries if r.channel_id == c.channel_id], now, started)
+        retries_of: dict[int, list[PostRecord]] = {}
+        for claim in retries:
+            retries_of.setdefault(claim.channel_id, []).append(claim)
+        chosen = [
+            (g, c)
             for g, c in self.channels()
+            if c.channel_id not in self._busy or c.channel_id in retries_of
+        ]
+        jobs = [
+            self._in_lane(g, c, retries_of.get(c.channel_id, []), now, started) for g, c in chosen
         ]
         outcomes: list[Outcome] = recovered
         for (_, channel), result in zip(
-            self.channels(), await asyncio.gather(*jobs, return_exceptions=True), strict=True
+            chosen, await asyncio.gather(*jobs, return_exceptions=True), strict=True
         ):
             if isinstance(result, BaseException):
                 log.error("channel %s: posting pass failed", channel.channel_id, exc_info=result)
@@ -129,11 +139,12 @@ class PostingService:
         return outcomes
 
     def next_wake(self, now: datetime) -> datetime:
-        """The earliest next slot of any channel, but no later than ``MAX_WAKE`` from now."""
+        """The earliest next slot of any channel, but no later than ``MAX_WAKE`` from now
+        (each schedule worked out once, however many channels share it)."""
         wake = now + MAX_WAKE
-        for _, channel in self.channels():
+        for cron, timezone in {(c.cron, c.timezone) for _, c in self.channels()}:
             try:
-                wake = min(wake, next_slot(channel.cron, channel.timezone, now))
+                wake = min(wake, next_slot(cron, timezone, now))
             except StopIteration:
                 continue
         return wake
@@ -157,8 +168,12 @@ class PostingService:
         a few channels at a time each claim their slot and post it while the rest wait their
         turn, unclaimed. Claiming all at once would leave the last ones waiting past the time
         a claim may wait for its message (``STALE_AFTER / 2``), and their posts to recovery."""
-        async with self._lanes:
-            return await self._channel_pass(guild, channel, retries, now, started)
+        self._busy.add(channel.channel_id)
+        try:
+            async with self._lanes:
+                return await self._channel_pass(guild, channel, retries, now, started)
+        finally:
+            self._busy.discard(channel.channel_id)
 
     async def _channel_pass(
         self,

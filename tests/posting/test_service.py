@@ -617,3 +617,39 @@ async def test_a_burst_longer_than_a_claim_may_wait_posts_every_channel_a_few_at
     waits = [r["posted_at"] - r["claimed_at"] for r in rows]
     assert max(r["posted_at"] for r in rows) - SLOT.timestamp() >= 400
     assert max(waits) <= STALE_AFTER // 2
+
+
+class HeldDiscord(RecordingPublisher):
+    """Every post waits until the test releases Discord."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.released = asyncio.Event()
+        self.waiting = 0
+
+    async def publish(self, guild, channel, prompt, post_id):
+        self.waiting += 1
+        await self.released.wait()
+        return await super().publish(guild, channel, prompt, post_id)
+
+
+async def test_a_pass_during_a_long_burst_leaves_its_channels_to_the_pass_already_on_them(
+    tmp_path,
+):
+    """The scheduler starts a pass at least every minute; while a burst still holds every lane
+    (and more channels wait for one), the next pass returns at once instead of queuing every
+    channel a second time behind the first."""
+    channels = [channel(100 + n) for n in range(POSTING_LANES + 5)]
+    world = World(tmp_path, *channels, themes={"joy": 5})
+    world.publisher = held = HeldDiscord()
+    service = await world.service()
+    first = asyncio.create_task(service.tick(SLOT))
+    while held.waiting < POSTING_LANES:
+        await asyncio.sleep(0.01)
+    later = await asyncio.wait_for(service.tick(SLOT + timedelta(minutes=1)), 5)
+    held.released.set()
+    outcomes = await asyncio.wait_for(first, 30)
+    await world.close()
+    assert later == []
+    assert sorted(o.status for o in outcomes) == ["posted"] * len(channels)
+    assert sorted(cid for cid, _, _ in held.published) == [c.channel_id for c in channels]
