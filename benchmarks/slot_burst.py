@@ -57,6 +57,7 @@ TARGET_RATIO = 1.25
 BASELINE_GUILDS = 10  # the bot whose memory every other is measured against
 READY = re.compile(r"scheduler started for (\d+) channel")
 POSTED = re.compile(r"channel (\d+): posted ")
+FAILED = re.compile(r"channel (\d+): post \d+ failed")  # given up: no post to wait for
 TROUBLE = re.compile(r"Traceback|WARNING|ERROR|CRITICAL")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 # discord.py's own lines about each 429 it waits out; and its heartbeat thread notes a send only
@@ -97,7 +98,8 @@ class Process:
     started: float
     ready: float | None = None
     posted: int = 0
-    last_posted: float | None = None
+    failed: int = 0
+    last_posted: float | None = None  # the last post recorded (posted or failed)
     trouble: list[str] = field(default_factory=list)
     troubles: int = 0
     peak_kb: int = 0
@@ -223,6 +225,9 @@ async def follow(process: Process, log: Path) -> None:
             elif POSTED.search(line):
                 process.posted += 1
                 process.last_posted = now
+            elif FAILED.search(line):
+                process.failed += 1
+                process.last_posted = now
             elif TROUBLE.search(line) and not QUIET.search(line):
                 process.troubles += 1
                 if len(process.trouble) < 20:
@@ -250,7 +255,7 @@ async def stop(process: Process) -> None:
 
 async def wait_for_posts(processes: list[Process], posts: int, timeout: float) -> None:
     deadline = time.monotonic() + timeout
-    while sum(p.posted for p in processes) < posts:
+    while sum(p.posted + p.failed for p in processes) < posts:
         if time.monotonic() > deadline:
             raise TimeoutError(
                 f"{sum(p.posted for p in processes)} of {posts} posts recorded in {timeout:.0f} s"
