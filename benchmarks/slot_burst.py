@@ -21,7 +21,12 @@ Prints per run:
 - peak memory (VmHWM) of the bot processes, and per guild: the peak less that of a bot with 10
   guilds, divided by the guilds added. With ``--memory-guilds N`` a second burst of N guilds
   (global limit raised so it ends in minutes: memory does not depend on the rate) prints the
-  same figure, and their ratio (target: flat, about 1.0).
+  same figure, and their ratio (target: flat, about 1.0); ``--memory-posts N`` stops that burst
+  after N posts (its peak is reached once every channel's pass has started).
+
+``--unpaced`` first runs the same bot without its pacing (every request sent at once, every
+channel claimed at once) on the same guilds: the baseline, in the same run. ``--no-memory``
+skips the memory baseline; ``--keep DIR`` keeps the configs, logs and database.
 
 Exit status 1 if any post is lost or doubled. ``--guilds 50`` makes a quick run.
 """
@@ -321,6 +326,7 @@ async def run_burst(
     timeout: float | None = None,
     keep: Path | None = None,
     paced: bool = True,
+    stop_after: int | None = None,
 ) -> Burst:
     """One burst of ``guilds`` × ``channels`` posts; the bot's logs go to ``keep`` if given."""
     ids = [guild_id(n) for n in range(guilds)]
@@ -339,7 +345,7 @@ async def run_burst(
             posts = guilds * channels
             limit = timeout or 300 + 10 * posts * 5 / global_limit
             try:
-                await wait_for_posts(processes, posts, limit)
+                await wait_for_posts(processes, stop_after or posts, limit)
                 for p in processes:
                     p.peak_kb = peak_kb(p.proc.pid)
             finally:
@@ -356,6 +362,15 @@ async def run_burst(
             ]
             assert server.limiter is not None
             refusals = [r for r in server.limiter.refusals if ready <= r.at <= end]
+            if stop_after:  # stopped part-way: nothing to count, only memory and times
+                return Burst(
+                    guilds, channels, shards, max((p.ready or end) - p.started for p in processes),
+                    end - ready, len(requests), len(refusals),
+                    sum(1 for r in refusals if r.at > ready + 1.0), -1, -1, -1, -1,
+                    sum(p.peak_kb for p in processes),
+                    [line for p in processes for line in p.trouble],
+                    sum(p.troubles for p in processes),
+                )  # fmt: skip
             library = LibraryHolder(PROMPTS)
             library.reload()
             channel_set = {c for g in ids for c in channel_ids(g, channels)}
@@ -386,25 +401,28 @@ async def run_burst(
     )
 
 
-def report(burst: Burst, name: str) -> None:
-    floor = burst.floor()
+def report(burst: Burst, name: str, limit: int = GLOBAL_LIMIT) -> None:
+    floor = burst.floor(limit)
     ratio = burst.duration / floor if floor else float("nan")
     print(f"{name}: {burst.guilds} guilds x {burst.channels} channels = {burst.posts} posts,")
     print(f"  {burst.processes} bot process(es)")
     print(f"  start to ready           {burst.start_to_ready:8.1f} s")
     print(
         f"  burst (ready -> last post) {burst.duration:6.1f} s   floor {floor:.1f} s"
-        f" ({burst.requests} requests / {GLOBAL_LIMIT}/s)   ratio {ratio:.2f}"
+        f" ({burst.requests} requests / {limit}/s)   ratio {ratio:.2f}"
         f" (target <= {TARGET_RATIO})"
     )
     print(
         f"  429s                     {burst.refusals:8d}   after the first second:"
         f" {burst.late_refusals} (target 0)"
     )
-    print(
-        f"  lost / doubled           database {burst.lost_db} / {burst.doubled_db},"
-        f" server {burst.lost_server} / {burst.doubled_server} (target 0 / 0)"
-    )
+    if burst.lost_db < 0:
+        print("  lost / doubled           not counted: the run was stopped part-way")
+    else:
+        print(
+            f"  lost / doubled           database {burst.lost_db} / {burst.doubled_db},"
+            f" server {burst.lost_server} / {burst.doubled_server} (target 0 / 0)"
+        )
     print(f"  peak memory              {burst.peak_kb / 1024:8.1f} MB")
     print(f"  warnings and errors logged {burst.troubles} (discord.py's 429 lines aside)")
     for line in burst.trouble[:3]:
@@ -445,9 +463,14 @@ async def main_async(args: argparse.Namespace) -> int:
     )
     if args.memory_guilds:
         big = await run_burst(
-            args.memory_guilds, args.channels, shards=args.shards, global_limit=args.memory_rate
+            args.memory_guilds,
+            args.channels,
+            shards=args.shards,
+            global_limit=args.memory_rate,
+            stop_after=args.memory_posts or None,
         )
-        report(big, f"memory run (global limit {args.memory_rate}/s)")
+        stopped = f", stopped after {args.memory_posts} posts" if args.memory_posts else ""
+        report(big, f"memory run (global limit {args.memory_rate}/s{stopped})", args.memory_rate)
         big_per_guild = per_guild_kb(big, baseline)
         print(
             f"  memory per guild {args.guilds} vs {args.memory_guilds} guilds:"
@@ -455,7 +478,7 @@ async def main_async(args: argparse.Namespace) -> int:
             f" (ratio {big_per_guild / per_guild if per_guild else float('nan'):.2f},"
             " target: flat, about 1.0)"
         )
-        failed = failed or bool(big.lost or big.doubled)
+        failed = failed or big.lost > 0 or big.doubled > 0
     return 1 if failed else 0
 
 
@@ -468,6 +491,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory-guilds", type=int, default=0, help="a second, larger burst")
     parser.add_argument(
         "--memory-rate", type=int, default=1000, help="global limit of the larger burst"
+    )
+    parser.add_argument(
+        "--memory-posts", type=int, default=0, help="stop the larger burst after this many posts"
     )
     parser.add_argument(
         "--unpaced", action="store_true", help="first run the bot without its pacing (baseline)"
