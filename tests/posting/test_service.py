@@ -597,13 +597,13 @@ class BusyDiscord(RecordingPublisher):
 
 
 async def test_a_burst_longer_than_a_claim_may_wait_posts_every_channel_a_few_at_a_time(
-    tmp_path,
+    tmp_path, database
 ):
     """Every channel due in the same minute, each post slowed by Discord's rate limits: the
     pass posts a bounded number of channels at once and claims each slot when its turn comes,
     so no claim waits so long that it is left for recovery."""
     channels = [channel(100 + n) for n in range(3 * POSTING_LANES)]
-    world = World(tmp_path, *channels, themes={"joy": 5})
+    world = World(tmp_path, database, *channels, themes={"joy": 5})
     # 3 s a post: 450 s in all, yet never 300 s between a claim and its attempt in a lane
     world.publisher = busy = BusyDiscord(world, seconds=3.0)
     service = await world.service()
@@ -634,13 +634,13 @@ class HeldDiscord(RecordingPublisher):
 
 
 async def test_a_pass_during_a_long_burst_leaves_its_channels_to_the_pass_already_on_them(
-    tmp_path,
+    tmp_path, database
 ):
     """The scheduler starts a pass at least every minute; while a burst still holds every lane
     (and more channels wait for one), the next pass returns at once instead of queuing every
     channel a second time behind the first."""
     channels = [channel(100 + n) for n in range(POSTING_LANES + 5)]
-    world = World(tmp_path, *channels, themes={"joy": 5})
+    world = World(tmp_path, database, *channels, themes={"joy": 5})
     world.publisher = held = HeldDiscord()
     service = await world.service()
     first = asyncio.create_task(service.tick(SLOT))
