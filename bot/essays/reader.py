@@ -36,7 +36,7 @@ ESSAY_SUFFIXES = (".txt", ".md")
 MIN_PROSE_WORDS = 25
 _TITLE_COLON = re.compile(r"^(?P<title>[^:\n]{1,60}?)\s*(?::|：|\s[-–—]\s)\s*(?P<body>.+)$")
 _COUNTER = re.compile(
-    r"(?i)(?:step|part|tip|lesson|chapter|day|week|rule|point|no\.?|myth|mistake|habit|truth|"
+    r"(?i)(?:step|part|section|tip|lesson|chapter|day|week|rule|point|no\.?|myth|mistake|habit|truth|"
     r"reason|way|thing|idea|question|secret|principle|takeaway)\s*#?\s*(?:\d{1,3}|one|two|three|"
     r"four|five|six|seven|eight|nine|ten|eleven|twelve)"
 )
@@ -60,7 +60,7 @@ _BYLINE = re.compile(  # "By Ana Reyes, March 2024"
     r"^(?:By|Written by|Words by) [A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}\W.{0,40}$"
 )
 _TITLE_LINE = re.compile(
-    r"^(?!(?:hi|hello|hey|dear)\b)[^.!?:;,]{3,90}[^\W_]$", re.IGNORECASE
+    r"^(?!(?:hi|hello|hey|dear)\b)[^.!?:;,]{3,90}(?::[^.!?:;]{3,60})?[^\W_]$", re.IGNORECASE
 )  # "Mental health support in small groups"
 _RECAP_STOP = frozenset(["with", "your", "that", "this", "from", "about", "what", "when", "them"])
 _SYMBOLS = re.compile(r"^[^\w\"“'‘(\[]+")  # "🌱 Step 1: Start small"
@@ -174,6 +174,7 @@ def parse_essay(name: str, text: str) -> Essay:
         and not any(b.kind == "heading" and b.level == 1 for b in blocks)
     ):
         blocks = all_blocks = [Block("heading", first.text, level=1), *blocks[1:]]
+    blocks = all_blocks = _plain_headings(blocks)
     tops = sum(b.kind == "heading" and b.level == 1 for b in blocks)
     if blocks and blocks[0].kind == "heading" and blocks[0].level == 1 and tops == 1:
         heading = heading or _clean_title(blocks[0].text)
@@ -315,6 +316,37 @@ def _regrouped(blocks: list[Block]) -> list[Block]:
             open_list, between = None, []
         out.append(block)
     return out
+
+
+def _plain_headings(blocks: list[Block]) -> list[Block]:
+    """Short lines of their own without a closing stop, each followed by a paragraph of text
+    ("Section 1 - Start on time", "Keep a quiet corner"), are headings written as plain text
+    when the essay has two of them at least and no Markdown headings under its title."""
+    if sum(b.kind == "heading" and b.level > 1 for b in blocks) >= 2:
+        return blocks
+    found = [
+        i
+        for i, block in enumerate(blocks[:-1])
+        if block.kind == "paragraph"
+        and not block.linked
+        and _plain_heading(block.text)
+        and blocks[i + 1].kind == "paragraph"
+        and len(blocks[i + 1].text.split()) > len(block.text.split()) + 5
+    ]
+    if len(found) < 2:
+        return blocks
+    return [Block("heading", b.text, level=7) if i in found else b for i, b in enumerate(blocks)]
+
+
+def _plain_heading(text: str) -> bool:
+    words = text.split()
+    return (
+        0 < len(words) <= 12
+        and text[:1].isupper()
+        and not _ENDS_SENTENCE.search(text)
+        and not text.rstrip().endswith((":", ",", ";"))
+        and not _OUTRO.match(text)
+    )
 
 
 def _heading_like(text: str) -> bool:
@@ -470,7 +502,7 @@ def _join(first: str, more: str) -> str:
 
 
 def _split_number(title: str) -> tuple[int | None, str]:
-    m = re.match(r"^(?:(?:step|part|tip|lesson|no\.?|#)\s*)?(\d{1,3})[.):]?\s+(.*)$", title, re.I)
+    m = re.match(r"^(?:(?:step|part|tip|lesson|section|chapter|rule|no\.?|#)\s*)?(\d{1,3})\s*[.):\-–—]?\s+(.*)$", title, re.I)
     return (int(m.group(1)), m.group(2)) if m else (None, title)
 
 

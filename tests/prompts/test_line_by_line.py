@@ -230,3 +230,22 @@ def test_lines_on_outness_family_and_housing_are_asked_gently_and_with_care(buil
 )
 def test_outness_family_and_housing_fears_are_difficulties(line):
     assert quote_kind(line) in ("difficulty", "private")
+
+
+def test_plain_text_section_lines_are_headings_and_the_closing_points_are_no_items():
+    essay = parse_essay("saturday-drop-in.txt", (ESSAYS / "saturday-drop-in.txt").read_text())
+    assert [i.title for i in essay.items] == [
+        "Start on time, even if it's just you",
+        "Watch for who stands near the door",
+        "Keep a quiet corner",
+        "Talk about money plainly",
+    ]
+    assert all(len(i.body.split()) >= 15 for i in essay.items)
+    assert essay.heading == "Running a Saturday drop-in: what five years taught us"
+
+
+def test_every_context_is_a_line_of_the_essays_text_never_a_bare_title(built):
+    for name in NAMES:
+        for prompt in built[name][1]:
+            line = QUOTED.findall(prompt.context)[0]
+            assert len(line.split()) >= 5 and line[-1:] in ".!?…", (name, prompt.context)
