@@ -501,8 +501,14 @@ def _join(first: str, more: str) -> str:
     return " ".join(t for t in (first, more) if t)
 
 
+_NUMBERED = re.compile(
+    r"^(?:(?:step|part|tip|lesson|section|chapter|rule|no\.?|#)\s*)?(\d{1,3})\s*[.):\-–—]?\s+(.*)$",
+    re.I,
+)
+
+
 def _split_number(title: str) -> tuple[int | None, str]:
-    m = re.match(r"^(?:(?:step|part|tip|lesson|section|chapter|rule|no\.?|#)\s*)?(\d{1,3})\s*[.):\-–—]?\s+(.*)$", title, re.I)
+    m = _NUMBERED.match(title)
     return (int(m.group(1)), m.group(2)) if m else (None, title)
 
 
