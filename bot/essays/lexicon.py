@@ -12,3 +12,12 @@ def word_classes(word: str) -> frozenset[str]:
     from lemminflect import getAllLemmas
 
     return frozenset(getAllLemmas(word.strip("'’")))
+
+
+def is_base_verb(word: str) -> bool:
+    """Whether ``word`` is a verb's own base form ("bring", "discuss"), not an inflection of
+    one ("chosen", "given", "sings")."""
+    from lemminflect import getAllLemmas
+
+    word = word.strip("'’").lower()
+    return word in getAllLemmas(word).get("VERB", ())

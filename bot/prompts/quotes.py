@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from bot.essays.lexicon import is_base_verb
 from bot.essays.phrases import IMPERATIVES
 from bot.essays.text import word_classes
 
@@ -145,12 +146,12 @@ def _imperative(first: str, words: list[str]) -> bool:
     """The sentence opens on a bare verb: "Ask before you help.", "Offer a hand, then wait."."""
     if first in ("let's", "don't", "never", "always"):
         return True
-    if first in _NOT_IMPERATIVE or first.endswith(("ing", "ed", "s")):
+    if first in _NOT_IMPERATIVE:
         return False
     if first in IMPERATIVES:  # "Keep minutes and share them."
         return True
     classes = word_classes(first)
-    if "VERB" not in classes:
+    if "VERB" not in classes or not is_base_verb(first):  # "Chosen family…", "Given time…"
         return False
     if "NOUN" in classes or "ADJ" in classes:
         # "Trust grows slowly" (a noun) vs "Trust the process" (a verb): what comes next decides

@@ -149,6 +149,9 @@ def test_a_catchphrase_before_the_dash_is_never_the_subject(built):
         ("I joined to fill my Sundays and found a second home.", "experience"),
         ("We set out to mend bicycles for the estate.", "fact"),
         ("Some nights a caller is in real distress and needs a calm voice.", "difficulty"),
+        ("Chosen family can hold you while the other one catches up.", "claim"),
+        ("Given time, most newcomers settle in.", "claim"),
+        ("Bring a dish that reminds you of home.", "advice"),
     ],
 )
 def test_each_line_is_read_for_what_it_is(line, kind):
