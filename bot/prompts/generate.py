@@ -330,7 +330,27 @@ def best_sentence(
     asked = _plain(question)
     fresh = [s for s in ranked if _plain(s) != _plain(avoid) and _plain(s) not in asked]
     choice = fresh[0] if fresh else (ranked[0] if ranked else source.title)
-    return _quotable(choice, source, QUOTE_IN_CONTEXT, odd)
+    return _quotable(_passage(source, choice), source, QUOTE_IN_CONTEXT, odd)
+
+
+def _passage(source: Source, sentence: str) -> str:
+    """``sentence``, led by the one before it when it leans back on that one ("It sounds
+    small, yet…" after "We end each circle with a round of good news."), so that it is read
+    with what it speaks of."""
+    if not _leans_back(sentence):
+        return sentence
+    found = sentences(source.text) if source.text else []
+    at = found.index(sentence) if sentence in found else 0
+    before = found[at - 1] if at > 0 else ""
+    if (
+        not before
+        or _leans_back(before)
+        or is_crisis(before)
+        or names_someone(before)
+        or len(before) + len(sentence) >= QUOTE_IN_CONTEXT
+    ):
+        return sentence
+    return f"{before} {sentence}"
 
 
 def _plain(text: str) -> str:
@@ -370,10 +390,11 @@ def _draft(
     line = best_sentence(source, question, quote, odd)
     context = f"“{line}” (from “{essay_title(source)}”)"  # as context_for words it
     slotted = theme.kind in ("noun", "prose")  # other questions can ask about it
-    if quote and not whole and slotted and _plain(quote) in _plain(context):
+    repeated = _plain(quote) in _plain(context) and len(sentences(line)) < 2
+    if quote and not whole and slotted and repeated:
         return None  # the item's only line: quoted as the question, it would be its context too
     several = len(sentences(source.text or source.excerpt)) >= 2
-    if quote and not whole and several and _plain(quote) in _plain(context):
+    if quote and not whole and several and repeated:
         return None  # the item's other lines may not be shown (a crisis, a private name)
     draft = form.kind != "bank"
     private = bool(quote) and quote_kind(quote) in ("private", "difficulty")

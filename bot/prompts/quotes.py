@@ -125,7 +125,7 @@ def quote_kind(sentence: str) -> str:
         return "difficulty"
     if _imperative(first, words) or _ADVICE.search(sentence):
         return "advice"
-    if _PRACTICE.match(sentence) or _OTHERS_DO.match(sentence):
+    if _PRACTICE.match(sentence) or _OTHERS_DO.match(sentence) or _habit(words):
         return "practice"
     if _FEELING.search(sentence):
         return "feeling"
@@ -140,6 +140,24 @@ def tells_a_situation(sentence: str) -> bool:
     """Whether the line tells of someone's outness, family, home at risk or money worries: shown
     under any question, it needs the care note."""
     return _SITUATION.search(sentence) is not None
+
+
+# Verbs after "we" that say what a group thinks or is, not what it does
+_NOT_DOING = frozenset(
+    """be am are need want think feel know hope believe wish like love hate mean seem find
+    guess suppose remember forget see understand agree disagree worry care owe can could
+    should would will may might must shall do don't""".split()  # noqa: SIM905 - a word list
+)
+
+
+def _habit(words: list[str]) -> bool:
+    """ "We end each circle with a round of good news.": the group, then a verb's present
+    form, said as what it does."""
+    lowered = [w.lower() for w in words[:5]]
+    if len(lowered) < 3 or lowered[0] != "we" or {"out", "off"} & set(lowered[2:4]):
+        return False  # "We set out to mend bikes." says what was meant
+    verb = lowered[2] if lowered[1].endswith("ly") or lowered[1] in ("now", "also") else lowered[1]
+    return verb not in _NOT_DOING and is_base_verb(verb) and "VERB" in word_classes(verb)
 
 
 def _imperative(first: str, words: list[str]) -> bool:

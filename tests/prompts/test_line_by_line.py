@@ -252,3 +252,9 @@ def test_every_context_is_a_line_of_the_essays_text_never_a_bare_title(built):
         for prompt in built[name][1]:
             line = QUOTED.findall(prompt.context)[0]
             assert len(line.split()) >= 5 and line[-1:] in ".!?…", (name, prompt.context)
+
+
+def test_a_section_on_what_a_group_does_is_asked_about(tmp_path):
+    themes, folder, prompts = build_alone(ESSAYS / "listening-circle.md", tmp_path)
+    rituals = [p for p in prompts if "one good thing from the week" in p.question]
+    assert rituals and all("tried something like it" in p.question for p in rituals)
