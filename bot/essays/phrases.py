@@ -71,6 +71,8 @@ def noun_phrase_problem(
             return f"pronoun {word!r}"
         if lower in _AUXILIARIES:
             return f"verb {word!r}"
+        if lower in ("not", "n't"):
+            return "a clause"  # "telling family, or not", "when home is not safe"
         if is_acronym(word):
             return f"acronym {word!r}"
     phrasal = len(low) > 1 and low[-1] in _PARTICLES and "VERB" in word_classes(low[-2])

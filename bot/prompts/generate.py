@@ -415,8 +415,11 @@ def _draft(
 
 def _fitting(form: Form, kind: str, bank: Bank, heavy: bool, theme: Theme, asked: set[str]) -> Form:
     """``form`` when it suits a quote of ``kind``, else the theme's next quoting form that does
-    and has not been asked yet: a gentle one exactly when the quoted line names a difficulty or
-    a private fact, whatever the theme or essay around it is about."""
+    and has not been asked yet: a gentle one when the quoted line names a difficulty or a
+    private fact, whatever the essay around it is about, or when the theme's own title names a
+    heavy subject (``heavy``) and the line is not what a group does."""
+    if heavy and kind not in ("practice", "private"):
+        kind = "difficulty"  # a line under "Telling family, or not": asked in general terms
     gentle = kind in ("private", "difficulty")  # the line itself names a hard time
     right_family = form.kind == "gentle-quote" if gentle else form.kind != "gentle-quote"
     if not form.fits or (kind in form.fits and form.question not in asked and right_family):

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.essays.phrases import noun_phrase_problem
 from bot.essays.reader import parse_essay
 from bot.prompts.generate import load_bank
 from bot.prompts.lint import prompt_warnings
@@ -47,9 +48,11 @@ def every_prompt(built):
 
 
 def test_light_lines_of_a_heavy_essay_get_light_questions(built):
+    heavy = read_heavy_topics()
     for prompt in every_prompt(built):
         asked = outside_quotes(" ".join([prompt.question, *prompt.followups]))
-        if any(form in asked for form in DIFFICULTY_FORMS):
+        titled_heavy = heavy.touches(prompt.theme_id.replace("-", " "))
+        if any(form in asked for form in DIFFICULTY_FORMS) and not titled_heavy:
             quoted = QUOTED.findall(prompt.question)[-1]
             assert quote_kind(quoted) in ("difficulty", "private"), prompt.question
     saturdays = [p for p in every_prompt(built) if "second family" in p.question]
@@ -255,6 +258,25 @@ def test_every_context_is_a_line_of_the_essays_text_never_a_bare_title(built):
 
 
 def test_a_section_on_what_a_group_does_is_asked_about(tmp_path):
-    themes, folder, prompts = build_alone(ESSAYS / "listening-circle.md", tmp_path)
+    _, _, prompts = build_alone(ESSAYS / "listening-circle.md", tmp_path)
     rituals = [p for p in prompts if "one good thing from the week" in p.question]
     assert rituals and all("tried something like it" in p.question for p in rituals)
+
+
+def test_a_heading_on_telling_family_is_never_slotted_and_is_asked_with_care(tmp_path):
+    themes, _, prompts = build_alone(ESSAYS / "listening-circle.md", tmp_path)
+    telling = [t for t in themes if t.title.startswith("Telling family")]
+    assert telling and noun_phrase_problem(telling[0].phrase) is not None
+    gentle = gentle_quote_questions()
+    for prompt in prompts:
+        asked = outside_quotes(prompt.question).lower()
+        assert "telling family" not in asked, prompt.question
+        if prompt.theme_id == telling[0].id or prompt.theme_id.startswith("when-home"):
+            assert prompt.sensitive and any(p.match(prompt.question) for p in gentle), prompt.id
+
+
+@pytest.mark.parametrize(
+    "heading", ["Telling family, or not", "When home is not safe", "Who to tell at work"]
+)
+def test_headings_on_telling_people_or_an_unsafe_home_are_heavy(heading):
+    assert read_heavy_topics().touches(heading)
