@@ -15,7 +15,7 @@ from bot.prompts.generate import Bank, Draft, draft_for_source, initial_drafts, 
 from bot.prompts.lint import disclosure_rules, prompt_warnings
 from bot.prompts.loader import load_theme_files
 from bot.prompts.model import Prompt
-from bot.prompts.schema import TITLE_MAX, ThemeFile, neutralise_mentions
+from bot.prompts.schema import CONTENT_WARNING_MAX, TITLE_MAX, ThemeFile, neutralise_mentions
 from bot.prompts.state import (
     BuildState,
     ThemeState,
@@ -51,14 +51,19 @@ class Checks:
     def load(cls, out: Path) -> Checks:
         return cls(disclosure_rules(out), read_heavy_topics())
 
-    def fit(self, draft: Draft) -> Draft | None:
-        """The draft marked sensitive if its words are on a heavy subject; None if the
+    def fit(self, draft: Draft, title: str = "") -> Draft | None:
+        """The draft marked sensitive if its words are on a heavy subject, and warned of the
+        heavy subjects members would read in it (its theme's ``title`` included); None if the
         disclosure check refuses it."""
         texts = [draft.question, *draft.followups]
         if self.checker.messages(texts):
             return None
         if not draft.sensitive and self.heavy.touches(*texts):
-            return replace(draft, sensitive=True)
+            draft = replace(draft, sensitive=True)
+        if draft.draft and draft.sensitive:
+            shown = self.heavy.subjects_of(*texts, draft.context, title)
+            warning = shorten(", ".join(shown), CONTENT_WARNING_MAX) if shown else None
+            draft = replace(draft, content_warning=warning)
         return draft
 
     def passes(self, prompt: Prompt) -> bool:
@@ -85,7 +90,7 @@ def build_prompts(themes: list[Theme], out: Path, bank: Bank | None = None) -> R
             _review(file, tstate, state, report)
             new = [s for s in theme.sources if s.ref not in tstate.sources]
             drafts = [_next_draft(theme, s, tstate, bank) for s in new]
-        fitting = [f for f in (checks.fit(d) for d in drafts) if f is not None]
+        fitting = [f for f in (checks.fit(d, theme.title) for d in drafts) if f is not None]
         report.refused += len(drafts) - len(fitting)
         added = [_issue(d, theme.id, tstate, state, taken) for d in fitting]
         tstate.sources = sorted({*tstate.sources, *(s.ref for s in theme.sources)})
@@ -137,6 +142,7 @@ def _issue(
         enabled=not draft.draft,
         status="draft" if draft.draft else None,
         sensitive=draft.sensitive,
+        content_warning=draft.content_warning,
     )
     tstate.slots[draft.slot] = prompt_id
     state.issued[prompt_id] = fingerprint(prompt)

@@ -137,6 +137,7 @@ class Draft:
     source_ref: str
     sensitive: bool = False
     draft: bool = False  # from the general forms: written disabled, awaiting review
+    content_warning: str | None = None  # the heavy subjects a member would read in it
 
 
 @dataclass(frozen=True)

@@ -280,3 +280,18 @@ def test_a_heading_on_telling_family_is_never_slotted_and_is_asked_with_care(tmp
 )
 def test_headings_on_telling_people_or_an_unsafe_home_are_heavy(heading):
     assert read_heavy_topics().touches(heading)
+
+
+def test_a_draft_showing_a_heavy_subject_carries_a_content_warning_naming_it(built):
+    heavy = read_heavy_topics()
+    warned = []
+    for name in NAMES:
+        for prompt in built[name][1]:
+            shown = heavy.subjects_of(prompt.question, *prompt.followups, prompt.context)
+            if prompt.is_draft and prompt.sensitive and shown:
+                assert prompt.content_warning, prompt.id
+                assert all(s in prompt.content_warning for s in shown), prompt.content_warning
+                warned.append(prompt.id)
+            elif not prompt.sensitive:
+                assert prompt.content_warning is None, prompt.id
+    assert any(p.startswith("when-home") for p in warned), warned
