@@ -106,7 +106,12 @@ def is_plural(phrase: str) -> bool:
     from lemminflect import getLemma  # the English lexicon, loaded only when needed
 
     lemma = getLemma(head, upos="NOUN")
+    if head.endswith("a") and head not in _LATIN_PLURALS:
+        return False  # "the shed rota", "the agenda": the lexicon reads them as Latin plurals
     return bool(lemma) and lemma[0] != head
+
+
+_LATIN_PLURALS = frozenset(["criteria", "phenomena", "media", "data", "bacteria", "strata"])
 
 
 def is_abstract(phrase: str) -> bool:

@@ -243,10 +243,16 @@ def _general_forms(theme: Theme, bank: Bank) -> list[Form]:
 def _general_idea(theme: Theme) -> bool:
     """A noun slot ("What comes to mind when you think about {phrase}?") takes only an idea
     members can know from their own lives ("trust", "keeping culture alive"), never a thing of
-    the essay's own ("the raffle", "the spring fair"): those are asked about through its lines."""
+    the essay's own ("the raffle", "the spring fair"), nor a long heading ("jobs for every kind of
+    energy level") or a single word guessed from prose ("parents"): those are asked about
+    through its lines."""
     if theme.kind not in ("noun", "prose"):
         return True
     phrase = (theme.phrase or theme.title).strip()
+    words = phrase.lower().split()
+    qualified = len(words) > 4 and _HEAD_CUT.search(phrase) is not None
+    if qualified or _SPECIFIC & set(words) or (theme.kind == "prose" and len(words) == 1):
+        return False  # "jobs for every kind of day" is the essay's own; "parents" a guess
     bare = re.sub(r"(?i)^(?:the|this|that|our|my)\s+", "", phrase)
     head = _HEAD_CUT.split(bare)[0]  # "loneliness" of "loneliness among older people"
     if is_abstract(bare) or is_abstract(head) or head.lower().endswith(_IDEA_ENDINGS):
@@ -259,6 +265,7 @@ _HEAD_CUT = re.compile(
     r"(?i)\s(?:of|for|in|on|among|amongst|across|between|with|within|without|from|about|at|to|"
     r"after|before|during|around|beyond)\s"
 )
+_SPECIFIC = frozenset(["every", "each", "kind", "sort", "whatever", "whichever"])
 _IDEA_ENDINGS = ("ness", "ity", "ship", "ment", "ism", "hood", "dom", "ance", "ence", "choice")
 
 

@@ -84,3 +84,10 @@ def test_a_source_after_the_questions_run_out_gets_a_question_on_its_own_words()
         'One essay puts it this way: "Our elders kept the doors open for us." '
         "How close is that to your own experience?"
     )
+
+
+def test_a_singular_noun_ending_in_a_takes_the_article_and_agrees():
+    from bot.essays.articles import is_plural, with_article
+
+    assert not is_plural("shed rota") and with_article("shed rota") == "the shed rota"
+    assert not is_plural("meeting agenda") and is_plural("the media")

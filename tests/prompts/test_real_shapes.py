@@ -279,3 +279,26 @@ def test_list_fragments_second_person_titles_and_long_gerund_titles(built):
     subjects = {s.subject for t in themes for s in t.sources}
     assert subjects in ({"caring for a parent"}, {"community life"})
     assert "‘just helping out’" in questions or "just helping out" not in questions
+
+
+def test_a_long_heading_is_asked_about_through_its_lines_never_slotted(built):
+    for name in NAMES:
+        themes, prompts = built[name]
+        for theme in themes:
+            qualified = re.search(r" (?:for|of|in|with|about) ", theme.phrase)
+            if theme.concept or len(theme.phrase.split()) <= 4 or not qualified:
+                continue
+            for prompt in [p for p in prompts if p.theme_id == theme.id]:
+                asked = QUOTED.sub("", prompt.question).lower()
+                assert theme.phrase.lower() not in asked, prompt.question
+
+
+def test_a_single_word_found_in_prose_is_never_slotted(built):
+    for name in NAMES:
+        themes, prompts = built[name]
+        for theme in themes:
+            if theme.kind != "prose" or " " in theme.phrase.strip():
+                continue
+            for prompt in [p for p in prompts if p.theme_id == theme.id]:
+                asked = QUOTED.sub("", prompt.question).lower()
+                assert theme.phrase.lower() not in asked, prompt.question
