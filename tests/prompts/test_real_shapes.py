@@ -302,3 +302,14 @@ def test_a_single_word_found_in_prose_is_never_slotted(built):
             for prompt in [p for p in prompts if p.theme_id == theme.id]:
                 asked = QUOTED.sub("", prompt.question).lower()
                 assert theme.phrase.lower() not in asked, prompt.question
+
+
+def test_no_quote_is_followed_by_a_question_that_asks_members_to_match_it(built):
+    """A line of the essay, whoever it is about, is never asked "has this happened to you?",
+    "does this bring back a moment of your own?" or "do you agree?" of a line that may argue
+    nothing: members answer about the line, in their own terms."""
+    for name in NAMES:
+        for prompt in built[name][1]:
+            asked = QUOTED.sub("", prompt.question).lower()
+            for push in ("happened to you", "moment of your own", "do you agree", "ring true"):
+                assert push not in asked, prompt.question
