@@ -27,7 +27,7 @@ from bot.essays.articles import is_abstract, is_plural, with_article
 from bot.essays.phrases import names_someone, reads_as_sentence, stands_alone
 from bot.essays.text import clip, sentences
 from bot.prompts.quotes import quote_kind, tells_a_situation
-from bot.prompts.schema import neutralise_mentions
+from bot.prompts.schema import QUESTION_MAX, neutralise_mentions
 from bot.safety.heavy import HeavyTopics, read_heavy_topics
 from bot.themes.titles import load_vocabulary
 from bot.themes.types import Source, Theme
@@ -389,11 +389,20 @@ def _draft(
         used = quoted.setdefault(source.ref, 0)
         quoted[source.ref] = used + 1
         quote = ranked[used % len(ranked)] if ranked else _as_sentence(source.title)
-        kind = quote_kind(quote)
+        kind = quote_kind(_quotable(quote, source, QUOTE_IN_QUESTION, odd).rstrip("…"))
         kind = "claim" if kind == "fact" else kind  # a title said as a line is the writer's point
         form = _fitting(form, kind, bank, gentle, theme, asked)
-    asked.add(form.question)
     question = _fill(form.question, theme, source, _quotable(quote, source, QUOTE_IN_QUESTION, odd))
+    room = QUOTE_IN_QUESTION
+    while quote and len(question) > QUESTION_MAX:  # a long essay title and a long line
+        room -= 20
+        cut = _clause_cut(_quotable(quote, source, 10_000, odd), room)
+        if not cut:
+            return None  # no cut at a clause makes it fit: another form or line will
+        question = _fill(form.question, theme, source, cut)
+    if len(question) > QUESTION_MAX:
+        return None
+    asked.add(form.question)
     followups = tuple(_fill(f, theme, source, "") for f in form.followups)
     line = best_sentence(source, question, quote, odd)
     context = f"“{line}” (from “{essay_title(source)}”)"  # as context_for words it
@@ -624,6 +633,18 @@ def _quotable(sentence: str, source: Source, limit: int, odd: tuple[str, ...] = 
             sentence = head[:cut].rstrip(" ,;:") + "…"
     sentence = re.sub(r"[\"“]([^\"“”]*)[\"”]", r"‘\1’", sentence)  # quotes inside a quote
     return neutralise_mentions(clip(sentence, limit))
+
+
+def _clause_cut(sentence: str, limit: int) -> str:
+    """``sentence`` whole when it fits ``limit``, else cut after a clause ("…, and" never)
+    with "…"; "" when no clause of eight words or more ends within the limit."""
+    sentence = " ".join(sentence.split())
+    if len(sentence) <= limit:
+        return sentence
+    head = sentence[: limit - 1]
+    cuts = [m.start() for m in re.finditer(r"(?:[,;:]| [–—]) ", head)]
+    cuts = [c for c in cuts if len(head[:c].split()) >= 8]
+    return head[: cuts[-1]].rstrip(" ,;:–—") + "…" if cuts else ""
 
 
 def _as_sentence(title: str) -> str:

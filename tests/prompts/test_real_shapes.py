@@ -313,3 +313,12 @@ def test_no_quote_is_followed_by_a_question_that_asks_members_to_match_it(built)
             asked = QUOTED.sub("", prompt.question).lower()
             for push in ("happened to you", "moment of your own", "do you agree", "ring true"):
                 assert push not in asked, prompt.question
+
+
+def test_a_long_essay_title_and_a_long_line_still_make_a_question_discord_takes(built):
+    _, prompts = built["long-title-practice.md"]
+    assert prompts
+    long_lines = [p for p in prompts if "Volunteers promise to keep" in p.question]
+    assert long_lines, "the long line is still worth asking about, cut at a clause"
+    for prompt in prompts:
+        assert len(prompt.question) <= 300, prompt.question
