@@ -213,6 +213,12 @@ def questions_for(theme: Theme, bank: Bank) -> list[tuple[str, Form]]:
     return [(f"q{i + 1}", f) for i, f in enumerate(_general_forms(theme, bank))]
 
 
+def phrase_questions(theme: Theme, bank: Bank) -> list[tuple[str, Form]]:
+    """The noun-phrase forms with their slot names ("p1"…), asked only when no line of the
+    theme can be quoted."""
+    return [(f"p{i + 1}", f) for i, f in enumerate(_phrase_forms(theme, bank))]
+
+
 def titled_heavy(theme: Theme, bank: Bank) -> bool:
     """The theme's own title or phrase, or its items' titles, name a heavy subject ("Debt",
     "After an eviction"). An essay set somewhere heavy (a shelter) does not make every line of
@@ -221,23 +227,25 @@ def titled_heavy(theme: Theme, bank: Bank) -> bool:
 
 
 def _general_forms(theme: Theme, bank: Bank) -> list[Form]:
+    """The quoting forms: a theme's own lines say more than its phrase in a frame does. A
+    one-line item named for a thing is an idea to try."""
     heavy = titled_heavy(theme, bank)
     quotes = bank.gentle_quote_forms if heavy else bank.quote_forms
-    phrases = bank.gentle_forms if heavy else bank.forms
-    usable = _usable(theme)
     if theme.kind in ("noun", "prose") and not _general_idea(theme) and _one_line(theme):
         return list(bank.idea_forms)  # "A summer picnic.": an idea to try, never a noun slot
-    if theme.kind in ("sentence", "foreign", "opening") or not _general_idea(theme):
-        return _varied(_rotated(usable(quotes), theme.id))
-    if theme.kind == "prose":  # a phrase found in prose: its sentences say more than it does
-        quoted = _rotated(usable(quotes), theme.id)
-        plain = [f for f in _rotated(usable(phrases), theme.id) if not f.needs_subject]
-        return _varied(quoted if heavy else quoted[:1] + plain[:1] + quoted[1:])
-    subject_first = [f for f in _rotated(usable(phrases), theme.id) if f.needs_subject]
-    others = [f for f in _rotated(usable(phrases), theme.id) if not f.needs_subject]
-    ordered = subject_first[:1] + others[:1] + _rotated(usable(quotes), theme.id)[:1]
-    rest = [f for f in [*subject_first[1:], *others[1:], *usable(quotes)] if f not in ordered]
-    return _varied(ordered + rest)
+    return _varied(_rotated(_usable(theme)(quotes), theme.id))
+
+
+def _phrase_forms(theme: Theme, bank: Bank) -> list[Form]:
+    """Forms around the theme's noun phrase, for a general idea whose lines give no question:
+    "What comes to mind first when you think about chosen family?"."""
+    if theme.kind not in ("noun", "prose") or not _general_idea(theme):
+        return []
+    phrases = bank.gentle_forms if titled_heavy(theme, bank) else bank.forms
+    usable = _usable(theme)(phrases)
+    subject_first = [f for f in _rotated(usable, theme.id) if f.needs_subject]
+    others = [f for f in _rotated(usable, theme.id) if not f.needs_subject]
+    return _varied(subject_first[:1] + others)
 
 
 def _general_idea(theme: Theme) -> bool:
@@ -292,6 +300,14 @@ def initial_drafts(theme: Theme, bank: Bank) -> list[Draft]:
         draft = _draft(slot, form, theme, source, heavy, quoted, bank, asked)
         if draft is not None:
             drafts.append(draft)
+    for slot, form in phrase_questions(theme, bank)[: 0 if drafts else 2]:
+        source = sources[len(drafts) % len(sources)]  # nothing to quote: ask about the idea
+        draft = _draft(slot, form, theme, source, heavy, quoted, bank, asked)
+        drafts += [draft] if draft is not None else []
+    if not drafts and not reads_as_sentence(theme.title, load_vocabulary().lists["finite_verbs"]):
+        for slot, form in [(f"i{i + 1}", f) for i, f in enumerate(bank.idea_forms)][:1]:
+            draft = _draft(slot, form, theme, sources[0], heavy, quoted, bank, asked)
+            drafts += [draft] if draft is not None else []  # "Pollinator gardens": an idea
     return drafts
 
 

@@ -114,7 +114,11 @@ def test_the_essays_subject_reaches_the_questions_of_every_slotted_theme(built):
         for theme in themes:
             if theme.concept or theme.kind != "noun" or subject in theme.phrase:
                 continue
-            texts = [t for p in library.theme(theme.id).prompts for t in (p.question, *p.followups)]
+            prompts = library.theme(theme.id).prompts
+            slotted = [p for p in prompts if theme.phrase in re.sub(r"“[^”]*”", "", p.question)]
+            if not slotted:
+                continue  # asked about through its lines only
+            texts = [t for p in prompts for t in (p.question, *p.followups)]
             assert any(subject in t for t in texts), (name, theme.id)
 
 
@@ -153,7 +157,7 @@ def test_prompts_from_the_general_forms_are_disabled_drafts(built):
                 assert prompt.is_draft and not prompt.enabled, prompt.id
                 drafts += 1
         assert not any(p.is_draft for p in library.enabled_prompts())
-    assert drafts >= 100
+    assert drafts >= 60
 
 
 def test_contexts_quote_one_whole_sentence_and_name_the_essay_by_title(built):

@@ -35,14 +35,14 @@ def test_unseen_themes_get_grammatical_questions_without_the_raw_title():
     }
     for theme in themes:
         drafts = initial_drafts(theme, bank)
-        assert len(drafts) == 3
+        assert 2 <= len(drafts) <= 3  # one line each: the idea is asked about, not its line
         for draft in drafts:
             assert well_formed(draft.question)
             assert theme.sources[0].title.lower() not in draft.question.lower()
             assert len(draft.followups) >= 2
         slotted = [d for d in drafts if theme.phrase in d.question]
         quoted = [d for d in drafts if "“" in d.question]
-        assert len(slotted) >= 2 and len(slotted) + len(quoted) == 3, [d.question for d in drafts]
+        assert len(slotted) >= 2 and len(slotted) + len(quoted) == len(drafts), drafts
         for draft in quoted:  # an item's only line is never both the question and its context
             line = draft.question.split("“")[1].split("”")[0]
             assert line not in draft.context, draft

@@ -155,8 +155,12 @@ def test_the_context_is_the_sentence_that_best_matches_the_question(tmp_path):
         "2. Pollinator gardens: Flowers feed bees all summer. Gardens need little water.\n"
     )
     out = _built(seeds, tmp_path / "prompts")
-    prompt = load_library(out).theme("urban-beekeeping").prompts[0]
-    assert prompt.context.startswith("“Rooftop hives give bees a safe home")
+    prompts = load_library(out).theme("urban-beekeeping").prompts
+    for prompt in prompts:  # the quoted line is never its own context; the best other one is
+        asked = prompt.question.split("“")[-1].split("”")[0]
+        assert asked not in prompt.context
+        if "Honey" not in asked:
+            assert not prompt.context.startswith("“Honey"), prompt  # shares no word with it
 
 
 def _built(seeds: Path, out: Path) -> Path:
