@@ -200,7 +200,9 @@ _CV = re.compile(
 _META = re.compile(
     r"(?i)\b(?:this|the|my|our) (?:post|article|essay|piece|blog|newsletter|series)\b|"
     r"\bi (?:will|want to|'ll|’ll|am going to) (?:share|explain|talk|write|tell)\b|"
-    r"^as an? [\w\s-]{2,40}, i\b|\bclick\b|\bsubscribe\b|\bthanks? (?:you )?for reading\b"
+    r"^as an? [\w\s-]{2,40}, i\b|\bclick\b|\bsubscribe\b|\bthanks? (?:you )?for reading\b|"
+    r"\b(?:get|getting|be|stay|keep) in touch\b|\breply to\b|\bdrop (?:us|me) a (?:line|note)\b|"
+    r"\b(?:email|message|contact|dm) (?:us|me)\b|\bsign up\b|\bjoin us\b|\blet (?:us|me) know\b"
 )
 _MARKUP = re.compile(r"\*\*|__|\]\(|^#|^>|`")
 _POINTS_BACK = re.compile(
@@ -208,7 +210,7 @@ _POINTS_BACK = re.compile(
     r"on the other hand|in other words|as a result|in contrast|because of this|as mentioned|"
     r"mentioned above|the above|the following|below|as i said|like this one|these days? too|"
     r"(?:each|all|none|some|most|many|any|one|both|either|neither) of "
-    r"(?:these|those|them|this|that)|"
+    r"(?:these|those|this|that)|"
     r"the same (?:thing|way|fog|feeling)|this time|that time|at that point|by then|"
     r"linked (?:here|below|above)|(?:this|the) link|see (?:below|above)|that line)\b"
 )
@@ -246,7 +248,78 @@ def stands_alone(sentence: str) -> bool:
     pronoun = _THIRD_PERSON.search(text)
     if pronoun and not _ANTECEDENT.search(text[: pronoun.start()]):
         return False
+    if points_outside(text) or _LIST_INTRO.search(text):
+        return False
     return not names_someone(text)
+
+
+_PRONOUN = re.compile(r"(?i)\b(?:it|them|they|these|those|the ones)\b")
+_DUMMY_IT = re.compile(
+    r"(?i)^it(?:'s|’s)?\s+(?:is\s+|was\s+)?(?:easier|harder|hard|easy|possible|impossible|"
+    r"important|worth|clear|okay|ok|better|best|fine|normal|true|time)\b|^it (?:takes|helps|"
+    r"matters|means|pays)\b|^it (?:all|together)\b"
+)
+# A noun phrase that "it" may stand for: not one inside a phrase of time or place ("since the
+# spring", "on the committee"), which a later "it" seldom means.
+_FREE_NOUN = re.compile(
+    r"(?i)(?<!\bsince )(?<!\bon )(?<!\bin )(?<!\bat )(?<!\bduring )(?<!\bafter )"
+    r"(?<!\bbefore )(?<!\buntil )(?<!\bby )(?<!\bof )(?<!\bfrom )(?<!\bover )"
+    r"\b(?:a|an|the|this|that|each|every|one|our|my|your|their|his|her|its|any|no)\s+"
+    r"(?:[\w'’-]+\s+)?[\w'’-]+"
+)
+_GROUPS = _set(
+    """people children everyone someone anyone nobody everybody somebody folks family families
+    group team staff men women friends members volunteers newcomers guests others"""
+)
+_NOT_PLURAL = _set(
+    """us this was is has does its yes less across always perhaps sometimes ours yours hers
+    his plus bus thus unless whereas besides afterwards towards news"""
+)
+
+
+def points_outside(sentence: str) -> bool:
+    """A pronoun ("it", "them", "they", "these", "those", "the ones") with nothing before it
+    in the sentence that it can stand for: "Since spring we run it on weekday mornings.",
+    "We tell them to leave the legal questions alone." — it means something only beside the
+    line before it."""
+    for m in _PRONOUN.finditer(sentence):
+        word = m.group().lower()
+        before = sentence[: m.start()]
+        if word == "the ones":
+            return True
+        after = _WORD.findall(sentence[m.end() :])[:1]
+        if word in ("these", "those") and after and "NOUN" in word_classes(after[0].lower()):
+            continue  # "these voices" names its noun (the line before may say more of it)
+        if word == "it":
+            if _DUMMY_IT.match(sentence[m.start() :]):
+                continue
+            words = _WORD.findall(before)
+            gerund = bool(words) and words[0].lower().endswith("ing")  # "Asking for help… it"
+            if not (_FREE_NOUN.search(before) or gerund):
+                return True
+            continue
+        words = [w.lower() for w in _WORD.findall(before)]
+        plural = any(
+            w in _GROUPS
+            or (
+                len(w) > 3
+                and w.endswith("s")
+                and w not in _NOT_PLURAL
+                and "NOUN" in word_classes(w)
+            )
+            for w in words
+        )
+        if not plural and not _ANTECEDENT.search(before):
+            return True
+    return False
+
+
+# A line that announces what follows: "Here is what the choir gave me.", "…the three house rules."
+_LIST_INTRO = re.compile(
+    r"(?i)\b(?:here is what|here are|here's what|here’s what|here is how|as follows)\b|"
+    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|\d+) (?:[\w-]+ )?(?:rules|things|"
+    r"lessons|steps|questions|tips|ideas|ways|points|reasons|habits|principles)[.!]?$"
+)
 
 
 def reads_as_sentence(title: str, finite: frozenset[str] = frozenset()) -> bool:

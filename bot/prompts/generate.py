@@ -24,7 +24,7 @@ from pathlib import Path
 import yaml
 
 from bot.essays.articles import is_abstract, is_plural, with_article
-from bot.essays.phrases import names_someone, reads_as_sentence, stands_alone
+from bot.essays.phrases import names_someone, points_outside, reads_as_sentence, stands_alone
 from bot.essays.text import clip, sentences
 from bot.prompts.quotes import quote_kind, tells_a_situation
 from bot.prompts.schema import QUESTION_MAX, neutralise_mentions
@@ -628,6 +628,8 @@ def _leans_back(sentence: str) -> bool:
     a link or another part of the page: unclear when quoted."""
     first = sentence.split()[0].lower().strip('"“‘(') if sentence.split() else ""
     if first in ("this", "these", "that", "those", "it", "they", "such", "both"):
+        return True
+    if points_outside(sentence):  # "Since spring we run it on weekday mornings."
         return True
     return bool(_ORPHAN.match(sentence.lstrip('"“‘(')) or _ELSEWHERE.search(sentence))
 

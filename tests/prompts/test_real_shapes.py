@@ -322,3 +322,34 @@ def test_a_long_essay_title_and_a_long_line_still_make_a_question_discord_takes(
     assert long_lines, "the long line is still worth asking about, cut at a clause"
     for prompt in prompts:
         assert len(prompt.question) <= 300, prompt.question
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Between them, the two rotas made the winter bearable for the volunteers.",
+        "Since the spring we run it on weekday mornings only.",
+        "Nobody on the committee wants to skip it any more.",
+        "We hold on to the ones that still make us laugh at the end of the night.",
+        "Every week we tell them to leave the legal questions to the advice desk.",
+        "Looking back over ten years, here is what the choir gave me.",
+        "Before we begin, the chair reads out the three house rules.",
+        "Drivers and bakers are always welcome, so just reply to this post.",
+        "If you want to help, get in touch with the coordinator by email.",
+    ],
+)
+def test_a_line_that_leans_on_what_is_not_quoted_never_stands_alone(line):
+    assert not stands_alone(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "If a meeting runs long, the chair ends it with a round of thanks.",
+        "Newcomers often hover by the door until someone offers them a cup of tea.",
+        "Most volunteers stay for a year, and many of them stay far longer.",
+        "Asking for help is easier when the people around you have done it too.",
+    ],
+)
+def test_a_line_whose_pronouns_point_inside_it_stands_alone(line):
+    assert stands_alone(line)
