@@ -24,6 +24,7 @@ from pathlib import Path
 import yaml
 
 from bot.essays.articles import is_abstract, is_plural, with_article
+from bot.essays.lexicon import is_base_verb
 from bot.essays.phrases import names_someone, points_outside, reads_as_sentence, stands_alone
 from bot.essays.text import clip, sentences
 from bot.prompts.quotes import quote_kind, tells_a_situation
@@ -488,6 +489,8 @@ def _title_quotable(title: str) -> bool:
     verb, and is no question and no pointer back ("Passing it on" names, it says nothing)."""
     finite = load_vocabulary().lists["finite_verbs"]
     first = title.split()[0].lower() if title.split() else ""
+    if re.search(r"\s[–—-]\s|:", title) or (first.endswith("ing") and not is_base_verb(first)):
+        return False  # "Getting together — why the video era ended" names a section
     return (
         reads_as_sentence(title, finite)
         and not title.rstrip().endswith("?")

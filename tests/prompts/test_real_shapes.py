@@ -353,3 +353,20 @@ def test_a_line_that_leans_on_what_is_not_quoted_never_stands_alone(line):
 )
 def test_a_line_whose_pronouns_point_inside_it_stands_alone(line):
     assert stands_alone(line)
+
+
+@pytest.mark.parametrize(
+    ("title", "quoted"),
+    [
+        ("Getting together — why the video era ended", False),
+        ("Saying hello", False),
+        ("Names for ourselves", False),
+        ("Ask before you help", True),
+        ("Time is short", True),
+        ("Label the shelves", True),
+    ],
+)
+def test_a_heading_is_quoted_only_when_it_says_something_whole(title, quoted):
+    from bot.prompts.generate import _title_quotable
+
+    assert _title_quotable(title) is quoted
