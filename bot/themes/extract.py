@@ -50,10 +50,34 @@ def merge_items(essays: list[Essay], vocab: Vocabulary, audience: str | None = N
     return sorted((_theme(tid, members) for tid, members in groups.items()), key=lambda t: t.id)
 
 
+# Meeting across cultures, languages, identities and backgrounds: what most bank questions take
+# for granted ("a conversation across cultural differences", "a stereotype about your background")
+_ACROSS_CULTURES = re.compile(
+    r"(?i)\b(?:cultur\w*|intercultural|multicultural|cross-cultural|heritage|ethnic\w*|"
+    r"languages?|background\w*|identit\w*|asian|diaspora\w*|migra\w*|immigra\w*|raci\w*|"
+    r"race|traditions?|differen\w*|divers\w*|lgbt\w*|queer|sexualit\w*|gender\w*|faith\w*|"
+    r"religio\w*|communities|stereotyp\w*|prejudice\w*|assumption\w*|heteronormativ\w*)"
+)
 _CONCEPT_SETTING = {  # what a bank theme's questions take for granted
     "traditions": re.compile(
         r"(?i)\b(?:cultur\w*|heritage|famil\w*|festival\w*|holiday\w*|celebrat\w*|ancest\w*|"
         r"religio\w*|new year|lunar|diwali|eid|christmas|ceremon\w*)"
+    ),
+    **dict.fromkeys(
+        [
+            "dialogue",
+            "learning",
+            "bridges",
+            "stereotypes",
+            "intersectionality",
+            "heteronormativity",
+            "voices",
+            "collaboration",
+            "empathy",
+            "self-expression",
+            "visibility",
+        ],
+        _ACROSS_CULTURES,
     ),
 }
 
@@ -61,10 +85,11 @@ _CONCEPT_SETTING = {  # what a bank theme's questions take for granted
 def _backs(text: str, key: TitleKey) -> bool:
     """A titled item joins a bank theme only when its text has the setting the bank's questions
     take for granted ("Little rituals" of a choir, with no culture, family or festival in sight,
-    is no cultural tradition to ask "which tradition from your culture…" about)."""
+    is no cultural tradition to ask "which tradition from your culture…" about; "Sharing the
+    hard conversations" of a helpline rota is no conversation across cultures)."""
     assert key.concept is not None
     setting = _CONCEPT_SETTING.get(key.concept.id)
-    return setting is None or not text.strip() or setting.search(text) is not None
+    return setting is None or setting.search(text) is not None
 
 
 def _about(text: str, key: TitleKey, vocab: Vocabulary) -> bool:

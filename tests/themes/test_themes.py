@@ -178,6 +178,21 @@ def test_overrides_with_unknown_key_fail_with_the_line(tmp_path):
     ],
 )
 def test_an_item_joins_a_bank_theme_only_when_its_head_phrase_means_it(title, theme_id):
-    essay = parse_essay("x.txt", f"1. {title}: Body one.\n2. Other item: Body two.\n")
+    body = "Members from different cultural backgrounds meet here."
+    essay = parse_essay("x.txt", f"1. {title}: {body}\n2. Other item: Body two.\n")
     themes = merge_items([essay], load_vocabulary())
     assert theme_of(themes, title) == theme_id
+
+
+@pytest.mark.parametrize(
+    ("body", "theme_id"),
+    [
+        ("Some calls are easy. The rest we share out so nobody takes two in a row.", None),
+        ("Talking across cultural differences takes patience on both sides.", "dialogue"),
+    ],
+)
+def test_a_bank_theme_that_presumes_meeting_across_cultures_needs_that_setting(body, theme_id):
+    title = "Honest conversations"
+    essay = parse_essay("x.txt", f"1. {title}: {body}\n2. Other item: Body two.\n")
+    themes = merge_items([essay], load_vocabulary())
+    assert theme_of(themes, title) == (theme_id or "honest-conversations")
