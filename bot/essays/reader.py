@@ -168,8 +168,7 @@ def parse_essay(name: str, text: str) -> Essay:
     if (  # a title on a line of its own: "Mental health support in small groups"
         first is not None
         and first.kind == "paragraph"
-        and _TITLE_LINE.match(first.text)
-        and len(first.text.split()) <= 12
+        and _title_line(first.text)
         and len(blocks) > 1
         and not any(b.kind == "heading" and b.level == 1 for b in blocks)
     ):
@@ -316,6 +315,22 @@ def _regrouped(blocks: list[Block]) -> list[Block]:
             open_list, between = None, []
         out.append(block)
     return out
+
+
+def _title_line(text: str) -> bool:
+    """The first line reads as a title: short, one line, not a sentence that ends in a full
+    stop, not a greeting ("Mental health support in small groups", "Arriving late, staying
+    long: notes on ten years", "Why we still march, and who we march for")."""
+    if _TITLE_LINE.match(text) and len(text.split()) <= 12:
+        return True
+    words = text.split()
+    return (
+        3 <= len(words) <= 16
+        and text[:1].isupper()
+        and not text.rstrip().endswith((".", ":", ";", ",", "…"))
+        and not re.search(r"[.!?]\s", text)  # one sentence at most
+        and not re.match(r"(?i)(?:hi|hello|hey|dear)\b", text)
+    )
 
 
 def _plain_headings(blocks: list[Block]) -> list[Block]:

@@ -295,3 +295,17 @@ def test_a_draft_showing_a_heavy_subject_carries_a_content_warning_naming_it(bui
             elif not prompt.sensitive:
                 assert prompt.content_warning is None, prompt.id
     assert any(p.startswith("when-home") for p in warned), warned
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Arriving late, staying long: notes on ten years of the Friday circle",
+        "Why we still march, and who we march for",
+        "What the kitchen taught us!",
+    ],
+)
+def test_a_plain_text_essays_first_line_is_its_title(line):
+    text = f"{line}\n\nWe started meeting in a borrowed room above a bakery, twelve of us.\n\n"
+    text += "Over the years the group grew, and the room changed, but the tea did not.\n"
+    assert parse_essay("long-road.txt", text).heading == line
