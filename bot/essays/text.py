@@ -157,7 +157,21 @@ def key_phrase(paragraph: str, paragraphs: list[str]) -> str:
     opening = _topic_subject(paragraph)
     if " " not in best and 2 <= len(opening.split()) <= 5:
         return opening  # "Peer listening is at the heart…": "Peer listening", not "Peer"
+    lead = " ".join(sentences(paragraph)[:2]).lower() if " " in best else topic
+    if not _what_it_is_about(best, opening, lead, counts[best]):
+        return _best_sentence(paragraph) or _with_gerund(paragraph, best).capitalize()
     return _with_gerund(paragraph, best).capitalize()
+
+
+def _what_it_is_about(phrase: str, opening: str, topic: str, count: int) -> bool:
+    """A phrase a reader would title the paragraph with: what its opening sentence is about
+    ("Stigma remains a barrier…"), or named in its opening (``topic``) and, for a single word,
+    again later; not a thing met in passing ("the cake" at a first meeting)."""
+    if phrase == opening.lower():
+        return True
+    words = [w for w in phrase.split() if w not in ("and", "or")]
+    named = all(re.search(r"\b" + re.escape(w) + r"\b", topic) for w in words)
+    return named and count >= 2 if " " not in phrase else named or count >= 2
 
 
 _WEAK_TITLES = frozenset(

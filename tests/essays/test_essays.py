@@ -155,3 +155,16 @@ def test_reading_essays_never_follows_a_link_out_of_the_folder(tmp_path):
         read_essays(seeds)
     [problem] = raised.value.problems
     assert problem.path == str(seeds / "b.txt") and "outside the essay folder" in problem.message
+
+
+def test_a_thing_met_in_passing_never_titles_a_prose_paragraph():
+    paragraphs = [
+        "Twelve of us came to the first meeting, most of us too shy to speak. Someone had baked, "
+        "so there was cake on every table, and cake gave our hands something to do. What "
+        "mattered was that nobody was asked to explain themselves or say why they had come.",
+        "Food is where many of us first meet. Cooking dumplings with friends and sharing recipes "
+        "from grandmothers opens conversations about family and about the food we grew up with.",
+    ]
+    essay = parse_essay("prose.md", "# Notes\n\n" + "\n\n".join(paragraphs))
+    assert essay.items[1].title == "Food"  # what the opening sentence is about
+    assert essay.items[0].title != "Cake"
