@@ -60,8 +60,9 @@ class Checks:
             return None
         if not draft.sensitive and self.heavy.touches(*texts):
             draft = replace(draft, sensitive=True)
-        if draft.draft and draft.sensitive:
-            shown = self.heavy.subjects_of(*texts, draft.context, title)
+        if draft.draft and draft.sensitive:  # the essay's own title is no warning of the line
+            named = [t.replace(f"“{draft.source}”", "") for t in (*texts, draft.context)]
+            shown = self.heavy.subjects_of(*named, title)
             warning = shorten(", ".join(shown), CONTENT_WARNING_MAX) if shown else None
             draft = replace(draft, content_warning=warning)
         return draft

@@ -25,7 +25,13 @@ import yaml
 
 from bot.essays.articles import is_abstract, is_plural, with_article
 from bot.essays.lexicon import is_base_verb
-from bot.essays.phrases import names_someone, points_outside, reads_as_sentence, stands_alone
+from bot.essays.phrases import (
+    names_someone,
+    noun_phrase_problem,
+    points_outside,
+    reads_as_sentence,
+    stands_alone,
+)
 from bot.essays.text import clip, sentences
 from bot.prompts.quotes import quote_kind, tells_a_situation
 from bot.prompts.schema import QUESTION_MAX, neutralise_mentions
@@ -152,6 +158,7 @@ class Bank:
     heavy: HeavyTopics = field(default_factory=HeavyTopics)
     avoid: tuple[str, ...] = ()  # phrases never quoted when another sentence will do
     idea_forms: tuple[Form, ...] = ()  # a one-line item named for a thing: an idea to try
+    line_forms: tuple[Form, ...] = ()  # the only quotable line, shown as the context
 
 
 @lru_cache(maxsize=4)
@@ -182,6 +189,7 @@ def load_bank(path: Path = DEFAULT_BANK, heavy: Path = DEFAULT_HEAVY) -> Bank:
         load_heavy_topics(heavy),
         tuple(w.lower() for w in data.get("avoid_quoting") or ()),
         tuple(forms(data.get("idea_forms") or [], "idea")),
+        tuple(forms(data.get("line_forms") or [], "line")),
     )
 
 
@@ -305,7 +313,7 @@ def initial_drafts(theme: Theme, bank: Bank) -> list[Draft]:
         source = sources[len(drafts) % len(sources)]  # nothing to quote: ask about the idea
         draft = _draft(slot, form, theme, source, heavy, quoted, bank, asked)
         drafts += [draft] if draft is not None else []
-    if not drafts and not reads_as_sentence(theme.title, load_vocabulary().lists["finite_verbs"]):
+    if not drafts and noun_phrase_problem(theme.title) is None:
         for slot, form in [(f"i{i + 1}", f) for i, f in enumerate(bank.idea_forms)][:1]:
             draft = _draft(slot, form, theme, sources[0], heavy, quoted, bank, asked)
             drafts += [draft] if draft is not None else []  # "Pollinator gardens": an idea
@@ -423,13 +431,27 @@ def _draft(
     followups = tuple(_fill(f, theme, source, "") for f in form.followups)
     line = best_sentence(source, question, quote, odd)
     context = f"“{line}” (from “{essay_title(source)}”)"  # as context_for words it
-    slotted = theme.kind in ("noun", "prose")  # other questions can ask about it
     repeated = _plain(quote) in _plain(context) and len(sentences(line)) < 2
-    if quote and not whole and slotted and repeated:
-        return None  # the item's only line: quoted as the question, it would be its context too
-    several = len(sentences(source.text or source.excerpt)) >= 2
-    if quote and not whole and several and repeated:
-        return None  # the item's other lines may not be shown (a crisis, a private name)
+    if (
+        quote
+        and not whole
+        and repeated
+        and (theme.kind in ("noun", "prose") and _general_idea(theme))
+    ):
+        return None  # the item's only line is the context of questions on its idea
+    if quote and not whole and repeated:
+        # the item's only line that may be shown: it is the context, and the question asks
+        # about it there ("What would you add to this thought from “…”?")
+        said = "difficulty" if gentle and kind not in ("practice", "private") else kind
+        line_form = next((f for f in bank.line_forms if said in f.fits), None)
+        if line_form is None or line_form.question in asked:
+            return None
+        form = line_form
+        asked.add(form.question)
+        question = _fill(form.question, theme, source, "")
+        followups = tuple(_fill(f, theme, source, "") for f in form.followups)
+        line = _quotable(quote, source, QUOTE_IN_CONTEXT, odd)
+        context = f"“{line}” (from “{essay_title(source)}”)"
     draft = form.kind != "bank"
     private = bool(quote) and quote_kind(quote) in ("private", "difficulty")
     # decided by what members read, line by line: the question, its follow-ups and its context

@@ -146,6 +146,8 @@ def essay_subject(essay: Essay, vocab: Vocabulary) -> str:
         head = ""
     candidates += [head.strip(), _CUT.split(head.strip())[0].strip()] if head else []
     candidates.append(_AT_PREPOSITION.split(candidates[-1])[0].strip())  # "Mutual aid in our…"
+    if _LISTED.search(tail if colon else head):
+        return ""  # "Minding each other: low mood, grief and the circle" lists, it names nothing
     named = not essay.heading and title == readable_name(essay.name)
     for candidate in candidates:
         phrase = _subject_phrase(candidate, vocab)
@@ -156,6 +158,7 @@ def essay_subject(essay: Essay, vocab: Vocabulary) -> str:
     return ""
 
 
+_LISTED = re.compile(r",\s[^,]+\s(?:and|or|&)\s")  # "Rent, roommates and the housing association"
 _DESCRIPTIVE = re.compile(r"(?i)^(?:a|an|the|one|my|our|\d+|what|how|why|notes?)\b")
 _AT_PREPOSITION = re.compile(r"(?i)\s(?:in|for|of|at|on|from|with|across|among|after)\s")
 _CUT = re.compile(

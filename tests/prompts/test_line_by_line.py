@@ -254,13 +254,14 @@ def test_every_context_is_a_line_of_the_essays_text_never_a_bare_title(built):
     for name in NAMES:
         for prompt in built[name][1]:
             line = QUOTED.findall(prompt.context)[0]
-            assert len(line.split()) >= 5 and line[-1:] in ".!?…", (name, prompt.context)
+            assert len(line.split()) >= 3 and line[-1:] in ".!?…", (name, prompt.context)
 
 
 def test_a_section_on_what_a_group_does_is_asked_about(tmp_path):
     _, _, prompts = build_alone(ESSAYS / "listening-circle.md", tmp_path)
     rituals = [p for p in prompts if "one good thing from the week" in p.question]
-    assert rituals and all("tried something like it" in p.question for p in rituals)
+    asked = ("tried something like it", "work where you are")
+    assert rituals and all(any(a in p.question for a in asked) for p in rituals)
 
 
 def test_a_heading_on_telling_family_is_never_slotted_and_is_asked_with_care(tmp_path):
@@ -287,7 +288,8 @@ def test_a_draft_showing_a_heavy_subject_carries_a_content_warning_naming_it(bui
     warned = []
     for name in NAMES:
         for prompt in built[name][1]:
-            shown = heavy.subjects_of(prompt.question, *prompt.followups, prompt.context)
+            texts = [prompt.question, *prompt.followups, prompt.context]
+            shown = heavy.subjects_of(*(t.replace(f"“{prompt.source}”", "") for t in texts))
             if prompt.is_draft and prompt.sensitive and shown:
                 assert prompt.content_warning, prompt.id
                 assert all(s in prompt.content_warning for s in shown), prompt.content_warning
@@ -309,3 +311,25 @@ def test_a_plain_text_essays_first_line_is_its_title(line):
     text = f"{line}\n\nWe started meeting in a borrowed room above a bakery, twelve of us.\n\n"
     text += "Over the years the group grew, and the room changed, but the tea did not.\n"
     assert parse_essay("long-road.txt", text).heading == line
+
+
+def test_an_essay_titled_on_a_heavy_subject_warns_only_of_its_heavy_items(built):
+    prompts = built["low-mood-circle.md"][1]
+    good = [p for p in prompts if p.theme_id.startswith(("start-with", "one-good"))]
+    assert good and not any(p.content_warning for p in good), [p.question for p in good]
+    grief = [p for p in prompts if "grie" in p.theme_id]
+    assert grief and all(p.sensitive for p in grief)
+    for prompt in grief:  # a death and a family's silence: asked in general terms only
+        assert "what we had missed" not in prompt.question or "general terms" in prompt.question
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Rent, roommates and the housing association",
+        "Minding each other: low mood, grief and the Wednesday circle",
+    ],
+)
+def test_a_title_that_lists_things_gives_no_subject(title):
+    essay = parse_essay("x.md", f"# {title}\n\n## One\n\nA line.\n\n## Two\n\nAnother line.\n")
+    assert essay_subject(essay, load_vocabulary()) == ""

@@ -168,6 +168,7 @@ def test_the_subject_is_a_short_phrase_of_the_title_or_none(built):
         ("markets.md", "Saturday markets", "saturday markets"),
         ("ways-to-show-up.md", None, "five ways"),
         ("shelter-nights.md", None, "what the night shelter"),
+        ("supper-club.md", None, "on twelve months"),
     ]:
         themes, prompts = built[name]
         subjects = {s.subject for t in themes for s in t.sources}
