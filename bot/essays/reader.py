@@ -215,9 +215,11 @@ def _structured_items(blocks: list[Block], every: bool = False) -> list[Raw]:
     level = _item_level([h for h, _ in sections if h is not None])
     items: list[Raw] = []
     bare: set[str] = set()
-    for head, content in sections:
+    for at, (head, content) in enumerate(sections):
         if head is not None and _RECAP_HEADING.match(head.text):
             continue
+        if at == len(sections) - 1 and _closing_points(content, items):
+            continue  # "## Our advice to others" and three short points saying it all again
         listed = _listed_items(content, items, loose=head is None)
         if listed and head is not None and not any(body for _, _, body, _ in listed):
             listed = []  # "## Rotate hosts" with a short list of points: the section is the item
@@ -439,9 +441,37 @@ def _restates(entries: list[Raw], earlier: list[Raw]) -> bool:
     return len(matched) >= 2 and repeats * 2 >= len(entries)
 
 
+def _closing_points(content: list[Block], earlier: list[Raw]) -> bool:
+    """The essay's last section is only a list of short points (eight words at most), most of
+    them echoing an earlier item's words: a recap, whatever its heading."""
+    if not earlier or not content or any(b.kind != "list" for b in content):
+        return False
+    points = [" ".join(p.text for p in i.paragraphs()) for b in content for i in b.children]
+    if len(points) < 2 or any(len(p.split()) > 8 for p in points):
+        return False
+    sections = [_content_words(f"{t} {b}") for _, t, b, _ in earlier]
+    echoed = sum(any(_content_words(p) & s for s in sections) for p in points)
+    return echoed * 2 > len(points)
+
+
+def _repeats_sections(texts: list[str], earlier: list[Raw]) -> bool:
+    """A list of short points, most saying again what an earlier item said ("Let people vote
+    in secret." after "How we choose books … votes by paper slip…")."""
+    entries = [(None, t, "", False) for t in texts if t]
+    return len(entries) >= 2 and _restates(entries, earlier)
+
+
 def _content_words(text: str) -> set[str]:
     words = re.findall(r"[a-z][a-z'’-]+", text.lower())
-    return {w[:6] for w in words if len(w) > 3 and w not in _RECAP_STOP}
+    return {_stem(w)[:6] for w in words if len(w) > 3 and w not in _RECAP_STOP}
+
+
+def _stem(word: str) -> str:
+    """ "votes", "voted", "voting" -> "vot"; "rules" -> "rul": enough to tell a repeat."""
+    for ending in ("ing", "ed", "es", "s", "e"):
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            return word[: -len(ending)]
+    return word
 
 
 def _body(content: list[Block], earlier: list[Raw]) -> str:
@@ -454,7 +484,7 @@ def _body(content: list[Block], earlier: list[Raw]) -> str:
             texts = [
                 " ".join(p.text for p in i.paragraphs() if not p.linked) for i in block.children
             ]
-            if _is_recap(texts, earlier):
+            if _is_recap(texts, earlier) or _repeats_sections(texts, earlier):
                 continue
             whole = [t for t in texts if t[:1].isupper()]  # "- a weekly swim" goes on a sentence
             parts.extend(_as_sentence_text(t) for t in whole)

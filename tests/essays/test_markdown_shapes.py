@@ -271,3 +271,12 @@ def test_closing_points_that_restate_the_sections_are_no_new_items():
         "Rehearsal rhythm",
         "A goodbye round",
     ]
+
+
+def test_a_closing_list_of_advice_under_its_own_heading_is_no_item():
+    text = (Path(__file__).resolve().parents[1] / "data" / "essays_md" / "house-rules.md").read_text()
+    essay = parse_essay("house-rules.md", text)
+    found = [i.title for i in essay.items]
+    assert "Our advice to others" not in found
+    assert {"Speak for yourself", "Nothing leaves the room", "Leave space"} <= set(found)
+    assert "When a book hits close to home" in found
