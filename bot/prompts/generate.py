@@ -442,7 +442,7 @@ def _draft(
     if quote and not whole and repeated:
         # the item's only line that may be shown: it is the context, and the question asks
         # about it there ("What would you add to this thought from “…”?")
-        said = "difficulty" if gentle and kind not in ("practice", "private") else kind
+        said = "difficulty" if gentle and kind in ("claim", "experience", "feeling") else kind
         line_form = next((f for f in bank.line_forms if said in f.fits), None)
         if line_form is None or line_form.question in asked:
             return None
@@ -474,9 +474,9 @@ def _fitting(form: Form, kind: str, bank: Bank, heavy: bool, theme: Theme, asked
     and has not been asked yet: a gentle one when the quoted line names a difficulty or a
     private fact, whatever the essay around it is about, or when the theme's own title names a
     heavy subject (``heavy``) and the line is not what a group does."""
-    if heavy and kind not in ("practice", "private"):
+    gentle = kind in ("private", "difficulty") or (heavy and kind != "practice")
+    if heavy and kind in ("claim", "experience", "feeling"):
         kind = "difficulty"  # a line under "Telling family, or not": asked in general terms
-    gentle = kind in ("private", "difficulty")  # the line itself names a hard time
     right_family = form.kind == "gentle-quote" if gentle else form.kind != "gentle-quote"
     if not form.fits or (kind in form.fits and form.question not in asked and right_family):
         return form

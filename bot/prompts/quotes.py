@@ -39,7 +39,21 @@ _SITUATION = re.compile(
     r"father|mum|mom|dad)|found out|announcement|"
     r"cost (?:them|him|her|me|us|you) (?:the|their|his|her|my|our|your|a) "
     r"(?:flat|home|room|tenancy|job)|(?:rent|money|debt) (?:worr\w*|troubles?|fears?)|"
-    r"low mood|depress\w*)\b"
+    r"low mood|depress\w*|"
+    # hiding one's face or name where a photo could travel home
+    r"(?:photo|picture|video)s? (?:could|might|would|may) (?:reach|get back|travel|end up)|"
+    r"(?:so|in case) (?:no one|nobody|they) (?:would |could )?recogni[sz]e|in disguise|"
+    r"hid(?:e|ing)? (?:our|their|his|her|my) (?:faces?|names?)|"
+    # a home of one's own lacking
+    r"no (?:kitchen|oven|home|room|bed|place|flat) of (?:their|his|her|my|our) own|"
+    r"sleeps? on (?:a|the|his|her|their|my) (?:\w+'s |\w+’s )?(?:sofa|couch|floor)|"
+    # how a family takes it
+    r"(?:famil(?:y|ies)|relatives|aunts?|uncles?|nieces?|nephews?|grandparents?|mothers?|"
+    r"fathers?|mums?|moms?|dads?)\b[^.]{0,60}\b(?:accept\w*|soften\w*|react\w*|came round|"
+    r"come round|comes round|talk to (?:her|his|their) (?:son|daughter|child|niece|nephew)|"
+    r"after the news|found out|disapprov\w*)|"
+    r"(?:accept\w*|soften\w*|come round|came round)[^.]{0,40}\b(?:famil(?:y|ies)|relatives)"
+    r")\b"
 )
 # What a group does, as a habit: "We run a film night each term."
 _PRACTICE = re.compile(

@@ -274,7 +274,8 @@ def test_closing_points_that_restate_the_sections_are_no_new_items():
 
 
 def test_a_closing_list_of_advice_under_its_own_heading_is_no_item():
-    text = (Path(__file__).resolve().parents[1] / "data" / "essays_md" / "house-rules.md").read_text()
+    essays_md = Path(__file__).resolve().parents[1] / "data" / "essays_md"
+    text = (essays_md / "house-rules.md").read_text()
     essay = parse_essay("house-rules.md", text)
     found = [i.title for i in essay.items]
     assert "Our advice to others" not in found

@@ -232,6 +232,10 @@ def test_lines_on_outness_family_and_housing_are_asked_gently_and_with_care(buil
         "A cousin was the first person she ever told, and the aunties found out years later.",
         "Two tenants stopped reporting the damp because a complaint might cost them the flat.",
         "Rent worries and low mood often arrive together in the same month.",
+        "Some of us wore sunglasses at the march because a photo might get back to our parents.",
+        "Two of the cooks have no kitchen of their own, and one sleeps on a cousin's sofa.",
+        "An aunt asked the group how she should talk to her niece after the news.",
+        "Parents who meet other parents tend to come round sooner.",
     ],
 )
 def test_outness_family_and_housing_fears_are_difficulties(line):

@@ -144,7 +144,8 @@ def test_questions_fit_the_kind_of_quote(built):
                     seen_forms.add(form.question)
                     kind = quote_kind(m.group("q"))
                     kind = "claim" if kind == "fact" else kind
-                    if heavy.touches(prompt.theme_id.replace("-", " ")) and kind != "practice":
+                    heavy_title = heavy.touches(prompt.theme_id.replace("-", " "))
+                    if heavy_title and kind in ("claim", "experience", "feeling"):
                         kind = "difficulty"  # under "Low mood", every line is asked with care
                     assert kind in form.fits, prompt.question
                     checked += 1
