@@ -416,7 +416,10 @@ def _draft(
         quote = ranked[used % len(ranked)] if ranked else _as_sentence(source.title)
         kind = quote_kind(_quotable(quote, source, QUOTE_IN_QUESTION, odd).rstrip("…"))
         kind = "claim" if kind == "fact" else kind  # a title said as a line is the writer's point
-        form = _fitting(form, kind, bank, gentle, theme, asked)
+        fitting = _fitting(form, kind, bank, gentle, theme, asked)
+        if fitting is None and not whole:
+            return None
+        form = fitting or form  # ``whole``: the last resort keeps its own form
     question = _fill(form.question, theme, source, _quotable(quote, source, QUOTE_IN_QUESTION, odd))
     room = QUOTE_IN_QUESTION
     while quote and len(question) > QUESTION_MAX:  # a long essay title and a long line
@@ -469,7 +472,9 @@ def _draft(
     )
 
 
-def _fitting(form: Form, kind: str, bank: Bank, heavy: bool, theme: Theme, asked: set[str]) -> Form:
+def _fitting(
+    form: Form, kind: str, bank: Bank, heavy: bool, theme: Theme, asked: set[str]
+) -> Form | None:
     """``form`` when it suits a quote of ``kind``, else the theme's next quoting form that does
     and has not been asked yet: a gentle one when the quoted line names a difficulty or a
     private fact, whatever the essay around it is about, or when the theme's own title names a
@@ -485,7 +490,7 @@ def _fitting(form: Form, kind: str, bank: Bank, heavy: bool, theme: Theme, asked
     for candidate in _rotated(usable, theme.id):
         if kind in candidate.fits and candidate.question not in asked:
             return candidate
-    return next((c for c in usable if kind in c.fits), form)
+    return None  # every form that fits is asked already: no question that does not fit
 
 
 def _quotes(theme: Theme, source: Source, odd: tuple[str, ...]) -> list[str]:

@@ -372,3 +372,13 @@ def test_a_heading_is_quoted_only_when_it_says_something_whole(title, quoted):
     from bot.prompts.generate import _title_quotable
 
     assert _title_quotable(title) is quoted
+
+
+def test_no_two_prompts_of_a_theme_ask_in_the_same_words(built):
+    for name in NAMES:
+        _, prompts = built[name]
+        by_theme = {}
+        for prompt in prompts:
+            asked = QUOTED.sub("“…”", prompt.question)
+            assert asked not in by_theme.setdefault(prompt.theme_id, set()), prompt.question
+            by_theme[prompt.theme_id].add(asked)
