@@ -362,8 +362,27 @@ def best_sentence(
     ]
     asked = _plain(question)
     fresh = [s for s in ranked if _plain(s) != _plain(avoid) and _plain(s) not in asked]
-    choice = fresh[0] if fresh else (ranked[0] if ranked else source.title)
+    clear = [s for s in fresh if not _leans_back(_passage(source, s))]
+    whole = [s for s in clear if _fits_whole(_passage(source, s), source, odd)]
+    choice = (whole or clear or fresh or ranked or [source.title])[0]
     return _quotable(_passage(source, choice), source, QUOTE_IN_CONTEXT, odd)
+
+
+def _cut_at_a_clause(line: str, source: Source) -> bool:
+    """The line is whole, or cut short where a clause of the item's text ends."""
+    if not line.endswith("…") or line.endswith("...…"):
+        return True
+    text = " ".join((source.text or source.excerpt).split())
+    head = line[:-1].rstrip()
+    if line in text or head not in text:
+        return True  # cut where the item itself stops
+    return any(head + m in text for m in (",", ";", ":", " –", " —"))
+
+
+def _fits_whole(sentence: str, source: Source, odd: tuple[str, ...]) -> bool:
+    """The line can be shown whole, or cut where a clause ends, within the context's room."""
+    plain = _quotable(sentence, source, 10_000, odd)
+    return len(plain) <= QUOTE_IN_CONTEXT or bool(_clause_cut(plain, QUOTE_IN_CONTEXT))
 
 
 def _passage(source: Source, sentence: str) -> str:
@@ -433,6 +452,8 @@ def _draft(
     asked.add(form.question)
     followups = tuple(_fill(f, theme, source, "") for f in form.followups)
     line = best_sentence(source, question, quote, odd)
+    if form.kind != "bank" and not _cut_at_a_clause(line, source):
+        return None  # the only line left to show would be cut mid-phrase
     context = f"“{line}” (from “{essay_title(source)}”)"  # as context_for words it
     repeated = _plain(quote) in _plain(context) and len(sentences(line)) < 2
     if (
@@ -658,6 +679,8 @@ def _leans_back(sentence: str) -> bool:
     a link or another part of the page: unclear when quoted."""
     first = sentence.split()[0].lower().strip('"“‘(') if sentence.split() else ""
     if first in ("this", "these", "that", "those", "it", "they", "such", "both"):
+        return True
+    if first in ("she", "he", "her", "his", "him"):  # someone the line does not name
         return True
     if points_outside(sentence):  # "Since spring we run it on weekday mornings."
         return True

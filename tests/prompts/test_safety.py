@@ -179,3 +179,28 @@ def test_a_draft_is_never_posted_even_when_someone_enables_it(tmp_path):
     for theme_id, prompt_id in (("gardens", None), (None, "gardens-1")):
         with pytest.raises(PostingError):
             pick_prompt(library, channel, [], theme_id, prompt_id)
+
+
+def test_a_context_is_never_a_line_cut_mid_phrase_nor_a_private_persons_anecdote(tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    long_line = (
+        "Volunteers who have been with the group for more than a year are asked to sit with a "
+        "newcomer for the whole of their first evening and to introduce them to at least two "
+        "other people before the food comes out and the talking starts in earnest at the tables"
+    )
+    text = (
+        "# First nights\n\n## Sitting with newcomers\n\n"
+        f"{long_line}. She still laughs about her own first evening, when nobody spoke to her. "
+        "A first evening decides whether someone comes back.\n\n"
+        "## Name badges\n\nName badges with pronouns save people from guessing. "
+        "Some members write a nickname instead, and that is fine.\n"
+    )
+    (seeds / "first-nights.md").write_text(text)
+    out = _built(seeds, tmp_path / "prompts")
+    for theme in load_library(out).themes:
+        for prompt in theme.prompts:
+            line = prompt.context.split("”")[0].lstrip("“")
+            assert not line.startswith("She "), prompt.context
+            if line.endswith("…"):  # cut only where a clause ends
+                assert any(line[:-1] + mark in text for mark in (",", ";", ":", " –")), line
