@@ -116,7 +116,12 @@ _SCENE = re.compile(
     r"(?:twenty|thirty|forty|fifty|sixty|hundred|dozen) (?:\w+ )?(?:pies|tickets|cakes|plates|"
     r"meals|cups|pounds|dollars|euros)|(?:is|are|was|were) (?:our|the) (?:biggest|busiest|"
     r"best-attended|main|first|last) (?:night|day|event|evening|week|fundraiser)|"
-    r"pays? for the (?:\w+ )?(?:bill|rent|hall|room|heating))\b"
+    r"pays? for the (?:\w+ )?(?:bill|rent|hall|room|heating)|"
+    # the group's own record: "we were five", "there were six of us", "we had thirty helpers"
+    r"(?:we|there) (?:were|was|are) (?:only |just )?(?:\d+|two|three|four|five|six|seven|"
+    r"eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|a dozen)(?: of us)?|"
+    r"(?:we|the \w+) (?:had|have|has) (?:\d+|twenty|thirty|forty|fifty|sixty|a hundred|"
+    r"a dozen) \w+)\b"
 )
 _AFTER_A_VERB = frozenset(
     """the a an your yourself them people someone it up out before for with what who that each
