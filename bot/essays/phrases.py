@@ -318,7 +318,8 @@ def points_outside(sentence: str) -> bool:
 _LIST_INTRO = re.compile(
     r"(?i)\b(?:here is what|here are|here's what|here’s what|here is how|as follows)\b|"
     r"\b(?:two|three|four|five|six|seven|eight|nine|ten|\d+) (?:[\w-]+ )?(?:rules|things|"
-    r"lessons|steps|questions|tips|ideas|ways|points|reasons|habits|principles)[.!]?$"
+    r"lessons|steps|questions|tips|ideas|ways|points|reasons|habits|principles)[.!]?$|"
+    r"\b(?:is|was|are|were) (?:simple|this|these|as follows)[.!]?$|\bcomes? down to this[.!]?$"
 )
 
 

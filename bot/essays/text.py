@@ -181,7 +181,7 @@ _WEAK_TITLES = frozenset(
         fact idea problem issue lot kind sort reason moment end start case side stuff bit matter
         sense area step number today night morning evening winter summer spring autumn season
         month hour minute back front top bottom rest form forms list room unit page line word
-        type piece kind""",
+        type piece kind first second third last next real other same own""",
     )
 )
 
@@ -198,7 +198,10 @@ def _may_title(phrase: str, paragraph: str) -> bool:
         return False  # "the annual trip": one thing, not what the paragraph is about
     first = re.escape(words[0])
     whole = re.search(r"(?<![\w\-–])" + first + r"\b", paragraph.lower())
-    return whole is not None
+    if whole is None or words[0] in _WEAK_TITLES:
+        return False  # "real uncle", "first winter": the noun is not the topic
+    owned = re.findall(r"([\w'’]+)\s+" + re.escape(phrase) + r"\b", paragraph.lower())
+    return not owned or not all(w.endswith(("'s", "’s")) for w in owned)  # "anyone's real…"
 
 
 _COUNTS = frozenset(

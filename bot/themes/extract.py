@@ -144,6 +144,8 @@ def essay_subject(essay: Essay, vocab: Vocabulary) -> str:
         candidates += [_CUT.split(tail.strip())[0].strip()] if candidates else []
         candidates = candidates or [""]
         head = ""
+    if colon and not candidates:
+        return ""  # "Arriving twice: notes from a newcomers' table": a catchphrase, then a note
     candidates += [head.strip(), _CUT.split(head.strip())[0].strip()] if head else []
     candidates.append(_AT_PREPOSITION.split(candidates[-1])[0].strip())  # "Mutual aid in our…"
     if _LISTED.search(tail if colon else head):

@@ -168,3 +168,16 @@ def test_a_thing_met_in_passing_never_titles_a_prose_paragraph():
     essay = parse_essay("prose.md", "# Notes\n\n" + "\n\n".join(paragraphs))
     assert essay.items[1].title == "Food"  # what the opening sentence is about
     assert essay.items[0].title != "Cake"
+
+
+def test_an_ordinal_or_a_phrase_cut_from_someones_never_titles_a_prose_paragraph():
+    paragraphs = [
+        "When I first came here I knew nobody at all. The first winter was the loneliest of my "
+        "life, and the second was not much better until I found the Thursday table.",
+        "Tam, who is not anyone's real aunt, runs the Thursday table at the library. Everyone "
+        "calls her Auntie Tam, and her real name is a mystery to most of us. The table has no "
+        "agenda and nobody is asked why they came.",
+    ]
+    essay = parse_essay("prose.md", "# Notes\n\n" + "\n\n".join(paragraphs))
+    found = [i.title.lower() for i in essay.items]
+    assert "first" not in found and "real aunt" not in found, found

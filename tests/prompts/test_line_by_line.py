@@ -335,8 +335,10 @@ def test_an_essay_titled_on_a_heavy_subject_warns_only_of_its_heavy_items(built)
     [
         "Rent, roommates and the housing association",
         "Minding each other: low mood, grief and the Wednesday circle",
+        "Arriving twice: notes from a newcomers' table",
+        "Minding the minders: a year of the volunteers' circle",
     ],
 )
-def test_a_title_that_lists_things_gives_no_subject(title):
+def test_a_title_that_lists_things_or_leads_with_a_catchphrase_gives_no_subject(title):
     essay = parse_essay("x.md", f"# {title}\n\n## One\n\nA line.\n\n## Two\n\nAnother line.\n")
     assert essay_subject(essay, load_vocabulary()) == ""

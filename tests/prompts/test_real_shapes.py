@@ -338,6 +338,8 @@ def test_a_long_essay_title_and_a_long_line_still_make_a_question_discord_takes(
         "Before we begin, the chair reads out the three house rules.",
         "Drivers and bakers are always welcome, so just reply to this post.",
         "If you want to help, get in touch with the coordinator by email.",
+        "What we have learned over the years is simple.",
+        "The lesson of that winter comes down to this.",
     ],
 )
 def test_a_line_that_leans_on_what_is_not_quoted_never_stands_alone(line):
