@@ -43,7 +43,8 @@ _SITUATION = re.compile(
     # hiding one's face or name where a photo could travel home
     r"(?:photo|picture|video)s? (?:could|might|would|may) (?:reach|get back|travel|end up)|"
     r"(?:so|in case) (?:no one|nobody|they) (?:would |could )?recogni[sz]e|in disguise|"
-    r"hid(?:e|ing)? (?:our|their|his|her|my) (?:faces?|names?)|"
+    r"hid(?:e|ing)? (?:our|their|his|her|my) (?:faces?|names?)|faces? covered|"
+    r"cover(?:ed|ing)? (?:our|their|his|her|my) faces?|"
     # a home of one's own lacking
     r"no (?:kitchen|oven|home|room|bed|place|flat) of (?:their|his|her|my|our) own|"
     r"sleeps? on (?:a|the|his|her|their|my) (?:\w+'s |\w+’s )?(?:sofa|couch|floor)|"

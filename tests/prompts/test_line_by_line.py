@@ -239,6 +239,7 @@ def test_lines_on_outness_family_and_housing_are_asked_gently_and_with_care(buil
         "Two of the cooks have no kitchen of their own, and one sleeps on a cousin's sofa.",
         "An aunt asked the group how she should talk to her niece after the news.",
         "Parents who meet other parents tend to come round sooner.",
+        "A few of us walked in the parade with our faces covered.",
     ],
 )
 def test_outness_family_and_housing_fears_are_difficulties(line):
@@ -284,7 +285,13 @@ def test_a_heading_on_telling_family_is_never_slotted_and_is_asked_with_care(tmp
 
 
 @pytest.mark.parametrize(
-    "heading", ["Telling family, or not", "When home is not safe", "Who to tell at work"]
+    "heading",
+    [
+        "Telling family, or not",
+        "When home is not safe",
+        "Who to tell at work",
+        "A late letter can cost someone the right to stay",
+    ],
 )
 def test_headings_on_telling_people_or_an_unsafe_home_are_heavy(heading):
     assert read_heavy_topics().touches(heading)
