@@ -157,6 +157,7 @@ def test_a_catchphrase_before_the_dash_is_never_the_subject(built):
         ("The first time our choir sang in public we were five.", "fact"),
         ("Last year we raised four hundred pounds for the hall.", "fact"),
         ("Given time, most newcomers settle in.", "claim"),
+        ("A practice partner from the exchange has no stake in your mistakes.", "claim"),
         ("Bring a dish that reminds you of home.", "advice"),
     ],
 )
