@@ -456,19 +456,13 @@ def _draft(
         return None  # the only line left to show would be cut mid-phrase
     context = f"“{line}” (from “{essay_title(source)}”)"  # as context_for words it
     repeated = _plain(quote) in _plain(context) and len(sentences(line)) < 2
-    if (
-        quote
-        and not whole
-        and repeated
-        and (theme.kind in ("noun", "prose") and _general_idea(theme))
-    ):
-        return None  # the item's only line is the context of questions on its idea
     if quote and not whole and repeated:
         # the item's only line that may be shown: it is the context, and the question asks
         # about it there ("What would you add to this thought from “…”?")
         said = "difficulty" if gentle and kind in ("claim", "experience", "feeling") else kind
-        line_form = next((f for f in bank.line_forms if said in f.fits), None)
-        if line_form is None or line_form.question in asked:
+        line_forms = [f for f in _rotated(list(bank.line_forms), theme.id) if said in f.fits]
+        line_form = next((f for f in line_forms if f.question not in asked), None)
+        if line_form is None:
             return None
         form = line_form
         asked.add(form.question)

@@ -101,7 +101,7 @@ def test_rebuild_keeps_admin_edits_retires_deleted_ids_and_adds_new_sources(seed
     assert library.prompt("stories-3").enabled is False
     assert library.prompt("stories-5").context.endswith("(from “New”)")
     assert library.prompt("stories-5").is_draft and not library.prompt("stories-5").enabled
-    assert report.added == ["family-expectation-1", "family-expectation-2", "stories-5"]
+    assert report.added == ["family-expectation-1", "stories-5"]
     assert dict(report.left_alone) == {
         "stories-1": "edited by an admin",
         "stories-3": "edited by an admin",

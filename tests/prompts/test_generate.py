@@ -35,17 +35,14 @@ def test_unseen_themes_get_grammatical_questions_without_the_raw_title():
     }
     for theme in themes:
         drafts = initial_drafts(theme, bank)
-        assert 2 <= len(drafts) <= 3  # one line each: the idea is asked about, not its line
+        assert len(drafts) == 1  # one line each: shown as the context of one question on it
         for draft in drafts:
             assert well_formed(draft.question)
             assert theme.sources[0].title.lower() not in draft.question.lower()
             assert len(draft.followups) >= 2
-        slotted = [d for d in drafts if theme.phrase in d.question]
-        quoted = [d for d in drafts if "“" in d.question]
-        assert len(slotted) >= 2 and len(slotted) + len(quoted) == len(drafts), drafts
-        for draft in quoted:  # an item's only line is never both the question and its context
-            line = draft.question.split("“")[1].split("”")[0]
-            assert line not in draft.context, draft
+        for draft in drafts:  # an item's only line is never both the question and its context
+            line = draft.context.split("“")[1].split("”")[0]
+            assert line not in draft.question, draft
     family = next(t for t in themes if t.id == "family-expectation")
     assert family.phrase == "family expectations"
 
@@ -80,10 +77,9 @@ def test_a_source_after_the_questions_run_out_gets_a_question_on_its_own_words()
     used = {slot for slot, _ in questions_for(theme, bank)}
     draft = draft_for_source(theme, theme.sources[0], used, bank)
     assert draft.slot == "quote:new.txt#4"
-    assert draft.question == (
-        'One essay puts it this way: "Our elders kept the doors open for us." '
-        "How close is that to your own experience?"
-    )
+    assert well_formed(draft.question) and "new.txt" in draft.question
+    assert "Our elders kept the doors open for us." in draft.context  # its words, shown once
+    assert "Our elders" not in draft.question
 
 
 def test_a_singular_noun_ending_in_a_takes_the_article_and_agrees():

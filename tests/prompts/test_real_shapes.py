@@ -384,3 +384,9 @@ def test_no_two_prompts_of_a_theme_ask_in_the_same_words(built):
             asked = QUOTED.sub("“…”", prompt.question)
             assert asked not in by_theme.setdefault(prompt.theme_id, set()), prompt.question
             by_theme[prompt.theme_id].add(asked)
+
+
+def test_every_question_ends_as_a_question(built):
+    for name in NAMES:
+        for prompt in built[name][1]:
+            assert prompt.question.endswith("?"), prompt.question
