@@ -253,6 +253,10 @@ def stands_alone(sentence: str) -> bool:
     return not names_someone(text)
 
 
+_THAT_ONE = re.compile(
+    r"(?i)\b(?:buy|buys|bought|get|gets|got|take|takes|took|want|wants|need|needs|bring|"
+    r"brings|brought|pick|picks|picked|choose|chooses|chose) one\b(?! (?:of|another|day|more))"
+)
 _PRONOUN = re.compile(r"(?i)\b(?:it|them|they|these|those|the ones)\b")
 _DUMMY_IT = re.compile(
     r"(?i)^it(?:'s|’s)?\s+(?:is\s+|was\s+)?(?:easier|harder|hard|easy|possible|impossible|"
@@ -282,6 +286,11 @@ def points_outside(sentence: str) -> bool:
     in the sentence that it can stand for: "Since spring we run it on weekday mornings.",
     "We tell them to leave the legal questions alone." — it means something only beside the
     line before it."""
+    if _THAT_ONE.search(sentence):
+        return True  # "Everyone who buys one…": one of what?
+    person = _THIRD_PERSON.search(sentence)
+    if person and not _ANTECEDENT.search(sentence[: person.start()]):
+        return True  # "We keep his apron by the door": whose?
     for m in _PRONOUN.finditer(sentence):
         word = m.group().lower()
         before = sentence[: m.start()]

@@ -313,7 +313,8 @@ def initial_drafts(theme: Theme, bank: Bank) -> list[Draft]:
         source = sources[len(drafts) % len(sources)]  # nothing to quote: ask about the idea
         draft = _draft(slot, form, theme, source, heavy, quoted, bank, asked)
         drafts += [draft] if draft is not None else []
-    if not drafts and noun_phrase_problem(theme.title) is None:
+    owned = re.match(r"(?i)(?:the|our|my|this)\s", theme.title)  # "The raffle" is theirs
+    if not drafts and not owned and noun_phrase_problem(theme.title) is None:
         for slot, form in [(f"i{i + 1}", f) for i, f in enumerate(bank.idea_forms)][:1]:
             draft = _draft(slot, form, theme, sources[0], heavy, quoted, bank, asked)
             drafts += [draft] if draft is not None else []  # "Pollinator gardens": an idea

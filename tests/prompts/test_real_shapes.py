@@ -339,6 +339,8 @@ def test_a_long_essay_title_and_a_long_line_still_make_a_question_discord_takes(
         "Drivers and bakers are always welcome, so just reply to this post.",
         "If you want to help, get in touch with the coordinator by email.",
         "What we have learned over the years is simple.",
+        "Everyone who buys one gets a free slice of cake at the end.",
+        "We keep his old apron on a hook behind the kitchen door.",
         "The lesson of that winter comes down to this.",
     ],
 )
