@@ -426,7 +426,8 @@ def _draft(
     quoted on its own (``whole``: quote its title even so)."""
     odd = bank.avoid
     quote = ""
-    gentle = titled_heavy(theme, bank)
+    crisis = any(is_crisis(s) for s in sentences(source.text or source.excerpt))
+    gentle = titled_heavy(theme, bank) or crisis  # an item around a death: every line with care
     if form.quotes:
         ranked = _quotes(theme, source, odd)
         if not ranked and not whole:
@@ -481,7 +482,6 @@ def _draft(
         or quote_kind(line) == "private"
         or tells_a_situation(line)
     )
-    crisis = any(is_crisis(s) for s in sentences(source.text or source.excerpt))
     sensitive = form.sensitive or (draft and (heavy or private or crisis)) or shown
     return Draft(
         slot, question, followups, context, essay_title(source), source.ref, sensitive, draft
