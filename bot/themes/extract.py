@@ -76,6 +76,8 @@ _CONCEPT_SETTING = {  # what a bank theme's questions take for granted
             "empathy",
             "self-expression",
             "visibility",
+            "solidarity",
+            "leadership",
         ],
         _ACROSS_CULTURES,
     ),
