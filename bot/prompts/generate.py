@@ -193,18 +193,19 @@ def load_bank(path: Path = DEFAULT_BANK, heavy: Path = DEFAULT_HEAVY) -> Bank:
     )
 
 
+@lru_cache(maxsize=4)
 def load_heavy_topics(path: Path = DEFAULT_HEAVY) -> HeavyTopics:
     """The heavy subjects of the list, judged on a whole text (:mod:`bot.safety.heavy`)."""
     return read_heavy_topics(path)
 
 
 def is_heavy(theme: Theme, bank: Bank, *, text: bool = True) -> bool:
-    """The theme's title or phrase, its essays' titles (and, with ``text``, its items' texts)
-    touch a heavy subject. The collection's subject does not: a bake sale in a collection on
-    mental health is light."""
+    """The theme's title or phrase, its items' titles (and, with ``text``, their texts) touch a
+    heavy subject. The essay's title and the collection's subject do not: a bake sale in an
+    essay on mental health is light."""
     texts = [theme.title, theme.phrase]
     for source in theme.sources:
-        texts += [source.title, source.essay_title]
+        texts += [source.title]
         texts += [source.text or source.excerpt] if text else []
     return bank.heavy.touches(*texts)
 
@@ -580,12 +581,20 @@ def _usable(theme: Theme):
     covered = not subject or subject in phrase or phrase in subject
 
     abstract = is_abstract(theme.phrase)
+    heavy = load_heavy_topics()
+    titles = {s.essay_title for s in theme.sources}
+    # "Minding each other: low mood and grief" would make a light line's question heavy
+    unnamed = any(heavy.touches(t) for t in titles) and not any(
+        heavy.touches(s.title, s.text or s.excerpt) for s in theme.sources
+    )
 
     def usable(forms: list[Form]) -> list[Form]:
         return [
             f
             for f in forms
-            if not (f.needs_subject and covered) and (abstract or "abstract" not in f.fits)
+            if not (f.needs_subject and covered)
+            and (abstract or "abstract" not in f.fits)
+            and not (unnamed and "{title}" in f.question)
         ]
 
     return usable

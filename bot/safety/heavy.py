@@ -32,6 +32,9 @@ _PERSONAL = re.compile(
 )
 
 
+_ATTRIBUTION = re.compile(r"\s*\(from [“\"][^”\"]*[”\"]\)\s*$")
+
+
 @dataclass(frozen=True)
 class Subject:
     name: str
@@ -56,6 +59,9 @@ class HeavyTopics:
         a heavy subject in general terms ("members can meet without fear of harassment") is
         what many of these essays discuss and needs no care note of its own; a person's crisis
         always does, and so does any line on suicide or self-harm."""
+        context = _ATTRIBUTION.sub(
+            "", context or ""
+        )  # "(from “Low mood and grief”)" tells no one's story
         found = self.subjects_of(context)
         if not found:
             return ()

@@ -160,7 +160,7 @@ def test_advice_experience_and_claims_get_their_own_questions(built):
     assert advice and re.search(r"advice|work where you are|tried|compare", advice[0])
     _, prompts = built["shelter-nights.md"]
     claim = [p.question for p in prompts if "“Rest is part of the work.”" in p.question]
-    assert claim and re.search(r"agree|ring true|compare|understand|understood|add to it", claim[0])
+    assert claim and re.search(r"compare|understand|understood|add to (?:it|this)", claim[0])
 
 
 def test_the_subject_is_a_short_phrase_of_the_title_or_none(built):

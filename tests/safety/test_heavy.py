@@ -108,3 +108,13 @@ def test_inflections_and_people_are_read_as_the_same_cue():
     assert "self-harm and suicide" in topics.subjects_of("He tried to end his life in May.")
     assert "bereavement" in topics.subjects_of("We buried our grandmother in the hills.")
     assert not topics.touches("We sold out of tickets, and the outing was scary fun.")
+
+
+def test_a_contexts_attribution_to_an_essay_on_a_heavy_subject_tells_no_ones_story():
+    heavy = read_heavy_topics()
+    light = (
+        "“A member's first evening ends with tea.” (from “Minding each other: low mood and grief”)"
+    )
+    assert heavy.in_context(light) == ()
+    personal = "“My neighbour was evicted in March.” (from “Notes”)"
+    assert heavy.in_context(personal)
