@@ -51,18 +51,18 @@ class Checks:
     def load(cls, out: Path) -> Checks:
         return cls(disclosure_rules(out), read_heavy_topics())
 
-    def fit(self, draft: Draft, title: str = "") -> Draft | None:
+    def fit(self, draft: Draft) -> Draft | None:
         """The draft marked sensitive if its words are on a heavy subject, and warned of the
-        heavy subjects members would read in it (its theme's ``title`` included); None if the
+        heavy subjects its quoted line or context tells of as happening to someone; None if the
         disclosure check refuses it."""
         texts = [draft.question, *draft.followups]
         if self.checker.messages(texts):
             return None
         if not draft.sensitive and self.heavy.touches(*texts):
             draft = replace(draft, sensitive=True)
-        if draft.draft and draft.sensitive:  # the essay's own title is no warning of the line
-            named = [t.replace(f"“{draft.source}”", "") for t in (*texts, draft.context)]
-            shown = self.heavy.subjects_of(*named, title)
+        if draft.draft and draft.sensitive:  # what the lines members read tell of, no more
+            lines = [t.replace(f"“{draft.source}”", "") for t in (draft.question, draft.context)]
+            shown = self.heavy.happening(*lines)
             warning = shorten(", ".join(shown), CONTENT_WARNING_MAX) if shown else None
             draft = replace(draft, content_warning=warning)
         return draft
@@ -91,7 +91,7 @@ def build_prompts(themes: list[Theme], out: Path, bank: Bank | None = None) -> R
             _review(file, tstate, state, report)
             new = [s for s in theme.sources if s.ref not in tstate.sources]
             drafts = [_next_draft(theme, s, tstate, bank) for s in new]
-        fitting = [f for f in (checks.fit(d, theme.title) for d in drafts) if f is not None]
+        fitting = [f for f in (checks.fit(d) for d in drafts) if f is not None]
         report.refused += len(drafts) - len(fitting)
         added = [_issue(d, theme.id, tstate, state, taken) for d in fitting]
         tstate.sources = sorted({*tstate.sources, *(s.ref for s in theme.sources)})

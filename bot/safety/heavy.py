@@ -32,6 +32,11 @@ _PERSONAL = re.compile(
 )
 
 
+_SOMEONE = re.compile(
+    r"(?i)\b(?:people|someone|somebody|members?|guests?|friends?|neighbou?rs?|tenants?|families|"
+    r"parents|a few|one of us|some of us|many of us|several of us|colleagues?|relatives?|"
+    r"volunteers?|regulars?|newcomers?|students?|caller|callers)\b"
+)
 _ATTRIBUTION = re.compile(r"\s*\(from [“\"][^”\"]*[”\"]\)\s*$")
 
 
@@ -53,6 +58,20 @@ class HeavyTopics:
         found = self._found(texts, stop=False)
         return tuple(s.name for s in self.subjects if s.name in found)
 
+    def happening(self, *lines: str | None) -> tuple[str, ...]:
+        """The heavy subjects the lines tell of as happening to someone: a strong cue ("was
+        evicted", "died", "asked to leave home") in a line about a person or people. A genre
+        ("novels that end in a funeral"), a metaphor ("a bill I owed") or an everyday word
+        ("drinks", "exhausted") is no warning."""
+        found: list[str] = []
+        for line in lines:
+            line = _ATTRIBUTION.sub("", line or "")
+            if not (_PERSONAL.search(line) or _SOMEONE.search(line)):
+                continue
+            strong = self._found((line,), stop=False, strong_only=True)
+            found += [s.name for s in self.subjects if s.name in strong and s.name not in found]
+        return tuple(found)
+
     def in_context(self, context: str | None) -> tuple[str, ...]:
         """The heavy subjects a prompt's context (a line of the essay shown under the question)
         tells of someone's own life ("I lost my flat that winter", "his mother died"). A line on
@@ -73,7 +92,9 @@ class HeavyTopics:
         """Whether the texts (read as one) are about any heavy subject."""
         return bool(self._found(texts, stop=True))
 
-    def _found(self, texts: tuple[str | None, ...], *, stop: bool) -> set[str]:
+    def _found(
+        self, texts: tuple[str | None, ...], *, stop: bool, strong_only: bool = False
+    ) -> set[str]:
         """The subjects found (with ``stop``, only the first one)."""
         text = normalised(" \n ".join(t for t in texts if t))
         if self.never is not None:
@@ -86,7 +107,7 @@ class HeavyTopics:
                 continue
             seen = weak.setdefault(name, set())
             seen.add(cue)
-            if strong or len(seen) >= 2:
+            if strong or (len(seen) >= 2 and not strong_only):
                 found.add(name)
                 if stop:
                     break

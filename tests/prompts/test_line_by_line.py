@@ -312,33 +312,36 @@ def test_headings_on_telling_people_or_an_unsafe_home_are_heavy(heading):
 
 
 def test_a_draft_showing_a_heavy_subject_carries_a_content_warning_naming_it(built):
+    """A warning comes before the question, so it names only what the quoted line or the context
+    tells of as happening to someone; a subject named in general terms, a metaphor or the
+    essay's title warns of nothing."""
     heavy = read_heavy_topics()
     warned = []
     for name in NAMES:
         for prompt in built[name][1]:
-            texts = [prompt.question, *prompt.followups, prompt.context]
-            shown = heavy.subjects_of(*(t.replace(f"“{prompt.source}”", "") for t in texts))
-            if prompt.is_draft and prompt.sensitive and shown:
-                assert prompt.content_warning, prompt.id
-                assert all(s in prompt.content_warning for s in shown), prompt.content_warning
+            lines = [t.replace(f"“{prompt.source}”", "") for t in (prompt.question, prompt.context)]
+            told = heavy.happening(*lines)
+            if prompt.is_draft and prompt.sensitive and told:
+                assert prompt.content_warning == ", ".join(told), prompt.id
                 warned.append(prompt.id)
-            elif not prompt.sensitive:
-                assert prompt.content_warning is None, prompt.id
+            else:
+                assert prompt.content_warning is None, (prompt.id, prompt.content_warning)
     assert any(p.startswith("when-home") for p in warned), warned
 
 
 @pytest.mark.parametrize(
-    "line",
+    ("line", "told"),
     [
-        "Arriving late, staying long: notes on ten years of the Friday circle",
-        "Why we still march, and who we march for",
-        "What the kitchen taught us!",
+        ("A few people had been asked to leave home after their families found out.", True),
+        ("My neighbour was evicted in March and slept in his car.", True),
+        ("Many novels in the genre end in a funeral or a slammed door.", False),
+        ("Once I saw it like that, practice felt like a present, not a bill I owed.", False),
+        ("Guests bring juice, drinks or just themselves.", False),
+        ("Exhaustion almost finished the choir in its first year.", False),
     ],
 )
-def test_a_plain_text_essays_first_line_is_its_title(line):
-    text = f"{line}\n\nWe started meeting in a borrowed room above a bakery, twelve of us.\n\n"
-    text += "Over the years the group grew, and the room changed, but the tea did not.\n"
-    assert parse_essay("long-road.txt", text).heading == line
+def test_a_warning_is_for_a_hard_thing_happening_to_someone(line, told):
+    assert bool(read_heavy_topics().happening(line)) is told
 
 
 def test_an_essay_titled_on_a_heavy_subject_warns_only_of_its_heavy_items(built):
