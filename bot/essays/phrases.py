@@ -202,7 +202,8 @@ _META = re.compile(
     r"\bi (?:will|want to|'ll|’ll|am going to) (?:share|explain|talk|write|tell)\b|"
     r"^as an? [\w\s-]{2,40}, i\b|\bclick\b|\bsubscribe\b|\bthanks? (?:you )?for reading\b|"
     r"\b(?:get|getting|be|stay|keep) in touch\b|\breply to\b|\bdrop (?:us|me) a (?:line|note)\b|"
-    r"\b(?:email|message|contact|dm) (?:us|me)\b|\bsign up\b|\bjoin us\b|\blet (?:us|me) know\b"
+    r"\b(?:email|message|contact|dm) (?:us|me)\b|\bsign up\b|\bjoin us\b|\blet (?:us|me) know\b|"
+    r"\b(?:send|write|drop) (?:us|me)\b|\bwrite to (?:us|me)\b"
 )
 _MARKUP = re.compile(r"\*\*|__|\]\(|^#|^>|`")
 _POINTS_BACK = re.compile(
@@ -253,6 +254,12 @@ def stands_alone(sentence: str) -> bool:
     return not names_someone(text)
 
 
+_BACK_REFERENCE = re.compile(
+    r"(?i)\b(?:that|this|which) (?:is|was|'s|’s) (?:what|why|how|when|where)\b|"
+    r"\b(?:the two|the three|the latter|the former|the other one|both of them)[.,;!]|"
+    r"^(?:\S+\s+){0,6}\S+\s+(?:too|as well|either)[.!]$|"  # "There have been hard years too."
+    r"[,’'\"”]\s*(?:he|she|they) (?:says|said|adds|added|recalls|recalled|told me|tells me)\b"
+)
 _THAT_ONE = re.compile(
     r"(?i)\b(?:buy|buys|bought|get|gets|got|take|takes|took|want|wants|need|needs|bring|"
     r"brings|brought|pick|picks|picked|choose|chooses|chose) one\b(?! (?:of|another|day|more))"
@@ -286,8 +293,12 @@ def points_outside(sentence: str) -> bool:
     in the sentence that it can stand for: "Since spring we run it on weekday mornings.",
     "We tell them to leave the legal questions alone." — it means something only beside the
     line before it."""
-    if _THAT_ONE.search(sentence):
-        return True  # "Everyone who buys one…": one of what?
+    if _THAT_ONE.search(sentence) or _BACK_REFERENCE.search(sentence):
+        return True  # "Everyone who buys one…": one of what? "…and that is what…", "…too."
+    for m in re.finditer(r"(?i)\bthis\b", sentence):
+        after = _WORD.findall(sentence[m.end() :])[:1]
+        if not after or "NOUN" not in word_classes(after[0].lower()) or after[0] in ("is", "was"):
+            return True  # "Not every group will manage this, but…": this what?
     person = _THIRD_PERSON.search(sentence)
     if person and not _ANTECEDENT.search(sentence[: person.start()]):
         return True  # "We keep his apron by the door": whose?

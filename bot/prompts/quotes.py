@@ -124,6 +124,22 @@ _SCENE = re.compile(
     r"(?:we|the \w+) (?:had|have|has) (?:\d+|twenty|thirty|forty|fifty|sixty|a hundred|"
     r"a dozen) \w+)\b"
 )
+# Counts and figures: a group's record, when nothing is argued around them
+_FIGURES = re.compile(
+    r"(?i)\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+    r"forty|fifty|sixty|seventy|eighty|ninety|hundred|hundreds|thousand|thousands|dozen|"
+    r"half|twice|doubled|tripled|halved)\b"
+)
+_USED_TO = re.compile(r"(?i)\bused to\b")
+# What makes a line argue rather than report: a modal, a comparison, a judgement, a reason
+_WEIGHS = re.compile(
+    r"(?i)\b(?:can|could|should|must|may|might|will|would|need|needs|more|less|better|worse|"
+    r"best|worst|than|important|hard|harder|easy|easier|key|matters?|helps?|works?|enough|too|"
+    r"because|so that|means?|makes?|keeps?|builds?|lets?|turns?|gives?|brings?|feels?|seems?|"
+    r"rather|real|true|not|no(?!-)|n't|never|nobody|no one|always|only|plenty|mostly|many|"
+    r"often|usually|rarely|seldom|tend|tends|\w+est|\w+er than)\b"
+)
+_NEGATION = re.compile(r"(?i)\b(?:not|no(?!-)|n't|never|nobody|no one)\b")
 _AFTER_A_VERB = frozenset(
     """the a an your yourself them people someone it up out before for with what who that each
     every on in at to into about""".split()  # noqa: SIM905 - a word list reads better as text
@@ -151,6 +167,11 @@ def quote_kind(sentence: str) -> str:
         return "feeling"
     if _SCENE.search(sentence):
         return "fact"  # "On a busy night we might sell forty tickets.": scene-setting
+    reported = _FIGURES.search(sentence) or _USED_TO.search(sentence)
+    if reported and not _WEIGHS.search(_NEGATION.sub(" ", sentence)):
+        return "fact"  # "Our first march had nine of us.": the group's record, nothing argued
+    if len(words) <= 10 and not _WEIGHS.search(sentence) and not personal:
+        return "fact"  # "Every phrasebook opens with the weather.": a scene, not a point
     if personal and _PAST.search(sentence):
         return "experience"
     return "claim" if _ARGUES.search(sentence) else "fact"
