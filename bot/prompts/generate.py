@@ -462,7 +462,7 @@ def _draft(
     if quote and not whole and repeated:
         # the item's only line that may be shown: it is the context, and the question asks
         # about it there ("What would you add to this thought from “…”?")
-        said = "difficulty" if gentle and kind in ("claim", "experience", "feeling") else kind
+        said = "difficulty" if crisis and kind in ("claim", "experience", "feeling") else kind
         line_forms = [f for f in _rotated(list(bank.line_forms), theme.id) if said in f.fits]
         line_form = next((f for f in line_forms if f.question not in asked), None)
         if line_form is None:
@@ -496,9 +496,8 @@ def _fitting(
     and has not been asked yet: a gentle one when the quoted line names a difficulty or a
     private fact, whatever the essay around it is about, or when the theme's own title names a
     heavy subject (``heavy``) and the line is not what a group does."""
+    # a line under "Telling family, or not" is asked in general terms, in a form for what it is
     gentle = kind in ("private", "difficulty") or (heavy and kind != "practice")
-    if heavy and kind in ("claim", "experience", "feeling"):
-        kind = "difficulty"  # a line under "Telling family, or not": asked in general terms
     right_family = form.kind == "gentle-quote" if gentle else form.kind != "gentle-quote"
     if not form.fits or (kind in form.fits and form.question not in asked and right_family):
         return form
