@@ -220,7 +220,8 @@ def _structured_items(blocks: list[Block], every: bool = False) -> list[Raw]:
             continue
         if at == len(sections) - 1 and _closing_points(content, items):
             continue  # "## Our advice to others" and three short points saying it all again
-        listed = _listed_items(content, items, loose=head is None)
+        last = at == len(sections) - 1
+        listed = _listed_items(content, items, loose=head is None, closing=last)
         if listed and head is not None and not any(body for _, _, body, _ in listed):
             listed = []  # "## Rotate hosts" with a short list of points: the section is the item
         if listed:
@@ -266,7 +267,9 @@ def _item_level(heads: list[Block]) -> int:
     return max(set(levels), key=lambda lv: (levels.count(lv), lv))
 
 
-def _listed_items(content: list[Block], earlier: list[Raw], loose: bool = False) -> list[Raw]:
+def _listed_items(
+    content: list[Block], earlier: list[Raw], loose: bool = False, closing: bool = True
+) -> list[Raw]:
     """The items of the titled lists among ``content`` (a recap of earlier items is none);
     with ``loose``, bullets of whole sentences count as titled."""
     found: list[Raw] = []
@@ -277,9 +280,10 @@ def _listed_items(content: list[Block], earlier: list[Raw], loose: bool = False)
         titled = [e for e in entries if e is not None]
         if len(titled) < 2 or len(titled) * 2 < len(entries):
             continue
-        if _is_recap([t for _, t, _, _ in titled], [*earlier, *found]) or _restates(
-            titled, earlier
-        ):
+        said = sum(len(body.split()) >= 6 for _, _, body, _ in titled) * 2 >= len(titled)
+        titles = [t for _, t, _, _ in titled]
+        recap = _is_recap(titles, [*earlier, *found]) or _restates(titled, earlier)
+        if recap and (closing or not said):  # mid-essay points saying things of their own
             continue
         found.extend(titled)
     return found
@@ -396,7 +400,9 @@ def _list_entry(item: Block, loose: bool = False) -> Raw | None:
         return item.number, first.lead, _join(first.rest, more), False
     m = _TITLE_COLON.match(first.text)
     if m and not _ENDS_SENTENCE.search(m.group("title")):
-        return item.number, m.group("title"), _join(m.group("body"), more), False
+        body = m.group("body")
+        body = body[:1].upper() + body[1:]  # "No outing - what someone tells us…" says a sentence
+        return item.number, m.group("title"), _join(body, more), False
     if len(first.text.split()) <= 8 and (not more or not _ENDS_SENTENCE.search(first.text)):
         return item.number, first.text, more, False
     if first.stressed and noun_phrase_problem(first.stressed) is None:  # "a **quiet room**"

@@ -281,3 +281,11 @@ def test_a_closing_list_of_advice_under_its_own_heading_is_no_item():
     assert "Our advice to others" not in found
     assert {"Speak for yourself", "Nothing leaves the room", "Leave space"} <= set(found)
     assert "When a book hits close to home" in found
+
+
+def test_a_list_of_rules_sharing_words_with_earlier_sections_is_items_not_a_recap():
+    essays_md = Path(__file__).resolve().parents[1] / "data" / "essays_md"
+    essay = parse_essay("who-we-tell.md", (essays_md / "who-we-tell.md").read_text())
+    found = [(i.number, i.title) for i in essay.items]
+    assert (1, "Family stays private") in found and (4, "First names only") in found, found
+    assert "What we expect of each other" not in [t for _, t in found]
