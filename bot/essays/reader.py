@@ -28,7 +28,7 @@ from bot.errors import InputError, Problem
 from bot.essays.collection import Collection, load_collection
 from bot.essays.markdown import Block, parse_blocks, split_front_matter
 from bot.essays.phrases import noun_phrase_problem
-from bot.essays.text import first_sentence, key_phrase, sentence_title
+from bot.essays.text import first_sentence, key_phrase, sentence_title, sentences
 
 log = logging.getLogger(__name__)
 
@@ -181,6 +181,8 @@ def parse_essay(name: str, text: str) -> Essay:
     raw = _structured_items(blocks)
     if not raw and all_blocks is not blocks:  # "# A … ## B …": a heading at each level
         raw = _structured_items(all_blocks, every=True)
+    if raw and not any(body for _, _, body, _ in raw) and len(_prose_items(blocks)) >= 2:
+        raw = []  # paragraphs of prose and a closing list of bare points: the prose is the essay
     prose = not raw
     if prose:
         raw = _prose_items(blocks)
@@ -524,13 +526,28 @@ def _prose_items(blocks: list[Block]) -> list[Raw]:
     """One item per substantial paragraph (outside recaps), titled by its key phrase."""
     texts: list[str] = []
     skip = False
-    for block in blocks:
+    for at, block in enumerate(blocks):
+        following = blocks[at + 1] if at + 1 < len(blocks) else None
         if block.kind == "heading":
             skip = bool(_RECAP_HEADING.match(block.text))
+        elif block.kind == "list":
+            continue  # a list's points are no paragraphs of prose
+        elif following is not None and following.kind == "list" and _introduces(block.text):
+            continue  # "Looking back, here is what the circle agrees on:"
         elif not skip:
             texts.extend(p.text for p in block.paragraphs() if not _aside(p))
     paragraphs = [p for p in texts if len(p.split()) >= MIN_PROSE_WORDS and not p.endswith(":")]
     return [(None, "", p, True) for p in paragraphs]
+
+
+def _introduces(text: str) -> bool:
+    """A paragraph that announces the list after it ("…here is what we agree on.")."""
+    last = sentences(text)[-1] if sentences(text) else text
+    return (
+        last.rstrip().endswith(":")
+        or re.search(r"(?i)\b(?:here is|here are|here's|here’s|the following|as follows)\b", last)
+        is not None
+    )
 
 
 def _looks_cut_off(items: list[Item]) -> bool:

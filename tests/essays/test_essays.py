@@ -181,3 +181,18 @@ def test_an_ordinal_or_a_phrase_cut_from_someones_never_titles_a_prose_paragraph
     essay = parse_essay("prose.md", "# Notes\n\n" + "\n\n".join(paragraphs))
     found = [i.title.lower() for i in essay.items]
     assert "first" not in found and "real aunt" not in found, found
+
+
+def test_a_closing_paragraph_that_introduces_a_list_is_no_item():
+    paragraphs = [
+        "The members now come from eleven countries, and most of them are younger than the "
+        "founders ever expected. Most of them found us through a friend rather than online.",
+        "Cooking is the part of the lunch that newcomers remember. Chopping vegetables beside "
+        "someone is easier than sitting across a table from them, and the food gives everyone "
+        "something to talk about when the conversation stalls.",
+        "Looking back over ten years of Sunday lunches, here is what the whole circle agrees on, "
+        "written down for anyone who wants to start a lunch of their own in a new city.",
+    ]
+    text = "# Notes\n\n" + "\n\n".join(paragraphs) + "\n\n- Cook together\n- Eat slowly\n"
+    found = [i.title.lower() for i in parse_essay("prose.md", text).items]
+    assert len(found) == 2 and not any("looking back" in t for t in found), found
