@@ -196,3 +196,4 @@ def test_a_closing_paragraph_that_introduces_a_list_is_no_item():
     text = "# Notes\n\n" + "\n\n".join(paragraphs) + "\n\n- Cook together\n- Eat slowly\n"
     found = [i.title.lower() for i in parse_essay("prose.md", text).items]
     assert len(found) == 2 and not any("looking back" in t for t in found), found
+    assert not {"cook together", "eat slowly"} & set(found)  # the prose is the essay
