@@ -138,6 +138,8 @@ def essay_subject(essay: Essay, vocab: Vocabulary) -> str:
     title = essay.heading or essay.title
     if not title or not re.search(r"[A-Za-z]", title) or title.startswith("Essay "):
         return ""
+    if _wordplay(title):
+        return ""  # "Minding the minders" is a catchphrase, not a topic to name in a question
     head, colon, tail = _split_title(title)
     candidates = [tail.strip()] if colon and not _DESCRIPTIVE.match(tail.strip()) else []
     if colon.strip() in ("-", "–", "—"):
@@ -172,6 +174,13 @@ _LIST_HEADS = frozenset(
     """ways things lessons tips reasons steps ideas notes thoughts list post draft essay article
     blog piece advice update""".split()  # noqa: SIM905 - a word list reads better as text
 )
+
+
+def _wordplay(title: str) -> bool:
+    """Two words of the title share their stem: "Minding the minders", "Feeding the feeders"."""
+    words = [w.lower() for w in re.findall(r"[A-Za-z]{4,}", title)]
+    stems = [w[:4] for w in words]
+    return len(stems) != len(set(stems)) and len(words) <= 6
 
 
 def _split_title(title: str) -> tuple[str, str, str]:

@@ -370,6 +370,7 @@ def test_an_essay_titled_on_a_heavy_subject_warns_only_of_its_heavy_items(built)
         "Minding each other: low mood, grief and the Wednesday circle",
         "Arriving twice: notes from a newcomers' table",
         "Minding the minders: a year of the volunteers' circle",
+        "Feeding the feeders",
     ],
 )
 def test_a_title_that_lists_things_or_leads_with_a_catchphrase_gives_no_subject(title):
