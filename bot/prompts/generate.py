@@ -436,13 +436,19 @@ def _draft(
         used = quoted.setdefault(source.ref, 0)
         quoted[source.ref] = used + 1
         quote = ranked[used % len(ranked)] if ranked else _as_sentence(source.title)
-        kind = quote_kind(_quotable(quote, source, QUOTE_IN_QUESTION, odd).rstrip("…"))
+        shown = _clause_cut(_quotable(quote, source, 10_000, odd), QUOTE_IN_QUESTION)
+        if not shown and not whole:
+            return None  # a line too long to quote whole or cut where a clause ends
+        kind = quote_kind((shown or quote).rstrip("…"))
         kind = "claim" if kind == "fact" else kind  # a title said as a line is the writer's point
         fitting = _fitting(form, kind, bank, gentle, theme, asked)
         if fitting is None and not whole:
             return None
         form = fitting or form  # ``whole``: the last resort keeps its own form
-    question = _fill(form.question, theme, source, _quotable(quote, source, QUOTE_IN_QUESTION, odd))
+    shown = _clause_cut(_quotable(quote, source, 10_000, odd), QUOTE_IN_QUESTION) if quote else ""
+    question = _fill(
+        form.question, theme, source, shown or _quotable(quote, source, QUOTE_IN_QUESTION, odd)
+    )
     room = QUOTE_IN_QUESTION
     while quote and len(question) > QUESTION_MAX:  # a long essay title and a long line
         room -= 20
@@ -717,7 +723,10 @@ def _clause_cut(sentence: str, limit: int) -> str:
         return sentence
     head = sentence[: limit - 1]
     cuts = [m.start() for m in re.finditer(r"(?:[,;:]| [–—]) ", head)]
-    cuts = [c for c in cuts if len(head[:c].split()) >= 8]
+    turn = re.compile(r"(?i)[,;:–—]?\s*(?:but|yet|although|though|except|unless|until|so)\b")
+    cuts = [  # never just before the turn that makes the point ("…, but it changed us")
+        c for c in cuts if len(head[:c].split()) >= 8 and not turn.match(sentence[c:])
+    ]
     return head[: cuts[-1]].rstrip(" ,;:–—") + "…" if cuts else ""
 
 

@@ -124,6 +124,14 @@ _SCENE = re.compile(
     r"(?:we|the \w+) (?:had|have|has) (?:\d+|twenty|thirty|forty|fifty|sixty|a hundred|"
     r"a dozen) \w+)\b"
 )
+# A group's house rule: "Anyone who helps set up gets a free drink.", "Each table mixes…"
+_HOUSE_RULE = re.compile(
+    r"(?i)^(?:anyone|everyone|everybody|whoever|each|every)\b(?: new)?(?: (?:who|that)\b[^,.]{0,40}"
+    r"| (?:member|newcomer|table|meeting|evening|session|rehearsal|visitor|guest|volunteer|"
+    r"singer|host|player|reader|cook|walker|team|group|circle|night|week|month|term|season)s?\b)"
+    r"[^.]{0,30}?\b(?:gets?|receives?|brings?|pays?|mixes|mix|starts?|ends?|opens?|closes?|"
+    r"takes?|has|have|chooses|picks|signs?|joins?|sits?|meets?)\b"
+)
 # Counts and figures: a group's record, when nothing is argued around them
 _FIGURES = re.compile(
     r"(?i)\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
@@ -137,7 +145,9 @@ _WEIGHS = re.compile(
     r"best|worst|than|important|hard|harder|easy|easier|key|matters?|helps?|works?|enough|too|"
     r"because|so that|means?|makes?|keeps?|builds?|lets?|turns?|gives?|brings?|feels?|seems?|"
     r"rather|real|true|not|no(?!-)|n't|never|nobody|no one|always|only|plenty|mostly|many|"
-    r"often|usually|rarely|seldom|tend|tends|\w+est|\w+er than)\b"
+    r"often|usually|rarely|seldom|tend|tends|least|"
+    r"(?!(?:modest|honest|interest|request|forest|guest|suggest|protest|harvest|contest)\b)\w+est|"
+    r"\w+er than)\b"
 )
 _NEGATION = re.compile(r"(?i)\b(?:not|no(?!-)|n't|never|nobody|no one)\b")
 _AFTER_A_VERB = frozenset(
@@ -163,6 +173,8 @@ def quote_kind(sentence: str) -> str:
         return "advice"
     if _PRACTICE.match(sentence) or _OTHERS_DO.match(sentence) or _habit(words):
         return "practice"
+    if _HOUSE_RULE.match(sentence):  # "Anyone who helps set up gets a free drink."
+        return "practice"
     if _FEELING.search(sentence):
         return "feeling"
     if _SCENE.search(sentence):
@@ -170,7 +182,8 @@ def quote_kind(sentence: str) -> str:
     reported = _FIGURES.search(sentence) or _USED_TO.search(sentence)
     if reported and not _WEIGHS.search(_NEGATION.sub(" ", sentence)):
         return "fact"  # "Our first march had nine of us.": the group's record, nothing argued
-    if len(words) <= 10 and not _WEIGHS.search(sentence) and not personal:
+    lived = personal and (_PAST.search(sentence) or _FEELING.search(sentence))
+    if len(words) <= 12 and not _WEIGHS.search(sentence) and not lived:
         return "fact"  # "Every phrasebook opens with the weather.": a scene, not a point
     if personal and _PAST.search(sentence):
         return "experience"

@@ -400,3 +400,14 @@ def test_every_question_ends_as_a_question(built):
     for name in NAMES:
         for prompt in built[name][1]:
             assert prompt.question.endswith("?"), prompt.question
+
+
+def test_a_long_quote_is_never_cut_just_before_its_turn():
+    from bot.prompts.generate import _clause_cut
+
+    line = (
+        "We noticed that nearly everything we run is for people who are already members, "
+        "as it should be, but the people who most need us never get through the door."
+    )
+    cut = _clause_cut(line, 120)
+    assert cut == "" or not cut.endswith("as it should be…"), cut
