@@ -514,6 +514,9 @@ def _heading_title(title: str) -> str:
     """ "Time is short: what the shelter taught me" -> "Time is short"; "Step 2: Ask early"
     -> "Ask early"."""
     head, sep, tail = title.partition(":")
+    dash = re.search(r"\s[–—-]\s", title) if not sep else None
+    if dash:  # "Getting together — why the video era ended": a subtitle after a dash
+        head, sep, tail = title[: dash.start()], dash.group(), title[dash.end() :]
     if not sep or not tail.strip():
         return title
     if _COUNTER.fullmatch(head.strip()) or len(head.split()) < 1:

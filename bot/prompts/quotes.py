@@ -58,7 +58,8 @@ _SITUATION = re.compile(
 )
 # What a group does, as a habit: "We run a film night each term."
 _PRACTICE = re.compile(
-    r"(?i)^(?:we|our \w+|the group|the club|volunteers|members|the regulars|regulars)\s+"
+    r"(?i)^(?:(?:now|today|nowadays|these days|every \w+|each \w+),?\s+)?"
+    r"(?:we|our \w+|the group|the club|volunteers|members|the regulars|regulars)\s+"
     r"(?:\w+ly\s+|now\s+|also\s+)?"
     r"(?:run|hold|keep|have|meet|use|ask|offer|publish|label|pair|give|make|bring|send|start|"
     r"set|take|put|leave|share|rotate|invite|welcome|cook|play|sing|host|pick|choose|vote|"
@@ -145,7 +146,7 @@ _WEIGHS = re.compile(
     r"best|worst|than|important|hard|harder|easy|easier|key|matters?|helps?|works?|enough|too|"
     r"because|so that|means?|makes?|keeps?|builds?|lets?|turns?|gives?|brings?|feels?|seems?|"
     r"rather|real|true|not|no(?!-)|n't|never|nobody|no one|always|only|plenty|mostly|many|"
-    r"often|usually|rarely|seldom|tend|tends|least|"
+    r"often|usually|rarely|seldom|tend|tends|least|most|"
     r"(?!(?:modest|honest|interest|request|forest|guest|suggest|protest|harvest|contest)\b)\w+est|"
     r"\w+er than)\b"
 )
@@ -179,7 +180,7 @@ def quote_kind(sentence: str) -> str:
         return "feeling"
     if _SCENE.search(sentence):
         return "fact"  # "On a busy night we might sell forty tickets.": scene-setting
-    reported = _FIGURES.search(sentence) or _USED_TO.search(sentence)
+    reported = (_FIGURES.search(sentence) and len(words) <= 14) or _USED_TO.search(sentence)
     if reported and not _WEIGHS.search(_NEGATION.sub(" ", sentence)):
         return "fact"  # "Our first march had nine of us.": the group's record, nothing argued
     lived = personal and (_PAST.search(sentence) or _FEELING.search(sentence))

@@ -44,7 +44,6 @@ _IRREGULAR = {
     "drunk": "drink",
     "lost": "lose",
     "slept": "sleep",
-    "beaten": "beat",
     "hid": "hide",
     "hidden": "hide",
     "felt": "feel",

@@ -289,3 +289,12 @@ def test_a_list_of_rules_sharing_words_with_earlier_sections_is_items_not_a_reca
     found = [(i.number, i.title) for i in essay.items]
     assert (1, "Family stays private") in found and (4, "First names only") in found, found
     assert "What we expect of each other" not in [t for _, t in found]
+
+
+def test_a_subtitle_after_a_dash_stays_out_of_a_heading_title():
+    text = (
+        "# Notes\n\n## Getting together — why the video era ended\n\nWe met on screens for two "
+        "years and everyone was tired of it by the end.\n\n## Meetings – short and regular\n\n"
+        "Forty-five minutes once a month is easier to say yes to than two hours.\n"
+    )
+    assert titles(parse_essay("dash.md", text)) == ["Getting together", "Meetings"]

@@ -177,6 +177,7 @@ def test_a_catchphrase_before_the_dash_is_never_the_subject(built):
         ("Every guidebook opens with the weather.", "fact"),
         ("Two people who listen can change how a whole room feels.", "claim"),
         ("Anyone who helps stack the chairs gets a free coffee.", "practice"),
+        ("Now we meet for an hour on the first Monday, and someone brings soup.", "practice"),
         ("Each table mixes students and pensioners, never two friends together.", "practice"),
         ("Our yearly funds are modest, nearly all from a single grant.", "fact"),
         ("Given time, most newcomers feel at home.", "claim"),

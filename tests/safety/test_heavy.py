@@ -118,3 +118,9 @@ def test_a_contexts_attribution_to_an_essay_on_a_heavy_subject_tells_no_ones_sto
     assert heavy.in_context(light) == ()
     personal = "“My neighbour was evicted in March.” (from “Notes”)"
     assert heavy.in_context(personal)
+
+
+def test_beating_a_document_is_no_violence():
+    heavy = read_heavy_topics()
+    assert not heavy.touches("Ten minutes of showing someone the stall beats any handbook.")
+    assert heavy.touches("He was beaten on the way home from the bar.")
