@@ -276,7 +276,7 @@ _DUMMY_IT = re.compile(
 _FREE_NOUN = re.compile(
     r"(?i)(?<!\bsince )(?<!\bon )(?<!\bin )(?<!\bat )(?<!\bduring )(?<!\bafter )"
     r"(?<!\bbefore )(?<!\buntil )(?<!\bby )(?<!\bof )(?<!\bfrom )(?<!\bover )"
-    r"\b(?:a|an|the|this|that|each|every|one|our|my|your|their|his|her|its|any|no)\s+"
+    r"\b(?:a|an|the|this|that|each|every|one|our|my|your|their|his|her|its)\s+"
     r"(?:[\w'’-]+\s+)?[\w'’-]+"
 )
 _GROUPS = _set(
@@ -316,7 +316,8 @@ def points_outside(sentence: str) -> bool:
                 continue
             words = _WORD.findall(before)
             gerund = bool(words) and words[0].lower().endswith("ing")  # "Asking for help… it"
-            if not (_FREE_NOUN.search(before) or gerund):
+            things = [n for n in _FREE_NOUN.findall(before) if not _ANTECEDENT.search(n)]
+            if not (things or gerund):  # "A partner … had no stake in it": it is no partner
                 return True
             continue
         words = [w.lower() for w in _WORD.findall(before)]
