@@ -169,9 +169,24 @@ def _what_it_is_about(phrase: str, opening: str, topic: str, count: int) -> bool
     again later; not a thing met in passing ("the cake" at a first meeting)."""
     if phrase == opening.lower():
         return True
+    from bot.essays.articles import is_abstract
+
+    if phrase.split()[-1] in _ADVERB_ENDS:
+        return False  # "Members today"
     words = [w for w in phrase.split() if w not in ("and", "or")]
     named = all(re.search(r"\b" + re.escape(w) + r"\b", topic) for w in words)
-    return named and count >= 2 if " " not in phrase else named or count >= 2
+    if " " not in phrase:  # "Debt" named in the opening and again; never "Door" or "Cake"
+        return named and count >= 2 and is_abstract(phrase)
+    return named or count >= 2
+
+
+_ADVERB_ENDS = frozenset(
+    re.findall(
+        r"\w+",
+        """today now then again ago later here there tonight yesterday tomorrow together alone
+        away back too also first""",
+    )
+)
 
 
 _WEAK_TITLES = frozenset(

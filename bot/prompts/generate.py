@@ -241,7 +241,7 @@ def _general_forms(theme: Theme, bank: Bank) -> list[Form]:
     one-line item named for a thing is an idea to try."""
     heavy = titled_heavy(theme, bank)
     quotes = bank.gentle_quote_forms if heavy else bank.quote_forms
-    if theme.kind in ("noun", "prose") and not _general_idea(theme) and _one_line(theme):
+    if theme.kind == "noun" and not _general_idea(theme) and _one_line(theme):
         return list(bank.idea_forms)  # "A summer picnic.": an idea to try, never a noun slot
     return _varied(_rotated(_usable(theme)(quotes), theme.id))
 
@@ -315,7 +315,8 @@ def initial_drafts(theme: Theme, bank: Bank) -> list[Draft]:
         draft = _draft(slot, form, theme, source, heavy, quoted, bank, asked)
         drafts += [draft] if draft is not None else []
     owned = re.match(r"(?i)(?:the|our|my|this)\s", theme.title)  # "The raffle" is theirs
-    if not drafts and not owned and noun_phrase_problem(theme.title) is None:
+    listed = theme.kind == "noun"  # a list's or a heading's own title, never one found in prose
+    if not drafts and listed and not owned and noun_phrase_problem(theme.title) is None:
         for slot, form in [(f"i{i + 1}", f) for i, f in enumerate(bank.idea_forms)][:1]:
             draft = _draft(slot, form, theme, sources[0], heavy, quoted, bank, asked)
             drafts += [draft] if draft is not None else []  # "Pollinator gardens": an idea

@@ -197,3 +197,16 @@ def test_a_closing_paragraph_that_introduces_a_list_is_no_item():
     found = [i.title.lower() for i in parse_essay("prose.md", text).items]
     assert len(found) == 2 and not any("looking back" in t for t in found), found
     assert not {"cook together", "eat slowly"} & set(found)  # the prose is the essay
+
+
+def test_a_concrete_noun_named_in_the_opening_is_no_title_unless_it_is_its_subject():
+    paragraphs = [
+        "Our first meeting had cake, and cake was the reason half of us stayed. Someone brought "
+        "a lemon cake in a tin, and by the end of the evening the cake was gone and we were "
+        "friends.",
+        "Food is where many of us first meet. Cooking dumplings with friends and sharing recipes "
+        "from grandmothers opens conversations about family and about the food we grew up with.",
+    ]
+    essay = parse_essay("prose.md", "# Notes\n\n" + "\n\n".join(paragraphs))
+    found = [i.title for i in essay.items]
+    assert found[1] == "Food" and "cake" not in found[0].lower().split()[:2], found

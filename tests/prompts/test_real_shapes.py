@@ -412,3 +412,14 @@ def test_a_long_quote_is_never_cut_just_before_its_turn():
     )
     cut = _clause_cut(line, 120)
     assert cut == "" or not cut.endswith("as it should be…"), cut
+
+
+def test_an_idea_to_try_is_only_ever_a_lists_or_headings_own_noun(built):
+    for name in NAMES:
+        themes, prompts = built[name]
+        for theme in themes:
+            if theme.kind == "noun":
+                continue
+            for prompt in [p for p in prompts if p.theme_id == theme.id]:
+                assert "Here is one idea from" not in prompt.question, prompt.question
+                assert " suggests " not in QUOTED.sub("", prompt.question), prompt.question
