@@ -203,7 +203,8 @@ _META = re.compile(
     r"^as an? [\w\s-]{2,40}, i\b|\bclick\b|\bsubscribe\b|\bthanks? (?:you )?for reading\b|"
     r"\b(?:get|getting|be|stay|keep) in touch\b|\breply to\b|\bdrop (?:us|me) a (?:line|note)\b|"
     r"\b(?:email|message|contact|dm) (?:us|me)\b|\bsign up\b|\bjoin us\b|\blet (?:us|me) know\b|"
-    r"\b(?:send|write|drop) (?:us|me)\b|\bwrite to (?:us|me)\b"
+    r"\b(?:send|write|drop) (?:us|me)\b|\bwrite to (?:us|me)\b|"
+    r"\bwe(?:'d|’d| would) love to (?:hear|know|see)\b|^if you run\b|\bdo say hello\b"
 )
 _MARKUP = re.compile(r"\*\*|__|\]\(|^#|^>|`")
 _POINTS_BACK = re.compile(

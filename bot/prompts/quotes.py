@@ -43,6 +43,12 @@ _SITUATION = re.compile(
     # hiding one's face or name where a photo could travel home
     r"(?:photo|picture|video)s? (?:could|might|would|may) (?:reach|get back|travel|end up)|"
     r"(?:so|in case) (?:no one|nobody|they) (?:would |could )?recogni[sz]e|in disguise|"
+    r"(?:photo|picture|video|camera|post)s?\b[^.]{0,40}\b(?:home|family|families|parents|"
+    r"relatives|back home)\b|(?:hats|scarves|sunglasses|masks?)\b[^.]{0,40}\b(?:march|parade|"
+    r"pride|flag)|(?:march|parade|pride|flag)\w*\b[^.]{0,40}\b(?:hats|scarves|sunglasses|masks?)|"
+    r"told (?:my|her|his|their|our) [\w -]{0,20}?(?:aunt|uncle|mother|father|mum|mom|dad|"
+    r"parents|grandmother|grandfather|grandma|granny|family|brother|sister|cousin)\w*\b"
+    r"[^.]{0,30}\b(?:girlfriend|boyfriend|partner|wife|husband|gay|lesbian|queer|trans|bi)\b|"
     r"hid(?:e|ing)? (?:our|their|his|her|my) (?:faces?|names?)|faces? covered|"
     r"cover(?:ed|ing)? (?:our|their|his|her|my) faces?|"
     # a home of one's own lacking
@@ -133,6 +139,15 @@ _HOUSE_RULE = re.compile(
     r"[^.]{0,30}?\b(?:gets?|receives?|brings?|pays?|mixes|mix|starts?|ends?|opens?|closes?|"
     r"takes?|has|have|chooses|picks|signs?|joins?|sits?|meets?)\b"
 )
+# Someone in a role doing what the role does: "A trained host watches the clock.", "Helpers mute…"
+_ROLE_DOES = re.compile(
+    r"(?i)^(?:(?:a|the|our|every|each)\s+)?(?:\w+\s+)?(?:host|hosts|helper|helpers|volunteer|"
+    r"volunteers|steward|stewards|chair|organisers?|organizers?|mentor|mentors|buddy|buddies|"
+    r"facilitators?|cooks?|drivers?|coordinators?|greeters?|leaders?|members|regulars|newcomers)"
+    r"\s+(?:\w+ly\s+)?(?:\w+s|mute|take|keep|bring|check|greet|sit|wear|meet|pair|read|write|"
+    r"send|cook|drive|open|close|lock|clean|set|ring|call|walk|swap|share)\b(?<!\bis)(?<!\bwas)"
+    r"(?<!\bhas)(?<!\bneeds)(?<!\bseems)"
+)
 # Counts and figures: a group's record, when nothing is argued around them
 _FIGURES = re.compile(
     r"(?i)\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
@@ -174,7 +189,7 @@ def quote_kind(sentence: str) -> str:
         return "advice"
     if _PRACTICE.match(sentence) or _OTHERS_DO.match(sentence) or _habit(words):
         return "practice"
-    if _HOUSE_RULE.match(sentence):  # "Anyone who helps set up gets a free drink."
+    if _HOUSE_RULE.match(sentence) or _ROLE_DOES.match(sentence):  # "A host watches the clock"
         return "practice"
     if _FEELING.search(sentence):
         return "feeling"

@@ -178,6 +178,8 @@ def test_a_catchphrase_before_the_dash_is_never_the_subject(built):
         ("Two people who listen can change how a whole room feels.", "claim"),
         ("Anyone who helps stack the chairs gets a free coffee.", "practice"),
         ("Now we meet for an hour on the first Monday, and someone brings soup.", "practice"),
+        ("A trained host watches the clock and steers the table.", "practice"),
+        ("Helpers mute their phones when they are off duty.", "practice"),
         ("Each table mixes students and pensioners, never two friends together.", "practice"),
         ("Our yearly funds are modest, nearly all from a single grant.", "fact"),
         ("Given time, most newcomers feel at home.", "claim"),
@@ -265,6 +267,8 @@ def test_lines_on_outness_family_and_housing_are_asked_gently_and_with_care(buil
         "An aunt asked the group how she should talk to her niece after the news.",
         "Parents who meet other parents tend to come round sooner.",
         "A few of us walked in the parade with our faces covered.",
+        "Some of us marched in hats and scarves, since a picture might find its way to family.",
+        "I told my grandmother about my girlfriend over dim sum, with my cousin to translate.",
     ],
 )
 def test_outness_family_and_housing_fears_are_difficulties(line):

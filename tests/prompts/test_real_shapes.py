@@ -344,6 +344,7 @@ def test_a_long_essay_title_and_a_long_line_still_make_a_question_discord_takes(
         "Many groups now switch between the two.",
         "Several of our regulars spent their first month in that corner.",
         "A partner from the exchange had no stake in it.",
+        "If you run a group like ours, we would love to hear how you handle the summer.",
         "Not every group will manage this, but each should know who to ring.",
         "The first winter we forgot this, so the heating bill doubled.",
         "Usually a handful do, and that is what everyone talks about afterwards.",
