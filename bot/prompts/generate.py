@@ -541,6 +541,9 @@ def _title_quotable(title: str) -> bool:
     first = title.split()[0].lower() if title.split() else ""
     if re.search(r"\s[–—-]\s|:", title) or (first.endswith("ing") and not is_base_verb(first)):
         return False  # "Getting together — why the video era ended" names a section
+    described = re.match(r"(?i)^(?:\w+ ){1,2}(?:we|they|you|i|people) \w+", title)
+    if described and not is_base_verb(first):
+        return False  # "Names we give ourselves": a noun and what is said of it, no sentence
     return (
         reads_as_sentence(title, finite)
         and not title.rstrip().endswith("?")
