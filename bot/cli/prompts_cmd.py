@@ -175,4 +175,9 @@ def render_report(report: Report) -> str:
             " `prompts validate --strict`. Accept them with `python -m bot prompts accept ID...`"
             " (or `--theme T`), reject with `prompts reject ID...` (see `prompts list`)"
         )
+    if report.drafts and not report.enabled:
+        lines.append(
+            "No prompt is enabled yet: no theme matched the question bank's own questions, so"
+            " nothing is posted until a moderator accepts drafts (`prompts accept`)"
+        )
     return "\n".join(lines)

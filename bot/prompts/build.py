@@ -37,6 +37,7 @@ class Report:
     left_alone: list[tuple[str, str]] = field(default_factory=list)  # (id, why)
     drafts: int = 0  # prompts in the folder awaiting review (status: draft)
     passing: int = 0  # of those, the ones no check of ``validate --strict`` refuses
+    enabled: int = 0  # prompts in the folder that may be posted
     refused: int = 0  # generated prompts left out: the disclosure check refuses them
 
 
@@ -104,6 +105,7 @@ def build_prompts(themes: list[Theme], out: Path, bank: Bank | None = None) -> R
     written = [p for f in load_theme_files(out) for p in f.theme.prompts if p.is_draft]
     report.drafts = len(written)
     report.passing = sum(checks.passes(p) for p in written)
+    report.enabled = sum(p.enabled for f in load_theme_files(out) for p in f.theme.prompts)
     return report
 
 

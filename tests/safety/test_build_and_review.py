@@ -173,3 +173,10 @@ def test_a_full_disk_during_accept_is_one_clear_message_and_the_file_is_untouche
     monkeypatch.undo()
     assert path.read_text() == before
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_a_build_with_nothing_enabled_says_so(tmp_path, capsys):
+    out, report = build(tmp_path, [DATA / "heavy" / "night-shelter.md"], capsys)
+    enabled = [p for t in load_library(out).themes for p in t.prompts if p.enabled]
+    assert not enabled
+    assert "No prompt is enabled yet" in report and "prompts accept" in report
