@@ -525,8 +525,9 @@ def _quotes(theme: Theme, source: Source, odd: tuple[str, ...]) -> list[str]:
         if stands_alone(s) and not is_crisis(s) and not _leans_back(s)
     ]
     point = source.title.rstrip("….")  # the line that titles a paragraph is its point
-    if not _general_idea(theme):
-        point = "\0"  # "The raffle pays for the gas bill." is no point to discuss
+    if not _general_idea(theme) or theme.kind in ("opening", "prose"):
+        point = "\0"  # "The raffle pays for the gas bill." is no point to discuss, nor is a
+        # paragraph's first line, chosen to title it, when it only reports
     ranked = [s for s in ranked if quote_kind(s) != "fact" or s.startswith(point)]
     title = _as_sentence(source.title)
     if theme.kind == "sentence" and _title_quotable(source.title):
@@ -727,7 +728,7 @@ def _clause_cut(sentence: str, limit: int) -> str:
         return sentence
     head = sentence[: limit - 1]
     cuts = [m.start() for m in re.finditer(r"(?:[,;:]| [–—]) ", head)]
-    turn = re.compile(r"(?i)[,;:–—]?\s*(?:but|yet|although|though|except|unless|until|so)\b")
+    turn = re.compile(r"(?i)[,;:–—]?\s*(?:but|yet|although|though|except|unless|until|so|and)\b")
     cuts = [  # never just before the turn that makes the point ("…, but it changed us")
         c for c in cuts if len(head[:c].split()) >= 8 and not turn.match(sentence[c:])
     ]

@@ -415,6 +415,11 @@ def test_a_long_quote_is_never_cut_just_before_its_turn():
     )
     cut = _clause_cut(line, 120)
     assert cut == "" or not cut.endswith("as it should be…"), cut
+    line = (
+        "Most of the people in the room were renting, many of them from the same landlord, "
+        "and almost everyone had a story about a repair that never came."
+    )
+    assert _clause_cut(line, 100) == "", "the point comes after the 'and'"
 
 
 def test_an_idea_to_try_is_only_ever_a_lists_or_headings_own_noun(built):
