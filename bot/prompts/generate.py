@@ -437,7 +437,7 @@ def _draft(
         used = quoted.setdefault(source.ref, 0)
         quoted[source.ref] = used + 1
         quote = ranked[used % len(ranked)] if ranked else _as_sentence(source.title)
-        shown = _clause_cut(_quotable(quote, source, 10_000, odd), QUOTE_IN_QUESTION)
+        shown = _whole(_quotable(quote, source, 10_000, odd), QUOTE_IN_QUESTION)
         if not shown and not whole:
             return None  # a line too long to quote whole or cut where a clause ends
         kind = quote_kind((shown or quote).rstrip("…"))
@@ -446,19 +446,12 @@ def _draft(
         if fitting is None and not whole:
             return None
         form = fitting or form  # ``whole``: the last resort keeps its own form
-    shown = _clause_cut(_quotable(quote, source, 10_000, odd), QUOTE_IN_QUESTION) if quote else ""
+    shown = _whole(_quotable(quote, source, 10_000, odd), QUOTE_IN_QUESTION) if quote else ""
     question = _fill(
         form.question, theme, source, shown or _quotable(quote, source, QUOTE_IN_QUESTION, odd)
     )
-    room = QUOTE_IN_QUESTION
-    while quote and len(question) > QUESTION_MAX:  # a long essay title and a long line
-        room -= 20
-        cut = _clause_cut(_quotable(quote, source, 10_000, odd), room)
-        if not cut:
-            return None  # no cut at a clause makes it fit: another form or line will
-        question = _fill(form.question, theme, source, cut)
     if len(question) > QUESTION_MAX:
-        return None
+        return None  # a long essay title and a long line: another form or line will do
     asked.add(form.question)
     followups = tuple(_fill(f, theme, source, "") for f in form.followups)
     line = best_sentence(source, question, quote, odd)
@@ -718,6 +711,13 @@ def _quotable(sentence: str, source: Source, limit: int, odd: tuple[str, ...] = 
             sentence = head[:cut].rstrip(" ,;:") + "…"
     sentence = re.sub(r"[\"“]([^\"“”]*)[\"”]", r"‘\1’", sentence)  # quotes inside a quote
     return neutralise_mentions(clip(sentence, limit))
+
+
+def _whole(sentence: str, limit: int) -> str:
+    """``sentence`` when it fits ``limit`` whole, else "": a question quotes whole lines only,
+    since a cut line loses what comes after its comma, which is often its point."""
+    sentence = " ".join(sentence.split())
+    return sentence if len(sentence) <= limit else ""
 
 
 def _clause_cut(sentence: str, limit: int) -> str:
