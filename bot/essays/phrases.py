@@ -346,6 +346,11 @@ _LIST_INTRO = re.compile(
 )
 
 
+_SUBJECT_PRONOUNS = frozenset(
+    ["nothing", "nobody", "everyone", "everybody", "everything", "someone", "somebody", "no one"]
+)
+
+
 def reads_as_sentence(title: str, finite: frozenset[str] = frozenset()) -> bool:
     """A title that says something ("Time is short", "Ask before you help") rather than naming
     it ("Passing it on", "Quiet corners"): it has a verb that is not a leading gerund."""
@@ -354,6 +359,8 @@ def reads_as_sentence(title: str, finite: frozenset[str] = frozenset()) -> bool:
         return False
     if any(w in _AUXILIARIES or w in finite for w in low):
         return True
+    if low[0] in _SUBJECT_PRONOUNS and "VERB" in word_classes(low[1]):
+        return True  # "Nothing leaves the room", "Everyone brings a dish"
     first = word_classes(low[0])
     verb_only = "VERB" in first and not first & _NOMINAL
     if (verb_only or low[0] in IMPERATIVES) and not low[0].endswith(("ing", "ed", "s")):

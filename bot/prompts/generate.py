@@ -24,7 +24,7 @@ from pathlib import Path
 import yaml
 
 from bot.essays.articles import is_abstract, is_plural, with_article
-from bot.essays.lexicon import is_base_verb
+from bot.essays.lexicon import is_base_verb, word_classes
 from bot.essays.phrases import (
     names_someone,
     noun_phrase_problem,
@@ -533,7 +533,8 @@ def _title_quotable(title: str) -> bool:
     verb, and is no question and no pointer back ("Passing it on" names, it says nothing)."""
     finite = load_vocabulary().lists["finite_verbs"]
     first = title.split()[0].lower() if title.split() else ""
-    if re.search(r"\s[–—-]\s|:", title) or (first.endswith("ing") and not is_base_verb(first)):
+    gerund = first.endswith("ing") and not is_base_verb(first) and "VERB" in word_classes(first)
+    if re.search(r"\s[–—-]\s|:", title) or gerund:
         return False  # "Getting together — why the video era ended" names a section
     described = re.match(r"(?i)^(?:\w+ ){1,2}(?:we|they|you|i|people) \w+", title)
     if described and not is_base_verb(first):

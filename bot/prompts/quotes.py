@@ -151,8 +151,10 @@ _ROLE_DOES = re.compile(
 # Counts and figures: a group's record, when nothing is argued around them
 _FIGURES = re.compile(
     r"(?i)\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
-    r"forty|fifty|sixty|seventy|eighty|ninety|hundred|hundreds|thousand|thousands|dozen|"
-    r"half|twice|doubled|tripled|halved)\b"
+    r"forty|fifty|sixty|seventy|eighty|ninety|hundred|hundreds|thousand|thousands|dozen)"
+    r"(?: \w+)? (?:of us|of them|people|\w+s)\b|\b(?:by half|twice as|doubled|tripled|halved)\b|"
+    r"\b(?:we|there) (?:were|was|are) (?:only |just )?(?:\d+|two|three|four|five|six|seven|"
+    r"eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty)\b"
 )
 _USED_TO = re.compile(r"(?i)\bused to\b")
 # What makes a line argue rather than report: a modal, a comparison, a judgement, a reason

@@ -37,6 +37,7 @@ _SOMEONE = re.compile(
     r"parents|a few|one of us|some of us|many of us|several of us|colleagues?|relatives?|"
     r"volunteers?|regulars?|newcomers?|students?|caller|callers)\b"
 )
+_CLAUSE = re.compile(r"[;:]|,\s+(?=(?:and|but|so|yet|while)\b)|[.!?]\s+")
 _ATTRIBUTION = re.compile(r"\s*\(from [“\"][^”\"]*[”\"]\)\s*$")
 
 
@@ -64,11 +65,11 @@ class HeavyTopics:
         ("novels that end in a funeral"), a metaphor ("a bill I owed") or an everyday word
         ("drinks", "exhausted") is no warning."""
         found: list[str] = []
-        for line in lines:
-            line = _ATTRIBUTION.sub("", line or "")
-            if not (_PERSONAL.search(line) or _SOMEONE.search(line)):
+        clauses = [c for line in lines for c in _CLAUSE.split(_ATTRIBUTION.sub("", line or ""))]
+        for clause in clauses:  # the hard thing and the person in one clause
+            if not (_PERSONAL.search(clause) or _SOMEONE.search(clause)):
                 continue
-            strong = self._found((line,), stop=False, strong_only=True)
+            strong = self._found((clause,), stop=False, strong_only=True)
             found += [s.name for s in self.subjects if s.name in strong and s.name not in found]
         return tuple(found)
 

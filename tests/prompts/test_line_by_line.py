@@ -353,6 +353,7 @@ def test_a_draft_showing_a_heavy_subject_carries_a_content_warning_naming_it(bui
         ("Once I saw it like that, practice felt like a present, not a bill I owed.", False),
         ("Guests bring juice, drinks or just themselves.", False),
         ("Exhaustion almost finished the choir in its first year.", False),
+        ("Some novels touch on family rejection, and a member once left halfway through.", False),
     ],
 )
 def test_a_warning_is_for_a_hard_thing_happening_to_someone(line, told):

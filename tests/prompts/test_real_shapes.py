@@ -383,6 +383,7 @@ def test_a_line_whose_pronouns_point_inside_it_stands_alone(line):
         ("Ask before you help", True),
         ("Time is short", True),
         ("Label the shelves", True),
+        ("Nothing leaves the room", True),
     ],
 )
 def test_a_heading_is_quoted_only_when_it_says_something_whole(title, quoted):
