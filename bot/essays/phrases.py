@@ -290,6 +290,7 @@ _NOT_PLURAL = _set(
 )
 
 
+@lru_cache(maxsize=65536)
 def points_outside(sentence: str) -> bool:
     """A pronoun ("it", "them", "they", "these", "those", "the ones") with nothing before it
     in the sentence that it can stand for: "Since spring we run it on weekday mornings.",

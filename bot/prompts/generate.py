@@ -682,6 +682,7 @@ def is_crisis(sentence: str) -> bool:
     return _CRISIS.search(sentence) is not None
 
 
+@lru_cache(maxsize=65536)
 def _leans_back(sentence: str) -> bool:
     """The sentence opens on a word pointing back ("This can help…", "It also…") or points at
     a link or another part of the page: unclear when quoted."""
