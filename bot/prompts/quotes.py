@@ -71,6 +71,7 @@ _PRACTICE = re.compile(
     r"set|take|put|leave|share|rotate|invite|welcome|cook|play|sing|host|pick|choose|vote|"
     r"write|read|post|walk|plan|open|close|finish|begin|try|do|tell|split|visit|swap|lend)\b"
     r"(?!\s+(?:out|off)\s+to\b)"  # "We set out to fix bikes." says what was meant, not done
+    r"(?!\s+(?:was|is|were|are|has|had)\b)"  # "Our first pick was…": a noun, no verb
 )
 # What another group did or does: "Another group in town started a lending library."
 _OTHERS_DO = re.compile(
@@ -172,7 +173,9 @@ _AFTER_A_VERB = frozenset(
     """the a an your yourself them people someone it up out before for with what who that each
     every on in at to into about""".split()  # noqa: SIM905 - a word list reads better as text
 )
-_NOT_IMPERATIVE = frozenset(["being", "to", "sometimes", "often", "every", "each", "most"])
+_NOT_IMPERATIVE = frozenset(
+    ["being", "to", "sometimes", "often", "every", "each", "most", "people", "everyone", "nobody"]
+)
 
 
 @lru_cache(maxsize=16384)

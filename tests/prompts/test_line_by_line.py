@@ -180,6 +180,8 @@ def test_a_catchphrase_before_the_dash_is_never_the_subject(built):
         ("Now we meet for an hour on the first Monday, and someone brings soup.", "practice"),
         ("A trained host watches the clock and steers the table.", "practice"),
         ("Helpers mute their phones when they are off duty.", "practice"),
+        ("People who came in tired could still feel useful.", "claim"),
+        ("Our first pick was a huge epic and almost nobody finished it.", "experience"),
         ("Each table mixes students and pensioners, never two friends together.", "practice"),
         ("Our yearly funds are modest, nearly all from a single grant.", "fact"),
         ("Given time, most newcomers feel at home.", "claim"),
