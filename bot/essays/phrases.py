@@ -255,6 +255,56 @@ def stands_alone(sentence: str) -> bool:
     return not names_someone(text)
 
 
+@lru_cache(maxsize=16384)
+def says_it_alone(sentence: str) -> bool:
+    """Beyond standing alone (:func:`stands_alone`), the line is fit to be a question's quote:
+    no "these details" it does not name, no ellipsis ("Conversations on the doorstep do not."),
+    and it is a sentence, not a list of things ("Bitter melon, garlic chives and a basil…")."""
+    text = sentence.strip().strip("\"“”'‘’")
+    these = _THESE.search(text)
+    if these and not _plural_before(text[: these.start()]):
+        return False  # "A short message with these details…": which?
+    return not (_ELLIPTICAL.search(text) or _verbless(text))
+
+
+_THESE = re.compile(r"(?i)\b(?:these|those)\s+(?!days\b|who\b|which\b|that\b|are\b|were\b)\w+")
+_ELLIPTICAL = re.compile(r"(?i)\b(?:do|does|did|can|could|will|would|should)(?: not|n't)[.!]$")
+
+
+def _plural_before(text: str) -> bool:
+    """A plural noun in ``text`` that a later "these" or "them" may stand for."""
+    return any(
+        w in _GROUPS
+        or (len(w) > 3 and w.endswith("s") and w not in _NOT_PLURAL and "NOUN" in word_classes(w))
+        for w in (x.lower() for x in _WORD.findall(text))
+    )
+
+
+def _verbless(sentence: str) -> bool:
+    """No word before a relative clause can be a verb: a list of things, not a sentence."""
+    head = re.split(r"(?i)\b(?:that|who|which|where|when|whose)\b", sentence)[0]
+    words = [w.lower() for w in _WORD.findall(head)]
+
+    def verb(i: int) -> bool:
+        word = words[i]
+        if word in _AUXILIARIES:
+            return True
+        classes = word_classes(word)
+        if "VERB" not in classes:
+            return False
+        after = words[i + 1] if i + 1 < len(words) else ""
+        if word.endswith("ed") and "NOUN" in word_classes(after):
+            return False  # "pickled radish"
+        return "NOUN" not in classes  # "spring onions" names a thing
+
+    listed = head.count(",") >= 1 and " and " in head  # "Bitter melon, garlic chives and a…"
+    first_chunk = head.split(",")[0]
+    words_first = _WORD.findall(first_chunk)
+    if not listed or len(words_first) > 3:  # a list opens on a short name of a thing
+        return False
+    return len(words) >= 3 and not any(verb(i) for i in range(len(words)))
+
+
 _BACK_REFERENCE = re.compile(
     r"(?i)\b(?:that|this|which) (?:is|was|'s|’s) (?:what|why|how|when|where)\b|"
     r"\b(?:the two|the three|the latter|the former|the other one|both of them)[.,;!]|"

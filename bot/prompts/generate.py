@@ -30,6 +30,7 @@ from bot.essays.phrases import (
     noun_phrase_problem,
     points_outside,
     reads_as_sentence,
+    says_it_alone,
     stands_alone,
 )
 from bot.essays.text import clip, sentences
@@ -515,7 +516,7 @@ def _quotes(theme: Theme, source: Source, odd: tuple[str, ...]) -> list[str]:
     ranked = [
         s
         for s in _ranked_sentences(source, theme.title, odd)
-        if stands_alone(s) and not is_crisis(s) and not _leans_back(s)
+        if stands_alone(s) and says_it_alone(s) and not is_crisis(s) and not _leans_back(s)
     ]
     point = source.title.rstrip("….")  # the line that titles a paragraph is its point
     if not _general_idea(theme) or theme.kind in ("opening", "prose"):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.essays.phrases import noun_phrase_problem, stands_alone
+from bot.essays.phrases import noun_phrase_problem, says_it_alone, stands_alone
 from bot.essays.reader import parse_essay
 from bot.prompts.generate import initial_drafts, load_bank
 from bot.prompts.quotes import quote_kind
@@ -346,6 +346,9 @@ def test_a_long_essay_title_and_a_long_line_still_make_a_question_discord_takes(
         "Several of our regulars spent their first month in that corner.",
         "A partner from the exchange had no stake in it.",
         "If you run a group like ours, we would love to hear how you handle the summer.",
+        "Pickled radish, spring onions and a chilli oil that only one member could make.",
+        "Conversations on the doorstep usually do not.",
+        "A short message with these details lowers the barrier to coming at all.",
         "Not every group will manage this, but each should know who to ring.",
         "The first winter we forgot this, so the heating bill doubled.",
         "Usually a handful do, and that is what everyone talks about afterwards.",
@@ -356,7 +359,7 @@ def test_a_long_essay_title_and_a_long_line_still_make_a_question_discord_takes(
     ],
 )
 def test_a_line_that_leans_on_what_is_not_quoted_never_stands_alone(line):
-    assert not stands_alone(line)
+    assert not (stands_alone(line) and says_it_alone(line))
 
 
 @pytest.mark.parametrize(
@@ -369,7 +372,7 @@ def test_a_line_that_leans_on_what_is_not_quoted_never_stands_alone(line):
     ],
 )
 def test_a_line_whose_pronouns_point_inside_it_stands_alone(line):
-    assert stands_alone(line)
+    assert stands_alone(line) and says_it_alone(line)
 
 
 @pytest.mark.parametrize(
