@@ -309,7 +309,7 @@ _BACK_REFERENCE = re.compile(
     r"(?i)\b(?:that|this|which) (?:is|was|'s|’s) (?:what|why|how|when|where)\b|"
     r"\b(?:the two|the three|the latter|the former|the other one|both of them)[.,;!]|"
     r"\b(?:in|at|on|from|into|by|after|before|during) (?:that|those) (?!time\b)\w+|"
-    r"^(?:\S+\s+){0,6}\S+\s+(?:too|as well|either)[.!]$|"  # "There have been hard years too."
+    r"^(?:\S+\s+){0,6}\S+,?\s+(?:too|as well|either)[.!]$|"  # "There have been hard years too."
     r"[,’'\"”]\s*(?:he|she|they) (?:says|said|adds|added|recalls|recalled|told me|tells me)\b"
 )
 _THAT_ONE = re.compile(

@@ -64,7 +64,8 @@ _SITUATION = re.compile(
 )
 # What a group does, as a habit: "We run a film night each term."
 _PRACTICE = re.compile(
-    r"(?i)^(?:(?:now|today|nowadays|these days|every \w+|each \w+),?\s+)?"
+    r"(?i)^(?:(?:now|today|nowadays|these days|every \w+|each \w+|(?:once|twice) a \w+|"
+    r"on \w+days|in (?:winter|summer|spring|autumn)),?\s+)?"
     r"(?:we|our \w+|the group|the club|volunteers|members|the regulars|regulars)\s+"
     r"(?:\w+ly\s+|now\s+|also\s+)?"
     r"(?:run|hold|keep|have|meet|use|ask|offer|publish|label|pair|give|make|bring|send|start|"
@@ -158,13 +159,26 @@ _FIGURES = re.compile(
     r"eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty)\b"
 )
 _USED_TO = re.compile(r"(?i)\bused to\b")
+_NUMBER = (
+    r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
+    r"fifty|sixty|seventy|eighty|ninety|a hundred|hundreds|a thousand|a dozen)"
+)
+# The group's own numbers: "we have ninety members", "had nine of us", "in the last six months"
+_RECORD = re.compile(
+    r"(?i)\b(?:have|has|had|were|was|are|reached|counted|numbered|grew to)\s+"
+    r"(?:now\s+|only\s+|just\s+|about\s+|around\s+|over\s+|nearly\s+|almost\s+)?"
+    + _NUMBER
+    + r"\b|\b(?:in|for|over) the (?:last|past) "
+    + _NUMBER
+    + r" \w+|\b(?:by half|halved|doubled|tripled)\b"
+)
 # What makes a line argue rather than report: a modal, a comparison, a judgement, a reason
 _WEIGHS = re.compile(
     r"(?i)\b(?:can|could|should|must|may|might|will|would|need|needs|more|less|better|worse|"
     r"best|worst|than|important|hard|harder|easy|easier|key|matters?|helps?|works?|enough|too|"
     r"because|so that|means?|makes?|keeps?|builds?|lets?|turns?|gives?|brings?|feels?|seems?|"
     r"rather|real|true|not|no(?!-)|n't|never|nobody|no one|always|only|plenty|mostly|many|"
-    r"often|usually|rarely|seldom|tend|tends|least|most|"
+    r"often|usually|rarely|seldom|tend|tends|least|"
     r"(?!(?:modest|honest|interest|request|forest|guest|suggest|protest|harvest|contest)\b)\w+est|"
     r"\w+er than)\b"
 )
@@ -192,6 +206,8 @@ def quote_kind(sentence: str) -> str:
         return "difficulty"
     if _imperative(first, words) or _ADVICE.search(sentence):
         return "advice"
+    if _RECORD.search(sentence) and not _WEIGHS.search(_NEGATION.sub(" ", sentence)):
+        return "fact"  # "Today we have ninety members…": the group's own numbers, only context
     if _PRACTICE.match(sentence) or _OTHERS_DO.match(sentence) or _habit(words):
         return "practice"
     if _HOUSE_RULE.match(sentence) or _ROLE_DOES.match(sentence):  # "A host watches the clock"
@@ -225,10 +241,16 @@ _NOT_DOING = frozenset(
 )
 
 
+_WHEN = frozenset(["once", "twice", "every", "each", "on", "now", "today", "nowadays"])
+
+
 def _habit(words: list[str]) -> bool:
     """ "We end each circle with a round of good news.": the group, then a verb's present
     form, said as what it does."""
-    lowered = [w.lower() for w in words[:5]]
+    lowered = [w.lower() for w in words[:8]]
+    if lowered[:1] and lowered[0] in _WHEN and "we" in lowered[1:5]:  # "Once a month we borrow…"
+        lowered = lowered[lowered.index("we") :]
+    lowered = lowered[:5]
     if len(lowered) < 3 or lowered[0] != "we" or {"out", "off"} & set(lowered[2:4]):
         return False  # "We set out to mend bikes." says what was meant
     verb = lowered[2] if lowered[1].endswith("ly") or lowered[1] in ("now", "also") else lowered[1]

@@ -342,6 +342,7 @@ def test_a_long_essay_title_and_a_long_line_still_make_a_question_discord_takes(
         "What we have learned over the years is simple.",
         "Everyone who buys one gets a free slice of cake at the end.",
         "There have been hard years too.",
+        "There were hard years, too.",
         "Many groups now switch between the two.",
         "Several of our regulars spent their first month in that corner.",
         "A partner from the exchange had no stake in it.",
