@@ -12,13 +12,14 @@ from bot.cli import main
 from bot.essays.phrases import noun_phrase_problem
 from bot.essays.reader import parse_essay
 from bot.essays.text import sentences
+from bot.prompts.build import build_prompts
 from bot.prompts.generate import is_crisis, load_bank
 from bot.prompts.lint import prompt_warnings
 from bot.prompts.loader import load_library
 from bot.prompts.quotes import quote_kind
 from bot.safety.disclosure import load_checker
 from bot.safety.heavy import read_heavy_topics
-from bot.themes.extract import essay_subject
+from bot.themes.extract import essay_subject, find_themes
 from bot.themes.titles import load_vocabulary
 from tests.prompts.essay_builds import build_alone
 
@@ -392,3 +393,29 @@ def test_an_essay_titled_on_a_heavy_subject_warns_only_of_its_heavy_items(built)
 def test_a_title_that_lists_things_or_leads_with_a_catchphrase_gives_no_subject(title):
     essay = parse_essay("x.md", f"# {title}\n\n## One\n\nA line.\n\n## Two\n\nAnother line.\n")
     assert essay_subject(essay, load_vocabulary()) == ""
+
+
+def test_an_item_with_nothing_to_quote_is_still_asked_about_through_a_line(tmp_path):
+    """An item whose lines are all the group's record or scene-setting is not dropped: one
+    question asks what stands out in a line shown as its context; around a death, the
+    question is a gentle one in general terms."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "year.md").write_text(
+        "# Our year\n\n## Mentoring newcomers\n\nToday we have forty mentors from twelve "
+        "countries. Each mentor meets a newcomer for coffee in their first week.\n\n"
+        "## Losing Sam\n\nSam died in March. The whole team came to the funeral, and the "
+        "group kept a chair for Sam at the table for the rest of the spring. Not every group "
+        "will face this, but each should know who to call.\n\n"
+        "## Food\n\nShared meals keep a group together. Nobody remembers the agenda, but "
+        "everyone remembers the dumplings.\n"
+    )
+    themes = find_themes(seeds)
+    build_prompts(themes, tmp_path / "prompts")
+    library = load_library(tmp_path / "prompts")
+    asked = {t.id: t.prompts for t in library.themes}
+    assert all(asked.get(t.id) for t in themes), {t.id: len(asked.get(t.id, [])) for t in themes}
+    for prompt in [p for t in library.themes for p in t.prompts]:
+        assert "died" not in f"{prompt.question} {prompt.context}", prompt.id
+        if "sam" in prompt.theme_id:
+            assert prompt.sensitive and "general terms" in prompt.question.lower()
