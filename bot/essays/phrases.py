@@ -255,6 +255,12 @@ def stands_alone(sentence: str) -> bool:
     return not names_someone(text)
 
 
+def signs_off(sentence: str) -> bool:
+    """A call to write in, join or follow ("drop us a line…", "sign up…"): no line to discuss
+    or to show under a question."""
+    return _META.search(sentence) is not None
+
+
 @lru_cache(maxsize=16384)
 def says_it_alone(sentence: str) -> bool:
     """Beyond standing alone (:func:`stands_alone`), the line is fit to be a question's quote:

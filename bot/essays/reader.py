@@ -43,7 +43,8 @@ _COUNTER = re.compile(
 _RECAP_HEADING = re.compile(
     r"(?i)^\W*(?:recap|summary|in summary|to sum up|tl;?\s*dr|key takeaways|takeaways|in short|"
     r"wrapping up|conclusion|in conclusion|final thoughts|closing thoughts|the short version|"
-    r"quick recap|in a nutshell|further reading|resources|references|links)\b"
+    r"quick recap|in a nutshell|further reading|resources|references|links|get in touch|"
+    r"contact(?: us)?|join us|say hello|support us|donate|how to join|how to help)\b"
 )
 _INTRO_HEADING = re.compile(
     r"(?i)^\W*(?:introduction|intro|about me|about the author|about this|preface|disclaimer|"

@@ -31,6 +31,7 @@ from bot.essays.phrases import (
     points_outside,
     reads_as_sentence,
     says_it_alone,
+    signs_off,
     stands_alone,
 )
 from bot.essays.text import clip, sentences
@@ -338,9 +339,11 @@ def initial_drafts(theme: Theme, bank: Bank) -> list[Draft]:
 
 
 def _shows_a_line(draft: Draft) -> bool:
-    """The draft's context is a whole line of three words or more, not a bare title."""
+    """The draft's context is a whole line that a question could quote: never a bare title, a
+    sign-off ("drop us a line…"), a list's announcement or a line leaning on another."""
     line = draft.context.split("”")[0].lstrip("“")
-    return len(line.split()) >= 3 and line[-1:] in ".!?…"
+    whole = len(line.split()) >= 3 and line[-1:] in ".!?"
+    return whole and stands_alone(line) and says_it_alone(line) and not _leans_back(line)
 
 
 def draft_for_source(theme: Theme, source: Source, used_slots: set[str], bank: Bank) -> Draft:
@@ -381,7 +384,9 @@ def best_sentence(
     ranked = [
         s
         for s in _ranked_sentences(source, question, odd)
-        if not is_crisis(s) and not names_someone(s)  # no crisis, no private person's name
+        if not is_crisis(s)
+        and not names_someone(s)  # no crisis, no private person's name
+        and not signs_off(s)  # nor a call to write in
     ]
     asked = _plain(question)
     fresh = [s for s in ranked if _plain(s) != _plain(avoid) and _plain(s) not in asked]

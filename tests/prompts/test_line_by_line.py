@@ -404,9 +404,7 @@ def test_an_item_with_nothing_to_quote_is_still_asked_about_through_a_line(tmp_p
     (seeds / "year.md").write_text(
         "# Our year\n\n## Mentoring newcomers\n\nToday we have forty mentors from twelve "
         "countries. Each mentor meets a newcomer for coffee in their first week.\n\n"
-        "## Losing Sam\n\nSam died in March. The whole team came to the funeral, and the "
-        "group kept a chair for Sam at the table for the rest of the spring. Not every group "
-        "will face this, but each should know who to call.\n\n"
+        "## Losing Sam\n\nSam died in March. The whole team went to the funeral in April.\n\n"
         "## Food\n\nShared meals keep a group together. Nobody remembers the agenda, but "
         "everyone remembers the dumplings.\n"
     )
@@ -419,3 +417,21 @@ def test_an_item_with_nothing_to_quote_is_still_asked_about_through_a_line(tmp_p
         assert "died" not in f"{prompt.question} {prompt.context}", prompt.id
         if "sam" in prompt.theme_id:
             assert prompt.sensitive and "general terms" in prompt.question.lower()
+
+
+def test_the_last_resort_never_shows_a_sign_off_or_a_list_intro(tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "club.md").write_text(
+        "# Our club\n\n## Food\n\nShared meals keep a group together. Nobody remembers the "
+        "agenda, but everyone remembers the dumplings.\n\n## Rotas\n\nHosts change every "
+        "month, so nobody burns out.\n\n## Get in touch\n\nIf you run something similar, "
+        "drop us a line through the website; we love comparing notes.\n"
+    )
+    build_prompts(find_themes(seeds), tmp_path / "prompts")
+    shown = [
+        f"{p.question} {p.context}"
+        for t in load_library(tmp_path / "prompts").themes
+        for p in t.prompts
+    ]
+    assert shown and not any("drop us a line" in s for s in shown), shown
