@@ -161,7 +161,7 @@ class Bank:
     avoid: tuple[str, ...] = ()  # phrases never quoted when another sentence will do
     idea_forms: tuple[Form, ...] = ()  # a one-line item named for a thing: an idea to try
     line_forms: tuple[Form, ...] = ()  # the only quotable line, shown as the context
-    last_line: tuple[Form, ...] = ()  # light, gentle: an item with nothing to quote
+    last_line: Form | None = None  # a heavy item with nothing to quote: a line as context
 
 
 @lru_cache(maxsize=4)
@@ -193,11 +193,7 @@ def load_bank(path: Path = DEFAULT_BANK, heavy: Path = DEFAULT_HEAVY) -> Bank:
         tuple(w.lower() for w in data.get("avoid_quoting") or ()),
         tuple(forms(data.get("idea_forms") or [], "idea")),
         tuple(forms(data.get("line_forms") or [], "line")),
-        tuple(
-            forms([data[key]], "line")[0]
-            for key in ("line_of_item", "gentle_line_of_item")
-            if key in data
-        ),
+        forms([data["gentle_line_of_item"]], "line")[0] if "gentle_line_of_item" in data else None,
     )
 
 
@@ -328,13 +324,13 @@ def initial_drafts(theme: Theme, bank: Bank) -> list[Draft]:
         for slot, form in [(f"i{i + 1}", f) for i, f in enumerate(bank.idea_forms)][:1]:
             draft = _draft(slot, form, theme, sources[0], heavy, quoted, bank, asked)
             drafts += [draft] if draft is not None else []  # "Pollinator gardens": an idea
-    if not drafts and len(bank.last_line) == 2:  # nothing to quote: a line shown as context
+    if not drafts and bank.last_line is not None:  # nothing to quote: a line as context
         source = sources[0]
         crisis = any(is_crisis(s) for s in sentences(source.text or source.excerpt))
         gentle = crisis or titled_heavy(theme, bank) or bank.heavy.touches(source.text)
-        form = bank.last_line[1 if gentle else 0]
-        draft = _draft("l1", form, theme, source, heavy, quoted, bank, asked)
-        drafts += [draft] if draft is not None and _shows_a_line(draft) else []
+        if gentle:  # a light item with nothing to quote is mostly a sign-off or a list's intro
+            draft = _draft("l1", bank.last_line, theme, source, heavy, quoted, bank, asked)
+            drafts += [draft] if draft is not None and _shows_a_line(draft) else []
     return drafts
 
 

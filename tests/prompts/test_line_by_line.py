@@ -396,9 +396,9 @@ def test_a_title_that_lists_things_or_leads_with_a_catchphrase_gives_no_subject(
 
 
 def test_an_item_with_nothing_to_quote_is_still_asked_about_through_a_line(tmp_path):
-    """An item whose lines are all the group's record or scene-setting is not dropped: one
-    question asks what stands out in a line shown as its context; around a death, the
-    question is a gentle one in general terms."""
+    """An item around a death whose only showable line quotes nothing is not dropped: one
+    gentle question in general terms, marked sensitive, shows that line as its context; the
+    death itself is never shown."""
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     (seeds / "year.md").write_text(
