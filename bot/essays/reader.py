@@ -466,7 +466,7 @@ def _closing_points(content: list[Block], earlier: list[Raw]) -> bool:
 def _repeats_sections(texts: list[str], earlier: list[Raw]) -> bool:
     """A list of short points, most saying again what an earlier item said ("Let people vote
     in secret." after "How we choose books … votes by paper slip…")."""
-    entries = [(None, t, "", False) for t in texts if t]
+    entries: list[Raw] = [(None, t, "", False) for t in texts if t]
     return len(entries) >= 2 and _restates(entries, earlier)
 
 

@@ -498,13 +498,13 @@ def _draft(
     private = bool(quote) and quote_kind(quote) in ("private", "difficulty")
     # decided by what members read, line by line: the question, its follow-ups and its context
     # (a context line on someone's outness, family, home at risk or private fact needs care too)
-    shown = (
+    needs_care = (
         bank.heavy.touches(question, *followups)
         or bool(bank.heavy.in_context(context))
         or quote_kind(line) == "private"
         or tells_a_situation(line)
     )
-    sensitive = form.sensitive or (draft and (heavy or private or crisis)) or shown
+    sensitive = form.sensitive or (draft and (heavy or private or crisis)) or needs_care
     return Draft(
         slot, question, followups, context, essay_title(source), source.ref, sensitive, draft
     )
