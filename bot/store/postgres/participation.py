@@ -23,12 +23,17 @@ from bot.store.records import KEPT_ON_PURPOSE, OptedOut, record_in_chunks
 # bound is what one refused chunk costs when it is retried row by row.
 CHUNK = 5000
 
-# One array per column, in ``ParticipationRow`` order.
+# One array per column, in ``ParticipationRow`` order. A member opted out in the row's server
+# is left out by the statement itself: the database, not a process's memory, decides, so an
+# opt-out made through another process on the same database holds at once.
 _INSERT = """
 INSERT INTO participation
     (guild_id, post_id, prompt_id, theme_id, member_id, message_id, kind, created_at, length)
 SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::bigint[],
                      $6::bigint[], $7::text[], $8::bigint[], $9::integer[])
+    AS s(guild_id, post_id, prompt_id, theme_id, member_id, message_id, kind, created_at, length)
+WHERE NOT EXISTS (
+    SELECT 1 FROM opt_outs o WHERE o.guild_id = s.guild_id AND o.member_id = s.member_id)
 ON CONFLICT (message_id, member_id, kind) DO NOTHING"""
 
 _REBUILD_TOTALS = (
@@ -170,7 +175,17 @@ class ParticipationStore(Queries):
         (await self.opted_out_members(guild_id)).discard(member_id)
 
     async def is_opted_out(self, guild_id: int, member_id: int) -> bool:
-        return member_id in await self.opted_out_members(guild_id)
+        """Whether the member is opted out in the server now, as the database says (another
+        process may have recorded the opt-out or the opt-in); the cached set follows."""
+        opted_out = bool(
+            await self._scalar(
+                "SELECT EXISTS (SELECT 1 FROM opt_outs WHERE guild_id = $1 AND member_id = $2)",
+                guild_id,
+                member_id,
+            )
+        )
+        self._opted_out.note(guild_id, member_id, opted_out)
+        return opted_out
 
     def opted_out_cached(self, guild_id: int) -> set[int] | None:
         """The server's opted-out members if already read (the live set), else None."""
