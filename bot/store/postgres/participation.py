@@ -39,6 +39,9 @@ ON CONFLICT (message_id, member_id, kind) DO NOTHING"""
 _REBUILD_TOTALS = (
     "DELETE FROM participation_day_totals",
     "DELETE FROM participation_post_totals",
+    "DELETE FROM participation_first_seen",
+    "INSERT INTO participation_first_seen (guild_id, member_id, first_at)"
+    " SELECT guild_id, member_id, min(created_at) FROM participation GROUP BY 1, 2",
     "INSERT INTO participation_day_totals (guild_id, day, kind, n)"
     " SELECT guild_id, created_at / 86400, kind, count(*) FROM participation GROUP BY 1, 2, 3",
     "INSERT INTO participation_post_totals (post_id, answers, reactions)"
@@ -139,7 +142,7 @@ class ParticipationStore(Queries):
 
         erased = await self.db.in_transaction(erase)
         if not await self._kept_on_purpose(member_id):  # else the id is stored anyway
-            await erase_traces(self.db, ("participation",))
+            await erase_traces(self.db, ("participation", "participation_first_seen"))
         return erased
 
     async def _kept_on_purpose(self, member_id: int) -> bool:
@@ -203,7 +206,8 @@ class ParticipationStore(Queries):
         return {member_id for (member_id,) in await self._all(sql, guild_id)}
 
     async def rebuild_totals(self) -> None:
-        """Recompute the report totals from the rows, in one transaction (after a bulk load)."""
+        """Recompute the report totals and first times from the rows, in one transaction (after
+        a bulk load)."""
 
         async def rebuild(con: asyncpg.Connection) -> None:
             for sql in _REBUILD_TOTALS:

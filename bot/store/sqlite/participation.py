@@ -27,6 +27,9 @@ _REBUILD_TOTALS = """
 BEGIN;
 DELETE FROM participation_day_totals;
 DELETE FROM participation_post_totals;
+DELETE FROM participation_first_seen;
+INSERT INTO participation_first_seen (guild_id, member_id, first_at)
+SELECT guild_id, member_id, min(created_at) FROM participation GROUP BY 1, 2;
 INSERT INTO participation_day_totals (guild_id, day, kind, n)
 SELECT guild_id, created_at / 86400, kind, count(*) FROM participation GROUP BY 1, 2, 3;
 INSERT INTO participation_post_totals (post_id, answers, reactions)
@@ -180,7 +183,8 @@ class ParticipationStore(Queries):
         return {member_id for (member_id,) in await self._all(sql, (guild_id,))}
 
     async def rebuild_totals(self) -> None:
-        """Recompute the report totals from the rows, in one transaction (after a bulk load)."""
+        """Recompute the report totals and first times from the rows, in one transaction (after
+        a bulk load)."""
         await self.db.executescript(_REBUILD_TOTALS)
 
     async def advance_cursors(self, seen: dict[int, int]) -> None:
