@@ -242,8 +242,11 @@ def _free_port() -> int:
 
 @contextlib.contextmanager
 def private_cluster(password: str | None = None) -> Iterator[PrivateCluster]:
-    """A cluster of the test's own (its user logging in over TCP with ``password``, if given):
-    skipped (failed in CI) where PostgreSQL's server programs are not installed."""
+    """A cluster of the test's own (its user logging in over TCP with ``password``, if given).
+    Like every PostgreSQL test it runs when ``BOT_TEST_POSTGRESQL`` is set, and needs the
+    server programs too: skipped otherwise (failed in CI)."""
+    if not os.environ.get(URL_ENV, "").strip():
+        unavailable(SKIP_REASON)
     programs = server_programs()
     if programs is None:
         unavailable(

@@ -17,7 +17,7 @@ from bot.participation.types import ANSWER, REACTION, ParticipationRow, PromptPo
 from bot.store.postgres.connection import PgDatabase, changed
 from bot.store.postgres.queries import Queries
 from bot.store.postgres.scrub import erase_traces
-from bot.store.records import KEPT_ON_PURPOSE, OptedOut, record_in_chunks
+from bot.store.records import OptedOut, record_in_chunks
 
 # Rows per statement: one round trip, one transaction. Arrays have no parameter limit; the
 # bound is what one refused chunk costs when it is retried row by row.
@@ -65,10 +65,6 @@ SELECT m.post_id FROM (
     WHERE guild_id = $2 AND member_id = $3 AND kind = 'reaction') AS m
 WHERE EXISTS (SELECT 1 FROM posts WHERE id = m.post_id)
 ON CONFLICT DO NOTHING"""
-
-_KEPT = "SELECT " + " OR ".join(
-    f"EXISTS (SELECT 1 FROM {table} WHERE {column} = $1)" for table, column in KEPT_ON_PURPOSE
-)
 
 # Posts that carry a posted prompt, as PromptPost fields.
 _POSTED_PROMPTS = (
@@ -141,13 +137,11 @@ class ParticipationStore(Queries):
             )
 
         erased = await self.db.in_transaction(erase)
-        if not await self._kept_on_purpose(member_id):  # else the id is stored anyway
+        # Rewritten even when the id is still kept elsewhere on purpose (an opt-out): a deleted
+        # row stays whole in its page (what the member answered, and when) until then.
+        if erased:
             await erase_traces(self.db, ("participation", "participation_first_seen"))
         return erased
-
-    async def _kept_on_purpose(self, member_id: int) -> bool:
-        """True if the member's id is still stored on purpose (``KEPT_ON_PURPOSE``)."""
-        return bool(await self._scalar(_KEPT, member_id))
 
     async def reactions_not_recovered(self) -> set[int]:
         """Posts whose reactions must not be read back from Discord (see ``forget``)."""

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
 from bot.config.database import Database
 from bot.posting.ports import PostingStores
+from bot.store.postgres.anonymous import AnonymousStore
 from bot.store.postgres.channel_state import ChannelStateStore
+from bot.store.postgres.charts import ChartsStore
 from bot.store.postgres.connection import PgDatabase
 from bot.store.postgres.db import check_integrity, open_database, schema_version
+from bot.store.postgres.facilitation import FacilitationStore
 from bot.store.postgres.interactions import InteractionClaims
+from bot.store.postgres.participation import ParticipationStore
 from bot.store.postgres.post_recovery import InterruptedClaims
 from bot.store.postgres.posts import PostStore
+from bot.store.postgres.relays import RelayStore
+from bot.store.postgres.reports import ReportsStore
+from bot.store.postgres.starters import StarterStore
+from bot.store.postgres.suggestions import SuggestionStore
 from bot.store.stores import Stores
 
 
@@ -30,26 +35,6 @@ class PgHandle:
         await self.db.close()
 
 
-class _NotBuilt:
-    """A store whose PostgreSQL module is not there: any use says so."""
-
-    def __init__(self, module: str) -> None:
-        self._module = module
-
-    def __getattr__(self, name: str) -> Any:
-        raise NotImplementedError(f"bot.store.postgres.{self._module} is not written yet")
-
-
-def _store(module: str, cls: str, db: PgDatabase) -> Any:
-    try:
-        found = importlib.import_module(f"bot.store.postgres.{module}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"bot.store.postgres.{module}":
-            raise
-        return _NotBuilt(module)
-    return getattr(found, cls)(db)
-
-
 def posting_stores(db: PgDatabase) -> PostingStores:
     return PostingStores(PostStore(db), InterruptedClaims(db), ChannelStateStore(db))
 
@@ -61,14 +46,14 @@ def stores_over(database: Database, db: PgDatabase) -> Stores:
         database=database,
         handle=PgHandle(db),
         posting=posting_stores(db),
-        participation=_store("participation", "ParticipationStore", db),
-        reports=_store("reports", "ReportsStore", db),
-        suggestions=_store("suggestions", "SuggestionStore", db),
-        anonymous=_store("anonymous", "AnonymousStore", db),
-        relays=_store("relays", "RelayStore", db),
-        facilitation=_store("facilitation", "FacilitationStore", db),
-        starters=_store("starters", "StarterStore", db),
-        charts=_store("charts", "ChartsStore", db),
+        participation=ParticipationStore(db),
+        reports=ReportsStore(db),
+        suggestions=SuggestionStore(db),
+        anonymous=AnonymousStore(db),
+        relays=RelayStore(db),
+        facilitation=FacilitationStore(db),
+        starters=StarterStore(db),
+        charts=ChartsStore(db),
         claims=InteractionClaims(db),
     )
 
