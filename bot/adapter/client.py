@@ -4,6 +4,7 @@ in reverse on shutdown."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
@@ -17,6 +18,7 @@ from bot.adapter.facilitation import DiscordStepSender
 from bot.adapter.gateway_guard import guard_parsers
 from bot.adapter.interaction_gate import InteractionGate
 from bot.adapter.publisher import DiscordPublisher
+from bot.adapter.rest_pacing import RestPacer, in_background
 from bot.adapter.tree import BotTree
 from bot.app import Services, open_app
 from bot.config.settings import Settings
@@ -58,6 +60,12 @@ class DiscussionBot(commands.Bot):
         # A rate limit longer than this is raised rather than slept through, so the scheduler
         # retries on its own terms (inside the slot's window) instead of blocking for minutes.
         options.setdefault("max_ratelimit_timeout", 60.0)
+        # Every REST request waits its turn under the global rate limit (discord.py itself only
+        # learns of that limit from a 429), which all processes of the bot share by their shards.
+        sharding = settings.sharding
+        share = len(sharding.ids) / sharding.count if sharding is not None else 1.0
+        pacer = RestPacer.for_share(settings.global_rate_limit, share)
+        options.setdefault("http_trace", pacer.trace())
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -78,6 +86,7 @@ class DiscussionBot(commands.Bot):
         self.clock = clock
         self.token_revoked = False  # Discord answered 401 while running: ``run`` exits 2
         self._stopping: asyncio.Task | None = None
+        self.commands_registered: asyncio.Task | None = None  # started by setup_hook
         self.cog_factories = list(default_cogs() if cogs is None else cogs)
         self.services: Services | None = None
         self._message_gates: tuple[tuple[Callable[..., bool], Callable[..., None] | None], ...]
@@ -164,7 +173,18 @@ class DiscussionBot(commands.Bot):
         self.services.writer.start()  # writes what is queued every second; close() stops it
         for factory in self.cog_factories:
             await self.add_cog(factory(self, self.services))
-        await self.sync_commands()
+        # Registered while the bot connects, yielding to every other request (a bot in a
+        # thousand servers registers them a thousand times): posts due at start go first.
+        self.commands_registered = asyncio.get_running_loop().create_task(
+            self._register_commands(), name="register-commands"
+        )
+
+    async def _register_commands(self) -> None:
+        with in_background():
+            try:
+                await self.sync_commands()
+            except Exception:
+                log.exception("registering the slash commands failed")
 
     def token_rejected(self) -> None:
         """Discord answered a REST call with 401: the token was reset or revoked while the
@@ -207,6 +227,11 @@ class DiscussionBot(commands.Bot):
     async def close(self) -> None:
         """Unload cogs first (they stop their work, and may still use Discord and the
         database), then write what is queued, then disconnect, then close the database."""
+        registering = self.commands_registered
+        if registering is not None and not registering.done():
+            registering.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await registering
         for name in list(self.cogs):
             try:
                 await self.remove_cog(name)

@@ -4,7 +4,8 @@ finding an earlier post after a crash, and notices to the mod-log channel.
 Mentions: a post pings only the channel's configured role (as the message content); nothing in
 a prompt's text can ping anyone (embeds never ping, and ``allowed_mentions`` allows only that
 role). Discord's refusals (403, 404, other 4xx) become ``PostRefused``; outages (5xx after
-discord.py's own retries, network errors, timeouts, long rate limits) become ``PostUnavailable``.
+discord.py's own retries, network errors, timeouts, long rate limits, 429s past discord.py's
+retries) become ``PostUnavailable``.
 
 Identity: every message of a post is sent with a nonce derived from the post id (discord.py
 sends it with ``enforce_nonce``), so a send repeated within Discord's few minutes returns the
@@ -164,6 +165,8 @@ def discord_errors(where: str, rejected: Callable[[], None] | None = None) -> It
     except discord.RateLimited as exc:
         raise PostUnavailable(f"rate limited for {exc.retry_after:.0f}s") from exc
     except discord.HTTPException as exc:
+        if exc.status == 429:  # still rate limited after discord.py's own retries
+            raise PostUnavailable(f"rate limited in {where} (429: {exc.text})") from exc
         if exc.status == 401:
             if rejected is not None:
                 rejected()

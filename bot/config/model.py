@@ -91,6 +91,8 @@ class Settings:
     gateway_url: str | None = None  # e.g. ws://127.0.0.1:8080/gateway
     # The shards this process runs (shard_count / shard_ids); None = one unsharded connection.
     sharding: Sharding | None = None
+    # REST requests a second Discord allows the bot's token (its global rate limit).
+    global_rate_limit: int = 50
 
     def __post_init__(self) -> None:
         # A path given in code (tests, the demo) is parsed like the config file's value.

@@ -31,6 +31,7 @@ _TOP_KEYS = (
     "api_base",
     "gateway_url",
     *SHARD_KEYS,
+    "global_rate_limit",
 )
 _GUILD_KEYS = (
     "guild_id",
@@ -121,6 +122,9 @@ class ConfigReader:
             api_base=nodes.get(fields, "api_base", values.http_url, None),
             gateway_url=nodes.get(fields, "gateway_url", values.ws_url, None),
             sharding=self.shards.sharding(fields),
+            global_rate_limit=nodes.get(
+                fields, "global_rate_limit", values.positive, Settings.global_rate_limit
+            ),
         )
 
     def guild(self, node: Node) -> GuildConfig | None:

@@ -1,5 +1,6 @@
 """Serve the local Discord on its own: ``python -m bot.devserver --port 8080 --guild 1:2,3``
-(``--shards N``: the shard count GET /gateway/bot recommends).
+(``--shards N``: the shard count GET /gateway/bot recommends; ``--rate-limits``: enforce
+Discord's rate limits, 50 requests a second and per-route buckets).
 
 Prints one line, ``api_base=... gateway_url=...``, once it listens, then serves until
 interrupted. Handy for trying the bot by hand against a local server.
@@ -11,6 +12,7 @@ import argparse
 import asyncio
 import contextlib
 
+from .ratelimits import RateLimits
 from .server import DevServer
 
 
@@ -22,7 +24,11 @@ def parse_guild(text: str) -> tuple[int, list[int]]:
 
 async def serve(args: argparse.Namespace) -> None:
     """Start the server with the given guilds and print where it listens."""
-    server = DevServer(port=args.port, shard_count=args.shards)
+    server = DevServer(
+        port=args.port,
+        shard_count=args.shards,
+        rate_limits=RateLimits() if args.rate_limits else None,
+    )
     for guild_id, channel_ids in args.guild:
         server.add_guild(guild_id, channel_ids)
     async with server:
@@ -39,6 +45,9 @@ def main() -> None:
     )
     parser.add_argument(
         "--guild", type=parse_guild, action="append", default=[], metavar="GUILD:CHAN,CHAN"
+    )
+    parser.add_argument(
+        "--rate-limits", action="store_true", help="enforce Discord's rate limits (off by default)"
     )
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(parser.parse_args()))

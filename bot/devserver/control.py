@@ -42,14 +42,15 @@ def error(
 
 @dataclass
 class LoggedRequest:
-    """One REST request the bot made. ``path`` is below /api/v10; ``status`` is None until
-    answered."""
+    """One REST request the bot made. ``path`` is below /api/v10; ``status`` and
+    ``answered_at`` (``time.monotonic()``) are None until answered."""
 
     method: str
     path: str
     query: dict[str, str]
     json: Any = None
     status: int | None = None
+    answered_at: float | None = None
 
     def matches(self, method: str | None, pattern: re.Pattern) -> bool:
         return (method is None or self.method == method.upper()) and bool(pattern.search(self.path))

@@ -151,8 +151,8 @@ class Gateway:
         if "shard" in data:
             ready["shard"] = data["shard"]
         await self._send(session, "READY", ready)
-        for guild_id in guilds:
-            await self._send(session, "GUILD_CREATE", self.state.guild_create(guild_id))
+        for payload in self.state.guild_creates(guilds):
+            await self._send(session, "GUILD_CREATE", payload)
         self._notify()
         return session
 

@@ -3,6 +3,7 @@ its route."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from aiohttp import web
@@ -31,6 +32,7 @@ class Pipeline:
         except web.HTTPException as exc:  # unknown route or method
             response = error(exc.status, f"{exc.status}: {exc.reason}")
         record.status = response.status
+        record.answered_at = time.monotonic()
         self.notify()
         return response
 

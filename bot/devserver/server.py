@@ -8,6 +8,8 @@ slash command), ``fail_next`` / ``hold_next`` (Discord misbehaving), and read wh
 ``shard_count`` GET /gateway/bot recommends that many shards, and each gateway connection hears
 only the guilds of the shard it identified for (see ``bot.devserver.gateway``). The REST answers
 come from the same model the in-process test transport uses (``bot.devserver.state``).
+Given ``rate_limits`` (``RateLimits()`` is Discord's), it enforces them as Discord does, headers
+and 429s included; ``limiter`` counts what it let through and what it refused.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from .gateway import Gateway
 from .pins import PinRoutes
 from .pipeline import Pipeline
 from .polls import PollRoutes, count_vote, finalise, vote_event
+from .ratelimits import RateLimiter, RateLimits
 from .requests import Request
 from .state import ChannelRoutes, DiscordState, Handler, route_params
 
@@ -47,6 +50,7 @@ class DevServer:
         port: int = 0,
         new_id: Callable[[], int] | None = None,
         shard_count: int = 1,
+        rate_limits: RateLimits | None = None,
     ) -> None:
         if shard_count < 1:
             raise ValueError("shard_count must be at least 1")
@@ -65,6 +69,8 @@ class DevServer:
         }
         self.gateway = Gateway(self.state, lambda: self.gateway_url, self._notify)
         self.pipeline = Pipeline(PREFIX, self._notify)
+        # Discord's rate limits, emulated only when asked for (``RateLimits()``: Discord's own).
+        self.limiter = RateLimiter(rate_limits) if rate_limits is not None else None
         self._port = port
         self._runner: web.AppRunner | None = None
         self._changed = asyncio.Event()
@@ -118,6 +124,13 @@ class DevServer:
         if found is None:
             return error(404, "404: Not Found")
         template, params, handler = found
+        headers: dict[str, str] | None = None
+        if self.limiter is not None:
+            token = request.headers.get("Authorization", "")
+            verdict = self.limiter.check(request.method, path, template, params, token)
+            if verdict.refusal is not None:
+                return reply(verdict.body, 429, verdict.headers)
+            headers = verdict.headers
         body, files = request[BODY]
         via = "webhook" if path.startswith(("/webhooks/", "/interactions/")) else "http"
         req = Request(request.method, path, template, body, files, None, dict(request.query), via)
@@ -125,8 +138,8 @@ class DevServer:
         for event, payload in self.state.take_echo():
             await self.gateway.dispatch(event, payload)
         if status == 204:
-            return reply(None)
-        return reply(data, status)
+            return reply(None, headers=headers)
+        return reply(data, status, headers)
 
     def _route(self, method: str, path: str) -> tuple[str, dict[str, str], Handler] | None:
         for (m, template), handler in self.routes.items():

@@ -1,11 +1,12 @@
 """The scheduler's core: which slot is due in each channel, claiming it, posting it exactly once.
 
-One ``tick(now)`` handles every configured channel concurrently; one channel's failure never
-stops the others. Per channel: interrupted claims are recovered first (a claim whose message
-Discord already holds is completed, not posted again); then the latest due slot is claimed —
-posted if still inside its catch-up window, otherwise recorded as skipped and logged. Paused
-channels and pending moderator skips claim the slot and mark it skipped (a skip is taken before
-a prompt is chosen, so it consumes no prompt). ``next_wake(now)`` is when to run again.
+One ``tick(now)`` handles every configured channel concurrently, at most ``POSTING_LANES`` at a time
+(each claims its slot when its turn comes); one channel's failure never stops the others. Per
+channel: interrupted claims are recovered first (a claim whose message Discord already holds is
+completed, not posted again); then the latest due slot is claimed — posted if still inside its
+catch-up window, otherwise recorded as skipped and logged. Paused channels and pending moderator
+skips claim the slot and mark it skipped (a skip is taken before a prompt is chosen, so it consumes
+no prompt). ``next_wake(now)`` is when to run again.
 
 The service is composed of small parts, each handed what it needs: ``Delivery`` (publishing a
 claim with retries, recording its outcome), ``Recovery`` (claims a crash interrupted),
@@ -48,6 +49,7 @@ from bot.schedule.cron import latest_slot, next_slot
 log = logging.getLogger(__name__)
 
 __all__ = [
+    "POSTING_LANES",
     "STALE_AFTER",
     "ChannelSummary",
     "Outcome",
@@ -60,6 +62,7 @@ __all__ = [
 ]
 
 MAX_WAKE = timedelta(seconds=60)  # look at the prompt files at least this often
+POSTING_LANES = 50  # channels claiming and posting at once (see tick)
 
 
 class PostingService:
@@ -100,23 +103,33 @@ class PostingService:
         self.controls = ModeratorControls(
             self.directory, store.posts, store.channels, self.library, self.delivery
         )
+        # Shared by overlapping passes: a pass started while a long one runs queues behind it.
+        self._lanes = asyncio.Semaphore(POSTING_LANES)
+        self._busy: set[int] = set()  # channels with a pass running or waiting for a lane
 
     # --- the loop's two calls ----------------------------------------------------------------
 
     async def tick(self, now: datetime) -> list[Outcome]:
-        """Post whatever is due at ``now``; returns what happened per channel."""
+        """Post whatever is due at ``now``; returns what happened per channel. A channel whose
+        pass from an earlier tick is still running or waiting for a lane (a long burst, an
+        outage) is left to it rather than queued again."""
         started = self.pacing.monotonic()
         await self.library.check()
         retries, recovered = await self.recovery.recover(now, started)
-        jobs = [
-            self._channel_pass(
-                g, c, [r for r in retries if r.channel_id == c.channel_id], now, started
-            )
+        retries_of: dict[int, list[PostRecord]] = {}
+        for claim in retries:
+            retries_of.setdefault(claim.channel_id, []).append(claim)
+        chosen = [
+            (g, c)
             for g, c in self.channels()
+            if c.channel_id not in self._busy or c.channel_id in retries_of
+        ]
+        jobs = [
+            self._in_lane(g, c, retries_of.get(c.channel_id, []), now, started) for g, c in chosen
         ]
         outcomes: list[Outcome] = recovered
         for (_, channel), result in zip(
-            self.channels(), await asyncio.gather(*jobs, return_exceptions=True), strict=True
+            chosen, await asyncio.gather(*jobs, return_exceptions=True), strict=True
         ):
             if isinstance(result, BaseException):
                 log.error("channel %s: posting pass failed", channel.channel_id, exc_info=result)
@@ -126,11 +139,12 @@ class PostingService:
         return outcomes
 
     def next_wake(self, now: datetime) -> datetime:
-        """The earliest next slot of any channel, but no later than ``MAX_WAKE`` from now."""
+        """The earliest next slot of any channel, but no later than ``MAX_WAKE`` from now
+        (each schedule worked out once, however many channels share it)."""
         wake = now + MAX_WAKE
-        for _, channel in self.channels():
+        for cron, timezone in {(c.cron, c.timezone) for _, c in self.channels()}:
             try:
-                wake = min(wake, next_slot(channel.cron, channel.timezone, now))
+                wake = min(wake, next_slot(cron, timezone, now))
             except StopIteration:
                 continue
         return wake
@@ -140,6 +154,26 @@ class PostingService:
         return self.directory.all()
 
     # --- one channel -------------------------------------------------------------------------
+
+    async def _in_lane(
+        self,
+        guild: GuildConfig,
+        channel: ChannelConfig,
+        retries: list[PostRecord],
+        now: datetime,
+        started: float,
+    ) -> list[Outcome]:
+        """The channel's pass once one of the ``POSTING_LANES`` is free. When many channels
+        are due at once (a popular cron minute), Discord's global rate limit sets the pace:
+        a few channels at a time each claim their slot and post it while the rest wait their
+        turn, unclaimed. Claiming all at once would leave the last ones waiting past the time
+        a claim may wait for its message (``STALE_AFTER / 2``), and their posts to recovery."""
+        self._busy.add(channel.channel_id)
+        try:
+            async with self._lanes:
+                return await self._channel_pass(guild, channel, retries, now, started)
+        finally:
+            self._busy.discard(channel.channel_id)
 
     async def _channel_pass(
         self,

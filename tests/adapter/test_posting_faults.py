@@ -89,6 +89,25 @@ async def test_a_long_rate_limit_is_retried_by_the_scheduler_not_slept_through(t
         assert row["status"] == "posted"
 
 
+async def test_rate_limits_beyond_discord_py_retries_are_retried_not_reported_refused(
+    tmp_path, make_bot
+):
+    clock = early()
+    bot = posting_bot(make_bot, tmp_path, channel(A), clock=clock)
+    async with FakeDiscord(bot, clock=clock) as fd:
+        cog, waits = await ready(fd, bot, A)
+        fd.fail_next("POST", SEND_A, 429, retry_after=0.5, times=5)  # discord.py tries 5 times
+        clock.now = SLOT
+        await cog.run_once()
+
+        assert statuses(fd, "POST", SEND_A) == [429] * 5 + [200]
+        assert waits == [5.0]  # an outage to wait out, not Discord refusing the post
+        assert len(stored_bot_messages(fd, A)) == 1
+        [row] = await rows(bot, A)
+        assert row["status"] == "posted" and row["error"] is None
+        assert fd.requests_to("POST", f"/channels/{MODLOG}/messages") == []
+
+
 async def test_server_errors_beyond_discord_py_retries_post_once_inside_the_window(
     tmp_path, make_bot
 ):

@@ -87,6 +87,9 @@ class FakeDiscord(Actions):
         self.transport.max_ratelimit_timeout = self.bot.http.max_ratelimit_timeout
         _install_webhook_router(self)
         await self.bot.login("fake-token")  # GET /users/@me, application info, then setup_hook
+        registering = getattr(self.bot, "commands_registered", None)
+        if registering is not None:
+            await registering  # the slash commands, registered in the background
         self._ws = self._gateway()
         self.peers.append(self)
 

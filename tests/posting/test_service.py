@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.posting.service import (
+    POSTING_LANES,
     STALE_AFTER,
     PostingError,
     PostingService,
@@ -572,3 +573,83 @@ async def test_a_claim_left_unresolved_counts_as_used_so_no_question_shows_twice
     assert len(set(shown[:6])) == 6  # one whole cycle of the six prompts, none twice
     assert (await posts(restarted))[0] == ("posted", first.id, 999)
     await world.close()
+
+
+class BusyDiscord(RecordingPublisher):
+    """Each post takes ``seconds`` of the injected clock (a rate-limited burst), and yields to
+    the event loop meanwhile so that other channels' posts can run alongside."""
+
+    def __init__(self, world: World, seconds: float) -> None:
+        super().__init__()
+        self.world, self.seconds = world, seconds
+        self.in_flight = self.most_in_flight = 0
+
+    async def publish(self, guild, channel, prompt, post_id):
+        self.in_flight += 1
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            for _ in range(3):
+                await asyncio.sleep(0)
+            self.world.elapsed += self.seconds
+            return await super().publish(guild, channel, prompt, post_id)
+        finally:
+            self.in_flight -= 1
+
+
+async def test_a_burst_longer_than_a_claim_may_wait_posts_every_channel_a_few_at_a_time(
+    tmp_path, database
+):
+    """Every channel due in the same minute, each post slowed by Discord's rate limits: the
+    pass posts a bounded number of channels at once and claims each slot when its turn comes,
+    so no claim waits so long that it is left for recovery."""
+    channels = [channel(100 + n) for n in range(3 * POSTING_LANES)]
+    world = World(tmp_path, database, *channels, themes={"joy": 5})
+    # 3 s a post: 450 s in all, yet never 300 s between a claim and its attempt in a lane
+    world.publisher = busy = BusyDiscord(world, seconds=3.0)
+    service = await world.service()
+    outcomes = await service.tick(SLOT)
+    rows = await view.rows(STORES_OF[service], "posts")
+    await world.close()
+    assert sorted({o.status for o in outcomes}) == ["posted"]
+    assert sorted(cid for cid, _, _ in busy.published) == [c.channel_id for c in channels]
+    assert 1 < busy.most_in_flight <= POSTING_LANES
+    # 450 s in all, but no claim waited more than its lane's share of that for its message
+    waits = [r["posted_at"] - r["claimed_at"] for r in rows]
+    assert max(r["posted_at"] for r in rows) - SLOT.timestamp() >= 400
+    assert max(waits) <= STALE_AFTER // 2
+
+
+class HeldDiscord(RecordingPublisher):
+    """Every post waits until the test releases Discord."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.released = asyncio.Event()
+        self.waiting = 0
+
+    async def publish(self, guild, channel, prompt, post_id):
+        self.waiting += 1
+        await self.released.wait()
+        return await super().publish(guild, channel, prompt, post_id)
+
+
+async def test_a_pass_during_a_long_burst_leaves_its_channels_to_the_pass_already_on_them(
+    tmp_path, database
+):
+    """The scheduler starts a pass at least every minute; while a burst still holds every lane
+    (and more channels wait for one), the next pass returns at once instead of queuing every
+    channel a second time behind the first."""
+    channels = [channel(100 + n) for n in range(POSTING_LANES + 5)]
+    world = World(tmp_path, database, *channels, themes={"joy": 5})
+    world.publisher = held = HeldDiscord()
+    service = await world.service()
+    first = asyncio.create_task(service.tick(SLOT))
+    while held.waiting < POSTING_LANES:
+        await asyncio.sleep(0.01)
+    later = await asyncio.wait_for(service.tick(SLOT + timedelta(minutes=1)), 5)
+    held.released.set()
+    outcomes = await asyncio.wait_for(first, 30)
+    await world.close()
+    assert later == []
+    assert sorted(o.status for o in outcomes) == ["posted"] * len(channels)
+    assert sorted(cid for cid, _, _ in held.published) == [c.channel_id for c in channels]
