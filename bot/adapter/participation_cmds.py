@@ -211,6 +211,9 @@ class ParticipationCommands(commands.Cog, name="ParticipationCommands"):
 
     @participation.command(name="opt-out", description="Stop recording your participation")
     async def opt_out(self, interaction: discord.Interaction) -> None:
+        # What was said before is written first: from the opt-out on, the database refuses
+        # the member's rows, and keeping or erasing the earlier ones is the member's choice.
+        await self.services.writer.flush()
         now = self.services.now_seconds()
         await self.services.stores.participation.opt_out(
             guild_id_of(interaction), interaction.user.id, now

@@ -59,13 +59,23 @@ async def record_in_chunks(
 
 class OptedOut:
     """The opted-out members of each server: read once with ``read``, then served from
-    memory (the hot path of every answer). The sets are live: ``add``/``discard`` keep them
-    true after this process's own opt-outs and opt-ins."""
+    memory, so the writer drops their rows early (the hot path of every answer). The sets are
+    live: ``add``/``discard`` keep them true after this process's own opt-outs and opt-ins.
+
+    Only an early filter: another process on the same database changes ``opt_outs`` without
+    telling this one, so the participation insert itself leaves out opted-out members and
+    ``is_opted_out`` asks the database."""
 
     def __init__(self, read: Callable[[int], Awaitable[set[int]]]) -> None:
         self._read = read
         self._members: dict[int, set[int]] = {}
         self._loading = asyncio.Lock()
+
+    def note(self, guild_id: int, member_id: int, opted_out: bool) -> None:
+        """What the database said of one member, kept in the server's set if it was read."""
+        cached = self._members.get(guild_id)
+        if cached is not None:
+            (cached.add if opted_out else cached.discard)(member_id)
 
     def cached(self, guild_id: int) -> set[int] | None:
         return self._members.get(guild_id)

@@ -10,6 +10,7 @@ TABLES = (
     "opt_outs",
     "participation_day_totals",
     "participation_post_totals",
+    "participation_first_seen",
     "post_cursor",
     "reactions_not_recovered",
     "suggestions",

@@ -69,7 +69,7 @@ def test_a_community_moves_to_postgresql_and_back_with_every_row(tmp_path, capsy
     lines = out.splitlines()
     assert lines[0].split() == ["posts", "2", "rows"]
     assert ["participation", "3", "rows"] in [line.split() for line in lines]
-    assert lines[-1] == f"copied 12 rows from {source} to {target.url}; counts match"
+    assert lines[-1] == f"copied 14 rows from {source} to {target.url}; counts match"
     assert records(target) == records(source)
 
     # The totals were copied, not counted again; the triggers count what comes next.
@@ -144,7 +144,7 @@ def test_migrate_brings_a_postgresql_database_to_the_latest_schema(capsys, postg
     database = postgresql.new_database(migrated=False)
     for _ in range(2):  # a second run finds nothing to do
         code, out, err = run(capsys, "db", "migrate", "--db", database.url)
-        assert (code, out, err) == (0, f"{database.url}: schema version 13\n", "")
+        assert (code, out, err) == (0, f"{database.url}: schema version 14\n", "")
 
 
 @pytest.mark.slow  # a PostgreSQL cluster of its own, asking for a password
@@ -167,7 +167,7 @@ def test_the_password_comes_from_the_environment_or_the_password_file_and_is_nev
 
         monkeypatch.setenv(PASSWORD_ENV, secret)
         assert run(capsys, "db", "migrate", "--db", cluster.url) == (
-            0, f"{cluster.url}: schema version 13\n", ""
+            0, f"{cluster.url}: schema version 14\n", ""
         )  # fmt: skip
 
         monkeypatch.delenv(PASSWORD_ENV)

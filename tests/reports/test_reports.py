@@ -10,11 +10,14 @@ member 400 only reacts to p6 (first time ever, inside the window)
 """
 
 import csv
+import gc
 import io
+import threading
 import tracemalloc
 
 import pytest
 
+from bot.config.database import parse_database
 from bot.participation.types import ANSWER, REACTION, ParticipationRow
 from bot.reports.builders import member_report, prompt_report, server_report
 from bot.reports.digest import weekly_digest_text
@@ -206,6 +209,38 @@ async def test_export_streams_with_flat_memory(empty):
         tracemalloc.stop()
         assert written == total and sink.lines == total + 1
     assert peaks[1] < peaks[0] * 2  # ten times the rows, not ten times the memory
+
+
+async def test_reading_the_export_on_sqlite_leaves_the_garbage_collector_idle(db_path):
+    """SQLite's rows are built in the connection's thread: rows kept alive across the
+    collector's runs are promoted until a full collection walks every object of the process,
+    holding the interpreter lock, so the event loop stalls. The export reads few enough rows
+    at a time that they are freed before the collector runs at all."""
+    stores = await open_stores(parse_database(db_path))
+    try:
+        await add_posts(stores, {1: (10, "scheduled", "a", "x", 0)})
+        await stores.participation.record_many(
+            [ParticipationRow(G, 1, "a", "x", i % 97, 10**6 + i, ANSWER, i, 5)
+             for i in range(30_000)]
+        )  # fmt: skip
+        gc.collect()
+        elsewhere: list[str] = []
+
+        def seen(phase: str, _info: dict) -> None:
+            if phase == "start" and threading.current_thread() is not threading.main_thread():
+                elsewhere.append(threading.current_thread().name)
+
+        gc.callbacks.append(seen)
+        try:
+            read = 0
+            async for batch in stores.reports.export_rows(G, 0):
+                read += len(batch)
+        finally:
+            gc.callbacks.remove(seen)
+        assert read == 30_000
+        assert len(elsewhere) <= 1  # read 2,000 at a time: 37 runs, one per 700 objects
+    finally:
+        await stores.close()
 
 
 class _Counter(io.TextIOBase):

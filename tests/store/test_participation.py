@@ -139,6 +139,30 @@ async def test_opted_out_member_is_not_recorded_until_opt_in(db, store, writer):
     assert await stored(db, GUILD) == [(7, 102, ANSWER)]
 
 
+async def test_an_opt_out_through_another_process_stops_recording_at_once(database, db):
+    """Two bot processes on one database: each has read the server's opt-outs; a member opts
+    out through the other one. Nothing of theirs is stored from then on, by either."""
+    other = await open_stores(database)
+    try:
+        here = db.participation
+        writer = BatchWriter(here, max_rows=100)
+        assert await here.opted_out_members(GUILD) == set()  # read before the opt-out
+        assert await other.participation.opted_out_members(GUILD) == set()
+        await other.participation.opt_out(GUILD, 7, now=3000)
+        assert await here.is_opted_out(GUILD, 7)
+        writer.add_nowait(answer(7, 100))
+        await writer.add(answer(8, 101))
+        await writer.add(answer(7, 102, guild=2))  # another server: still recorded
+        assert await here.record_many([answer(7, 103), reaction(7)]) == 0
+        await writer.flush()
+        assert await stored(db) == [(8, 101, ANSWER), (7, 102, ANSWER)]
+        await other.participation.opt_in(GUILD, 7)
+        assert not await here.is_opted_out(GUILD, 7)
+        assert await other.participation.record_many([answer(7, 104)]) == 1
+    finally:
+        await other.close()
+
+
 async def test_opt_out_survives_a_restart(database):
     stores = await open_stores(database)
     await stores.participation.opt_out(GUILD, 7, now=3000)

@@ -77,6 +77,23 @@ async def test_a_reservation_holds_what_finds_the_answer_again_and_the_link_keep
     assert (kept["interaction_token"], kept["reply_id"], kept["length"]) == (None, None, None)
 
 
+async def test_an_answer_relayed_after_an_opt_out_through_another_process_is_not_counted(two):
+    a, b = two
+    assert not await a.participation.is_opted_out(G, ANA)  # read before the opt-out
+    await b.participation.opt_out(G, ANA, NOW)
+    made = await a.relays.reserve(relay(1), since=NOW - HOUR, limit=3)
+    assert made is not None
+    await a.relays.link(made, 7001, not await a.participation.is_opted_out(G, ANA), NOW)
+    answer = await b.relays.link_of(7001)
+    assert answer is not None and not answer.counted
+    # Told "counted" by a caller that has not seen the opt-out, the store still knows better.
+    later = await a.relays.reserve(relay(2), since=NOW - HOUR, limit=3)
+    assert later is not None
+    await a.relays.link(later, 7002, True, NOW)
+    answer = await b.relays.link_of(7002)
+    assert answer is not None and not answer.counted
+
+
 async def test_reserving_the_same_relay_again_takes_no_second_place(two):
     """A retry after a lost connection sends the same reservation (its token) again."""
     a, b = two

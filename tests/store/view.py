@@ -39,6 +39,7 @@ Record = Literal[
     "opt_outs",
     "participation_day_totals",
     "participation_post_totals",
+    "participation_first_seen",
     "thread_steps",
     "starters",
 ]
@@ -79,6 +80,7 @@ _ORDER = {
     "opt_outs": "guild_id, member_id",
     "participation_day_totals": "guild_id, day, kind",
     "participation_post_totals": "post_id",
+    "participation_first_seen": "guild_id, member_id",
     "thread_steps": "post_id, number",
     "starters": "id",
 }
@@ -188,6 +190,18 @@ async def rewrite(
         return
     db = _db(where)
     await db.execute(sql, args)
+    await db.commit()
+
+
+async def remove(where: Stores | aiosqlite.Connection, record: Record, **match: Any) -> None:
+    """Deletes the rows matching ``match`` (every row without one), as a hand edit would."""
+    sql = f"DELETE FROM {record} WHERE " + (" AND ".join(f"{k} = ?" for k in match) or "1 = 1")
+    pg = _pg(where)
+    if pg is not None:
+        await pg.execute(_numbered(sql), *match.values())
+        return
+    db = _db(where)
+    await db.execute(sql, tuple(match.values()))
     await db.commit()
 
 

@@ -23,17 +23,25 @@ from bot.store.records import OptedOut, record_in_chunks
 # bound is what one refused chunk costs when it is retried row by row.
 CHUNK = 5000
 
-# One array per column, in ``ParticipationRow`` order.
+# One array per column, in ``ParticipationRow`` order. A member opted out in the row's server
+# is left out by the statement itself: the database, not a process's memory, decides, so an
+# opt-out made through another process on the same database holds at once.
 _INSERT = """
 INSERT INTO participation
     (guild_id, post_id, prompt_id, theme_id, member_id, message_id, kind, created_at, length)
 SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::bigint[],
                      $6::bigint[], $7::text[], $8::bigint[], $9::integer[])
+    AS s(guild_id, post_id, prompt_id, theme_id, member_id, message_id, kind, created_at, length)
+WHERE NOT EXISTS (
+    SELECT 1 FROM opt_outs o WHERE o.guild_id = s.guild_id AND o.member_id = s.member_id)
 ON CONFLICT (message_id, member_id, kind) DO NOTHING"""
 
 _REBUILD_TOTALS = (
     "DELETE FROM participation_day_totals",
     "DELETE FROM participation_post_totals",
+    "DELETE FROM participation_first_seen",
+    "INSERT INTO participation_first_seen (guild_id, member_id, first_at)"
+    " SELECT guild_id, member_id, min(created_at) FROM participation GROUP BY 1, 2",
     "INSERT INTO participation_day_totals (guild_id, day, kind, n)"
     " SELECT guild_id, created_at / 86400, kind, count(*) FROM participation GROUP BY 1, 2, 3",
     "INSERT INTO participation_post_totals (post_id, answers, reactions)"
@@ -132,7 +140,7 @@ class ParticipationStore(Queries):
         # Rewritten even when the id is still kept elsewhere on purpose (an opt-out): a deleted
         # row stays whole in its page (what the member answered, and when) until then.
         if erased:
-            await erase_traces(self.db, ("participation",))
+            await erase_traces(self.db, ("participation", "participation_first_seen"))
         return erased
 
     async def reactions_not_recovered(self) -> set[int]:
@@ -164,7 +172,17 @@ class ParticipationStore(Queries):
         (await self.opted_out_members(guild_id)).discard(member_id)
 
     async def is_opted_out(self, guild_id: int, member_id: int) -> bool:
-        return member_id in await self.opted_out_members(guild_id)
+        """Whether the member is opted out in the server now, as the database says (another
+        process may have recorded the opt-out or the opt-in); the cached set follows."""
+        opted_out = bool(
+            await self._scalar(
+                "SELECT EXISTS (SELECT 1 FROM opt_outs WHERE guild_id = $1 AND member_id = $2)",
+                guild_id,
+                member_id,
+            )
+        )
+        self._opted_out.note(guild_id, member_id, opted_out)
+        return opted_out
 
     def opted_out_cached(self, guild_id: int) -> set[int] | None:
         """The server's opted-out members if already read (the live set), else None."""
@@ -182,7 +200,8 @@ class ParticipationStore(Queries):
         return {member_id for (member_id,) in await self._all(sql, guild_id)}
 
     async def rebuild_totals(self) -> None:
-        """Recompute the report totals from the rows, in one transaction (after a bulk load)."""
+        """Recompute the report totals and first times from the rows, in one transaction (after
+        a bulk load)."""
 
         async def rebuild(con: asyncpg.Connection) -> None:
             for sql in _REBUILD_TOTALS:

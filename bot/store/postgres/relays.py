@@ -94,13 +94,17 @@ class RelayStore(Queries):
 
     async def link(self, relay: PendingRelay, message_id: int, counted: bool, now: int) -> None:
         """The relayed message is posted: link it to its author and keep of the relay only what
-        the hourly limit needs, in one transaction."""
+        the hourly limit needs, in one transaction. It is counted as the member's own
+        participation only if ``counted`` and they are not opted out in the server as the
+        database says now (an opt-out made through another process included)."""
 
         async def link(con: asyncpg.Connection) -> None:
             await con.execute(
                 "INSERT INTO anonymous_answers (message_id, guild_id, post_id, channel_id,"
                 " member_id, counted, created_at, length)"
-                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
+                " SELECT $1, $2, $3, $4, $5, CASE WHEN EXISTS (SELECT 1 FROM opt_outs"
+                " WHERE guild_id = $2 AND member_id = $5) THEN 0 ELSE $6::integer END, $7, $8"
+                " ON CONFLICT DO NOTHING",
                 message_id, relay.guild_id, relay.post_id, relay.channel_id, relay.member_id,
                 int(counted), now, relay.length,
             )  # fmt: skip

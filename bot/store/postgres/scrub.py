@@ -46,7 +46,10 @@ SNAPSHOT_WAIT = 1.0  # seconds to wait for snapshots older than the erase to go
 _POLL = 0.05
 
 # The tables erased rows are taken out of: only these are ever rewritten.
-ERASABLE = frozenset({"participation", "suggestions", "anonymous_answers", "anonymous_relays"})
+ERASABLE = frozenset({
+    "participation", "participation_first_seen", "suggestions", "anonymous_answers",
+    "anonymous_relays",
+})  # fmt: skip
 
 # Sessions of this database (of any user, autovacuum aside) and replication slots whose
 # snapshot or transaction is older than the transaction id ``$1``: a row version deleted

@@ -27,6 +27,9 @@ _REBUILD_TOTALS = """
 BEGIN;
 DELETE FROM participation_day_totals;
 DELETE FROM participation_post_totals;
+DELETE FROM participation_first_seen;
+INSERT INTO participation_first_seen (guild_id, member_id, first_at)
+SELECT guild_id, member_id, min(created_at) FROM participation GROUP BY 1, 2;
 INSERT INTO participation_day_totals (guild_id, day, kind, n)
 SELECT guild_id, created_at / 86400, kind, count(*) FROM participation GROUP BY 1, 2, 3;
 INSERT INTO participation_post_totals (post_id, answers, reactions)
@@ -50,7 +53,15 @@ SELECT ?1 WHERE EXISTS (SELECT 1 FROM posts WHERE id = ?1)
 
 
 def _insert_sql(n: int) -> str:
-    return f"INSERT OR IGNORE INTO participation ({_COLUMNS}) VALUES " + ",".join([_ONE] * n)
+    """One statement for ``n`` rows. A member opted out in the row's server is left out by the
+    statement itself: the database, not a process's memory, decides, so an opt-out made through
+    another process on the same file holds at once."""
+    return (
+        f"INSERT OR IGNORE INTO participation ({_COLUMNS}) SELECT * FROM (VALUES "
+        + ",".join([_ONE] * n)
+        + ") AS v WHERE NOT EXISTS (SELECT 1 FROM opt_outs o"
+        " WHERE o.guild_id = v.column1 AND o.member_id = v.column5)"
+    )
 
 
 # Posts that carry a posted prompt, as PromptPost fields.
@@ -148,7 +159,13 @@ class ParticipationStore(Queries):
         (await self.opted_out_members(guild_id)).discard(member_id)
 
     async def is_opted_out(self, guild_id: int, member_id: int) -> bool:
-        return member_id in await self.opted_out_members(guild_id)
+        """Whether the member is opted out in the server now, as the database says (another
+        process may have recorded the opt-out or the opt-in); the cached set follows."""
+        row = await self._one(
+            "SELECT 1 FROM opt_outs WHERE guild_id = ? AND member_id = ?", (guild_id, member_id)
+        )
+        self._opted_out.note(guild_id, member_id, row is not None)
+        return row is not None
 
     def opted_out_cached(self, guild_id: int) -> set[int] | None:
         """The server's opted-out members if already read (the live set), else None."""
@@ -166,7 +183,8 @@ class ParticipationStore(Queries):
         return {member_id for (member_id,) in await self._all(sql, (guild_id,))}
 
     async def rebuild_totals(self) -> None:
-        """Recompute the report totals from the rows, in one transaction (after a bulk load)."""
+        """Recompute the report totals and first times from the rows, in one transaction (after
+        a bulk load)."""
         await self.db.executescript(_REBUILD_TOTALS)
 
     async def advance_cursors(self, seen: dict[int, int]) -> None:

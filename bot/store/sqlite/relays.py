@@ -78,10 +78,15 @@ class RelayStore(Queries):
 
     async def link(self, relay: PendingRelay, message_id: int, counted: bool, now: int) -> None:
         """The relayed message is posted: link it to its author and keep of the relay only what
-        the hourly limit needs. (Stopped between the two, the relay is found linked later.)"""
+        the hourly limit needs. (Stopped between the two, the relay is found linked later.)
+        It is counted as the member's own participation only if ``counted`` and they are not
+        opted out in the server as the database says now (another process's opt-out included).
+        """
         await self._write(
             "INSERT OR IGNORE INTO anonymous_answers (message_id, guild_id, post_id, channel_id,"
-            " member_id, counted, created_at, length) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " member_id, counted, created_at, length) SELECT ?1, ?2, ?3, ?4, ?5,"
+            " CASE WHEN EXISTS (SELECT 1 FROM opt_outs WHERE guild_id = ?2 AND member_id = ?5)"
+            " THEN 0 ELSE ?6 END, ?7, ?8",
             (
                 message_id, relay.guild_id, relay.post_id, relay.channel_id, relay.member_id,
                 int(counted), now, relay.length,
