@@ -105,14 +105,15 @@ class PostingService:
         )
         # Shared by overlapping passes: a pass started while a long one runs queues behind it.
         self._lanes = asyncio.Semaphore(POSTING_LANES)
-        self._busy: set[int] = set()  # channels with a pass running or waiting for a lane
+        # Channels with a pass running or waiting for a lane, and the slot that pass is for.
+        self._busy: dict[int, datetime | None] = {}
 
     # --- the loop's two calls ----------------------------------------------------------------
 
     async def tick(self, now: datetime) -> list[Outcome]:
         """Post whatever is due at ``now``; returns what happened per channel. A channel whose
         pass from an earlier tick is still running or waiting for a lane (a long burst, an
-        outage) is left to it rather than queued again."""
+        outage) for the same slot is left to it rather than queued again."""
         started = self.pacing.monotonic()
         await self.library.check()
         retries, recovered = await self.recovery.recover(now, started)
@@ -122,7 +123,7 @@ class PostingService:
         chosen = [
             (g, c)
             for g, c in self.channels()
-            if c.channel_id not in self._busy or c.channel_id in retries_of
+            if c.channel_id in retries_of or not self._on_it(c, now)
         ]
         jobs = [
             self._in_lane(g, c, retries_of.get(c.channel_id, []), now, started) for g, c in chosen
@@ -168,12 +169,25 @@ class PostingService:
         a few channels at a time each claim their slot and post it while the rest wait their
         turn, unclaimed. Claiming all at once would leave the last ones waiting past the time
         a claim may wait for its message (``STALE_AFTER / 2``), and their posts to recovery."""
-        self._busy.add(channel.channel_id)
+        slot = self._due(channel, now)
+        self._busy[channel.channel_id] = slot
         try:
             async with self._lanes:
                 return await self._channel_pass(guild, channel, retries, now, started)
         finally:
-            self._busy.discard(channel.channel_id)
+            if self._busy.get(channel.channel_id, slot) == slot:
+                self._busy.pop(channel.channel_id, None)
+
+    def _on_it(self, channel: ChannelConfig, now: datetime) -> bool:
+        """True if a pass already running or waiting for a lane is for the slot due at
+        ``now`` in ``channel`` (a newer slot due there gets a pass of its own)."""
+        return channel.channel_id in self._busy and self._busy[channel.channel_id] == self._due(
+            channel, now
+        )
+
+    @staticmethod
+    def _due(channel: ChannelConfig, now: datetime) -> datetime | None:
+        return latest_slot(channel.cron, channel.timezone, now)
 
     async def _channel_pass(
         self,

@@ -653,3 +653,32 @@ async def test_a_pass_during_a_long_burst_leaves_its_channels_to_the_pass_alread
     assert later == []
     assert sorted(o.status for o in outcomes) == ["posted"] * len(channels)
     assert sorted(cid for cid, _, _ in held.published) == [c.channel_id for c in channels]
+
+
+async def test_a_channels_next_slot_is_posted_though_its_previous_pass_is_still_running(
+    tmp_path, database
+):
+    """A pass still posting a channel's slot (Discord slow, a rate limit) leaves that channel
+    alone only for the same slot: when the next tick finds a newer slot due there, it is
+    claimed and posted too, not dropped because a pass was already on the channel."""
+    often = channel(100, cron="*/2 * * * *")
+    world = World(tmp_path, database, often, themes={"joy": 5})
+    world.publisher = held = HeldDiscord()
+    service = await world.service()
+    first = asyncio.create_task(service.tick(SLOT))
+    while held.waiting < 1:
+        await asyncio.sleep(0.01)
+    later = asyncio.create_task(service.tick(SLOT + timedelta(minutes=2)))
+    while held.waiting < 2 and not later.done():
+        await asyncio.sleep(0.01)
+    held.released.set()
+    await asyncio.wait_for(first, 30)
+    await asyncio.wait_for(later, 30)
+    rows = await view.rows(STORES_OF[service], "posts")
+    await world.close()
+    assert len(held.published) == 2  # each slot once
+    assert [r["status"] for r in rows] == ["posted", "posted"]
+    assert sorted(r["slot"] for r in rows) == [
+        int(SLOT.timestamp()),
+        int((SLOT + timedelta(minutes=2)).timestamp()),
+    ]
