@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+import aiohttp
 import discord
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,8 @@ async def acknowledge(
     interaction: discord.Interaction, *, ephemeral: bool = True, thinking: bool = True
 ) -> Acknowledged | None:
     """Defer the interaction (the member sees the bot thinking); None when Discord refuses
-    because another process took it, or it expired: the caller must then do nothing."""
+    because another process took it, it expired, or the connection dropped before Discord's
+    answer: the caller must then do nothing."""
     try:
         callback = await interaction.response.defer(ephemeral=ephemeral, thinking=thinking)
     except discord.HTTPException as exc:
@@ -46,6 +48,15 @@ async def acknowledge(
             log.warning("interaction %s expired before it was acknowledged", interaction.id)
             return None
         raise
+    except (aiohttp.ClientError, OSError) as exc:
+        # The connection dropped (the bot stopping, a network fault): whether Discord took the
+        # acknowledgement is unknown, so act as if another process did (never act twice).
+        log.warning(
+            "interaction %s could not be acknowledged (%s); left alone",
+            interaction.id,
+            type(exc).__name__,
+        )
+        return None
     return Acknowledged(callback.message_id if callback is not None else None)
 
 

@@ -13,6 +13,7 @@ import contextlib
 from dataclasses import replace
 from datetime import timedelta
 
+import aiohttp
 import pytest
 
 from bot.adapter.anonymous.reconcile import NOT_POSTED
@@ -171,6 +172,23 @@ async def test_a_form_another_process_acknowledged_is_neither_posted_nor_stored(
         await fd.submit(form_id, {field: "Mine."}, user_id=ANA, channel_id=C)
         assert relayed(fd, posted) == [] and await links(bot) == []
         assert await relay_rows(bot) == []
+
+
+async def test_a_form_whose_acknowledgement_was_cut_off_is_neither_posted_nor_stored(
+    tmp_path, make_bot, caplog
+):
+    """The connection drops while the form is acknowledged (the bot stopping, a network
+    fault): whether Discord took it is unknown, so this process acts as if another one did,
+    says so in one warning line and posts nothing (never a traceback, never a second copy)."""
+    async with running(tmp_path, make_bot) as (bot, fd):
+        posted = await post(fd)
+        form_id, field = await open_form(fd, posted, ANA)
+        fd.fail_next(*CALLBACK, exc=aiohttp.ServerDisconnectedError())
+        await fd.submit(form_id, {field: "Mine."}, user_id=ANA, channel_id=C)
+        assert relayed(fd, posted) == [] and await links(bot) == []
+        assert await relay_rows(bot) == []
+    warned = [r for r in caplog.records if "could not be acknowledged" in r.getMessage()]
+    assert len(warned) == 1 and warned[0].exc_info is None
 
 
 async def test_the_confirmation_links_to_the_configured_server_not_discord(tmp_path, make_bot):

@@ -124,7 +124,9 @@ async def test_two_processes_post_once_and_relay_an_anonymous_answer_once(
     links = view.pick(view.rows_at(database, "anonymous_answers"), "message_id", "member_id")
     assert links == [(int(relayed["id"]), MEMBER)]
     assert len([m for m in server.messages(CHANNEL) if m.get("components")]) == 1
-    assert all("Traceback" not in out for out in outputs), outputs
+    assert not [out for out in outputs if "Traceback" in out], [
+        out[out.index("Traceback") - 300 :] for out in outputs if "Traceback" in out
+    ]
 
 
 async def test_two_processes_post_each_scheduled_slot_once(server, tmp_path, database):
@@ -159,4 +161,6 @@ async def test_two_processes_post_each_scheduled_slot_once(server, tmp_path, dat
     assert sorted((p["channel_id"], p["kind"]) for p in stored) == [
         (c, "scheduled") for c in SCHEDULED
     ]
-    assert all("Traceback" not in out for out in outputs), outputs
+    assert not [out for out in outputs if "Traceback" in out], [
+        out[out.index("Traceback") - 300 :] for out in outputs if "Traceback" in out
+    ]
