@@ -144,7 +144,7 @@ def test_migrate_brings_a_postgresql_database_to_the_latest_schema(capsys, postg
     database = postgresql.new_database(migrated=False)
     for _ in range(2):  # a second run finds nothing to do
         code, out, err = run(capsys, "db", "migrate", "--db", database.url)
-        assert (code, out, err) == (0, f"{database.url}: schema version 14\n", "")
+        assert (code, out, err) == (0, f"{database.url}: schema version 15\n", "")
 
 
 @pytest.mark.slow  # a PostgreSQL cluster of its own, asking for a password
@@ -167,7 +167,7 @@ def test_the_password_comes_from_the_environment_or_the_password_file_and_is_nev
 
         monkeypatch.setenv(PASSWORD_ENV, secret)
         assert run(capsys, "db", "migrate", "--db", cluster.url) == (
-            0, f"{cluster.url}: schema version 14\n", ""
+            0, f"{cluster.url}: schema version 15\n", ""
         )  # fmt: skip
 
         monkeypatch.delenv(PASSWORD_ENV)

@@ -39,7 +39,7 @@ async def test_a_fresh_database_gets_the_tables_and_columns_sqlite_has(db_path, 
     database = postgresql.new_database(migrated=False)
     stores = await open_stores(database)
     try:
-        assert await stores.handle.schema_version() == latest_version() == 14
+        assert await stores.handle.schema_version() == latest_version() == 15
         assert await stores.handle.check() == "ok"
     finally:
         await stores.close()
@@ -65,7 +65,7 @@ async def test_two_processes_migrating_one_database_at_once_both_open_it(postgre
     finally:
         for stores in opened:
             await stores.close()
-    assert [r["version"] for r in await _versions(database)] == list(range(1, 15))
+    assert [r["version"] for r in await _versions(database)] == list(range(1, 16))
 
 
 async def _versions(database):
@@ -81,14 +81,14 @@ async def test_a_migration_that_fails_leaves_the_database_at_its_last_good_versi
 ):
     database = postgresql.new_database()
     shipped = migrations()
-    broken = (15, "0015_broken.sql", "CREATE TABLE t (a INTEGER);\nNONSENSE;")
+    broken = (16, "0016_broken.sql", "CREATE TABLE t (a INTEGER);\nNONSENSE;")
     monkeypatch.setattr(pg_db, "migrations", lambda: (*shipped, broken))
     with pytest.raises(InputError) as failed:
         await open_database(database)
     assert "syntax error" in str(failed.value)
     columns = await table_columns(database)
     assert "t" not in columns
-    assert len(await _versions(database)) == 14
+    assert len(await _versions(database)) == 15
 
 
 async def test_a_newer_schema_is_refused_before_anything_is_written(postgresql):
@@ -106,7 +106,7 @@ async def test_a_newer_schema_is_refused_before_anything_is_written(postgresql):
     with pytest.raises(InputError) as refused:
         await open_stores(database)
     assert str(refused.value) == (
-        f"{database.url}: the database schema is version 99, newer than this bot's version 14;"
+        f"{database.url}: the database schema is version 99, newer than this bot's version 15;"
         " use the newer bot (nothing was changed)"
     )
 

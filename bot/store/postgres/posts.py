@@ -6,6 +6,7 @@ win and the other's ``ON CONFLICT DO NOTHING`` returns no id."""
 from __future__ import annotations
 
 import logging
+import secrets
 from typing import Any
 
 from bot.posting.types import HistoryEntry, PostRecord
@@ -22,15 +23,24 @@ class PostStore(Queries):
 
     async def claim_slot(self, guild_id: int, channel_id: int, slot: int, now: int) -> int | None:
         """Claim a scheduled slot; the post id, or None if it was already claimed (by anyone)."""
+        token = secrets.token_hex(16)
         row = await self._one(
-            "INSERT INTO posts (guild_id, channel_id, slot, kind, status, claimed_at)"
-            " VALUES ($1, $2, $3, 'scheduled', 'claimed', $4)"
+            "INSERT INTO posts (guild_id, channel_id, slot, kind, status, claimed_at, claim_token)"
+            " VALUES ($1, $2, $3, 'scheduled', 'claimed', $4, $5)"
             " ON CONFLICT (channel_id, slot) DO NOTHING RETURNING id",
             guild_id,
             channel_id,
             slot,
             now,
+            token,
         )
+        if row is None:  # claimed before; by this call if its first try's answer was lost
+            row = await self._one(
+                "SELECT id FROM posts WHERE channel_id = $1 AND slot = $2 AND claim_token = $3",
+                channel_id,
+                slot,
+                token,
+            )
         return None if row is None else int(row[0])
 
     async def claim_manual(self, guild_id: int, channel_id: int, now: int) -> int:
