@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any
 
-from bot.facilitation.types import OpenThread
+from bot.facilitation.types import OpenThread, Step
 from bot.participation.types import ParticipationRow
 
 log = logging.getLogger(__name__)
@@ -129,3 +129,11 @@ def quarter_buckets(rows: Sequence[Sequence[Any]]) -> list[tuple[int, int]]:
 def per_span(found: dict[int, int], spans: int) -> list[int]:
     """One figure per span, in order, 0 where the query found nothing."""
     return [found.get(i, 0) for i in range(spans)]
+
+
+def steps_by_post(rows: Iterable[Sequence[Any]]) -> dict[int, list[Step]]:
+    """Thread steps read as ``Step`` fields (post first), grouped by post in the order read."""
+    found: dict[int, list[Step]] = {}
+    for row in rows:
+        found.setdefault(row[0], []).append(Step(*row))
+    return found

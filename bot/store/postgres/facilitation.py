@@ -15,7 +15,7 @@ import asyncpg
 
 from bot.facilitation.types import OpenThread, Step
 from bot.store.postgres.queries import Queries
-from bot.store.records import open_thread
+from bot.store.records import open_thread, steps_by_post
 
 _STEP_COLUMNS = (
     "post_id, number, kind, followup, answers_seen, status, claimed_at, sent_at, message_id"
@@ -76,10 +76,7 @@ class FacilitationStore(Queries):
             " WHERE post_id = ANY($1::bigint[]) ORDER BY post_id, number",
             list(post_ids),
         )
-        found: dict[int, list[Step]] = {}
-        for row in rows:
-            found.setdefault(row[0], []).append(Step(*row))
-        return found
+        return steps_by_post(rows)
 
     async def claim(
         self, post_id: int, number: int, kind: str, followup: int | None, answers: int, now: int

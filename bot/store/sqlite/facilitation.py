@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Iterable
 
 from bot.facilitation.types import OpenThread, Step
-from bot.store.records import open_thread
+from bot.store.records import open_thread, steps_by_post
 from bot.store.sqlite.queries import Queries
 
 _STEP_COLUMNS = (
@@ -59,10 +59,7 @@ class FacilitationStore(Queries):
             " WHERE post_id IN (SELECT value FROM json_each(?)) ORDER BY post_id, number",
             (json.dumps(list(post_ids)),),
         )
-        found: dict[int, list[Step]] = {}
-        for row in rows:
-            found.setdefault(row[0], []).append(Step(*row))
-        return found
+        return steps_by_post(rows)
 
     async def claim(
         self, post_id: int, number: int, kind: str, followup: int | None, answers: int, now: int
